@@ -1,0 +1,102 @@
+"""Everything a case file or receipt shows, read from the database once and turned into plain data.
+
+Templates receive only this context, so rendering cannot touch the database (or anything else).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import segno
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request
+from markupsafe import Markup
+
+from casefiles import sections_payouts  # noqa: F401 - fills the assessment and payments sections
+from casefiles.schemas import ClaimDoc, OfficeDoc, OwnerDoc, ProgrammeDoc
+from casefiles.sections import DocumentOptions, build_sections, claim_events
+from claims.permissions import mask
+from conflict_service.audit.models import AuditEvent
+from conflict_service.auth.models import Role, User
+from conflict_service.db import db
+from conflict_service.timeutil import utcnow
+from verification.models import Verification
+
+MANAGER_ACTIONS = ("claim.approve", "claim.reject")
+
+
+class MissingBaseURL(RuntimeError):
+    """Documents outside a web request need PUBLIC_BASE_URL for the link to the public status page."""
+
+
+def public_base_url(*, from_request: bool = True) -> str:
+    """The service's public address: PUBLIC_BASE_URL, else (for a web request) the address it came in on."""
+    configured = (current_app.config.get("PUBLIC_BASE_URL") or "").strip()
+    if configured:
+        return configured.rstrip("/")
+    if from_request and has_request_context():
+        return request.host_url.rstrip("/")
+    raise MissingBaseURL("Set PUBLIC_BASE_URL to the service's public address: documents link to its status page.")
+
+
+def status_url(number: str, base: str | None = None) -> str:
+    """The public status page of a claim (built by the oversight package at exactly this path)."""
+    return f"{base or public_base_url()}/status/{number}"
+
+
+def latest_audit_hash(claim_id: int) -> str:
+    stmt = (sa.select(AuditEvent.hash).where(AuditEvent.entity_type == "claim", AuditEvent.entity_id == claim_id)
+            .order_by(AuditEvent.seq.desc()).limit(1))
+    return db.session.scalar(stmt) or ""
+
+
+def verification_code(number: str, audit_hash: str) -> str:
+    """A short code tying a printed document to the claim as recorded: it changes with every recorded change."""
+    digest = hashlib.sha256(f"{number}|{audit_hash}".encode()).hexdigest()[:12].upper()
+    return "-".join(digest[i:i + 4] for i in range(0, 12, 4))
+
+
+def qr_svg(url: str) -> Markup:
+    """The QR code as inline SVG: generated here, so no resource is fetched for it."""
+    svg = segno.make(url, error="m").svg_inline(scale=2.4, border=2, dark="#000", omitsize=False)
+    return Markup(svg)  # noqa: S704 - segno's own SVG of a URL we built
+
+
+def build_context(claim, options: DocumentOptions, base_url: str | None = None) -> dict:
+    owner = OwnerDoc().dump(claim.owner)
+    if not options.show_personal:
+        owner["national_id"], owner["phone"] = mask(owner["national_id"]), mask(owner["phone"])
+    url = status_url(claim.number, base_url)
+    return {
+        "claim": ClaimDoc().dump(claim),
+        "owner": owner,
+        "programme": ProgrammeDoc().dump(claim.programme),
+        "office": OfficeDoc().dump(claim.office),
+        "tz": claim.office.timezone,
+        "people": _people(claim),
+        "sections": build_sections(claim, options),
+        "verification_due_at": claim.verification_due_at or (
+            claim.filed_at + timedelta(hours=claim.programme.verification_sla_hours)),
+        "code": verification_code(claim.number, latest_audit_hash(claim.id)),
+        "status_url": url,
+        "qr": qr_svg(url),
+        "generated_at": utcnow(),
+    }
+
+
+def _people(claim) -> dict:
+    """Who signs: the owner, the clerk who filed, the verifier and the manager who decided (where known)."""
+    clerk = db.session.get(User, claim.filed_by_id)
+    visit = db.session.scalars(sa.select(Verification).where(Verification.claim_id == claim.id)
+                               .order_by(Verification.round.desc(), Verification.recorded_at.desc()).limit(1)).first()
+    verifier = visit.verifier if visit else (db.session.get(User, claim.assigned_verifier_id)
+                                             if claim.assigned_verifier_id else None)
+    decided = claim_events(claim, MANAGER_ACTIONS)
+    return {
+        "owner": claim.owner.name,
+        "clerk": clerk.display_name if clerk else None,
+        "verifier": verifier.display_name if verifier else None,
+        "manager": decided[-1]["actor"] if decided else None,
+        "roles": {"clerk": Role.CLERK.title, "verifier": Role.VERIFIER.title, "manager": Role.MANAGER.title},
+    }

@@ -1,0 +1,179 @@
+"""JSON API for programmes, owners and claims: parse, check, call one operation, dump."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+
+from claims import operations, queries
+from claims.permissions import READERS
+from claims.schemas import (
+    ClaimCreatedSchema,
+    ClaimCreateSchema,
+    ClaimPageSchema,
+    ClaimQuerySchema,
+    ClaimSchema,
+    OwnerCreateSchema,
+    OwnerPageSchema,
+    OwnerQuerySchema,
+    OwnerSchema,
+    ProgrammeCreateSchema,
+    ProgrammeSchema,
+    ProgrammeUpdateSchema,
+    WithdrawSchema,
+)
+from conflict_service.api import BEARER, blueprint
+from conflict_service.audit.queries import events_for
+from conflict_service.audit.schemas import AuditEventSchema
+from conflict_service.auth.models import Role
+from conflict_service.auth.session import require_user
+from conflict_service.db import db
+
+programmes = blueprint("Programmes", __name__, "/programmes", "Compensation programmes and insurance schemes.")
+owners = blueprint("Owners", __name__, "/owners", "Livestock-owning households and their herds.")
+claims = blueprint("Claims", __name__, "/claims", "Depredation claims and their lifecycle.")
+
+
+@programmes.route("")
+class Programmes(MethodView):
+    @programmes.doc(security=BEARER)
+    @programmes.response(200, ProgrammeSchema(many=True))
+    def get(self):
+        """List the programmes run in or above your jurisdictions."""
+        return queries.programmes_for(require_user(*READERS))
+
+    @programmes.doc(security=BEARER)
+    @programmes.arguments(ProgrammeCreateSchema)
+    @programmes.response(201, ProgrammeSchema)
+    def post(self, data):
+        """Create a programme (managers)."""
+        programme = operations.create_programme(data, require_user(Role.MANAGER))
+        db.session.commit()
+        return programme
+
+
+@programmes.route("/<int:programme_id>")
+class ProgrammeItem(MethodView):
+    @programmes.doc(security=BEARER)
+    @programmes.response(200, ProgrammeSchema)
+    def get(self, programme_id):
+        """One programme with its rules."""
+        return queries.get_programme(programme_id, require_user(*READERS))
+
+    @programmes.doc(security=BEARER)
+    @programmes.arguments(ProgrammeUpdateSchema(partial=True))
+    @programmes.response(200, ProgrammeSchema)
+    def patch(self, data, programme_id):
+        """Change a programme's name, status or rules (managers of its jurisdiction); every change is audited."""
+        user = require_user(Role.MANAGER)
+        programme = operations.update_programme(queries.get_programme(programme_id, user), data, user)
+        db.session.commit()
+        return programme
+
+
+@owners.route("")
+class Owners(MethodView):
+    @owners.doc(security=BEARER)
+    @owners.arguments(OwnerQuerySchema, location="query")
+    @owners.response(200, OwnerPageSchema)
+    def get(self, args):
+        """Search the owners registered at your offices."""
+        return queries.owners_page(require_user(*READERS), **args)
+
+    @owners.doc(security=BEARER)
+    @owners.arguments(OwnerCreateSchema)
+    @owners.response(201, OwnerSchema)
+    def post(self, data):
+        """Register an owner (clerks)."""
+        owner = operations.register_owner(data, require_user(Role.CLERK))
+        db.session.commit()
+        return owner
+
+
+@owners.route("/<int:owner_id>")
+class OwnerItem(MethodView):
+    @owners.doc(security=BEARER)
+    @owners.response(200, OwnerSchema)
+    def get(self, owner_id):
+        """One owner with their herd."""
+        return queries.get_owner(owner_id, require_user(*READERS))
+
+    @owners.doc(security=BEARER)
+    @owners.arguments(OwnerCreateSchema(partial=True))
+    @owners.response(200, OwnerSchema)
+    def patch(self, data, owner_id):
+        """Correct an owner's details or herd (clerks)."""
+        user = require_user(Role.CLERK)
+        owner = operations.update_owner(queries.get_owner(owner_id, user), data, user)
+        db.session.commit()
+        return owner
+
+
+@claims.route("")
+class Claims(MethodView):
+    @claims.doc(security=BEARER)
+    @claims.arguments(ClaimQuerySchema, location="query")
+    @claims.response(200, ClaimPageSchema)
+    def get(self, args):
+        """List claims in your jurisdictions, newest first, with filters."""
+        user = require_user(*READERS)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        return queries.claims_page(user, queries.ClaimFilters(**args), page, per_page)
+
+    @claims.doc(security=BEARER, parameters=[{
+        "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string", "maxLength": 128},
+        "description": "Retrying with the same key and body returns the first claim; a different body answers 409.",
+    }])
+    @claims.arguments(ClaimCreateSchema)
+    @claims.response(201, ClaimCreatedSchema)
+    @claims.alt_response(200, schema=ClaimCreatedSchema, description="A retry with the same Idempotency-Key")
+    def post(self, data):
+        """File a claim for an owner (clerks)."""
+        user = require_user(Role.CLERK)
+        key = request.headers.get("Idempotency-Key")
+        fingerprint = operations.request_fingerprint(request.get_json(silent=True))
+        claim, replayed = operations.submit_claim(data, user, idempotency_key=key, fingerprint=fingerprint)
+        db.session.commit()
+        return (claim, 200, {"Idempotent-Replayed": "true"}) if replayed else claim
+
+
+@claims.route("/<int:claim_id>")
+class ClaimItem(MethodView):
+    @claims.doc(security=BEARER)
+    @claims.response(200, ClaimSchema)
+    def get(self, claim_id):
+        """One claim with its loss lines."""
+        return queries.get_claim(claim_id, require_user(*READERS))
+
+    @claims.doc(security=BEARER)
+    @claims.arguments(ClaimCreateSchema(partial=True))
+    @claims.response(200, ClaimSchema)
+    def patch(self, data, claim_id):
+        """Correct a claim while it is still submitted (clerks)."""
+        user = require_user(Role.CLERK)
+        claim = operations.update_claim(queries.get_claim(claim_id, user), data, user)
+        db.session.commit()
+        return claim
+
+
+@claims.route("/<int:claim_id>/withdraw")
+class ClaimWithdraw(MethodView):
+    @claims.doc(security=BEARER)
+    @claims.arguments(WithdrawSchema)
+    @claims.response(200, ClaimSchema)
+    def post(self, data, claim_id):
+        """Withdraw a submitted claim at the owner's request (clerks)."""
+        user = require_user(*READERS)
+        claim = operations.withdraw_claim(queries.get_claim(claim_id, user), user, data["reason"])
+        db.session.commit()
+        return claim
+
+
+@claims.route("/<int:claim_id>/history")
+class ClaimHistory(MethodView):
+    @claims.doc(security=BEARER)
+    @claims.response(200, AuditEventSchema(many=True))
+    def get(self, claim_id):
+        """Every recorded change of the claim, oldest first."""
+        claim = queries.get_claim(claim_id, require_user(*READERS))
+        return events_for("claim", claim.id)

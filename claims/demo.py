@@ -1,0 +1,121 @@
+"""Demo step of the claims package: two programmes, about 50 owners with herds and 200 claims.
+
+Claims are filed through the real operations, each at a plausible moment in the past; later packages'
+demo steps carry a share of them through verification, approval and payment.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+from claims.enums import AgeClass, LossOutcome, ProgrammeKind, Species, TimeOfDay
+from claims.operations import create_programme, register_owner, submit_claim, withdraw_claim
+from conflict_service.timeutil import clock_at, utcnow
+
+IR_NAMES = ["غلامرضا حسینی", "محمد رضایی", "علی‌اکبر نوروزی", "حسن قربانی", "فاطمه عباسی", "یوسف کریمی",
+            "رحیم اسدی", "جواد طاهری", "زهرا محمدی", "عباس جعفری", "مهدی صالحی", "قربان آتابای",
+            "نورمحمد قلیچ", "اراز بردی", "بهمن کردی", "ابراهیم زارعی", "سکینه نظری", "حمید امیری",
+            "کریم یزدانی", "مرتضی شریفی", "رمضان گلی", "اسماعیل توکلی", "خدیجه مرادی", "ولی‌الله حیدری",
+            "داوود رستمی", "سعید فرهادی", "مراد خسروی", "عیسی کمالی", "نادر سلیمانی", "حسین باقری"]
+IR_VILLAGES = ["نوخندان", "چاپشلو", "لطف‌آباد", "درونگر", "چلمیر", "قره‌خان"]
+IR_LANGUAGES = ["fa"] * 7 + ["tk", "ckb", "az"]
+AM_NAMES = ["Արամ Սարգսյան", "Գագիկ Հովհաննիսյան", "Սամվել Մկրտչյան", "Աշոտ Ավետիսյան", "Նարինե Գևորգյան",
+            "Վարդան Պողոսյան", "Հրաչյա Մանուկյան", "Կարեն Վարդանյան", "Մհեր Խաչատրյան", "Անուշ Կարապետյան",
+            "Սուրեն Ղազարյան", "Տիգրան Մարտիրոսյան", "Լևոն Դավթյան", "Գոհար Սահակյան", "Արթուր Բաղդասարյան",
+            "Հայկ Հարությունյան", "Էդգար Մելքոնյան", "Ռուբեն Զաքարյան", "Սերգեյ Իվանով", "Մարինե Աբրահամյան"]
+AM_VILLAGES = ["Շիկահող", "Ճակատեն", "Վաչագան", "Նորաշենիկ", "Սրաշեն"]
+AM_LANGUAGES = ["hy"] * 5 + ["ru"]
+HOMES = {"IR-RKH-DRG": (37.44, 59.11), "AM-SU-KPN": (39.21, 46.40)}
+SPECIES_WEIGHTS = [(Species.SHEEP, 55), (Species.GOAT, 30), (Species.CATTLE, 8), (Species.DONKEY, 3),
+                   (Species.HORSE, 2), (Species.DOG, 2)]
+TOTAL_CLAIMS = 200
+WITHDRAWN_SHARE = 0.05
+
+
+def load(context: dict) -> None:
+    rng = random.Random(context["seed"])
+    users, codes = context["users"], context["jurisdictions"]
+    programmes = _programmes(users, codes)
+    owners = _owners(rng, users, codes)
+    now = utcnow()
+    plan = []
+    for i in range(TOTAL_CLAIMS):
+        office_code = "IR-RKH-DRG" if i % 10 < 6 else "AM-SU-KPN"
+        incident_at = now - timedelta(days=rng.uniform(2, 540), hours=rng.uniform(0, 24))
+        filed_at = min(incident_at + timedelta(hours=rng.choice([3, 8, 20, 30, 50, 70, 100, 150])),
+                       now - timedelta(minutes=5))
+        plan.append((filed_at, incident_at, office_code, rng.choice(owners[office_code])))
+    plan.sort(key=lambda item: item[0])  # file in time order, so claim numbers run with the calendar
+    claims = [_file(rng, owner, programmes[code], users, code, incident_at, filed_at)
+              for filed_at, incident_at, code, owner in plan]
+    for claim in rng.sample(claims, int(TOTAL_CLAIMS * WITHDRAWN_SHARE)):
+        clerk = users["clerk_ir"] if claim.office.country_code == "IR" else users["clerk_am"]
+        with clock_at(min(claim.filed_at + timedelta(hours=rng.uniform(1, 30)), now)):
+            withdraw_claim(claim, clerk, "The owner found the missing animals.")
+    context.update(programmes=programmes, owners=owners, claims=claims)
+
+
+def _programmes(users, codes) -> dict:
+    ir = create_programme({"name": "Razavi Khorasan leopard compensation", "kind": ProgrammeKind.COMPENSATION,
+                           "jurisdiction_id": codes["IR"], "currency": "IRR", "official_language": "fa"},
+                          users["manager_ir"])
+    am = create_programme({"name": "Syunik community livestock insurance", "kind": ProgrammeKind.INSURANCE,
+                           "jurisdiction_id": codes["AM"], "currency": "AMD", "official_language": "hy"},
+                          users["manager_am"])
+    return {"IR-RKH-DRG": ir, "AM-SU-KPN": am}
+
+
+def _owners(rng: random.Random, users, codes) -> dict:
+    out: dict[str, list] = {"IR-RKH-DRG": [], "AM-SU-KPN": []}
+    plan = [("IR-RKH-DRG", IR_NAMES, IR_VILLAGES, IR_LANGUAGES, "clerk_ir", "+98 915"),
+            ("AM-SU-KPN", AM_NAMES, AM_VILLAGES, AM_LANGUAGES, "clerk_am", "+374 93")]
+    for office_code, names, villages, languages, clerk, phone_prefix in plan:
+        lat0, lon0 = HOMES[office_code]
+        for name in names:
+            counted = date(2026, 4, 1)
+            herd = [{"species": Species.SHEEP, "head_count": rng.randint(40, 300), "counted_on": counted},
+                    {"species": Species.GOAT, "head_count": rng.randint(5, 120), "counted_on": counted}]
+            if rng.random() < 0.4:
+                herd.append({"species": Species.CATTLE, "head_count": rng.randint(1, 12), "counted_on": counted})
+            owner = register_owner({
+                "name": name, "village": rng.choice(villages), "office_id": codes[office_code],
+                "national_id": f"{rng.randint(10**9, 10**10 - 1)}", "phone": f"{phone_prefix} {rng.randint(100, 999)} "
+                f"{rng.randint(1000, 9999)}", "home_lat": round(lat0 + rng.uniform(-.15, .15), 5),
+                "home_lon": round(lon0 + rng.uniform(-.15, .15), 5), "preferred_language": rng.choice(languages),
+                "herd": herd,
+            }, users[clerk])
+            out[office_code].append(owner)
+    return out
+
+
+def _file(rng: random.Random, owner, programme, users, office_code: str, incident_at: datetime, filed_at: datetime):
+    species = rng.choices([s for s, _w in SPECIES_WEIGHTS], weights=[w for _s, w in SPECIES_WEIGHTS])[0]
+    night = rng.random() < 0.7
+    lines = [{"species": species, "age_class": rng.choice(list(AgeClass)), "outcome": LossOutcome.KILLED,
+              "count": rng.choice([1, 1, 1, 2, 2, 3, 4, 6])}]
+    if rng.random() < 0.2:
+        lines.append({"species": species, "age_class": lines[0]["age_class"], "outcome": LossOutcome.INJURED,
+                      "count": rng.randint(1, 3)})
+    clerk = users["clerk_ir"] if office_code.startswith("IR") else users["clerk_am"]
+    data = {
+        "owner_id": owner.id, "programme_id": programme.id, "incident_at": incident_at,
+        "incident_lat": round(owner.home_lat + rng.uniform(-.05, .05), 5),
+        "incident_lon": round(owner.home_lon + rng.uniform(-.05, .05), 5),
+        "incident_village": owner.village, "time_of_day": TimeOfDay.NIGHT if night else TimeOfDay.DAY,
+        "is_in_corral": night and rng.random() < 0.5, "is_herder_present": not night and rng.random() < 0.6,
+        "is_guard_dog_present": rng.random() < 0.3, "narrative": _narrative(rng, night), "lines": lines,
+    }
+    with clock_at(filed_at):
+        claim, _replayed = submit_claim(data, clerk)
+    return claim
+
+
+def _narrative(rng: random.Random, night: bool) -> str:
+    if night:
+        return rng.choice(["Found at dawn near the corral wall; throat bites, carcass dragged towards the rocks.",
+                           "Animals outside the corral overnight; one carcass cached under bushes uphill.",
+                           "Dogs barked at night; in the morning the animals were dead inside the pen."])
+    return rng.choice(["Attacked on the afternoon pasture while the herder was at the spring.",
+                       "The herder saw a large cat leave the flock on the slope; bite marks on the neck.",
+                       "Missing after grazing in the gorge; remains found two days later."])

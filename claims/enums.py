@@ -1,0 +1,93 @@
+"""The domain's vocabulary (DESIGN §3), each value with a translatable title."""
+
+from flask_babel import lazy_gettext as L_
+
+from conflict_service.enums import TitledEnum
+
+__all__ = ["TitledEnum", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence", "TimeOfDay"]
+
+
+class ProgrammeKind(TitledEnum):
+    COMPENSATION = "compensation"
+    INSURANCE = "insurance"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.COMPENSATION: L_("Compensation programme"), cls.INSURANCE: L_("Community insurance scheme")}
+
+
+class Species(TitledEnum):
+    SHEEP = "sheep"
+    GOAT = "goat"
+    CATTLE = "cattle"
+    HORSE = "horse"
+    DONKEY = "donkey"
+    CAMEL = "camel"
+    YAK = "yak"
+    DOG = "dog"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.SHEEP: L_("Sheep"), cls.GOAT: L_("Goat"), cls.CATTLE: L_("Cattle"), cls.HORSE: L_("Horse"),
+                cls.DONKEY: L_("Donkey"), cls.CAMEL: L_("Camel"), cls.YAK: L_("Yak"), cls.DOG: L_("Dog")}
+
+
+class AgeClass(TitledEnum):
+    YOUNG = "young"
+    ADULT = "adult"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.YOUNG: L_("Young"), cls.ADULT: L_("Adult")}
+
+
+class LossOutcome(TitledEnum):
+    KILLED = "killed"
+    INJURED = "injured"
+    MISSING = "missing"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.KILLED: L_("Killed"), cls.INJURED: L_("Injured"), cls.MISSING: L_("Missing")}
+
+
+class Predator(TitledEnum):
+    LEOPARD = "leopard"
+    SNOW_LEOPARD = "snow_leopard"
+    WOLF = "wolf"
+    BEAR = "bear"
+    LYNX = "lynx"
+    JACKAL = "jackal"
+    HYENA = "hyena"
+    DOG = "dog"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.LEOPARD: L_("Leopard"), cls.SNOW_LEOPARD: L_("Snow leopard"), cls.WOLF: L_("Wolf"),
+                cls.BEAR: L_("Bear"), cls.LYNX: L_("Lynx"), cls.JACKAL: L_("Jackal"), cls.HYENA: L_("Hyena"),
+                # i18n: a feral or stray dog as the predator
+                cls.DOG: L_("Dog (feral or stray)"), cls.UNKNOWN: L_("Unknown")}
+
+
+class Confidence(TitledEnum):
+    POSSIBLE = "possible"
+    PROBABLE = "probable"
+    CONFIRMED = "confirmed"
+
+    @property
+    def rank(self) -> int:
+        return list(Confidence).index(self)
+
+    @classmethod
+    def _titles(cls):
+        return {cls.POSSIBLE: L_("Possible"), cls.PROBABLE: L_("Probable"), cls.CONFIRMED: L_("Confirmed")}
+
+
+class TimeOfDay(TitledEnum):
+    DAY = "day"
+    NIGHT = "night"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.DAY: L_("Day"), cls.NIGHT: L_("Night")}

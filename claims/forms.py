@@ -1,0 +1,172 @@
+"""Form plumbing for the owner and claim pages: the values shown, and the dict handed to the API schemas."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay
+from claims.queries import programme_usable_at, programmes_for
+from conflict_service.i18n import language_choices
+from conflict_service.jurisdictions.queries import offices_for, scope_ids, tree
+from conflict_service.timeutil import local_today, utcnow
+from conflict_service.web import forms as web_forms
+
+OWNER_TEXT = ("name", "national_id", "phone", "village", "office_id", "home_lat", "home_lon", "preferred_language")
+HERD_FIELDS = ("species", "head_count", "counted_on")
+LINE_FIELDS = ("species", "age_class", "outcome", "count")
+CLAIM_TEXT = ("programme_id", "incident_village", "incident_lat", "incident_lon", "time_of_day", "narrative")
+CLAIM_FLAGS = ("is_in_corral", "is_herder_present", "is_guard_dog_present")
+CLAIM_TIMES = ("incident_date", "incident_time", "reported_date", "reported_time")
+MIN_LINE_ROWS = 3
+
+
+# --- owners ------------------------------------------------------------------------------------------------
+
+def owner_choices(user) -> dict:
+    return {"offices": [(o.id, o.name) for o in offices_for(user)], "languages": language_choices(),
+            "species": Species.choices()}
+
+
+def owner_defaults(user) -> dict:
+    offices = offices_for(user)
+    return {"office_id": offices[0].id if len(offices) == 1 else None, "herd": [{} for _ in range(3)]}
+
+
+def owner_values(form: MultiDict) -> dict:
+    values = {k: form.get(k, "") for k in OWNER_TEXT}
+    values["herd"] = web_forms.rows(form, "herd", HERD_FIELDS) + [{}]
+    return values
+
+
+def owner_values_from(owner) -> dict:
+    values = {k: getattr(owner, k) for k in OWNER_TEXT}
+    values["herd"] = [{"species": h.species.value, "head_count": h.head_count, "counted_on": h.counted_on.isoformat()}
+                      for h in owner.herd] + [{}]
+    return values
+
+
+def owner_data(form: MultiDict) -> dict:
+    data = web_forms.clean(form, OWNER_TEXT)
+    data["herd"] = web_forms.rows(form, "herd", HERD_FIELDS)
+    return data
+
+
+# --- claims ------------------------------------------------------------------------------------------------
+
+def claim_choices(user, owner) -> dict:
+    programmes = [p for p in programmes_for(user, active_only=True) if programme_usable_at(p, owner.office)]
+    return {"programmes": [(p.id, p.name) for p in programmes], "species": Species.choices(),
+            "age_classes": AgeClass.choices(), "outcomes": LossOutcome.choices(), "times_of_day": TimeOfDay.choices()}
+
+
+def claim_defaults(owner) -> dict:
+    return {"incident_village": owner.village, "incident_date": local_today(owner.office.timezone).isoformat(),
+            "lines": [{} for _ in range(MIN_LINE_ROWS)]}
+
+
+def claim_values(form: MultiDict) -> dict:
+    values = {k: form.get(k, "") for k in (*CLAIM_TEXT, *CLAIM_TIMES, "idempotency_key")}
+    values.update(web_forms.flags(form, CLAIM_FLAGS))
+    lines = web_forms.rows(form, "lines", LINE_FIELDS)
+    extra = 1 if "add_line" in form else 0
+    values["lines"] = lines + [{} for _ in range(max(MIN_LINE_ROWS - len(lines), 0) + extra)]
+    return values
+
+
+def claim_values_from(claim) -> dict:
+    tz = ZoneInfo(claim.office.timezone)
+    incident, reported = claim.incident_at.astimezone(tz), claim.reported_at.astimezone(tz)
+    values = {k: getattr(claim, k) for k in (*CLAIM_TEXT, *CLAIM_FLAGS)}
+    values["time_of_day"] = claim.time_of_day.value
+    values.update(incident_date=incident.date().isoformat(), incident_time=incident.strftime("%H:%M"),
+                  reported_date=reported.date().isoformat(), reported_time=reported.strftime("%H:%M"))
+    values["lines"] = [{k: getattr(line, k).value if k != "count" else line.count for k in LINE_FIELDS}
+                       for line in claim.lines] + [{}]
+    return values
+
+
+def claim_data(form: MultiDict, owner, schema) -> dict:
+    """Validate a posted claim form with the API's schema (wall-clock times are the office's)."""
+    tz = owner.office.timezone
+    errors: dict = {}
+    data = web_forms.clean(form, CLAIM_TEXT)
+    data.update(web_forms.flags(form, CLAIM_FLAGS))
+    data["owner_id"] = owner.id
+    data["lines"] = web_forms.rows(form, "lines", LINE_FIELDS)
+    incident = web_forms.local_datetime(form, "incident_date", "incident_time", tz, errors, "incident_at")
+    if incident:
+        data["incident_at"] = incident
+    reported = web_forms.local_datetime(form, "reported_date", "reported_time", tz, errors, "reported_at")
+    if reported:
+        data["reported_at"] = reported
+    return web_forms.load(schema, data, extra_errors=errors)
+
+
+def now_local(tz: str) -> datetime:
+    return utcnow().astimezone(ZoneInfo(tz))
+
+
+# --- programmes --------------------------------------------------------------------------------------------
+
+RULE_TEXT = ("report_deadline_days", "injured_pct", "missing_pct", "negligence_pct", "noncompliance_pct",
+             "mitigation_bonus_pct", "coverage_pct", "deductible", "household_annual_cap", "dual_approval_threshold",
+             "verification_sla_hours", "payment_sla_days", "appeal_days", "max_claims_per_year", "advance_pct",
+             "late_interest_pct_per_year", "retaliation_freeze_days")
+NULLABLE_RULES = ("household_annual_cap", "dual_approval_threshold", "max_claims_per_year")
+PROGRAMME_NEW = ("name", "kind", "jurisdiction_id", "currency", "official_language")
+
+
+def programme_values_from(programme) -> dict:
+    values = {k: _plain(getattr(programme, k)) for k in (*RULE_TEXT, "name", "official_language")}
+    values.update(min_confidence=programme.min_confidence.value, is_active=programme.is_active,
+                  covered_predators=list(programme.covered_predators or []),
+                  exclusion_zones=json.dumps(programme.exclusion_zones, indent=1) if programme.exclusion_zones else "")
+    return values
+
+
+def _plain(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return text.rstrip("0").rstrip(".") if isinstance(value, Decimal) and "." in text else text
+
+
+def programme_values(form: MultiDict) -> dict:
+    values = {k: form.get(k, "") for k in (*RULE_TEXT, "name", "official_language", "min_confidence",
+                                            "exclusion_zones")}
+    values["covered_predators"] = form.getlist("covered_predators")
+    values.update(web_forms.flags(form, ("is_active",)))
+    return values
+
+
+def programme_data(form: MultiDict, schema) -> dict:
+    """Validate the rules form with the API's schema; a blank cap, threshold or limit means none."""
+    data = web_forms.clean(form, (*RULE_TEXT, "name", "official_language", "min_confidence"))
+    data.update(web_forms.flags(form, ("is_active",)))
+    data["covered_predators"] = form.getlist("covered_predators")
+    for key in NULLABLE_RULES:
+        data.setdefault(key, None)
+    errors: dict = {}
+    zones_text = form.get("exclusion_zones", "").strip()
+    try:
+        data["exclusion_zones"] = json.loads(zones_text) if zones_text else None
+    except ValueError:
+        errors["exclusion_zones"] = [_("This is not valid JSON; paste GeoJSON as exported by a GIS.")]
+    return web_forms.load(schema, data, extra_errors=errors)
+
+
+def programme_choices(user) -> dict:
+    return {"predators": Predator.choices(), "confidences": Confidence.choices(), "kinds": ProgrammeKind.choices(),
+            "languages": language_choices(),
+            "jurisdictions": [(j.id, f"{j.code} · {j.name}") for j in visible_in(user)]}
+
+
+def visible_in(user):
+    t = tree()
+    return sorted((t.by_id[i] for i in scope_ids(user)), key=lambda j: j.code)

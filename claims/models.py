@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay
+from claims.states import ClaimState
+from conflict_service.auth.models import User
+from conflict_service.db import Base, enum_column
+from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.timeutil import utcnow
+
+# Programme rules with the defaults of DESIGN §5–§6. Percentages are plain numbers (25 means 25 %).
+RULE_DEFAULTS: dict[str, object] = {
+    "report_deadline_days": 3,
+    "injured_pct": Decimal(30),
+    "missing_pct": Decimal(0),
+    "negligence_pct": Decimal(25),
+    "noncompliance_pct": Decimal(50),
+    "mitigation_bonus_pct": Decimal(10),
+    "coverage_pct": Decimal(80),
+    "deductible": Decimal(0),
+    "household_annual_cap": None,
+    "dual_approval_threshold": None,
+    "verification_sla_hours": 72,
+    "payment_sla_days": 30,
+    "appeal_days": 30,
+    "max_claims_per_year": 5,
+    "min_confidence": Confidence.PROBABLE,
+    "covered_predators": [Predator.LEOPARD.value, Predator.SNOW_LEOPARD.value],
+    "advance_pct": Decimal(0),
+    "late_interest_pct_per_year": Decimal(0),
+    "retaliation_freeze_days": 0,
+}
+PCT = sa.Numeric(7, 3)
+AWAITING_VERIFICATION = (ClaimState.SUBMITTED, ClaimState.UNDER_VERIFICATION)
+
+
+class Programme(Base):
+    """A compensation programme or a community insurance scheme, with its rules."""
+
+    __tablename__ = "programmes"
+    __audit_type__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    kind: Mapped[ProgrammeKind] = mapped_column(enum_column(ProgrammeKind))
+    jurisdiction_id: Mapped[int] = mapped_column(sa.ForeignKey("jurisdictions.id"), index=True)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    official_language: Mapped[str] = mapped_column(sa.String(10))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report_deadline_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["report_deadline_days"])
+    injured_pct: Mapped[Decimal] = mapped_column(PCT, default=RULE_DEFAULTS["injured_pct"])
+    missing_pct: Mapped[Decimal] = mapped_column(PCT, default=RULE_DEFAULTS["missing_pct"])
+    negligence_pct: Mapped[Decimal] = mapped_column(PCT, default=RULE_DEFAULTS["negligence_pct"])
+    noncompliance_pct: Mapped[Decimal] = mapped_column(PCT, default=RULE_DEFAULTS["noncompliance_pct"])
+    mitigation_bonus_pct: Mapped[Decimal] = mapped_column(PCT, default=RULE_DEFAULTS["mitigation_bonus_pct"])
+    coverage_pct: Mapped[Decimal] = mapped_column(PCT, default=RULE_DEFAULTS["coverage_pct"])
+    deductible: Mapped[Decimal] = mapped_column(default=RULE_DEFAULTS["deductible"])
+    household_annual_cap: Mapped[Decimal | None]
+    dual_approval_threshold: Mapped[Decimal | None]
+    verification_sla_hours: Mapped[int] = mapped_column(default=RULE_DEFAULTS["verification_sla_hours"])
+    payment_sla_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["payment_sla_days"])
+    appeal_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["appeal_days"])
+    max_claims_per_year: Mapped[int | None] = mapped_column(default=RULE_DEFAULTS["max_claims_per_year"])
+    min_confidence: Mapped[Confidence] = mapped_column(enum_column(Confidence),
+                                                       default=RULE_DEFAULTS["min_confidence"])
+    covered_predators: Mapped[list] = mapped_column(sa.JSON,
+                                                    default=lambda: list(RULE_DEFAULTS["covered_predators"]))
+    advance_pct: Mapped[Decimal] = mapped_column(PCT, default=RULE_DEFAULTS["advance_pct"])
+    late_interest_pct_per_year: Mapped[Decimal] = mapped_column(
+        PCT, default=RULE_DEFAULTS["late_interest_pct_per_year"])
+    retaliation_freeze_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["retaliation_freeze_days"])
+    exclusion_zones: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    jurisdiction: Mapped[Jurisdiction] = relationship(lazy="joined")
+
+    @property
+    def audit_label(self) -> str:
+        return self.name
+
+    @property
+    def audit_scope_id(self) -> int:
+        return self.jurisdiction_id
+
+    @property
+    def is_insurance(self) -> bool:
+        return self.kind == ProgrammeKind.INSURANCE
+
+
+class Owner(Base):
+    """A livestock-owning household. Personal data: national ID and phone."""
+
+    __tablename__ = "owners"
+    __audit_type__ = "owner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160), index=True)
+    national_id: Mapped[str | None] = mapped_column(sa.String(40))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    village: Mapped[str] = mapped_column(sa.String(120))
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("jurisdictions.id"), index=True)
+    home_lat: Mapped[float | None]
+    home_lon: Mapped[float | None]
+    preferred_language: Mapped[str] = mapped_column(sa.String(10), default="en")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    office: Mapped[Jurisdiction] = relationship(lazy="joined")
+    herd: Mapped[list[HerdCount]] = relationship(back_populates="owner", cascade="all, delete-orphan",
+                                                 order_by="HerdCount.species", lazy="selectin")
+
+    @property
+    def audit_label(self) -> str:
+        return self.name
+
+    @property
+    def audit_scope_id(self) -> int:
+        return self.office_id
+
+    def head_count(self, species: Species) -> int | None:
+        return next((h.head_count for h in self.herd if h.species == species), None)
+
+
+class HerdCount(Base):
+    __tablename__ = "herd_counts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("owners.id", ondelete="CASCADE"), index=True)
+    species: Mapped[Species] = mapped_column(enum_column(Species))
+    head_count: Mapped[int]
+    counted_on: Mapped[date]
+
+    owner: Mapped[Owner] = relationship(back_populates="herd")
+
+    __table_args__ = (sa.UniqueConstraint("owner_id", "species"),
+                      sa.CheckConstraint("head_count >= 0", name="head_count_not_negative"))
+
+
+class Claim(Base):
+    """A depredation claim filed at an office for an owner."""
+
+    __tablename__ = "claims"
+    __audit_type__ = "claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    pin: Mapped[str] = mapped_column(sa.String(12))
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("owners.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("jurisdictions.id"))
+    filed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[ClaimState] = mapped_column(enum_column(ClaimState), default=ClaimState.SUBMITTED)
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    incident_at: Mapped[datetime]
+    incident_date: Mapped[date] = mapped_column(index=True)
+    incident_lat: Mapped[float | None]
+    incident_lon: Mapped[float | None]
+    incident_village: Mapped[str] = mapped_column(sa.String(120))
+    time_of_day: Mapped[TimeOfDay] = mapped_column(enum_column(TimeOfDay))
+    is_in_corral: Mapped[bool] = mapped_column(default=False)
+    is_herder_present: Mapped[bool] = mapped_column(default=False)
+    is_guard_dog_present: Mapped[bool] = mapped_column(default=False)
+    narrative: Mapped[str] = mapped_column(sa.Text, default="")
+
+    reported_at: Mapped[datetime]
+    filed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filed_date: Mapped[date]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    verification_due_at: Mapped[datetime | None]
+    assigned_verifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    prior_verifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    appealed_at: Mapped[datetime | None]
+
+    owner: Mapped[Owner] = relationship()
+    programme: Mapped[Programme] = relationship(lazy="joined", innerjoin=True)
+    office: Mapped[Jurisdiction] = relationship(lazy="joined", innerjoin=True)
+    filed_by: Mapped[User] = relationship(foreign_keys=[filed_by_id])
+    assigned_verifier: Mapped[User | None] = relationship(foreign_keys=[assigned_verifier_id])
+    lines: Mapped[list[LossLine]] = relationship(back_populates="claim", cascade="all, delete-orphan",
+                                                 order_by="LossLine.position", lazy="selectin")
+
+    __table_args__ = (
+        sa.Index("ix_claims_office_status", "office_id", "status"),
+        sa.Index("ix_claims_filed_at", "filed_at"),
+    )
+
+    @property
+    def audit_label(self) -> str:
+        return self.number
+
+    @property
+    def audit_scope_id(self) -> int:
+        return self.office_id
+
+    @property
+    def head_lost(self) -> int:
+        return sum(line.count for line in self.lines)
+
+    @property
+    def is_verification_overdue(self) -> bool:
+        """Still waiting for its site visit after the verification due time (DESIGN §6)."""
+        return (self.status in AWAITING_VERIFICATION and self.verification_due_at is not None
+                and self.verification_due_at < utcnow())
+
+
+class LossLine(Base):
+    """One kind of loss as claimed: species, age class, outcome and how many."""
+
+    __tablename__ = "loss_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(sa.ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    species: Mapped[Species] = mapped_column(enum_column(Species))
+    age_class: Mapped[AgeClass] = mapped_column(enum_column(AgeClass))
+    outcome: Mapped[LossOutcome] = mapped_column(enum_column(LossOutcome))
+    count: Mapped[int]
+
+    claim: Mapped[Claim] = relationship(back_populates="lines")
+
+    __table_args__ = (sa.CheckConstraint("count > 0", name="count_positive"),)
+
+
+class ClaimCounter(Base):
+    """The last sequence number used per office and year, for claim numbers."""
+
+    __tablename__ = "claim_counters"
+
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("jurisdictions.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
+class IdempotencyKey(Base):
+    """Remembers a submission so a retried POST /claims returns the first result."""
+
+    __tablename__ = "idempotency_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(128))
+    request_hash: Mapped[str] = mapped_column(sa.String(64))
+    claim_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claims.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "key"),)

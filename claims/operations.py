@@ -1,0 +1,283 @@
+"""Every change to programmes, owners and claims. Operations flush and audit; the caller commits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from claims import permissions, presentation  # noqa: F401 - registers the history texts
+from claims.models import RULE_DEFAULTS, Claim, ClaimCounter, HerdCount, IdempotencyKey, LossLine, Owner, Programme
+from claims.queries import get_claim, programme_usable_at
+from claims.states import ClaimAction, ClaimState, apply_action
+from claims.validation import time_errors
+from conflict_service.audit.operations import created, diff, jsonable, record, snapshot
+from conflict_service.db import db
+from conflict_service.errors import Conflict, Forbidden, InvalidTransition, ValidationError
+from conflict_service.jurisdictions import queries as jq
+from conflict_service.jurisdictions.models import Level
+from conflict_service.timeutil import local_date, utcnow
+
+log = logging.getLogger(__name__)
+
+OWNER_FIELDS = ("name", "national_id", "phone", "village", "office_id", "home_lat", "home_lon", "preferred_language")
+PROGRAMME_FIELDS = ("name", "kind", "jurisdiction_id", "currency", "official_language", "is_active")
+RULE_FIELDS = (*RULE_DEFAULTS, "exclusion_zones")
+PROGRAMME_EDITABLE = ("name", "official_language", "is_active", *RULE_FIELDS)
+CLAIM_FIELDS = ("owner_id", "programme_id", "office_id", "incident_at", "incident_lat", "incident_lon",
+                "incident_village", "time_of_day", "is_in_corral", "is_herder_present", "is_guard_dog_present",
+                "narrative", "reported_at")
+IDEMPOTENCY_TTL = timedelta(hours=24)
+
+
+# --- programmes --------------------------------------------------------------------------------------------
+
+def create_programme(data: dict, actor) -> Programme:
+    """Create a compensation programme or insurance scheme in a jurisdiction the manager oversees."""
+    if not permissions.can_manage_programmes(actor):
+        raise Forbidden(_("Only a programme manager can create programmes."))
+    if data["jurisdiction_id"] not in jq.scope_ids(actor):
+        raise ValidationError.field("jurisdiction_id", _("Choose a jurisdiction within your own."))
+    programme = Programme(**{k: data[k] for k in ("name", "kind", "jurisdiction_id", "currency", "official_language")})
+    db.session.add(programme)
+    db.session.flush()
+    record("programme.created", programme, actor=actor, changes=created(snapshot(programme, PROGRAMME_FIELDS)))
+    return programme
+
+
+def update_programme(programme: Programme, data: dict, actor) -> Programme:
+    """Change a programme's name, language, status or rules (DESIGN §5–§6); every changed value is audited."""
+    if not permissions.can_manage_programmes(actor):
+        raise Forbidden(_("Only a programme manager can change programmes."))
+    if programme.jurisdiction_id not in jq.scope_ids(actor):
+        raise Forbidden(_("This programme is run above your jurisdiction; a manager there changes its rules."))
+    before = snapshot(programme, PROGRAMME_EDITABLE)
+    for key in PROGRAMME_EDITABLE:
+        if key in data:
+            value = data[key]
+            if key == "covered_predators":
+                value = sorted({p.value for p in value})
+            setattr(programme, key, value.strip() if key == "name" else value)
+    db.session.flush()
+    changes = diff(before, snapshot(programme, PROGRAMME_EDITABLE))
+    if changes:
+        record("programme.updated", programme, actor=actor, changes=changes)
+    return programme
+
+
+# --- owners ------------------------------------------------------------------------------------------------
+
+def _check_office(office_id: int, actor, field: str = "office_id"):
+    office = jq.tree().by_id.get(office_id)
+    if office is None or office.level != Level.OFFICE or office_id not in jq.office_ids(actor):
+        raise ValidationError.field(field, _("Choose one of your offices."))
+    return office
+
+
+def register_owner(data: dict, actor) -> Owner:
+    """Register a livestock-owning household at one of the clerk's offices."""
+    if not permissions.can_register_owner(actor):
+        raise Forbidden(_("Only office clerks register owners."))
+    _check_office(data["office_id"], actor)
+    owner = Owner(**{k: data.get(k) for k in OWNER_FIELDS}, created_by_id=actor.id)
+    owner.name, owner.village = owner.name.strip(), owner.village.strip()
+    db.session.add(owner)
+    _replace_herd(owner, data.get("herd") or [])
+    db.session.flush()
+    record("owner.registered", owner, actor=actor,
+           changes=created(snapshot(owner, OWNER_FIELDS) | {"herd": _herd_summary(owner)}))
+    return owner
+
+
+def update_owner(owner: Owner, data: dict, actor) -> Owner:
+    """Correct an owner's details or herd counts; only the fields given change."""
+    if not permissions.can_register_owner(actor):
+        raise Forbidden(_("Only office clerks change owner records."))
+    if "office_id" in data:
+        _check_office(data["office_id"], actor)
+    before = snapshot(owner, OWNER_FIELDS) | {"herd": _herd_summary(owner)}
+    for key in OWNER_FIELDS:
+        if key in data:
+            setattr(owner, key, data[key])
+    if "herd" in data:
+        _replace_herd(owner, data["herd"])
+    db.session.flush()
+    changes = diff(before, snapshot(owner, OWNER_FIELDS) | {"herd": _herd_summary(owner)})
+    if changes:
+        record("owner.updated", owner, actor=actor, changes=changes)
+    return owner
+
+
+def _replace_herd(owner: Owner, entries: list[dict]) -> None:
+    species = [e["species"] for e in entries]
+    if len(species) != len(set(species)):
+        raise ValidationError.field("herd", _("Each species may appear only once in the herd."))
+    by_species = {h.species: h for h in owner.herd}
+    keep = []
+    for entry in entries:
+        row = by_species.get(entry["species"]) or HerdCount(species=entry["species"])
+        row.head_count, row.counted_on = entry["head_count"], entry["counted_on"]
+        keep.append(row)
+    owner.herd = keep
+
+
+def _herd_summary(owner: Owner) -> dict:
+    return {h.species.value: [h.head_count, jsonable(h.counted_on)] for h in owner.herd}
+
+
+# --- claims ------------------------------------------------------------------------------------------------
+
+def request_fingerprint(payload) -> str:
+    """A stable hash of a submission, to tell a retry from a different request under the same key."""
+    text = json.dumps(jsonable(payload), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def submit_claim(data: dict, actor, *, idempotency_key: str | None = None,
+                 fingerprint: str | None = None) -> tuple[Claim, bool]:
+    """File a claim for an owner. Returns ``(claim, replayed)``; a retried key returns the first claim."""
+    if not permissions.can_file_claim(actor):
+        raise Forbidden(_("Only office clerks file claims."))
+    key_row = None
+    if idempotency_key:
+        replay, key_row = _reserve_key(actor, idempotency_key, fingerprint or request_fingerprint(data))
+        if replay is not None:
+            return replay, True
+    owner, programme, office = _validate_claim(data, actor)
+    now = utcnow()
+    claim = Claim(owner_id=owner.id, programme_id=programme.id, office_id=office.id, filed_by_id=actor.id,
+                  status=ClaimState.SUBMITTED, status_changed_at=now, filed_at=now,
+                  filed_date=local_date(now, office.timezone), pin=f"{secrets.randbelow(10**6):06d}",
+                  verification_due_at=now + timedelta(hours=programme.verification_sla_hours))
+    _assign_fields(claim, data, office)
+    claim.reported_at = data.get("reported_at") or now
+    claim.lines = [LossLine(position=i, **line) for i, line in enumerate(data["lines"])]
+    claim.number = _next_number(office, claim.filed_date.year)
+    db.session.add(claim)
+    db.session.flush()
+    if key_row is not None:
+        key_row.claim_id = claim.id
+    record("claim.submitted", claim, actor=actor,
+           changes=created(snapshot(claim, CLAIM_FIELDS) | {"lines": _lines_summary(claim)}))
+    log.info("claim %s submitted by %s", claim.number, actor.username)
+    return claim, False
+
+
+def _assign_fields(claim: Claim, data: dict, office) -> None:
+    for key in CLAIM_FIELDS:
+        if key in data and key not in ("owner_id", "programme_id", "office_id", "reported_at"):
+            setattr(claim, key, data[key])
+    if "incident_village" in data:
+        claim.incident_village = data["incident_village"].strip()
+    claim.incident_date = local_date(claim.incident_at, office.timezone)
+
+
+def _validate_claim(data: dict, actor, claim: Claim | None = None):
+    errors: dict[str, list] = {}
+    owner_id = data.get("owner_id", claim.owner_id if claim else None)
+    owner = db.session.get(Owner, owner_id)
+    if owner is None or owner.office_id not in jq.office_ids(actor):
+        errors["owner_id"] = [_("No owner with this number is registered in your offices.")]
+    office_id = data.get("office_id") or (claim.office_id if claim else owner.office_id if owner else None)
+    office = jq.tree().by_id.get(office_id) if office_id else None
+    if office is None or office.level != Level.OFFICE or office_id not in jq.office_ids(actor):
+        errors["office_id"] = [_("Choose one of your offices.")]
+    programme = db.session.get(Programme, data.get("programme_id", claim.programme_id if claim else None))
+    if programme is None or not programme.is_active or (office and not programme_usable_at(programme, office)):
+        errors["programme_id"] = [_("Choose an active programme that covers this office.")]
+    _check_times(data, claim, errors)
+    if errors:
+        raise ValidationError(errors)
+    return owner, programme, office
+
+
+def _check_times(data: dict, claim: Claim | None, errors: dict) -> None:
+    """The schema checked what was typed; an edit may combine a new time with a stored one."""
+    incident_at = data.get("incident_at", claim.incident_at if claim else None)
+    reported_at = data.get("reported_at") or (claim.reported_at if claim else utcnow())
+    errors.update(time_errors(incident_at, reported_at))
+
+
+def _next_number(office, year: int) -> str:
+    """``{COUNTRY}-{OFFICE}-{YEAR}-{SEQ:06}``; the counter row lock makes parallel filings take turns."""
+    insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(ClaimCounter).values(office_id=office.id, year=year, last_seq=0)
+                       .on_conflict_do_nothing(index_elements=["office_id", "year"]))
+    seq = db.session.execute(
+        sa.update(ClaimCounter).where(ClaimCounter.office_id == office.id, ClaimCounter.year == year)
+        .values(last_seq=ClaimCounter.last_seq + 1).returning(ClaimCounter.last_seq)
+    ).scalar_one()
+    return f"{office.country_code}-{office.short_code}-{year}-{seq:06d}"
+
+
+def _reserve_key(actor, key: str, fingerprint: str) -> tuple[Claim | None, IdempotencyKey | None]:
+    if len(key) > 128 or not key.isprintable() or not key.isascii():
+        raise ValidationError.field("Idempotency-Key", _("Use up to {max} printable ASCII characters.").format(
+            max=128))
+    existing = _find_key(actor, key)
+    if existing is None:
+        row = IdempotencyKey(user_id=actor.id, key=key, request_hash=fingerprint)
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+                db.session.flush()
+            return None, row
+        except IntegrityError:
+            # A parallel request with the same key committed first: answer as that request did.
+            existing = _find_key(actor, key)
+            if existing is None:
+                raise Conflict(_("Another request with this Idempotency-Key is in progress; retry shortly.")) from None
+    if existing.request_hash != fingerprint:
+        raise Conflict(_("This Idempotency-Key was already used for a different request."))
+    if existing.claim_id is None:
+        raise Conflict(_("Another request with this Idempotency-Key is in progress; retry shortly."))
+    return get_claim(existing.claim_id, actor), None
+
+
+def _find_key(actor, key: str) -> IdempotencyKey | None:
+    row = db.session.scalar(sa.select(IdempotencyKey).where(IdempotencyKey.user_id == actor.id,
+                                                            IdempotencyKey.key == key))
+    if row is not None and row.created_at < utcnow() - IDEMPOTENCY_TTL:
+        db.session.delete(row)
+        db.session.flush()
+        return None
+    return row
+
+
+def update_claim(claim: Claim, data: dict, actor) -> Claim:
+    """Correct a claim while it is still ``submitted``; every changed field is audited."""
+    if not permissions.can_file_claim(actor):
+        raise Forbidden(_("Only office clerks change claims."))
+    if claim.status != ClaimState.SUBMITTED:
+        raise InvalidTransition(_("This claim is {state}; it can only be changed while submitted.").format(
+            state=str(claim.status.title).lower()))
+    _owner, _programme, office = _validate_claim(data, actor, claim)
+    before = snapshot(claim, CLAIM_FIELDS) | {"lines": _lines_summary(claim)}
+    for key in ("owner_id", "programme_id", "office_id", "reported_at"):
+        if data.get(key) is not None:
+            setattr(claim, key, data[key])
+    _assign_fields(claim, {"incident_at": claim.incident_at, **data}, office)
+    if "lines" in data:
+        claim.lines = [LossLine(position=i, **line) for i, line in enumerate(data["lines"])]
+    db.session.flush()
+    changes = diff(before, snapshot(claim, CLAIM_FIELDS) | {"lines": _lines_summary(claim)})
+    if changes:
+        record("claim.updated", claim, actor=actor, changes=changes)
+    return claim
+
+
+def withdraw_claim(claim: Claim, actor, reason: str) -> Claim:
+    """Withdraw a submitted claim at the owner's request."""
+    return apply_action(claim, ClaimAction.WITHDRAW, actor, reason=reason)
+
+
+def _lines_summary(claim: Claim) -> list[str]:
+    return [f"{ln.count} {ln.species.value} {ln.age_class.value} {ln.outcome.value}" for ln in claim.lines]

@@ -1,0 +1,302 @@
+"""Load and dump schemas for programmes, owners and claims (shared by the API and the web forms)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as L_
+from marshmallow import ValidationError, fields, post_dump, validate, validates_schema
+
+from claims import zones
+from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay
+from claims.permissions import can_see_personal_data, mask
+from claims.states import ClaimState
+from claims.validation import time_errors
+from conflict_service.auth.session import current_user
+from conflict_service.i18n import LOCALES
+from conflict_service.schemas import (
+    BaseSchema,
+    PageArgsSchema,
+    enum_field,
+    latitude,
+    longitude,
+    money_field,
+    optional_text,
+    page_schema,
+    percent_field,
+    required_text,
+)
+
+LANGUAGE = validate.OneOf(LOCALES, error=L_("Choose one of the supported languages: {choices}."))
+PHONE = validate.Regexp(r"^\+?[0-9 ()\-]{5,30}$", error=L_("Use digits, spaces, brackets, dashes and an optional +."))
+
+
+def _both_or_neither(data, lat_key, lon_key):
+    if (data.get(lat_key) is None) != (data.get(lon_key) is None):
+        missing = lon_key if data.get(lon_key) is None else lat_key
+        raise ValidationError(L_("Give both latitude and longitude, or neither."), missing)
+
+
+# --- programmes --------------------------------------------------------------------------------------------
+
+class ProgrammeCreateSchema(BaseSchema):
+    name = required_text(160)
+    kind = enum_field(ProgrammeKind, required=True)
+    jurisdiction_id = fields.Integer(required=True)
+    currency = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Z]{3}$", error=L_("Use the three-letter ISO 4217 code, for example IRR.")))
+    official_language = fields.String(required=True, validate=LANGUAGE)
+
+
+class ExclusionZones(fields.Raw):
+    """GeoJSON polygons (FeatureCollection, Feature, Polygon or MultiPolygon), stored as a FeatureCollection."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return zones.normalise(value)
+        except zones.ZoneError as error:
+            raise ValidationError(str(error)) from None
+
+
+def _pct(**kwargs):
+    return percent_field(validate=[validate.Range(min=0, max=100, error=L_("Must be between {min} and {max}.")),
+                                   _places(3)], **kwargs)
+
+
+def _places(digits: int):
+    def check(value):
+        if value is not None and value.as_tuple().exponent < -digits and value != round(value, digits):
+            raise ValidationError(L_("Use at most {digits} decimal places.").format(digits=digits))
+    return check
+
+
+def _money(**kwargs):
+    return money_field(validate=[validate.Range(min=0, error=L_("Must not be negative.")),
+                                 validate.Range(max=10**15, error=L_("Must be at most {max}."))], **kwargs)
+
+
+def _days(low: int, high: int, **kwargs):
+    return fields.Integer(validate=validate.Range(min=low, max=high, error=L_("Must be between {min} and {max}.")),
+                          **kwargs)
+
+
+class ProgrammeRulesSchema(BaseSchema):
+    """The rules of DESIGN §5–§6 that a manager may change (percentages as numbers: 25 means 25 %)."""
+
+    report_deadline_days = _days(0, 365)
+    injured_pct = _pct()
+    missing_pct = _pct()
+    negligence_pct = _pct()
+    noncompliance_pct = _pct()
+    mitigation_bonus_pct = _pct()
+    coverage_pct = _pct()
+    deductible = _money()
+    household_annual_cap = _money(allow_none=True)
+    dual_approval_threshold = _money(allow_none=True)
+    verification_sla_hours = _days(1, 24 * 90)
+    payment_sla_days = _days(1, 365)
+    appeal_days = _days(0, 365)
+    max_claims_per_year = _days(1, 1000, allow_none=True)
+    min_confidence = enum_field(Confidence)
+    covered_predators = fields.List(enum_field(Predator), validate=validate.Length(
+        min=1, error=L_("Choose at least one predator.")))
+    advance_pct = _pct()
+    late_interest_pct_per_year = _pct()
+    retaliation_freeze_days = _days(0, 365)
+    exclusion_zones = ExclusionZones(allow_none=True, metadata={
+        "description": "GeoJSON polygons [lon, lat]; stored as a FeatureCollection; null for none"})
+
+
+class ProgrammeUpdateSchema(ProgrammeRulesSchema):
+    name = required_text(160)
+    official_language = fields.String(validate=LANGUAGE)
+    is_active = fields.Boolean()
+
+
+class ProgrammeSchema(ProgrammeRulesSchema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = enum_field(ProgrammeKind)
+    jurisdiction_id = fields.Integer()
+    jurisdiction_code = fields.String(attribute="jurisdiction.code")
+    currency = fields.String()
+    official_language = fields.String()
+    is_active = fields.Boolean()
+    covered_predators = fields.List(fields.String())
+    exclusion_zones = fields.Raw(allow_none=True)
+
+    @post_dump
+    def _plain_numbers(self, data, **_kwargs):
+        """NUMERIC columns come back padded ("30.000"); show 30 and 12.5 as people write them."""
+        for key, value in data.items():
+            if isinstance(value, str) and key in _DECIMAL_RULES and "." in value:
+                data[key] = value.rstrip("0").rstrip(".")
+        return data
+
+
+_DECIMAL_RULES = frozenset(name for name, f in ProgrammeRulesSchema._declared_fields.items()
+                           if isinstance(f, fields.Decimal))
+
+
+# --- owners ------------------------------------------------------------------------------------------------
+
+class HerdEntrySchema(BaseSchema):
+    species = enum_field(Species, required=True)
+    head_count = fields.Integer(required=True, validate=validate.Range(min=0, error=L_("Must not be negative.")))
+    counted_on = fields.Date(required=True)
+
+
+class OwnerCreateSchema(BaseSchema):
+    name = required_text(160)
+    national_id = optional_text(40)
+    phone = fields.String(allow_none=True, load_default=None, validate=PHONE)
+    village = required_text(120)
+    office_id = fields.Integer(required=True)
+    home_lat = latitude(allow_none=True, load_default=None)
+    home_lon = longitude(allow_none=True, load_default=None)
+    preferred_language = fields.String(load_default="en", validate=LANGUAGE)
+    herd = fields.List(fields.Nested(HerdEntrySchema), load_default=list)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _location(self, data, **_kwargs):
+        _both_or_neither(data, "home_lat", "home_lon")
+
+
+class OwnerSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    national_id = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    village = fields.String()
+    office_id = fields.Integer()
+    office_code = fields.String(attribute="office.code")
+    home_lat = fields.Float(allow_none=True)
+    home_lon = fields.Float(allow_none=True)
+    preferred_language = fields.String()
+    herd = fields.List(fields.Nested(HerdEntrySchema))
+    created_at = fields.AwareDateTime()
+
+    @post_dump
+    def _mask_personal(self, data, **_kwargs):
+        if not can_see_personal_data(current_user()):
+            data["national_id"], data["phone"] = mask(data.get("national_id")), mask(data.get("phone"))
+        return data
+
+
+class OwnerQuerySchema(PageArgsSchema):
+    q = fields.String(load_default=None, validate=validate.Length(max=100))
+    office_id = fields.Integer(load_default=None)
+    village = fields.String(load_default=None, validate=validate.Length(max=120))
+
+
+OwnerPageSchema = page_schema(OwnerSchema, "OwnerPageSchema")
+
+
+# --- claims ------------------------------------------------------------------------------------------------
+
+class LossLineSchema(BaseSchema):
+    species = enum_field(Species, required=True)
+    age_class = enum_field(AgeClass, required=True)
+    outcome = enum_field(LossOutcome, required=True)
+    count = fields.Integer(required=True, validate=validate.Range(
+        min=1, max=10000, error=L_("The count must be between {min} and {max}.")))
+
+
+class ClaimCreateSchema(BaseSchema):
+    owner_id = fields.Integer(required=True)
+    programme_id = fields.Integer(required=True)
+    office_id = fields.Integer(load_default=None)
+    incident_at = fields.AwareDateTime(required=True)
+    incident_lat = latitude(allow_none=True, load_default=None)
+    incident_lon = longitude(allow_none=True, load_default=None)
+    incident_village = required_text(120)
+    time_of_day = enum_field(TimeOfDay, required=True)
+    is_in_corral = fields.Boolean(load_default=False)
+    is_herder_present = fields.Boolean(load_default=False)
+    is_guard_dog_present = fields.Boolean(load_default=False)
+    narrative = fields.String(load_default="", validate=validate.Length(
+        max=5000, error=L_("Use at most {max} characters.")))
+    reported_at = fields.AwareDateTime(load_default=None)
+    lines = fields.List(fields.Nested(LossLineSchema), required=True, validate=validate.Length(
+        min=1, max=20, error=L_("Give between {min} and {max} loss lines.")))
+
+    @validates_schema(skip_on_field_errors=False)
+    def _checks(self, data, partial=None, **_kwargs):
+        errors = time_errors(data.get("incident_at"), data.get("reported_at"))
+        lines = [line for line in data.get("lines") or [] if isinstance(line, dict)]
+        keys = [(line.get("species"), line.get("age_class"), line.get("outcome")) for line in lines]
+        if len(keys) != len(set(keys)):
+            errors["lines"] = [L_("Two lines have the same species, age class and outcome; combine them.")]
+        if (data.get("incident_lat") is None) != (data.get("incident_lon") is None):
+            missing = "incident_lon" if data.get("incident_lon") is None else "incident_lat"
+            errors[missing] = [L_("Give both latitude and longitude, or neither.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class LossLineOutSchema(LossLineSchema):
+    id = fields.Integer()
+
+
+class OwnerBriefSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    village = fields.String()
+
+
+class ClaimSchema(BaseSchema):
+    id = fields.Integer()
+    number = fields.String()
+    status = enum_field(ClaimState)
+    status_changed_at = fields.AwareDateTime()
+    owner = fields.Nested(OwnerBriefSchema)
+    programme_id = fields.Integer()
+    programme_name = fields.String(attribute="programme.name")
+    currency = fields.String(attribute="programme.currency")
+    office_id = fields.Integer()
+    office_code = fields.String(attribute="office.code")
+    filed_by_id = fields.Integer()
+    incident_at = fields.AwareDateTime()
+    incident_date = fields.Date()
+    incident_lat = fields.Float(allow_none=True)
+    incident_lon = fields.Float(allow_none=True)
+    incident_village = fields.String()
+    time_of_day = enum_field(TimeOfDay)
+    is_in_corral = fields.Boolean()
+    is_herder_present = fields.Boolean()
+    is_guard_dog_present = fields.Boolean()
+    narrative = fields.String()
+    reported_at = fields.AwareDateTime()
+    filed_at = fields.AwareDateTime()
+    verification_due_at = fields.AwareDateTime(allow_none=True)
+    is_verification_overdue = fields.Boolean(dump_only=True)
+    assigned_verifier_id = fields.Integer(allow_none=True)
+    appealed_at = fields.AwareDateTime(allow_none=True)
+    lines = fields.List(fields.Nested(LossLineOutSchema))
+
+
+class ClaimCreatedSchema(ClaimSchema):
+    pin = fields.String(metadata={"description": "Short PIN for the public status page; print it on the receipt."})
+
+
+class ClaimQuerySchema(PageArgsSchema):
+    status = fields.List(enum_field(ClaimState), load_default=None)
+    office_id = fields.Integer(load_default=None)
+    programme_id = fields.Integer(load_default=None)
+    owner_id = fields.Integer(load_default=None)
+    incident_from = fields.Date(load_default=None)
+    incident_to = fields.Date(load_default=None)
+    q = fields.String(load_default=None, validate=validate.Length(max=100))
+    overdue = fields.Boolean(load_default=None, metadata={
+        "description": "true: only claims still awaiting verification after their due time; false: all others."})
+
+    @validates_schema(skip_on_field_errors=False)
+    def _range(self, data, **_kwargs):
+        start, end = data.get("incident_from"), data.get("incident_to")
+        if start and end and start > end:
+            raise ValidationError(L_("The end of the range is before its start."), "incident_to")
+
+
+ClaimPageSchema = page_schema(ClaimSchema, "ClaimPageSchema")
+
+
+class WithdrawSchema(BaseSchema):
+    reason = required_text(1000)

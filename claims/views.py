@@ -1,0 +1,265 @@
+"""Web pages for the office: home, owner registry and claim intake."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as L_
+
+from claims import forms, operations, queries
+from claims.enums import Predator
+from claims.permissions import (
+    READERS,
+    can_edit_claim,
+    can_file_claim,
+    can_manage_programmes,
+    can_register_owner,
+    can_see_personal_data,
+)
+from claims.schemas import (
+    ClaimCreateSchema,
+    ClaimQuerySchema,
+    OwnerCreateSchema,
+    OwnerQuerySchema,
+    ProgrammeCreateSchema,
+    ProgrammeUpdateSchema,
+    WithdrawSchema,
+)
+from claims.states import ClaimState
+from conflict_service.audit.queries import events_for
+from conflict_service.auth.models import Role
+from conflict_service.auth.session import login_required
+from conflict_service.db import db
+from conflict_service.errors import ValidationError
+from conflict_service.jurisdictions import queries as jq
+from conflict_service.web import forms as web_forms
+from conflict_service.web.extensions import render_slot
+from conflict_service.web.views import nav
+
+bp = Blueprint("claims", __name__, template_folder="templates")
+
+NAV = [
+    nav(L_("Home"), "claims.home", *Role),
+    nav(L_("Owners"), "claims.owner_list", *READERS),
+    nav(L_("Claims"), "claims.claim_list", *READERS),
+    nav(L_("Programmes"), "claims.programme_list", Role.MANAGER, Role.AUDITOR),
+]
+
+
+@bp.get("/")
+@login_required()
+def home():
+    user = g.user
+    counts = queries.count_by_status(user) if user.role in READERS else {}
+    recent = queries.claims_page(user, queries.ClaimFilters(), 1, 8).items if user.role in READERS else []
+    return render_template("claims/home.html", counts=counts, recent=recent, panels=render_slot("home", None, user))
+
+
+# --- owners ------------------------------------------------------------------------------------------------
+
+@bp.get("/owners")
+@login_required(*READERS)
+def owner_list():
+    args = web_forms.load(OwnerQuerySchema(), web_forms.clean(request.args, ("q", "office_id", "village", "page")))
+    page = queries.owners_page(g.user, **args)
+    return render_template("claims/owner_list.html", page=page, args=request.args.to_dict(),
+                           can_register=can_register_owner(g.user))
+
+
+@bp.route("/owners/new", methods=["GET", "POST"])
+@login_required(Role.CLERK)
+def owner_new():
+    values, errors = forms.owner_defaults(g.user), {}
+    if request.method == "POST":
+        values = forms.owner_values(request.form)
+        try:
+            owner = operations.register_owner(web_forms.load(OwnerCreateSchema(), forms.owner_data(request.form)),
+                                              g.user)
+            db.session.commit()
+            flash(_("Owner {name} registered.").format(name=owner.name), "success")
+            return redirect(url_for("claims.owner_detail", owner_id=owner.id))
+        except ValidationError as error:
+            errors = error.errors
+    return render_template("claims/owner_form.html", values=values, errors=errors, owner=None,
+                           **forms.owner_choices(g.user)), (422 if errors else 200)
+
+
+@bp.get("/owners/<int:owner_id>")
+@login_required(*READERS)
+def owner_detail(owner_id):
+    owner = queries.get_owner(owner_id, g.user)
+    claims = queries.claims_page(g.user, queries.ClaimFilters(owner_id=owner.id), 1, 100).items
+    return render_template("claims/owner_detail.html", owner=owner, claims=claims,
+                           show_personal=can_see_personal_data(g.user), can_edit=can_register_owner(g.user),
+                           can_file=can_file_claim(g.user), sections=render_slot("owner", owner, g.user))
+
+
+@bp.route("/owners/<int:owner_id>/edit", methods=["GET", "POST"])
+@login_required(Role.CLERK)
+def owner_edit(owner_id):
+    owner = queries.get_owner(owner_id, g.user)
+    values, errors = forms.owner_values_from(owner), {}
+    if request.method == "POST":
+        values = forms.owner_values(request.form)
+        try:
+            data = web_forms.load(OwnerCreateSchema(), forms.owner_data(request.form))
+            operations.update_owner(owner, data, g.user)
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("claims.owner_detail", owner_id=owner.id))
+        except ValidationError as error:
+            errors = error.errors
+    return render_template("claims/owner_form.html", values=values, errors=errors, owner=owner,
+                           **forms.owner_choices(g.user)), (422 if errors else 200)
+
+
+# --- claims ------------------------------------------------------------------------------------------------
+
+@bp.get("/claims")
+@login_required(*READERS)
+def claim_list():
+    raw = web_forms.clean(request.args, ("office_id", "programme_id", "incident_from", "incident_to", "q", "overdue",
+                                             "page"))
+    if request.args.getlist("status"):
+        raw["status"] = [s for s in request.args.getlist("status") if s]
+    try:
+        args = web_forms.load(ClaimQuerySchema(), raw)
+        errors = {}
+    except ValidationError as error:
+        args, errors = ClaimQuerySchema().load({}), error.errors
+    page_no, per_page = args.pop("page"), args.pop("per_page")
+    page = queries.claims_page(g.user, queries.ClaimFilters(**args), page_no, per_page)
+    return render_template("claims/claim_list.html", page=page, args=request.args.to_dict(), errors=errors,
+                           statuses=ClaimState.choices(), programmes=queries.programmes_for(g.user),
+                           can_file=can_file_claim(g.user))
+
+
+@bp.route("/claims/new", methods=["GET", "POST"])
+@login_required(Role.CLERK)
+def claim_new():
+    owner_id = request.values.get("owner_id", type=int)
+    if owner_id is None:
+        return redirect(url_for("claims.owner_list", pick="claim"))
+    owner = queries.get_owner(owner_id, g.user)
+    values, errors = forms.claim_defaults(owner), {}
+    if request.method == "POST":
+        values = forms.claim_values(request.form)
+    if request.method == "POST" and "add_line" not in request.form:
+        try:
+            data = forms.claim_data(request.form, owner, ClaimCreateSchema())
+            key = request.form.get("idempotency_key")
+            fingerprint = operations.request_fingerprint(values)
+            claim, _replayed = operations.submit_claim(data, g.user, idempotency_key=key, fingerprint=fingerprint)
+            db.session.commit()
+            flash(_("Claim {number} filed. The owner's PIN for the status page is {pin}.").format(
+                number=claim.number, pin=claim.pin), "success")
+            return redirect(url_for("claims.claim_detail", claim_id=claim.id))
+        except ValidationError as error:
+            errors = error.errors
+    values.setdefault("idempotency_key", uuid.uuid4().hex)
+    return render_template("claims/claim_form.html", owner=owner, claim=None, values=values, errors=errors,
+                           **forms.claim_choices(g.user, owner)), (422 if errors else 200)
+
+
+@bp.get("/claims/<int:claim_id>")
+@login_required(*READERS)
+def claim_detail(claim_id):
+    claim = queries.get_claim(claim_id, g.user)
+    return render_template("claims/claim_detail.html", claim=claim, history=events_for("claim", claim.id),
+                           can_edit=can_edit_claim(g.user, claim), show_pin=can_file_claim(g.user),
+                           sections=render_slot("claim", claim, g.user))
+
+
+@bp.route("/claims/<int:claim_id>/edit", methods=["GET", "POST"])
+@login_required(Role.CLERK)
+def claim_edit(claim_id):
+    claim = queries.get_claim(claim_id, g.user)
+    values, errors = forms.claim_values_from(claim), {}
+    if request.method == "POST":
+        values = forms.claim_values(request.form)
+    if request.method == "POST" and "add_line" not in request.form:
+        try:
+            data = forms.claim_data(request.form, claim.owner, ClaimCreateSchema())
+            operations.update_claim(claim, data, g.user)
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("claims.claim_detail", claim_id=claim.id))
+        except ValidationError as error:
+            errors = error.errors
+    return render_template("claims/claim_form.html", owner=claim.owner, claim=claim, values=values, errors=errors,
+                           **forms.claim_choices(g.user, claim.owner)), (422 if errors else 200)
+
+
+@bp.post("/claims/<int:claim_id>/withdraw")
+@login_required(*READERS)
+def claim_withdraw(claim_id):
+    claim = queries.get_claim(claim_id, g.user)
+    try:
+        data = web_forms.load(WithdrawSchema(), web_forms.clean(request.form, ("reason",)))
+    except ValidationError:
+        flash(_("Give the reason the owner withdraws the claim."), "error")
+        return redirect(url_for("claims.claim_detail", claim_id=claim.id))
+    operations.withdraw_claim(claim, g.user, data["reason"])
+    db.session.commit()
+    flash(_("Claim {number} withdrawn.").format(number=claim.number), "success")
+    return redirect(url_for("claims.claim_detail", claim_id=claim.id))
+
+
+# --- programmes --------------------------------------------------------------------------------------------
+
+@bp.get("/programmes")
+@login_required(Role.MANAGER, Role.AUDITOR)
+def programme_list():
+    return render_template("claims/programme_list.html", programmes=queries.programmes_for(g.user),
+                           can_manage=can_manage_programmes(g.user))
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@login_required(Role.MANAGER)
+def programme_new():
+    values, errors = {"kind": "compensation"}, {}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in forms.PROGRAMME_NEW}
+        try:
+            data = web_forms.load(ProgrammeCreateSchema(), web_forms.clean(request.form, forms.PROGRAMME_NEW))
+            programme = operations.create_programme(data, g.user)
+            db.session.commit()
+            flash(_("Programme {name} created with the default rules; review them now.").format(
+                name=programme.name), "success")
+            return redirect(url_for("claims.programme_edit", programme_id=programme.id))
+        except ValidationError as error:
+            errors = error.errors
+    return render_template("claims/programme_new.html", values=values, errors=errors,
+                           **forms.programme_choices(g.user)), (422 if errors else 200)
+
+
+@bp.get("/programmes/<int:programme_id>")
+@login_required(Role.MANAGER, Role.AUDITOR)
+def programme_detail(programme_id):
+    programme = queries.get_programme(programme_id, g.user)
+    return render_template("claims/programme_detail.html", programme=programme,
+                           predator_titles=dict(Predator.choices()),
+                           history=events_for("programme", programme.id),
+                           can_edit=can_manage_programmes(g.user) and programme.jurisdiction_id in jq.scope_ids(g.user),
+                           sections=render_slot("programme", programme, g.user))
+
+
+@bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+@login_required(Role.MANAGER)
+def programme_edit(programme_id):
+    programme = queries.get_programme(programme_id, g.user)
+    values, errors = forms.programme_values_from(programme), {}
+    if request.method == "POST":
+        values = forms.programme_values(request.form)
+        try:
+            data = forms.programme_data(request.form, ProgrammeUpdateSchema())
+            operations.update_programme(programme, data, g.user)
+            db.session.commit()
+            flash(_("The rules of {name} were saved.").format(name=programme.name), "success")
+            return redirect(url_for("claims.programme_detail", programme_id=programme.id))
+        except ValidationError as error:
+            errors = error.errors
+    return render_template("claims/programme_form.html", programme=programme, values=values, errors=errors,
+                           **forms.programme_choices(g.user)), (422 if errors else 200)

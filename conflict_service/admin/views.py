@@ -1,0 +1,110 @@
+"""Administrator pages: user accounts and jurisdictions. No claim decisions here."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as L_
+
+from conflict_service.auth import operations as auth_ops
+from conflict_service.auth import queries as auth_queries
+from conflict_service.auth.models import Role
+from conflict_service.auth.schemas import UserCreateSchema, UserUpdateSchema
+from conflict_service.auth.session import login_required
+from conflict_service.db import db
+from conflict_service.errors import ValidationError
+from conflict_service.i18n import language_choices
+from conflict_service.jurisdictions import operations as j_ops
+from conflict_service.jurisdictions import queries as jq
+from conflict_service.jurisdictions.schemas import JurisdictionCreateSchema
+from conflict_service.web import forms as web_forms
+from conflict_service.web.views import nav
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+NAV = [nav(L_("Users"), "admin.users", Role.ADMIN), nav(L_("Jurisdictions"), "admin.jurisdictions", Role.ADMIN)]
+TIMEZONES = sorted(tz for tz in available_timezones() if tz.startswith(("Asia/", "Europe/")))
+
+
+def _choices() -> dict:
+    t = jq.tree()
+    return {"roles": Role.choices(), "languages": language_choices(), "timezones": [(tz, tz) for tz in TIMEZONES],
+            "jurisdictions": [(j.id, f"{'  ' * len(t.ancestors(j.id))}{j.code} · {j.name}") for j in t.by_id.values()]}
+
+
+def _user_form_data(form, *, creating: bool) -> dict:
+    data = web_forms.clean(form, ("username", "full_name", "role", "password", "preferred_language"))
+    data["jurisdiction_ids"] = [int(v) for v in form.getlist("jurisdiction_ids") if v.isdigit()]
+    if not creating:
+        data.pop("username", None)
+        data["is_active"] = form.get("is_active") == "true"
+        data["preferred_language"] = form.get("preferred_language") or None
+    return data
+
+
+@bp.get("/users")
+@login_required(Role.ADMIN)
+def users():
+    return render_template("admin/users.html", users=auth_queries.all_users())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required(Role.ADMIN)
+def user_new():
+    values, errors = {"jurisdiction_ids": []}, {}
+    if request.method == "POST":
+        values = _user_form_data(request.form, creating=True)
+        try:
+            user = auth_ops.create_user(web_forms.load(UserCreateSchema(), values), g.user)
+            db.session.commit()
+            flash(_("User {name} created.").format(name=user.username), "success")
+            return redirect(url_for("admin.users"))
+        except ValidationError as error:
+            errors = error.errors
+    values.pop("password", None)
+    return render_template("admin/user_form.html", user=None, values=values, errors=errors,
+                           **_choices()), (422 if errors else 200)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required(Role.ADMIN)
+def user_edit(user_id):
+    user = auth_queries.get_user(user_id)
+    values = {"full_name": user.full_name, "role": user.role.value, "preferred_language": user.preferred_language,
+              "is_active": user.is_active, "jurisdiction_ids": [j.id for j in user.jurisdictions]}
+    errors: dict = {}
+    if request.method == "POST":
+        values = _user_form_data(request.form, creating=False)
+        password = values.pop("password", None)
+        try:
+            auth_ops.update_user(user, web_forms.load(UserUpdateSchema(), values), g.user)
+            if password:
+                auth_ops.set_password(user, password, g.user)
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("admin.users"))
+        except ValidationError as error:
+            errors = error.errors
+    return render_template("admin/user_form.html", user=user, values=values, errors=errors,
+                           **_choices()), (422 if errors else 200)
+
+
+@bp.route("/jurisdictions", methods=["GET", "POST"])
+@login_required(Role.ADMIN)
+def jurisdictions():
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = web_forms.clean(request.form, ("short_code", "name", "parent_id", "timezone"))
+        try:
+            j = j_ops.create_jurisdiction(web_forms.load(JurisdictionCreateSchema(), values), g.user)
+            db.session.commit()
+            flash(_("{level} {code} created.").format(level=j.level.title, code=j.code), "success")
+            return redirect(url_for("admin.jurisdictions"))
+        except ValidationError as error:
+            errors = error.errors
+    t = jq.tree()
+    rows = [(j, len(t.ancestors(j.id))) for j in t.by_id.values()]
+    return render_template("admin/jurisdictions.html", rows=rows, values=values, errors=errors,
+                           **_choices()), (422 if errors else 200)

@@ -1,0 +1,84 @@
+"""The JSON API: flask-smorest wiring, bearer-token security and the self-hosted interactive docs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import swagger_ui_bundle
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
+from flask import Blueprint as FlaskBlueprint
+from flask import Flask, abort, render_template, send_from_directory
+from flask_smorest import Api
+from flask_smorest import Blueprint as ApiBlueprint
+from marshmallow import Schema, fields
+
+from conflict_service.schemas import ErrorSchema
+
+
+class ServiceApi(Api):
+    """flask-smorest's Api, documenting our error shape; conflict_service.errors answers every error."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        pass
+
+
+api = ServiceApi()
+BEARER = [{"bearerAuth": []}]
+SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
+SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"}
+
+docs = FlaskBlueprint("api_docs", __name__, url_prefix="/api/v1")
+
+
+@docs.get("/docs")
+def docs_page():
+    return render_template("api_docs.html")
+
+
+@docs.get("/docs/assets/<path:filename>")
+def docs_asset(filename: str):
+    if filename not in SWAGGER_FILES:
+        abort(404)
+    return send_from_directory(SWAGGER_DIR, filename, max_age=86400)
+
+
+def blueprint(name: str, import_name: str, url_prefix: str, description: str) -> ApiBlueprint:
+    """An API blueprint under /api/v1 whose operations document the bearer security and error shapes."""
+    return ApiBlueprint(name, import_name, url_prefix=f"/api/v1{url_prefix}", description=description)
+
+
+def schema_name(schema) -> str:
+    """Name schemas in the OpenAPI document; a partial (PATCH) variant gets its own name."""
+    resolved = resolve_schema_cls(schema)
+    cls = resolved[0] if isinstance(resolved, list) else resolved
+    name = cls.__name__.removesuffix("Schema") or cls.__name__
+    if isinstance(schema, Schema) and schema.partial:
+        name += "Patch"
+    return name
+
+
+def decimal_strings(_converter, field, ret, **_kwargs) -> dict:
+    """Money and percentages travel as decimal strings ("90000000", "27500.61"), never as floats: say so."""
+    if not isinstance(field, fields.Decimal) or not field.as_string:
+        return {}
+    for bound in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        ret.pop(bound, None)
+    return {"type": "string", "format": "decimal", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
+
+
+def init_api(app: Flask, blueprints: list[ApiBlueprint]) -> None:
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    api.init_app(app, spec_kwargs={
+        "marshmallow_plugin": plugin,
+        "info": {"description": "Human–leopard conflict compensation: owners, claims, verification, "
+                                "assessment, payments, insurance, mitigation and oversight."},
+    })
+    plugin.converter.add_attribute_function(decimal_strings)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
+                                                       "description": "POST /api/v1/auth/token to obtain one."})
+    for bp in blueprints:
+        api.register_blueprint(bp)
+    app.register_blueprint(docs)

@@ -1,0 +1,54 @@
+"""API: the audit trail for auditors, managers and administrators, and the chain verification."""
+
+from flask.views import MethodView
+from marshmallow import fields
+
+from conflict_service.api import BEARER, blueprint
+from conflict_service.audit import operations, queries
+from conflict_service.audit.schemas import AuditCheckSchema, AuditEventSchema
+from conflict_service.auth.models import Role
+from conflict_service.auth.session import require_user
+from conflict_service.db import db
+from conflict_service.schemas import PageArgsSchema, page_schema
+
+blp = blueprint("Audit", __name__, "/audit", "The tamper-evident audit trail.")
+AUDIT_READERS = (Role.AUDITOR, Role.MANAGER, Role.ADMIN)
+
+
+class AuditQuerySchema(PageArgsSchema):
+    entity_type = fields.String(load_default=None)
+    entity_id = fields.Integer(load_default=None)
+    action = fields.String(load_default=None)
+    actor = fields.String(load_default=None)
+    since = fields.AwareDateTime(load_default=None)
+    until = fields.AwareDateTime(load_default=None)
+
+
+@blp.route("")
+class AuditEvents(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(AuditQuerySchema, location="query")
+    @blp.response(200, page_schema(AuditEventSchema, "AuditEventPageSchema"))
+    def get(self, args):
+        """Audit events in your jurisdictions, newest first."""
+        user = require_user(*AUDIT_READERS)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        return queries.events_page(user, queries.EventFilters(**args), page, per_page)
+
+
+@blp.route("/verification")
+class ChainVerification(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, AuditCheckSchema)
+    def get(self):
+        """The last verification of the hash chain."""
+        require_user(*AUDIT_READERS)
+        return queries.last_check() or {}
+
+    @blp.doc(security=BEARER)
+    @blp.response(201, AuditCheckSchema)
+    def post(self):
+        """Verify the whole chain now."""
+        check = operations.run_chain_check(require_user(*AUDIT_READERS).username)
+        db.session.commit()
+        return check

@@ -1,0 +1,67 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from conflict_service.db import Base
+
+
+class AuditEvent(Base):
+    """One change of state or data. Events form a hash chain: each hash covers the previous one."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(sa.BigInteger, unique=True)
+    occurred_at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    actor_name: Mapped[str] = mapped_column(sa.String(80))
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    entity_type: Mapped[str] = mapped_column(sa.String(40))
+    entity_id: Mapped[int | None]
+    entity_label: Mapped[str | None] = mapped_column(sa.String(80))
+    # The jurisdiction the entity belongs to (a claim's office…), so auditors see only their own; None: system-wide.
+    scope_id: Mapped[int | None] = mapped_column(index=True)
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64))
+
+    __table_args__ = (sa.Index("ix_audit_events_entity", "entity_type", "entity_id", "seq"),)
+
+    def hashed_payload(self) -> dict:
+        payload = {
+            "seq": self.seq,
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "action": self.action,
+            "entity_type": self.entity_type,
+            "entity_id": self.entity_id,
+            "entity_label": self.entity_label,
+            "changes": self.changes,
+            "data": self.data,
+            "reason": self.reason,
+            "request_id": self.request_id,
+            "prev_hash": self.prev_hash,
+        }
+        if self.scope_id is not None:  # added later: events written before it hash as they did
+            payload["scope_id"] = self.scope_id
+        return payload
+
+
+class AuditCheck(Base):
+    """The outcome of one run of the chain verification (shown to auditors)."""
+
+    __tablename__ = "audit_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checked_at: Mapped[datetime]
+    checked_by: Mapped[str] = mapped_column(sa.String(80))
+    events_checked: Mapped[int]
+    is_intact: Mapped[bool]
+    first_bad_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+    problem: Mapped[str | None] = mapped_column(sa.Text)
+    head_hash: Mapped[str | None] = mapped_column(sa.String(64))

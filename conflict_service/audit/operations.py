@@ -1,0 +1,145 @@
+"""Write audit events and keep them in one tamper-evident hash chain.
+
+Operations call :func:`record` while they change data. The events wait in the session and are chained
+and inserted just before the commit, under a lock, so that concurrent transactions cannot fork the
+chain and a rolled-back change leaves no event behind.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from conflict_service.audit.chain import GENESIS_HASH, compute_hash, verify_chain
+from conflict_service.audit.models import AuditCheck, AuditEvent
+from conflict_service.db import db
+from conflict_service.timeutil import utcnow
+
+log = logging.getLogger("conflict_service.audit")
+
+PENDING_KEY = "audit_pending"
+PG_LOCK_KEY = 7_420_001  # one advisory lock serialises appends to the chain
+
+
+def jsonable(value):
+    """Make a value fit for the audit record (and its hash): plain JSON, stable across databases."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj, fields) -> dict:
+    """The current values of ``fields`` on ``obj``, ready for :func:`record`."""
+    return {name: jsonable(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict, after: dict) -> dict:
+    """Only the fields that changed, as ``{field: [old, new]}``."""
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def created(after: dict) -> dict:
+    return {k: [None, v] for k, v in after.items() if v is not None}
+
+
+def record(action: str, entity, *, actor=None, changes: dict | None = None, data: dict | None = None,
+           reason: str | None = None, entity_type: str | None = None, label: str | None = None,
+           scope_id: int | None = None, session: Session | None = None) -> None:
+    """Queue an audit event for ``entity``; it is chained and written when the transaction commits."""
+    session = session or db.session
+    session.info.setdefault(PENDING_KEY, []).append({
+        "occurred_at": utcnow(),
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_type": entity_type or getattr(entity, "__audit_type__", type(entity).__name__.lower()),
+        "label": label,
+        "scope_id": scope_id if scope_id is not None else getattr(entity, "audit_scope_id", None),
+        "changes": jsonable(changes or {}),
+        "data": jsonable(data or {}),
+        "reason": reason,
+        "request_id": g.get("request_id") if has_app_context() else None,
+    })
+    log.debug("audit %s %s actor=%s", action, type(entity).__name__, getattr(actor, "username", "system"))
+
+
+def _lock_chain(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
+
+
+def _chain_head(session: Session) -> tuple[int, str]:
+    row = session.execute(sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return (row.seq, row.hash) if row else (0, GENESIS_HASH)
+
+
+def _write_pending(session: Session) -> None:
+    pending = session.info.pop(PENDING_KEY, None)
+    if not pending:
+        return
+    session.flush()  # entity ids exist from here on
+    _lock_chain(session)
+    seq, prev = _chain_head(session)
+    for item in pending:
+        seq += 1
+        actor, entity = item["actor"], item["entity"]
+        ev = AuditEvent(
+            seq=seq, occurred_at=item["occurred_at"], actor_id=getattr(actor, "id", None),
+            actor_name=getattr(actor, "username", None) or "system", action=item["action"],
+            entity_type=item["entity_type"], entity_id=getattr(entity, "id", None),
+            entity_label=item["label"] or _label(entity), scope_id=item["scope_id"],
+            changes=item["changes"], data=item["data"],
+            reason=item["reason"], request_id=item["request_id"], prev_hash=prev,
+        )
+        ev.hash = compute_hash(ev.hashed_payload())
+        prev = ev.hash
+        session.add(ev)
+    session.flush()
+
+
+def _label(entity) -> str | None:
+    label = getattr(entity, "audit_label", None)
+    return str(label)[:80] if label is not None else None
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    _write_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None and not previous_transaction.nested:
+        session.info.pop(PENDING_KEY, None)
+
+
+def flush_pending(session: Session | None = None) -> None:
+    """Write queued events now (used where a caller needs the event ids before committing)."""
+    _write_pending(session or db.session)
+
+
+def run_chain_check(checked_by: str):
+    """Verify the whole chain now and keep the outcome (shown to auditors); returns the stored check."""
+    report = verify_chain()
+    check = AuditCheck(checked_at=utcnow(), checked_by=checked_by, events_checked=report.checked,
+                       is_intact=report.is_intact, first_bad_seq=report.first_bad_seq, problem=report.problem,
+                       head_hash=report.head_hash)
+    db.session.add(check)
+    db.session.flush()
+    return check

@@ -1,0 +1,105 @@
+"""Audit events are stored in English codes with structured data and described in the reader's language."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as L_
+
+from conflict_service.i18n import format_datetime, format_money
+
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+_DESCRIPTIONS: dict[str, object] = {
+    "user.created": L_("User {label} created"),
+    "user.updated": L_("User {label} changed"),
+    "user.password_changed": L_("Password of {label} changed"),
+    "user.signed_in": L_("{label} signed in"),
+    "user.sign_in_failed": L_("Failed sign-in for {label}"),
+    "token.issued": L_("API token issued to {label}"),
+    "token.revoked": L_("API token of {label} revoked"),
+    "jurisdiction.created": L_("Jurisdiction {label} created"),
+    "jurisdiction.updated": L_("Jurisdiction {label} changed"),
+}
+
+
+def register(descriptions: dict[str, object]) -> None:
+    """Let a package describe its own audit actions (called at import time)."""
+    _DESCRIPTIONS.update(descriptions)
+
+
+def is_described(action: str) -> bool:
+    return action in _DESCRIPTIONS
+
+
+def describe(event) -> str:
+    template = _DESCRIPTIONS.get(event.action)
+    label = event.entity_label or f"#{event.entity_id}"
+    if template is None:
+        return _("{action} on {label}").format(action=event.action, label=label)
+    try:
+        return str(template).format_map(_Params(_readable(event.data or {}), label=label))
+    except (IndexError, ValueError):
+        return str(template)
+
+
+MONEY_KEYS = ("amount", "total", "interest", "advance", "cap", "expected")
+
+
+def _readable(data: dict) -> dict:
+    """Amounts recorded as decimal strings with a currency read as money in the reader's locale."""
+    currency = data.get("currency")
+    if not currency:
+        return data
+    out = dict(data)
+    for key in MONEY_KEYS:
+        value = out.get(key)
+        if isinstance(value, str | int) and str(value).replace(".", "", 1).lstrip("-").isdigit():
+            out[key] = format_money(Decimal(str(value)), currency)
+    return out
+
+
+class _Params(dict):
+    """Template parameters from the event's data; one the event did not record reads as a dash."""
+
+    def __missing__(self, key):
+        return "—"
+
+
+_VALUE_TITLES: dict[str, type] = {}
+
+
+def register_values(enums: dict[str, type]) -> None:
+    """Fields whose recorded codes are members of a TitledEnum, shown by their translated titles."""
+    _VALUE_TITLES.update(enums)
+
+
+def show_value(value, tz: str = "UTC", field: str | None = None) -> str:
+    """A recorded value as a person reads it: yes/no, local date and time, lists joined, codes by title."""
+    if value is None or value == "":
+        return "—"
+    enum_cls = _VALUE_TITLES.get(field or "")
+    if enum_cls is not None and isinstance(value, str) and value in enum_cls._value2member_map_:
+        return str(enum_cls(value).title)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return "; ".join(show_value(v, tz) for v in value)
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        return format_datetime(datetime.fromisoformat(value), tz=tz)
+    return str(value)
+
+
+def field_label(name: str) -> str:
+    """A readable name for a changed field in the history (falls back to the field name)."""
+    return str(_FIELD_LABELS.get(name, name.replace("_", " ")))
+
+
+_FIELD_LABELS: dict[str, object] = {"status": L_("Status")}
+
+
+def register_fields(labels: dict[str, object]) -> None:
+    _FIELD_LABELS.update(labels)

@@ -1,0 +1,163 @@
+"""Users, sign-in, lockout and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from conflict_service.audit.operations import created, diff, record, snapshot
+from conflict_service.auth.models import ApiToken, Role, User
+from conflict_service.auth.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from conflict_service.db import db
+from conflict_service.errors import Forbidden, Unauthorized, ValidationError
+from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.timeutil import utcnow
+
+AUDITED = ("username", "full_name", "role", "preferred_language", "is_active")
+TOKEN_PREFIX = "lcs_"  # noqa: S105 - a prefix, not a secret
+
+
+def _check_admin(actor) -> None:
+    if actor is not None and actor.role != Role.ADMIN:
+        raise Forbidden(_("Only an administrator can manage users."))
+
+
+def _validate_password(password: str) -> None:
+    if len(password or "") < MIN_LENGTH:
+        raise ValidationError.field("password", _("Use at least {n} characters.").format(n=MIN_LENGTH))
+
+
+def create_user(data: dict, actor) -> User:
+    """Create a user with one role, scoped to one or more jurisdictions."""
+    _check_admin(actor)
+    username = data["username"].strip().lower()
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        raise ValidationError.field("username", _("This username is taken."))
+    _validate_password(data["password"])
+    jurisdictions = _jurisdictions(data.get("jurisdiction_ids") or [])
+    if not jurisdictions:
+        raise ValidationError.field("jurisdiction_ids", _("Choose at least one jurisdiction."))
+    user = User(username=username, full_name=data.get("full_name", "").strip(), role=Role(data["role"]),
+                password_hash=hash_password(data["password"]), preferred_language=data.get("preferred_language"),
+                jurisdictions=jurisdictions)
+    db.session.add(user)
+    db.session.flush()
+    after = snapshot(user, AUDITED) | {"jurisdictions": [j.code for j in jurisdictions]}
+    record("user.created", user, actor=actor, changes=created(after))
+    return user
+
+
+def update_user(user: User, data: dict, actor) -> User:
+    """Change a user's name, role, language, jurisdictions or active flag."""
+    _check_admin(actor)
+    if actor is not None and actor.id == user.id and (data.get("is_active") is False or
+                                                       data.get("role", Role.ADMIN) != Role.ADMIN):
+        raise ValidationError.field("role", _("You cannot remove your own administrator access."))
+    before = snapshot(user, AUDITED) | {"jurisdictions": [j.code for j in user.jurisdictions]}
+    for key in ("full_name", "preferred_language", "is_active"):
+        if key in data:
+            setattr(user, key, data[key])
+    if "role" in data:
+        user.role = Role(data["role"])
+    if "jurisdiction_ids" in data:
+        js = _jurisdictions(data["jurisdiction_ids"])
+        if not js:
+            raise ValidationError.field("jurisdiction_ids", _("Choose at least one jurisdiction."))
+        user.jurisdictions = js
+    if before["role"] != user.role or before["is_active"] != user.is_active:
+        user.session_version += 1  # signs the user out everywhere
+    db.session.flush()
+    after = snapshot(user, AUDITED) | {"jurisdictions": [j.code for j in user.jurisdictions]}
+    record("user.updated", user, actor=actor, changes=diff(before, after))
+    return user
+
+
+def set_password(user: User, password: str, actor) -> None:
+    """Replace a password; every session and token of the user stops working."""
+    if actor is not None and actor.id != user.id:
+        _check_admin(actor)
+    _validate_password(password)
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+    record("user.password_changed", user, actor=actor)
+
+
+def _jurisdictions(ids) -> list[Jurisdiction]:
+    if not ids:
+        return []
+    found = list(db.session.scalars(sa.select(Jurisdiction).where(Jurisdiction.id.in_(ids))))
+    if len(found) != len(set(ids)):
+        raise ValidationError.field("jurisdiction_ids", _("One of the jurisdictions does not exist."))
+    return found
+
+
+class SignInFailed(Unauthorized):
+    """Wrong credentials or a locked account; the caller commits so the failure count is kept."""
+
+
+def authenticate(username: str, password: str) -> User:
+    """Check a username and password, with a temporary lockout after repeated failures.
+
+    Raises :class:`SignInFailed` after recording the failure; the caller commits either way.
+    """
+    user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))
+    now = utcnow()
+    if user is None or not user.is_active:
+        verify_password(DUMMY_HASH, password or "")
+        raise SignInFailed(_("Wrong username or password."))
+    if user.locked_until and user.locked_until > now:
+        raise SignInFailed(_("Too many failed sign-ins. Try again after a few minutes."))
+    if not verify_password(user.password_hash, password or ""):
+        _count_failure(user, now)
+        raise SignInFailed(_("Wrong username or password."))
+    user.failed_login_count, user.locked_until, user.last_login_at = 0, None, now
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    record("user.signed_in", user, actor=user)
+    return user
+
+
+def _count_failure(user: User, now) -> None:
+    user.failed_login_count += 1
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    data = {"failures": user.failed_login_count}
+    if user.failed_login_count >= limit:
+        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+        user.failed_login_count = 0
+        data["locked_until"] = user.locked_until
+    record("user.sign_in_failed", user, actor=None, data=data)
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    """Create a bearer token; the raw value is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ttl = timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
+    token = ApiToken(user_id=user.id, token_hash=_token_hash(raw), expires_at=utcnow() + ttl)
+    db.session.add(token)
+    db.session.flush()
+    record("token.issued", user, actor=user, data={"token_id": token.id, "expires_at": token.expires_at})
+    return raw, token
+
+
+def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
+    if token is None or not token.is_valid(utcnow()):
+        return None
+    return token.user, token
+
+
+def revoke_token(token: ApiToken, actor) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record("token.revoked", token.user, actor=actor, data={"token_id": token.id})

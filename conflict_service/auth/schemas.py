@@ -1,0 +1,47 @@
+from flask_babel import lazy_gettext as L_
+from marshmallow import fields, validate
+
+from conflict_service.auth.models import Role
+from conflict_service.i18n import LOCALES
+from conflict_service.jurisdictions.schemas import JurisdictionSchema
+from conflict_service.schemas import BaseSchema, enum_field, required_text
+
+
+class TokenRequestSchema(BaseSchema):
+    username = required_text(80)
+    password = required_text(200, load_only=True)
+
+
+class TokenSchema(BaseSchema):
+    token = fields.String(required=True)
+    token_type = fields.String(dump_default="Bearer")
+    expires_at = fields.AwareDateTime()
+
+
+class UserCreateSchema(BaseSchema):
+    username = fields.String(required=True, validate=validate.Regexp(
+        r"^[a-z0-9_.-]{3,80}$", error=L_("Use 3 to 80 lowercase letters, digits, dots, dashes or underscores.")))
+    full_name = fields.String(load_default="", validate=validate.Length(max=160))
+    role = enum_field(Role, required=True)
+    password = required_text(200, load_only=True)
+    preferred_language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LOCALES))
+    jurisdiction_ids = fields.List(fields.Integer(), required=True)
+
+
+class UserUpdateSchema(BaseSchema):
+    full_name = fields.String(validate=validate.Length(max=160))
+    role = enum_field(Role)
+    preferred_language = fields.String(allow_none=True, validate=validate.OneOf(LOCALES))
+    jurisdiction_ids = fields.List(fields.Integer())
+    is_active = fields.Boolean()
+
+
+class UserSchema(BaseSchema):
+    id = fields.Integer()
+    username = fields.String()
+    full_name = fields.String()
+    role = enum_field(Role)
+    preferred_language = fields.String(allow_none=True)
+    is_active = fields.Boolean()
+    jurisdictions = fields.Pluck(JurisdictionSchema, "code", many=True)
+    last_login_at = fields.AwareDateTime(allow_none=True)

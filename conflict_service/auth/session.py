@@ -1,0 +1,118 @@
+"""Who is making this request: a signed-in browser session (web UI) or a bearer token (API)."""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+
+from conflict_service.auth.models import Role, User
+from conflict_service.auth.operations import user_for_token
+from conflict_service.db import db
+from conflict_service.errors import Forbidden, Unauthorized, is_api_request
+from conflict_service.timeutil import utcnow
+
+
+def load_request_user() -> None:
+    """before_request: API calls authenticate only by bearer token, pages only by session cookie."""
+    g.user, g.api_token = None, None
+    if is_api_request():
+        _load_from_bearer()
+    else:
+        _load_from_session()
+
+
+# API endpoints anyone may call: the token exchange and the documentation.
+PUBLIC_API = {("Auth.Token", "POST")}
+PUBLIC_API_PREFIXES = ("api-docs.", "api_docs.")
+
+
+def require_api_authentication() -> None:
+    """before_request: an API call without a valid token is refused (401) before its input is even read."""
+    if not is_api_request() or g.get("user") is not None or request.endpoint is None:
+        return
+    if (request.endpoint, request.method) in PUBLIC_API or request.endpoint.startswith(PUBLIC_API_PREFIXES):
+        return
+    if request.method == "OPTIONS":
+        return
+    require_user()
+
+
+def _load_from_bearer() -> None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        return
+    found = user_for_token(raw.strip())
+    if found is None:
+        g.bad_token = True
+        return
+    g.user, g.api_token = found
+
+
+def _load_from_session() -> None:
+    uid = session.get("uid")
+    if uid is None:
+        return
+    now = utcnow()
+    login_at = _ts(session.get("login_at"))
+    seen_at = _ts(session.get("seen_at"))
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    user = db.session.get(User, uid)
+    expired = login_at is None or seen_at is None or now - seen_at > idle or now - login_at > absolute
+    if user is None or not user.is_active or session.get("ver") != user.session_version or expired:
+        session.clear()
+        g.session_expired = expired and user is not None
+        return
+    session["seen_at"] = now.timestamp()
+    g.user = user
+
+
+def _ts(value) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if isinstance(value, int | float) else None
+
+
+def sign_in(user: User) -> None:
+    session.clear()  # a fresh session on every sign-in: no fixation
+    now = utcnow().timestamp()
+    session.update(uid=user.id, ver=user.session_version, login_at=now, seen_at=now)
+
+
+def sign_out() -> None:
+    session.clear()
+
+
+def current_user() -> User | None:
+    return g.get("user")
+
+
+def require_user(*roles: Role) -> User:
+    """The signed-in user, who must hold one of ``roles`` (any role if none are given)."""
+    user = current_user()
+    if user is None:
+        if g.get("bad_token"):
+            raise Unauthorized(_("The token is invalid, expired or revoked. Request a new one."))
+        raise Unauthorized()
+    if roles and user.role not in roles:
+        raise Forbidden(_("This needs one of these roles: {roles}.").format(
+            roles=", ".join(str(Role(r).title) for r in roles)))
+    return user
+
+
+def login_required(*roles: Role):
+    """Decorate a page: anonymous visitors go to the sign-in page; other roles get 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if current_user() is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            require_user(*roles)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

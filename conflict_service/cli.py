@@ -1,0 +1,217 @@
+"""Command-line tools of the core: database, users, jurisdictions, audit chain and demo data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from conflict_service import backup, migrations
+from conflict_service.audit.operations import run_chain_check
+from conflict_service.auth import operations as auth_ops
+from conflict_service.auth import queries as auth_queries
+from conflict_service.auth.models import Role
+from conflict_service.db import db
+from conflict_service.errors import DomainError
+from conflict_service.jurisdictions import operations as j_ops
+from conflict_service.jurisdictions import queries as jq
+from conflict_service.timeutil import utcnow
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+users_cli = AppGroup("users", help="User accounts.")
+jur_cli = AppGroup("jurisdictions", help="Countries, regions and offices.")
+audit_cli = AppGroup("audit", help="The tamper-evident audit trail.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+backup_cli = AppGroup("backup", help="Back up and restore the database and the evidence files.")
+
+
+def fail(error: DomainError) -> None:
+    details = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in error.errors.items())
+    raise click.ClickException(f"{error.message} {details}".strip())
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Bring the schema up to REVISION (default: the newest)."""
+    migrations.upgrade(revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision):
+    """Step the schema back to REVISION."""
+    migrations.downgrade(revision)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--empty", is_flag=True, help="Do not compare the models with the database.")
+def db_revision(message, empty):
+    """Write a new migration from the difference between the models and the database."""
+    migrations.revision(message, autogenerate=not empty)
+
+
+@db_cli.command("current")
+def db_current():
+    """Show the revision the database is at."""
+    migrations.current()
+
+
+@db_cli.command("check")
+def db_check():
+    """Fail if the models have changes that no migration contains."""
+    migrations.check()
+    click.echo("Models and migrations agree.")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--jurisdiction", "codes", required=True, multiple=True,
+              help="Code such as IR or IR-RKH-DRG; repeatable.")
+@click.option("--full-name", default="")
+@click.option("--language", default=None, help="Preferred language, e.g. fa or ka.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(username, role, codes, full_name, language, password_stdin):
+    """Create a user; the password is asked for (or read from stdin)."""
+    try:
+        ids = [jq.get_by_code(code).id for code in codes]
+        user = auth_ops.create_user({"username": username, "role": role, "jurisdiction_ids": ids,
+                                     "full_name": full_name, "preferred_language": language,
+                                     "password": _read_password(password_stdin)}, actor=None)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    click.echo(f"Created {user.username} ({user.role.value}) in {', '.join(codes)}.")
+
+
+@users_cli.command("list")
+def users_list():
+    """List users with their roles and jurisdictions."""
+    for user in auth_queries.all_users():
+        codes = ",".join(j.code for j in user.jurisdictions)
+        state = "" if user.is_active else " (inactive)"
+        click.echo(f"{user.username:<20} {user.role.value:<9} {codes}{state}")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True)
+def users_set_password(username, password_stdin):
+    """Replace a user's password; their sessions and tokens stop working."""
+    user = auth_queries.get_by_username(username)
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    try:
+        auth_ops.set_password(user, _read_password(password_stdin), actor=None)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    click.echo("Password changed.")
+
+
+@jur_cli.command("create")
+@click.argument("short_code")
+@click.option("--name", required=True)
+@click.option("--parent", "parent_code", default=None, help="Code of the country or region above it.")
+@click.option("--timezone", default=None, help="IANA time zone, e.g. Asia/Tehran (default: the parent's).")
+def jurisdictions_create(short_code, name, parent_code, timezone):
+    """Create a country (no parent), a region (parent: a country) or an office (parent: a region)."""
+    try:
+        parent_id = jq.get_by_code(parent_code).id if parent_code else None
+        j = j_ops.create_jurisdiction({"short_code": short_code, "name": name, "parent_id": parent_id,
+                                       "timezone": timezone}, actor=None)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    click.echo(f"Created {j.level.value} {j.code} ({j.name}, {j.timezone}).")
+
+
+@jur_cli.command("list")
+def jurisdictions_list():
+    """List every jurisdiction as a tree."""
+    t = jq.tree()
+    for j in t.by_id.values():
+        depth = len(t.ancestors(j.id))
+        click.echo(f"{'  ' * depth}{j.code:<16} {j.level.value:<8} {j.name} [{j.timezone}]")
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Recompute the hash chain; exit 1 naming the first altered, removed or inserted event."""
+    check = run_chain_check("cli")
+    db.session.commit()
+    if not check.is_intact:
+        click.echo(f"Audit chain BROKEN at event {check.first_bad_seq}: {check.problem}", err=True)
+        sys.exit(1)
+    click.echo(f"Audit chain intact: {check.events_checked} events verified.")
+
+
+@backup_cli.command("create")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Target file (default: backup-<time>.tar.gz in the instance folder).")
+def backup_create(out):
+    """Back up the database and the evidence store into one file."""
+    out = out or Path(current_app.instance_path) / f"backup-{utcnow():%Y%m%dT%H%M%SZ}.tar.gz"
+    try:
+        manifest = backup.create(out)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    rows = sum(manifest["tables"].values())
+    click.echo(f"Backup written to {out}: {rows} rows in {len(manifest['tables'])} tables, "
+               f"{manifest['audit']['events']} audit events, {len(manifest['evidence'])} evidence files.")
+
+
+@backup_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the current data.")
+def backup_restore(source, yes):
+    """Replace the database and the evidence store with a backup, then check nothing was lost."""
+    if not yes:
+        click.confirm("This replaces ALL current data and evidence files. Continue?", abort=True)
+    try:
+        report = backup.restore(source)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    for problem in report.problems:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    if not report.ok:
+        sys.exit(1)
+    click.echo(f"Restored and checked: {report.rows} rows in {report.tables} tables, {report.audit_events} "
+               f"audit events (chain intact), {report.evidence_files} evidence files (hashes match).")
+
+
+@demo_cli.command("load")
+@click.option("--seed", default=2026, show_default=True)
+def demo_load(seed):
+    """Load demonstration data (refused in production)."""
+    if current_app.config["DEPLOYMENT"] == "production":
+        raise click.ClickException("Refusing to load demo data into a production deployment.")
+    if auth_queries.get_by_username("admin") is not None:
+        click.echo("Demo data is already loaded.")
+        return
+    context: dict = {"seed": seed}
+    for step in current_app.extensions["demo_steps"]:
+        step(context)
+        db.session.flush()
+    db.session.commit()
+    click.echo("Demo data loaded. Users (password: demo-password):")
+    for user in auth_queries.all_users():
+        codes = ",".join(j.code for j in user.jurisdictions)
+        click.echo(f"  {user.username:<14} {user.role.value:<9} {codes}")
+
+
+def register(app: Flask) -> None:
+    for group in (db_cli, users_cli, jur_cli, audit_cli, demo_cli, backup_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,78 @@
+"""Configuration read from the environment.
+
+Every setting has a safe default for the embedded (SQLite) mode; production sets ``CONFLICT_DEPLOYMENT=production``
+and must then provide ``SECRET_KEY`` and usually ``DATABASE_URL`` and ``REDIS_URL``.
+"""
+
+import os
+from pathlib import Path
+
+DEFAULTS = {
+    "DEPLOYMENT": "development",
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "UTC",
+    "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+    "API_TOKEN_TTL_HOURS": 12,
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    "PAGE_SIZE": 50,
+    "MAX_PAGE_SIZE": 200,
+    "PUBLIC_BASE_URL": "",
+    "REDIS_URL": "",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "lcs_session",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    # flask-smorest / OpenAPI
+    "API_TITLE": "Leopard conflict compensation API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+}
+
+INT_KEYS = {
+    "EVIDENCE_MAX_BYTES", "API_TOKEN_TTL_HOURS", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS",
+    "LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_MINUTES", "PAGE_SIZE", "MAX_PAGE_SIZE", "MAX_CONTENT_LENGTH",
+}
+ENV_KEYS = ["DATABASE_URL", "SECRET_KEY", "REDIS_URL", "PUBLIC_BASE_URL", "RQ_CASEFILES_QUEUE", "TRUSTED_PROXIES",
+            *sorted(INT_KEYS)]
+
+
+class ConfigError(RuntimeError):
+    """The service cannot start with this configuration."""
+
+
+def load_config(app, overrides=None):
+    """Fill ``app.config`` from defaults, the environment and explicit overrides (tests)."""
+    app.config.update(DEFAULTS)
+    app.config["DEPLOYMENT"] = os.environ.get("CONFLICT_DEPLOYMENT", DEFAULTS["DEPLOYMENT"])
+    for key in ENV_KEYS:
+        if key in os.environ:
+            app.config[key] = int(os.environ[key]) if key in INT_KEYS else os.environ[key]
+    if overrides:
+        app.config.update(overrides)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'conflict.db'}")
+    app.config.setdefault("EVIDENCE_DIR", str(instance / "evidence"))
+    is_production = app.config["DEPLOYMENT"] == "production"
+    app.config.setdefault("SESSION_COOKIE_SECURE", is_production)
+    _require_secret_key(app)
+
+
+def _require_secret_key(app):
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing or app.config.get("TESTING"):
+        # A throw-away key is acceptable only where sessions need not survive a restart.
+        app.config["SECRET_KEY"] = os.urandom(32).hex()
+        return
+    raise ConfigError(
+        "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random value "
+        "(for example: python -c 'import secrets; print(secrets.token_hex(32))'), "
+        "or run in debug mode for local development."
+    )

@@ -1,0 +1,144 @@
+"""Database access: the declarative base, column types and the per-app-context session."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp always stored and returned in UTC, and always timezone-aware in Python."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; attach a time zone first")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Money(sa.types.TypeDecorator):
+    """An exact amount of money (the currency is a separate column)."""
+
+    impl = sa.Numeric(20, 4)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("money is Decimal, never float")
+        return Decimal(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(value)
+
+
+def enum_column(enum_cls: type[enum.StrEnum], **kwargs) -> sa.Enum:
+    """Store a StrEnum by its value in a VARCHAR with a CHECK constraint (portable, migration-friendly)."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        name=f"{enum_cls.__name__.lower()}",
+        validate_strings=True,
+        **kwargs,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), Decimal: Money()}
+
+
+class Database:
+    """Holds the engine and hands out one session per application context.
+
+    Operations flush but never commit; the request (or CLI command) commits once, or rolls back.
+    """
+
+    def __init__(self):
+        self._sessionmaker: sessionmaker | None = None
+
+    def init_app(self, app: Flask) -> None:
+        url = app.config["DATABASE_URL"]
+        engine = sa.create_engine(url, **_engine_options(url))
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
+        app.extensions["database"] = {"engine": engine}
+        self.configure_sessions(app, bind=engine)
+        app.teardown_appcontext(self._remove_session)
+
+    def configure_sessions(self, app: Flask, bind, **options) -> None:
+        """(Re)build the session factory; tests bind it to one connection inside a transaction."""
+        app.extensions["database"]["sessionmaker"] = sessionmaker(bind=bind, expire_on_commit=False, **options)
+
+    @property
+    def engine(self) -> sa.Engine:
+        return current_app.extensions["database"]["engine"]
+
+    @property
+    def session(self) -> Session:
+        if "db_session" not in g:
+            g.db_session = current_app.extensions["database"]["sessionmaker"]()
+        return g.db_session
+
+    def _remove_session(self, exc=None):
+        session = g.pop("db_session", None)
+        if session is not None:
+            if exc is not None:
+                session.rollback()
+            session.close()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin (needed for SAVEPOINTs).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection):
+    connection.exec_driver_sql("BEGIN")
+
+
+db = Database()

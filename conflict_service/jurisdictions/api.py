@@ -1,0 +1,43 @@
+"""API: the jurisdictions a user can see; administrators create and change them."""
+
+from flask.views import MethodView
+
+from conflict_service.api import BEARER, blueprint
+from conflict_service.auth.models import Role
+from conflict_service.auth.session import require_user
+from conflict_service.db import db
+from conflict_service.errors import NotFound
+from conflict_service.jurisdictions import operations, queries
+from conflict_service.jurisdictions.schemas import JurisdictionCreateSchema, JurisdictionSchema
+
+blp = blueprint("Jurisdictions", __name__, "/jurisdictions", "Countries, regions and offices.")
+
+
+@blp.route("")
+class Jurisdictions(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, JurisdictionSchema(many=True))
+    def get(self):
+        """Your jurisdictions, the ones below them and the ones above them."""
+        return queries.visible(require_user())
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(JurisdictionCreateSchema)
+    @blp.response(201, JurisdictionSchema)
+    def post(self, data):
+        """Create a country, region or office (administrators)."""
+        j = operations.create_jurisdiction(data, require_user(Role.ADMIN))
+        db.session.commit()
+        return j
+
+
+@blp.route("/<int:jurisdiction_id>")
+class JurisdictionItem(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, JurisdictionSchema)
+    def get(self, jurisdiction_id):
+        """One jurisdiction."""
+        user = require_user()
+        if jurisdiction_id not in queries.related_ids(user):
+            raise NotFound()
+        return queries.tree().by_id[jurisdiction_id]

@@ -1,0 +1,54 @@
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as L_
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conflict_service.db import Base, enum_column
+from conflict_service.enums import TitledEnum
+
+RANGE_COUNTRIES = ("IR", "AM", "AZ", "GE", "TR", "IQ", "AF", "PK", "TM", "UZ", "KZ", "RU", "TJ")
+
+
+class Level(TitledEnum):
+    COUNTRY = "country"
+    REGION = "region"
+    OFFICE = "office"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.COUNTRY: L_("Country"), cls.REGION: L_("Region"), cls.OFFICE: L_("Office")}
+
+
+class Jurisdiction(Base):
+    """A country, a region (province) in it, or a local office in a region."""
+
+    __tablename__ = "jurisdictions"
+    __audit_type__ = "jurisdiction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    short_code: Mapped[str] = mapped_column(sa.String(12))
+    level: Mapped[Level] = mapped_column(enum_column(Level))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jurisdictions.id"), index=True)
+    country_code: Mapped[str] = mapped_column(sa.String(2), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    parent: Mapped["Jurisdiction | None"] = relationship(remote_side=[id], lazy="joined", join_depth=2)
+
+    __table_args__ = (sa.UniqueConstraint("country_code", "level", "short_code"),)
+
+    @property
+    def audit_label(self) -> str:
+        return self.code
+
+    @property
+    def audit_scope_id(self) -> int:
+        return self.id
+
+    @property
+    def office_code(self) -> str:
+        return self.short_code
+
+    def __repr__(self) -> str:
+        return f"<Jurisdiction {self.code}>"

@@ -1,0 +1,105 @@
+"""Jurisdiction trees and the scope of a user: what they may see.
+
+The tree is small (countries, regions, offices), so it is loaded once per request and walked in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import g, has_app_context
+from flask_babel import gettext as _
+
+from conflict_service.db import db
+from conflict_service.errors import NotFound
+from conflict_service.jurisdictions.models import Jurisdiction, Level
+
+
+@dataclass
+class Tree:
+    by_id: dict[int, Jurisdiction]
+    children: dict[int | None, list[int]] = field(default_factory=dict)
+
+    def descendants(self, jid: int) -> set[int]:
+        out, stack = {jid}, [jid]
+        while stack:
+            for child in self.children.get(stack.pop(), []):
+                out.add(child)
+                stack.append(child)
+        return out
+
+    def ancestors(self, jid: int) -> list[int]:
+        out, node = [], self.by_id.get(jid)
+        while node is not None and node.parent_id is not None:
+            out.append(node.parent_id)
+            node = self.by_id.get(node.parent_id)
+        return out
+
+
+def tree() -> Tree:
+    cached = g.get("_jurisdiction_tree") if has_app_context() else None
+    if cached is not None:
+        return cached
+    rows = list(db.session.scalars(sa.select(Jurisdiction).order_by(Jurisdiction.code)))
+    t = Tree(by_id={j.id: j for j in rows})
+    for j in rows:
+        t.children.setdefault(j.parent_id, []).append(j.id)
+    g._jurisdiction_tree = t
+    return t
+
+
+def forget_tree() -> None:
+    g.pop("_jurisdiction_tree", None)
+
+
+def scope_ids(user) -> set[int]:
+    """Every jurisdiction at or below the user's own: the ones whose records they may see."""
+    t = tree()
+    out: set[int] = set()
+    for j in user.jurisdictions:
+        out |= t.descendants(j.id)
+    return out
+
+
+def office_ids(user) -> set[int]:
+    t = tree()
+    return {jid for jid in scope_ids(user) if t.by_id[jid].level == Level.OFFICE}
+
+
+def related_ids(user) -> set[int]:
+    """The user's scope plus the levels above it (a national programme is run above an office)."""
+    t = tree()
+    ids = scope_ids(user)
+    for j in user.jurisdictions:
+        ids |= set(t.ancestors(j.id))
+    return ids
+
+
+def is_visible(user, jurisdiction_id: int | None) -> bool:
+    return jurisdiction_id is not None and jurisdiction_id in scope_ids(user)
+
+
+def offices_for(user) -> list[Jurisdiction]:
+    t = tree()
+    return sorted((t.by_id[i] for i in office_ids(user)), key=lambda j: j.code)
+
+
+def visible(user) -> list[Jurisdiction]:
+    t = tree()
+    return sorted((t.by_id[i] for i in related_ids(user)), key=lambda j: j.code)
+
+
+def get_by_code(code: str) -> Jurisdiction:
+    j = db.session.scalar(sa.select(Jurisdiction).where(Jurisdiction.code == code.upper()))
+    if j is None:
+        raise NotFound(_("No jurisdiction with the code {code}.").format(code=code))
+    return j
+
+
+def country_of(jurisdiction: Jurisdiction) -> Jurisdiction:
+    t = tree()
+    node = jurisdiction
+    while node.parent_id is not None:
+        node = t.by_id[node.parent_id]
+    return node

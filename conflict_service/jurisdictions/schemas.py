@@ -1,0 +1,22 @@
+from marshmallow import fields
+
+from conflict_service.schemas import BaseSchema, required_text
+
+
+class JurisdictionSchema(BaseSchema):
+    id = fields.Integer()
+    code = fields.String()
+    short_code = fields.String()
+    level = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    country_code = fields.String()
+    name = fields.String()
+    timezone = fields.String()
+    is_active = fields.Boolean()
+
+
+class JurisdictionCreateSchema(BaseSchema):
+    short_code = required_text(12)
+    name = required_text(120)
+    parent_id = fields.Integer(load_default=None, allow_none=True)
+    timezone = fields.String(load_default=None, allow_none=True)

@@ -1,0 +1,139 @@
+"""The one PDF renderer: WeasyPrint, allowed to read only the project's own assets and the evidence store.
+
+Documents refer to resources by two URL schemes of our own, resolved here and nowhere else:
+
+* ``asset:fonts/NotoSans-Regular.ttf`` — a file under ``conflict_service/static`` (stylesheets, fonts, images);
+* ``evidence:<sha256>`` or ``evidence:<sha256>/thumbnail`` — a JPEG, PNG or WebP photo in the evidence store.
+
+Everything else — ``file:``, ``http(s):``, ``ftp:``, ``data:`` and any other scheme — is refused, so a
+document can never read the server's files or reach the network, whatever a template or a record contains.
+HTTP is never spoken, so there is no redirect to follow. Generated images (the QR code) are inline SVG.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote
+
+from flask import current_app
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from conflict_service.evidence_store import evidence_path
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+ASSET_BASE = "asset:"
+ASSET_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "font/woff2",
+               ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
+EVIDENCE_REF = re.compile(r"^(?P<sha>[0-9a-f]{64})(?:/(?P<variant>thumbnail))?$")
+IMAGE_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+# fn(sha256, variant) -> Path | None, where variant is "" (the original) or "thumbnail".
+EvidenceLocator = Callable[[str, str], "Path | None"]
+
+
+class RefusedURL(ValueError):
+    """A document asked for a resource outside the project's assets and the evidence store."""
+
+
+def default_evidence_locator(evidence_dir: Path) -> EvidenceLocator:
+    """The store's one layout (conflict_service.evidence_store)."""
+
+    def locate(sha256: str, variant: str) -> Path:
+        return evidence_path(evidence_dir, sha256, variant)
+
+    return locate
+
+
+class RestrictedFetcher(URLFetcher):
+    """WeasyPrint's fetcher narrowed to ``asset:`` and ``evidence:`` URLs; every other URL is refused."""
+
+    def __init__(self, static_dir: Path, evidence_dir: Path | None, locator: EvidenceLocator | None = None):
+        super().__init__(allowed_protocols=("asset", "evidence"), allow_redirects=False)
+        self.static_dir = static_dir.resolve()
+        self.evidence_dir = evidence_dir.resolve() if evidence_dir else None
+        self.locator = locator or (default_evidence_locator(self.evidence_dir) if self.evidence_dir else None)
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        scheme, _sep, rest = url.partition(":")
+        try:
+            if scheme == "asset":
+                path, content_type = self._asset(rest)
+            elif scheme == "evidence":
+                path, content_type = self.evidence(rest)
+            else:
+                raise RefusedURL(f"only asset: and evidence: URLs are served to documents, not {scheme or url!r}")
+        except RefusedURL:
+            self.refused.append(url)
+            log.warning("PDF resource refused: %.200s", url)
+            raise
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    def _asset(self, rest: str) -> tuple[Path, str]:
+        relative = unquote(rest.split("?")[0].split("#")[0]).lstrip("/")
+        path = _inside(self.static_dir, relative)
+        content_type = ASSET_TYPES.get(path.suffix.lower())
+        if content_type is None or not path.is_file():
+            raise RefusedURL(f"no such asset: {relative!r}")
+        return path, content_type
+
+    def evidence(self, rest: str) -> tuple[Path, str]:
+        """The file and type of ``<sha256>`` or ``<sha256>/thumbnail``; raises RefusedURL if it cannot be served."""
+        match = EVIDENCE_REF.match(rest)
+        if match is None or self.locator is None or self.evidence_dir is None:
+            raise RefusedURL("not an evidence reference")
+        located = self.locator(match["sha"], match["variant"] or "")
+        if located is None:
+            raise RefusedURL("evidence file not found")
+        path = _inside(self.evidence_dir, Path(located))
+        if not path.is_file() or path.stat().st_size > MAX_EVIDENCE_BYTES:
+            raise RefusedURL("evidence file missing or too large")
+        return path, _image_type(path)
+
+
+def _inside(root: Path, candidate: str | Path) -> Path:
+    """``root / candidate``, refusing anything that resolves outside ``root`` (``..``, absolute paths, links)."""
+    path = (root / candidate).resolve()
+    if not path.is_relative_to(root):
+        raise RefusedURL("path leaves the allowed folder")
+    return path
+
+
+def _image_type(path: Path) -> str:
+    with path.open("rb") as f:
+        head = f.read(16)
+    for magic, content_type in IMAGE_MAGIC:
+        if head.startswith(magic):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    raise RefusedURL("evidence is not a JPEG, PNG or WebP image")
+
+
+def fetcher() -> RestrictedFetcher:
+    """The fetcher for the current app: its static folder and its evidence store."""
+    evidence_dir = current_app.config.get("EVIDENCE_DIR")
+    return RestrictedFetcher(STATIC_DIR, Path(evidence_dir) if evidence_dir else None,
+                             current_app.extensions.get("evidence_locator"))
+
+
+def evidence_available(sha256: str, variant: str = "") -> bool:
+    """Whether a document can show this evidence image (stored, an image, not too large)."""
+    try:
+        fetcher().evidence(sha256 + (f"/{variant}" if variant else ""))
+    except RefusedURL:
+        return False
+    return True
+
+
+def render_pdf(html: str, *, base_url: str = ASSET_BASE, url_fetcher: RestrictedFetcher | None = None) -> bytes:
+    """Render an (autoescaped) HTML document to PDF bytes; resources only through the restricted fetcher."""
+    document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher or fetcher(), media_type="print")
+    return document.write_pdf()

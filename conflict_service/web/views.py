@@ -1,0 +1,76 @@
+"""Pages and hooks shared by every package: navigation, language switcher, health check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, g, jsonify, redirect, request, session, url_for
+
+from conflict_service.audit.operations import record
+from conflict_service.db import db
+from conflict_service.i18n import normalise
+from conflict_service.web.extensions import render_slot
+
+bp = Blueprint("web", __name__)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: object  # a lazy string
+    endpoint: str
+    roles: frozenset
+
+    def visible_to(self, user) -> bool:
+        return user is not None and user.role in self.roles
+
+
+def nav(label, endpoint: str, *roles) -> NavItem:
+    return NavItem(label, endpoint, frozenset(roles))
+
+
+def nav_items() -> list[dict]:
+    user = g.get("user")
+    items = []
+    for item in current_app.extensions.get("nav", []):
+        if item.visible_to(user):
+            url = url_for(item.endpoint)
+            items.append({"label": item.label, "url": url, "active": request.path == url or
+                          (url != "/" and request.path.startswith(url))})
+    return items
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only follow a same-site relative path after sign-in or a language change."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@bp.post("/language")
+def set_language():
+    code = normalise(request.form.get("lang"))
+    if code:
+        session["lang"] = code
+        user = g.get("user")
+        if user is not None and user.preferred_language != code:
+            record("user.language_changed", user, actor=user, changes={"preferred_language": [
+                user.preferred_language, code]})
+            user.preferred_language = code
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), "/"))
+
+
+@bp.get("/healthz")
+def health():
+    db.session.execute(sa.text("SELECT 1"))
+    return jsonify(status="ok")
+
+
+@bp.app_context_processor
+def _globals():
+    return {"nav_items": nav_items, "slot": render_slot}

@@ -1,0 +1,124 @@
+"""Demo step of mitigation: measures at about half the demo households, inspections, guardian dogs.
+
+Everything goes through the real operations, each at a plausible moment in the past, so the history reads
+as it would have happened. Some measures are overdue for inspection, some failed or were abandoned, and
+some dogs are overdue for a vaccine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from conflict_service.timeutil import clock_at, local_date, to_utc, utcnow
+from mitigation.enums import DogSex, MeasureKind, MeasureStatus, VaccineKind
+from mitigation.operations import create_measure, record_inspection, record_vaccination
+
+K = MeasureKind
+# (kind, weight, cost range in whole currency units) per office; costs are typical local prices.
+PLANS = {
+    "IR-RKH-DRG": {"share": 0.5, "clerk": "clerk_ir", "inspectors": ["verifier_ir", "verifier2_ir", "clerk_ir"],
+                   "currency": "IRR", "funders": ["Conservation fund", "UNDP", "Department of Environment"],
+                   "kinds": [(K.PREDATOR_PROOF_CORRAL, 5, (250_000_000, 450_000_000)),
+                             (K.GUARDIAN_DOG, 3, (30_000_000, 60_000_000)), (K.FOXLIGHT, 2, (12_000_000, 20_000_000)),
+                             (K.TRAINING, 1, (4_000_000, 6_000_000))]},
+    "AM-SU-KPN": {"share": 0.45, "clerk": "clerk_am", "inspectors": ["verifier_am", "clerk_am"], "currency": "AMD",
+                  "funders": ["Conservation fund", "UNDP", "Caucasus Nature Fund"],
+                  "kinds": [(K.PREDATOR_PROOF_CORRAL, 3, (600_000, 1_200_000)),
+                            (K.ELECTRIC_FENCE, 2, (250_000, 400_000)), (K.GUARDIAN_DOG, 3, (60_000, 100_000)),
+                            (K.PROTECTIVE_COLLAR, 1, (10_000, 20_000))]},
+}
+VACCINATION_PATTERNS = ["yearly", "lapsed", "yearly", "none", "yearly", "lapsed"]  # dog after dog
+DOG_NAMES = ["Sardar", "Shirin", "Zangi", "Aslan", "Bakhtiar", "Gampr", "Chalang", "Bobik", "Qaraqash", "Sheri"]
+FINDINGS = [(MeasureStatus.GOOD, 60), (MeasureStatus.NEEDS_REPAIR, 20), (MeasureStatus.FAILED, 12),
+            (MeasureStatus.ABANDONED, 8)]
+
+
+def load(context: dict) -> None:
+    patterns = itertools.cycle(VACCINATION_PATTERNS)
+    rng = random.Random(context["seed"] + 6)
+    users, now = context["users"], utcnow()
+    measures = []
+    for office_code, owners in context["owners"].items():
+        plan = PLANS.get(office_code)
+        if plan is None:
+            continue
+        for owner in rng.sample(owners, round(len(owners) * plan["share"])):
+            for kind in _kinds(rng, plan):
+                measures.append(_install(rng, owner, kind, plan, users, now, patterns))
+    context["measures"] = measures
+
+
+def _kinds(rng: random.Random, plan) -> list[MeasureKind]:
+    kinds = [k for k, _w, _c in plan["kinds"]]
+    weights = [w for _k, w, _c in plan["kinds"]]
+    first = rng.choices(kinds, weights=weights)[0]
+    second = rng.choices(kinds, weights=weights)[0] if rng.random() < 0.3 else first
+    return [first] if second == first else [first, second]
+
+
+def _money(rng: random.Random, low: int, high: int, currency: str) -> Decimal:
+    step = 1_000_000 if currency == "IRR" else 1_000  # quoted in round figures
+    return Decimal(rng.randrange(low // step, high // step + 1) * step)
+
+
+def _install(rng, owner, kind, plan, users, now, patterns):
+    tz = owner.office.timezone
+    moment = now - timedelta(days=rng.uniform(40, 720))
+    cost = _money(rng, *next(c for k, _w, c in plan["kinds"] if k == kind), plan["currency"])
+    share = (cost * Decimal(rng.choice([0, 10, 15, 20, 25])) / 100).quantize(Decimal(1))
+    data = {"owner_id": owner.id, "kind": kind, "installed_on": local_date(moment, tz),
+            "site": rng.choice(["", "winter quarters", "summer pasture camp", "by the house"]),
+            "lat": owner.home_lat, "lon": owner.home_lon, "cost": cost, "currency": plan["currency"],
+            "funder": rng.choice(plan["funders"]), "owner_contribution": share, "notes": ""}
+    if kind == K.GUARDIAN_DOG:
+        data["dog"] = {"name": rng.choice(DOG_NAMES), "sex": rng.choice(list(DogSex)),
+                       "birth_year": local_date(moment, tz).year - rng.randint(0, 3)}
+    with clock_at(moment):
+        measure = create_measure(data, users[plan["clerk"]])
+    _inspect(rng, measure, plan, users, moment, now)
+    if measure.dog is not None:
+        _vaccinate(rng, measure.dog, users[plan["clerk"]], moment, now, next(patterns))
+    return measure
+
+
+def _inspect(rng, measure, plan, users, installed, now) -> None:
+    """Visits every 5 to 14 months; some measures are never visited, a few are found failed or abandoned."""
+    moment = installed + timedelta(days=rng.uniform(120, 420))
+    while moment < now - timedelta(days=3) and rng.random() < 0.8:
+        status = rng.choices([s for s, _w in FINDINGS], weights=[w for _s, w in FINDINGS])[0]
+        inspector = users[rng.choice(plan["inspectors"])]
+        day = local_date(moment, measure.owner.office.timezone)
+        with clock_at(to_utc(datetime.combine(day, time(10, 0)), measure.owner.office.timezone)):
+            record_inspection(measure, {"inspected_on": day, "status": status,
+                                        "notes": _note(rng, status)}, inspector)
+        if status == MeasureStatus.ABANDONED:
+            return
+        moment += timedelta(days=rng.uniform(150, 420))
+
+
+def _vaccinate(rng, dog, clerk, installed, now, pattern: str) -> None:
+    """``yearly`` doses until now; ``lapsed``: one dose, never repeated; ``none``: never vaccinated."""
+    moment = installed + timedelta(days=rng.uniform(0, 30))
+    while pattern != "none" and moment < now:
+        day = local_date(moment, dog.measure.owner.office.timezone)
+        with clock_at(moment):
+            record_vaccination(dog, {"kind": VaccineKind.RABIES, "given_on": day, "notes": ""}, clerk)
+            if rng.random() < 0.6:
+                record_vaccination(dog, {"kind": VaccineKind.DISTEMPER_PARVOVIRUS, "given_on": day, "notes": ""},
+                                   clerk)
+        if pattern == "lapsed":
+            return
+        moment += timedelta(days=rng.uniform(330, 360))
+
+
+def _note(rng, status: MeasureStatus) -> str:
+    return rng.choice({
+        MeasureStatus.GOOD: ["Walls and gate sound.", "Working as intended.", ""],
+        MeasureStatus.NEEDS_REPAIR: ["Gate hinge broken; owner will fix.", "Mesh torn on the north side.",
+                                     "Battery weak."],
+        MeasureStatus.FAILED: ["Roof collapsed after snow.", "Fence wire stolen.", "Light no longer flashes."],
+        MeasureStatus.ABANDONED: ["Family moved to the city.", "No longer used; herd sold."],
+    }[status])

@@ -1,0 +1,53 @@
+"""API: exports of claims (CSV, XLSX, GeoJSON), streamed."""
+
+from __future__ import annotations
+
+from flask import Response, stream_with_context
+from flask.views import MethodView
+
+from claims.queries import ClaimFilters
+from claims.schemas import ClaimQuerySchema
+from conflict_service.api import BEARER, blueprint
+from conflict_service.auth.models import Role
+from conflict_service.auth.session import require_user
+from conflict_service.db import db
+from oversight import exports
+
+blp = blueprint("Exports", __name__, "/exports", "Claims as CSV, XLSX or GeoJSON (personal data masked by role).")
+EXPORTERS = (Role.MANAGER, Role.AUDITOR)
+MEDIA = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+class ExportQuerySchema(ClaimQuerySchema):
+    class Meta(ClaimQuerySchema.Meta):
+        exclude = ("page", "per_page")
+
+
+def export_response(user, fmt: str, args: dict) -> Response:
+    """Audit, commit, then stream; shared by the API, the web page and (without HTTP) the CLI."""
+    filters = ClaimFilters(**args)
+    exports.audit_export(user, fmt, filters)
+    db.session.commit()
+    headers = {"Content-Disposition": f'attachment; filename="claims.{fmt}"', "Cache-Control": "no-store"}
+    if fmt == "xlsx":
+        handle = exports.xlsx_file(exports.rows(user, filters))
+        return Response(_file_chunks(handle), mimetype=MEDIA[fmt], headers=headers)
+    chunks = exports.csv_chunks if fmt == "csv" else exports.geojson_chunks
+    return Response(stream_with_context(chunks(exports.rows(user, filters))), mimetype=MEDIA[fmt], headers=headers)
+
+
+def _file_chunks(handle, size: int = 64 * 1024):
+    with handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
+@blp.route("/claims.<any(csv, xlsx, geojson):fmt>")
+class ClaimsExport(MethodView):
+    @blp.doc(security=BEARER, responses={"200": {"description": "The file, streamed",
+                                                 "content": {m.split(";")[0]: {} for m in MEDIA.values()}}})
+    @blp.arguments(ExportQuerySchema, location="query")
+    def get(self, args, fmt):
+        """Export the claims you can see (managers and auditors), with the list's filters."""
+        return export_response(require_user(*EXPORTERS), fmt, args)

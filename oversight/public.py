@@ -1,0 +1,87 @@
+"""The public status page: an owner (or anyone they trust) sees a claim's progress with its number and PIN.
+
+It shows no personal data, speaks the owner's language unless another is chosen, and locks a claim's
+lookup after repeated wrong PINs (besides a per-address rate limit), so PINs cannot be guessed.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from claims.models import Claim
+from claims.states import ClaimState
+from conflict_service.audit.models import AuditEvent
+from conflict_service.db import db
+from conflict_service.errors import NotFound, ValidationError
+from conflict_service.timeutil import utcnow
+from oversight.models import StatusLookupGuard
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 30
+MILESTONES = {  # audit actions an owner may see, without who did them
+    "claim.submitted", "claim.assign", "claim.verify_confirm", "claim.verify_reject", "claim.appeal",
+    "claim.approve", "claim.reject", "claim.pay", "claim.withdraw",
+}
+
+
+class LookupLocked(ValidationError):
+    status, code = 429, "locked"
+
+
+@dataclass
+class PublicStatus:
+    claim: Claim
+    milestones: list[AuditEvent]
+
+
+def find_claim(number: str) -> Claim:
+    claim = db.session.scalar(sa.select(Claim).where(Claim.number == (number or "").strip().upper()))
+    if claim is None:
+        raise NotFound(_("No claim has this number. Check it against the receipt."))
+    return claim
+
+
+def check_pin(claim: Claim, pin: str) -> PublicStatus:
+    """Compare the PIN in constant time; count failures and lock after too many. The caller commits."""
+    guard = db.session.get(StatusLookupGuard, claim.id) or StatusLookupGuard(claim_id=claim.id, failures=0)
+    now = utcnow()
+    if guard.locked_until and guard.locked_until > now:
+        raise LookupLocked({"pin": [_("Too many wrong PINs. Try again after {minutes} minutes.").format(
+            minutes=LOCK_MINUTES)]})
+    if not hmac.compare_digest((pin or "").strip().encode(), claim.pin.encode()):
+        guard.failures += 1
+        if guard.failures >= MAX_FAILURES:
+            guard.failures, guard.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
+        db.session.add(guard)
+        raise ValidationError({"pin": [_("This PIN does not match the claim number.")]})
+    if guard.failures:
+        guard.failures = 0
+    return PublicStatus(claim, _milestones(claim))
+
+
+def _milestones(claim: Claim) -> list[AuditEvent]:
+    stmt = (sa.select(AuditEvent).where(AuditEvent.entity_type == "claim", AuditEvent.entity_id == claim.id,
+                                        AuditEvent.action.in_(MILESTONES)).order_by(AuditEvent.seq))
+    return list(db.session.scalars(stmt))
+
+
+def next_step(claim: Claim) -> str:
+    """What happens next, in plain words."""
+    texts = {
+        ClaimState.SUBMITTED: _("A field verifier will be assigned to visit the site."),
+        ClaimState.UNDER_VERIFICATION: _("A field verifier will visit the site and record the evidence."),
+        ClaimState.VERIFIED: _("The programme manager will decide on the payment."),
+        ClaimState.APPROVED: _("The payment will be sent with the next payment batch."),
+        ClaimState.AWAITING_FUNDS: _("The payment is approved and waits for money in the insurance fund; it is paid "
+                                     "as soon as premiums or donor contributions arrive."),
+        ClaimState.IN_PAYMENT: _("The payment has been sent and is waiting for confirmation."),
+        ClaimState.PAID: _("The claim is paid. Nothing more is needed."),
+        ClaimState.REJECTED: _("The claim was rejected. The office can explain why and help with an appeal."),
+        ClaimState.WITHDRAWN: _("The claim was withdrawn."),
+    }
+    return texts[claim.status]

@@ -1,0 +1,129 @@
+"""Command-line tools of payouts: rate tables, payment files, bank statements and overdue payments."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from claims.models import Programme
+from claims.queries import get_programme
+from conflict_service.auth import queries as auth_queries
+from conflict_service.cli import fail
+from conflict_service.db import db
+from conflict_service.errors import DomainError
+from conflict_service.i18n import format_money
+from conflict_service.timeutil import local_today
+from payouts import operations, queries
+from payouts.presentation import reconciliation_message
+from payouts.schemas import RateEntrySchema
+
+rates_cli = AppGroup("rates", help="Rate tables of programmes.")
+batches_cli = AppGroup("batches", help="Payment batches.")
+payments_cli = AppGroup("payments", help="Payments: bank statements and overdue claims.")
+
+
+def _user(username: str | None):
+    if username is None:
+        return None
+    user = auth_queries.get_by_username(username)
+    if user is None or not user.is_active:
+        raise click.ClickException(f"No active user {username!r}.")
+    return user
+
+
+def _programme(programme_id: int, user) -> Programme:
+    programme = get_programme(programme_id, user) if user else db.session.get(Programme, programme_id)
+    if programme is None:
+        raise click.ClickException(f"No programme {programme_id}.")
+    return programme
+
+
+@rates_cli.command("import")
+@click.argument("programme_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", default=None, help="Record as this manager (default: the server operator).")
+@click.option("--note", default="", help="A note kept with the version.")
+def rates_import(programme_id, file, username, note):
+    """Record FILE (CSV: species,age_class,amount,valid_from) as a new version of PROGRAMME_ID's rates."""
+    user = _user(username)
+    try:
+        table = operations.import_csv(_programme(programme_id, user), file.read_bytes(), user,
+                                      schema=RateEntrySchema(), note=note, source="cli")
+    except DomainError as error:
+        for message in error.errors.get("file", []):
+            click.echo(f"  {message}", err=True)
+        if error.errors.get("file"):
+            raise click.ClickException("Nothing was recorded.") from None
+        fail(error)
+    db.session.commit()
+    click.echo(f"Recorded version {table.version} with {len(table.entries)} rates.")
+
+
+@rates_cli.command("list")
+@click.argument("programme_id", type=int)
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Incident date (YYYY-MM-DD).")
+def rates_list(programme_id, on):
+    """Show the rates in force on a date (default: today)."""
+    programme = _programme(programme_id, None)
+    day: date = on.date() if on else local_today(programme.jurisdiction.timezone)
+    for entry in queries.rates_in_force(programme.id, day):
+        click.echo(f"{entry['species'].value:<8} {entry['age_class'].value:<6} "
+                   f"{format_money(entry['amount'], programme.currency, 'en'):>22}  since {entry['valid_from']}  "
+                   f"v{entry['version']}")
+
+
+@batches_cli.command("export")
+@click.argument("batch_id", type=int)
+@click.option("--user", "username", required=True, help="The manager exporting the file (audited).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def batches_export(batch_id, username, output):
+    """Write the payment file of an approved batch (payee, account or phone, amount, currency, reference)."""
+    user = _user(username)
+    try:
+        text = operations.payment_file(queries.get_batch(batch_id, user), user)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}.", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@payments_cli.command("reconcile")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="The manager reconciling (confirmations are in their name).")
+def payments_reconcile(file, username):
+    """Import a bank statement (CSV: reference,amount,date): confirm matches and list every mismatch."""
+    user = _user(username)
+    try:
+        report = operations.reconcile(file.name, file.read_bytes(), user)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    for row in report.results:
+        line = row["line"] if row["line"] is not None else "-"
+        click.echo(f"{line!s:>5}  {row['reference'] or '—':<28} {row['code']:<20} {reconciliation_message(row)}")
+    click.echo(f"{report.matched_count} matched, {report.mismatch_count} not matched.")
+
+
+@payments_cli.command("overdue")
+@click.option("--user", "username", required=True, help="List what this user may see.")
+def payments_overdue(username):
+    """List approved claims not paid within their programme's payment deadline."""
+    rows = queries.overdue(_user(username))
+    for row in rows:
+        click.echo(f"{row.claim.number:<24} due {row.award.due_on}  {row.days_overdue:>4} days overdue  "
+                   f"{format_money(row.award.total, row.award.currency, 'en')}")
+    click.echo(f"{len(rows)} overdue.")
+
+
+def register(app: Flask) -> None:
+    for group in (rates_cli, batches_cli, payments_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,158 @@
+"""Single payments: create one for a claim, confirm it as paid, or mark it failed.
+
+Locks are always taken in the same order — batch, then payment, then claim — so that parallel
+confirmations (by hand and from a bank statement) wait for each other instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from claims.models import Claim, Owner
+from claims.states import ClaimAction, apply_action
+from conflict_service.audit.operations import record
+from conflict_service.db import db
+from conflict_service.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from conflict_service.jurisdictions.queries import office_ids
+from conflict_service.timeutil import local_date, utcnow
+from payouts.breakdown import money_str
+from payouts.enums import BatchStatus, PaymentKind, PaymentStatus
+from payouts.insurance import fund
+from payouts.models import Payment, PaymentBatch
+from payouts.operations.accounts import payee_details
+from payouts.permissions import can_manage_payouts
+
+log = logging.getLogger(__name__)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def require_manager(actor, message=None) -> None:
+    if not can_manage_payouts(actor):
+        raise Forbidden(message or _("Only a programme manager can do this."))
+
+
+def new_payment(claim: Claim, kind: PaymentKind, principal: Decimal, actor, *, batch_id: int | None = None) -> Payment:
+    """A payment to the claim's owner, with the payee's details as they are now."""
+    previous = db.session.scalar(sa.select(sa.func.count()).select_from(Payment)
+                                 .where(Payment.claim_id == claim.id, Payment.kind == kind)) or 0
+    owner = owner_of(claim)
+    method, account = payee_details(owner)
+    payment = Payment(claim_id=claim.id, batch_id=batch_id, kind=kind, status=PaymentStatus.PENDING,
+                      reference=f"{claim.number}-{'A' if kind == PaymentKind.ADVANCE else 'F'}{previous + 1}",
+                      currency=claim.programme.currency, principal=principal, interest=Decimal(0),
+                      amount=principal, method=method, payee_name=owner.name, payee_account=account,
+                      created_by_id=actor.id)
+    db.session.add(payment)
+    return payment
+
+
+def owner_of(claim: Claim) -> Owner:
+    return db.session.get(Owner, claim.owner_id)
+
+
+def refresh_payee(payment: Payment, claim: Claim) -> None:
+    owner = owner_of(claim)
+    payment.method, payment.payee_account = payee_details(owner)
+    payment.payee_name = owner.name
+
+
+def lock_batch(batch_id: int) -> PaymentBatch:
+    stmt = (sa.select(PaymentBatch).where(PaymentBatch.id == batch_id).with_for_update(of=PaymentBatch)
+            .execution_options(populate_existing=True))
+    return db.session.execute(stmt).scalar_one()
+
+
+def lock_payment(payment_id: int) -> Payment:
+    stmt = (sa.select(Payment).where(Payment.id == payment_id).with_for_update(of=Payment)
+            .execution_options(populate_existing=True))
+    return db.session.execute(stmt).scalar_one()
+
+
+def _claim_of(payment: Payment, actor) -> Claim:
+    claim = db.session.get(Claim, payment.claim_id)
+    if claim is None or claim.office_id not in office_ids(actor):
+        raise NotFound()
+    return claim
+
+
+def _settle_start(payment: Payment, actor) -> tuple[PaymentBatch, Payment, Claim]:
+    require_manager(actor, _("Only a programme manager can confirm or fail payments."))
+    if payment.batch_id is None:
+        raise InvalidTransition(_("This payment is not in a batch yet, so it has not been sent."))
+    batch = lock_batch(payment.batch_id)
+    payment = lock_payment(payment.id)
+    claim = _claim_of(payment, actor)
+    if payment.status != PaymentStatus.SENT:
+        raise InvalidTransition(_("This payment is {status}; only a sent payment can be confirmed or failed.").format(
+            status=str(payment.status.title).lower()))
+    return batch, payment, claim
+
+
+def confirm_payment(payment: Payment, data: dict, actor, *, source: str = "manual") -> Payment:
+    """Record that the money arrived: the claim becomes paid (an advance leaves the claim where it is)."""
+    batch, payment, claim = _settle_start(payment, actor)
+    paid_at = data["paid_at"]
+    _check_paid_at(paid_at, batch, claim)
+    payment.status, payment.external_reference, payment.paid_at = PaymentStatus.CONFIRMED, data["reference"], paid_at
+    payment.settled_at, payment.settled_by_id = utcnow(), actor.id
+    db.session.flush()
+    event = {"reference": payment.reference, "external_reference": data["reference"], "paid_at": paid_at,
+             "amount": money_str(payment.amount, payment.currency), "currency": payment.currency, "source": source}
+    if payment.kind == PaymentKind.FINAL:
+        apply_action(claim, ClaimAction.PAY, actor, data=event)
+        if claim.programme.is_insurance:  # debited from the scheme's fund with the confirmation
+            fund.pay_out(claim, payment, actor)
+    else:
+        record("claim.advance_paid", claim, actor=actor, data=event)
+    _close_if_settled(batch, actor)
+    log.info("payment %s confirmed (%s)", payment.reference, source)
+    return payment
+
+
+def fail_payment(payment: Payment, data: dict, actor) -> Payment:
+    """Record that a payment did not arrive; the claim goes back to approved, with the reason kept."""
+    batch, payment, claim = _settle_start(payment, actor)
+    reason = data["reason"].strip()
+    payment.status, payment.failure_reason = PaymentStatus.FAILED, reason
+    payment.settled_at, payment.settled_by_id = utcnow(), actor.id
+    db.session.flush()
+    event = {"reference": payment.reference, "amount": money_str(payment.amount, payment.currency),
+             "currency": payment.currency}
+    if payment.kind == PaymentKind.FINAL:
+        apply_action(claim, ClaimAction.FAIL_PAYMENT, actor, reason=reason, data=event)
+        if claim.programme.is_insurance and payment.interest > 0:
+            fund.release_interest(claim, payment, actor)
+    else:
+        record("claim.advance_failed", claim, actor=actor, reason=reason, data=event)
+    _close_if_settled(batch, actor)
+    return payment
+
+
+def _check_paid_at(paid_at: datetime, batch: PaymentBatch, claim: Claim) -> None:
+    if paid_at > utcnow() + CLOCK_SKEW:
+        raise ValidationError.field("paid_at", _("The payment date cannot be in the future."))
+    tz = claim.office.timezone
+    if batch.approved_at and local_date(paid_at, tz) < local_date(batch.approved_at, tz):
+        raise ValidationError.field("paid_at", _("The payment cannot have been made before its batch was approved "
+                                                 "({date}).").format(date=local_date(batch.approved_at, tz)))
+
+
+def _close_if_settled(batch: PaymentBatch, actor) -> None:
+    """A batch closes when none of its payments is still waiting for the bank."""
+    waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Payment).where(
+        Payment.batch_id == batch.id, Payment.status == PaymentStatus.SENT))
+    if waiting == 0 and batch.status == BatchStatus.APPROVED:
+        batch.status, batch.closed_at = BatchStatus.CLOSED, utcnow()
+        db.session.flush()
+        record("payment_batch.closed", batch, actor=actor)
+
+
+def local_midnight(day, tz: str) -> datetime:
+    """A statement gives only a date: its start at the office keeps the local date and is never in the future."""
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz))

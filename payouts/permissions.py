@@ -1,0 +1,19 @@
+"""Who may do what with rates, decisions, batches and payments (jurisdiction is checked by the queries)."""
+
+from conflict_service.auth.models import Role
+
+PAYOUT_READERS = (Role.MANAGER, Role.AUDITOR)
+
+
+def can_manage_payouts(user) -> bool:
+    """Rates, approvals, advances, batches, confirmations and reconciliation: programme managers."""
+    return user is not None and user.role == Role.MANAGER
+
+
+def can_view_payouts(user) -> bool:
+    return user is not None and user.role in PAYOUT_READERS
+
+
+def can_edit_payout_details(user) -> bool:
+    """The office registers how an owner is paid; managers may correct it before a batch."""
+    return user is not None and user.role in (Role.CLERK, Role.MANAGER)

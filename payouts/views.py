@@ -1,0 +1,216 @@
+"""Web pages of payouts: the approval queue, decisions on a claim, rate tables, payout details, page sections."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as L_
+
+from claims.enums import AgeClass, Species
+from claims.permissions import can_see_personal_data
+from claims.queries import get_claim, get_owner, get_programme, programmes_for
+from claims.states import ClaimState
+from conflict_service.auth.models import Role
+from conflict_service.auth.session import login_required
+from conflict_service.db import db
+from conflict_service.errors import Conflict, DomainError, Forbidden, ValidationError
+from conflict_service.jurisdictions import queries as jq
+from conflict_service.web import forms as web_forms
+from conflict_service.web.views import nav
+from payouts import assessment, breakdown, operations, queries
+from payouts.api import account_view, rates_view
+from payouts.enums import LIVE_PAYMENT_STATES, PaymentKind, PaymentMethod, RejectReason
+from payouts.operations.decisions import needs_two, pending_first_approval
+from payouts.permissions import PAYOUT_READERS, can_edit_payout_details, can_manage_payouts
+from payouts.schemas import ApproveSchema, PayoutAccountSchema, RateEntrySchema, RejectSchema
+
+bp = Blueprint("payouts", __name__, template_folder="templates")
+
+NAV = [nav(L_("Approvals"), "payouts.approvals", *PAYOUT_READERS)]
+RATE_ROWS = 4
+
+
+def act(action, done: str, back: str):
+    """Run a change from a button; refusals (403/409/422) come back as a message on the page.
+
+    ``action`` may return its own success message (a string) instead of ``done``.
+    """
+    try:
+        message = action()
+        db.session.commit()
+        flash(message if isinstance(message, str) else done, "success")
+    except ValidationError as error:
+        db.session.rollback()
+        flash(" ".join(str(m) for msgs in error.errors.values() for m in msgs), "error")
+    except (Forbidden, Conflict) as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    return redirect(back)
+
+
+# --- approval queue ---------------------------------------------------------------------------------------
+
+@bp.get("/approvals")
+@login_required(*PAYOUT_READERS)
+def approvals():
+    programme_id = request.args.get("programme_id", type=int)
+    return render_template("payouts/approvals.html", rows=queries.approval_queue(g.user, programme_id),
+                           overdue=queries.overdue(g.user), programmes=programmes_for(g.user),
+                           programme_id=programme_id, reason_text=breakdown.reason_text)
+
+
+# --- a claim: section of the claim page and its actions -----------------------------------------------------
+
+def claim_section(claim, user) -> str | None:
+    """The assessment, the decision forms, the approvals and the payments of a claim (slot ``claim``)."""
+    if claim.status not in assessment.ASSESSABLE and not queries.decisions_for(claim.id):
+        return None
+    data, award, shown = None, None, None
+    if claim.status in assessment.ASSESSABLE:  # after an appeal, the old verification no longer counts
+        try:
+            data, award = assessment.snapshot_of(claim)
+            shown = breakdown.render(data)
+        except DomainError:
+            pass
+    payments = queries.payments_for(claim.id)
+    can_decide = can_manage_payouts(user) and claim.status == ClaimState.VERIFIED
+    first = pending_first_approval(claim)
+    return render_template(
+        "payouts/claim_section.html", claim=claim, shown=shown, award=award, payments=payments,
+        assessable=claim.status in assessment.ASSESSABLE,
+        decisions=queries.decisions_for(claim.id), first=first, can_decide=can_decide,
+        two_needed=bool(shown and data["payable"] and needs_two(claim.programme, Decimal(data["total"]))),
+        overdue=queries.is_overdue(claim, award), reasons=RejectReason.choices(),
+        can_advance=can_decide and claim.programme.advance_pct > 0
+        and not any(p.kind == PaymentKind.ADVANCE and p.status in LIVE_PAYMENT_STATES for p in payments),
+        show_personal=can_see_personal_data(user), amount_text=breakdown.format_amount,
+        step_title=breakdown.step_title)
+
+
+@bp.post("/claims/<int:claim_id>/approve")
+@login_required(Role.MANAGER)
+def claim_approve(claim_id):
+    claim = get_claim(claim_id, g.user)
+    back = url_for("claims.claim_detail", claim_id=claim.id)
+
+    def run():
+        data = web_forms.load(ApproveSchema(), web_forms.clean(request.form, ("note",)))
+        result = operations.approve_claim(claim, data, g.user)
+        if result.awaiting_second:
+            return _("Your approval is recorded; a second manager must approve this amount.")
+        if result.claim.status == ClaimState.AWAITING_FUNDS:
+            return _("Claim {number} approved; the insurance fund cannot pay it yet, so it waits for funds and is "
+                     "released when money arrives.").format(number=claim.number)
+        return None
+
+    return act(run, _("Claim {number} approved.").format(number=claim.number), back)
+
+
+@bp.post("/claims/<int:claim_id>/reject")
+@login_required(Role.MANAGER)
+def claim_reject(claim_id):
+    claim = get_claim(claim_id, g.user)
+
+    def run():
+        data = web_forms.load(RejectSchema(), web_forms.clean(request.form, ("reason_code", "note")))
+        operations.reject_claim(claim, data, g.user)
+
+    return act(run, _("Claim {number} rejected.").format(number=claim.number),
+               url_for("claims.claim_detail", claim_id=claim.id))
+
+
+@bp.post("/claims/<int:claim_id>/advance")
+@login_required(Role.MANAGER)
+def claim_advance(claim_id):
+    claim = get_claim(claim_id, g.user)
+    return act(lambda: operations.grant_advance(claim, g.user),
+               _("Advance granted; it will be paid with the next payment batch."),
+               url_for("claims.claim_detail", claim_id=claim.id))
+
+
+# --- owners: payout details -------------------------------------------------------------------------------
+
+def owner_section(owner, user) -> str | None:
+    if not can_edit_payout_details(user):
+        return None
+    return render_template("payouts/owner_section.html", owner=owner, account=account_view(owner))
+
+
+@bp.route("/owners/<int:owner_id>/payout-details", methods=["GET", "POST"])
+@login_required(Role.CLERK, Role.MANAGER)
+def payout_details(owner_id):
+    owner = get_owner(owner_id, g.user)
+    current = account_view(owner)
+    values = {"method": current["method"].value, "bank_name": current["bank_name"],
+              "account_number": current["account_number"] or ""}
+    errors = {}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in ("method", "bank_name", "account_number")}
+        try:
+            data = web_forms.load(PayoutAccountSchema(), web_forms.clean(request.form, tuple(values)))
+            operations.set_payout_account(owner, data, g.user)
+            db.session.commit()
+            flash(_("Payout details saved."), "success")
+            return redirect(url_for("claims.owner_detail", owner_id=owner.id))
+        except ValidationError as error:
+            errors = error.errors
+    return render_template("payouts/payout_details_form.html", owner=owner, values=values, errors=errors,
+                           methods=PaymentMethod.choices()), (422 if errors else 200)
+
+
+# --- rates ------------------------------------------------------------------------------------------------
+
+def programme_section(programme, user) -> str:
+    return render_template("payouts/programme_rates_section.html", programme=programme, view=rates_view(programme),
+                           can_edit=can_manage_payouts(user) and programme.jurisdiction_id in jq.scope_ids(user))
+
+
+@bp.route("/programmes/<int:programme_id>/rates", methods=["GET", "POST"])
+@login_required(*PAYOUT_READERS)
+def rates(programme_id):
+    programme = get_programme(programme_id, g.user)
+    values = {"rows": [{} for _ in range(RATE_ROWS)], "note": ""}
+    errors: dict = {}
+    if request.method == "POST":
+        values = {"rows": web_forms.rows(request.form, "rates", ("species", "age_class", "amount", "valid_from")),
+                  "note": request.form.get("note", "")}
+        values["rows"] += [{} for _ in range(max(RATE_ROWS - len(values["rows"]), 1))]
+        errors = _record_rates(programme)
+        if not errors:
+            return redirect(url_for("payouts.rates", programme_id=programme.id))
+    return _rates_page(programme, values, errors)
+
+
+def _record_rates(programme) -> dict:
+    try:
+        if request.files.get("file") and request.files["file"].filename:
+            operations.import_csv(programme, request.files["file"].read(), g.user, schema=RateEntrySchema(),
+                                  note=request.form.get("note", ""), source="web")
+        else:
+            rows = web_forms.rows(request.form, "rates", ("species", "age_class", "amount", "valid_from"))
+            data = web_forms.load(RateEntrySchema(many=True), rows) if rows else []
+            operations.record_rates(programme, {"entries": data, "note": request.form.get("note", "")}, g.user,
+                                    source="web")
+        db.session.commit()
+        flash(_("A new version of the rate table was recorded."), "success")
+        return {}
+    except ValidationError as error:
+        db.session.rollback()
+        flat = web_forms.flatten(error.errors)
+        return {("rates-" + k if k[0].isdigit() else k.replace("entries-", "rates-", 1)): v for k, v in flat.items()}
+
+
+def _rates_page(programme, values, errors):
+    return render_template("payouts/rates.html", programme=programme, view=rates_view(programme),
+                           values=values, errors=errors, species=Species.choices(), ages=AgeClass.choices(),
+                           can_edit=can_manage_payouts(g.user) and programme.jurisdiction_id in jq.scope_ids(g.user)
+                           ), (422 if errors else 200)
+
+
+def home_panel(_subject, user) -> str | None:
+    if not can_manage_payouts(user):
+        return None
+    return render_template("payouts/home_panel.html", waiting=queries.queue_size(user),
+                           overdue=len(queries.overdue(user)))

@@ -1,0 +1,119 @@
+"""The office's pages: registering an owner and filing a claim, with errors shown and input kept."""
+
+import html
+import re
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from claims.models import Claim, Owner
+from conflict_service.db import db
+from tests.factories import at
+from tests.helpers import csrf_token, login
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(at(2026, 11, 21, 9, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def clerk(client, world):
+    login(client, world.ir.clerk)
+    return world.ir.clerk
+
+
+def _count(model):
+    return db.session.scalar(sa.select(sa.func.count(model.id)))
+
+
+def test_register_owner_form(client, world, clerk):
+    token = csrf_token(client, "/owners/new")
+    bad = client.post("/owners/new", data={"csrf_token": token, "name": "Hossein Rahimi", "village": "",
+                                           "office_id": world.ir.office.id, "home_lat": "37.4",
+                                           "herd-0-species": "sheep", "herd-0-head_count": "-5",
+                                           "herd-0-counted_on": "2026-04-01"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "This field is required." in page and "Give both latitude and longitude, or neither." in page
+    assert "Must not be negative." in page
+    assert 'value="Hossein Rahimi"' in page and 'value="37.4"' in page  # nothing typed is lost
+    assert _count(Owner) == 0
+    good = client.post("/owners/new", data={"csrf_token": token, "name": "Hossein Rahimi", "village": "Dargaz",
+                                            "office_id": world.ir.office.id, "preferred_language": "fa",
+                                            "herd-0-species": "sheep", "herd-0-head_count": "150",
+                                            "herd-0-counted_on": "2026-04-01"})
+    assert good.status_code == 302
+    owner = db.session.scalar(sa.select(Owner))
+    assert owner.name == "Hossein Rahimi" and owner.herd[0].head_count == 150
+    detail = client.get(good.headers["Location"]).get_data(as_text=True)
+    assert "Owner Hossein Rahimi registered." in detail and "150" in detail
+
+
+def _claim_form(owner, programme, token, **changes):
+    data = {"csrf_token": token, "owner_id": owner.id, "programme_id": programme.id, "incident_date": "2026-11-20",
+            "incident_time": "23:30", "time_of_day": "night", "incident_village": "Chehelmir",
+            "is_in_corral": ["false"], "is_herder_present": ["false", "true"], "is_guard_dog_present": ["false"],
+            "narrative": "Two goats killed near the spring.", "idempotency_key": "form-key-1",
+            "lines-0-species": "goat", "lines-0-age_class": "adult", "lines-0-outcome": "killed", "lines-0-count": "2"}
+    data.update(changes)
+    return data
+
+
+def test_file_a_claim_through_the_form(client, world, make, clerk):
+    owner = make.owner(world.ir.clerk, world.ir.office, name="Fatemeh Abbasi")
+    db.session.commit()
+    path = f"/claims/new?owner_id={owner.id}"
+    token = csrf_token(client, path)
+    bad = client.post(path, data=_claim_form(owner, world.ir.programme, token, **{
+        "lines-0-count": "0", "incident_date": "2026-12-01", "narrative": "Typed by the clerk, kept on error."}))
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "The count must be between 1 and 10000." in page
+    assert "The incident cannot be in the future." in page
+    assert "Typed by the clerk, kept on error." in page
+    assert _count(Claim) == 0
+    good = client.post(path, data=_claim_form(owner, world.ir.programme, token))
+    assert good.status_code == 302
+    claim = db.session.scalar(sa.select(Claim))
+    assert claim.is_herder_present and not claim.is_in_corral and claim.lines[0].count == 2
+    assert claim.incident_at == at(2026, 11, 20, 20, 0)  # 23:30 in Tehran is 20:00 UTC
+    shown = html.unescape(client.get(good.headers["Location"]).get_data(as_text=True))
+    assert re.search(rf"Claim {claim.number} filed\. The owner's PIN for the status page is {claim.pin}\.", shown)
+    again = client.post(path, data=_claim_form(owner, world.ir.programme, token))  # double-click / back + resend
+    assert again.status_code == 302 and _count(Claim) == 1
+
+
+def test_add_a_loss_line_keeps_the_form(client, world, make, clerk):
+    owner = make.owner(world.ir.clerk, world.ir.office)
+    db.session.commit()
+    path = f"/claims/new?owner_id={owner.id}"
+    data = _claim_form(owner, world.ir.programme, csrf_token(client, path), add_line="1")
+    r = client.post(path, data=data)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and _count(Claim) == 0
+    assert 'name="lines-3-species"' in page and "Two goats killed near the spring." in page
+
+
+def test_withdraw_from_the_claim_page(client, world, make, clerk):
+    claim = make.claim(world.ir)
+    db.session.commit()
+    path = f"/claims/{claim.id}"
+    token = csrf_token(client, path)
+    r = client.post(f"{path}/withdraw", data={"csrf_token": token, "reason": ""})
+    assert "Give the reason" in client.get(r.headers["Location"]).get_data(as_text=True)
+    r = client.post(f"{path}/withdraw", data={"csrf_token": token, "reason": "Found the animals"})
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "withdrawn" in page.lower() and "Found the animals" in page
+
+
+def test_claim_list_filters(client, world, make, clerk):
+    make.claim(world.ir, make.owner(world.ir.clerk, world.ir.office, name="Karim Yazdani"))
+    make.claim(world.ir, make.owner(world.ir.clerk, world.ir.office, name="Davood Rostami"))
+    db.session.commit()
+    page = client.get("/claims?q=yazdani").get_data(as_text=True)
+    assert "Karim Yazdani" in page and "Davood Rostami" not in page
+    bad = client.get("/claims?incident_from=2026-12-01&incident_to=2026-11-01")
+    assert "The end of the range is before its start." in bad.get_data(as_text=True)

@@ -1,0 +1,150 @@
+"""Test fixtures: one app per test session, each test inside a transaction that is rolled back.
+
+Set TEST_DATABASE_URL (postgresql+psycopg://...) to run the same suite on PostgreSQL; every xdist
+worker then gets its own schema. Without it the suite runs on a SQLite file per worker.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import os
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+
+from conflict_service import migrations
+from conflict_service.app import create_app
+from conflict_service.db import db
+from conflict_service.security import limiter
+from tests.browser import chromium, live_server, phone  # noqa: F401 - fixtures for browser tests
+from tests.factories import Factory
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+IS_POSTGRES = POSTGRES_URL.startswith("postgresql")
+
+
+def _worker() -> str:
+    """A schema name of this checkout and xdist worker, so parallel test runs never share tables."""
+    checkout = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+    return f"{checkout}_" + re.sub(r"\W", "", os.environ.get("PYTEST_XDIST_WORKER", "main"))
+
+
+def _database_url(tmp_path_factory) -> str:
+    if not IS_POSTGRES:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    schema = f"test_{_worker()}"
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if IS_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set TEST_DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own application context (its own `g` and database session), as in production,
+    even while the test itself holds a context open for calling operations directly."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context() and "db_session" in g:
+            g.db_session.commit()  # what the test built is committed (to its savepoint) before a request sees it
+        kwargs.setdefault("buffered", True)  # streamed bodies are read inside the request's own context
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app({"TESTING": True, "DATABASE_URL": _database_url(tmp_path_factory), "SECRET_KEY": "test",
+                      "WTF_CSRF_ENABLED": True, "SERVER_NAME": "localhost", "EVIDENCE_DIR": str(instance / "evidence"),
+                      "INSTANCE": str(instance)})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        with db.engine.begin() as connection:
+            migrations.upgrade("head", connection=connection)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(app):
+    limiter.reset()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """Run each test in a transaction rolled back at the end (tests marked `committing` use real commits)."""
+    if "committing" in request.keywords:
+        yield
+        _truncate_all(app)
+        return
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        db.configure_sessions(app, bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield
+        finally:
+            db.configure_sessions(app, bind=db.engine)
+            outer.rollback()
+            connection.close()
+
+
+def _truncate_all(app) -> None:
+    with app.app_context(), db.engine.begin() as conn:
+        tables = [t for t in reversed(db_metadata().sorted_tables)]
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(t.delete())
+
+
+def db_metadata():
+    from conflict_service.db import Base
+
+    return Base.metadata
+
+
+@pytest.fixture
+def ctx(app):
+    """A request context for calling operations and queries directly."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(ctx) -> Factory:
+    return Factory()
+
+
+@pytest.fixture
+def world(make):
+    """Two countries (IR, AM), each with a region, an office, a programme and users of every role."""
+    return make.world()

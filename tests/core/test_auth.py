@@ -1,0 +1,127 @@
+"""Sign-in, lockout, sessions, API tokens, CSRF and configuration refusals."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from conflict_service.app import create_app
+from conflict_service.config import ConfigError
+from conflict_service.db import db
+from conflict_service.timeutil import utcnow
+from tests.helpers import bearer, csrf_token, login
+
+
+def test_sign_in_and_out(client, world):
+    r = login(client, world.ir.clerk)
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(client, world):
+    r = login(client, world.ir.clerk, password="wrong password")
+    assert r.status_code == 401
+    assert "Wrong username or password." in r.get_data(as_text=True)
+    r = login(client, "nobody-here", password="wrong password")
+    assert r.status_code == 401
+    assert client.get("/").status_code == 302
+
+
+def test_lockout_after_repeated_failures(client, world):
+    for _ in range(5):
+        login(client, world.ir.clerk, password="wrong password")
+    r = login(client, world.ir.clerk)  # even the right password is refused while locked
+    assert r.status_code == 401
+    assert "Too many failed sign-ins" in r.get_data(as_text=True)
+    with time_machine.travel(utcnow() + timedelta(minutes=16), tick=False):
+        assert login(client, world.ir.clerk).status_code == 302
+
+
+def test_idle_session_expires(client, world):
+    login(client, world.ir.clerk)
+    with time_machine.travel(utcnow() + timedelta(minutes=31), tick=False):
+        r = client.get("/claims")
+        assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_absolute_session_limit(client, world):
+    start = utcnow()
+    login(client, world.ir.clerk)
+    for minutes in range(20, 12 * 60, 20):  # active all day: never idle, still ends after 12 hours
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            assert client.get("/claims").status_code == 200
+    with time_machine.travel(start + timedelta(hours=12, minutes=5), tick=False):
+        assert client.get("/claims").status_code == 302
+
+
+def test_forms_without_csrf_token_are_refused(client, world):
+    r = client.post("/login", data={"username": "clerk_ir", "password": "x"})
+    assert r.status_code == 400
+    login(client, world.ir.clerk)
+    r = client.post("/owners/new", data={"name": "No token", "village": "X", "office_id": world.ir.office.id})
+    assert r.status_code == 400
+    assert "The CSRF token is missing" in r.get_data(as_text=True) or "form" in r.get_data(as_text=True).lower()
+
+
+def test_api_token_lifecycle(client, world):
+    headers = bearer(client, world.ir.manager)
+    assert client.get("/api/v1/auth/me", headers=headers).get_json()["username"] == "manager_ir"
+    assert client.delete("/api/v1/auth/token", headers=headers).status_code == 204
+    r = client.get("/api/v1/auth/me", headers=headers)
+    assert r.status_code == 401
+    assert "revoked" in r.get_json()["message"]
+
+
+def test_api_token_expires(client, world):
+    headers = bearer(client, world.ir.manager)
+    with time_machine.travel(utcnow() + timedelta(hours=13), tick=False):
+        assert client.get("/api/v1/claims", headers=headers).status_code == 401
+
+
+def test_api_wrong_credentials(client, world):
+    r = client.post("/api/v1/auth/token", json={"username": "clerk_ir", "password": "nope"})
+    assert r.status_code == 401
+    assert r.get_json()["message"] == "Wrong username or password."
+    r = client.post("/api/v1/auth/token", json={"username": "clerk_ir"})
+    assert r.status_code == 422
+    assert r.get_json()["errors"] == {"password": ["This field is required."]}
+
+
+def test_api_ignores_session_cookies(client, world):
+    login(client, world.ir.clerk)
+    assert client.get("/api/v1/claims").status_code == 401
+
+
+def test_no_secret_key_no_start(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+
+
+def test_users_cli(runner, world):
+    r = runner.invoke(args=["users", "create", "field_officer", "--role", "verifier", "--jurisdiction", "IR-REG",
+                            "--password-stdin"], input="a long enough password\n")
+    assert r.exit_code == 0, r.output
+    assert "Created field_officer (verifier) in IR-REG" in r.output
+    r = runner.invoke(args=["users", "create", "short", "--role", "clerk", "--jurisdiction", "IR", "--password-stdin"],
+                      input="short\n")
+    assert r.exit_code != 0 and "at least 10 characters" in r.output
+    r = runner.invoke(args=["users", "create", "x_user", "--role", "clerk", "--jurisdiction", "ZZ", "--password-stdin"],
+                      input="a long enough password\n")
+    assert r.exit_code != 0 and "No jurisdiction with the code ZZ" in r.output
+    listing = runner.invoke(args=["users", "list"]).output
+    assert "field_officer" in listing and "IR-REG" in listing
+    db.session.expire_all()
+
+
+def test_sign_in_is_rate_limited(client, world):
+    statuses = [client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"}).status_code
+                for _ in range(11)]
+    assert statuses[:10] == [401] * 10
+    assert statuses[10] == 429
+    r = client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"})
+    assert r.get_json()["message"] == "Too many attempts. Please wait a moment and try again."
+    assert int(r.headers["Retry-After"]) > 0

@@ -1,0 +1,118 @@
+"""Dates in the Solar Hijri calendar where people use it, digits of each locale's CLDR numbering system, money
+with its currency's precision."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from babel import Locale
+
+from conflict_service.i18n import (
+    DIGITS,
+    LOCALES,
+    RTL_LOCALES,
+    cldr_locale,
+    dir_of,
+    format_date,
+    format_datetime,
+    format_money,
+    format_number,
+    is_rtl,
+    language_choices,
+    normalise,
+    round_money,
+)
+
+MAY_3 = date(2026, 5, 3)
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("fa", "۱۳ اردیبهشت ۱۴۰۵"),
+    ("fa_AF", "۱۳ ثور ۱۴۰۵"),
+    ("ps", "۱۳ غویی ۱۴۰۵"),
+    ("en", "May 3, 2026"),
+    ("ru", "3 мая 2026\u202fг."),
+    ("ka", "3 მაი. 2026"),
+    ("ar", "٠٣\u200f/٠٥\u200f/٢٠٢٦"),
+])
+def test_dates_use_the_locales_calendar_and_digits(locale, expected):
+    assert format_date(MAY_3, locale) == expected
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (date(2026, 3, 20), "۲۹ اسفند ۱۴۰۴"), (date(2026, 3, 21), "۱ فروردین ۱۴۰۵"),
+    (date(2025, 3, 20), "۳۰ اسفند ۱۴۰۳"),  # 1403 is a leap year
+])
+def test_solar_hijri_new_year(day, expected):
+    assert format_date(day, "fa") == expected
+
+
+def test_official_documents_show_the_gregorian_beside_the_solar_hijri_date():
+    assert format_date(MAY_3, "fa", with_gregorian=True) == "۱۳ اردیبهشت ۱۴۰۵ (۳ مه ۲۰۲۶)"
+    assert format_date(MAY_3, "en", with_gregorian=True) == "May 3, 2026"
+
+
+def test_times_are_shown_on_the_offices_clock():
+    moment = datetime(2026, 5, 2, 21, 5, tzinfo=UTC)  # already May 3 in Tehran (UTC+3:30)
+    assert format_datetime(moment, "fa", tz="Asia/Tehran") == "۱۳ اردیبهشت ۱۴۰۵ ۰:۳۵"
+    assert format_datetime(moment, "en", tz="Asia/Tehran") == "May 3, 2026 12:35\u202fAM"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_numbers_use_the_default_digits_of_the_locale(locale):
+    system = Locale.parse(cldr_locale(locale)).default_numbering_system
+    digits = set(format_number(1234567890, locale)) & set("".join(DIGITS.values()))
+    assert digits == set(DIGITS[system])
+
+
+def test_iraqi_arabic_and_sorani_write_arabic_indic_digits_persian_writes_its_own():
+    assert format_number(1234, "ar") == "١٬٢٣٤"
+    assert format_number(1234, "ckb") == "١٬٢٣٤"
+    assert format_number(1234, "fa") == "۱٬۲۳۴"
+    assert format_number(1234, "ur") == "1,234"
+
+
+@pytest.mark.parametrize(("amount", "currency", "locale", "expected"), [
+    ("1234567.5", "IRR", "en", "IRR\u00a01,234,568"),  # the rial has no minor unit
+    ("1234567.5", "AMD", "hy", "1\u00a0234\u00a0567,50\u00a0֏"),
+    ("1234567.5", "IRR", "fa", "\u200eریال\u00a0۱٬۲۳۴٬۵۶۸"),
+    ("12.5", "USD", "en", "$12.50"),
+    ("100", "GEL", "ka", "100,00\u00a0₾"),
+])
+def test_money_follows_locale_and_currency(amount, currency, locale, expected):
+    assert format_money(Decimal(amount), currency, locale) == expected
+
+
+def test_money_is_rounded_once_half_up_to_the_currency_unit():
+    assert round_money(Decimal("1234.5"), "IRR") == Decimal("1235")
+    assert round_money(Decimal("10.005"), "AMD") == Decimal("10.01")
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("fa-AF", "fa_AF"), ("fa_af", "fa_AF"), ("FA", "fa"), ("fa-IR", "fa"), ("prs", "fa_AF"), ("ckb-IQ", "ckb"),
+    ("uz-Latn-UZ", "uz"), ("tg-Cyrl", "tg"), ("de", None), ("", None), (None, None),
+])
+def test_language_codes_are_normalised(given, expected):
+    assert normalise(given) == expected
+
+
+def test_switcher_names_each_language_in_itself():
+    names = dict(language_choices())
+    assert list(names) == list(LOCALES)
+    assert names["fa_AF"] == "دری" and names["ka"] == "ქართული" and names["ru"] == "Русский"
+    assert {code for code in LOCALES if is_rtl(code)} == RTL_LOCALES == {"fa", "fa_AF", "ps", "ar", "ckb", "ur"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Animals outside the corral.", "ltr"), ("دام‌ها بیرون آغل بودند.", "rtl"), ("12 sheep", "ltr"),
+    ("۱۲ گوسفند", "rtl"), ("123 -", ""), ("", ""), (None, ""), ("ცხვარი", "ltr"), ("כבש", "rtl"),
+])
+def test_free_text_direction_follows_its_first_letter(text, expected):
+    assert dir_of(text) == expected
+
+
+def test_a_latin_clock_stays_in_order_inside_a_right_to_left_line():
+    moment = datetime(2026, 5, 3, 9, 5, tzinfo=UTC)
+    assert format_datetime(moment, "ur", tz="Asia/Karachi") == "3 مئی، 2026 \u20662:05 PM\u2069"

@@ -1,0 +1,182 @@
+"""Payment batches and payments: build, approve, export, confirm, fail, cancel, late interest, overdue."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from claims.enums import TimeOfDay
+from claims.states import ClaimState
+from conflict_service.db import db
+from conflict_service.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationError
+from conflict_service.timeutil import utcnow
+from payouts import operations, queries
+from payouts.enums import BatchStatus, PaymentMethod, PaymentStatus
+from payouts.models import Payment
+
+DAY = {"time_of_day": TimeOfDay.DAY}
+
+
+@pytest.fixture
+def ir(payouts, world):
+    payouts.rates(world.ir)
+    return world.ir
+
+
+def payments_of(batch):
+    return db.session.scalars(sa.select(Payment).where(Payment.batch_id == batch.id).order_by(Payment.id)).all()
+
+
+def test_a_batch_takes_every_approved_claim_of_the_programme(payouts, ir):
+    one, two = payouts.approved(ir, **DAY), payouts.approved(ir, **DAY)
+    waiting = payouts.verified(ir, **DAY)
+    batch = payouts.batch(ir, approver=False)
+    assert batch.status == BatchStatus.AWAITING_APPROVAL
+    assert [p.claim_id for p in payments_of(batch)] == [one.id, two.id]
+    assert one.status == two.status == ClaimState.IN_PAYMENT and waiting.status == ClaimState.VERIFIED
+    assert [p.status for p in payments_of(batch)] == [PaymentStatus.PENDING] * 2
+    with pytest.raises(Conflict, match="Nothing in"):
+        payouts.batch(ir)
+
+
+def test_the_builder_cannot_approve_the_batch(payouts, ir):
+    payouts.approved(ir, **DAY)
+    batch = payouts.batch(ir, approver=False)
+    with pytest.raises(Forbidden, match="You built this batch"):
+        operations.approve_batch(batch, ir.manager)
+    operations.approve_batch(batch, ir.manager2)
+    assert batch.status == BatchStatus.APPROVED
+    assert [p.status for p in payments_of(batch)] == [PaymentStatus.SENT]
+    with pytest.raises(InvalidTransition, match="approved, payments sent"):
+        operations.approve_batch(batch, ir.manager2)
+
+
+def test_a_claim_named_twice_is_refused_the_second_time(payouts, ir):
+    claim = payouts.approved(ir, **DAY)
+    payouts.batch(ir, claims=[claim], approver=False)
+    with pytest.raises(Conflict, match=claim.number):
+        payouts.batch(ir, claims=[claim], approver=False)
+
+
+def test_the_payment_file_lists_payee_account_amount_currency_reference(payouts, ir, make):
+    owner = make.owner(ir.clerk, ir.office, name="=HYPERLINK(1)", phone="+98 915 555 0101")
+    banked = make.owner(ir.clerk, ir.office, name="Rahim Asadi")
+    operations.set_payout_account(banked, {"method": PaymentMethod.BANK, "bank_name": "Bank Melli",
+                                           "account_number": "IR820170000000123456789012"}, ir.clerk)
+    a = payouts.approved(ir, owner=owner, **DAY)
+    b = payouts.approved(ir, owner=banked, incident_at=utcnow() - timedelta(days=5), **DAY)
+    batch = payouts.batch(ir, approver=False)
+    with pytest.raises(InvalidTransition, match="once the batch is approved"):
+        operations.payment_file(batch, ir.manager)
+    operations.approve_batch(batch, ir.manager2)
+    rows = list(csv.reader(io.StringIO(operations.payment_file(batch, ir.manager))))
+    assert rows == [
+        ["payee", "account_or_phone", "amount", "currency", "reference", "method"],
+        ["'=HYPERLINK(1)", "+98 915 555 0101", "90000000", "IRR", f"{a.number}-F1", "mobile_money"],
+        ["Rahim Asadi", "IR820170000000123456789012", "45000000", "IRR", f"{b.number}-F1", "bank"],
+    ]
+    assert batch.exported_at is not None
+
+
+def test_confirming_pays_the_claim_once(payouts, ir):
+    claim = payouts.approved(ir, **DAY)
+    batch = payouts.batch(ir)
+    payment = payments_of(batch)[0]
+    operations.confirm_payment(payment, {"reference": "TRX-991", "paid_at": utcnow()}, ir.manager)
+    assert claim.status == ClaimState.PAID and payment.status == PaymentStatus.CONFIRMED
+    assert payment.external_reference == "TRX-991"
+    assert batch.status == BatchStatus.CLOSED
+    with pytest.raises(InvalidTransition, match="confirmed; only a sent payment"):
+        operations.confirm_payment(payment, {"reference": "TRX-992", "paid_at": utcnow()}, ir.manager)
+
+
+def test_a_payment_cannot_be_confirmed_before_its_batch_is_approved_or_dated_in_the_future(payouts, ir):
+    payouts.approved(ir, **DAY)
+    batch = payouts.batch(ir, approver=False)
+    payment = payments_of(batch)[0]
+    with pytest.raises(InvalidTransition, match="pending"):
+        operations.confirm_payment(payment, {"reference": "X", "paid_at": utcnow()}, ir.manager)
+    operations.approve_batch(batch, ir.manager2)
+    with pytest.raises(ValidationError) as error:
+        operations.confirm_payment(payment, {"reference": "X", "paid_at": utcnow() + timedelta(days=2)}, ir.manager)
+    assert "future" in str(error.value.errors["paid_at"])
+    with pytest.raises(ValidationError):
+        operations.confirm_payment(payment, {"reference": "X", "paid_at": utcnow() - timedelta(days=3)}, ir.manager)
+
+
+def test_a_failed_payment_sends_the_claim_back_with_its_reason_and_it_can_be_paid_again(payouts, ir):
+    claim = payouts.approved(ir, **DAY)
+    batch = payouts.batch(ir)
+    payment = payments_of(batch)[0]
+    operations.fail_payment(payment, {"reason": "Mobile wallet closed"}, ir.manager)
+    assert claim.status == ClaimState.APPROVED
+    assert (payment.status, payment.failure_reason) == (PaymentStatus.FAILED, "Mobile wallet closed")
+    assert batch.status == BatchStatus.CLOSED
+    again = payouts.batch(ir)
+    retry = payments_of(again)[0]
+    assert retry.reference == f"{claim.number}-F2" and retry.amount == Decimal("90000000")
+    operations.confirm_payment(retry, {"reference": "OK", "paid_at": utcnow()}, ir.manager2)
+    assert claim.status == ClaimState.PAID
+    assert [p.status for p in queries.payments_for(claim.id)] == [PaymentStatus.FAILED, PaymentStatus.CONFIRMED]
+
+
+def test_cancelling_a_batch_returns_its_claims(payouts, ir):
+    claim = payouts.approved(ir, **DAY)
+    batch = payouts.batch(ir, approver=False)
+    operations.cancel_batch(batch, {"reason": "Wrong programme month"}, ir.manager2)
+    assert batch.status == BatchStatus.CANCELLED and claim.status == ClaimState.APPROVED
+    assert payments_of(payouts.batch(ir, approver=False))[0].reference == f"{claim.number}-F2"
+
+
+def test_late_interest_is_added_for_the_days_after_the_due_date(payouts, ir):
+    ir.programme.payment_sla_days, ir.programme.late_interest_pct_per_year = 30, Decimal(18)
+    claim = payouts.approved(ir, **DAY)  # 90,000,000 due 30 days after approval
+    batch = payouts.batch(ir, approver=False)
+    with time_machine.travel(utcnow() + timedelta(days=40), tick=False):
+        operations.approve_batch(batch, ir.manager2)
+    payment = payments_of(batch)[0]
+    # 10 days late: 90,000,000 × 18 % × 10 / 365 = 443,835.616… → 443,836
+    assert (payment.principal, payment.interest, payment.interest_days) == (
+        Decimal("90000000"), Decimal("443836"), 10)
+    assert payment.amount == Decimal("90443836")
+    assert claim.status == ClaimState.IN_PAYMENT
+
+
+def test_no_interest_when_paid_in_time_or_the_rate_is_zero(payouts, ir):
+    payouts.approved(ir, **DAY)
+    batch = payouts.batch(ir, approver=False)
+    with time_machine.travel(utcnow() + timedelta(days=60), tick=False):
+        operations.approve_batch(batch, ir.manager2)  # late, but the programme's rate is 0 %
+    assert payments_of(batch)[0].interest == 0
+
+
+def test_approved_claims_not_paid_in_time_are_listed_overdue(payouts, ir):
+    ir.programme.payment_sla_days = 10
+    late = payouts.approved(ir, **DAY)
+    with time_machine.travel(utcnow() + timedelta(days=12), tick=False):
+        fresh = payouts.approved(ir, **DAY)
+        rows = queries.overdue(ir.manager)
+        assert [(r.claim.id, r.days_overdue) for r in rows] == [(late.id, 2)]
+        assert not any(r.claim.id == fresh.id for r in rows)
+        payouts.batch(ir)  # in payment is still not paid
+        assert [r.claim.id for r in queries.overdue(ir.manager)] == [late.id]
+    assert queries.overdue(ir.manager) == []
+
+
+def test_batches_of_any_programme_in_ones_jurisdiction_are_visible(payouts, ir, make):
+    from tests.payouts.conftest import set_rates
+
+    for n in range(3):  # programme ids that are no jurisdiction's id
+        programme = make.programme(ir.country, currency="IRR", name=f"Extra {n}")
+    set_rates(programme, {("sheep", "adult"): "1000000"})
+    claim = payouts.verified(ir, programme_id=programme.id, **DAY)
+    operations.approve_claim(claim, {}, ir.manager)
+    batch = operations.build_batch({"programme_id": programme.id}, ir.manager)
+    assert queries.get_batch(batch.id, ir.auditor) is batch
+    assert [b.id for b in queries.batches_page(ir.auditor).items] == [batch.id]
+    with pytest.raises(NotFound):
+        queries.get_batch(batch.id, payouts.world.am.manager)

@@ -1,0 +1,155 @@
+"""JSON API for field verification: assignment, worklist, site visits, evidence files and appeals."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from claims.permissions import READERS
+from claims.queries import get_claim
+from claims.schemas import ClaimPageSchema, ClaimSchema
+from conflict_service.api import BEARER, blueprint
+from conflict_service.auth.models import Role
+from conflict_service.auth.session import require_user
+from conflict_service.db import db
+from verification import operations, queries
+from verification.files import send_evidence
+from verification.schemas import (
+    AppealSchema,
+    AssignmentSchema,
+    AssignSchema,
+    EvidenceSchema,
+    EvidenceUploadedSchema,
+    EvidenceUploadSchema,
+    VerificationCreateSchema,
+    VerificationSchema,
+    WorklistQuerySchema,
+)
+
+blp = blueprint("Verification", __name__, "", "Field verification: assignment, site visits, evidence, appeals.")
+
+
+@blp.route("/claims/<int:claim_id>/assign")
+class ClaimAssign(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(AssignSchema)
+    @blp.response(200, ClaimSchema)
+    def post(self, data, claim_id):
+        """Assign a submitted claim to a verifier of its area, or reassign it (clerks, managers).
+
+        The verification is due `verification_sla_hours` after filing (after an appeal: after the appeal);
+        reassigning does not move the due time.
+        """
+        user = require_user(Role.CLERK, Role.MANAGER)
+        operations.assign_verifier(get_claim(claim_id, user), data, user)
+        db.session.commit()
+        return get_claim(claim_id, user)  # read again: the lifecycle's row lock reloads the claim without its owner
+
+
+@blp.route("/claims/<int:claim_id>/assignments")
+class ClaimAssignments(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, AssignmentSchema(many=True))
+    def get(self, claim_id):
+        """Every assignment of the claim, including the ones ended by reassignment."""
+        return queries.assignments_for(get_claim(claim_id, require_user(*READERS)))
+
+
+@blp.route("/worklist")
+class Worklist(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(WorklistQuerySchema, location="query")
+    @blp.response(200, ClaimPageSchema)
+    def get(self, args):
+        """Your assigned claims awaiting a site visit, soonest due first (verifiers)."""
+        return queries.worklist_page(require_user(Role.VERIFIER), **args)
+
+
+@blp.route("/claims/<int:claim_id>/verification")
+class ClaimVerification(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, VerificationSchema(many=True))
+    def get(self, claim_id):
+        """The site-visit records of the claim (a second one after an appeal)."""
+        return queries.verifications_for(get_claim(claim_id, require_user(*READERS)))
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(VerificationCreateSchema)
+    @blp.response(201, VerificationSchema)
+    def post(self, data, claim_id):
+        """Record the site visit (the assigned verifier, never the claim's filer).
+
+        `outcome` `confirmed` moves the claim to `verified`, `rejected` (with a `rejection_reason`) to `rejected`.
+        """
+        user = require_user(*READERS)
+        visit = operations.record_verification(get_claim(claim_id, user), data, user)
+        db.session.commit()
+        return visit
+
+
+@blp.route("/claims/<int:claim_id>/evidence")
+class ClaimEvidence(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, EvidenceSchema(many=True))
+    def get(self, claim_id):
+        """The claim's photos and documents, with EXIF time and place compared with the incident."""
+        return queries.evidence_for(get_claim(claim_id, require_user(*READERS)))
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(EvidenceUploadSchema, location="files")
+    @blp.response(201, EvidenceUploadedSchema)
+    @blp.alt_response(200, schema=EvidenceUploadedSchema, description="The same file was attached already")
+    def post(self, data, claim_id):
+        """Attach a JPEG or PNG photo or a PDF (clerks; the assigned verifier).
+
+        The type is recognised by content, not by name; anything else, an empty file or one larger than
+        `EVIDENCE_MAX_BYTES` is refused with 422 and nothing is stored.
+        """
+        user = require_user(*READERS)
+        upload = data["file"]
+        (row,) = operations.add_evidence(get_claim(claim_id, user), [(upload.stream, upload.filename)], user)
+        db.session.commit()
+        return row, 200 if row.is_duplicate_upload else 201
+
+
+@blp.route("/claims/<int:claim_id>/evidence/<int:evidence_id>")
+class EvidenceItem(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, EvidenceSchema)
+    def get(self, claim_id, evidence_id):
+        """One evidence file's metadata."""
+        return queries.get_evidence(get_claim(claim_id, require_user(*READERS)), evidence_id)
+
+
+@blp.route("/claims/<int:claim_id>/evidence/<int:evidence_id>/file")
+class EvidenceContent(MethodView):
+    @blp.doc(security=BEARER, responses={"200": {"description": "The file, with its stored content type."}})
+    def get(self, claim_id, evidence_id):
+        """Download the file itself."""
+        claim = get_claim(claim_id, require_user(*READERS))
+        return send_evidence(claim, queries.get_evidence(claim, evidence_id))
+
+
+@blp.route("/claims/<int:claim_id>/evidence/<int:evidence_id>/thumbnail")
+class EvidenceThumbnail(MethodView):
+    @blp.doc(security=BEARER, responses={"200": {"description": "A small JPEG of the photo."}})
+    def get(self, claim_id, evidence_id):
+        """A small JPEG of a photo."""
+        claim = get_claim(claim_id, require_user(*READERS))
+        return send_evidence(claim, queries.get_evidence(claim, evidence_id), thumbnail=True)
+
+
+@blp.route("/claims/<int:claim_id>/appeal")
+class ClaimAppeal(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(AppealSchema)
+    @blp.response(200, ClaimSchema)
+    def post(self, data, claim_id):
+        """File the owner's appeal of a rejected claim (clerks; once, within the programme's `appeal_days`).
+
+        The claim goes back to `under_verification`, due `verification_sla_hours` after the appeal. Give
+        `verifier_id` to assign the new verifier at once; the verifier who rejected it is refused (422).
+        """
+        user = require_user(*READERS)
+        operations.file_appeal(get_claim(claim_id, user), data, user)
+        db.session.commit()
+        return get_claim(claim_id, user)

@@ -1,0 +1,174 @@
+"""Web pages for field verification: worklist, site-visit form, evidence, assignment and appeal.
+
+Each action has its own small page; the claim page embeds the same forms, and a form with mistakes comes back
+on its own page with the messages and what was typed.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as L_
+
+from claims.permissions import READERS
+from claims.queries import get_claim
+from claims.states import ClaimAction, check_action
+from conflict_service.auth.models import Role
+from conflict_service.auth.session import login_required
+from conflict_service.db import db
+from conflict_service.errors import ValidationError
+from conflict_service.web import forms as web_forms
+from conflict_service.web.views import nav
+from verification import forms, operations, permissions, queries
+from verification.files import send_evidence
+from verification.presentation import claim_context
+from verification.schemas import AppealSchema, AssignSchema, VerificationCreateSchema, WorklistQuerySchema
+
+bp = Blueprint("verification", __name__, template_folder="templates")
+
+NAV = [nav(L_("My worklist"), "verification.worklist", Role.VERIFIER)]
+
+
+# --- slot contributions ----------------------------------------------------------------------------------
+
+def home_panel(_subject, user) -> str | None:
+    if user is None or user.role not in READERS:
+        return None
+    mine = queries.worklist_page(user, per_page=5).items if permissions.has_worklist(user) else []
+    office_view = user.role != Role.VERIFIER
+    return render_template("verification/home_panel.html", summary=queries.summary(user), mine=mine,
+                           overdue=queries.overdue_claims(user) if office_view else [],
+                           appeals=queries.appeals_awaiting_verifier(user) if office_view else [])
+
+
+def claim_section(claim, user) -> str | None:
+    if user is None or user.role not in READERS:
+        return None
+    return render_template("verification/claim_section.html", **claim_context(claim, user))
+
+
+# --- worklist ------------------------------------------------------------------------------------------
+
+@bp.get("/worklist")
+@login_required(Role.VERIFIER)
+def worklist():
+    try:
+        args = web_forms.load(WorklistQuerySchema(), web_forms.clean(request.args, ("overdue", "page")))
+    except ValidationError:
+        args = WorklistQuerySchema().load({})
+    page = queries.worklist_page(g.user, **args)
+    return render_template("verification/worklist.html", page=page, args=request.args.to_dict())
+
+
+# --- site visit ----------------------------------------------------------------------------------------
+
+@bp.route("/claims/<int:claim_id>/visit", methods=["GET", "POST"])
+@login_required(Role.VERIFIER)
+def visit(claim_id):
+    claim = get_claim(claim_id, g.user)
+    check_action(claim, ClaimAction.VERIFY_CONFIRM, g.user)  # 403/409 before showing a form that cannot be used
+    values, errors = forms.visit_defaults(claim), {}
+    if request.method == "POST":
+        values = forms.visit_values(request.form)
+    if request.method == "POST" and "add_line" not in request.form:
+        try:
+            data = forms.visit_data(request.form, claim, VerificationCreateSchema())
+            operations.record_verification(claim, data, g.user, forms.uploads(request.files, "photos"))
+            db.session.commit()
+            flash(_("Site visit recorded: claim {number} is {state}.").format(
+                number=claim.number, state=str(claim.status.title).lower()), "success")
+            return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification"))
+        except ValidationError as error:
+            errors = error.errors
+    context = claim_context(claim, g.user)
+    return render_template("verification/visit_form.html", values=values, errors=errors,
+                           **forms.visit_choices(claim), **context), (422 if errors else 200)
+
+
+# --- evidence ------------------------------------------------------------------------------------------
+
+@bp.route("/claims/<int:claim_id>/evidence", methods=["GET", "POST"])
+@login_required(*READERS)
+def evidence_upload(claim_id):
+    claim = get_claim(claim_id, g.user)
+    operations.check_evidence_allowed(claim, g.user)
+    errors = {}
+    if request.method == "POST":
+        try:
+            chosen = forms.uploads(request.files, "file")
+            if not chosen:
+                raise ValidationError.field("file", _("Choose a file to upload."))
+            rows = operations.add_evidence(claim, chosen, g.user)
+            db.session.commit()
+            _flash_uploaded(rows)
+            return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="evidence"))
+        except ValidationError as error:
+            errors = error.errors
+    return render_template("verification/evidence_form.html", claim=claim, errors=errors), (422 if errors else 200)
+
+
+def _flash_uploaded(rows) -> None:
+    added = [r for r in rows if not r.is_duplicate_upload]
+    if added:
+        flash(_("{count} file(s) attached.").format(count=len(added)), "success")
+    for row in rows:
+        if row.is_duplicate_upload:
+            flash(_("This file was already attached on {when}: {name}").format(
+                when=row.uploaded_at.date().isoformat(), name=row.display_name or row.sha256[:12]), "info")
+
+
+@bp.get("/claims/<int:claim_id>/evidence/<int:evidence_id>/file")
+@login_required(*READERS)
+def evidence_file(claim_id, evidence_id):
+    claim = get_claim(claim_id, g.user)
+    return send_evidence(claim, queries.get_evidence(claim, evidence_id))
+
+
+@bp.get("/claims/<int:claim_id>/evidence/<int:evidence_id>/thumbnail")
+@login_required(*READERS)
+def evidence_thumbnail(claim_id, evidence_id):
+    claim = get_claim(claim_id, g.user)
+    return send_evidence(claim, queries.get_evidence(claim, evidence_id), thumbnail=True)
+
+
+# --- assignment and appeal -----------------------------------------------------------------------------
+
+@bp.route("/claims/<int:claim_id>/assign", methods=["GET", "POST"])
+@login_required(Role.CLERK, Role.MANAGER)
+def assign(claim_id):
+    claim = get_claim(claim_id, g.user)
+    check_action(claim, operations.assign_action(claim), g.user)
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            data = web_forms.load(AssignSchema(), web_forms.clean(request.form, ("verifier_id", "reason")))
+            operations.assign_verifier(claim, data, g.user)
+            db.session.commit()
+            flash(_("Claim {number} assigned.").format(number=claim.number), "success")
+            return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification"))
+        except ValidationError as error:
+            errors = error.errors
+    return render_template("verification/assign_form.html", values=values, errors=errors,
+                           **claim_context(claim, g.user)), (422 if errors else 200)
+
+
+@bp.route("/claims/<int:claim_id>/appeal", methods=["GET", "POST"])
+@login_required(Role.CLERK)
+def appeal(claim_id):
+    claim = get_claim(claim_id, g.user)
+    check_action(claim, ClaimAction.APPEAL, g.user)
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            data = web_forms.load(AppealSchema(), web_forms.clean(request.form, ("reason", "verifier_id")))
+            operations.file_appeal(claim, data, g.user)
+            db.session.commit()
+            flash(_("Appeal filed: claim {number} goes back to verification.").format(number=claim.number),
+                  "success")
+            return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification"))
+        except ValidationError as error:
+            errors = error.errors
+    return render_template("verification/appeal_form.html", values=values, errors=errors,
+                           **claim_context(claim, g.user)), (422 if errors else 200)
