@@ -11,7 +11,7 @@ from casefiles.schemas import DocumentQuerySchema
 from claims.permissions import READERS
 from claims.queries import get_claim
 from conflict_service.api import BEARER, blueprint
-from conflict_service.auth.session import require_user
+from conflict_service.auth.session import require_user, roles_allowed
 from payouts.insurance import queries as insurance_queries
 from payouts.insurance.permissions import READERS as INSURANCE_READERS
 
@@ -35,6 +35,7 @@ class CaseFile(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(DocumentQuerySchema, location="query")
     @blp.response(200, PDF, content_type="application/pdf", description="The case file (A4, PDF).")
+    @roles_allowed(*READERS)
     def get(self, args, claim_id):
         """The claim's case file: summary, owner, incident, losses, verification, decisions, timeline, signatures."""
         return pdf_response(claim_id, "casefile", args)
@@ -45,6 +46,7 @@ class Receipt(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(DocumentQuerySchema, location="query")
     @blp.response(200, PDF, content_type="application/pdf", description="The owner's receipt (one A4 page, PDF).")
+    @roles_allowed(*READERS)
     def get(self, args, claim_id):
         """The owner's receipt: claim number, PIN, date, office and what happens next (clerks)."""
         return pdf_response(claim_id, "receipt", args)
@@ -55,6 +57,7 @@ class PremiumReceipt(MethodView):
     @premiums.doc(security=BEARER)
     @premiums.arguments(DocumentQuerySchema, location="query")
     @premiums.response(200, PDF, content_type="application/pdf", description="The premium receipt (one A4 page).")
+    @roles_allowed(*INSURANCE_READERS)
     def get(self, args, payment_id):
         """The owner's receipt for a premium: receipt number, amount, policy, head insured, what is still due."""
         payment = insurance_queries.get_premium_payment(payment_id, require_user(*INSURANCE_READERS))

@@ -26,7 +26,7 @@ from conflict_service.api import BEARER, blueprint
 from conflict_service.audit.queries import events_for
 from conflict_service.audit.schemas import AuditEventSchema
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user
+from conflict_service.auth.session import require_user, roles_allowed
 from conflict_service.db import db
 
 programmes = blueprint("Programmes", __name__, "/programmes", "Compensation programmes and insurance schemes.")
@@ -38,6 +38,7 @@ claims = blueprint("Claims", __name__, "/claims", "Depredation claims and their 
 class Programmes(MethodView):
     @programmes.doc(security=BEARER)
     @programmes.response(200, ProgrammeSchema(many=True))
+    @roles_allowed(*READERS)
     def get(self):
         """List the programmes run in or above your jurisdictions."""
         return queries.programmes_for(require_user(*READERS))
@@ -45,6 +46,7 @@ class Programmes(MethodView):
     @programmes.doc(security=BEARER)
     @programmes.arguments(ProgrammeCreateSchema)
     @programmes.response(201, ProgrammeSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, data):
         """Create a programme (managers)."""
         programme = operations.create_programme(data, require_user(Role.MANAGER))
@@ -56,6 +58,7 @@ class Programmes(MethodView):
 class ProgrammeItem(MethodView):
     @programmes.doc(security=BEARER)
     @programmes.response(200, ProgrammeSchema)
+    @roles_allowed(*READERS)
     def get(self, programme_id):
         """One programme with its rules."""
         return queries.get_programme(programme_id, require_user(*READERS))
@@ -63,6 +66,7 @@ class ProgrammeItem(MethodView):
     @programmes.doc(security=BEARER)
     @programmes.arguments(ProgrammeUpdateSchema(partial=True))
     @programmes.response(200, ProgrammeSchema)
+    @roles_allowed(Role.MANAGER)
     def patch(self, data, programme_id):
         """Change a programme's name, status or rules (managers of its jurisdiction); every change is audited."""
         user = require_user(Role.MANAGER)
@@ -76,6 +80,7 @@ class Owners(MethodView):
     @owners.doc(security=BEARER)
     @owners.arguments(OwnerQuerySchema, location="query")
     @owners.response(200, OwnerPageSchema)
+    @roles_allowed(*READERS)
     def get(self, args):
         """Search the owners registered at your offices."""
         return queries.owners_page(require_user(*READERS), **args)
@@ -83,6 +88,7 @@ class Owners(MethodView):
     @owners.doc(security=BEARER)
     @owners.arguments(OwnerCreateSchema)
     @owners.response(201, OwnerSchema)
+    @roles_allowed(Role.CLERK)
     def post(self, data):
         """Register an owner (clerks)."""
         owner = operations.register_owner(data, require_user(Role.CLERK))
@@ -94,6 +100,7 @@ class Owners(MethodView):
 class OwnerItem(MethodView):
     @owners.doc(security=BEARER)
     @owners.response(200, OwnerSchema)
+    @roles_allowed(*READERS)
     def get(self, owner_id):
         """One owner with their herd."""
         return queries.get_owner(owner_id, require_user(*READERS))
@@ -101,6 +108,7 @@ class OwnerItem(MethodView):
     @owners.doc(security=BEARER)
     @owners.arguments(OwnerCreateSchema(partial=True))
     @owners.response(200, OwnerSchema)
+    @roles_allowed(Role.CLERK)
     def patch(self, data, owner_id):
         """Correct an owner's details or herd (clerks)."""
         user = require_user(Role.CLERK)
@@ -114,6 +122,7 @@ class Claims(MethodView):
     @claims.doc(security=BEARER)
     @claims.arguments(ClaimQuerySchema, location="query")
     @claims.response(200, ClaimPageSchema)
+    @roles_allowed(*READERS)
     def get(self, args):
         """List claims in your jurisdictions, newest first, with filters."""
         user = require_user(*READERS)
@@ -127,6 +136,7 @@ class Claims(MethodView):
     @claims.arguments(ClaimCreateSchema)
     @claims.response(201, ClaimCreatedSchema)
     @claims.alt_response(200, schema=ClaimCreatedSchema, description="A retry with the same Idempotency-Key")
+    @roles_allowed(Role.CLERK)
     def post(self, data):
         """File a claim for an owner (clerks)."""
         user = require_user(Role.CLERK)
@@ -141,6 +151,7 @@ class Claims(MethodView):
 class ClaimItem(MethodView):
     @claims.doc(security=BEARER)
     @claims.response(200, ClaimSchema)
+    @roles_allowed(*READERS)
     def get(self, claim_id):
         """One claim with its loss lines."""
         return queries.get_claim(claim_id, require_user(*READERS))
@@ -148,6 +159,7 @@ class ClaimItem(MethodView):
     @claims.doc(security=BEARER)
     @claims.arguments(ClaimCreateSchema(partial=True))
     @claims.response(200, ClaimSchema)
+    @roles_allowed(Role.CLERK)
     def patch(self, data, claim_id):
         """Correct a claim while it is still submitted (clerks)."""
         user = require_user(Role.CLERK)
@@ -161,6 +173,7 @@ class ClaimWithdraw(MethodView):
     @claims.doc(security=BEARER)
     @claims.arguments(WithdrawSchema)
     @claims.response(200, ClaimSchema)
+    @roles_allowed(*READERS)
     def post(self, data, claim_id):
         """Withdraw a submitted claim at the owner's request (clerks)."""
         user = require_user(*READERS)
@@ -173,6 +186,7 @@ class ClaimWithdraw(MethodView):
 class ClaimHistory(MethodView):
     @claims.doc(security=BEARER)
     @claims.response(200, AuditEventSchema(many=True))
+    @roles_allowed(*READERS)
     def get(self, claim_id):
         """Every recorded change of the claim, oldest first."""
         claim = queries.get_claim(claim_id, require_user(*READERS))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from conflict_service.api import BEARER, blueprint
-from conflict_service.auth.session import require_user
+from conflict_service.auth.session import require_user, roles_allowed
 from conflict_service.db import db
 from mitigation import effectiveness, export, operations, queries
 from mitigation.permissions import READERS
@@ -36,6 +36,7 @@ class Measures(MethodView):
     @measures.doc(security=BEARER)
     @measures.arguments(MeasureQuerySchema, location="query")
     @measures.response(200, MeasurePageSchema)
+    @roles_allowed(*READERS)
     def get(self, args):
         """List measures at households of your offices, by village, with filters."""
         user = require_user(*READERS)
@@ -45,6 +46,7 @@ class Measures(MethodView):
     @measures.doc(security=BEARER)
     @measures.arguments(MeasureCreateSchema)
     @measures.response(201, MeasureSchema)
+    @roles_allowed(*READERS)
     def post(self, data):
         """Record a measure installed at a household (clerks). A guardian dog needs `dog`."""
         measure = operations.create_measure(data, require_user(*READERS))
@@ -56,6 +58,7 @@ class Measures(MethodView):
 class MeasureItem(MethodView):
     @measures.doc(security=BEARER)
     @measures.response(200, MeasureSchema)
+    @roles_allowed(*READERS)
     def get(self, measure_id):
         """One measure with its current status."""
         return queries.get_measure(measure_id, require_user(*READERS))
@@ -63,6 +66,7 @@ class MeasureItem(MethodView):
     @measures.doc(security=BEARER)
     @measures.arguments(MeasureCreateSchema(partial=True))
     @measures.response(200, MeasureSchema)
+    @roles_allowed(*READERS)
     def patch(self, data, measure_id):
         """Correct a measure's details (clerks); its kind and household cannot change."""
         user = require_user(*READERS)
@@ -75,6 +79,7 @@ class MeasureItem(MethodView):
 class MeasureInspections(MethodView):
     @measures.doc(security=BEARER)
     @measures.response(200, InspectionSchema(many=True))
+    @roles_allowed(*READERS)
     def get(self, measure_id):
         """The measure's inspections, latest first."""
         return queries.inspections_of(queries.get_measure(measure_id, require_user(*READERS)))
@@ -82,6 +87,7 @@ class MeasureInspections(MethodView):
     @measures.doc(security=BEARER)
     @measures.arguments(InspectionCreateSchema)
     @measures.response(201, InspectionSchema)
+    @roles_allowed(*READERS)
     def post(self, data, measure_id):
         """Record an inspection (clerks and field verifiers); the latest one by date sets the status."""
         user = require_user(*READERS)
@@ -95,6 +101,7 @@ class Dogs(MethodView):
     @dogs.doc(security=BEARER)
     @dogs.arguments(DogQuerySchema, location="query")
     @dogs.response(200, DogPageSchema)
+    @roles_allowed(*READERS)
     def get(self, args):
         """Guardian dogs still kept at households of your offices; `overdue=true` for those due a vaccine."""
         return queries.dogs_page(require_user(*READERS), **args)
@@ -104,6 +111,7 @@ class Dogs(MethodView):
 class DogItem(MethodView):
     @dogs.doc(security=BEARER)
     @dogs.response(200, DogOutSchema)
+    @roles_allowed(*READERS)
     def get(self, dog_id):
         """One dog with its vaccinations and what is overdue today."""
         return queries.get_dog(dog_id, require_user(*READERS))
@@ -113,6 +121,7 @@ class DogItem(MethodView):
 class DogVaccinations(MethodView):
     @dogs.doc(security=BEARER)
     @dogs.response(200, VaccinationSchema(many=True))
+    @roles_allowed(*READERS)
     def get(self, dog_id):
         """The dog's vaccinations, latest first."""
         return queries.get_dog(dog_id, require_user(*READERS)).vaccinations
@@ -120,6 +129,7 @@ class DogVaccinations(MethodView):
     @dogs.doc(security=BEARER)
     @dogs.arguments(VaccinationCreateSchema)
     @dogs.response(201, VaccinationSchema)
+    @roles_allowed(*READERS)
     def post(self, data, dog_id):
         """Record a vaccination (clerks and field verifiers)."""
         user = require_user(*READERS)
@@ -138,6 +148,7 @@ class Effectiveness(MethodView):
     @reports.doc(security=BEARER)
     @reports.arguments(ReportQuerySchema, location="query")
     @reports.response(200, ReportSchema)
+    @roles_allowed(*READERS)
     def get(self, args):
         """Verified losses per household-year before and after each kind of measure, against non-adopters."""
         return effectiveness.effectiveness(require_user(*READERS), _params(args))
@@ -148,6 +159,7 @@ class EffectivenessCsv(MethodView):
     @reports.doc(security=BEARER, responses={200: {"description": "The report rows as CSV",
                                                    "content": {"text/csv": {"schema": {"type": "string"}}}}})
     @reports.arguments(ReportQuerySchema, location="query")
+    @roles_allowed(*READERS)
     def get(self, args):
         """The same report as CSV, one row per region and kind of measure."""
         report = effectiveness.effectiveness(require_user(*READERS), _params(args))

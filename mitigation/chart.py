@@ -41,7 +41,7 @@ def caption(estimate) -> str:
     interval = _("{ratio} ({low} to {high})").format(
         ratio=ratio_text(estimate.ratio), low=ratio_text(estimate.low), high=ratio_text(estimate.high))
     if estimate.verdict == "fewer":
-        return _("{interval}: {pct}% fewer losses").format(interval=interval,
+        return _("{interval}: losses lower by {pct}%").format(interval=interval,
                                                           pct=format_number(round(-estimate.change_pct)))
     if estimate.verdict == "more":
         return _("{interval}: {pct}% more losses").format(interval=interval,

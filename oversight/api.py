@@ -9,7 +9,7 @@ from claims.queries import ClaimFilters
 from claims.schemas import ClaimQuerySchema
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user
+from conflict_service.auth.session import require_user, roles_allowed
 from conflict_service.db import db
 from oversight import exports
 
@@ -48,6 +48,7 @@ class ClaimsExport(MethodView):
     @blp.doc(security=BEARER, responses={"200": {"description": "The file, streamed",
                                                  "content": {m.split(";")[0]: {} for m in MEDIA.values()}}})
     @blp.arguments(ExportQuerySchema, location="query")
+    @roles_allowed(*EXPORTERS)
     def get(self, args, fmt):
         """Export the claims you can see (managers and auditors), with the list's filters."""
         return export_response(require_user(*EXPORTERS), fmt, args)

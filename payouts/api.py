@@ -10,7 +10,7 @@ from claims.permissions import READERS
 from claims.queries import get_claim, get_owner, get_programme
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user
+from conflict_service.auth.session import require_user, roles_allowed
 from conflict_service.db import db
 from conflict_service.schemas import BaseSchema, optional_text
 from conflict_service.timeutil import local_today
@@ -57,6 +57,7 @@ class Rates(MethodView):
     @rates.doc(security=BEARER)
     @rates.arguments(RatesQuerySchema, location="query")
     @rates.response(200, RatesSchema)
+    @roles_allowed(*READERS)
     def get(self, args, programme_id):
         """The rates in force on a date (default today) and every recorded version, newest first."""
         return rates_view(get_programme(programme_id, require_user(*READERS)), args.get("on"))
@@ -64,6 +65,7 @@ class Rates(MethodView):
     @rates.doc(security=BEARER)
     @rates.arguments(RateTableCreateSchema)
     @rates.response(201, RateTableSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, data, programme_id):
         """Record a new version of the rate table (managers); earlier versions are kept."""
         user = require_user(Role.MANAGER)
@@ -78,6 +80,7 @@ class RatesImport(MethodView):
     @rates.arguments(RateFileSchema, location="files")
     @rates.arguments(RateFileNoteSchema, location="form")
     @rates.response(201, RateTableSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, files, form, programme_id):
         """Import a rate table from CSV (managers); a bad line answers 422 naming every bad line."""
         user = require_user(Role.MANAGER)
@@ -91,6 +94,7 @@ class RatesImport(MethodView):
 class ClaimAssessment(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.response(200, AssessmentSchema)
+    @roles_allowed(*READERS)
     def get(self, claim_id):
         """The assessment step by step: live while verified, frozen with the approval afterwards."""
         return assessment.view(get_claim(claim_id, require_user(*READERS)))
@@ -101,6 +105,7 @@ class ClaimApprove(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.arguments(ApproveSchema)
     @decisions.response(200, ApprovalResultSchema)
+    @roles_allowed(*READERS)
     def post(self, data, claim_id):
         """Approve the assessed amount (managers; above the programme's threshold, two different managers)."""
         user = require_user(*READERS)
@@ -114,6 +119,7 @@ class ClaimReject(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.arguments(RejectSchema)
     @decisions.response(200, DecisionSchema)
+    @roles_allowed(*READERS)
     def post(self, data, claim_id):
         """Reject a verified claim with a reason code (managers)."""
         user = require_user(*READERS)
@@ -126,6 +132,7 @@ class ClaimReject(MethodView):
 class ClaimAdvance(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.response(201, PaymentSchema)
+    @roles_allowed(*READERS)
     def post(self, claim_id):
         """Grant the programme's advance on a verified claim (managers); it is paid with the next batch."""
         user = require_user(*READERS)
@@ -138,6 +145,7 @@ class ClaimAdvance(MethodView):
 class ClaimDecisions(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.response(200, DecisionSchema(many=True))
+    @roles_allowed(*READERS)
     def get(self, claim_id):
         """Approvals (first and final) and rejections of the claim, oldest first."""
         return queries.decisions_for(get_claim(claim_id, require_user(*READERS)).id)
@@ -147,6 +155,7 @@ class ClaimDecisions(MethodView):
 class ClaimPayments(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.response(200, PaymentSchema(many=True))
+    @roles_allowed(*PAYOUT_READERS)
     def get(self, claim_id):
         """Every payment of the claim (advances, payments, failed and cancelled ones), oldest first."""
         return queries.payments_for(get_claim(claim_id, require_user(*PAYOUT_READERS)).id)
@@ -168,6 +177,7 @@ class PayoutAccountViewSchema(PayoutAccountOutSchema):
 class OwnerPayoutDetails(MethodView):
     @payout_details.doc(security=BEARER)
     @payout_details.response(200, PayoutAccountViewSchema)
+    @roles_allowed(Role.CLERK, Role.MANAGER)
     def get(self, owner_id):
         """How the owner is paid (clerks and managers; personal data)."""
         return account_view(get_owner(owner_id, require_user(Role.CLERK, Role.MANAGER)))
@@ -175,6 +185,7 @@ class OwnerPayoutDetails(MethodView):
     @payout_details.doc(security=BEARER)
     @payout_details.arguments(PayoutAccountSchema)
     @payout_details.response(200, PayoutAccountViewSchema)
+    @roles_allowed(Role.CLERK, Role.MANAGER)
     def put(self, data, owner_id):
         """Record how the owner is paid: bank account, mobile money (their phone) or cash."""
         user = require_user(Role.CLERK, Role.MANAGER)

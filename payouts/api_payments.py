@@ -8,7 +8,7 @@ from flask_smorest.fields import Upload
 
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user
+from conflict_service.auth.session import require_user, roles_allowed
 from conflict_service.db import db
 from conflict_service.schemas import BaseSchema, PageArgsSchema, page_schema
 from payouts import operations, queries
@@ -50,6 +50,7 @@ class Batches(MethodView):
     @batches.doc(security=BEARER)
     @batches.arguments(BatchQuerySchema, location="query")
     @batches.response(200, BatchPageSchema)
+    @roles_allowed(*PAYOUT_READERS)
     def get(self, args):
         """Payment batches in your jurisdictions, newest first."""
         page = queries.batches_page(require_user(*PAYOUT_READERS), **args)
@@ -60,6 +61,7 @@ class Batches(MethodView):
     @batches.doc(security=BEARER)
     @batches.arguments(BatchCreateSchema)
     @batches.response(201, BatchDetailSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, data):
         """Build a batch of one programme from approved claims and pending advances (managers)."""
         batch = operations.build_batch(data, require_user(Role.MANAGER))
@@ -71,6 +73,7 @@ class Batches(MethodView):
 class BatchItem(MethodView):
     @batches.doc(security=BEARER)
     @batches.response(200, BatchDetailSchema)
+    @roles_allowed(*PAYOUT_READERS)
     def get(self, batch_id):
         """One batch with its payments."""
         return batch_detail(queries.get_batch(batch_id, require_user(*PAYOUT_READERS)))
@@ -80,6 +83,7 @@ class BatchItem(MethodView):
 class BatchApprove(MethodView):
     @batches.doc(security=BEARER)
     @batches.response(200, BatchDetailSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, batch_id):
         """Approve a batch built by another manager: late interest is added and the payments are sent."""
         user = require_user(Role.MANAGER)
@@ -93,6 +97,7 @@ class BatchCancel(MethodView):
     @batches.doc(security=BEARER)
     @batches.arguments(CancelSchema)
     @batches.response(200, BatchDetailSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, data, batch_id):
         """Cancel a batch awaiting approval; its claims and advances wait for another batch."""
         user = require_user(Role.MANAGER)
@@ -105,6 +110,7 @@ class BatchCancel(MethodView):
 class BatchFile(MethodView):
     @batches.doc(security=BEARER, responses={"200": {"description": "The payment file",
                                                      "content": {"text/csv": {"schema": {"type": "string"}}}}})
+    @roles_allowed(Role.MANAGER)
     def get(self, batch_id):
         """The payment file of an approved batch: payee, account or phone, amount, currency, reference."""
         user = require_user(Role.MANAGER)
@@ -118,6 +124,7 @@ class BatchFile(MethodView):
 class Overdue(MethodView):
     @payments.doc(security=BEARER)
     @payments.response(200, OverdueSchema(many=True))
+    @roles_allowed(*PAYOUT_READERS)
     def get(self):
         """Approved claims not paid within the programme's payment_sla_days, most overdue first."""
         return queries.overdue(require_user(*PAYOUT_READERS))
@@ -127,6 +134,7 @@ class Overdue(MethodView):
 class PaymentItem(MethodView):
     @payments.doc(security=BEARER)
     @payments.response(200, PaymentSchema)
+    @roles_allowed(*PAYOUT_READERS)
     def get(self, payment_id):
         """One payment."""
         return queries.get_payment(payment_id, require_user(*PAYOUT_READERS))
@@ -137,6 +145,7 @@ class PaymentConfirm(MethodView):
     @payments.doc(security=BEARER)
     @payments.arguments(ConfirmSchema)
     @payments.response(200, PaymentSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, data, payment_id):
         """Confirm a sent payment with the bank's reference and the payment time: the claim becomes paid."""
         user = require_user(Role.MANAGER)
@@ -150,6 +159,7 @@ class PaymentFail(MethodView):
     @payments.doc(security=BEARER)
     @payments.arguments(FailSchema)
     @payments.response(200, PaymentSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, data, payment_id):
         """Mark a sent payment failed with the reason: the claim goes back to approved."""
         user = require_user(Role.MANAGER)
@@ -163,6 +173,7 @@ class Reconciliations(MethodView):
     @reconciliations.doc(security=BEARER)
     @reconciliations.arguments(PageArgsSchema, location="query")
     @reconciliations.response(200, ReconciliationPageSchema)
+    @roles_allowed(*PAYOUT_READERS)
     def get(self, args):
         """Imported bank statements, newest first."""
         page = queries.reconciliations_page(require_user(*PAYOUT_READERS), **args)
@@ -172,6 +183,7 @@ class Reconciliations(MethodView):
     @reconciliations.doc(security=BEARER)
     @reconciliations.arguments(StatementSchema, location="files")
     @reconciliations.response(201, ReconciliationSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, files):
         """Import a bank statement (CSV): matching payments are confirmed, every mismatch is listed."""
         user = require_user(Role.MANAGER)
@@ -185,6 +197,7 @@ class Reconciliations(MethodView):
 class ReconciliationItem(MethodView):
     @reconciliations.doc(security=BEARER)
     @reconciliations.response(200, ReconciliationSchema)
+    @roles_allowed(*PAYOUT_READERS)
     def get(self, reconciliation_id):
         """One reconciliation report, row by row."""
         return reconciliation_view(queries.get_reconciliation(reconciliation_id, require_user(*PAYOUT_READERS)))

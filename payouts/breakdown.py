@@ -56,7 +56,7 @@ LINE_TEXT: dict[str, object] = {
                            "no poaching violation"),
     "insurance_species_covered": L_("{lost} × {species} lost, within the insured count: {insured} insured, "
                                     "{left} left after earlier losses this season"),
-    "insurance_coverage": L_("The scheme pays {pct} % of the assessed loss"),
+    "insurance_coverage": L_("Share of the assessed loss the scheme pays: {pct} %"),
     "insurance_deductible": L_("Less the deductible of {deductible}, not below zero"),
     "place_unknown": L_("No incident location was recorded, so the exclusion zones could not be checked"),
     "excluded_zone": L_("The incident lies inside one of the programme's exclusion zones: not payable"),

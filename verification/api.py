@@ -9,7 +9,7 @@ from claims.queries import get_claim
 from claims.schemas import ClaimPageSchema, ClaimSchema
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user
+from conflict_service.auth.session import require_user, roles_allowed
 from conflict_service.db import db
 from verification import operations, queries
 from verification.files import send_evidence
@@ -33,6 +33,7 @@ class ClaimAssign(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(AssignSchema)
     @blp.response(200, ClaimSchema)
+    @roles_allowed(Role.CLERK, Role.MANAGER)
     def post(self, data, claim_id):
         """Assign a submitted claim to a verifier of its area, or reassign it (clerks, managers).
 
@@ -49,6 +50,7 @@ class ClaimAssign(MethodView):
 class ClaimAssignments(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, AssignmentSchema(many=True))
+    @roles_allowed(*READERS)
     def get(self, claim_id):
         """Every assignment of the claim, including the ones ended by reassignment."""
         return queries.assignments_for(get_claim(claim_id, require_user(*READERS)))
@@ -59,6 +61,7 @@ class Worklist(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(WorklistQuerySchema, location="query")
     @blp.response(200, ClaimPageSchema)
+    @roles_allowed(Role.VERIFIER)
     def get(self, args):
         """Your assigned claims awaiting a site visit, soonest due first (verifiers)."""
         return queries.worklist_page(require_user(Role.VERIFIER), **args)
@@ -68,6 +71,7 @@ class Worklist(MethodView):
 class ClaimVerification(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, VerificationSchema(many=True))
+    @roles_allowed(*READERS)
     def get(self, claim_id):
         """The site-visit records of the claim (a second one after an appeal)."""
         return queries.verifications_for(get_claim(claim_id, require_user(*READERS)))
@@ -75,6 +79,7 @@ class ClaimVerification(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(VerificationCreateSchema)
     @blp.response(201, VerificationSchema)
+    @roles_allowed(*READERS)
     def post(self, data, claim_id):
         """Record the site visit (the assigned verifier, never the claim's filer).
 
@@ -90,6 +95,7 @@ class ClaimVerification(MethodView):
 class ClaimEvidence(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, EvidenceSchema(many=True))
+    @roles_allowed(*READERS)
     def get(self, claim_id):
         """The claim's photos and documents, with EXIF time and place compared with the incident."""
         return queries.evidence_for(get_claim(claim_id, require_user(*READERS)))
@@ -98,6 +104,7 @@ class ClaimEvidence(MethodView):
     @blp.arguments(EvidenceUploadSchema, location="files")
     @blp.response(201, EvidenceUploadedSchema)
     @blp.alt_response(200, schema=EvidenceUploadedSchema, description="The same file was attached already")
+    @roles_allowed(*READERS)
     def post(self, data, claim_id):
         """Attach a JPEG or PNG photo or a PDF (clerks; the assigned verifier).
 
@@ -115,6 +122,7 @@ class ClaimEvidence(MethodView):
 class EvidenceItem(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, EvidenceSchema)
+    @roles_allowed(*READERS)
     def get(self, claim_id, evidence_id):
         """One evidence file's metadata."""
         return queries.get_evidence(get_claim(claim_id, require_user(*READERS)), evidence_id)
@@ -123,6 +131,7 @@ class EvidenceItem(MethodView):
 @blp.route("/claims/<int:claim_id>/evidence/<int:evidence_id>/file")
 class EvidenceContent(MethodView):
     @blp.doc(security=BEARER, responses={"200": {"description": "The file, with its stored content type."}})
+    @roles_allowed(*READERS)
     def get(self, claim_id, evidence_id):
         """Download the file itself."""
         claim = get_claim(claim_id, require_user(*READERS))
@@ -132,6 +141,7 @@ class EvidenceContent(MethodView):
 @blp.route("/claims/<int:claim_id>/evidence/<int:evidence_id>/thumbnail")
 class EvidenceThumbnail(MethodView):
     @blp.doc(security=BEARER, responses={"200": {"description": "A small JPEG of the photo."}})
+    @roles_allowed(*READERS)
     def get(self, claim_id, evidence_id):
         """A small JPEG of a photo."""
         claim = get_claim(claim_id, require_user(*READERS))
@@ -143,6 +153,7 @@ class ClaimAppeal(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(AppealSchema)
     @blp.response(200, ClaimSchema)
+    @roles_allowed(*READERS)
     def post(self, data, claim_id):
         """File the owner's appeal of a rejected claim (clerks; once, within the programme's `appeal_days`).
 

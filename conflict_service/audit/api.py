@@ -7,7 +7,7 @@ from conflict_service.api import BEARER, blueprint
 from conflict_service.audit import operations, queries
 from conflict_service.audit.schemas import AuditCheckSchema, AuditEventSchema
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user
+from conflict_service.auth.session import require_user, roles_allowed
 from conflict_service.db import db
 from conflict_service.schemas import PageArgsSchema, page_schema
 
@@ -29,6 +29,7 @@ class AuditEvents(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, page_schema(AuditEventSchema, "AuditEventPageSchema"))
+    @roles_allowed(*AUDIT_READERS)
     def get(self, args):
         """Audit events in your jurisdictions, newest first."""
         user = require_user(*AUDIT_READERS)
@@ -40,6 +41,7 @@ class AuditEvents(MethodView):
 class ChainVerification(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, AuditCheckSchema)
+    @roles_allowed(*AUDIT_READERS)
     def get(self):
         """The last verification of the hash chain."""
         require_user(*AUDIT_READERS)
@@ -47,6 +49,7 @@ class ChainVerification(MethodView):
 
     @blp.doc(security=BEARER)
     @blp.response(201, AuditCheckSchema)
+    @roles_allowed(*AUDIT_READERS)
     def post(self):
         """Verify the whole chain now."""
         check = operations.run_chain_check(require_user(*AUDIT_READERS).username)

@@ -13,7 +13,7 @@ from conflict_service.auth.schemas import (
     UserSchema,
     UserUpdateSchema,
 )
-from conflict_service.auth.session import require_user
+from conflict_service.auth.session import require_user, roles_allowed
 from conflict_service.db import db
 from conflict_service.security import SIGN_IN_LIMIT, limiter
 
@@ -38,6 +38,7 @@ class Token(MethodView):
 
     @blp.doc(security=BEARER)
     @blp.response(204)
+    @roles_allowed()
     def delete(self):
         """Revoke the token used for this request."""
         user = require_user()
@@ -49,6 +50,7 @@ class Token(MethodView):
 class Me(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, UserSchema)
+    @roles_allowed()
     def get(self):
         """The user this token belongs to."""
         return require_user()
@@ -58,6 +60,7 @@ class Me(MethodView):
 class Users(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, UserSchema(many=True))
+    @roles_allowed(Role.ADMIN)
     def get(self):
         """List users (administrators)."""
         require_user(Role.ADMIN)
@@ -66,6 +69,7 @@ class Users(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
+    @roles_allowed(Role.ADMIN)
     def post(self, data):
         """Create a user (administrators)."""
         user = operations.create_user(data, require_user(Role.ADMIN))
@@ -78,6 +82,7 @@ class UserItem(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
+    @roles_allowed(Role.ADMIN)
     def patch(self, data, user_id):
         """Change a user's role, jurisdictions, language or active flag (administrators)."""
         actor = require_user(Role.ADMIN)

@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user
+from conflict_service.auth.session import require_user, roles_allowed
 from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.jurisdictions import operations, queries
@@ -17,6 +17,7 @@ blp = blueprint("Jurisdictions", __name__, "/jurisdictions", "Countries, regions
 class Jurisdictions(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, JurisdictionSchema(many=True))
+    @roles_allowed()
     def get(self):
         """Your jurisdictions, the ones below them and the ones above them."""
         return queries.visible(require_user())
@@ -24,6 +25,7 @@ class Jurisdictions(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(JurisdictionCreateSchema)
     @blp.response(201, JurisdictionSchema)
+    @roles_allowed(Role.ADMIN)
     def post(self, data):
         """Create a country, region or office (administrators)."""
         j = operations.create_jurisdiction(data, require_user(Role.ADMIN))
@@ -35,6 +37,7 @@ class Jurisdictions(MethodView):
 class JurisdictionItem(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, JurisdictionSchema)
+    @roles_allowed()
     def get(self, jurisdiction_id):
         """One jurisdiction."""
         user = require_user()

@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user
+from conflict_service.auth.session import require_user, roles_allowed
 from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.schemas import BaseSchema, optional_text
@@ -93,6 +93,7 @@ def policy_row(policy) -> queries.PolicyRow:
 class Schemes(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.response(200, SchemeSchema(many=True))
+    @roles_allowed(*READERS)
     def get(self):
         """Insurance schemes you work with; managers and auditors also see each fund's balance."""
         user = require_user(*READERS)
@@ -103,6 +104,7 @@ class Schemes(MethodView):
 class Scheme(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.response(200, SchemeSchema)
+    @roles_allowed(*READERS)
     def get(self, scheme_id):
         """A scheme with its seasons and (managers, auditors) its fund: available, reserved, awaiting funds."""
         user = require_user(*READERS)
@@ -113,6 +115,7 @@ class Scheme(MethodView):
 class Seasons(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.response(200, SeasonSchema(many=True))
+    @roles_allowed(*READERS)
     def get(self, scheme_id):
         """The scheme's seasons, newest first."""
         return queries.seasons_of(queries.get_scheme(scheme_id, require_user(*READERS)).id)
@@ -120,6 +123,7 @@ class Seasons(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.arguments(SeasonCreateSchema)
     @schemes.response(201, SeasonSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, data, scheme_id):
         """Add a season (managers); seasons of a scheme must not overlap."""
         user = require_user(Role.MANAGER)
@@ -133,6 +137,7 @@ class PremiumRates(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.arguments(OnDateQuerySchema, location="query")
     @schemes.response(200, PremiumRatesSchema)
+    @roles_allowed(*READERS)
     def get(self, args, scheme_id, season_id):
         """Premium rates in force on a date (default today) and every recorded version, newest first."""
         return premium_rates_view(season_of(scheme_id, season_id, require_user(*READERS)), args.get("on"))
@@ -140,6 +145,7 @@ class PremiumRates(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.arguments(PremiumTableCreateSchema)
     @schemes.response(201, PremiumTableSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, data, scheme_id, season_id):
         """Record a new version of the season's premium rates (managers); earlier versions are kept."""
         user = require_user(Role.MANAGER)
@@ -154,6 +160,7 @@ class PremiumRatesImport(MethodView):
     @schemes.arguments(PremiumFileSchema, location="files")
     @schemes.arguments(PremiumFileNoteSchema, location="form")
     @schemes.response(201, PremiumTableSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, files, form, scheme_id, season_id):
         """Import premium rates from CSV (managers); a bad line answers 422 naming every bad line."""
         user = require_user(Role.MANAGER)
@@ -168,6 +175,7 @@ class Ledger(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.arguments(LedgerQuerySchema, location="query")
     @schemes.response(200, TransactionPageSchema)
+    @roles_allowed(*FUND_READERS)
     def get(self, args, scheme_id):
         """The fund's postings, newest first, each with its balanced entries (managers, auditors)."""
         scheme = queries.get_scheme(scheme_id, require_user(*FUND_READERS))
@@ -180,6 +188,7 @@ class Reverse(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.arguments(CorrectionSchema)
     @schemes.response(201, TransactionSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, data, scheme_id, seq):
         """Correct a premium or contribution recorded in error with a reversing posting (managers)."""
         user = require_user(Role.MANAGER)
@@ -194,6 +203,7 @@ class Contributions(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.arguments(ContributionCreateSchema)
     @schemes.response(201, TransactionSchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, data, scheme_id):
         """Record a donor's contribution (managers); claims waiting for funds are released in approval order."""
         user = require_user(Role.MANAGER)
@@ -206,6 +216,7 @@ class Contributions(MethodView):
 class AwaitingFunds(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.response(200, AwaitingSchema(many=True))
+    @roles_allowed(*FUND_READERS)
     def get(self, scheme_id):
         """Approved claims waiting for money, in the order they will be paid (managers, auditors)."""
         user = require_user(*FUND_READERS)
@@ -216,6 +227,7 @@ class AwaitingFunds(MethodView):
 class Statement(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.response(200, FundStatementSchema)
+    @roles_allowed(*FUND_READERS)
     def get(self, scheme_id, season_id):
         """The season's fund statement, loss ratio, enrolment by village and premium arrears."""
         user = require_user(*FUND_READERS)
@@ -229,6 +241,7 @@ class StatementCsv(MethodView):
     @schemes.arguments(StatementCsvQuerySchema, location="query")
     @schemes.response(200, {"type": "string"}, content_type="text/csv",
                       description="part=statement (the lines), enrolment (by village) or arrears (by policy).")
+    @roles_allowed(*FUND_READERS)
     def get(self, args, scheme_id, season_id):
         """The statement, the enrolment by village or the arrears as CSV."""
         user = require_user(*FUND_READERS)
@@ -245,6 +258,7 @@ class Policies(MethodView):
     @policies.doc(security=BEARER)
     @policies.arguments(PolicyQuerySchema, location="query")
     @policies.response(200, PolicyPageSchema)
+    @roles_allowed(*READERS)
     def get(self, args):
         """Policies of owners in your offices, newest first; ``in_arrears=true`` lists those with premium due."""
         user = require_user(*READERS)
@@ -255,6 +269,7 @@ class Policies(MethodView):
     @policies.doc(security=BEARER)
     @policies.arguments(PolicyCreateSchema)
     @policies.response(201, PolicySchema)
+    @roles_allowed(Role.CLERK)
     def post(self, data):
         """Enrol an owner for a season (clerks): the premium is priced at the rates in force today."""
         user = require_user(Role.CLERK)
@@ -267,6 +282,7 @@ class Policies(MethodView):
 class PolicyDetail(MethodView):
     @policies.doc(security=BEARER)
     @policies.response(200, PolicySchema)
+    @roles_allowed(*READERS)
     def get(self, policy_id):
         """A policy with its insured head, premium due, paid and in arrears, and its cover."""
         return policy_row(queries.get_policy(policy_id, require_user(*READERS)))
@@ -277,6 +293,7 @@ class PolicyViolation(MethodView):
     @policies.doc(security=BEARER)
     @policies.arguments(ViolationSchema)
     @policies.response(200, PolicySchema)
+    @roles_allowed(Role.MANAGER)
     def post(self, data, policy_id):
         """Record a confirmed poaching violation (managers): cover ends from its date."""
         user = require_user(Role.MANAGER)
@@ -292,6 +309,7 @@ class Premiums(MethodView):
     @premiums.doc(security=BEARER)
     @premiums.arguments(PremiumQuerySchema, location="query")
     @premiums.response(200, PremiumPageSchema)
+    @roles_allowed(*READERS)
     def get(self, args):
         """Premium payments on policies of your offices, newest first."""
         user = require_user(*READERS)
@@ -301,6 +319,7 @@ class Premiums(MethodView):
     @premiums.doc(security=BEARER)
     @premiums.arguments(PremiumCreateSchema)
     @premiums.response(201, PremiumSchema)
+    @roles_allowed(Role.CLERK)
     def post(self, data):
         """Record a premium payment (clerks), at most what is still due; receipt: ``/premiums/{id}/receipt.pdf``."""
         user = require_user(Role.CLERK)
@@ -314,6 +333,7 @@ class Premiums(MethodView):
 class PremiumDetail(MethodView):
     @premiums.doc(security=BEARER)
     @premiums.response(200, PremiumSchema)
+    @roles_allowed(*READERS)
     def get(self, payment_id):
         """One premium payment."""
         return queries.get_premium_payment(payment_id, require_user(*READERS))

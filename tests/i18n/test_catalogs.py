@@ -18,7 +18,7 @@ from conflict_service.i18n import LOCALES, PLURAL_FORMS, translations_dir
 # until then the catalogs exist with correct headers and are checked for everything but completeness.
 # (fa and ka were complete before verification, mitigation and payouts added ~800 messages; they are
 # re-translated with the other fourteen in that pass.)
-COMPLETE_LOCALES: tuple[str, ...] = ()
+COMPLETE_LOCALES: tuple[str, ...] = LOCALES
 
 ROOT = translations_dir()
 PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]")

@@ -168,7 +168,7 @@ def test_report_page_and_csv(client, world, ctx):
     shown = page(client.get("/mitigation/effectiveness?start=2020-01-01&end=2025-12-31"))
     assert "<svg" in shown and 'role="img"' in shown
     assert "Change in verified losses after installation, adopters against non-adopters" in shown
-    assert "Region of IR · Predator-proof corral" in shown and "fewer losses" in shown
+    assert "Region of IR · Predator-proof corral" in shown and "losses lower by" in shown
     assert "fewer than 10 losses or fewer than 20 household-years" in shown  # the stated threshold
     assert "Adopters" in shown and "Non-adopters" in shown
     csv = client.get("/mitigation/effectiveness.csv?start=2020-01-01&end=2025-12-31")
