@@ -24,9 +24,9 @@ def load_request_user() -> None:
         _load_from_session()
 
 
-# API endpoints anyone may call: the token exchange and the documentation.
+# API endpoints anyone may call: the token exchange, the documentation and the "Public" blueprint (aggregates).
 PUBLIC_API = {("Auth.Token", "POST")}
-PUBLIC_API_PREFIXES = ("api-docs.", "api_docs.")
+PUBLIC_API_PREFIXES = ("api-docs.", "api_docs.", "Public.")
 
 
 def require_api_authentication() -> None:
