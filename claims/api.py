@@ -173,7 +173,7 @@ class ClaimWithdraw(MethodView):
     @claims.doc(security=BEARER)
     @claims.arguments(WithdrawSchema)
     @claims.response(200, ClaimSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(Role.CLERK)
     def post(self, data, claim_id):
         """Withdraw a submitted claim at the owner's request (clerks)."""
         user = require_user(*READERS)

@@ -148,6 +148,13 @@ TRANSITIONS: dict[tuple[ClaimState, ClaimAction], Transition] = {
 }
 
 
+# Who may take each action at all, whatever the claim's state: a role that never may is told so (403) before
+# the claim's state is even considered (409), so the answer does not depend on where the claim happens to be.
+ACTION_ROLES: dict[ClaimAction, frozenset[Role]] = {}
+for (_state, _action), _transition in TRANSITIONS.items():
+    ACTION_ROLES[_action] = ACTION_ROLES.get(_action, frozenset()) | _transition.roles
+
+
 def allowed_actions(state: ClaimState) -> list[ClaimAction]:
     return [action for (source, action) in TRANSITIONS if source == state]
 
@@ -172,6 +179,9 @@ def check_action(claim, action: ClaimAction, user) -> Transition:
     """Raise the error a user would get for this action now; return the transition if it is allowed."""
     if claim.office_id not in office_ids(user):
         raise NotFound()
+    if user.role not in ACTION_ROLES.get(action, frozenset()):
+        raise Forbidden(_("Your role ({role}) cannot {action} a claim.").format(
+            role=user.role.title, action=action.title))
     entry = _entry(claim, action)
     if user.role not in entry.roles:
         raise Forbidden(_("Your role ({role}) cannot {action} a claim.").format(

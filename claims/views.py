@@ -193,7 +193,7 @@ def claim_edit(claim_id):
 
 
 @bp.post("/claims/<int:claim_id>/withdraw")
-@login_required(*READERS)
+@login_required(Role.CLERK)
 def claim_withdraw(claim_id):
     claim = queries.get_claim(claim_id, g.user)
     try:

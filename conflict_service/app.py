@@ -44,6 +44,9 @@ from mitigation import report_views as mitigation_report_views
 from mitigation import views as mitigation_views
 from oversight import api as oversight_api
 from oversight import cli as oversight_cli
+from oversight import report_api as oversight_report_api
+from oversight import report_cli as oversight_report_cli
+from oversight import report_views as oversight_report_views
 from oversight import views as oversight_views
 from payouts import api as payouts_api
 from payouts import api_payments as payouts_api_payments
@@ -95,22 +98,24 @@ def create_app(test_config: dict | None = None) -> Flask:
                       mitigation_api.reports, payouts_api.rates, payouts_api.decisions, payouts_api.payout_details,
                       payouts_api_payments.batches, payouts_api_payments.payments,
                       payouts_api_payments.reconciliations, insurance_api.schemes, insurance_api.policies,
-                      insurance_api.premiums, casefiles_api.blp, casefiles_api.premiums, oversight_api.blp]
+                      insurance_api.premiums, casefiles_api.blp, casefiles_api.premiums, oversight_api.blp,
+                      oversight_report_api.blp, oversight_report_api.public]
     init_api(app, api_blueprints)
     for bp in api_blueprints:
         csrf.exempt(bp)  # bearer tokens are not ambient credentials; CSRF guards the cookie-based pages
     for bp in (web_views.bp, auth_views.bp, admin_views.bp, audit_views.bp, claims_views.bp, verification_views.bp,
                mitigation_views.bp, mitigation_report_views.bp, payouts_views.bp, payouts_views_payments.bp,
-               insurance_views.bp, casefiles_views.bp, oversight_views.bp):
+               insurance_views.bp, casefiles_views.bp, oversight_views.bp, oversight_report_views.bp):
         app.register_blueprint(bp)
     app.extensions["nav"] = [*claims_views.NAV, *verification_views.NAV, *mitigation_views.NAV, *payouts_views.NAV,
                              *payouts_views_payments.NAV, *insurance_views.NAV,
-                             *oversight_views.NAV, *audit_views.NAV, *admin_views.NAV]
+                             *oversight_report_views.NAV, *oversight_views.NAV, *audit_views.NAV, *admin_views.NAV]
     _contribute(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
 
     core_cli.register(app)
     app.cli.add_command(oversight_cli.exports_cli)
+    app.cli.add_command(oversight_report_cli.reports_cli)
     app.cli.add_command(casefiles_cli.casefiles_cli)
     app.cli.add_command(verification_cli.cli)
     mitigation_cli.register(app)
@@ -124,6 +129,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _contribute(app: Flask) -> None:
     """Higher packages' sections on lower packages' pages, in the order they appear."""
+    contribute(app, "home", oversight_report_views.home_panel)
     contribute(app, "home", verification_views.home_panel)
     contribute(app, "home", payouts_views.home_panel)
     contribute(app, "home", insurance_sections.home_panel)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from conflict_service.api import BEARER, blueprint
+from conflict_service.auth.models import Role
 from conflict_service.auth.session import require_user, roles_allowed
 from conflict_service.db import db
 from mitigation import effectiveness, export, operations, queries
@@ -46,7 +47,7 @@ class Measures(MethodView):
     @measures.doc(security=BEARER)
     @measures.arguments(MeasureCreateSchema)
     @measures.response(201, MeasureSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(Role.CLERK)
     def post(self, data):
         """Record a measure installed at a household (clerks). A guardian dog needs `dog`."""
         measure = operations.create_measure(data, require_user(*READERS))
@@ -87,7 +88,7 @@ class MeasureInspections(MethodView):
     @measures.doc(security=BEARER)
     @measures.arguments(InspectionCreateSchema)
     @measures.response(201, InspectionSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(Role.CLERK, Role.VERIFIER)
     def post(self, data, measure_id):
         """Record an inspection (clerks and field verifiers); the latest one by date sets the status."""
         user = require_user(*READERS)
@@ -129,7 +130,7 @@ class DogVaccinations(MethodView):
     @dogs.doc(security=BEARER)
     @dogs.arguments(VaccinationCreateSchema)
     @dogs.response(201, VaccinationSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(Role.CLERK, Role.VERIFIER)
     def post(self, data, dog_id):
         """Record a vaccination (clerks and field verifiers)."""
         user = require_user(*READERS)

@@ -18,6 +18,7 @@ from conflict_service.web.views import nav
 from mitigation import forms, operations, queries
 from mitigation.enums import MeasureKind, MeasureStatus, VaccineKind
 from mitigation.permissions import (
+    FIELD_ROLES,
     READERS,
     can_inspect,
     can_record_measure,
@@ -112,7 +113,7 @@ def measure_detail(measure_id):
 
 
 @bp.post("/<int:measure_id>/inspections")
-@login_required(*READERS)
+@login_required(*FIELD_ROLES)
 def inspection_new(measure_id):
     measure = queries.get_measure(measure_id, g.user)
     try:
@@ -127,7 +128,7 @@ def inspection_new(measure_id):
 
 
 @bp.post("/<int:measure_id>/vaccinations")
-@login_required(*READERS)
+@login_required(*FIELD_ROLES)
 def vaccination_new(measure_id):
     dog = queries.get_dog(measure_id, g.user)
     try:

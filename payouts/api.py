@@ -105,7 +105,7 @@ class ClaimApprove(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.arguments(ApproveSchema)
     @decisions.response(200, ApprovalResultSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(Role.MANAGER)
     def post(self, data, claim_id):
         """Approve the assessed amount (managers; above the programme's threshold, two different managers)."""
         user = require_user(*READERS)
@@ -119,7 +119,7 @@ class ClaimReject(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.arguments(RejectSchema)
     @decisions.response(200, DecisionSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(Role.MANAGER)
     def post(self, data, claim_id):
         """Reject a verified claim with a reason code (managers)."""
         user = require_user(*READERS)
@@ -132,7 +132,7 @@ class ClaimReject(MethodView):
 class ClaimAdvance(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.response(201, PaymentSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(Role.MANAGER)
     def post(self, claim_id):
         """Grant the programme's advance on a verified claim (managers); it is paid with the next batch."""
         user = require_user(*READERS)

@@ -79,7 +79,7 @@ class ClaimVerification(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(VerificationCreateSchema)
     @blp.response(201, VerificationSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(Role.VERIFIER)
     def post(self, data, claim_id):
         """Record the site visit (the assigned verifier, never the claim's filer).
 
@@ -104,7 +104,7 @@ class ClaimEvidence(MethodView):
     @blp.arguments(EvidenceUploadSchema, location="files")
     @blp.response(201, EvidenceUploadedSchema)
     @blp.alt_response(200, schema=EvidenceUploadedSchema, description="The same file was attached already")
-    @roles_allowed(*READERS)
+    @roles_allowed(Role.CLERK, Role.VERIFIER)
     def post(self, data, claim_id):
         """Attach a JPEG or PNG photo or a PDF (clerks; the assigned verifier).
 
@@ -153,7 +153,7 @@ class ClaimAppeal(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(AppealSchema)
     @blp.response(200, ClaimSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(Role.CLERK)
     def post(self, data, claim_id):
         """File the owner's appeal of a rejected claim (clerks; once, within the programme's `appeal_days`).
 

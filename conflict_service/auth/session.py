@@ -24,14 +24,14 @@ def load_request_user() -> None:
         _load_from_session()
 
 
-# API endpoints anyone may call: the token exchange and the documentation.
+# API endpoints anyone may call: the token exchange, the documentation and the "Public" blueprint (aggregates).
 PUBLIC_API = {("Auth.Token", "POST")}
-PUBLIC_API_PREFIXES = ("api-docs.", "api_docs.")
+PUBLIC_API_PREFIXES = ("api-docs.", "api_docs.", "Public.")
 
 
 def require_api_authentication() -> None:
     """before_request: an API call without a valid token is refused (401) before its input is even read."""
-    if not is_api_request() or g.get("user") is not None or request.endpoint is None:
+    if not is_api_request() or request.endpoint is None:
         return
     if (request.endpoint, request.method) in PUBLIC_API or request.endpoint.startswith(PUBLIC_API_PREFIXES):
         return

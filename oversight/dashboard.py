@@ -1,0 +1,81 @@
+"""The managers' and auditors' dashboard: what needs attention now, and where the money and the losses went."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from claims.models import Claim
+from claims.queries import overdue_clause
+from claims.states import ClaimState
+from conflict_service.db import db
+from conflict_service.jurisdictions import queries as jq
+from conflict_service.timeutil import utcnow
+from oversight import charts, reports
+from payouts import queries as payout_queries
+from payouts.insurance import queries as insurance_queries
+from payouts.insurance.statement import fund_view
+
+LIST_LIMIT = 50
+MAP_LIMIT = 500
+CHART_MONTHS = 12
+
+
+@dataclass
+class Dashboard:
+    by_state: list[tuple[ClaimState, int]]
+    overdue_verifications: list[Claim]
+    overdue_verification_count: int
+    overdue_payments: list
+    charts: list[dict] = field(default_factory=list)
+    losses: list[dict] = field(default_factory=list)
+    incidents: list[dict] = field(default_factory=list)
+    funds: list[tuple] = field(default_factory=list)
+
+
+def claims_by_state(user) -> list[tuple[ClaimState, int]]:
+    stmt = (sa.select(Claim.status, sa.func.count()).where(Claim.office_id.in_(jq.office_ids(user)))
+            .group_by(Claim.status))
+    counts = dict(db.session.execute(stmt).all())
+    return [(state, counts.get(state, 0)) for state in ClaimState]
+
+
+def overdue_verifications(user) -> tuple[list[Claim], int]:
+    where = (Claim.office_id.in_(jq.office_ids(user)), overdue_clause())
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(*where)) or 0
+    stmt = sa.select(Claim).where(*where).order_by(Claim.verification_due_at, Claim.id).limit(LIST_LIMIT)
+    return list(db.session.scalars(stmt)), count
+
+
+def payout_charts(user) -> list[dict]:
+    """One chart per currency: amounts paid in each of the last months (months without payments show empty)."""
+    today = utcnow().date()
+    index = today.year * 12 + today.month - 1
+    months = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - CHART_MONTHS + 1, index + 1)]
+    start = date.fromisoformat(months[0] + "-01")
+    rows = reports.payouts(user, ["month"], reports.Filters(start=start))
+    out = []
+    for currency in sorted({r["currency"] for r in rows}):
+        by_month = {r["month"]: r["amount"] for r in rows if r["currency"] == currency}
+        out.append({"currency": currency, **charts.bars([(m, by_month.get(m, 0)) for m in months])})
+    return out
+
+
+def incidents(user) -> list[dict]:
+    stmt = (sa.select(Claim.id, Claim.number, Claim.status, Claim.incident_lat.label("lat"),
+                      Claim.incident_lon.label("lon"), Claim.incident_date)
+            .where(Claim.office_id.in_(jq.office_ids(user)), Claim.incident_lat.is_not(None))
+            .order_by(Claim.incident_date.desc(), Claim.id.desc()).limit(MAP_LIMIT))
+    return charts.incident_points(dict(r) for r in db.session.execute(stmt).mappings())
+
+
+def build(user) -> Dashboard:
+    overdue, overdue_count = overdue_verifications(user)
+    funds = [(s, fund_view(s)) for s in insurance_queries.schemes_for(user)]
+    return Dashboard(by_state=claims_by_state(user), overdue_verifications=overdue,
+                     overdue_verification_count=overdue_count,
+                     overdue_payments=payout_queries.overdue(user), charts=payout_charts(user),
+                     losses=reports.losses(user), incidents=incidents(user), funds=funds)
+

@@ -1,0 +1,69 @@
+"""API: the oversight reports (managers, auditors) and the public transparency figures (anyone)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from conflict_service.api import BEARER, blueprint
+from conflict_service.auth.models import Role
+from conflict_service.auth.session import require_user, roles_allowed
+from oversight import reports, transparency
+from oversight.report_schemas import (
+    DeadlineQuerySchema,
+    DeadlineReportSchema,
+    FilterSchema,
+    LiabilityReportSchema,
+    PayoutQuerySchema,
+    PayoutReportSchema,
+    TransparencySchema,
+    filters,
+)
+
+READERS = (Role.MANAGER, Role.AUDITOR)
+blp = blueprint("Reports", __name__, "/reports", "Payouts, deadlines and liabilities, within your jurisdictions.")
+public = blueprint("Public", __name__, "/public", "Aggregate figures anyone may read (no sign-in, no personal data).")
+
+
+@blp.route("/payouts")
+class Payouts(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(PayoutQuerySchema, location="query")
+    @blp.response(200, PayoutReportSchema)
+    @roles_allowed(*READERS)
+    def get(self, args):
+        """Amounts paid (confirmed payments) and claims paid, per currency and any of region, office, programme,
+        month, predator, species."""
+        user = require_user(*READERS)
+        return {"group_by": args["group_by"], "rows": reports.payouts(user, args["group_by"], filters(args))}
+
+
+@blp.route("/deadlines")
+class Deadlines(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(DeadlineQuerySchema, location="query")
+    @blp.response(200, DeadlineReportSchema)
+    @roles_allowed(*READERS)
+    def get(self, args):
+        """Time to verification (hours) and to payment (days): median, 90th percentile, share within deadline."""
+        user = require_user(*READERS)
+        return {"group_by": args["group_by"], "rows": reports.deadlines(user, args["group_by"], filters(args))}
+
+
+@blp.route("/liabilities")
+class Liabilities(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(FilterSchema(only=("programme_id",)), location="query")
+    @blp.response(200, LiabilityReportSchema)
+    @roles_allowed(*READERS)
+    def get(self, args):
+        """Approved but unpaid amounts per programme and currency, with counts and the oldest approval."""
+        return {"rows": reports.liabilities(require_user(*READERS), filters(args))}
+
+
+@public.route("/transparency")
+class Transparency(MethodView):
+    @public.response(200, TransparencySchema)
+    def get(self):
+        """Claims filed, verified losses, amounts paid and median days to payment per region and month. Figures
+        resting on fewer than `min_claims` claims are withheld (null, named in `suppressed`)."""
+        return {"min_claims": transparency.MIN_CLAIMS, "rows": transparency.figures()}

@@ -1,0 +1,105 @@
+"""Report pages, CSV downloads and the dashboard (managers, auditors), and the public transparency page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, render_template, request
+from flask_babel import lazy_gettext as L_
+
+from claims.enums import Predator, Species
+from claims.queries import programmes_for
+from conflict_service.auth.session import login_required
+from conflict_service.errors import ValidationError
+from conflict_service.web import forms as web_forms
+from conflict_service.web.views import nav
+from oversight import charts, dashboard, report_csv, reports, transparency
+from oversight.report_api import READERS
+from oversight.report_schemas import DeadlineQuerySchema, FilterSchema, PayoutQuerySchema, filters
+
+bp = Blueprint("reports", __name__, template_folder="templates")
+NAV = [nav(L_("Dashboard"), "reports.dashboard_page", *READERS), nav(L_("Reports"), "reports.payouts_page", *READERS)]
+ARGS = ("group_by", "programme_id", "from", "to")
+
+
+def _args(schema) -> tuple[dict, dict]:
+    """The query, or the defaults and the messages when it is wrong (the page shows them; status 422)."""
+    raw = web_forms.clean(request.args, ARGS)
+    try:
+        return web_forms.load(schema, raw), {}
+    except ValidationError as error:
+        return schema.load({}), error.errors
+
+
+def _page(template: str, schema, **context):
+    args, errors = _args(schema)
+    context = {name: fn(args) if callable(fn) else fn for name, fn in context.items()}
+    return render_template(template, args=request.args.to_dict(), errors=errors, query=args,
+                           programmes=programmes_for(g.user), **context), (422 if errors else 200)
+
+
+def _csv_args(schema) -> dict:
+    return web_forms.load(schema, web_forms.clean(request.args, ARGS))
+
+
+@bp.get("/reports/payouts")
+@login_required(*READERS)
+def payouts_page():
+    labels = {"predator": dict(Predator.choices()), "species": dict(Species.choices())}
+    return _page("oversight/report_payouts.html", PayoutQuerySchema(), dimensions=reports.DIMENSIONS, labels=labels,
+                 rows=lambda a: reports.payouts(g.user, a["group_by"], filters(a)))
+
+
+@bp.get("/reports/payouts.csv")
+@login_required(*READERS)
+def payouts_csv():
+    args = _csv_args(PayoutQuerySchema())
+    rows = reports.payouts(g.user, args["group_by"], filters(args))
+    return report_csv.response("payouts", report_csv.payout_columns(args["group_by"]), rows)
+
+
+@bp.get("/reports/deadlines")
+@login_required(*READERS)
+def deadlines_page():
+    return _page("oversight/report_deadlines.html", DeadlineQuerySchema(), groups=reports.DEADLINE_GROUPS,
+                 rows=lambda a: reports.deadlines(g.user, a["group_by"], filters(a)))
+
+
+@bp.get("/reports/deadlines.csv")
+@login_required(*READERS)
+def deadlines_csv():
+    args = _csv_args(DeadlineQuerySchema())
+    rows = [report_csv.flat_deadline(r) for r in reports.deadlines(g.user, args["group_by"], filters(args))]
+    return report_csv.response("deadlines", report_csv.deadline_columns(args["group_by"]), rows)
+
+
+@bp.get("/reports/liabilities")
+@login_required(*READERS)
+def liabilities_page():
+    return _page("oversight/report_liabilities.html", FilterSchema(only=("programme_id",)),
+                 rows=lambda a: reports.liabilities(g.user, filters(a)))
+
+
+@bp.get("/reports/liabilities.csv")
+@login_required(*READERS)
+def liabilities_csv():
+    args = _csv_args(FilterSchema(only=("programme_id",)))
+    return report_csv.response("liabilities", report_csv.LIABILITY_COLUMNS, reports.liabilities(g.user, filters(args)))
+
+
+@bp.get("/dashboard")
+@login_required(*READERS)
+def dashboard_page():
+    return render_template("oversight/dashboard.html", d=dashboard.build(g.user), countries=charts.countries(),
+                           map_width=charts.MAP_WIDTH, map_height=charts.map_height())
+
+
+@bp.get("/transparency")
+def transparency_page():
+    return render_template("oversight/transparency.html", rows=transparency.figures(),
+                           min_claims=transparency.MIN_CLAIMS)
+
+
+def home_panel(_subject, user) -> str | None:
+    """A way to the dashboard and the reports from the home page."""
+    if user is None or user.role not in READERS:
+        return None
+    return render_template("oversight/home_panel.html")

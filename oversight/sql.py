@@ -1,0 +1,80 @@
+"""Portable SQL building blocks for the reports: months, elapsed time and percentiles on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from conflict_service.db import db
+from conflict_service.i18n import round_money
+
+
+def month(column) -> sa.ColumnElement:
+    """``YYYY-MM`` of a UTC timestamp."""
+    if db.dialect == "postgresql":
+        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM")
+    return sa.func.strftime("%Y-%m", column)
+
+
+def hours_between(start, end) -> sa.ColumnElement:
+    """Elapsed hours from ``start`` to ``end`` (fractional)."""
+    if db.dialect == "postgresql":
+        return sa.extract("epoch", end - start) / 3600.0
+    return (sa.func.julianday(end) - sa.func.julianday(start)) * 24.0
+
+
+def days_between(start, end) -> sa.ColumnElement:
+    return hours_between(start, end) / 24.0
+
+
+def percentiles(samples: sa.Subquery, keys: list[str], *, fractions=(0.5, 0.9), within: str | None = None) -> sa.Select:
+    """Per group of ``keys``: ``n``, ``p50``/``p90`` (linear interpolation, as PostgreSQL's percentile_cont) of
+    ``samples.c.value``, and ``within`` (how many samples have a true ``within`` column)."""
+    cols = [samples.c[k] for k in keys]
+    extra = [sa.func.sum(sa.case((samples.c[within], 1), else_=0)).label("within")] if within else []
+    if db.dialect == "postgresql":
+        stats = [sa.func.percentile_cont(f).within_group(samples.c.value).label(_name(f)) for f in fractions]
+        return sa.select(*cols, sa.func.count().label("n"), *stats, *extra).group_by(*cols)
+    return _window_percentiles(samples, keys, fractions, within)
+
+
+def _name(fraction: float) -> str:
+    return f"p{round(fraction * 100)}"
+
+
+def _window_percentiles(samples: sa.Subquery, keys: list[str], fractions, within: str | None) -> sa.Select:
+    """SQLite has no percentile_cont: rank the samples with ROW_NUMBER/COUNT windows, pick the two rows around
+    position f·(n−1) with conditional aggregates and interpolate between them."""
+    part = [samples.c[k] for k in keys]
+    ranked = sa.select(*part, samples.c.value,
+                       *([samples.c[within].label("is_within")] if within else []),
+                       sa.func.row_number().over(partition_by=part, order_by=samples.c.value).label("rn"),
+                       sa.func.count().over(partition_by=part).label("n")).subquery("ranked")
+    cols = [ranked.c[k] for k in keys]
+    picks = []
+    for f in fractions:
+        pos = f * (ranked.c.n - 1)
+        low = sa.cast(pos, sa.Integer)
+        picks += [sa.func.max(sa.case((ranked.c.rn == low + 1, ranked.c.value))).label(f"lo{_name(f)}"),
+                  sa.func.max(sa.case((ranked.c.rn == low + 2, ranked.c.value))).label(f"hi{_name(f)}"),
+                  sa.func.max(pos - low).label(f"fr{_name(f)}")]
+    extra = [sa.func.sum(sa.case((ranked.c.is_within, 1), else_=0)).label("within")] if within else []
+    grouped = sa.select(*cols, sa.func.max(ranked.c.n).label("n"), *picks, *extra).group_by(*cols).subquery("g")
+    stats = []
+    for f in fractions:
+        lo, hi, fr = grouped.c[f"lo{_name(f)}"], grouped.c[f"hi{_name(f)}"], grouped.c[f"fr{_name(f)}"]
+        stats.append((lo + sa.func.coalesce(hi - lo, 0) * fr).label(_name(f)))
+    return sa.select(*[grouped.c[k] for k in keys], grouped.c.n, *stats,
+                     *([grouped.c.within] if within else []))
+
+
+def money(value, currency: str) -> Decimal:
+    """A SQL sum as exact money (SQLite sums NUMERIC as floating point; its repr is exact enough to round)."""
+    return round_money(Decimal(str(value if value is not None else 0)), currency)
+
+
+def number(value, places: int = 1) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))

@@ -1,0 +1,101 @@
+"""Public transparency figures (DESIGN §6): per region and month, aggregates only, with small cells suppressed.
+
+No personal data and no claim numbers leave this module: only counts, sums and medians per region and month.
+A figure resting on fewer than ``MIN_CLAIMS`` claims is withheld (``None``), so that no household can be
+recognised from it. Each figure is counted in the month its event happened: claims in the month they were filed,
+verified losses in the month of the site visit's record, payments in the month the money arrived.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from claims.models import Claim
+from conflict_service.db import db
+from conflict_service.jurisdictions.models import Jurisdiction
+from oversight.reports import latest_verification
+from oversight.sql import days_between, money, month, number, percentiles
+from payouts.enums import PaymentKind, PaymentStatus
+from payouts.models import Payment
+from verification.enums import VerificationOutcome
+from verification.models import Verification, VerifiedLossLine
+
+MIN_CLAIMS = 3
+
+
+def _region_joins(stmt):
+    office, region = aliased(Jurisdiction, name="office"), aliased(Jurisdiction, name="region")
+    stmt = stmt.join(office, office.id == Claim.office_id).join(region, region.id == office.parent_id)
+    return stmt, region
+
+
+def _filed():
+    stmt, region = _region_joins(sa.select().select_from(Claim))
+    keys = (region.id, month(Claim.filed_at))
+    return stmt.add_columns(*keys, sa.func.count()).group_by(*keys)
+
+
+def _verified():
+    latest = latest_verification()
+    stmt = (sa.select().select_from(Claim).join(latest, latest.c.claim_id == Claim.id)
+            .join(Verification, Verification.id == latest.c.verification_id)
+            .join(VerifiedLossLine, VerifiedLossLine.verification_id == Verification.id)
+            .where(Verification.outcome == VerificationOutcome.CONFIRMED))
+    stmt, region = _region_joins(stmt)
+    keys = (region.id, month(Verification.recorded_at))
+    return stmt.add_columns(*keys, sa.func.count(sa.distinct(Claim.id)), sa.func.sum(VerifiedLossLine.count)) \
+        .group_by(*keys)
+
+
+def _paid():
+    stmt = (sa.select().select_from(Payment).join(Claim, Claim.id == Payment.claim_id)
+            .where(Payment.status == PaymentStatus.CONFIRMED))
+    stmt, region = _region_joins(stmt)
+    keys = (region.id, month(Payment.paid_at), Payment.currency)
+    return stmt.add_columns(*keys, sa.func.count(sa.distinct(Claim.id)), sa.func.sum(Payment.amount)) \
+        .group_by(*keys)
+
+
+def _days_to_payment():
+    stmt = (sa.select().select_from(Payment).join(Claim, Claim.id == Payment.claim_id)
+            .where(Payment.status == PaymentStatus.CONFIRMED, Payment.kind == PaymentKind.FINAL))
+    stmt, region = _region_joins(stmt)
+    samples = stmt.add_columns(region.id.label("region_id"), month(Payment.paid_at).label("month"),
+                               days_between(Claim.filed_at, Payment.paid_at).label("value")).subquery("samples")
+    return percentiles(samples, ["region_id", "month"], fractions=(0.5,))
+
+
+def figures() -> list[dict]:
+    """One row per region and month with any activity, newest month first. A withheld figure is ``None`` and its
+    name is listed in the row's ``suppressed``."""
+    rows: dict[tuple, dict] = {}
+
+    def put(region_id, period, name, value, n):
+        entry = rows.setdefault((region_id, period), {"claims_filed": 0, "verified_animals": 0, "paid": [],
+                                                      "median_days_to_payment": None, "suppressed": []})
+        if n < MIN_CLAIMS:
+            value = {"currency": value["currency"], "claims": None, "amount": None} if name == "paid" else None
+            entry["suppressed"].append(name)
+        if name == "paid":
+            entry["paid"].append(value)
+        else:
+            entry[name] = value
+
+    for region_id, period, n in db.session.execute(_filed()):
+        put(region_id, period, "claims_filed", n, n)
+    for region_id, period, n, heads in db.session.execute(_verified()):
+        put(region_id, period, "verified_animals", int(heads), n)
+    for region_id, period, currency, n, amount in db.session.execute(_paid()):
+        put(region_id, period, "paid", {"currency": currency, "claims": n, "amount": money(amount, currency)}, n)
+    for item in db.session.execute(_days_to_payment()).mappings():
+        put(item["region_id"], item["month"], "median_days_to_payment", number(item["p50"]), item["n"])
+    names = _region_names({k[0] for k in rows})
+    ordered = sorted(rows.items(), key=lambda kv: (kv[0][1], names[kv[0][0]][1]), reverse=True)
+    return [{"region": names[rid][0], "region_name": names[rid][1], "month": period, **entry}
+            for (rid, period), entry in ordered]
+
+
+def _region_names(ids) -> dict[int, tuple[str, str]]:
+    stmt = sa.select(Jurisdiction.id, Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.id.in_(ids))
+    return {jid: (code, name) for jid, code, name in db.session.execute(stmt)}

@@ -1,0 +1,73 @@
+"""The dashboard (managers, auditors) and the public transparency figures."""
+
+import re
+
+import pytest
+
+from tests.helpers import login
+from tests.oversight.report_data import build
+
+
+@pytest.fixture
+def data(world, make):
+    return build(world, make)
+
+
+@pytest.mark.parametrize("role", ["manager", "auditor"])
+def test_dashboard_renders(client, world, data, role, time_machine):
+    time_machine.move_to("2026-04-20T12:00:00Z")
+    login(client, getattr(world.ir, role))
+    r = client.get("/dashboard")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert 'class="incident-map"' in html and 'class="bars"' in html
+    assert f'/claims/{data["A"].id}' in html  # an incident point links to its claim
+    assert "Leopard" in html and "Wolf" in html
+    assert data["F"].number not in html  # Armenia's claim is outside the Iranian manager's scope
+    assert " style=" not in html  # the CSP forbids inline styles
+
+
+def test_dashboard_lists_overdue_payments(client, world, data, time_machine):
+    time_machine.move_to("2026-04-20T12:00:00Z")  # D (due 03-10) and E (due 03-20) are overdue
+    login(client, world.ir.manager)
+    html = client.get("/dashboard").get_data(as_text=True)
+    section = html.split('id="overdue-p"')[1].split("</section>")[0]
+    assert data["D"].number in section and data["E"].number in section and data["A"].number not in section
+
+
+def test_dashboard_refused_to_clerks(client, world):
+    login(client, world.ir.clerk)
+    assert client.get("/dashboard").status_code == 403
+
+
+def test_dashboard_needs_sign_in(client):
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_transparency_is_public_and_suppresses_small_cells(client, world, data):
+    r = client.get("/api/v1/public/transparency")
+    assert r.status_code == 200
+    body = r.get_json()
+    rows = {(row["region"], row["month"]): row for row in body["rows"]}
+    assert body["min_claims"] == 3
+    march = rows[(world.ir.region.code, "2026-03")]
+    assert march["claims_filed"] == 5 and march["verified_animals"] == 10
+    assert march["paid"] == [{"currency": "IRR", "claims": 3, "amount": "3100"}]
+    assert march["median_days_to_payment"] is None and march["suppressed"] == ["median_days_to_payment"]  # 2 paid
+    april = rows[(world.ir.region.code, "2026-04")]
+    assert april["paid"] == [{"currency": "IRR", "claims": None, "amount": None}]
+    armenia = rows[(world.am.region.code, "2026-03")]
+    assert armenia["claims_filed"] is None and armenia["verified_animals"] is None
+    assert "claims_filed" in armenia["suppressed"]
+
+
+def test_transparency_has_no_personal_data(client, world, data):
+    text = client.get("/api/v1/public/transparency").get_data(as_text=True)
+    page = client.get("/transparency")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "fewer than 3 claims" in html and "withheld" in html
+    for claim in data.values():
+        for leak in (claim.number, claim.owner.name, claim.owner.national_id, claim.owner.phone):
+            assert leak not in text and leak not in html
+    assert not re.search(r"IR-[A-Z]+-2026-\d{6}", html)
