@@ -45,6 +45,10 @@ from mitigation import views as mitigation_views
 from oversight import api as oversight_api
 from oversight import cli as oversight_cli
 from oversight import views as oversight_views
+from oversight.flags import api as flags_api
+from oversight.flags import cli as flags_cli
+from oversight.flags import presentation as flags_presentation  # noqa: F401 - describes its audit events
+from oversight.flags import views as flags_views
 from payouts import api as payouts_api
 from payouts import api_payments as payouts_api_payments
 from payouts import cli as payouts_cli
@@ -100,17 +104,18 @@ def create_app(test_config: dict | None = None) -> Flask:
                       payouts_api_payments.batches, payouts_api_payments.payments,
                       payouts_api_payments.reconciliations, insurance_api.schemes, insurance_api.policies,
                       insurance_api.premiums, casefiles_api.blp, casefiles_api.premiums, oversight_api.blp,
-                      freezes_api.blp]
+                      freezes_api.blp, flags_api.blp, flags_api.claim_flags]
     init_api(app, api_blueprints)
     for bp in api_blueprints:
         csrf.exempt(bp)  # bearer tokens are not ambient credentials; CSRF guards the cookie-based pages
     for bp in (web_views.bp, auth_views.bp, admin_views.bp, audit_views.bp, claims_views.bp, verification_views.bp,
                mitigation_views.bp, mitigation_report_views.bp, payouts_views.bp, payouts_views_payments.bp,
-               insurance_views.bp, casefiles_views.bp, oversight_views.bp, freezes_views.bp):
+               insurance_views.bp, casefiles_views.bp, oversight_views.bp, freezes_views.bp,
+               flags_views.bp):
         app.register_blueprint(bp)
     app.extensions["nav"] = [*claims_views.NAV, *verification_views.NAV, *mitigation_views.NAV, *payouts_views.NAV,
                              *payouts_views_payments.NAV, *insurance_views.NAV, *freezes_views.NAV,
-                             *oversight_views.NAV, *audit_views.NAV, *admin_views.NAV]
+                             *oversight_views.NAV, *flags_views.NAV, *audit_views.NAV, *admin_views.NAV]
     _contribute(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
 
@@ -122,6 +127,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     payouts_cli.register(app)
     insurance_cli.register(app)
     app.cli.add_command(freezes_cli.freezes_cli)
+    app.cli.add_command(flags_cli.flags_cli)
     app.extensions["demo_steps"] = [core_demo.load, claims_demo.load, verification_demo.load, mitigation_demo.load,
                                     payouts_demo.load, insurance_demo.load]
     register_error_handlers(app)
@@ -138,6 +144,7 @@ def _contribute(app: Flask) -> None:
     contribute(app, "claim", freezes_views.claim_notice)
     contribute(app, "claim", payouts_views.claim_section)
     contribute(app, "claim", insurance_sections.claim_section)
+    contribute(app, "claim", flags_views.claim_section)
     contribute(app, "claim", casefiles_views.claim_documents)
     contribute(app, "claim_actions", casefiles_views.claim_actions)
     contribute(app, "owner", payouts_views.owner_section)
