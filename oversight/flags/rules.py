@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 from sqlalchemy.orm import aliased
 
+from claims.enums import Species
 from claims.models import Claim, HerdCount, LossLine, Owner, Programme
 from claims.states import ClaimState
 from conflict_service.auth.models import User
@@ -68,6 +69,10 @@ def titles() -> list[tuple[str, str]]:
     return [(r.code, str(r.title)) for r in RULES.values()]
 
 
+def _species(code: str) -> str:
+    return str(Species(code).title) if code in Species._value2member_map_ else code
+
+
 def _numbers(details: dict) -> str:
     return ", ".join(details.get("claims", []))
 
@@ -89,7 +94,8 @@ def possible_duplicate(targets: sa.Select) -> dict[int, dict]:
 
 
 @rule("loss_exceeds_herd", L_("Loss larger than the registered herd"),
-      lambda d: "; ".join(_("{species}: {lost} claimed, {herd} registered").format(**line) for line in d["lines"]))
+      lambda d: "; ".join(_("{species}: {lost} claimed, {herd} registered").format(
+          lost=line["lost"], herd=line["herd"], species=_species(line["species"])) for line in d["lines"]))
 def loss_exceeds_herd(targets: sa.Select) -> dict[int, dict]:
     lost = (sa.select(LossLine.claim_id, LossLine.species, sa.func.sum(LossLine.count).label("lost"))
             .where(LossLine.claim_id.in_(targets)).group_by(LossLine.claim_id, LossLine.species).subquery())

@@ -76,7 +76,7 @@ def test_api_queue_claim_flags_and_decision(client, big, ir, world):
     manager, auditor = bearer(client, ir.manager), bearer(client, ir.auditor)
     body = client.get("/api/v1/flags", headers=auditor).get_json()
     assert [(f["claim_number"], f["rule"]) for f in body["items"]] == [(big.number, "loss_exceeds_herd")]
-    assert "500 claimed, 120 registered" in body["items"][0]["description"]
+    assert "Sheep: 500 claimed, 120 registered" in body["items"][0]["description"]
     flag_id = body["items"][0]["id"]
     assert client.get(f"/api/v1/claims/{big.id}/flags", headers=auditor).get_json()[0]["id"] == flag_id
     assert client.post(f"/api/v1/flags/{flag_id}/decision", headers=auditor,
@@ -132,7 +132,8 @@ def test_cli_scan_and_list(runner, make, big, ir):
     db.session.commit()
     result = runner.invoke(args=["flags", "scan"])
     assert result.exit_code == 0, result.output
-    assert "possible_duplicate          2" in result.output and "3 raised, 0 cleared, 3 flags on open claims." in result.output
+    assert "possible_duplicate          2" in result.output
+    assert "3 raised, 0 cleared, 3 flags on open claims." in result.output
     assert "0 raised" in runner.invoke(args=["flags", "scan"]).output
     listed = runner.invoke(args=["flags", "list", "--user", ir.auditor.username, "--rule", "loss_exceeds_herd"])
     assert big.number in listed.output and listed.output.strip().endswith("1 flags.")
