@@ -48,6 +48,10 @@ from oversight import report_api as oversight_report_api
 from oversight import report_cli as oversight_report_cli
 from oversight import report_views as oversight_report_views
 from oversight import views as oversight_views
+from oversight.flags import api as flags_api
+from oversight.flags import cli as flags_cli
+from oversight.flags import presentation as flags_presentation  # noqa: F401 - describes its audit events
+from oversight.flags import views as flags_views
 from payouts import api as payouts_api
 from payouts import api_payments as payouts_api_payments
 from payouts import cli as payouts_cli
@@ -55,6 +59,10 @@ from payouts import demo as payouts_demo
 from payouts import presentation as payouts_presentation  # noqa: F401 - describes payouts' audit events
 from payouts import views as payouts_views
 from payouts import views_payments as payouts_views_payments
+from payouts.freezes import api as freezes_api
+from payouts.freezes import cli as freezes_cli
+from payouts.freezes import presentation as freezes_presentation  # noqa: F401 - describes its audit events
+from payouts.freezes import views as freezes_views
 from payouts.insurance import api as insurance_api
 from payouts.insurance import cli as insurance_cli
 from payouts.insurance import demo as insurance_demo
@@ -99,17 +107,20 @@ def create_app(test_config: dict | None = None) -> Flask:
                       payouts_api_payments.batches, payouts_api_payments.payments,
                       payouts_api_payments.reconciliations, insurance_api.schemes, insurance_api.policies,
                       insurance_api.premiums, casefiles_api.blp, casefiles_api.premiums, oversight_api.blp,
-                      oversight_report_api.blp, oversight_report_api.public]
+                      oversight_report_api.blp, oversight_report_api.public, freezes_api.blp, flags_api.blp,
+                      flags_api.claim_flags]
     init_api(app, api_blueprints)
     for bp in api_blueprints:
         csrf.exempt(bp)  # bearer tokens are not ambient credentials; CSRF guards the cookie-based pages
     for bp in (web_views.bp, auth_views.bp, admin_views.bp, audit_views.bp, claims_views.bp, verification_views.bp,
                mitigation_views.bp, mitigation_report_views.bp, payouts_views.bp, payouts_views_payments.bp,
-               insurance_views.bp, casefiles_views.bp, oversight_views.bp, oversight_report_views.bp):
+               insurance_views.bp, casefiles_views.bp, oversight_views.bp, oversight_report_views.bp,
+               freezes_views.bp, flags_views.bp):
         app.register_blueprint(bp)
     app.extensions["nav"] = [*claims_views.NAV, *verification_views.NAV, *mitigation_views.NAV, *payouts_views.NAV,
-                             *payouts_views_payments.NAV, *insurance_views.NAV,
-                             *oversight_report_views.NAV, *oversight_views.NAV, *audit_views.NAV, *admin_views.NAV]
+                             *payouts_views_payments.NAV, *insurance_views.NAV, *freezes_views.NAV,
+                             *oversight_report_views.NAV, *oversight_views.NAV, *flags_views.NAV, *audit_views.NAV,
+                             *admin_views.NAV]
     _contribute(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
 
@@ -121,6 +132,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     mitigation_cli.register(app)
     payouts_cli.register(app)
     insurance_cli.register(app)
+    app.cli.add_command(freezes_cli.freezes_cli)
+    app.cli.add_command(flags_cli.flags_cli)
     app.extensions["demo_steps"] = [core_demo.load, claims_demo.load, verification_demo.load, mitigation_demo.load,
                                     payouts_demo.load, insurance_demo.load]
     register_error_handlers(app)
@@ -135,8 +148,10 @@ def _contribute(app: Flask) -> None:
     contribute(app, "home", insurance_sections.home_panel)
     contribute(app, "home", mitigation_views.home_panel)
     contribute(app, "claim", verification_views.claim_section)
+    contribute(app, "claim", freezes_views.claim_notice)
     contribute(app, "claim", payouts_views.claim_section)
     contribute(app, "claim", insurance_sections.claim_section)
+    contribute(app, "claim", flags_views.claim_section)
     contribute(app, "claim", casefiles_views.claim_documents)
     contribute(app, "claim_actions", casefiles_views.claim_actions)
     contribute(app, "owner", payouts_views.owner_section)

@@ -67,7 +67,7 @@ class MeasureItem(MethodView):
     @measures.doc(security=BEARER)
     @measures.arguments(MeasureCreateSchema(partial=True))
     @measures.response(200, MeasureSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(Role.CLERK)
     def patch(self, data, measure_id):
         """Correct a measure's details (clerks); its kind and household cannot change."""
         user = require_user(*READERS)

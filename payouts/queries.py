@@ -20,6 +20,7 @@ from conflict_service.timeutil import local_today
 from payouts import assessment
 from payouts.engine import Assessment
 from payouts.enums import BatchStatus, DecisionKind, PaymentKind, PaymentStatus
+from payouts.freezes import holds as freeze_holds
 from payouts.models import Award, Decision, Payment, PaymentBatch, Rate, RateTable, Reconciliation
 from payouts.operations.decisions import needs_two
 
@@ -205,6 +206,7 @@ class Waiting:
     claim: Claim
     kind: PaymentKind
     amount: Decimal
+    held_by: object = None  # the retaliation freeze holding this payment, if any
 
 
 def waiting_for_payment(user, programme: Programme) -> list[Waiting]:
@@ -217,7 +219,11 @@ def waiting_for_payment(user, programme: Programme) -> list[Waiting]:
     for p in db.session.scalars(sa.select(Payment).where(Payment.claim_id.in_([c.id for c in claims]))):
         payments[p.claim_id].append(p)
     awards = assessment.awards_for([c.id for c in claims])
-    return [w for c in claims if (w := _waiting(c, payments[c.id], awards.get(c.id))) is not None]
+    waiting = [w for c in claims if (w := _waiting(c, payments[c.id], awards.get(c.id))) is not None]
+    held = freeze_holds.holds([w.claim for w in waiting])
+    for w in waiting:
+        w.held_by = held.get(w.claim.id)
+    return waiting
 
 
 def _waiting(claim: Claim, payments: list[Payment], award: Award | None) -> Waiting | None:

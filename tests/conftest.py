@@ -10,6 +10,7 @@ import contextvars
 import hashlib
 import os
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import quote
 
@@ -105,7 +106,15 @@ def _transaction(request, app):
             connection.close()
 
 
+def _clear_evidence(app) -> None:
+    evidence = Path(app.config["EVIDENCE_DIR"])
+    if evidence.is_dir():
+        for child in evidence.iterdir():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+
 def _truncate_all(app) -> None:
+    _clear_evidence(app)  # files a committing test stored go with its rows
     with app.app_context(), db.engine.begin() as conn:
         tables = [t for t in reversed(db_metadata().sorted_tables)]
         if conn.dialect.name == "postgresql":

@@ -47,7 +47,7 @@ def _user_form_data(form, *, creating: bool) -> dict:
 @bp.get("/users")
 @login_required(Role.ADMIN)
 def users():
-    return render_template("admin/users.html", users=auth_queries.all_users())
+    return render_template("admin/users.html", users=auth_queries.all_users(g.user))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -71,7 +71,7 @@ def user_new():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @login_required(Role.ADMIN)
 def user_edit(user_id):
-    user = auth_queries.get_user(user_id)
+    user = auth_queries.get_user(user_id, g.user)
     values = {"full_name": user.full_name, "role": user.role.value, "preferred_language": user.preferred_language,
               "is_active": user.is_active, "jurisdiction_ids": [j.id for j in user.jurisdictions]}
     errors: dict = {}

@@ -62,9 +62,8 @@ class Users(MethodView):
     @blp.response(200, UserSchema(many=True))
     @roles_allowed(Role.ADMIN)
     def get(self):
-        """List users (administrators)."""
-        require_user(Role.ADMIN)
-        return queries.all_users()
+        """List the users you administer: those whose jurisdictions all lie within yours (administrators)."""
+        return queries.all_users(require_user(Role.ADMIN))
 
     @blp.doc(security=BEARER)
     @blp.arguments(UserCreateSchema)
@@ -86,6 +85,6 @@ class UserItem(MethodView):
     def patch(self, data, user_id):
         """Change a user's role, jurisdictions, language or active flag (administrators)."""
         actor = require_user(Role.ADMIN)
-        user = operations.update_user(queries.get_user(user_id), data, actor)
+        user = operations.update_user(queries.get_user(user_id, actor), data, actor)
         db.session.commit()
         return user

@@ -15,6 +15,7 @@ from conflict_service.auth.models import ApiToken, Role, User
 from conflict_service.auth.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, Unauthorized, ValidationError
+from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.timeutil import utcnow
 
@@ -39,7 +40,7 @@ def create_user(data: dict, actor) -> User:
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
         raise ValidationError.field("username", _("This username is taken."))
     _validate_password(data["password"])
-    jurisdictions = _jurisdictions(data.get("jurisdiction_ids") or [])
+    jurisdictions = _jurisdictions(data.get("jurisdiction_ids") or [], actor)
     if not jurisdictions:
         raise ValidationError.field("jurisdiction_ids", _("Choose at least one jurisdiction."))
     user = User(username=username, full_name=data.get("full_name", "").strip(), role=Role(data["role"]),
@@ -65,7 +66,7 @@ def update_user(user: User, data: dict, actor) -> User:
     if "role" in data:
         user.role = Role(data["role"])
     if "jurisdiction_ids" in data:
-        js = _jurisdictions(data["jurisdiction_ids"])
+        js = _jurisdictions(data["jurisdiction_ids"], actor)
         if not js:
             raise ValidationError.field("jurisdiction_ids", _("Choose at least one jurisdiction."))
         user.jurisdictions = js
@@ -89,12 +90,14 @@ def set_password(user: User, password: str, actor) -> None:
     record("user.password_changed", user, actor=actor)
 
 
-def _jurisdictions(ids) -> list[Jurisdiction]:
+def _jurisdictions(ids, actor=None) -> list[Jurisdiction]:
     if not ids:
         return []
     found = list(db.session.scalars(sa.select(Jurisdiction).where(Jurisdiction.id.in_(ids))))
     if len(found) != len(set(ids)):
         raise ValidationError.field("jurisdiction_ids", _("One of the jurisdictions does not exist."))
+    if actor is not None and not {j.id for j in found} <= jq.scope_ids(actor):
+        raise ValidationError.field("jurisdiction_ids", _("You can only give access within your own jurisdictions."))
     return found
 
 

@@ -6,13 +6,24 @@ from conflict_service.errors import NotFound
 from conflict_service.jurisdictions import queries as jq
 
 
-def all_users() -> list[User]:
-    return list(db.session.scalars(sa.select(User).order_by(User.username)))
+def all_users(actor: User | None = None) -> list[User]:
+    """Every user, or (for an administrator) the users they administer."""
+    users = list(db.session.scalars(sa.select(User).order_by(User.username)))
+    return users if actor is None else [u for u in users if administers(actor, u)]
 
 
-def get_user(user_id: int) -> User:
+def administers(actor: User | None, user: User) -> bool:
+    """An administrator manages the users whose every jurisdiction lies within their own (the command line,
+    ``actor`` None, manages all): a national administrator cannot see or change another country's users."""
+    if actor is None:
+        return True
+    scope = jq.scope_ids(actor)
+    return all(j.id in scope for j in user.jurisdictions)
+
+
+def get_user(user_id: int, actor: User | None = None) -> User:
     user = db.session.get(User, user_id)
-    if user is None:
+    if user is None or not administers(actor, user):
         raise NotFound()
     return user
 

@@ -28,6 +28,7 @@ from conflict_service.timeutil import local_today, utcnow
 from payouts.breakdown import money_str
 from payouts.engine import HUNDRED
 from payouts.enums import BatchStatus, PaymentKind, PaymentStatus
+from payouts.freezes import holds as freeze_holds
 from payouts.insurance.fund import reserve_interest
 from payouts.models import Award, Payment, PaymentBatch
 from payouts.operations.payments import lock_batch, new_payment, refresh_payee, require_manager
@@ -45,6 +46,9 @@ def build_batch(data: dict, actor) -> PaymentBatch:
     claims = _lock_waiting(programme.id, actor, wanted)
     if wanted:
         _check_all_available(wanted, claims)
+        _refuse_held(claims)
+    held = freeze_holds.holds(claims)
+    claims = [c for c in claims if c.id not in held]
     if not claims:
         raise Conflict(_("Nothing in {name} is waiting to be paid.").format(name=programme.name))
     batch = PaymentBatch(programme_id=programme.id, currency=programme.currency, created_by_id=actor.id,
@@ -89,6 +93,16 @@ def _check_all_available(wanted: set[int], claims: list[Claim]) -> None:
                      "{numbers}.").format(numbers=", ".join(numbers) or ", ".join(map(str, sorted(missing)))))
 
 
+def _refuse_held(claims: list[Claim]) -> None:
+    """DESIGN §6: no payment to a claim in the area of an active retaliation freeze."""
+    held = freeze_holds.holds(claims)
+    if held:
+        raise Conflict(_("Payments to these claims are held by a retaliation freeze: {claims}. A manager may lift "
+                         "the freeze with a reason; otherwise it ends by itself.").format(
+            claims=", ".join(_("{number} (until {date})").format(number=c.number, date=held[c.id].ends_on.isoformat())
+                             for c in claims if c.id in held)))
+
+
 def _add(batch: PaymentBatch, claim: Claim, actor) -> Payment:
     advance = db.session.scalars(sa.select(Payment).where(
         Payment.claim_id == claim.id, Payment.kind == PaymentKind.ADVANCE,
@@ -128,6 +142,7 @@ def approve_batch(batch: PaymentBatch, actor) -> PaymentBatch:
     now = utcnow()
     rows = db.session.execute(sa.select(Payment, Claim).join(Claim, Payment.claim_id == Claim.id)
                               .where(Payment.batch_id == batch.id).order_by(Payment.id)).all()
+    _refuse_held([claim for _p, claim in rows])  # a killing recorded after the batch was built
     awards = {a.claim_id: a for a in db.session.scalars(sa.select(Award).where(
         Award.claim_id.in_([c.id for _p, c in rows])))}
     for payment, claim in rows:

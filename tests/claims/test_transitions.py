@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from claims.states import TRANSITIONS, ClaimAction, ClaimState, apply_action
+from claims.states import ACTION_ROLES, TRANSITIONS, ClaimAction, ClaimState, apply_action
 from conflict_service.audit.queries import events_for
 from conflict_service.auth.models import Role
 from conflict_service.db import db
@@ -51,11 +51,21 @@ ILLEGAL = [(s, a) for s in ClaimState for a in ClaimAction if (s, a) not in TRAN
 @pytest.mark.parametrize(("state", "action"), ILLEGAL)
 def test_moves_outside_the_table_are_refused_naming_the_state(state, action, world, make):
     claim = _claim_in(state, world, make)
+    user = getattr(world.ir, min(role.value for role in ACTION_ROLES[action]))  # a role that may take it elsewhere
     with pytest.raises(InvalidTransition) as error:
-        apply_action(claim, action, world.ir.manager)
+        apply_action(claim, action, user)
     assert error.value.status == 409
     assert str(state.title).lower() in error.value.message
     assert claim.status == state
+
+
+@pytest.mark.parametrize("action", list(ClaimAction))
+def test_a_role_that_may_never_take_an_action_is_told_so_whatever_the_state(action, world, make):
+    claim = make.claim(world.ir)  # submitted: for most actions the state is wrong too, but the role is named first
+    outsider = world.ir.auditor
+    with pytest.raises(Forbidden) as error:
+        apply_action(claim, action, outsider)
+    assert error.value.status == 403 and str(action.title) in error.value.message
 
 
 def test_transition_writes_an_audit_event(world, make):

@@ -14,6 +14,15 @@ from tests.factories import Factory
 pytestmark = pytest.mark.committing
 
 
+@pytest.fixture(autouse=True)
+def _empty_evidence_store(app):
+    """Start from an empty store: tests that ran before in this process may have left files (their rows were
+    rolled back, their files stay), and the round trip counts every file."""
+    from tests.conftest import _clear_evidence
+
+    _clear_evidence(app)
+
+
 def _store(evidence: Path, content: bytes) -> Path:
     digest = hashlib.sha256(content).hexdigest()
     path = evidence / digest[:2] / digest[2:4] / digest

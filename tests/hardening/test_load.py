@@ -52,6 +52,8 @@ def test_concurrent_clients_lose_nothing_and_pay_once(app, prepared, tmp_path):
                          incident_at=(utcnow() - timedelta(days=1)).isoformat())
         result = load.run(plan)
 
+    for row in result.summary():  # the figures quoted in the README's Security section (pytest -s shows them)
+        print(f"load {SECONDS:g}s: {row}")
     assert result.server_errors == []
     assert sum(len(v) for v in result.statuses.values()) > 100  # the load really ran
     with app.app_context():

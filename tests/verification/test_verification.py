@@ -76,7 +76,7 @@ def test_only_the_assigned_verifier_records_the_visit(client, world, assigned):
 def test_other_roles_cannot_record_a_visit(client, world, assigned, role):
     r = post_visit(client, assigned, world.ir.users[role])
     assert r.status_code == 403
-    assert "cannot confirm after verification" in r.get_json()["message"]
+    assert r.get_json()["message"] == "This needs one of these roles: Field verifier."
 
 
 def test_a_verifier_outside_the_jurisdiction_gets_404(client, world, assigned):

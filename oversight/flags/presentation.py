@@ -1,0 +1,11 @@
+"""Words for people: the audit actions of anomaly flags."""
+
+from flask_babel import lazy_gettext as L_
+
+from conflict_service.audit.presentation import register
+
+register({
+    "claim.flag_raised": L_("Anomaly flag raised: {rule}"),
+    "claim.flag_cleared": L_("Anomaly flag no longer applies: {rule}"),
+    "claim.flag_decided": L_("Anomaly flag decided: {rule}"),
+})

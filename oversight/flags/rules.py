@@ -1,0 +1,260 @@
+"""The anomaly rules of DESIGN §6: a registry of named detectors, each one SQL query over a set of claims.
+
+A detector takes ``targets`` (a SELECT of claim ids) and returns ``{claim_id: details}`` for the claims it flags;
+``details`` is plain JSON kept with the flag and described in the reader's language when shown. The same
+detector serves one claim (its page) and every open claim (the review queue, ``flask flags scan``): the cost is
+one query per rule whatever the number of claims. Distances are computed in Python on the rows a query returns,
+because SQLite has no trigonometry; aggregates (counts, rates) stay in SQL.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as L_
+from sqlalchemy.orm import aliased
+
+from claims.enums import Species
+from claims.models import Claim, HerdCount, LossLine, Owner, Programme
+from claims.states import ClaimState
+from conflict_service.auth.models import User
+from conflict_service.db import db
+from oversight.flags.sql import days_between
+from payouts.insurance.models import Policy
+from verification.enums import EvidenceKind, VerificationOutcome
+from verification.geo import distance_km
+from verification.models import PHOTO_EARLY_HOURS, PHOTO_FAR_KM, EvidenceFile, Verification
+
+# Thresholds (DESIGN §6 where it names them; the others chosen here and documented in the README).
+DUPLICATE_WINDOW_DAYS = 2       # same owner and species, incidents at most this many days apart
+ENROLMENT_WINDOW_DAYS = 14      # incident at most this many days after the owner enrolled in the scheme
+FAR_FROM_HOME_KM = 25.0         # incident farther than this from the owner's registered home
+# A photo taken more than PHOTO_EARLY_HOURS (24 h) before the incident, or more than PHOTO_FAR_KM (5 km) from it by
+# its EXIF GPS: the thresholds of the verification page's photo warnings, so both say the same thing.
+OUTLIER_MIN_VERIFICATIONS = 10  # a verifier's and their peers' site visits in the programme before rates compare
+OUTLIER_Z = 2.5                 # |z| of the two-proportion test (verifier vs. the pooled rate of their peers)
+
+NOT_COUNTED = (ClaimState.WITHDRAWN,)  # withdrawn claims are neither duplicates nor counted towards the yearly limit
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: object  # lazy string
+    detect: Callable[[sa.Select], dict[int, dict]]
+    describe: Callable[[dict], str]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, title, describe: Callable[[dict], str]):
+    def register(detect):
+        RULES[code] = Rule(code, title, detect, describe)
+        return detect
+    return register
+
+
+def describe(code: str, details: dict) -> str:
+    found = RULES.get(code)
+    return found.describe(details) if found else code
+
+
+def titles() -> list[tuple[str, str]]:
+    return [(r.code, str(r.title)) for r in RULES.values()]
+
+
+def _species(code: str) -> str:
+    return str(Species(code).title) if code in Species._value2member_map_ else code
+
+
+def _numbers(details: dict) -> str:
+    return ", ".join(details.get("claims", []))
+
+
+# --- the rules ----------------------------------------------------------------------------------------------
+
+@rule("possible_duplicate", L_("Possible duplicate"),
+      lambda d: _("Same owner and species, incident within {days} days: {claims}.").format(
+          days=DUPLICATE_WINDOW_DAYS, claims=_numbers(d)))
+def possible_duplicate(targets: sa.Select) -> dict[int, dict]:
+    other, mine, theirs = aliased(Claim), aliased(LossLine), aliased(LossLine)
+    same_species = (sa.select(1).select_from(mine).join(theirs, theirs.species == mine.species)
+                    .where(mine.claim_id == Claim.id, theirs.claim_id == other.id).exists())
+    stmt = (sa.select(Claim.id, other.number).join(other, sa.and_(
+        other.owner_id == Claim.owner_id, other.id != Claim.id, other.status.not_in(NOT_COUNTED),
+        sa.func.abs(days_between(other.incident_date, Claim.incident_date)) <= DUPLICATE_WINDOW_DAYS))
+        .where(Claim.id.in_(targets), same_species).order_by(Claim.id, other.number))
+    return _grouped(db.session.execute(stmt), "claims")
+
+
+@rule("loss_exceeds_herd", L_("Loss larger than the registered herd"),
+      lambda d: "; ".join(_("{species}: {lost} claimed, {herd} registered").format(
+          lost=line["lost"], herd=line["herd"], species=_species(line["species"])) for line in d["lines"]))
+def loss_exceeds_herd(targets: sa.Select) -> dict[int, dict]:
+    lost = (sa.select(LossLine.claim_id, LossLine.species, sa.func.sum(LossLine.count).label("lost"))
+            .where(LossLine.claim_id.in_(targets)).group_by(LossLine.claim_id, LossLine.species).subquery())
+    herd = sa.func.coalesce(HerdCount.head_count, 0)
+    stmt = (sa.select(lost.c.claim_id, lost.c.species, lost.c.lost, herd.label("herd"))
+            .join(Claim, Claim.id == lost.c.claim_id)
+            .outerjoin(HerdCount, sa.and_(HerdCount.owner_id == Claim.owner_id, HerdCount.species == lost.c.species))
+            .where(lost.c.lost > herd).order_by(lost.c.claim_id, lost.c.species))
+    out: dict[int, dict] = defaultdict(lambda: {"lines": []})
+    for claim_id, species, count, head in db.session.execute(stmt):
+        out[claim_id]["lines"].append({"species": str(species.value if hasattr(species, "value") else species),
+                                       "lost": int(count), "herd": int(head)})
+    return dict(out)
+
+
+@rule("soon_after_enrolment", L_("Claim soon after insurance enrolment"),
+      lambda d: _("Incident {days} days after policy {policy} was taken out (within {window} days).").format(
+          window=ENROLMENT_WINDOW_DAYS, **d))
+def soon_after_enrolment(targets: sa.Select) -> dict[int, dict]:
+    gap = days_between(Claim.incident_date, Policy.enrolled_on)
+    stmt = (sa.select(Claim.id, Policy.number, gap).join(Policy, sa.and_(
+        Policy.owner_id == Claim.owner_id, Policy.programme_id == Claim.programme_id))
+        .where(Claim.id.in_(targets), gap >= 0, gap <= ENROLMENT_WINDOW_DAYS).order_by(Claim.id, gap))
+    out: dict[int, dict] = {}
+    for claim_id, number, days in db.session.execute(stmt):
+        out.setdefault(claim_id, {"policy": number, "days": int(days)})
+    return out
+
+
+@rule("too_many_claims", L_("More claims in a year than the programme allows"),
+      lambda d: _("{count} claims by this owner with incidents in {year}; the programme allows {limit}.").format(**d))
+def too_many_claims(targets: sa.Select) -> dict[int, dict]:
+    year = sa.extract("year", Claim.incident_date)
+    owners = sa.select(Claim.owner_id).where(Claim.id.in_(targets))
+    counts = (sa.select(Claim.owner_id, Claim.programme_id, year.label("year"), sa.func.count().label("n"))
+              .where(Claim.owner_id.in_(owners), Claim.status.not_in(NOT_COUNTED))
+              .group_by(Claim.owner_id, Claim.programme_id, year).subquery())
+    stmt = (sa.select(Claim.id, counts.c.n, counts.c.year, Programme.max_claims_per_year)
+            .join(Programme, Programme.id == Claim.programme_id)
+            .join(counts, sa.and_(counts.c.owner_id == Claim.owner_id, counts.c.programme_id == Claim.programme_id,
+                                  counts.c.year == year))
+            .where(Claim.id.in_(targets), Programme.max_claims_per_year.is_not(None),
+                   counts.c.n > Programme.max_claims_per_year))
+    return {cid: {"count": int(n), "year": int(y), "limit": int(limit)}
+            for cid, n, y, limit in db.session.execute(stmt)}
+
+
+@rule("far_from_home", L_("Incident far from the owner's home"),
+      lambda d: _("The incident was {km} km from the owner's home (more than {limit} km).").format(
+          limit=int(FAR_FROM_HOME_KM), **d))
+def far_from_home(targets: sa.Select) -> dict[int, dict]:
+    stmt = (sa.select(Claim.id, Claim.incident_lat, Claim.incident_lon, Owner.home_lat, Owner.home_lon)
+            .join(Owner, Owner.id == Claim.owner_id)
+            .where(Claim.id.in_(targets), Claim.incident_lat.is_not(None), Owner.home_lat.is_not(None)))
+    out = {}
+    for claim_id, lat, lon, home_lat, home_lon in db.session.execute(stmt):
+        km = distance_km(lat, lon, home_lat, home_lon)
+        if km is not None and km > FAR_FROM_HOME_KM:
+            out[claim_id] = {"km": round(km, 1)}
+    return out
+
+
+@rule("shared_photo", L_("The same photo on another claim"),
+      lambda d: _("A file identical to one on this claim (same SHA-256) is also on {claims}.").format(
+          claims=_numbers(d)))
+def shared_photo(targets: sa.Select) -> dict[int, dict]:
+    mine, theirs = aliased(EvidenceFile), aliased(EvidenceFile)
+    stmt = (sa.select(mine.claim_id, Claim.number).distinct()
+            .join(theirs, sa.and_(theirs.sha256 == mine.sha256, theirs.claim_id != mine.claim_id))
+            .join(Claim, Claim.id == theirs.claim_id)
+            .where(mine.claim_id.in_(targets)).order_by(mine.claim_id, Claim.number))
+    return _grouped(db.session.execute(stmt), "claims")
+
+
+def _photo_text(d: dict) -> str:
+    parts = []
+    for p in d["photos"]:
+        if p.get("hours_before") is not None:
+            parts.append(_("{name}: taken {hours} hours before the incident").format(
+                name=p["name"], hours=p["hours_before"]))
+        if p.get("km") is not None:
+            parts.append(_("{name}: taken {km} km from the incident").format(name=p["name"], km=p["km"]))
+    return "; ".join(parts)
+
+
+@rule("photo_mismatch", L_("Photo taken long before the incident or far from it"), _photo_text)
+def photo_mismatch(targets: sa.Select) -> dict[int, dict]:
+    stmt = (sa.select(EvidenceFile.claim_id, EvidenceFile.display_name, EvidenceFile.sha256,
+                      EvidenceFile.exif_taken_at, EvidenceFile.exif_lat, EvidenceFile.exif_lon, Claim.incident_at,
+                      Claim.incident_lat, Claim.incident_lon)
+            .join(Claim, Claim.id == EvidenceFile.claim_id)
+            .where(EvidenceFile.claim_id.in_(targets), EvidenceFile.kind == EvidenceKind.PHOTO,
+                   sa.or_(EvidenceFile.exif_taken_at.is_not(None), EvidenceFile.exif_lat.is_not(None)))
+            .order_by(EvidenceFile.claim_id, EvidenceFile.id))
+    out: dict[int, dict] = {}
+    for cid, name, sha, taken, lat, lon, incident_at, ilat, ilon in db.session.execute(stmt):
+        hours = (incident_at - taken).total_seconds() / 3600 if taken else None
+        km = distance_km(lat, lon, ilat, ilon)
+        early, far = hours is not None and hours > PHOTO_EARLY_HOURS, km is not None and km > PHOTO_FAR_KM
+        if early or far:
+            out.setdefault(cid, {"photos": []})["photos"].append({
+                "name": name or sha[:12], "hours_before": round(hours) if early else None,
+                "km": round(km, 1) if far else None})
+    return out
+
+
+@rule("verifier_outlier", L_("Verifier's confirmation rate is unusual"),
+      lambda d: _("Site visits by {verifier} in this programme: {visits}, confirmed: {rate}%; "
+                  "their peers: {peers_rate}% (z = {z}).").format(**d))
+def verifier_outlier(targets: sa.Select) -> dict[int, dict]:
+    outliers = _outlying_verifiers(sa.select(Claim.programme_id).where(Claim.id.in_(targets)))
+    if not outliers:
+        return {}
+    stmt = (sa.select(Claim.id, Claim.programme_id, Verification.verifier_id, User.full_name, User.username)
+            .join(Verification, Verification.claim_id == Claim.id).join(User, User.id == Verification.verifier_id)
+            .where(Claim.id.in_(targets)).order_by(Claim.id, Verification.round.desc()))
+    out = {}
+    for claim_id, programme_id, verifier_id, full_name, username in db.session.execute(stmt):
+        found = outliers.get((programme_id, verifier_id))
+        if found and claim_id not in out:
+            out[claim_id] = {"verifier": full_name or username, **found}
+    return out
+
+
+def _outlying_verifiers(programmes: sa.Select) -> dict[tuple[int, int], dict]:
+    """Per programme, each verifier's confirmation rate against the pooled rate of the other verifiers there.
+
+    Counts come from one GROUP BY; the test is a two-proportion z-test with the pooled rate, applied only when
+    the verifier and their peers each have at least OUTLIER_MIN_VERIFICATIONS visits.
+    """
+    confirmed = sa.func.sum(sa.case((Verification.outcome == VerificationOutcome.CONFIRMED, 1), else_=0))
+    stmt = (sa.select(Claim.programme_id, Verification.verifier_id, sa.func.count().label("n"), confirmed)
+            .join(Claim, Claim.id == Verification.claim_id).where(Claim.programme_id.in_(programmes))
+            .group_by(Claim.programme_id, Verification.verifier_id))
+    rows = [(p, v, int(n), int(c)) for p, v, n, c in db.session.execute(stmt)]
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for p, _v, n, c in rows:
+        totals[p][0] += n
+        totals[p][1] += c
+    out = {}
+    for p, v, n, c in rows:
+        peers_n, peers_c = totals[p][0] - n, totals[p][1] - c
+        z = _z_score(n, c, peers_n, peers_c)
+        if z is not None and abs(z) >= OUTLIER_Z:
+            out[(p, v)] = {"visits": n, "rate": round(100 * c / n), "peers_rate": round(100 * peers_c / peers_n),
+                           "z": round(z, 1)}
+    return out
+
+
+def _z_score(n: int, c: int, peers_n: int, peers_c: int) -> float | None:
+    if n < OUTLIER_MIN_VERIFICATIONS or peers_n < OUTLIER_MIN_VERIFICATIONS:
+        return None
+    pooled = (c + peers_c) / (n + peers_n)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / peers_n))
+    return None if spread == 0 else (c / n - peers_c / peers_n) / spread
+
+
+def _grouped(rows, key: str) -> dict[int, dict]:
+    out: dict[int, dict] = {}
+    for claim_id, value in rows:
+        out.setdefault(claim_id, {key: []})[key].append(value)
+    return out

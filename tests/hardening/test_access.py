@@ -1,0 +1,547 @@
+"""Access control, generated from the app's own URL map (ASVS 8.2): every route × method × role, on an object of the
+user's own jurisdiction and on one of a foreign jurisdiction, against the table below. A route added without a line
+in the table fails the test, so a new page or operation cannot be forgotten.
+
+The world is the demo data (Iran and Armenia, every kind of object), with one user per role confined to each
+country. Requests carry no meaningful input: what is checked is whether the request gets past access control —
+401/403/404 or a redirect to the sign-in page is "denied", anything else (200, 302 elsewhere, 409, 422) is
+"allowed". Every API operation declares its roles (``roles_allowed``) and is refused before its input is read, and
+every page checks its role before reading a form, so a forbidden caller is told 403 whatever the input.
+
+Also checked on every response: no 5xx; every HTML page has a Content-Security-Policy without 'unsafe-inline' that
+denies framing; no claim number of the foreign country in anything an Iranian user is
+shown; no national ID or phone number in full to a role that may only see them masked (auditors, admins, the
+public).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import current_app
+
+from claims.models import Claim, Owner, Programme
+from conflict_service.auth.models import Role, User
+from conflict_service.auth.operations import issue_token
+from conflict_service.db import db
+from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.security import limiter
+from conflict_service.timeutil import utcnow
+from mitigation.models import GuardianDog, Measure
+from oversight.flags.operations import open_claims, refresh
+from oversight.models import AnomalyFlag
+from payouts.freezes.models import KillCause, RetaliationFreeze
+from payouts.freezes.operations import record_freeze
+from payouts.insurance.models import LedgerTransaction, Policy, PremiumPayment, Season
+from payouts.models import Payment, PaymentBatch, Reconciliation
+from tests.factories import Factory
+from tests.helpers import PASSWORD
+from verification.models import EvidenceFile
+
+pytestmark = [pytest.mark.slow, pytest.mark.committing]
+
+ROLES = ("anonymous", "clerk", "verifier", "manager", "auditor", "admin")
+LETTER = {"clerk": "c", "verifier": "v", "manager": "m", "auditor": "a", "admin": "d"}
+
+# Who gets past access control, per endpoint and method: letters c(lerk) v(erifier) m(anager) a(uditor) (a)d(min);
+# "*" any signed-in user; "public" anyone, signed in or not. Objects of a foreign jurisdiction are refused to all.
+EXPECTED: dict[tuple[str, str], str] = {
+    ('Audit.AuditEvents', 'GET'): 'mad',
+    ('Audit.ChainVerification', 'GET'): 'mad',
+    ('Audit.ChainVerification', 'POST'): 'mad',
+    ('Auth.Me', 'GET'): '*',
+    ('Auth.Token', 'DELETE'): '*',
+    ('Auth.Token', 'POST'): 'public',
+    ('Auth.UserItem', 'PATCH'): 'd',
+    ('Auth.Users', 'GET'): 'd',
+    ('Auth.Users', 'POST'): 'd',
+    ('Claim flags.ClaimFlags', 'GET'): 'ma',
+    ('Claims.ClaimHistory', 'GET'): 'cvma',
+    ('Claims.ClaimItem', 'GET'): 'cvma',
+    ('Claims.ClaimItem', 'PATCH'): 'c',
+    ('Claims.ClaimWithdraw', 'POST'): 'c',
+    ('Claims.Claims', 'GET'): 'cvma',
+    ('Claims.Claims', 'POST'): 'c',
+    ('Decisions.ClaimAdvance', 'POST'): 'm',
+    ('Decisions.ClaimApprove', 'POST'): 'm',
+    ('Decisions.ClaimAssessment', 'GET'): 'cvma',
+    ('Decisions.ClaimDecisions', 'GET'): 'cvma',
+    ('Decisions.ClaimPayments', 'GET'): 'ma',
+    ('Decisions.ClaimReject', 'POST'): 'm',
+    ('Documents.CaseFile', 'GET'): 'cvma',
+    ('Documents.Receipt', 'GET'): 'c',
+    ('Dogs.DogItem', 'GET'): 'cvma',
+    ('Dogs.DogVaccinations', 'GET'): 'cvma',
+    ('Dogs.DogVaccinations', 'POST'): 'cv',
+    ('Dogs.Dogs', 'GET'): 'cvma',
+    ('Exports.ClaimsExport', 'GET'): 'ma',
+    ('Flags.FlagDecisionResource', 'POST'): 'm',
+    ('Flags.Flags', 'GET'): 'ma',
+    ('Freezes.FreezeItem', 'GET'): 'ma',
+    ('Freezes.FreezeLift', 'POST'): 'm',
+    ('Freezes.Freezes', 'GET'): 'ma',
+    ('Freezes.Freezes', 'POST'): 'm',
+    ('Jurisdictions.JurisdictionItem', 'GET'): '*',
+    ('Jurisdictions.Jurisdictions', 'GET'): '*',
+    ('Jurisdictions.Jurisdictions', 'POST'): 'd',
+    ('MitigationReports.Effectiveness', 'GET'): 'cvma',
+    ('MitigationReports.EffectivenessCsv', 'GET'): 'cvma',
+    ('Mitigations.MeasureInspections', 'GET'): 'cvma',
+    ('Mitigations.MeasureInspections', 'POST'): 'cv',
+    ('Mitigations.MeasureItem', 'GET'): 'cvma',
+    ('Mitigations.MeasureItem', 'PATCH'): 'c',
+    ('Mitigations.Measures', 'GET'): 'cvma',
+    ('Mitigations.Measures', 'POST'): 'c',
+    ('Owners.OwnerItem', 'GET'): 'cvma',
+    ('Owners.OwnerItem', 'PATCH'): 'c',
+    ('Owners.Owners', 'GET'): 'cvma',
+    ('Owners.Owners', 'POST'): 'c',
+    ('Payment batches.BatchApprove', 'POST'): 'm',
+    ('Payment batches.BatchCancel', 'POST'): 'm',
+    ('Payment batches.BatchFile', 'GET'): 'm',
+    ('Payment batches.BatchItem', 'GET'): 'ma',
+    ('Payment batches.Batches', 'GET'): 'ma',
+    ('Payment batches.Batches', 'POST'): 'm',
+    ('Payments.Overdue', 'GET'): 'ma',
+    ('Payments.PaymentConfirm', 'POST'): 'm',
+    ('Payments.PaymentFail', 'POST'): 'm',
+    ('Payments.PaymentItem', 'GET'): 'ma',
+    ('Payout details.OwnerPayoutDetails', 'GET'): 'cm',
+    ('Payout details.OwnerPayoutDetails', 'PUT'): 'cm',
+    ('Policies.Policies', 'GET'): 'cma',
+    ('Policies.Policies', 'POST'): 'c',
+    ('Policies.PolicyDetail', 'GET'): 'cma',
+    ('Policies.PolicyViolation', 'POST'): 'm',
+    ('Premium receipts.PremiumReceipt', 'GET'): 'cma',
+    ('Premiums.PremiumDetail', 'GET'): 'cma',
+    ('Premiums.Premiums', 'GET'): 'cma',
+    ('Premiums.Premiums', 'POST'): 'c',
+    ('Programmes.ProgrammeItem', 'GET'): 'cvma',
+    ('Programmes.ProgrammeItem', 'PATCH'): 'm',
+    ('Programmes.Programmes', 'GET'): 'cvma',
+    ('Programmes.Programmes', 'POST'): 'm',
+    ('Public.Transparency', 'GET'): 'public',
+    ('Rates.Rates', 'GET'): 'cvma',
+    ('Rates.Rates', 'POST'): 'm',
+    ('Rates.RatesImport', 'POST'): 'm',
+    ('Reconciliations.ReconciliationItem', 'GET'): 'ma',
+    ('Reconciliations.Reconciliations', 'GET'): 'ma',
+    ('Reconciliations.Reconciliations', 'POST'): 'm',
+    ('Reports.Deadlines', 'GET'): 'ma',
+    ('Reports.Liabilities', 'GET'): 'ma',
+    ('Reports.Payouts', 'GET'): 'ma',
+    ('Schemes.AwaitingFunds', 'GET'): 'ma',
+    ('Schemes.Contributions', 'POST'): 'm',
+    ('Schemes.Ledger', 'GET'): 'ma',
+    ('Schemes.PremiumRates', 'GET'): 'cma',
+    ('Schemes.PremiumRates', 'POST'): 'm',
+    ('Schemes.PremiumRatesImport', 'POST'): 'm',
+    ('Schemes.Reverse', 'POST'): 'm',
+    ('Schemes.Scheme', 'GET'): 'cma',
+    ('Schemes.Schemes', 'GET'): 'cma',
+    ('Schemes.Seasons', 'GET'): 'cma',
+    ('Schemes.Seasons', 'POST'): 'm',
+    ('Schemes.Statement', 'GET'): 'ma',
+    ('Schemes.StatementCsv', 'GET'): 'ma',
+    ('Verification.ClaimAppeal', 'POST'): 'c',
+    ('Verification.ClaimAssign', 'POST'): 'cm',
+    ('Verification.ClaimAssignments', 'GET'): 'cvma',
+    ('Verification.ClaimEvidence', 'GET'): 'cvma',
+    ('Verification.ClaimEvidence', 'POST'): 'cv',
+    ('Verification.ClaimVerification', 'GET'): 'cvma',
+    ('Verification.ClaimVerification', 'POST'): 'v',
+    ('Verification.EvidenceContent', 'GET'): 'cvma',
+    ('Verification.EvidenceItem', 'GET'): 'cvma',
+    ('Verification.EvidenceThumbnail', 'GET'): 'cvma',
+    ('Verification.Worklist', 'GET'): 'v',
+    ('admin.jurisdictions', 'GET'): 'd',
+    ('admin.jurisdictions', 'POST'): 'd',
+    ('admin.user_edit', 'GET'): 'd',
+    ('admin.user_edit', 'POST'): 'd',
+    ('admin.user_new', 'GET'): 'd',
+    ('admin.user_new', 'POST'): 'd',
+    ('admin.users', 'GET'): 'd',
+    ('api-docs.openapi_json', 'GET'): 'public',
+    ('api_docs.docs_page', 'GET'): 'public',
+    ('audit.index', 'GET'): 'mad',
+    ('audit.verify', 'POST'): 'mad',
+    ('auth.login', 'GET'): 'public',
+    ('auth.login', 'POST'): '-',  # open to all, but empty credentials are refused (401) to everyone
+    ('auth.logout', 'POST'): '-',  # signs out and sends everyone to the sign-in page
+    ('casefiles.casefile_pdf', 'GET'): 'cvma',
+    ('casefiles.premium_receipt_pdf', 'GET'): 'cma',
+    ('casefiles.receipt_pdf', 'GET'): 'c',
+    ('claims.claim_detail', 'GET'): 'cvma',
+    ('claims.claim_edit', 'GET'): 'c',
+    ('claims.claim_edit', 'POST'): 'c',
+    ('claims.claim_list', 'GET'): 'cvma',
+    ('claims.claim_new', 'GET'): 'c',
+    ('claims.claim_new', 'POST'): 'c',
+    ('claims.claim_withdraw', 'POST'): 'c',
+    ('claims.home', 'GET'): '*',
+    ('claims.owner_detail', 'GET'): 'cvma',
+    ('claims.owner_edit', 'GET'): 'c',
+    ('claims.owner_edit', 'POST'): 'c',
+    ('claims.owner_list', 'GET'): 'cvma',
+    ('claims.owner_new', 'GET'): 'c',
+    ('claims.owner_new', 'POST'): 'c',
+    ('claims.programme_detail', 'GET'): 'ma',
+    ('claims.programme_edit', 'GET'): 'm',
+    ('claims.programme_edit', 'POST'): 'm',
+    ('claims.programme_list', 'GET'): 'ma',
+    ('claims.programme_new', 'GET'): 'm',
+    ('claims.programme_new', 'POST'): 'm',
+    ('flags.decide', 'POST'): 'm',
+    ('flags.queue', 'GET'): 'ma',
+    ('freezes.freeze_detail', 'GET'): 'ma',
+    ('freezes.freeze_lift', 'POST'): 'm',
+    ('freezes.freeze_list', 'GET'): 'ma',
+    ('freezes.freeze_new', 'GET'): 'm',
+    ('freezes.freeze_new', 'POST'): 'm',
+    ('insurance.contribution_new', 'POST'): 'm',
+    ('insurance.ledger', 'GET'): 'ma',
+    ('insurance.ledger_reverse', 'POST'): 'm',
+    ('insurance.policy_detail', 'GET'): 'cma',
+    ('insurance.policy_list', 'GET'): 'cma',
+    ('insurance.policy_new', 'GET'): 'c',
+    ('insurance.policy_new', 'POST'): 'c',
+    ('insurance.premium_new', 'POST'): 'c',
+    ('insurance.premium_rates', 'GET'): 'cma',
+    ('insurance.premium_rates', 'POST'): 'm',
+    ('insurance.scheme_detail', 'GET'): 'cma',
+    ('insurance.schemes', 'GET'): 'cma',
+    ('insurance.season_csv', 'GET'): 'ma',
+    ('insurance.season_new', 'POST'): 'm',
+    ('insurance.season_statement', 'GET'): 'ma',
+    ('insurance.violation_new', 'POST'): 'm',
+    ('mitigation.dog_list', 'GET'): 'cvma',
+    ('mitigation.inspection_new', 'POST'): 'cv',
+    ('mitigation.measure_detail', 'GET'): 'cvma',
+    ('mitigation.measure_edit', 'GET'): 'c',
+    ('mitigation.measure_edit', 'POST'): 'c',
+    ('mitigation.measure_list', 'GET'): 'cvma',
+    ('mitigation.measure_new', 'GET'): 'c',
+    ('mitigation.measure_new', 'POST'): 'c',
+    ('mitigation.vaccination_new', 'POST'): 'cv',
+    ('mitigation_reports.report', 'GET'): 'cvma',
+    ('mitigation_reports.report_csv', 'GET'): 'cvma',
+    ('payments.batch_approve', 'POST'): 'm',
+    ('payments.batch_cancel', 'POST'): 'm',
+    ('payments.batch_detail', 'GET'): 'ma',
+    ('payments.batch_file', 'GET'): 'm',
+    ('payments.batch_list', 'GET'): 'ma',
+    ('payments.batch_new', 'GET'): 'm',
+    ('payments.batch_new', 'POST'): 'm',
+    ('payments.payment_confirm', 'POST'): 'm',
+    ('payments.payment_fail', 'POST'): 'm',
+    ('payments.reconciliation_detail', 'GET'): 'ma',
+    ('payments.reconciliation_list', 'GET'): 'ma',
+    ('payments.reconciliation_list', 'POST'): 'm',
+    ('payouts.approvals', 'GET'): 'ma',
+    ('payouts.claim_advance', 'POST'): 'm',
+    ('payouts.claim_approve', 'POST'): 'm',
+    ('payouts.claim_reject', 'POST'): 'm',
+    ('payouts.payout_details', 'GET'): 'cm',
+    ('payouts.payout_details', 'POST'): 'cm',
+    ('payouts.rates', 'GET'): 'ma',
+    ('payouts.rates', 'POST'): 'm',
+    ('public.export_download', 'GET'): 'ma',
+    ('public.exports_page', 'GET'): 'ma',
+    ('public.status', 'GET'): 'public',
+    ('public.status', 'POST'): 'public',
+    ('public.status_lookup', 'GET'): 'public',
+    ('public.status_lookup', 'POST'): 'public',
+    ('public.status_slash', 'GET'): 'public',
+    ('reports.dashboard_page', 'GET'): 'ma',
+    ('reports.deadlines_csv', 'GET'): 'ma',
+    ('reports.deadlines_page', 'GET'): 'ma',
+    ('reports.liabilities_csv', 'GET'): 'ma',
+    ('reports.liabilities_page', 'GET'): 'ma',
+    ('reports.payouts_csv', 'GET'): 'ma',
+    ('reports.payouts_page', 'GET'): 'ma',
+    ('reports.transparency_page', 'GET'): 'public',
+    ('verification.appeal', 'GET'): 'c',
+    ('verification.appeal', 'POST'): 'c',
+    ('verification.assign', 'GET'): 'cm',
+    ('verification.assign', 'POST'): 'cm',
+    ('verification.evidence_file', 'GET'): 'cvma',
+    ('verification.evidence_thumbnail', 'GET'): 'cvma',
+    ('verification.evidence_upload', 'GET'): 'c',
+    ('verification.evidence_upload', 'POST'): 'c',
+    ('verification.visit', 'GET'): 'v',
+    ('verification.visit', 'POST'): 'v',
+    ('verification.worklist', 'GET'): 'v',
+    ('web.health', 'GET'): 'public',
+    ('web.set_language', 'POST'): 'public',
+}
+
+# Endpoints whose URL names no object of a jurisdiction (lists, forms for a new object, the user's own session).
+UNSCOPED_PARAMS = {"fmt", "part", "filename"}
+NOT_EXERCISED = {"static", "api_docs.docs_asset"}  # files of the service itself, not data
+LAST = {("auth.logout", "POST"), ("Auth.Token", "DELETE")}  # they end the session; run them after the rest
+MISSING_ID = 987654321
+FOREIGN_CLAIM = re.compile(r"AM-[A-Z]{2,4}-\d{4}-\d{6}")
+
+
+def routes(app):
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in NOT_EXERCISED:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule, method))
+    return sorted(found, key=lambda rm: ((rm[0].endpoint, rm[1]) in LAST, rm[0].rule, rm[1]))
+
+
+def get(model, ident):
+    return db.session.get(model, ident)
+
+
+def country_of(jurisdiction_id: int) -> str:
+    return db.session.get(Jurisdiction, jurisdiction_id).country_code
+
+
+class World:
+    """Object ids per country, found in the demo data, for filling in a route's parameters."""
+
+    def __init__(self):
+        self.ids: dict[str, dict[str, dict]] = {"IR": {}, "AM": {}}
+        for cc in self.ids:
+            self.ids[cc] = self._find(cc)
+
+    @staticmethod
+    def _first(query, cc, country):
+        for obj in db.session.scalars(query):
+            if country(obj) == cc:
+                return obj
+        return None
+
+    def _find(self, cc):
+        s = {}
+
+        def first(model, order, country):
+            return self._first(sa.select(model).order_by(order), cc, country)
+
+        def office_of_claim(claim_id):
+            return country_of(get(Claim, claim_id).office_id)
+
+        def of_programme(programme_id):
+            return country_of(get(Programme, programme_id).jurisdiction_id)
+
+        evidence = self._first(sa.select(EvidenceFile).where(EvidenceFile.has_thumbnail.is_(True))
+                               .order_by(EvidenceFile.id), cc, lambda e: office_of_claim(e.claim_id))
+        claim = get(Claim, evidence.claim_id) if evidence else first(Claim, Claim.id, lambda c: country_of(c.office_id))
+        s["claim"] = {"claim_id": claim.id, "number": claim.number}
+        if evidence:
+            s["evidence"] = {"claim_id": evidence.claim_id, "evidence_id": evidence.id}
+        owner = first(Owner, Owner.id, lambda o: country_of(o.office_id))
+        s["owner"] = {"owner_id": owner.id}
+        s["programme"] = {"programme_id": first(Programme, Programme.id, lambda p: of_programme(p.id)).id}
+        found = {
+            "measure": first(Measure, Measure.id, lambda m: country_of(get(Owner, m.owner_id).office_id)),
+            "dog": first(GuardianDog, GuardianDog.measure_id,
+                         lambda d: country_of(get(Owner, get(Measure, d.measure_id).owner_id).office_id)),
+            "batch": first(PaymentBatch, PaymentBatch.id, lambda b: of_programme(b.programme_id)),
+            "payment": first(Payment, Payment.id, lambda p: office_of_claim(p.claim_id)),
+            "reconciliation": first(Reconciliation, Reconciliation.id,
+                                    lambda r: country_of(r.office_ids[0]) if r.office_ids else None),
+            "policy": first(Policy, Policy.id, lambda p: country_of(p.office_id)),
+            "premium": first(PremiumPayment, PremiumPayment.id,
+                             lambda p: country_of(get(Policy, p.policy_id).office_id)),
+        }
+        names = {"measure": "measure_id", "dog": "dog_id", "batch": "batch_id", "payment": "payment_id",
+                 "reconciliation": "reconciliation_id", "policy": "policy_id", "premium": "payment_id"}
+        for kind, obj in found.items():
+            if obj is not None:
+                s[kind] = {names[kind]: obj.measure_id if kind == "dog" else obj.id}
+        if found["dog"] is not None:
+            s["dog_measure"] = {"measure_id": found["dog"].measure_id}
+        season = first(Season, Season.id, lambda x: of_programme(x.programme_id))
+        if season:
+            s["season"] = {"season_id": season.id, "scheme_id": season.programme_id}
+            s["scheme"] = {"scheme_id": season.programme_id}
+            posting = db.session.scalar(sa.select(LedgerTransaction).where(
+                LedgerTransaction.fund_id == season.programme_id).order_by(LedgerTransaction.seq.desc()))
+            if posting:
+                s["posting"] = {"scheme_id": season.programme_id, "seq": posting.seq}
+        flag = first(AnomalyFlag, AnomalyFlag.id, lambda f: office_of_claim(f.claim_id))
+        if flag:
+            s["flag"] = {"flag_id": flag.id}
+        freeze = first(RetaliationFreeze, RetaliationFreeze.id, lambda f: of_programme(f.programme_id))
+        if freeze:
+            s["freeze"] = {"freeze_id": freeze.id}
+        country = db.session.scalar(sa.select(Jurisdiction).where(Jurisdiction.code == cc))
+        s["jurisdiction"] = {"jurisdiction_id": country.id}
+        user = db.session.scalar(sa.select(User).where(User.username == f"acc_clerk_{cc.lower()}"))
+        s["user"] = {"user_id": user.id}
+        return s
+
+    def params(self, rule, cc) -> dict | None:
+        """Values for the rule's parameters naming objects of country ``cc`` (None: the country has none)."""
+        names = set(rule.arguments) - UNSCOPED_PARAMS
+        extra = {"fmt": "csv", "part": "statement"}
+        if not names:
+            return {k: v for k, v in extra.items() if k in rule.arguments}
+        kinds = self.ids[cc]
+        if "evidence_id" in names:
+            kind = "evidence"
+        elif "seq" in names:
+            kind = "posting"
+        elif "season_id" in names:
+            kind = "season"
+        elif "measure_id" in names and "vaccination" in rule.rule:
+            kind = "dog_measure"
+        elif "payment_id" in names:
+            kind = "premium" if "premium" in rule.rule else "payment"
+        else:
+            (name,) = names
+            kind = {"claim_id": "claim", "number": "claim", "owner_id": "owner", "programme_id": "programme",
+                    "measure_id": "measure", "dog_id": "dog", "batch_id": "batch", "scheme_id": "scheme",
+                    "reconciliation_id": "reconciliation", "policy_id": "policy", "jurisdiction_id": "jurisdiction",
+                    "user_id": "user", "flag_id": "flag", "freeze_id": "freeze"}[name]
+        found = kinds.get(kind)
+        if found is None:
+            return None
+        values = {k: v for k, v in found.items() if k in rule.arguments}
+        values.update({k: v for k, v in extra.items() if k in rule.arguments})
+        return values
+
+
+def build_world(app):
+    with app.app_context():
+        context: dict = {"seed": 7}
+        for step in current_app.extensions["demo_steps"]:
+            step(context)
+            db.session.flush()
+        make = Factory()
+        for cc in ("IR", "AM"):
+            country = db.session.scalar(sa.select(Jurisdiction).where(Jurisdiction.code == cc))
+            region = db.session.scalar(sa.select(Jurisdiction).where(Jurisdiction.parent_id == country.id))
+            office = db.session.scalar(sa.select(Jurisdiction).where(Jurisdiction.parent_id == region.id))
+            where = {"clerk": office, "verifier": region}
+            users = {role: make.user(Role(role), where.get(role, country), username=f"acc_{role}_{cc.lower()}")
+                     for role in ROLES[1:]}
+            for programme in db.session.scalars(sa.select(Programme).where(Programme.jurisdiction_id == country.id)):
+                # A retaliation freeze in each programme (the demo records none), for its pages to be tried on.
+                programme.retaliation_freeze_days = 30
+                record_freeze({"programme_id": programme.id, "cause": KillCause.POISONED,
+                               "killed_on": utcnow().date() - timedelta(days=3), "jurisdiction_id": office.id,
+                               "note": "access test"}, users["manager"])
+        refresh(open_claims())  # the anomaly flags of the demo claims
+        db.session.commit()
+        world = World()
+        secrets = sorted({v for o in db.session.scalars(sa.select(Owner)) for v in (o.national_id, o.phone)
+                          if v and len(v) >= 6})
+        return world, secrets
+
+
+def outcome(response, api: bool) -> str:
+    if response.status_code in (401, 403, 404):
+        return "n"
+    if not api and response.status_code == 302 and "/login" in response.headers.get("Location", ""):
+        return "n"
+    return "y"
+
+
+def session_for(app, role: str, cc: str):
+    """A browser-like client signed in as the role's user of country ``cc``, and bearer headers for the API."""
+    client = app.test_client()
+    limiter.reset()
+    if role == "anonymous":
+        return client, {}
+    username = f"acc_{role}_{cc.lower()}"
+    with app.test_request_context():
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        token, _ = issue_token(user)
+        db.session.commit()
+    page = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert page.status_code in (302, 303), f"cannot sign in {username}: {page.get_data(as_text=True)[-600:]}"
+    return client, {"Authorization": f"Bearer {token}"}
+
+
+def request(client, headers, rule, method, values):
+    limiter.reset()  # rate limits are tested on their own; here every request must reach access control
+    path = rule.build(values, append_unknown=False)[1]
+    api = path.startswith("/api/")
+    kwargs = {"headers": headers if api else {}}
+    if method in ("POST", "PUT", "PATCH", "DELETE"):
+        kwargs["json" if api else "data"] = {}
+    return client.open(path, method=method, **kwargs), api, path
+
+
+def test_every_route_admits_exactly_the_roles_of_the_table(app):
+    missing = [(r.endpoint, m) for r, m in routes(app) if (r.endpoint, m) not in EXPECTED]
+    stale = [k for k in EXPECTED if k not in {(r.endpoint, m) for r, m in routes(app)}]
+    if not os.environ.get("ACCESS_TABLE_PRINT"):
+        assert not missing, f"routes without a line in EXPECTED: {missing}"
+        assert not stale, f"lines in EXPECTED for routes that no longer exist: {stale}"
+    world, secrets = build_world(app)
+    app.config["WTF_CSRF_ENABLED"] = False  # what is checked here is access, not the form token (tested elsewhere)
+    problems = []
+    try:
+        for role in ROLES:
+            problems += check_role(app, world, secrets, role)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def check_role(app, world, secrets, role) -> list[str]:
+    observed, problems = {}, []
+    clients = {cc: session_for(app, role, cc) for cc in ("IR", "AM")}
+    for rule, method in routes(app):
+        key = (rule.endpoint, method)
+        expected = EXPECTED.get(key, "?")
+        allowed = expected == "public" or (role != "anonymous" and (expected == "*" or LETTER[role] in expected))
+        own_cc = "IR" if world.params(rule, "IR") is not None else "AM"
+        own = world.params(rule, own_cc)
+        if own is None:
+            problems.append(f"{key}: no object in the demo data to try it on")
+            continue
+        client, headers = clients[own_cc]
+        response, api, path = request(client, headers, rule, method, own)
+        got = outcome(response, api)
+        observed[key] = got
+        if response.status_code >= 500:
+            problems.append(f"{role} {method} {path}: {response.status_code}")
+        if got != ("y" if allowed else "n"):
+            wanted = "allowed" if allowed else "denied"
+            problems.append(f"{role} {method} {path}: {response.status_code}, expected {wanted}")
+        policy = response.headers.get("Content-Security-Policy", "")
+        if response.mimetype == "text/html" and ("unsafe-inline" in policy or "frame-ancestors 'none'" not in policy):
+            problems.append(f"{role} {method} {path}: Content-Security-Policy is {policy!r}")
+        readable = response.mimetype.startswith(("text/", "application/json", "application/geo"))
+        text = response.get_data(as_text=True) if readable else ""
+        if own_cc == "IR" and role != "anonymous" and FOREIGN_CLAIM.search(text):
+            problems.append(f"{role} {method} {path}: shows a claim number of another country")
+        if role in ("anonymous", "auditor", "admin"):
+            leaked = [s for s in secrets if s in text]
+            if leaked:
+                problems.append(f"{role} {method} {path}: shows personal data in full ({leaked[0][:3]}…)")
+        scoped = bool(set(rule.arguments) - UNSCOPED_PARAMS) and expected != "public"
+        foreign_cc = "AM" if own_cc == "IR" else "IR"
+        foreign = world.params(rule, own_cc)
+        if scoped and role != "anonymous" and foreign is not None:
+            other_client, other_headers = clients[foreign_cc]
+            response, api, path = request(other_client, other_headers, rule, method, foreign)
+            if outcome(response, api) == "n" and response.status_code < 500:
+                continue
+            # An unsafe request may be refused for its (here empty) input before the object is looked up; that is
+            # fine only when the answer is exactly the one for an object that does not exist, revealing nothing.
+            missing = {k: (MISSING_ID if isinstance(v, int) else "XX-NONE-0000-000000") for k, v in foreign.items()
+                       if k not in UNSCOPED_PARAMS}
+            absent, _api, _path = request(other_client, other_headers, rule, method, {**foreign, **missing})
+            same = response.status_code == absent.status_code and (
+                not api or (response.get_json() or {}).get("errors") == (absent.get_json() or {}).get("errors"))
+            if method == "GET" or not same or response.status_code >= 500:
+                problems.append(f"{role} of {foreign_cc} {method} {path}: {response.status_code} on an object of "
+                                f"{own_cc}, expected denied")
+    if os.environ.get("ACCESS_TABLE_PRINT"):
+        with open(os.environ["ACCESS_TABLE_PRINT"], "a") as out:
+            for key, got in observed.items():
+                out.write(f"{role}\t{key[0]}\t{key[1]}\t{got}\n")
+    return problems

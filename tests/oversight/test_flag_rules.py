@@ -1,0 +1,135 @@
+"""Every anomaly rule of DESIGN §6 raised on a planted case and not on a clean one."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from claims.models import Claim
+from conflict_service.timeutil import utcnow
+from oversight.flags import rules
+from tests.factories import at
+from tests.insurance.conftest import Insurance
+from tests.oversight.flagging import flags_of, line, photo, visit
+from tests.payouts.conftest import Payouts
+
+
+@pytest.fixture
+def ir(world):
+    return world.ir
+
+
+@pytest.fixture
+def owner(make, ir):
+    return make.owner(ir.clerk, ir.office)
+
+
+def claim(make, ir, owner, days_ago=1, **overrides):
+    return make.claim(ir, owner, incident_at=utcnow() - timedelta(days=days_ago), **overrides)
+
+
+def test_possible_duplicate_same_owner_species_within_two_days(make, ir, owner):
+    first, second = claim(make, ir, owner, days_ago=3), claim(make, ir, owner, days_ago=1)
+    assert "possible_duplicate" in flags_of(first) and "possible_duplicate" in flags_of(second)
+    assert rules.possible_duplicate(_ids(first))[first.id] == {"claims": [second.number]}
+
+
+def test_no_duplicate_three_days_apart_other_species_or_other_owner(make, ir, owner):
+    first = claim(make, ir, owner, days_ago=5)
+    later = claim(make, ir, owner, days_ago=2)  # three days later
+    goats = claim(make, ir, owner, days_ago=5, lines=[line("goat")])  # same day, other species
+    neighbour = claim(make, ir, make.owner(ir.clerk, ir.office), days_ago=5)
+    assert not {"possible_duplicate"} & (flags_of(first) | flags_of(later) | flags_of(goats) | flags_of(neighbour))
+
+
+def test_loss_larger_than_the_registered_herd(make, ir, owner):
+    planted = claim(make, ir, owner, lines=[line("sheep", 121), line("goat", 1)])
+    assert "loss_exceeds_herd" in flags_of(planted)
+    assert rules.loss_exceeds_herd(_ids(planted))[planted.id]["lines"] == [
+        {"species": "goat", "lost": 1, "herd": 0}, {"species": "sheep", "lost": 121, "herd": 120}]
+    assert "loss_exceeds_herd" not in flags_of(claim(make, ir, owner, days_ago=10, lines=[line("sheep", 120)]))
+
+
+@pytest.mark.parametrize("enrolled, flagged", [(at(2026, 6, 10, 8), True), (at(2026, 3, 1, 8), False)])
+def test_claim_within_fourteen_days_of_insurance_enrolment(make, world, enrolled, flagged):
+    with time_machine.travel(at(2026, 6, 15, 9), tick=False):
+        insurance = Insurance(make, world, Payouts(make, world)).setup()
+        owner = insurance.owner()
+        insurance.enrol(owner, when=enrolled)
+        filed = make.claim(world.am, owner, programme_id=insurance.scheme.id)
+        assert ("soon_after_enrolment" in flags_of(filed)) is flagged
+
+
+def test_more_claims_in_a_year_than_the_programme_allows(make, ir, owner):
+    ir.programme.max_claims_per_year = 2
+    first, second = claim(make, ir, owner, days_ago=40), claim(make, ir, owner, days_ago=20)
+    assert "too_many_claims" not in flags_of(first) | flags_of(second)
+    third = claim(make, ir, owner, days_ago=1)
+    assert all("too_many_claims" in flags_of(c) for c in (first, second, third))
+    ir.programme.max_claims_per_year = None  # no limit set: no flag
+    assert "too_many_claims" not in flags_of(third)
+
+
+def test_incident_far_from_home(make, ir, owner):
+    far = claim(make, ir, owner, incident_lat=37.80, incident_lon=59.12)  # ~40 km north of the home (37.44, 59.11)
+    near = claim(make, ir, owner, days_ago=9)  # the factory's incident: ~1.4 km away
+    assert "far_from_home" in flags_of(far) and "far_from_home" not in flags_of(near)
+    assert 38 < rules.far_from_home(_ids(far))[far.id]["km"] < 42
+
+
+def test_the_same_photo_on_two_claims(make, ir, owner):
+    one, two, other = (claim(make, ir, owner, days_ago=d) for d in (1, 10, 20))
+    photo(one, ir.clerk, "b" * 64)
+    photo(two, ir.clerk, "b" * 64)
+    photo(other, ir.clerk, "c" * 64)
+    assert "shared_photo" in flags_of(one) and "shared_photo" in flags_of(two)
+    assert "shared_photo" not in flags_of(other)
+
+
+def test_photo_taken_long_before_or_far_from_the_incident(make, ir, owner):
+    early, far, fine = (claim(make, ir, owner, days_ago=d) for d in (1, 10, 20))
+    photo(early, ir.clerk, "d" * 64, exif_taken_at=early.incident_at - timedelta(days=3))
+    photo(far, ir.clerk, "e" * 64, exif_lat=37.60, exif_lon=59.12)  # ~17 km from the incident
+    photo(fine, ir.clerk, "f" * 64, exif_taken_at=fine.incident_at + timedelta(hours=2), exif_lat=37.451,
+          exif_lon=59.121)
+    assert "photo_mismatch" in flags_of(early) and "photo_mismatch" in flags_of(far)
+    assert "photo_mismatch" not in flags_of(fine)
+    assert rules.photo_mismatch(_ids(early))[early.id]["photos"][0]["hours_before"] == 72
+
+
+def _visits(make, ir, owner, confirmations: dict):
+    """One claim per visit; ``confirmations``: verifier → (visits, confirmed). Returns verifier → a claim of theirs."""
+    seen = {}
+    for verifier, (visits, confirmed) in confirmations.items():
+        for i in range(visits):
+            filed = make.claim(ir, owner, incident_at=utcnow() - timedelta(days=1 + i))
+            visit(filed, verifier, confirmed=i < confirmed)
+            seen[verifier] = filed
+    return seen
+
+
+def test_a_verifier_confirming_far_more_than_peers_is_flagged(make, ir, owner):
+    lenient, strict, usual = ir.verifier, ir.verifier2, make.user("verifier", ir.region)
+    claims = _visits(make, ir, owner, {lenient: (12, 12), strict: (12, 4), usual: (12, 5)})
+    assert "verifier_outlier" in flags_of(claims[lenient])
+    assert "verifier_outlier" not in flags_of(claims[strict]) | flags_of(claims[usual])
+    details = rules.verifier_outlier(_ids(claims[lenient]))[claims[lenient].id]
+    assert details["rate"] == 100 and details["peers_rate"] == 38 and details["visits"] == 12
+
+
+@pytest.mark.parametrize("confirmations", [(12, 9, 8, 9), (5, 5, 5, 1)], ids=["similar-rates", "too-few-visits"])
+def test_no_outlier_when_rates_are_similar_or_samples_small(make, ir, owner, confirmations):
+    visits, a, b, c = confirmations
+    verifiers = (ir.verifier, ir.verifier2, make.user("verifier", ir.region))
+    claims = _visits(make, ir, owner, dict(zip(verifiers, [(visits, a), (visits, b), (visits, c)], strict=True)))
+    assert not any("verifier_outlier" in flags_of(c) for c in claims.values())
+
+
+def test_every_rule_of_the_design_is_registered():
+    assert set(rules.RULES) == {"possible_duplicate", "loss_exceeds_herd", "soon_after_enrolment", "too_many_claims",
+                                "far_from_home", "shared_photo", "photo_mismatch", "verifier_outlier"}
+
+
+def _ids(claim):
+    return sa.select(Claim.id).where(Claim.id == claim.id)
