@@ -49,12 +49,27 @@ def describe(event) -> str:
 MONEY_KEYS = ("amount", "total", "interest", "advance", "cap", "expected")
 
 
+_VALUE_WORDS: dict = {}
+
+
+def register_value(key: str, words) -> None:
+    """Show the recorded value of ``key`` in events' descriptions through ``words(value)`` (a code → its title)."""
+    _VALUE_WORDS[key] = words
+
+
 def _readable(data: dict) -> dict:
-    """Amounts recorded as decimal strings with a currency read as money in the reader's locale."""
+    """Codes read as their titles; amounts recorded as decimal strings with a currency as money in the reader's
+    locale."""
+    out = dict(data)
+    for key, words in _VALUE_WORDS.items():
+        if out.get(key) is not None:
+            try:
+                out[key] = words(out[key])
+            except (KeyError, ValueError):
+                pass  # an unknown code reads as itself
     currency = data.get("currency")
     if not currency:
-        return data
-    out = dict(data)
+        return out
     for key in MONEY_KEYS:
         value = out.get(key)
         if isinstance(value, str | int) and str(value).replace(".", "", 1).lstrip("-").isdigit():

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from claims.states import ClaimState
 from conflict_service.audit.models import AuditEvent
+from conflict_service.audit.presentation import describe
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, ValidationError
 from conflict_service.timeutil import utcnow
@@ -42,6 +43,7 @@ def test_refresh_is_idempotent_and_clears_a_flag_the_facts_no_longer_support(big
     assert operations.refresh(sa.select(sa.literal(big.id)))["raised"] == 1
     assert operations.refresh(sa.select(sa.literal(big.id)))["raised"] == 0
     assert len(events("claim.flag_raised")) == 1
+    assert describe(events("claim.flag_raised")[0]) == "Anomaly flag raised: Loss larger than the registered herd"
     big.lines[0].count = 3
     db.session.flush()
     assert operations.refresh(sa.select(sa.literal(big.id)))["cleared"] == 1
