@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import random
+import time
+from concurrent.futures import ThreadPoolExecutor
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -126,6 +128,10 @@ class Programme:
     kind: ProgrammeKind
     seasons: dict = field(default_factory=dict)  # year -> season id
 
+    def __post_init__(self):
+        self.digits = currency_precision(self.currency)
+        self.quantum = Decimal(1).scaleb(-self.digits)
+
 
 @dataclass
 class Stats:
@@ -144,6 +150,12 @@ class Writer:
         self.stats = stats
         self._next: dict[str, int] = {}
         self._fill: dict[str, dict] = {}
+
+    def prime(self) -> None:
+        """Read every table's highest id now, so that allocating ids later never touches the connection."""
+        for name, t in Base.metadata.tables.items():
+            if "id" in t.c and name not in self._next:
+                self._next[name] = (self.connection.scalar(sa.select(sa.func.max(t.c.id))) or 0) + 1
 
     def next_id(self, table: str, column: str = "id") -> int:
         if table not in self._next:
@@ -180,7 +192,7 @@ class Writer:
                     values = []
                     for c in columns:
                         v = row[c] if c in row else fill.get(c)
-                        if c in json_cols and v is not None:
+                        if c in json_cols and v is not None and not isinstance(v, str):
                             v = json.dumps(v, ensure_ascii=False)
                         elif c in enum_values and v is not None and not isinstance(v, str):
                             v = v.value
@@ -224,6 +236,9 @@ class Chain:
             payload["scope_id"] = scope_id
         digest = compute_hash(payload)
         row = dict(payload)
+        if self.writer.is_pg:  # COPY takes JSON text: encode once here
+            row["changes"] = json.dumps(row["changes"], ensure_ascii=False)
+            row["data"] = json.dumps(row["data"], ensure_ascii=False)
         row["id"] = self.writer.next_id("audit_events")
         row["occurred_at"] = at
         row["scope_id"] = scope_id
@@ -667,13 +682,15 @@ class ClaimBuilder:
         if paid:
             move(settled, self.actor(manager2_id), "pay", "in_payment", "paid", data={"reference": reference})
 
-    def flush(self) -> None:
+    def take(self) -> list[tuple[str, list]]:
+        """Hand over the rows built so far, in an order that satisfies the foreign keys."""
         order = ["claims", "loss_lines", "assignments", "verifications", "verified_loss_lines", "decisions",
                  "awards", "payment_batches", "payments"]
         self.tables["payment_batches"], self.batch_rows = self.batch_rows, []
-        for name in order:
-            self.w.write(name, self.tables.pop(name, []))
-        self.chain.flush()
+        out = [(name, self.tables.pop(name, [])) for name in order]
+        out.append(("audit_events", self.chain.rows))
+        self.chain.rows = []
+        return out
 
 
 def _assess(programme: Programme, lines, filed_date: date, incident_date: date, predator) -> tuple[Decimal, dict]:
@@ -700,8 +717,8 @@ def _assess(programme: Programme, lines, filed_date: date, incident_date: date, 
         out.append({"step": "late_report", "code": "late_half", "amount": str(total),
                     "params": {"days": days, "deadline": 3, "limit": 6, "pct": "50"}})
     out.append({"step": "mitigation", "code": "mitigation_none", "amount": str(total), "params": {}})
-    digits = currency_precision(programme.currency)
-    total = total.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    digits = programme.digits
+    total = total.quantize(programme.quantum, ROUND_HALF_UP)
     out.append({"step": "rounding", "code": "rounded", "amount": str(total),
                 "params": {"digits": digits, "currency": programme.currency}})
     return total, {"version": 1, "currency": programme.currency, "payable": True, "total": str(total),
@@ -721,8 +738,6 @@ class Outcome:
 
 def generate(claims: int, *, seed: int = 1, progress=None, owners: int | None = None) -> Outcome:
     """Write ``claims`` claims (and ~claims/5 owners) with everything around them; returns what was written."""
-    import time
-
     started = time.perf_counter()
     rnd = random.Random(seed)
     now = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
@@ -752,21 +767,35 @@ def generate(claims: int, *, seed: int = 1, progress=None, owners: int | None = 
             before = dict(counters)
             builder = ClaimBuilder(writer, chain, rnd, now, users, counters)
             forced = [s for s, _w, _a in STATES]
-            done = 0
-            while done < claims:
-                n = min(CHUNK, claims - done)
-                for i in range(n):
-                    k = done + i
-                    owner = rnd.choice(owner_rows)
-                    state = forced[k] if k < len(forced) else None
-                    if state == ClaimState.AWAITING_FUNDS:
-                        owner = next((o for o in owner_rows if o.insured), owner)
-                    builder.claim(owner, state)
-                builder.flush()
+            writer.prime()
+            done, pending = 0, None
+
+            def write_chunk(tables: list[tuple[str, list]]) -> None:
+                for name, rows in tables:
+                    writer.write(name, rows)
                 conn.commit()
-                done += n
-                if progress:
-                    progress(n)
+
+            # The database takes one chunk while the next is generated (the driver releases the GIL).
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                while done < claims:
+                    n = min(CHUNK, claims - done)
+                    for i in range(n):
+                        k = done + i
+                        owner = rnd.choice(owner_rows)
+                        state = forced[k] if k < len(forced) else None
+                        if state == ClaimState.AWAITING_FUNDS:
+                            owner = next((o for o in owner_rows if o.insured), owner)
+                        builder.claim(owner, state)
+                    if pending is not None:
+                        pending.result()
+                        if progress:
+                            progress(pending_n)
+                    pending, pending_n = pool.submit(write_chunk, builder.take()), n
+                    done += n
+                if pending is not None:
+                    pending.result()
+                    if progress:
+                        progress(pending_n)
             _save_counters(conn, t_counters, counters, before)
             writer.fix_sequences()
             conn.commit()
