@@ -4,7 +4,7 @@ import contextlib
 import sys
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from claims.queries import ClaimFilters
 from claims.states import ClaimState
@@ -45,6 +45,7 @@ def export_claims(username, fmt, statuses, programme_id, out):
 
 
 @click.command("synth")
+@with_appcontext
 @click.option("--claims", "n_claims", type=click.IntRange(min=1), required=True, help="How many claims to generate.")
 @click.option("--owners", type=click.IntRange(min=1), default=None, help="How many owners (default: claims ÷ 5).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed, the same data.")

@@ -202,6 +202,12 @@ class Writer:
             self.connection.execute(table.insert(), [{**fill, **row} for row in rows])
         self.stats.add(name, len(rows))
 
+    def commit(self) -> None:
+        """End the transaction: COPY runs on the driver's connection, which SQLAlchemy does not see beginning one."""
+        self.connection.commit()
+        if self.is_pg:
+            self.connection.connection.driver_connection.commit()
+
     def fix_sequences(self) -> None:
         if not self.is_pg:
             return
@@ -756,12 +762,12 @@ def generate(claims: int, *, seed: int = 1, progress=None, owners: int | None = 
             t_users = Base.metadata.tables["users"]
             users["_by_id"] = dict(conn.execute(sa.select(t_users.c.id, t_users.c.username)).all())
             chain.flush()
-            conn.commit()
+            writer.commit()
             owner_rows: list[OwnerRow] = []
             for start in range(0, owners_n, CHUNK):
                 owner_rows += _owners(min(CHUNK, owners_n - start), offices, writer, chain, rnd, now, users)
                 chain.flush()
-                conn.commit()
+                writer.commit()
             t_counters = Base.metadata.tables["claim_counters"]
             counters = {(r.office_id, r.year): r.last_seq for r in conn.execute(sa.select(t_counters))}
             before = dict(counters)
@@ -773,7 +779,7 @@ def generate(claims: int, *, seed: int = 1, progress=None, owners: int | None = 
             def write_chunk(tables: list[tuple[str, list]]) -> None:
                 for name, rows in tables:
                     writer.write(name, rows)
-                conn.commit()
+                writer.commit()
 
             # The database takes one chunk while the next is generated (the driver releases the GIL).
             with ThreadPoolExecutor(max_workers=1) as pool:
@@ -798,7 +804,7 @@ def generate(claims: int, *, seed: int = 1, progress=None, owners: int | None = 
                         progress(pending_n)
             _save_counters(conn, t_counters, counters, before)
             writer.fix_sequences()
-            conn.commit()
+            writer.commit()
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("ANALYZE"))
                 conn.commit()
