@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import random
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,7 +34,7 @@ from mitigation.enums import DogSex, MeasureKind, MeasureStatus, VaccineKind
 from payouts.enums import BatchStatus, DecisionKind, PaymentKind, PaymentMethod, PaymentStatus
 from verification.enums import AssignmentEnd, CarcassDisposal, RejectionReason, VerificationOutcome
 
-PASSWORD = "demo-password"
+PASSWORD = "demo-password"  # noqa: S105 - the documented password of demo and synthetic users
 CHUNK = 20_000
 SPAN_DAYS = 4 * 365
 
@@ -186,8 +186,8 @@ class Writer:
             raw = self.connection.connection.driver_connection
             json_cols = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
             enum_values = {c.name for c in table.columns if isinstance(c.type, sa.Enum)}
-            with raw.cursor() as cursor, cursor.copy(
-                    f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+            statement = f"COPY {name} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 - names from the models
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:
                 for row in rows:
                     values = []
                     for c in columns:
@@ -215,9 +215,9 @@ class Writer:
             table = Base.metadata.tables[name]
             if "id" not in table.c:
                 continue
-            self.connection.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 1) FROM {name}))"))
+            self.connection.execute(sa.select(sa.func.setval(
+                sa.func.pg_get_serial_sequence(name, "id"),
+                sa.select(sa.func.coalesce(sa.func.max(table.c.id), 1)).scalar_subquery())))
 
 
 class Chain:
@@ -273,7 +273,6 @@ def _reference(conn: sa.Connection, writer: Writer, chain: Chain, rnd: random.Ra
                password_hash: str) -> tuple[list[Office], dict]:
     users: dict[str, int] = {}
     t_users = Base.metadata.tables["users"]
-    t_links = Base.metadata.tables["user_jurisdictions"]
 
     def user(username: str, role: Role, jurisdiction_ids: list[int], language: str) -> int:
         found = conn.scalar(sa.select(t_users.c.id).where(t_users.c.username == username))
@@ -774,7 +773,7 @@ def generate(claims: int, *, seed: int = 1, progress=None, owners: int | None = 
             builder = ClaimBuilder(writer, chain, rnd, now, users, counters)
             forced = [s for s, _w, _a in STATES]
             writer.prime()
-            done, pending = 0, None
+            done, pending, pending_n = 0, None, 0
 
             def write_chunk(tables: list[tuple[str, list]]) -> None:
                 for name, rows in tables:

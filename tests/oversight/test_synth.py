@@ -8,8 +8,8 @@ from claims.states import ClaimState
 from conflict_service.audit.chain import verify_chain
 from conflict_service.audit.models import AuditEvent
 from conflict_service.db import db
-from payouts.models import Award, Payment
 from oversight.synth import PASSWORD
+from payouts.models import Award, Payment
 from tests.helpers import bearer, login
 
 pytestmark = [pytest.mark.committing, pytest.mark.slow]
@@ -31,8 +31,9 @@ def test_synth_makes_every_state_with_a_valid_chain(app, runner, client):
         numbers = db.session.scalar(sa.select(sa.func.count(sa.distinct(Claim.number))))
         assert numbers == 300
         # Paid claims carry an award and a confirmed payment of the same amount.
-        paid = db.session.execute(sa.select(Award.total, Payment.amount).join(Payment, Payment.claim_id == Award.claim_id)
-                                  .join(Claim, Claim.id == Award.claim_id).where(Claim.status == ClaimState.PAID)).all()
+        paid = db.session.execute(
+            sa.select(Award.total, Payment.amount).join(Payment, Payment.claim_id == Award.claim_id)
+            .join(Claim, Claim.id == Award.claim_id).where(Claim.status == ClaimState.PAID)).all()
         assert paid and all(a == p for a, p in paid)
         report = verify_chain()
         assert report.is_intact, report.problem
