@@ -366,11 +366,17 @@ def _batch_rq(env: dict, ids: list[int], processes: int, redis_url: str) -> floa
     flask(renv, "casefiles", "worker", "--processes", str(processes), "--burst", "--max-jobs", "1000")
     seconds = time.perf_counter() - started
     from redis import Redis
+    from rq import Queue
+    from rq.registry import FailedJobRegistry, FinishedJobRegistry
 
     connection = Redis.from_url(redis_url)
-    finished = connection.zcard(f"rq:finished:{queue}")
-    failed = connection.zcard(f"rq:failed:{queue}")
-    connection.flushdb()
+    done, broken = FinishedJobRegistry(queue, connection=connection), FailedJobRegistry(queue, connection=connection)
+    finished, failed = done.count, broken.count
+    for job_id in [*done.get_job_ids(), *broken.get_job_ids()]:  # only this run's keys: others may share Redis
+        connection.delete(f"rq:job:{job_id}", f"rq:results:{job_id}")
+    Queue(queue, connection=connection).delete(delete_jobs=True)
+    for key in connection.scan_iter(f"rq:*:{queue}"):
+        connection.delete(key)
     if failed or finished < len(ids):
         raise RuntimeError(f"batch rendering: {finished} finished, {failed} failed of {len(ids)}")
     return seconds
