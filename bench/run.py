@@ -500,6 +500,8 @@ def load(url: str, body: str, headers: dict, seconds: float, connections: int = 
         out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{max(1, int(seconds))}s",
                               "--latency", "-s", script.name, url], capture_output=True, text=True, check=True).stdout
         os.unlink(script.name)
+        if os.environ.get("BENCH_DEBUG"):
+            print(out, file=sys.stderr)
         duration = float(re.search(r"requests in ([\d.]+)(m?s)", out).group(1))
         duration = duration / 1000 if re.search(r"requests in [\d.]+ms", out) else duration
         codes = {int(k): int(v) for k, v in re.findall(r"^status (\d+) (\d+)$", out, re.M)}
