@@ -775,9 +775,11 @@ def generate(claims: int, *, seed: int = 1, progress=None, owners: int | None = 
             writer.prime()
             done, pending, pending_n = 0, None, 0
 
-            def write_chunk(tables: list[tuple[str, list]]) -> None:
+            def write_chunk(tables: list[tuple[str, list]], numbers: dict) -> None:
                 for name, rows in tables:
                     writer.write(name, rows)
+                _save_counters(conn, t_counters, numbers, before)  # an interrupted run leaves no number reusable
+                before.update(numbers)
                 writer.commit()
 
             # The database takes one chunk while the next is generated (the driver releases the GIL).
@@ -795,7 +797,7 @@ def generate(claims: int, *, seed: int = 1, progress=None, owners: int | None = 
                         pending.result()
                         if progress:
                             progress(pending_n)
-                    pending, pending_n = pool.submit(write_chunk, builder.take()), n
+                    pending, pending_n = pool.submit(write_chunk, builder.take(), dict(counters)), n
                     done += n
                 if pending is not None:
                     pending.result()
