@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from shapely import GEOSException
-from shapely.geometry import Point, shape
-from shapely.prepared import prep
-from shapely.validation import explain_validity
+
+# shapely (and numpy under it, ~18 MB) is imported where a zone is checked or tested, not with the service.
 
 POLYGONS = ("Polygon", "MultiPolygon")
 OTHER_GEOMETRIES = ("Point", "MultiPoint", "LineString", "MultiLineString", "GeometryCollection")
@@ -57,6 +55,10 @@ def _check_geometry(geometry, number: int) -> None:
         found = geometry.get("type") if isinstance(geometry, dict) else None
         raise ZoneError(_("Zone {n}: only polygons are allowed (found {kind}).").format(n=number, kind=found or "—"))
     _check_rings(geometry, number)
+    from shapely import GEOSException
+    from shapely.geometry import shape
+    from shapely.validation import explain_validity
+
     try:
         geom = shape(geometry)
     except (GEOSException, ValueError, TypeError, IndexError, KeyError, AttributeError):
@@ -88,6 +90,9 @@ def contains_test(collection: dict | None):
     """A fast ``(lat, lon) -> bool`` for stored zones, or None when the programme has none."""
     if not collection or not collection.get("features"):
         return None
+    from shapely.geometry import Point, shape
+    from shapely.prepared import prep
+
     prepared = [prep(shape(f["geometry"])) for f in collection["features"]]
 
     def inside(lat: float, lon: float) -> bool:

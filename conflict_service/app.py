@@ -127,6 +127,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     core_cli.register(app)
     app.cli.add_command(oversight_cli.exports_cli)
     app.cli.add_command(oversight_report_cli.reports_cli)
+    app.cli.add_command(oversight_cli.synth_command)
     app.cli.add_command(casefiles_cli.casefiles_cli)
     app.cli.add_command(verification_cli.cli)
     mitigation_cli.register(app)

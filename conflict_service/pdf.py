@@ -12,6 +12,7 @@ HTTP is never spoken, so there is no redirect to follow. Generated images (the Q
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -19,8 +20,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from flask import current_app
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from conflict_service.evidence_store import evidence_path
 
@@ -51,51 +50,65 @@ def default_evidence_locator(evidence_dir: Path) -> EvidenceLocator:
     return locate
 
 
-class RestrictedFetcher(URLFetcher):
-    """WeasyPrint's fetcher narrowed to ``asset:`` and ``evidence:`` URLs; every other URL is refused."""
+@functools.cache
+def _fetcher_class():
+    """WeasyPrint is imported on first use, not with the service: a process that never renders a document (an
+    export, a worker answering API calls) stays ~26 MB smaller."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __init__(self, static_dir: Path, evidence_dir: Path | None, locator: EvidenceLocator | None = None):
-        super().__init__(allowed_protocols=("asset", "evidence"), allow_redirects=False)
-        self.static_dir = static_dir.resolve()
-        self.evidence_dir = evidence_dir.resolve() if evidence_dir else None
-        self.locator = locator or (default_evidence_locator(self.evidence_dir) if self.evidence_dir else None)
-        self.refused: list[str] = []
+    class RestrictedFetcher(URLFetcher):
+        """WeasyPrint's fetcher narrowed to ``asset:`` and ``evidence:`` URLs; every other URL is refused."""
 
-    def fetch(self, url, headers=None):
-        scheme, _sep, rest = url.partition(":")
-        try:
-            if scheme == "asset":
-                path, content_type = self._asset(rest)
-            elif scheme == "evidence":
-                path, content_type = self.evidence(rest)
-            else:
-                raise RefusedURL(f"only asset: and evidence: URLs are served to documents, not {scheme or url!r}")
-        except RefusedURL:
-            self.refused.append(url)
-            log.warning("PDF resource refused: %.200s", url)
-            raise
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+        def __init__(self, static_dir: Path, evidence_dir: Path | None, locator: EvidenceLocator | None = None):
+            super().__init__(allowed_protocols=("asset", "evidence"), allow_redirects=False)
+            self.static_dir = static_dir.resolve()
+            self.evidence_dir = evidence_dir.resolve() if evidence_dir else None
+            self.locator = locator or (default_evidence_locator(self.evidence_dir) if self.evidence_dir else None)
+            self.refused: list[str] = []
 
-    def _asset(self, rest: str) -> tuple[Path, str]:
-        relative = unquote(rest.split("?")[0].split("#")[0]).lstrip("/")
-        path = _inside(self.static_dir, relative)
-        content_type = ASSET_TYPES.get(path.suffix.lower())
-        if content_type is None or not path.is_file():
-            raise RefusedURL(f"no such asset: {relative!r}")
-        return path, content_type
+        def fetch(self, url, headers=None):
+            scheme, _sep, rest = url.partition(":")
+            try:
+                if scheme == "asset":
+                    path, content_type = self._asset(rest)
+                elif scheme == "evidence":
+                    path, content_type = self.evidence(rest)
+                else:
+                    raise RefusedURL(f"only asset: and evidence: URLs are served to documents, not {scheme or url!r}")
+            except RefusedURL:
+                self.refused.append(url)
+                log.warning("PDF resource refused: %.200s", url)
+                raise
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
-    def evidence(self, rest: str) -> tuple[Path, str]:
-        """The file and type of ``<sha256>`` or ``<sha256>/thumbnail``; raises RefusedURL if it cannot be served."""
-        match = EVIDENCE_REF.match(rest)
-        if match is None or self.locator is None or self.evidence_dir is None:
-            raise RefusedURL("not an evidence reference")
-        located = self.locator(match["sha"], match["variant"] or "")
-        if located is None:
-            raise RefusedURL("evidence file not found")
-        path = _inside(self.evidence_dir, Path(located))
-        if not path.is_file() or path.stat().st_size > MAX_EVIDENCE_BYTES:
-            raise RefusedURL("evidence file missing or too large")
-        return path, _image_type(path)
+        def _asset(self, rest: str) -> tuple[Path, str]:
+            relative = unquote(rest.split("?")[0].split("#")[0]).lstrip("/")
+            path = _inside(self.static_dir, relative)
+            content_type = ASSET_TYPES.get(path.suffix.lower())
+            if content_type is None or not path.is_file():
+                raise RefusedURL(f"no such asset: {relative!r}")
+            return path, content_type
+
+        def evidence(self, rest: str) -> tuple[Path, str]:
+            """The file and type of ``<sha256>`` or ``<sha256>/thumbnail``; raises RefusedURL if it cannot be served."""
+            match = EVIDENCE_REF.match(rest)
+            if match is None or self.locator is None or self.evidence_dir is None:
+                raise RefusedURL("not an evidence reference")
+            located = self.locator(match["sha"], match["variant"] or "")
+            if located is None:
+                raise RefusedURL("evidence file not found")
+            path = _inside(self.evidence_dir, Path(located))
+            if not path.is_file() or path.stat().st_size > MAX_EVIDENCE_BYTES:
+                raise RefusedURL("evidence file missing or too large")
+            return path, _image_type(path)
+
+    return RestrictedFetcher
+
+
+def __getattr__(name: str):
+    if name == "RestrictedFetcher":
+        return _fetcher_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _inside(root: Path, candidate: str | Path) -> Path:
@@ -117,10 +130,10 @@ def _image_type(path: Path) -> str:
     raise RefusedURL("evidence is not a JPEG, PNG or WebP image")
 
 
-def fetcher() -> RestrictedFetcher:
+def fetcher():
     """The fetcher for the current app: its static folder and its evidence store."""
     evidence_dir = current_app.config.get("EVIDENCE_DIR")
-    return RestrictedFetcher(STATIC_DIR, Path(evidence_dir) if evidence_dir else None,
+    return _fetcher_class()(STATIC_DIR, Path(evidence_dir) if evidence_dir else None,
                              current_app.extensions.get("evidence_locator"))
 
 
@@ -133,7 +146,9 @@ def evidence_available(sha256: str, variant: str = "") -> bool:
     return True
 
 
-def render_pdf(html: str, *, base_url: str = ASSET_BASE, url_fetcher: RestrictedFetcher | None = None) -> bytes:
+def render_pdf(html: str, *, base_url: str = ASSET_BASE, url_fetcher=None) -> bytes:
     """Render an (autoescaped) HTML document to PDF bytes; resources only through the restricted fetcher."""
+    from weasyprint import HTML
+
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher or fetcher(), media_type="print")
     return document.write_pdf()
