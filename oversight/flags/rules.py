@@ -24,6 +24,7 @@ from claims.models import Claim, HerdCount, LossLine, Owner, Programme
 from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import db
+from conflict_service.i18n import format_number
 from oversight.flags.sql import days_between
 from payouts.insurance.models import Policy
 from verification.enums import EvidenceKind, VerificationOutcome
@@ -62,7 +63,20 @@ def rule(code: str, title, describe: Callable[[dict], str]):
 
 def describe(code: str, details: dict) -> str:
     found = RULES.get(code)
-    return found.describe(details) if found else code
+    return found.describe(_localised(details)) if found else code
+
+
+def _localised(value, key: str = ""):
+    """Numbers in a flag's details written in the reader's digits (۲ in Persian), years left as they are."""
+    if isinstance(value, bool) or key == "year":
+        return value
+    if isinstance(value, int | float):
+        return format_number(value)
+    if isinstance(value, dict):
+        return {k: _localised(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_localised(v) for v in value]
+    return value
 
 
 def titles() -> list[tuple[str, str]]:

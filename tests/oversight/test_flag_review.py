@@ -139,3 +139,14 @@ def test_cli_scan_and_list(runner, make, big, ir):
     assert "0 raised" in runner.invoke(args=["flags", "scan"]).output
     listed = runner.invoke(args=["flags", "list", "--user", ir.auditor.username, "--rule", "loss_exceeds_herd"])
     assert big.number in listed.output and listed.output.strip().endswith("1 flags.")
+
+
+def test_a_flags_numbers_are_written_in_the_readers_digits(app):
+    from flask_babel import force_locale
+
+    from oversight.flags.rules import describe
+
+    details = {"count": 5, "year": 2026, "limit": 3}
+    with app.test_request_context(), force_locale("fa"):
+        text = describe("too_many_claims", details)
+    assert "۵" in text and "۳" in text and "2026" in text and "5" not in text
