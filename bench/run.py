@@ -515,7 +515,7 @@ def load(url: str, body: str, headers: dict, seconds: float, connections: int = 
         duration = duration / 1000 if re.search(r"requests in [\d.]+ms", out) else duration
         codes = {int(k): int(v) for k, v in re.findall(r"^status (\d+) (\d+)$", out, re.M)}
         good = sum(v for k, v in codes.items() if 200 <= k < 300)
-        p50 = re.search(r"50%\s+(\S+)", out)
+        p50 = re.search(r"^\s+50%\s+(\S+)$", out, re.M)  # the latency distribution's line, not "75.50%" above it
         return good / duration, f"wrk {connections} connections, p50 {p50.group(1) if p50 else '?'}, statuses {codes}"
     counts, stop = [0] * connections, time.monotonic() + seconds
 
