@@ -7,6 +7,7 @@ import io
 
 from flask import Response
 
+from conflict_service.spreadsheets import safe_cell
 from mitigation.stats import MIN_EVENTS, MIN_HOUSEHOLD_YEARS
 
 COLUMNS = ["region_code", "region", "measure_kind", "adopters", "non_adopters", "reference_date",
@@ -16,13 +17,6 @@ COLUMNS = ["region_code", "region", "measure_kind", "adopters", "non_adopters", 
            "non_adopters_rate_ratio", "ratio_of_rate_ratios", "ci95_low", "ci95_high", "continuity_corrected",
            "small_sample", "verdict", "range_start", "range_end", "window_months", "predators", "time_of_day",
            "min_events", "min_household_years"]
-
-
-def safe_cell(value):
-    """Keep spreadsheet programs from running text as a formula (names come from users)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _num(value, digits=4):

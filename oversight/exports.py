@@ -20,6 +20,7 @@ from claims.queries import ClaimFilters, claims_statement
 from conflict_service.audit.operations import jsonable, record
 from conflict_service.db import db
 from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.spreadsheets import safe_cell
 
 BATCH = 2000
 COLUMNS = ["number", "status", "programme", "currency", "office", "owner", "national_id", "phone", "village",
@@ -81,7 +82,7 @@ def csv_chunks(items: Iterator[dict]) -> Iterator[str]:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for n, item in enumerate(items, 1):
-        writer.writerow(item)
+        writer.writerow({k: safe_cell(v) for k, v in item.items()})
         if n % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -113,7 +114,7 @@ def xlsx_file(items: Iterator[dict]):
     sheet = workbook.create_sheet(_("Claims"))
     sheet.append(COLUMNS)
     for item in items:
-        sheet.append([item.get(c) for c in COLUMNS])
+        sheet.append([safe_cell(item.get(c)) for c in COLUMNS])  # openpyxl stores "=..." text as a formula
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)
     handle.seek(0)

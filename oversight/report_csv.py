@@ -7,17 +7,11 @@ import io
 
 from flask import Response
 
+from conflict_service.spreadsheets import safe_cell
 from oversight.reports import DIMENSIONS
 
 STEP_FIELDS = ("count", "median", "p90", "within", "share_within", "limit")
 NAMED = ("region", "office", "programme")
-
-
-def safe_cell(value):
-    """Keep spreadsheet programs from running text as a formula (names come from users)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 def payout_columns(group_by: list[str]) -> list[str]:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from claims.models import Programme
 from conflict_service.db import db
 from conflict_service.jurisdictions import queries as jq
-from mitigation.export import safe_cell
+from conflict_service.spreadsheets import safe_cell
 from payouts.breakdown import money_str
 from payouts.insurance import queries
 from payouts.insurance.ledger import Balances, balances, fund_of

@@ -24,6 +24,7 @@ from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition
 from conflict_service.i18n import round_money
 from conflict_service.jurisdictions.queries import office_ids
+from conflict_service.spreadsheets import safe_cell
 from conflict_service.timeutil import local_today, utcnow
 from payouts.breakdown import money_str
 from payouts.engine import HUNDRED
@@ -35,7 +36,6 @@ from payouts.operations.payments import lock_batch, new_payment, refresh_payee, 
 
 log = logging.getLogger(__name__)
 CSV_HEADER = ("payee", "account_or_phone", "amount", "currency", "reference", "method")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def build_batch(data: dict, actor) -> PaymentBatch:
@@ -205,14 +205,9 @@ def payment_file(batch: PaymentBatch, actor) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for p in payments:
-        writer.writerow((_safe_cell(p.payee_name), p.payee_account or "", money_str(p.amount, p.currency), p.currency,
+        writer.writerow((safe_cell(p.payee_name), p.payee_account or "", money_str(p.amount, p.currency), p.currency,
                          p.reference, p.method.value))
     if batch.exported_at is None:
         batch.exported_at = utcnow()
     record("payment_batch.exported", batch, actor=actor, data={"payments": len(payments)})
     return out.getvalue()
-
-
-def _safe_cell(text: str) -> str:
-    """Names typed at an office must not run as spreadsheet formulas when the file is opened."""
-    return "'" + text if text.startswith(FORMULA_START) else text

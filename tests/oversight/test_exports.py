@@ -74,3 +74,24 @@ def test_cli_export(runner, world, make, tmp_path):
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0]["number"] == claim.number and rows[0]["national_id"].startswith("•")
+
+
+def test_text_that_a_spreadsheet_would_run_is_exported_as_text(client, world, make):
+    owner = make.owner(world.ir.clerk, world.ir.office, name='=HYPERLINK("http://evil.example","x")')
+    make.claim(world.ir, owner, incident_village="@SUM(1+1)")
+    db.session.commit()
+    headers = bearer(client, world.ir.manager)
+    row = next(csv.DictReader(io.StringIO(client.get("/api/v1/exports/claims.csv", headers=headers)
+                                          .get_data(as_text=True))))
+    assert row["village"] == "'@SUM(1+1)" and row["owner"] == """'=HYPERLINK("http://evil.example","x")"""
+    xlsx = client.get("/api/v1/exports/claims.xlsx", headers=headers)
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" and c.value.startswith("'") for c in cells)  # text, not a formula
+
+
+def test_safe_cell_leaves_numbers_alone():
+    from conflict_service.spreadsheets import safe_cell
+
+    assert safe_cell("-12.50") == "-12.50" and safe_cell(-3) == -3 and safe_cell(None) is None
+    assert safe_cell("+98 915") == "'+98 915" and safe_cell("@x") == "'@x" and safe_cell("Ali") == "Ali"
