@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from conflict_service.db import db
 from conflict_service.i18n import round_money
@@ -25,7 +27,31 @@ def hours_between(start, end) -> sa.ColumnElement:
 
 
 def days_between(start, end) -> sa.ColumnElement:
+    """Elapsed days from the timestamp ``start`` to ``end`` (fractional)."""
     return hours_between(start, end) / 24.0
+
+
+class day_number(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
+    """Whole days since a fixed epoch of a DATE column (SQLite has no date subtraction, PostgreSQL no julianday)."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    name = "day_number"
+
+
+@compiles(day_number)
+def _day_number_sqlite(element, compiler, **kw):
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(day_number, "postgresql")
+def _day_number_postgresql(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)} - DATE '2000-01-01')"
+
+
+def dates_apart(start, end) -> sa.ColumnElement:
+    """Whole days from the date ``start`` to the date ``end`` (negative when ``end`` comes first)."""
+    return day_number(end) - day_number(start)
 
 
 def percentiles(samples: sa.Subquery, keys: list[str], *, fractions=(0.5, 0.9), within: str | None = None) -> sa.Select:

@@ -25,7 +25,7 @@ from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import db
 from conflict_service.i18n import format_number
-from oversight.flags.sql import days_between
+from oversight.sql import dates_apart
 from payouts.insurance.models import Policy
 from verification.enums import EvidenceKind, VerificationOutcome
 from verification.geo import distance_km
@@ -102,7 +102,7 @@ def possible_duplicate(targets: sa.Select) -> dict[int, dict]:
                     .where(mine.claim_id == Claim.id, theirs.claim_id == other.id).exists())
     stmt = (sa.select(Claim.id, other.number).join(other, sa.and_(
         other.owner_id == Claim.owner_id, other.id != Claim.id, other.status.not_in(NOT_COUNTED),
-        sa.func.abs(days_between(other.incident_date, Claim.incident_date)) <= DUPLICATE_WINDOW_DAYS))
+        sa.func.abs(dates_apart(other.incident_date, Claim.incident_date)) <= DUPLICATE_WINDOW_DAYS))
         .where(Claim.id.in_(targets), same_species).order_by(Claim.id, other.number))
     return _grouped(db.session.execute(stmt), "claims")
 
@@ -129,7 +129,7 @@ def loss_exceeds_herd(targets: sa.Select) -> dict[int, dict]:
       lambda d: _("Incident {days} days after policy {policy} was taken out (within {window} days).").format(
           window=ENROLMENT_WINDOW_DAYS, **d))
 def soon_after_enrolment(targets: sa.Select) -> dict[int, dict]:
-    gap = days_between(Claim.incident_date, Policy.enrolled_on)
+    gap = dates_apart(Policy.enrolled_on, Claim.incident_date)
     stmt = (sa.select(Claim.id, Policy.number, gap).join(Policy, sa.and_(
         Policy.owner_id == Claim.owner_id, Policy.programme_id == Claim.programme_id))
         .where(Claim.id.in_(targets), gap >= 0, gap <= ENROLMENT_WINDOW_DAYS).order_by(Claim.id, gap))
