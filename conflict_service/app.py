@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+import field
 from casefiles import api as casefiles_api
 from casefiles import cli as casefiles_cli
 from casefiles import views as casefiles_views
@@ -122,6 +123,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                              *oversight_report_views.NAV, *oversight_views.NAV, *flags_views.NAV, *audit_views.NAV,
                              *admin_views.NAV]
     _contribute(app)
+    field.init_app(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
 
     core_cli.register(app)
@@ -207,7 +209,8 @@ def _configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(_RequestIdFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
-    for name in ("conflict_service", "claims", "verification", "mitigation", "payouts", "casefiles", "oversight"):
+    for name in ("conflict_service", "claims", "verification", "mitigation", "payouts", "field", "casefiles",
+                 "oversight"):
         logger = logging.getLogger(name)
         if not logger.handlers:
             logger.addHandler(handler)

@@ -193,3 +193,21 @@ class EvidenceFile(Base):
     @property
     def audit_label(self) -> str:
         return self.sha256[:12]
+
+
+class VisitDraft(Base):
+    """A site-visit form that arrived after its session had expired, kept for its verifier to finish after signing in.
+
+    ``form`` holds the posted fields as ``[name, value]`` pairs; ``photos`` the files chosen, already checked and
+    kept in the evidence store (``{"sha256", "name"}``), so nothing has to be typed or chosen again.
+    """
+
+    __tablename__ = "visit_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    claim_id: Mapped[int] = mapped_column(sa.ForeignKey("claims.id", ondelete="CASCADE"))
+    form: Mapped[list] = mapped_column(sa.JSON, default=list)
+    photos: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
+from conflict_service.auth import field_credentials
 from conflict_service.auth import operations as auth_ops
 from conflict_service.auth import queries as auth_queries
 from conflict_service.auth.models import Role
@@ -88,7 +89,18 @@ def user_edit(user_id):
         except ValidationError as error:
             errors = error.errors
     return render_template("admin/user_form.html", user=user, values=values, errors=errors,
-                           **_choices()), (422 if errors else 200)
+                           credentials=field_credentials.all_for(user), **_choices()), (422 if errors else 200)
+
+
+@bp.post("/users/<int:user_id>/field-credentials/<int:credential_id>/revoke")
+@login_required(Role.ADMIN)
+def field_credential_revoke(user_id, credential_id):
+    user = auth_queries.get_user(user_id, g.user)
+    credential = field_credentials.revoke(field_credentials.get(user, credential_id, g.user), g.user)
+    db.session.commit()
+    flash(_("The device {name} can no longer connect.").format(name=credential.label or credential.username),
+          "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
 @bp.route("/jurisdictions", methods=["GET", "POST"])

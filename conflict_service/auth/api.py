@@ -4,9 +4,12 @@ from flask import g
 from flask.views import MethodView
 
 from conflict_service.api import BEARER, blueprint
-from conflict_service.auth import operations, queries
+from conflict_service.auth import field_credentials, operations, queries
 from conflict_service.auth.models import Role
 from conflict_service.auth.schemas import (
+    FieldCredentialCreatedSchema,
+    FieldCredentialCreateSchema,
+    FieldCredentialSchema,
     TokenRequestSchema,
     TokenSchema,
     UserCreateSchema,
@@ -88,3 +91,62 @@ class UserItem(MethodView):
         user = operations.update_user(queries.get_user(user_id, actor), data, actor)
         db.session.commit()
         return user
+
+
+@blp.route("/users/me/field-credentials")
+class MyFieldCredentials(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, FieldCredentialSchema(many=True))
+    @roles_allowed(Role.VERIFIER)
+    def get(self):
+        """Your field-device credentials (ODK Collect, KoboCollect), revoked ones included (verifiers)."""
+        return field_credentials.all_for(require_user(Role.VERIFIER))
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(FieldCredentialCreateSchema)
+    @blp.response(201, FieldCredentialCreatedSchema)
+    @roles_allowed(Role.VERIFIER)
+    def post(self, data):
+        """Create a credential for a field device; the password is in this answer only (verifiers)."""
+        user = require_user(Role.VERIFIER)
+        credential, password = field_credentials.create(user, data, user)
+        db.session.commit()
+        return {**FieldCredentialSchema().dump(credential), "password": password,
+                "server_url": field_credentials.server_url()}
+
+
+@blp.route("/users/me/field-credentials/<int:credential_id>")
+class MyFieldCredential(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, FieldCredentialSchema)
+    @roles_allowed(Role.VERIFIER)
+    def delete(self, credential_id):
+        """Revoke one of your field-device credentials: the device can no longer send or download (verifiers)."""
+        user = require_user(Role.VERIFIER)
+        credential = field_credentials.revoke(field_credentials.get(user, credential_id, user), user)
+        db.session.commit()
+        return credential
+
+
+@blp.route("/users/<int:user_id>/field-credentials")
+class UserFieldCredentials(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, FieldCredentialSchema(many=True))
+    @roles_allowed(Role.ADMIN)
+    def get(self, user_id):
+        """A user's field-device credentials (administrators)."""
+        return field_credentials.all_for(queries.get_user(user_id, require_user(Role.ADMIN)))
+
+
+@blp.route("/users/<int:user_id>/field-credentials/<int:credential_id>")
+class UserFieldCredential(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, FieldCredentialSchema)
+    @roles_allowed(Role.ADMIN)
+    def delete(self, user_id, credential_id):
+        """Revoke a user's field-device credential, e.g. for a lost phone (administrators)."""
+        actor = require_user(Role.ADMIN)
+        user = queries.get_user(user_id, actor)
+        credential = field_credentials.revoke(field_credentials.get(user, credential_id, actor), actor)
+        db.session.commit()
+        return credential

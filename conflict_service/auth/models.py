@@ -83,3 +83,34 @@ class ApiToken(Base):
 
     def is_valid(self, now: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now and self.user.is_active
+
+
+class FieldCredential(Base):
+    """A username and generated password for a field device (ODK Collect, KoboCollect), never the web password.
+
+    Only the HTTP Digest key ``MD5(username:realm:password)`` is kept: Digest needs it, and the password it comes
+    from is a long random string the service generated, so it cannot be guessed back from the key.
+    """
+
+    __tablename__ = "field_credentials"
+    __audit_type__ = "field_credential"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    username: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    label: Mapped[str] = mapped_column(sa.String(80), default="")
+    digest_key: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.user.is_active
+
+    @property
+    def audit_label(self) -> str:
+        return self.username

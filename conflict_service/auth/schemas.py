@@ -45,3 +45,22 @@ class UserSchema(BaseSchema):
     is_active = fields.Boolean()
     jurisdictions = fields.Pluck(JurisdictionSchema, "code", many=True)
     last_login_at = fields.AwareDateTime(allow_none=True)
+
+
+class FieldCredentialCreateSchema(BaseSchema):
+    label = fields.String(load_default="", validate=validate.Length(max=80), metadata={
+        "description": "A name for the device, e.g. 'Samsung A14, Dargaz'."})
+
+
+class FieldCredentialSchema(BaseSchema):
+    id = fields.Integer()
+    username = fields.String()
+    label = fields.String()
+    created_at = fields.AwareDateTime()
+    last_used_at = fields.AwareDateTime(allow_none=True)
+    revoked_at = fields.AwareDateTime(allow_none=True)
+
+
+class FieldCredentialCreatedSchema(FieldCredentialSchema):
+    password = fields.String(metadata={"description": "Shown this once; only a key derived from it is kept."})
+    server_url = fields.String(metadata={"description": "The server URL to type into ODK Collect or KoboCollect."})

@@ -1,10 +1,13 @@
 """Sign-in and sign-out pages (session cookie)."""
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from conflict_service.auth import operations
-from conflict_service.auth.session import sign_in, sign_out
+from conflict_service.auth import field_credentials, operations
+from conflict_service.auth.models import Role
+from conflict_service.auth.session import login_required, sign_in, sign_out
 from conflict_service.db import db
+from conflict_service.errors import ValidationError
 from conflict_service.security import SIGN_IN_LIMIT, limiter
 from conflict_service.web.views import safe_next
 
@@ -34,3 +37,38 @@ def login():
 def logout():
     sign_out()
     return redirect(url_for("auth.login"))
+
+
+# --- the signed-in user's own page: field-device credentials -------------------------------------------------
+
+@bp.get("/profile")
+@login_required()
+def profile():
+    return render_template("auth/profile.html", credentials=field_credentials.all_for(g.user),
+                           server_url=field_credentials.server_url())
+
+
+@bp.post("/profile/field-credentials")
+@login_required(Role.VERIFIER)
+@limiter.limit(SIGN_IN_LIMIT)
+def field_credential_new():
+    label = request.form.get("label", "")
+    try:
+        credential, password = field_credentials.create(g.user, {"label": label[:80]}, g.user)
+    except ValidationError as error:
+        return render_template("auth/profile.html", credentials=field_credentials.all_for(g.user),
+                               server_url=field_credentials.server_url(), errors=error.errors, label=label), 422
+    db.session.commit()
+    # The password is shown on this answer only (not after a redirect): it is never stored.
+    return render_template("auth/profile.html", credentials=field_credentials.all_for(g.user),
+                           server_url=field_credentials.server_url(), created=credential, password=password)
+
+
+@bp.post("/profile/field-credentials/<int:credential_id>/revoke")
+@login_required(Role.VERIFIER)
+def field_credential_revoke(credential_id):
+    credential = field_credentials.revoke(field_credentials.get(g.user, credential_id, g.user), g.user)
+    db.session.commit()
+    flash(_("The device {name} can no longer connect.").format(name=credential.label or credential.username),
+          "success")
+    return redirect(url_for("auth.profile"))

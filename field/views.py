@@ -1,0 +1,74 @@
+"""The managers' queue of field records that need review: list, one record, apply or dismiss with a note."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as L_
+
+from conflict_service.auth.models import Role
+from conflict_service.auth.session import login_required
+from conflict_service.db import db
+from conflict_service.errors import DomainError, ValidationError
+from conflict_service.web import forms as web_forms
+from conflict_service.web.views import nav
+from field import instance as instances
+from field import operations, queries
+from field.enums import SubmissionStatus
+from field.schemas import QueueArgsSchema
+from verification.presentation import CHECKLIST_LABELS, CORRECTION_LABELS, VISIT_LABELS
+
+bp = Blueprint("field", __name__, template_folder="templates")
+NAV = [nav(L_("Field records"), "field.queue", Role.MANAGER, Role.AUDITOR)]
+
+
+def home_panel(_subject, user) -> str | None:
+    if user is None or user.role not in (Role.MANAGER, Role.AUDITOR):
+        return None
+    waiting = queries.count_waiting(user)
+    return render_template("field/home_panel.html", waiting=waiting) if waiting else None
+
+
+@bp.get("/field-submissions")
+@login_required(Role.MANAGER, Role.AUDITOR)
+def queue():
+    try:
+        args = web_forms.load(QueueArgsSchema(), web_forms.clean(request.args, ("status", "page")))
+    except ValidationError:
+        args = QueueArgsSchema().load({})
+    return render_template("field/queue.html", page=queries.queue_page(g.user, **args), status=args["status"],
+                           statuses=SubmissionStatus.choices())
+
+
+@bp.get("/field-submissions/<int:submission_id>")
+@login_required(Role.MANAGER, Role.AUDITOR)
+def detail(submission_id):
+    return _detail(operations.get_for_review(submission_id, g.user))
+
+
+def _detail(submission, errors=None, note="", status=200):
+    labels = {**VISIT_LABELS, **dict(CHECKLIST_LABELS), **dict(CORRECTION_LABELS),
+              "visit_lat": VISIT_LABELS["visit_location"], "visit_lon": VISIT_LABELS["visit_location"],
+              "outcome": VISIT_LABELS["outcome"]}
+    return render_template("field/detail.html", s=submission, answers=instances.parse(submission.xml.encode()),
+                           errors=errors or {}, note=note, labels=labels), status
+
+
+@bp.post("/field-submissions/<int:submission_id>/review")
+@login_required(Role.MANAGER)
+def review(submission_id):
+    submission = operations.get_for_review(submission_id, g.user)
+    note = request.form.get("note", "")
+    action = operations.apply if request.form.get("action") == "apply" else operations.dismiss
+    try:
+        action(submission, note, g.user)
+    except DomainError as error:
+        db.session.rollback()
+        errors = {"note": [str(error.message)], **{k: v for k, v in error.errors.items() if k != "note"}}
+        return _detail(operations.get_for_review(submission_id, g.user), errors, note,
+                       422 if isinstance(error, ValidationError) else 409)
+    db.session.commit()
+    flash(_("Field record {id} applied: the site visit is recorded.").format(id=submission.instance_id)
+          if submission.status == SubmissionStatus.APPLIED else
+          _("Field record {id} dismissed.").format(id=submission.instance_id), "success")
+    return redirect(url_for("field.queue"))
