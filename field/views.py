@@ -64,7 +64,9 @@ def review(submission_id):
         action(submission, note, g.user)
     except DomainError as error:
         db.session.rollback()
-        errors = {"note": [str(error.message)], **{k: v for k, v in error.errors.items() if k != "note"}}
+        errors = dict(error.errors)
+        if not isinstance(error, ValidationError):  # why it still cannot apply, shown above the note
+            errors["note"] = [str(error.message), *errors.get("note", [])]
         return _detail(operations.get_for_review(submission_id, g.user), errors, note,
                        422 if isinstance(error, ValidationError) else 409)
     db.session.commit()
