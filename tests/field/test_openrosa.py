@@ -24,6 +24,10 @@ from verification.models import EvidenceFile, Verification
 NS = {"x": "http://openrosa.org/xforms/xformsList", "m": "http://openrosa.org/xforms/xformsManifest"}
 
 
+def md5(data: bytes) -> str:
+    return "md5:" + hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
 def photos(n=2):
     taken = datetime(2026, 11, 20, 9, 15)
     return [(f"17000000{i}.jpg", jpeg_bytes(taken=taken, offset="+03:30", lat=37.4513 + i / 1000, lon=59.1211,
@@ -44,7 +48,7 @@ def test_collect_downloads_the_form_and_its_cases_then_sends_a_visit_that_verifi
     form = ElementTree.fromstring(listing.data).find("x:xform", NS)
     assert form.findtext("x:formID", namespaces=NS) == "site_visit"
     download = collect.request("GET", form.findtext("x:downloadUrl", namespaces=NS).replace("http://localhost", ""))
-    assert form.findtext("x:hash", namespaces=NS) == "md5:" + hashlib.md5(download.data).hexdigest()
+    assert form.findtext("x:hash", namespaces=NS) == md5(download.data)
     assert b"jr://file-csv/cases.csv" in download.data
 
     manifest = ElementTree.fromstring(collect.request(
@@ -52,7 +56,7 @@ def test_collect_downloads_the_form_and_its_cases_then_sends_a_visit_that_verifi
     media = manifest.find("m:mediaFile", NS)
     assert media.findtext("m:filename", namespaces=NS) == "cases.csv"
     cases = collect.request("GET", media.findtext("m:downloadUrl", namespaces=NS).replace("http://localhost", ""))
-    assert media.findtext("m:hash", namespaces=NS) == "md5:" + hashlib.md5(cases.data).hexdigest()
+    assert media.findtext("m:hash", namespaces=NS) == md5(cases.data)
     rows = list(csv.DictReader(io.StringIO(cases.get_data(as_text=True))))
     assert [r["name"] for r in rows] == [assigned.number]
     assert "Sheep" in rows[0]["losses"] and rows[0]["village"] == "Chehelmir"
