@@ -111,8 +111,8 @@ class MyFieldCredentials(MethodView):
         user = require_user(Role.VERIFIER)
         credential, password = field_credentials.create(user, data, user)
         db.session.commit()
-        return {**FieldCredentialSchema().dump(credential), "password": password,
-                "server_url": field_credentials.server_url()}
+        credential.password, credential.server_url = password, field_credentials.server_url()  # this answer only
+        return credential
 
 
 @blp.route("/users/me/field-credentials/<int:credential_id>")

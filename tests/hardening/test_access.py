@@ -25,12 +25,15 @@ import sqlalchemy as sa
 from flask import current_app
 
 from claims.models import Claim, Owner, Programme
-from conflict_service.auth.models import Role, User
+from conflict_service.auth import field_credentials
+from conflict_service.auth.models import FieldCredential, Role, User
 from conflict_service.auth.operations import issue_token
 from conflict_service.db import db
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.security import limiter
 from conflict_service.timeutil import utcnow
+from field.enums import ReviewReason, SubmissionStatus
+from field.models import FieldSubmission
 from mitigation.models import GuardianDog, Measure
 from oversight.flags.operations import open_claims, refresh
 from oversight.models import AnomalyFlag
@@ -39,6 +42,7 @@ from payouts.freezes.operations import record_freeze
 from payouts.insurance.models import LedgerTransaction, Policy, PremiumPayment, Season
 from payouts.models import Payment, PaymentBatch, Reconciliation
 from tests.factories import Factory
+from tests.field.device import instance_xml
 from tests.helpers import PASSWORD
 from verification.models import EvidenceFile
 
@@ -54,6 +58,11 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Audit.ChainVerification', 'GET'): 'mad',
     ('Audit.ChainVerification', 'POST'): 'mad',
     ('Auth.Me', 'GET'): '*',
+    ('Auth.MyFieldCredential', 'DELETE'): 'v',
+    ('Auth.MyFieldCredentials', 'GET'): 'v',
+    ('Auth.MyFieldCredentials', 'POST'): 'v',
+    ('Auth.UserFieldCredential', 'DELETE'): 'd',
+    ('Auth.UserFieldCredentials', 'GET'): 'd',
     ('Auth.Token', 'DELETE'): '*',
     ('Auth.Token', 'POST'): 'public',
     ('Auth.UserItem', 'PATCH'): 'd',
@@ -79,6 +88,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Dogs.DogVaccinations', 'POST'): 'cv',
     ('Dogs.Dogs', 'GET'): 'cvma',
     ('Exports.ClaimsExport', 'GET'): 'ma',
+    ('Field submissions.SubmissionApply', 'POST'): 'm',
+    ('Field submissions.SubmissionDismiss', 'POST'): 'm',
+    ('Field submissions.SubmissionItem', 'GET'): 'ma',
+    ('Field submissions.Submissions', 'GET'): 'ma',
     ('Flags.FlagDecisionResource', 'POST'): 'm',
     ('Flags.Flags', 'GET'): 'ma',
     ('Freezes.FreezeItem', 'GET'): 'ma',
@@ -158,6 +171,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Verification.EvidenceItem', 'GET'): 'cvma',
     ('Verification.EvidenceThumbnail', 'GET'): 'cvma',
     ('Verification.Worklist', 'GET'): 'v',
+    ('admin.field_credential_revoke', 'POST'): 'd',
     ('admin.jurisdictions', 'GET'): 'd',
     ('admin.jurisdictions', 'POST'): 'd',
     ('admin.user_edit', 'GET'): 'd',
@@ -171,7 +185,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('audit.verify', 'POST'): 'mad',
     ('auth.login', 'GET'): 'public',
     ('auth.login', 'POST'): '-',  # open to all, but empty credentials are refused (401) to everyone
+    ('auth.field_credential_new', 'POST'): 'v',
+    ('auth.field_credential_revoke', 'POST'): 'v',
     ('auth.logout', 'POST'): '-',  # signs out and sends everyone to the sign-in page
+    ('auth.profile', 'GET'): '*',
     ('casefiles.casefile_pdf', 'GET'): 'cvma',
     ('casefiles.premium_receipt_pdf', 'GET'): 'cma',
     ('casefiles.receipt_pdf', 'GET'): 'c',
@@ -195,6 +212,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('claims.programme_list', 'GET'): 'ma',
     ('claims.programme_new', 'GET'): 'm',
     ('claims.programme_new', 'POST'): 'm',
+    ('field.detail', 'GET'): 'ma',
+    ('field.queue', 'GET'): 'ma',
+    ('field.review', 'POST'): 'm',
     ('flags.decide', 'POST'): 'm',
     ('flags.queue', 'GET'): 'ma',
     ('freezes.freeze_detail', 'GET'): 'ma',
@@ -229,6 +249,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('mitigation.vaccination_new', 'POST'): 'cv',
     ('mitigation_reports.report', 'GET'): 'cvma',
     ('mitigation_reports.report_csv', 'GET'): 'cvma',
+    # Field devices authenticate with a Digest credential only: a browser session or a bearer token is refused (401).
+    ('openrosa.form_list', 'GET'): '-',
+    ('openrosa.form_xml', 'GET'): '-',
+    ('openrosa.manifest', 'GET'): '-',
+    ('openrosa.media', 'GET'): '-',
+    ('openrosa.submission', 'POST'): '-',
     ('payments.batch_approve', 'POST'): 'm',
     ('payments.batch_cancel', 'POST'): 'm',
     ('payments.batch_detail', 'GET'): 'ma',
@@ -280,7 +306,7 @@ EXPECTED: dict[tuple[str, str], str] = {
 }
 
 # Endpoints whose URL names no object of a jurisdiction (lists, forms for a new object, the user's own session).
-UNSCOPED_PARAMS = {"fmt", "part", "filename"}
+UNSCOPED_PARAMS = {"fmt", "part", "filename", "form_id"}
 NOT_EXERCISED = {"static", "api_docs.docs_asset"}  # files of the service itself, not data
 LAST = {("auth.logout", "POST"), ("Auth.Token", "DELETE")}  # they end the session; run them after the rest
 MISSING_ID = 987654321
@@ -378,17 +404,24 @@ class World:
         s["jurisdiction"] = {"jurisdiction_id": country.id}
         user = db.session.scalar(sa.select(User).where(User.username == f"acc_clerk_{cc.lower()}"))
         s["user"] = {"user_id": user.id}
+        credential = db.session.scalar(sa.select(FieldCredential).join(FieldCredential.user).where(
+            User.username == f"acc_verifier_{cc.lower()}"))
+        s["credential"] = {"user_id": credential.user_id, "credential_id": credential.id}
+        submission = first(FieldSubmission, FieldSubmission.id, lambda f: office_of_claim(f.claim_id))
+        s["field_submission"] = {"submission_id": submission.id}
         return s
 
     def params(self, rule, cc) -> dict | None:
         """Values for the rule's parameters naming objects of country ``cc`` (None: the country has none)."""
         names = set(rule.arguments) - UNSCOPED_PARAMS
-        extra = {"fmt": "csv", "part": "statement"}
+        extra = {"fmt": "csv", "part": "statement", "form_id": "site_visit", "filename": "cases.csv"}
         if not names:
             return {k: v for k, v in extra.items() if k in rule.arguments}
         kinds = self.ids[cc]
         if "evidence_id" in names:
             kind = "evidence"
+        elif "credential_id" in names:
+            kind = "credential"
         elif "seq" in names:
             kind = "posting"
         elif "season_id" in names:
@@ -402,7 +435,8 @@ class World:
             kind = {"claim_id": "claim", "number": "claim", "owner_id": "owner", "programme_id": "programme",
                     "measure_id": "measure", "dog_id": "dog", "batch_id": "batch", "scheme_id": "scheme",
                     "reconciliation_id": "reconciliation", "policy_id": "policy", "jurisdiction_id": "jurisdiction",
-                    "user_id": "user", "flag_id": "flag", "freeze_id": "freeze"}[name]
+                    "user_id": "user", "flag_id": "flag", "freeze_id": "freeze",
+                    "submission_id": "field_submission"}[name]
         found = kinds.get(kind)
         if found is None:
             return None
@@ -431,12 +465,23 @@ def build_world(app):
                 record_freeze({"programme_id": programme.id, "cause": KillCause.POISONED,
                                "killed_on": utcnow().date() - timedelta(days=3), "jurisdiction_id": office.id,
                                "note": "access test"}, users["manager"])
+            field_credentials.create(users["verifier"], {"label": "access test"}, users["verifier"])
+            field_record(users["verifier"], office)
         refresh(open_claims())  # the anomaly flags of the demo claims
         db.session.commit()
         world = World()
         secrets = sorted({v for o in db.session.scalars(sa.select(Owner)) for v in (o.national_id, o.phone)
                           if v and len(v) >= 6})
         return world, secrets
+
+
+def field_record(verifier, office) -> None:
+    """A field record waiting for review, about a claim of the office (the demo sends none)."""
+    claim = db.session.scalar(sa.select(Claim).where(Claim.office_id == office.id).order_by(Claim.id))
+    xml = instance_xml(claim.number).decode()
+    db.session.add(FieldSubmission(instance_id=f"uuid:access-{office.id}", user_id=verifier.id, claim_ref=claim.number,
+                                   claim_id=claim.id, xml=xml, xml_sha256="0" * 64,
+                                   status=SubmissionStatus.NEEDS_REVIEW, reason=ReviewReason.REASSIGNED))
 
 
 def outcome(response, api: bool) -> str:

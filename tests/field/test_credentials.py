@@ -1,0 +1,59 @@
+"""Field-device credentials: made by a verifier on their profile or through the API, shown once, revocable by the
+verifier or an administrator, audited, and never the web password."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from conflict_service.audit.models import AuditEvent
+from conflict_service.db import db
+from tests.field.device import Device
+from tests.helpers import bearer, login, post_form
+
+
+def test_a_verifier_creates_lists_and_revokes_a_credential_through_the_api(client, world):
+    headers = bearer(client, world.ir.verifier)
+    created = client.post("/api/v1/users/me/field-credentials", json={"label": "Samsung A14"}, headers=headers)
+    assert created.status_code == 201
+    body = created.get_json()
+    assert body["username"].startswith("verifier_ir.") and len(body["password"]) == 24
+    assert body["server_url"] == "http://localhost/openrosa"
+    device = Device(client, body["username"], body["password"])
+    assert device.request("HEAD", "/openrosa/submission").status_code == 204
+
+    listed = client.get("/api/v1/users/me/field-credentials", headers=headers).get_json()
+    assert [c["label"] for c in listed] == ["Samsung A14"] and "password" not in listed[0]
+    web_password = Device(client, body["username"], "correct horse battery")
+    web_password.challenge = None
+    assert web_password.request("HEAD", "/openrosa/submission").status_code == 401
+
+    revoked = client.delete(f"/api/v1/users/me/field-credentials/{body['id']}", headers=headers)
+    assert revoked.status_code == 200 and revoked.get_json()["revoked_at"]
+    assert device.request("HEAD", "/openrosa/submission").status_code == 401
+    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("user.field_%"))).all()
+    assert actions == ["user.field_credential_created", "user.field_credential_revoked"]
+
+
+def test_only_verifiers_make_credentials_and_nobody_revokes_anothers_but_an_administrator(client, world):
+    assert client.post("/api/v1/users/me/field-credentials", json={},
+                       headers=bearer(client, world.ir.clerk)).status_code == 403
+    mine = client.post("/api/v1/users/me/field-credentials", json={},
+                       headers=bearer(client, world.ir.verifier)).get_json()
+    other = bearer(client, world.ir.verifier2)
+    assert client.delete(f"/api/v1/users/me/field-credentials/{mine['id']}", headers=other).status_code == 404
+    admin = bearer(client, world.ir.admin)
+    path = f"/api/v1/users/{world.ir.verifier.id}/field-credentials"
+    assert [c["id"] for c in client.get(path, headers=admin).get_json()] == [mine["id"]]
+    assert client.delete(f"{path}/{mine['id']}", headers=admin).status_code == 200
+
+
+def test_the_profile_page_shows_the_password_once(client, world):
+    login(client, world.ir.verifier)
+    page = post_form(client, "/profile/field-credentials", {"label": "Tecno Spark"}, form_path="/profile")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "shown only once" in html
+    password = re.search(r"data-field-password>([^<]+)<", html).group(1)
+    assert password not in client.get("/profile").get_data(as_text=True)
+    assert "Tecno Spark" in client.get("/profile").get_data(as_text=True)
