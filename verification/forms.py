@@ -9,6 +9,7 @@ from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species, T
 from claims.forms import now_local
 from conflict_service.web import forms as web_forms
 from verification.enums import CarcassDisposal, RejectionReason, VerificationOutcome
+from verification.presentation import VISIT_LABELS
 from verification.schemas import CHECKLIST
 
 VISIT_TEXT = ("visit_lat", "visit_lon", "canine_spacing_mm", "predator", "confidence", "time_of_day", "is_in_corral",
@@ -23,7 +24,7 @@ def visit_choices(claim) -> dict:
             "times_of_day": TimeOfDay.choices(), "yes_no": yes_no, "disposals": CarcassDisposal.choices(),
             "outcomes": VerificationOutcome.choices(), "reasons": RejectionReason.choices(),
             "species": Species.choices(), "age_classes": AgeClass.choices(), "loss_outcomes": LossOutcome.choices(),
-            "as_claimed": _as_claimed(claim)}
+            "as_claimed": _as_claimed(claim), "labels": VISIT_LABELS}
 
 
 def _as_claimed(claim) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from werkzeug.datastructures import MultiDict
 
 from claims.permissions import READERS
 from claims.queries import get_claim
@@ -19,7 +20,7 @@ from conflict_service.db import db
 from conflict_service.errors import ValidationError
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
-from verification import forms, operations, permissions, queries
+from verification import drafts, forms, operations, permissions, queries
 from verification.files import send_evidence
 from verification.presentation import claim_context
 from verification.schemas import AppealSchema, AssignSchema, VerificationCreateSchema, WorklistQuerySchema
@@ -63,25 +64,37 @@ def worklist():
 # --- site visit ----------------------------------------------------------------------------------------
 
 @bp.route("/claims/<int:claim_id>/visit", methods=["GET", "POST"])
-@login_required(Role.VERIFIER)
+@login_required(Role.VERIFIER, keep_work=drafts.keep_posted_visit)
 def visit(claim_id):
     claim = get_claim(claim_id, g.user)
     check_action(claim, ClaimAction.VERIFY_CONFIRM, g.user)  # 403/409 before showing a form that cannot be used
     values, errors = forms.visit_defaults(claim), {}
+    token = request.values.get("draft", "")
+    draft = drafts.open_draft(token, g.user, claim) if token else None
+    kept = request.form.getlist("keep_photo") if request.method == "POST" else [p["sha256"] for p in
+                                                                                 (draft.photos if draft else [])]
+    if draft is not None and request.method == "GET":
+        values = forms.visit_values(MultiDict(draft.form))
     if request.method == "POST":
         values = forms.visit_values(request.form)
     if request.method == "POST" and "add_line" not in request.form:
         try:
             data = forms.visit_data(request.form, claim, VerificationCreateSchema())
-            operations.record_verification(claim, data, g.user, forms.uploads(request.files, "photos"))
+            chosen = forms.uploads(request.files, "photos") + drafts.kept_uploads(draft, kept)
+            operations.record_verification(claim, data, g.user, chosen)
+            drafts.discard(draft)
             db.session.commit()
             flash(_("Site visit recorded: claim {number} is {state}.").format(
                 number=claim.number, state=str(claim.status.title).lower()), "success")
             return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification"))
         except ValidationError as error:
             errors = error.errors
+            db.session.rollback()
+            if drafts.has_new_photos():  # the photos chosen are kept, so a corrected form need not choose them again
+                draft = drafts.keep(g.user, claim)
+                kept = [p["sha256"] for p in draft.photos]
     context = claim_context(claim, g.user)
-    return render_template("verification/visit_form.html", values=values, errors=errors,
+    return render_template("verification/visit_form.html", values=values, errors=errors, draft=draft, kept=kept,
                            **forms.visit_choices(claim), **context), (422 if errors else 200)
 
 

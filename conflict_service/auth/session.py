@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from conflict_service.auth.models import Role, User
@@ -88,9 +88,12 @@ def _load_from_session() -> None:
     absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
     user = db.session.get(User, uid)
     expired = login_at is None or seen_at is None or now - seen_at > idle or now - login_at > absolute
-    if user is None or not user.is_active or session.get("ver") != user.session_version or expired:
+    current = user is not None and user.is_active and session.get("ver") == user.session_version
+    if not current or expired:
         session.clear()
         g.session_expired = expired and user is not None
+        if expired and current:
+            g.expired_user_id = user.id  # whose work arrived after the session ran out (see login_required)
         return
     session["seen_at"] = now.timestamp()
     g.user = user
@@ -127,14 +130,24 @@ def require_user(*roles: Role) -> User:
     return user
 
 
-def login_required(*roles: Role):
-    """Decorate a page: anonymous visitors go to the sign-in page; other roles get 403."""
+def login_required(*roles: Role, keep_work=None):
+    """Decorate a page: anonymous visitors go to the sign-in page; other roles get 403.
+
+    ``keep_work(user_id, *args, **kwargs)`` saves a form posted after its session expired (the expired, signed
+    cookie still says whose it was) and returns the URL to continue from after signing in again, so nothing typed
+    or chosen is lost.
+    """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if current_user() is None:
-                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                target = request.full_path.rstrip("?")
+                if keep_work is not None and request.method == "POST" and g.get("expired_user_id"):
+                    target = keep_work(g.expired_user_id, *args, **kwargs) or target
+                    flash(_("Your session had expired. Sign in again: what you entered and the photos you chose "
+                            "are kept."), "info")
+                return redirect(url_for("auth.login", next=target))
             require_user(*roles)
             return view(*args, **kwargs)
 

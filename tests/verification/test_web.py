@@ -1,15 +1,18 @@
 """The verification pages as their users see them: claim page section, visit form, assignment, upload, appeal."""
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.timeutil import utcnow
 from tests.helpers import csrf_token, login
 from tests.verification.conftest import jpeg_bytes, multipart, stored_files, visit_payload
+from verification.models import EvidenceFile
 from verification.operations import record_verification
 from verification.schemas import VerificationCreateSchema
 
@@ -70,10 +73,26 @@ def test_a_refused_photo_saves_nothing_and_says_why(client, world, assigned, evi
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert "photo.jpg: Only JPEG or PNG photos and PDF documents are accepted" in html
-    assert "choose the photos again" in html
+    assert "kept for you" not in html  # a refused file is not kept
     assert stored_files(evidence_dir) == []
     db.session.expire_all()
     assert assigned.status == ClaimState.UNDER_VERIFICATION
+
+
+def test_photos_of_a_form_with_mistakes_are_kept_and_saved_with_the_corrected_form(client, world, assigned):
+    login(client, world.ir.verifier)
+    r = post_visit(client, assigned, visit_form(predator=""), [(jpeg_bytes(), "carcass.jpg")])
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert "kept for you" in html and "carcass.jpg" in html
+    draft = re.search(r'name="draft" value="([^"]+)"', html).group(1)
+    sha = re.search(r'name="keep_photo" value="([0-9a-f]{64})"', html).group(1)
+    saved = post_visit(client, assigned, visit_form(draft=draft, keep_photo=sha))  # nothing chosen again
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert assigned.status == ClaimState.VERIFIED
+    assert db.session.scalar(sa.select(EvidenceFile.display_name).where(EvidenceFile.claim_id == assigned.id)) \
+        == "carcass.jpg"
 
 
 def test_a_carcass_left_in_place_is_flagged_on_the_claim_page(client, world, assigned):
