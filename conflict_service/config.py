@@ -12,6 +12,9 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+    # Photos are shrunk in the browser before upload to this longest side (px) and JPEG quality (0-1).
+    "PHOTO_MAX_SIDE": 2048,
+    "PHOTO_QUALITY": 0.75,
     "API_TOKEN_TTL_HOURS": 12,
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,
@@ -37,9 +40,10 @@ DEFAULTS = {
 INT_KEYS = {
     "EVIDENCE_MAX_BYTES", "API_TOKEN_TTL_HOURS", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS",
     "LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_MINUTES", "PAGE_SIZE", "MAX_PAGE_SIZE", "MAX_CONTENT_LENGTH",
+    "PHOTO_MAX_SIDE",
 }
 ENV_KEYS = ["DATABASE_URL", "SECRET_KEY", "REDIS_URL", "PUBLIC_BASE_URL", "RQ_CASEFILES_QUEUE", "TRUSTED_PROXIES",
-            *sorted(INT_KEYS)]
+            "PHOTO_QUALITY", *sorted(INT_KEYS)]
 
 
 class ConfigError(RuntimeError):
@@ -53,6 +57,7 @@ def load_config(app, overrides=None):
     for key in ENV_KEYS:
         if key in os.environ:
             app.config[key] = int(os.environ[key]) if key in INT_KEYS else os.environ[key]
+    app.config["PHOTO_QUALITY"] = float(app.config["PHOTO_QUALITY"])
     if overrides:
         app.config.update(overrides)
     instance = Path(app.instance_path)
