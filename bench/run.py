@@ -31,6 +31,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import field as field_bench  # noqa: E402
 from bench.server import gunicorn  # noqa: E402
 
 EXPORT_BOUND_MB = 150
@@ -565,7 +566,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, help="seconds of load per submission measurement")
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary folder")
     parser.add_argument("--json", help="also write the figures to this file")
-    parser.add_argument("--only", help="comma-separated subset: list,report,casefile,batch,export,submission")
+    parser.add_argument("--field", type=int, default=200, help="site visits sent over OpenRosa (and the web form)")
+    parser.add_argument("--only", help="comma-separated subset: list,report,casefile,batch,export,submission,field,"
+                                       "photo")
     args = parser.parse_args(argv)
     claims = args.claims or (100_000 if args.quick else 1_000_000)
     iterations = args.iterations or (20 if args.quick else 50)
@@ -595,6 +598,10 @@ def main(argv: list[str] | None = None) -> int:
                 report.figures += measure_casefile(base, ctx, max(1, min(iterations, 10)))
             if wanted("submission"):
                 report.figures += measure_submission(base, ctx, seconds)
+            if wanted("field"):
+                report.figures += field_bench.measure_submissions(base, ctx, args.field)
+            if wanted("photo"):
+                report.figures += field_bench.measure_photo_upload(base, ctx, args.field)
         if wanted("batch"):
             report.figures += measure_batch(env, ctx, batch)
         if wanted("export"):

@@ -13,6 +13,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+PIDS: dict[str, int] = {}  # base URL -> gunicorn master process, for measuring the workers' CPU time
 
 
 def free_port() -> int:
@@ -31,10 +32,12 @@ def gunicorn(env: dict, *, workers: int = 2, threads: int = 4, app: str = "wsgi:
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
+    PIDS[base] = process.pid
     try:
         _wait_ready(base, process)
         yield base
     finally:
+        PIDS.pop(base, None)
         process.terminate()
         try:
             process.wait(timeout=20)
@@ -57,3 +60,21 @@ def _wait_ready(base: str, process, seconds: float = 60) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer /healthz in time")
+
+
+def server_cpu_seconds(base: str) -> float:
+    """User + system CPU time used so far by the gunicorn serving ``base`` and its workers (Linux /proc)."""
+    master = PIDS[base]
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        if pid == master or ppid == master:
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total

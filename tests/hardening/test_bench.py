@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 def test_bench_runs_every_measurement_once(tmp_path):
     out = tmp_path / "bench.json"
     run = subprocess.run([sys.executable, "bench/run.py", "--claims", "200", "--iterations", "1", "--batch", "4",
-                          "--seconds", "1", "--json", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          "--seconds", "1", "--field", "2", "--json", str(out)], cwd=ROOT, capture_output=True, text=True,
                          timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(out.read_text())
@@ -30,4 +30,8 @@ def test_bench_runs_every_measurement_once(tmp_path):
     assert any("CSV export of" in f["name"] and f["unit"] == "MB" for f in report["figures"])
     payouts = [f for f in report["figures"] if f["name"].startswith("payouts report")]
     assert payouts and all(f["verdict"] in ("PASS", "MISS") for f in payouts), payouts  # the report is measured
+    field = [f for f in report["figures"] if f["name"].startswith("2 field submissions")]
+    assert field and field[0]["verdict"] == "PASS" and field[0]["floor"] > 0, field  # every record applied
+    photo = [f for f in report["figures"] if f["name"].startswith("4000×3000 JPEG")]
+    assert photo and photo[0]["app"] > 0, photo
     assert "measurement" in run.stdout and "floor" in run.stdout
