@@ -215,7 +215,8 @@ def measure_photo_upload(base: str, ctx, count_claims) -> list:
                   f"GPS {row.exif_lat}, {row.exif_lon}") if row else "nothing stored"
     wire = sent.get("bytes", 0) / 1024
     figure = Figure("4000×3000 JPEG from the visit form: bytes on the wire", wire, 600, "KB",
-                    note=f"original {len(original) // 1024} KB; the whole POST (headers and multipart body); {detail}").judge(1.0)
+                    note=f"original {len(original) // 1024} KB; the whole POST (headers and multipart body); "
+                         f"{detail}").judge(1.0)
     figure.target = "≤ 600 KB, EXIF intact"
     figure.verdict = "PASS" if 0 < wire <= 600 and intact else "MISS"
     return [figure]
