@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,8 +30,11 @@ def gunicorn(env: dict, *, workers: int = 2, threads: int = 4, app: str = "wsgi:
     command = [sys.executable, "-m", "gunicorn", "-c", "python:conflict_service.gunicorn_conf", "--bind",
                f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
                "--access-logfile", "/dev/null", "--log-level", "warning", app]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+    # The service's log goes to a file: a pipe nobody reads fills up (64 kB) and then blocks every worker that logs.
+    log = tempfile.TemporaryFile("w+")
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log,
+                               text=True)
+    process.log = log
     base = f"http://127.0.0.1:{port}"
     PIDS[base] = process.pid
     try:
@@ -44,15 +48,15 @@ def gunicorn(env: dict, *, workers: int = 2, threads: int = 4, app: str = "wsgi:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr:
-            process.stderr.close()
+        log.close()
 
 
 def _wait_ready(base: str, process, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {process.stderr.read()}")
+            process.log.seek(0)
+            raise RuntimeError(f"gunicorn exited: {process.log.read()[-3000:]}")
         try:
             if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
                 return
