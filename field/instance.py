@@ -57,8 +57,9 @@ def parse(data: bytes) -> Instance:
     if len(data) > XML_MAX_BYTES:
         raise BadInstance(_("The form's XML is larger than {kb} kB.").format(kb=XML_MAX_BYTES // 1024))
     try:
+        data.decode("utf-8")  # kept as text: ODK clients write UTF-8
         root = ElementTree.fromstring(data, forbid_dtd=True)
-    except (ElementTree.ParseError, DefusedXmlException, ValueError):
+    except (ElementTree.ParseError, DefusedXmlException, ValueError):  # UnicodeDecodeError is a ValueError
         raise BadInstance(_("The form's XML could not be read.")) from None
     if _local(root.tag) != FORM_ID or root.get("id") != FORM_ID:
         raise BadInstance(_("This server receives the site-visit form only."))

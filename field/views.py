@@ -13,10 +13,9 @@ from conflict_service.errors import DomainError, ValidationError
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 from field import instance as instances
-from field import operations, queries
+from field import operations, presentation, queries
 from field.enums import SubmissionStatus
 from field.schemas import QueueArgsSchema
-from verification.presentation import CHECKLIST_LABELS, CORRECTION_LABELS, VISIT_LABELS
 
 bp = Blueprint("field", __name__, template_folder="templates")
 NAV = [nav(L_("Field records"), "field.queue", Role.MANAGER, Role.AUDITOR)]
@@ -47,11 +46,10 @@ def detail(submission_id):
 
 
 def _detail(submission, errors=None, note="", status=200):
-    labels = {**VISIT_LABELS, **dict(CHECKLIST_LABELS), **dict(CORRECTION_LABELS),
-              "visit_lat": VISIT_LABELS["visit_location"], "visit_lon": VISIT_LABELS["visit_location"],
-              "outcome": VISIT_LABELS["outcome"]}
-    return render_template("field/detail.html", s=submission, answers=instances.parse(submission.xml.encode()),
-                           errors=errors or {}, note=note, labels=labels), status
+    found = instances.parse(submission.xml.encode())
+    return render_template("field/detail.html", s=submission, answers=presentation.answers(found),
+                           problems=presentation.problems(submission.reason_detail),
+                           errors=errors or {}, note=note), status
 
 
 @bp.post("/field-submissions/<int:submission_id>/review")

@@ -5,6 +5,7 @@ that /openrosa serves, a verifier's answers are typed into it, and the instance 
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 from pathlib import Path
@@ -45,7 +46,9 @@ def choice(page, name: str, value: str):
 def enketo_bundle() -> Path:
     if shutil.which("npm") is None:
         pytest.skip("npm is not installed (Debian: apt-get install npm)")
-    done = subprocess.run([str(BUILD)], capture_output=True, text=True, timeout=600)
+    with (BUILD.parent / ".build.lock").open("w") as lock:  # parallel test workers build it once, in turn
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = subprocess.run([str(BUILD)], capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         pytest.skip(f"could not install Enketo from the npm registry: {done.stderr[-500:]}")
     return Path(done.stdout.strip().splitlines()[-1])

@@ -92,7 +92,10 @@ def test_a_claim_outside_the_senders_area_is_refused(client, world, make, collec
     b"<other_form id='other_form'><meta><instanceID>uuid:1</instanceID></meta></other_form>",
     b"<site_visit id='site_visit'><claim>X</claim></site_visit>",
     b"<site_visit id='site_visit'>" + b"<notes>" + b"x" * 600_000 + b"</notes></site_visit>",
-], ids=["external-entity", "entity-expansion", "broken", "another-form", "no-instance-id", "oversized-xml"])
+    b"<?xml version='1.0' encoding='latin-1'?><site_visit id='site_visit'><notes>\xe9</notes><meta><instanceID>"
+    b"uuid:1</instanceID></meta></site_visit>",
+], ids=["external-entity", "entity-expansion", "broken", "another-form", "no-instance-id", "oversized-xml",
+        "not-utf-8"])
 def test_unreadable_or_unsafe_xml_is_refused_with_400(client, world, assigned, collect, evidence_dir, xml):
     answer = collect.post(xml, [])
     assert answer.status_code == 400 and b"<OpenRosaResponse" in answer.data

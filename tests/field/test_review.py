@@ -73,6 +73,7 @@ def test_a_visit_for_an_already_verified_claim_is_kept_and_dismissed_with_a_note
     assert assigned.number in page and "no longer waiting for a site visit" in page
     detail = client.get(f"/field-submissions/{kept.id}").get_data(as_text=True)
     assert "collect:Xc2TqY6iH0qPLn8Z" in detail and "Spacing of the canine marks (mm)" in detail
+    assert "Leopard" in detail and "2 × Sheep (adult, killed)" in detail and ">leopard<" not in detail
     empty = post_form(client, f"/field-submissions/{kept.id}/review", {"action": "dismiss", "note": ""},
                       form_path=f"/field-submissions/{kept.id}")
     assert empty.status_code == 422 and "Say why" in empty.get_data(as_text=True)
