@@ -6,18 +6,7 @@ import pytest
 
 from conflict_service.auth import field_credentials
 from tests.field.device import Device
-from tests.verification.conftest import evidence_dir  # noqa: F401 - each test's own evidence folder
-from verification.operations import assign_verifier
-
-
-@pytest.fixture
-def claim(world, make):
-    return make.claim(world.ir)
-
-
-@pytest.fixture
-def assigned(world, claim):
-    return assign_verifier(claim, {"verifier_id": world.ir.verifier.id}, world.ir.clerk)
+from tests.verification.conftest import assigned, claim, evidence_dir  # noqa: F401 - the verification fixtures
 
 
 @pytest.fixture
