@@ -115,9 +115,17 @@ def _merged(schema_errors: dict, ours: dict) -> dict:
     return out
 
 
-def typed_dates(schema: marshmallow.Schema, data: dict, errors: dict) -> dict:
+def typed_dates(schema: marshmallow.Schema, data: dict | list, errors: dict) -> dict | list:
     """Read every date field of ``schema`` (nested rows too) with :func:`parse_date`; what cannot be read goes into
     ``errors`` under the field's name and is left out."""
+    if isinstance(data, list):  # a schema with many=True: rows, errors by row index
+        rows_: list = []
+        for index, row in enumerate(data):
+            row_errors: dict = {}
+            rows_.append(typed_dates(schema, row, row_errors) if isinstance(row, dict) else row)
+            if row_errors:
+                errors[index] = row_errors
+        return rows_
     out = dict(data)
     for field in schema.fields.values():
         key = field.data_key or field.name
@@ -140,15 +148,10 @@ def _nested_rows(field):
 
 
 def _typed_rows(schema, rows_: list, errors: dict, key: str) -> list:
-    typed = []
-    for index, row in enumerate(rows_):
-        if not isinstance(row, dict):
-            typed.append(row)
-            continue
-        row_errors: dict = {}
-        typed.append(typed_dates(schema, row, row_errors))
-        if row_errors:
-            errors.setdefault(key, {})[index] = row_errors
+    row_errors: dict = {}
+    typed = typed_dates(schema, rows_, row_errors)
+    if row_errors:
+        errors[key] = row_errors
     return typed
 
 
