@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay
 from claims.queries import office_language, programme_usable_at, programmes_for
+from conflict_service.errors import ValidationError
 from conflict_service.i18n import language_choices
 from conflict_service.jurisdictions.queries import offices_for, scope_ids, tree
 from conflict_service.timeutil import local_today, utcnow
@@ -112,7 +113,12 @@ def claim_data(form: MultiDict, owner, schema) -> dict:
     reported = web_forms.local_datetime(form, "reported_date", "reported_time", tz, errors, "reported_at")
     if reported:
         data["reported_at"] = reported
-    return web_forms.load(schema, data, extra_errors=errors)
+    try:
+        return web_forms.load(schema, data, extra_errors=errors)
+    except ValidationError as error:
+        if {"incident_date", "incident_time"} & error.errors.keys():
+            error.errors.pop("incident_at", None)  # "give the date" is already said where it was typed
+        raise
 
 
 def now_local(tz: str) -> datetime:

@@ -228,7 +228,8 @@ def _check_times(data: dict, claim: Claim | None, office, errors: dict) -> None:
         incident_at, incident_date = (claim.incident_at, claim.incident_date) if claim else (None, None)
     if data.get("incident_at") is not None and data.get("incident_date") is not None and office is not None \
             and local_date(data["incident_at"], office.timezone) != data["incident_date"]:
-        errors["incident_date"] = [_("The incident's date and its time fall on different days at the office; give one of them.")]
+        errors["incident_date"] = [_("The incident's date and its time fall on different days at the office; "
+                                     "give one of them.")]
     reported_at = data.get("reported_at") or (claim.reported_at if claim else utcnow())
     errors.update(time_errors(incident_at, reported_at, incident_date=incident_date,
                               tz=office.timezone if office is not None else None))

@@ -247,11 +247,18 @@ def zone_name(moment: datetime, locale: str | None = None) -> str:
     zone = moment.tzinfo
     key = getattr(zone, "key", "UTC")
     offset = babel_dates.get_timezone_gmt(moment, width="long", locale=cldr_locale(locale))
+    if is_rtl(locale):  # "+03:30" keeps its sign on the left in a right-to-left line
+        offset = re.sub(r"[+\-\u2212]?\d+(?::\d+)?", lambda m: f"\u2066{m[0]}\u2069", offset)
     if key in ("UTC", "Etc/UTC"):
         return native_digits(offset, locale)
     city = babel_dates.get_timezone_location(zone, locale=cldr_locale(locale), return_city=True)
     # i18n: a time zone named by its city and its offset from GMT, e.g. "Tehran, GMT+03:30"
     return native_digits(gettext("{city}, {offset}").format(city=city, offset=offset), locale)
+
+
+def zone_of(tz: str, locale: str | None = None) -> str:
+    """An office's zone as people name it, at the present moment ("Tehran, GMT+03:30")."""
+    return zone_name(utcnow().astimezone(ZoneInfo(tz)), locale)
 
 
 def _iso(value) -> str:
@@ -402,9 +409,14 @@ def date_format_hint(locale: str | None = None) -> str:
     locale = locale or current_locale()
     if locale in SOLAR_HIJRI_LOCALES:
         return gettext("Type the date in the Solar Hijri calendar as year/month/day, for example {example}.").format(
-            example=date_input_value(utcnow().date(), locale))
+            example=date_example(locale))
     return gettext("Give the date as year-month-day, for example {example}.").format(
         example=native_digits(utcnow().date().isoformat(), locale))
+
+
+def date_example(locale: str | None = None) -> str:
+    """Today, as a date field of this locale shows it."""
+    return date_input_value(utcnow().date(), locale)
 
 
 def date_input_value(value, locale: str | None = None) -> str:
@@ -460,7 +472,9 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,
                                  language_name=language_name, text_direction=text_direction, html_lang=html_lang,
                                  dir_of=dir_of, date_echo=date_echo, date_format_hint=date_format_hint,
-                                 solar_dates=lambda: current_locale() in SOLAR_HIJRI_LOCALES)
+                                 date_example=date_example,
+                                 solar_dates=lambda: current_locale() in SOLAR_HIJRI_LOCALES,
+                                 native_digits=native_digits, zone_of=zone_of)  # calls: Jinja folds '14:30'|digits
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
 

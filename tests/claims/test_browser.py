@@ -20,7 +20,7 @@ def _sign_in(phone, live_server, user):
     phone.goto(f"{live_server}/login")
     phone.locator("#f-username").fill(user.username)
     phone.locator("#f-password").fill(PASSWORD)
-    phone.locator("form button[type=submit]").click()
+    phone.locator("form button.primary[type=submit]").click()
     phone.wait_for_url(re.compile(r"/$"))
 
 

@@ -30,7 +30,7 @@ def test_the_audit_page_shows_the_viewers_office_time_with_its_zone(client, worl
     assert "Nov 20, 2026 8:46\u202fPM (Tehran, GMT+03:30)" in page
     assert "5:16\u202fPM" not in page  # not UTC without saying so
     persian = client.get("/audit?lang=fa").get_data(as_text=True)
-    assert "۲۹ آبان ۱۴۰۵ ۲۰:۴۶ (تهران، +۰۳:۳۰ گرینویچ)" in persian
+    assert "۲۹ آبان ۱۴۰۵ ۲۰:۴۶ (تهران، \u2066+۰۳:۳۰\u2069 گرینویچ)" in persian
 
 
 def test_exports_give_times_on_the_viewers_office_clock_and_name_the_zone(client, world, claim):
