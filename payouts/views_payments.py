@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
@@ -10,27 +12,29 @@ from claims.models import Claim
 from claims.permissions import can_see_personal_data, mask
 from claims.queries import programmes_for
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required, require_user
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
+from conflict_service.i18n import set_context_programme
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 from payouts import operations, queries
 from payouts.enums import BatchStatus, PaymentStatus
-from payouts.permissions import PAYOUT_READERS, can_manage_payouts
+from payouts.permissions import can_manage_payouts
 from payouts.presentation import reconciliation_view
 from payouts.schemas import BatchCreateSchema, CancelSchema, ConfirmSchema, FailSchema
 from payouts.views import act
 
 bp = Blueprint("payments", __name__, template_folder="templates")
 
-NAV = [nav(L_("Payment batches"), "payments.batch_list", *PAYOUT_READERS),
-       nav(L_("Reconciliation"), "payments.reconciliation_list", *PAYOUT_READERS)]
+NAV = [nav(L_("Payment batches"), "payments.batch_list", *OVERSEERS),
+       nav(L_("Reconciliation"), "payments.reconciliation_list", *OVERSEERS)]
 
 
 @bp.get("/payment-batches")
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def batch_list():
     status = request.args.get("status") or None
     try:
@@ -69,11 +73,12 @@ def batch_new():
 
 
 @bp.get("/payment-batches/<int:batch_id>")
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def batch_detail(batch_id):
     batch = queries.get_batch(batch_id, g.user)
     rows = queries.batch_payments(batch.id)
     show_personal = can_see_personal_data(g.user)
+    set_context_programme(batch.programme)
     return render_template("payouts/batch_detail.html", batch=batch, rows=rows,
                            sums=queries.batch_sums([batch.id]).get(batch.id, (0, 0)),
                            can_manage=can_manage_payouts(g.user), account=lambda v: v if show_personal else mask(v),
@@ -124,7 +129,7 @@ def payment_confirm(payment_id):
         raw = web_forms.clean(request.form, ("reference",))
         errors: dict = {}
         raw["paid_at"] = web_forms.local_datetime(request.form, "paid_on", "paid_time", _timezone(payment), errors,
-                                                  "paid_at")
+                                                  "paid_at", default_time=time(0))  # the form asks for the day
         operations.confirm_payment(payment, web_forms.load(ConfirmSchema(), raw, extra_errors=errors), g.user)
 
     return act(run, _("Payment {reference} confirmed.").format(reference=payment.reference), back)
@@ -148,7 +153,7 @@ def _timezone(payment) -> str:
 
 
 @bp.route("/reconciliations", methods=["GET", "POST"])
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def reconciliation_list():
     if request.method == "POST":
         require_user(Role.MANAGER)
@@ -168,7 +173,7 @@ def reconciliation_list():
 
 
 @bp.get("/reconciliations/<int:reconciliation_id>")
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def reconciliation_detail(reconciliation_id):
     report = queries.get_reconciliation(reconciliation_id, g.user)
     return render_template("payouts/reconciliation_detail.html", report=reconciliation_view(report),

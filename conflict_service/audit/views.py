@@ -5,10 +5,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
 from conflict_service.audit import operations, queries
-from conflict_service.audit.api import AUDIT_READERS, AuditQuerySchema
+from conflict_service.audit.api import AuditQuerySchema
+from conflict_service.auth.roles import AUDIT_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.jurisdictions.queries import home_timezone
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 
@@ -27,7 +29,7 @@ def index():
     page_no, per_page = args.pop("page"), args.pop("per_page")
     page = queries.events_page(g.user, queries.EventFilters(**args), page_no, per_page)
     return render_template("audit/index.html", page=page, check=queries.last_check(), args=request.args.to_dict(),
-                           errors=errors)
+                           errors=errors, tz=home_timezone(g.user))
 
 
 @bp.post("/verify")

@@ -1,7 +1,7 @@
 """field devices: credentials, submissions, visit drafts
 
 Revision ID: 2c53f22d1d6e
-Revises: 583fec774a61
+Revises: 7204ce60df3b
 Create Date: 2026-12-05 19:07:40.116230
 """
 from alembic import op
@@ -10,7 +10,7 @@ import conflict_service.db
 
 
 revision = '2c53f22d1d6e'
-down_revision = '583fec774a61'
+down_revision = '7204ce60df3b'
 branch_labels = None
 depends_on = None
 

@@ -12,16 +12,18 @@ from flask_babel import lazy_gettext as L_
 
 from claims.enums import Species
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.i18n import set_context_programme
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 from payouts.insurance import operations, queries
 from payouts.insurance.api import premium_rates_view
 from payouts.insurance.enums import CORRECTABLE
-from payouts.insurance.permissions import FUND_READERS, READERS, can_manage_scheme, can_read_fund
+from payouts.insurance.permissions import INSURANCE_READERS, can_manage_scheme, can_read_fund
 from payouts.insurance.schemas import (
     ContributionCreateSchema,
     CorrectionSchema,
@@ -33,12 +35,12 @@ from payouts.views import act
 
 bp = Blueprint("insurance", __name__, template_folder="templates", url_prefix="/insurance")
 
-NAV = [nav(L_("Insurance"), "insurance.schemes", *READERS)]
+NAV = [nav(L_("Insurance"), "insurance.schemes", *INSURANCE_READERS)]
 RATE_ROWS = 4
 
 
 @bp.get("")
-@login_required(*READERS)
+@login_required(*INSURANCE_READERS)
 def schemes():
     rows = [{"scheme": s, "seasons": queries.seasons_of(s.id), "fund": fund_view(s) if can_read_fund(g.user) else None}
             for s in queries.schemes_for(g.user)]
@@ -48,7 +50,7 @@ def schemes():
 # --- a scheme: fund, seasons, contributions ----------------------------------------------------------------------
 
 @bp.get("/schemes/<int:scheme_id>")
-@login_required(*READERS)
+@login_required(*INSURANCE_READERS)
 def scheme_detail(scheme_id):
     return _scheme_page(queries.get_scheme(scheme_id, g.user))
 
@@ -56,6 +58,7 @@ def scheme_detail(scheme_id):
 def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None, status=200):
     today = local_today(scheme.jurisdiction.timezone)
     current = queries.current_season(scheme)
+    set_context_programme(scheme)
     return render_template(
         "insurance/scheme.html", scheme=scheme, seasons=queries.seasons_of(scheme.id), current=current, today=today,
         fund=fund_view(scheme) if can_read_fund(g.user) else None,
@@ -103,7 +106,7 @@ def contribution_new(scheme_id):
 # --- premium rates -----------------------------------------------------------------------------------------------
 
 @bp.route("/seasons/<int:season_id>/rates", methods=["GET", "POST"])
-@login_required(*READERS)
+@login_required(*INSURANCE_READERS)
 def premium_rates(season_id):
     season = queries.get_season(season_id, g.user)
     values = {"rows": [{} for _ in range(RATE_ROWS)], "note": ""}
@@ -115,6 +118,7 @@ def premium_rates(season_id):
         errors = _record_premium_rates(season)
         if not errors:
             return redirect(url_for("insurance.premium_rates", season_id=season.id))
+    set_context_programme(season.programme)
     return render_template("insurance/rates.html", season=season, scheme=season.programme,
                            view=premium_rates_view(season), values=values, errors=errors, species=Species.choices(),
                            can_edit=can_manage_scheme(g.user, season.programme)), (422 if errors else 200)
@@ -143,12 +147,13 @@ def _record_premium_rates(season) -> dict:
 # --- the ledger ---------------------------------------------------------------------------------------------------
 
 @bp.get("/schemes/<int:scheme_id>/ledger")
-@login_required(*FUND_READERS)
+@login_required(*OVERSEERS)
 def ledger(scheme_id):
     scheme = queries.get_scheme(scheme_id, g.user)
     season_id = request.args.get("season_id", type=int)
     page = queries.ledger_page(scheme.id, season_id=season_id, page=max(request.args.get("page", 1, type=int), 1))
     reversed_by = queries.reversed_seqs(scheme.id)
+    set_context_programme(scheme)
     return render_template("insurance/ledger.html", scheme=scheme, page=page, seasons=queries.seasons_of(scheme.id),
                            season_id=season_id, reversed=reversed_by, correctable=CORRECTABLE,
                            reverses={new: old for old, new in reversed_by.items()},
@@ -173,15 +178,16 @@ def ledger_reverse(scheme_id, seq):
 # --- statements ---------------------------------------------------------------------------------------------------
 
 @bp.get("/seasons/<int:season_id>/statement")
-@login_required(*FUND_READERS)
+@login_required(*OVERSEERS)
 def season_statement(season_id):
     season = queries.get_season(season_id, g.user)
+    set_context_programme(season.programme)
     return render_template("insurance/statement.html", s=statement(season.programme, season, g.user),
                            seasons=queries.seasons_of(season.programme_id))
 
 
 @bp.get("/seasons/<int:season_id>/<any(statement, enrolment, arrears):part>.csv")
-@login_required(*FUND_READERS)
+@login_required(*OVERSEERS)
 def season_csv(season_id, part):
     season = queries.get_season(season_id, g.user)
     text = CSV_KINDS[part](statement(season.programme, season, g.user))
