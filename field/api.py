@@ -6,14 +6,14 @@ from flask.views import MethodView
 
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user, roles_allowed
+from conflict_service.auth.roles import OVERSEERS
+from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from field import operations, queries
 from field.schemas import FieldSubmissionPageSchema, FieldSubmissionSchema, QueueArgsSchema, ReviewSchema
 
 blp = blueprint("Field submissions", __name__, "/field-submissions",
                 "Records sent by ODK Collect / KoboCollect that could not apply by themselves.")
-READERS = (Role.MANAGER, Role.AUDITOR)
 
 
 @blp.route("")
@@ -21,20 +21,20 @@ class Submissions(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(QueueArgsSchema, location="query")
     @blp.response(200, FieldSubmissionPageSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, args):
         """Field records of your jurisdictions, newest first; by default those waiting for review."""
-        return queries.queue_page(require_user(*READERS), **args)
+        return queries.queue_page(signed_in_user(), **args)
 
 
 @blp.route("/<int:submission_id>")
 class SubmissionItem(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, FieldSubmissionSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, submission_id):
         """One field record with its files and, when it needs review, the reason."""
-        return operations.get_for_review(submission_id, require_user(*READERS))
+        return operations.get_for_review(submission_id, signed_in_user())
 
 
 @blp.route("/<int:submission_id>/apply")
@@ -48,7 +48,7 @@ class SubmissionApply(MethodView):
 
         Answers 409 with the reason when it still cannot apply; the record stays in the queue.
         """
-        actor = require_user(Role.MANAGER)
+        actor = signed_in_user()
         submission = operations.apply(operations.get_for_review(submission_id, actor), data["note"], actor)
         db.session.commit()
         return submission
@@ -62,7 +62,7 @@ class SubmissionDismiss(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, submission_id):
         """Close the record without applying it, with a note saying why (managers); it stays on file."""
-        actor = require_user(Role.MANAGER)
+        actor = signed_in_user()
         submission = operations.dismiss(operations.get_for_review(submission_id, actor), data["note"], actor)
         db.session.commit()
         return submission

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import DomainError, ValidationError
@@ -18,18 +19,18 @@ from field.enums import SubmissionStatus
 from field.schemas import QueueArgsSchema
 
 bp = Blueprint("field", __name__, template_folder="templates")
-NAV = [nav(L_("Field records"), "field.queue", Role.MANAGER, Role.AUDITOR)]
+NAV = [nav(L_("Field records"), "field.queue", *OVERSEERS)]
 
 
 def home_panel(_subject, user) -> str | None:
-    if user is None or user.role not in (Role.MANAGER, Role.AUDITOR):
+    if user is None or user.role not in OVERSEERS:
         return None
     waiting = queries.count_waiting(user)
     return render_template("field/home_panel.html", waiting=waiting) if waiting else None
 
 
 @bp.get("/field-submissions")
-@login_required(Role.MANAGER, Role.AUDITOR)
+@login_required(*OVERSEERS)
 def queue():
     try:
         args = web_forms.load(QueueArgsSchema(), web_forms.clean(request.args, ("status", "page")))
@@ -40,7 +41,7 @@ def queue():
 
 
 @bp.get("/field-submissions/<int:submission_id>")
-@login_required(Role.MANAGER, Role.AUDITOR)
+@login_required(*OVERSEERS)
 def detail(submission_id):
     return _detail(operations.get_for_review(submission_id, g.user))
 

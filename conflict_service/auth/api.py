@@ -100,7 +100,7 @@ class MyFieldCredentials(MethodView):
     @roles_allowed(Role.VERIFIER)
     def get(self):
         """Your field-device credentials (ODK Collect, KoboCollect), revoked ones included (verifiers)."""
-        return field_credentials.all_for(require_user(Role.VERIFIER))
+        return field_credentials.all_for(signed_in_user())
 
     @blp.doc(security=BEARER)
     @blp.arguments(FieldCredentialCreateSchema)
@@ -108,7 +108,7 @@ class MyFieldCredentials(MethodView):
     @roles_allowed(Role.VERIFIER)
     def post(self, data):
         """Create a credential for a field device; the password is in this answer only (verifiers)."""
-        user = require_user(Role.VERIFIER)
+        user = signed_in_user()
         credential, password = field_credentials.create(user, data, user)
         db.session.commit()
         credential.password, credential.server_url = password, field_credentials.server_url()  # this answer only
@@ -122,7 +122,7 @@ class MyFieldCredential(MethodView):
     @roles_allowed(Role.VERIFIER)
     def delete(self, credential_id):
         """Revoke one of your field-device credentials: the device can no longer send or download (verifiers)."""
-        user = require_user(Role.VERIFIER)
+        user = signed_in_user()
         credential = field_credentials.revoke(field_credentials.get(user, credential_id, user), user)
         db.session.commit()
         return credential
@@ -135,7 +135,7 @@ class UserFieldCredentials(MethodView):
     @roles_allowed(Role.ADMIN)
     def get(self, user_id):
         """A user's field-device credentials (administrators)."""
-        return field_credentials.all_for(queries.get_user(user_id, require_user(Role.ADMIN)))
+        return field_credentials.all_for(queries.get_user(user_id, signed_in_user()))
 
 
 @blp.route("/users/<int:user_id>/field-credentials/<int:credential_id>")
@@ -145,7 +145,7 @@ class UserFieldCredential(MethodView):
     @roles_allowed(Role.ADMIN)
     def delete(self, user_id, credential_id):
         """Revoke a user's field-device credential, e.g. for a lost phone (administrators)."""
-        actor = require_user(Role.ADMIN)
+        actor = signed_in_user()
         user = queries.get_user(user_id, actor)
         credential = field_credentials.revoke(field_credentials.get(user, credential_id, actor), actor)
         db.session.commit()
