@@ -18,7 +18,8 @@ from conflict_service.pagination import Page, paginate
 from field.enums import SubmissionStatus
 from field.models import FieldSubmission
 
-CASE_COLUMNS = ("name", "label", "village", "incident_date", "incident_lat", "incident_lon", "losses", "due_at")
+CASE_COLUMNS = ("name", "label", "claim_id", "village", "incident_date", "incident_lat", "incident_lon", "losses",
+                "due_at")
 
 
 def open_cases(user: User) -> list[Claim]:
@@ -38,7 +39,8 @@ def cases_csv(user: User) -> bytes:
         date = claim.incident_date.isoformat()
         losses = "; ".join(f"{line.count} × {line.species.title} ({line.age_class.title}, {line.outcome.title})"
                            for line in claim.lines)
-        writer.writerow([claim.number, f"{claim.number} · {claim.incident_village} · {date}", claim.incident_village,
+        writer.writerow([claim.number, f"{claim.number} · {claim.incident_village} · {date}", claim.id,
+                         claim.incident_village,
                          date, _coordinate(claim.incident_lat), _coordinate(claim.incident_lon), losses,
                          claim.verification_due_at.isoformat(timespec="minutes") if claim.verification_due_at
                          else ""])
