@@ -1,11 +1,6 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
-  document.querySelectorAll("select.js-autosubmit").forEach(function (select) {
-    var form = select.form;
-    form.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
-    select.addEventListener("change", function () { form.submit(); });
-  });
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
