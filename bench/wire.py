@@ -37,8 +37,7 @@ class Tally:
     (DevTools' ``encodedDataLength``: headers and body as received, compressed when the response was)."""
 
     def __init__(self, cdp=None):
-        self.urls: list[str] = []
-        self._sizes: dict[str, int] = {}
+        self._seen: dict[str, list] = {}  # request id → [status and path, bytes]
         self._cached: set[str] = set()
         if cdp is not None:
             cdp.on("Network.requestWillBeSent", self._will_send)
@@ -48,38 +47,41 @@ class Tally:
 
     @property
     def requests(self) -> int:
-        return len(self.urls)
+        return len(self._seen)
 
     @property
     def bytes(self) -> int:
-        return sum(self._sizes.values())
+        return sum(size for _label, size in self._seen.values())
 
-    def _count(self, response: dict) -> bool:
+    @property
+    def urls(self) -> list[str]:
+        return [f"{label} {size / 1024:.1f} KB" for label, size in self._seen.values()]
+
+    def _count(self, key: str, response: dict, size: int = 0) -> None:
         if response.get("fromDiskCache") or response.get("fromPrefetchCache") or response.get("fromServiceWorker"):
-            return False
-        if not response.get("url", "").startswith("http"):
-            return False
-        self.urls.append(f"{response.get('status')} {response['url'].split('//', 1)[-1].split('/', 1)[-1]}")
-        return True
+            return
+        if response.get("url", "").startswith("http"):
+            path = response["url"].split("//", 1)[-1].split("/", 1)[-1].split("?", 1)[0]
+            self._seen[key] = [f"{response.get('status')} /{path}", size]
 
     def _will_send(self, event: dict) -> None:
-        redirect = event.get("redirectResponse")
-        if redirect and self._count(redirect):  # a redirect is a request of its own; its bytes end here
-            self._sizes[f"{event['requestId']}#{len(self.urls)}"] = int(redirect.get("encodedDataLength") or 0)
+        if redirect := event.get("redirectResponse"):  # a redirect is a request of its own; its bytes end here
+            key = f"{event['requestId']}#{len(self._seen)}"
+            self._count(key, redirect, int(redirect.get("encodedDataLength") or 0))
 
     def _received(self, event: dict) -> None:
         if event["requestId"] not in self._cached:
-            self._count(event["response"])
+            self._count(event["requestId"], event["response"])
 
     def _finished(self, event: dict) -> None:
-        if event["requestId"] not in self._cached:
-            self._sizes[event["requestId"]] = int(event.get("encodedDataLength") or 0)
+        if event["requestId"] in self._seen:
+            self._seen[event["requestId"]][1] = int(event.get("encodedDataLength") or 0)
 
     def reset(self) -> Tally:
         """What was counted so far; counting starts afresh."""
         done = Tally()
-        done.urls, done._sizes = self.urls, self._sizes
-        self.urls, self._sizes, self._cached = [], {}, set()
+        done._seen = self._seen
+        self._seen, self._cached = {}, set()
         return done
 
 

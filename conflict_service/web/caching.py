@@ -99,6 +99,11 @@ def _add_digest(endpoint: str, values: dict) -> None:
 
 
 def _cache_headers(response):
+    if response.direct_passthrough and response.mimetype in COMPRESSED:
+        # A file (stylesheet, script) read into memory here, closed with the response: compressed as one piece, it
+        # is not streamed, and Flask-Compress's stream would leave the file open.
+        response.direct_passthrough = False
+        response.make_sequence()
     if request.endpoint == "static":
         return _static_headers(response)
     if (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
