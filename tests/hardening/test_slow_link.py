@@ -70,6 +70,8 @@ def test_static_files_are_kept_for_a_year_and_pages_revalidate(live_server, phon
     sign_in(phone, live_server, filed.ir.clerk, "en")
     answer = phone.context.request.get(f"{live_server}/claims")
     assert answer.headers["cache-control"] == "no-store"  # personal data: not on the disk, not behind Back
+    kept = phone.context.request.get(css.url)  # signed in now: the session cookie changes with every page
+    assert "cookie" not in kept.headers.get("vary", "").lower() and "set-cookie" not in kept.headers
 
 
 def test_a_latin_page_fetches_no_other_script_and_a_persian_page_no_latin_bold(live_server, chromium, make):
