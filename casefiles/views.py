@@ -5,22 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, render_template, request
 
 from casefiles import documents, premium_receipt
-from casefiles.permissions import can_print_casefile, can_print_receipt, check_print, shows_personal_data
+from casefiles.permissions import RECEIPT_REFUSAL, can_print_casefile, can_print_receipt, shows_personal_data
 from casefiles.schemas import DocumentQuerySchema
-from claims.permissions import READERS
 from claims.queries import get_claim
 from claims.states import ClaimState
+from conflict_service.auth.models import Role
+from conflict_service.auth.roles import RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.web import forms as web_forms
 from payouts.insurance import queries as insurance_queries
-from payouts.insurance.permissions import READERS as INSURANCE_READERS
+from payouts.insurance.permissions import INSURANCE_READERS
 
 bp = Blueprint("casefiles", __name__, template_folder="templates")
 
 
 def _document(claim_id: int, kind: str) -> Response:
     claim = get_claim(claim_id, g.user)
-    check_print(g.user, kind)
     raw = web_forms.clean(request.args, ("lang",)) | web_forms.flags(request.args, ("bilingual",))
     args = web_forms.load(DocumentQuerySchema(), raw)
     pdf, name = documents.render(claim, kind, lang=args["lang"], bilingual=args["bilingual"],
@@ -30,13 +30,13 @@ def _document(claim_id: int, kind: str) -> Response:
 
 
 @bp.get("/claims/<int:claim_id>/casefile.pdf")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def casefile_pdf(claim_id):
     return _document(claim_id, "casefile")
 
 
 @bp.get("/claims/<int:claim_id>/receipt.pdf")
-@login_required(*READERS)
+@login_required(Role.CLERK, reason=RECEIPT_REFUSAL)
 def receipt_pdf(claim_id):
     return _document(claim_id, "receipt")
 

@@ -6,7 +6,6 @@ from flask import request
 from flask.views import MethodView
 
 from claims import operations, queries
-from claims.permissions import READERS
 from claims.schemas import (
     ClaimCreatedSchema,
     ClaimCreateSchema,
@@ -26,7 +25,8 @@ from conflict_service.api import BEARER, blueprint
 from conflict_service.audit.queries import events_for
 from conflict_service.audit.schemas import AuditEventSchema
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user, roles_allowed
+from conflict_service.auth.roles import RECORD_READERS
+from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 
 programmes = blueprint("Programmes", __name__, "/programmes", "Compensation programmes and insurance schemes.")
@@ -38,10 +38,10 @@ claims = blueprint("Claims", __name__, "/claims", "Depredation claims and their 
 class Programmes(MethodView):
     @programmes.doc(security=BEARER)
     @programmes.response(200, ProgrammeSchema(many=True))
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self):
         """List the programmes run in or above your jurisdictions."""
-        return queries.programmes_for(require_user(*READERS))
+        return queries.programmes_for(signed_in_user())
 
     @programmes.doc(security=BEARER)
     @programmes.arguments(ProgrammeCreateSchema)
@@ -49,7 +49,7 @@ class Programmes(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data):
         """Create a programme (managers)."""
-        programme = operations.create_programme(data, require_user(Role.MANAGER))
+        programme = operations.create_programme(data, signed_in_user())
         db.session.commit()
         return programme
 
@@ -58,10 +58,10 @@ class Programmes(MethodView):
 class ProgrammeItem(MethodView):
     @programmes.doc(security=BEARER)
     @programmes.response(200, ProgrammeSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, programme_id):
         """One programme with its rules."""
-        return queries.get_programme(programme_id, require_user(*READERS))
+        return queries.get_programme(programme_id, signed_in_user())
 
     @programmes.doc(security=BEARER)
     @programmes.arguments(ProgrammeUpdateSchema(partial=True))
@@ -69,7 +69,7 @@ class ProgrammeItem(MethodView):
     @roles_allowed(Role.MANAGER)
     def patch(self, data, programme_id):
         """Change a programme's name, status or rules (managers of its jurisdiction); every change is audited."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         programme = operations.update_programme(queries.get_programme(programme_id, user), data, user)
         db.session.commit()
         return programme
@@ -80,10 +80,10 @@ class Owners(MethodView):
     @owners.doc(security=BEARER)
     @owners.arguments(OwnerQuerySchema, location="query")
     @owners.response(200, OwnerPageSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, args):
         """Search the owners registered at your offices."""
-        return queries.owners_page(require_user(*READERS), **args)
+        return queries.owners_page(signed_in_user(), **args)
 
     @owners.doc(security=BEARER)
     @owners.arguments(OwnerCreateSchema)
@@ -91,7 +91,7 @@ class Owners(MethodView):
     @roles_allowed(Role.CLERK)
     def post(self, data):
         """Register an owner (clerks)."""
-        owner = operations.register_owner(data, require_user(Role.CLERK))
+        owner = operations.register_owner(data, signed_in_user())
         db.session.commit()
         return owner
 
@@ -100,10 +100,10 @@ class Owners(MethodView):
 class OwnerItem(MethodView):
     @owners.doc(security=BEARER)
     @owners.response(200, OwnerSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, owner_id):
         """One owner with their herd."""
-        return queries.get_owner(owner_id, require_user(*READERS))
+        return queries.get_owner(owner_id, signed_in_user())
 
     @owners.doc(security=BEARER)
     @owners.arguments(OwnerCreateSchema(partial=True))
@@ -111,7 +111,7 @@ class OwnerItem(MethodView):
     @roles_allowed(Role.CLERK)
     def patch(self, data, owner_id):
         """Correct an owner's details or herd (clerks)."""
-        user = require_user(Role.CLERK)
+        user = signed_in_user()
         owner = operations.update_owner(queries.get_owner(owner_id, user), data, user)
         db.session.commit()
         return owner
@@ -122,10 +122,10 @@ class Claims(MethodView):
     @claims.doc(security=BEARER)
     @claims.arguments(ClaimQuerySchema, location="query")
     @claims.response(200, ClaimPageSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, args):
         """List claims in your jurisdictions, newest first, with filters."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         page, per_page = args.pop("page"), args.pop("per_page")
         return queries.claims_page(user, queries.ClaimFilters(**args), page, per_page)
 
@@ -139,7 +139,7 @@ class Claims(MethodView):
     @roles_allowed(Role.CLERK)
     def post(self, data):
         """File a claim for an owner (clerks)."""
-        user = require_user(Role.CLERK)
+        user = signed_in_user()
         key = request.headers.get("Idempotency-Key")
         fingerprint = operations.request_fingerprint(request.get_json(silent=True))
         claim, replayed = operations.submit_claim(data, user, idempotency_key=key, fingerprint=fingerprint)
@@ -151,10 +151,10 @@ class Claims(MethodView):
 class ClaimItem(MethodView):
     @claims.doc(security=BEARER)
     @claims.response(200, ClaimSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, claim_id):
         """One claim with its loss lines."""
-        return queries.get_claim(claim_id, require_user(*READERS))
+        return queries.get_claim(claim_id, signed_in_user())
 
     @claims.doc(security=BEARER)
     @claims.arguments(ClaimCreateSchema(partial=True))
@@ -162,7 +162,7 @@ class ClaimItem(MethodView):
     @roles_allowed(Role.CLERK)
     def patch(self, data, claim_id):
         """Correct a claim while it is still submitted (clerks)."""
-        user = require_user(Role.CLERK)
+        user = signed_in_user()
         claim = operations.update_claim(queries.get_claim(claim_id, user), data, user)
         db.session.commit()
         return claim
@@ -176,7 +176,7 @@ class ClaimWithdraw(MethodView):
     @roles_allowed(Role.CLERK)
     def post(self, data, claim_id):
         """Withdraw a submitted claim at the owner's request (clerks)."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         claim = operations.withdraw_claim(queries.get_claim(claim_id, user), user, data["reason"])
         db.session.commit()
         return claim
@@ -186,8 +186,8 @@ class ClaimWithdraw(MethodView):
 class ClaimHistory(MethodView):
     @claims.doc(security=BEARER)
     @claims.response(200, AuditEventSchema(many=True))
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, claim_id):
         """Every recorded change of the claim, oldest first."""
-        claim = queries.get_claim(claim_id, require_user(*READERS))
+        claim = queries.get_claim(claim_id, signed_in_user())
         return events_for("claim", claim.id)

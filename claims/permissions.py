@@ -2,12 +2,14 @@
 
 from claims.states import ClaimState
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import RECORD_READERS
 
-READERS = (Role.CLERK, Role.VERIFIER, Role.MANAGER, Role.AUDITOR)
+# National ID and phone: the office, the field verifier and the manager need them; auditors see them masked.
+PERSONAL_DATA_READERS = (Role.CLERK, Role.VERIFIER, Role.MANAGER)
 
 
 def can_view_records(user) -> bool:
-    return user is not None and user.role in READERS
+    return user is not None and user.role in RECORD_READERS
 
 
 def can_register_owner(user) -> bool:
@@ -27,8 +29,7 @@ def can_manage_programmes(user) -> bool:
 
 
 def can_see_personal_data(user) -> bool:
-    """National ID and phone: the office, the field verifier and the manager need them; auditors see them masked."""
-    return user is not None and user.role in (Role.CLERK, Role.VERIFIER, Role.MANAGER)
+    return user is not None and user.role in PERSONAL_DATA_READERS
 
 
 def mask(value: str | None) -> str | None:

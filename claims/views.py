@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as L_
 from claims import forms, operations, queries
 from claims.enums import Predator
 from claims.permissions import (
-    READERS,
     can_edit_claim,
     can_file_claim,
     can_manage_programmes,
     can_register_owner,
     can_see_personal_data,
+    can_view_records,
 )
 from claims.schemas import (
     ClaimCreateSchema,
@@ -30,6 +30,7 @@ from claims.schemas import (
 from claims.states import ClaimState
 from conflict_service.audit.queries import events_for
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
@@ -42,9 +43,9 @@ bp = Blueprint("claims", __name__, template_folder="templates")
 
 NAV = [
     nav(L_("Home"), "claims.home", *Role),
-    nav(L_("Owners"), "claims.owner_list", *READERS),
-    nav(L_("Claims"), "claims.claim_list", *READERS),
-    nav(L_("Programmes"), "claims.programme_list", Role.MANAGER, Role.AUDITOR),
+    nav(L_("Owners"), "claims.owner_list", *RECORD_READERS),
+    nav(L_("Claims"), "claims.claim_list", *RECORD_READERS),
+    nav(L_("Programmes"), "claims.programme_list", *OVERSEERS),
 ]
 
 
@@ -52,15 +53,15 @@ NAV = [
 @login_required()
 def home():
     user = g.user
-    counts = queries.count_by_status(user) if user.role in READERS else {}
-    recent = queries.claims_page(user, queries.ClaimFilters(), 1, 8).items if user.role in READERS else []
+    counts = queries.count_by_status(user) if can_view_records(user) else {}
+    recent = queries.claims_page(user, queries.ClaimFilters(), 1, 8).items if can_view_records(user) else []
     return render_template("claims/home.html", counts=counts, recent=recent, panels=render_slot("home", None, user))
 
 
 # --- owners ------------------------------------------------------------------------------------------------
 
 @bp.get("/owners")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def owner_list():
     args = web_forms.load(OwnerQuerySchema(), web_forms.clean(request.args, ("q", "office_id", "village", "page")))
     page = queries.owners_page(g.user, **args)
@@ -87,7 +88,7 @@ def owner_new():
 
 
 @bp.get("/owners/<int:owner_id>")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def owner_detail(owner_id):
     owner = queries.get_owner(owner_id, g.user)
     claims = queries.claims_page(g.user, queries.ClaimFilters(owner_id=owner.id), 1, 100).items
@@ -118,7 +119,7 @@ def owner_edit(owner_id):
 # --- claims ------------------------------------------------------------------------------------------------
 
 @bp.get("/claims")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def claim_list():
     raw = web_forms.clean(request.args, ("office_id", "programme_id", "incident_from", "incident_to", "q", "overdue",
                                              "page"))
@@ -164,7 +165,7 @@ def claim_new():
 
 
 @bp.get("/claims/<int:claim_id>")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def claim_detail(claim_id):
     claim = queries.get_claim(claim_id, g.user)
     return render_template("claims/claim_detail.html", claim=claim, history=events_for("claim", claim.id),
@@ -210,7 +211,7 @@ def claim_withdraw(claim_id):
 # --- programmes --------------------------------------------------------------------------------------------
 
 @bp.get("/programmes")
-@login_required(Role.MANAGER, Role.AUDITOR)
+@login_required(*OVERSEERS)
 def programme_list():
     return render_template("claims/programme_list.html", programmes=queries.programmes_for(g.user),
                            can_manage=can_manage_programmes(g.user))
@@ -236,7 +237,7 @@ def programme_new():
 
 
 @bp.get("/programmes/<int:programme_id>")
-@login_required(Role.MANAGER, Role.AUDITOR)
+@login_required(*OVERSEERS)
 def programme_detail(programme_id):
     programme = queries.get_programme(programme_id, g.user)
     return render_template("claims/programme_detail.html", programme=programme,

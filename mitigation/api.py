@@ -6,10 +6,10 @@ from flask.views import MethodView
 
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user, roles_allowed
+from conflict_service.auth.roles import FIELD_RECORDERS, RECORD_READERS
+from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from mitigation import effectiveness, export, operations, queries
-from mitigation.permissions import READERS
 from mitigation.report_schemas import ReportQuerySchema, ReportSchema
 from mitigation.schemas import (
     DogOutSchema,
@@ -37,10 +37,10 @@ class Measures(MethodView):
     @measures.doc(security=BEARER)
     @measures.arguments(MeasureQuerySchema, location="query")
     @measures.response(200, MeasurePageSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, args):
         """List measures at households of your offices, by village, with filters."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         page, per_page = args.pop("page"), args.pop("per_page")
         return queries.measures_page(user, queries.MeasureFilters(**args), page, per_page)
 
@@ -50,7 +50,7 @@ class Measures(MethodView):
     @roles_allowed(Role.CLERK)
     def post(self, data):
         """Record a measure installed at a household (clerks). A guardian dog needs `dog`."""
-        measure = operations.create_measure(data, require_user(*READERS))
+        measure = operations.create_measure(data, signed_in_user())
         db.session.commit()
         return measure
 
@@ -59,10 +59,10 @@ class Measures(MethodView):
 class MeasureItem(MethodView):
     @measures.doc(security=BEARER)
     @measures.response(200, MeasureSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, measure_id):
         """One measure with its current status."""
-        return queries.get_measure(measure_id, require_user(*READERS))
+        return queries.get_measure(measure_id, signed_in_user())
 
     @measures.doc(security=BEARER)
     @measures.arguments(MeasureCreateSchema(partial=True))
@@ -70,7 +70,7 @@ class MeasureItem(MethodView):
     @roles_allowed(Role.CLERK)
     def patch(self, data, measure_id):
         """Correct a measure's details (clerks); its kind and household cannot change."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         measure = operations.update_measure(queries.get_measure(measure_id, user), data, user)
         db.session.commit()
         return measure
@@ -80,18 +80,18 @@ class MeasureItem(MethodView):
 class MeasureInspections(MethodView):
     @measures.doc(security=BEARER)
     @measures.response(200, InspectionSchema(many=True))
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, measure_id):
         """The measure's inspections, latest first."""
-        return queries.inspections_of(queries.get_measure(measure_id, require_user(*READERS)))
+        return queries.inspections_of(queries.get_measure(measure_id, signed_in_user()))
 
     @measures.doc(security=BEARER)
     @measures.arguments(InspectionCreateSchema)
     @measures.response(201, InspectionSchema)
-    @roles_allowed(Role.CLERK, Role.VERIFIER)
+    @roles_allowed(*FIELD_RECORDERS)
     def post(self, data, measure_id):
         """Record an inspection (clerks and field verifiers); the latest one by date sets the status."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         inspection = operations.record_inspection(queries.get_measure(measure_id, user), data, user)
         db.session.commit()
         return inspection
@@ -102,38 +102,38 @@ class Dogs(MethodView):
     @dogs.doc(security=BEARER)
     @dogs.arguments(DogQuerySchema, location="query")
     @dogs.response(200, DogPageSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, args):
         """Guardian dogs still kept at households of your offices; `overdue=true` for those due a vaccine."""
-        return queries.dogs_page(require_user(*READERS), **args)
+        return queries.dogs_page(signed_in_user(), **args)
 
 
 @dogs.route("/<int:dog_id>")
 class DogItem(MethodView):
     @dogs.doc(security=BEARER)
     @dogs.response(200, DogOutSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, dog_id):
         """One dog with its vaccinations and what is overdue today."""
-        return queries.get_dog(dog_id, require_user(*READERS))
+        return queries.get_dog(dog_id, signed_in_user())
 
 
 @dogs.route("/<int:dog_id>/vaccinations")
 class DogVaccinations(MethodView):
     @dogs.doc(security=BEARER)
     @dogs.response(200, VaccinationSchema(many=True))
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, dog_id):
         """The dog's vaccinations, latest first."""
-        return queries.get_dog(dog_id, require_user(*READERS)).vaccinations
+        return queries.get_dog(dog_id, signed_in_user()).vaccinations
 
     @dogs.doc(security=BEARER)
     @dogs.arguments(VaccinationCreateSchema)
     @dogs.response(201, VaccinationSchema)
-    @roles_allowed(Role.CLERK, Role.VERIFIER)
+    @roles_allowed(*FIELD_RECORDERS)
     def post(self, data, dog_id):
         """Record a vaccination (clerks and field verifiers)."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         vaccination = operations.record_vaccination(queries.get_dog(dog_id, user), data, user)
         db.session.commit()
         return vaccination
@@ -149,10 +149,10 @@ class Effectiveness(MethodView):
     @reports.doc(security=BEARER)
     @reports.arguments(ReportQuerySchema, location="query")
     @reports.response(200, ReportSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, args):
         """Verified losses per household-year before and after each kind of measure, against non-adopters."""
-        return effectiveness.effectiveness(require_user(*READERS), _params(args))
+        return effectiveness.effectiveness(signed_in_user(), _params(args))
 
 
 @reports.route("/mitigation-effectiveness.csv")
@@ -160,8 +160,8 @@ class EffectivenessCsv(MethodView):
     @reports.doc(security=BEARER, responses={200: {"description": "The report rows as CSV",
                                                    "content": {"text/csv": {"schema": {"type": "string"}}}}})
     @reports.arguments(ReportQuerySchema, location="query")
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, args):
         """The same report as CSV, one row per region and kind of measure."""
-        report = effectiveness.effectiveness(require_user(*READERS), _params(args))
+        report = effectiveness.effectiveness(signed_in_user(), _params(args))
         return export.csv_response(report)

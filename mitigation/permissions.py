@@ -4,16 +4,12 @@ Clerks record installations (DESIGN §2). Inspections and vaccinations happen in
 verifiers may record them as well as clerks. Managers and auditors read.
 """
 
-from claims.permissions import READERS
 from conflict_service.auth.models import Role
-
-__all__ = ["READERS", "FIELD_ROLES", "can_view_measures", "can_record_measure", "can_inspect", "can_record_vaccination"]
-
-FIELD_ROLES = (Role.CLERK, Role.VERIFIER)
+from conflict_service.auth.roles import FIELD_RECORDERS, RECORD_READERS
 
 
 def can_view_measures(user) -> bool:
-    return user is not None and user.role in READERS
+    return user is not None and user.role in RECORD_READERS
 
 
 def can_record_measure(user) -> bool:
@@ -21,8 +17,8 @@ def can_record_measure(user) -> bool:
 
 
 def can_inspect(user) -> bool:
-    return user is not None and user.role in FIELD_ROLES
+    return user is not None and user.role in FIELD_RECORDERS
 
 
 def can_record_vaccination(user) -> bool:
-    return user is not None and user.role in FIELD_ROLES
+    return user is not None and user.role in FIELD_RECORDERS

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 
 from claims.enums import Predator, TimeOfDay
+from conflict_service.auth.roles import RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.errors import ValidationError
 from conflict_service.web import forms as web_forms
 from mitigation import chart, effectiveness
 from mitigation.export import csv_response
-from mitigation.permissions import READERS
 from mitigation.report_schemas import ReportQuerySchema
 from mitigation.stats import CONTINUITY, MIN_EVENTS, MIN_HOUSEHOLD_YEARS
 
@@ -36,7 +36,7 @@ def _args() -> tuple[dict, dict]:
 
 
 @bp.get("/effectiveness")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def report():
     args, errors = _args()
     result = _report(args)
@@ -48,7 +48,7 @@ def report():
 
 
 @bp.get("/effectiveness.csv")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def report_csv():
     args, errors = _args()
     if errors:

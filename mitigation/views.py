@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as L_
 from claims import queries as claim_queries
 from conflict_service.audit.queries import events_for
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
@@ -18,8 +19,7 @@ from conflict_service.web.views import nav
 from mitigation import forms, operations, queries
 from mitigation.enums import MeasureKind, MeasureStatus, VaccineKind
 from mitigation.permissions import (
-    FIELD_ROLES,
-    READERS,
+    FIELD_RECORDERS,
     can_inspect,
     can_record_measure,
     can_record_vaccination,
@@ -29,7 +29,7 @@ from mitigation.schemas import DogQuerySchema, MeasureQuerySchema
 
 bp = Blueprint("mitigation", __name__, url_prefix="/mitigation", template_folder="templates")
 
-NAV = [nav(L_("Mitigation"), "mitigation.measure_list", *READERS)]
+NAV = [nav(L_("Mitigation"), "mitigation.measure_list", *RECORD_READERS)]
 LIST_ARGS = ("office_id", "village", "kind", "status", "due", "page")
 
 
@@ -42,7 +42,7 @@ def _load_args(schema, names) -> tuple[dict, dict]:
 
 
 @bp.get("")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def measure_list():
     args, errors = _load_args(MeasureQuerySchema(), LIST_ARGS)
     page_no, per_page = args.pop("page"), args.pop("per_page")
@@ -107,13 +107,13 @@ def _detail(measure, *, inspection=None, inspection_errors=None, vaccination=Non
 
 
 @bp.get("/<int:measure_id>")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def measure_detail(measure_id):
     return _detail(queries.get_measure(measure_id, g.user))
 
 
 @bp.post("/<int:measure_id>/inspections")
-@login_required(*FIELD_ROLES)
+@login_required(*FIELD_RECORDERS)
 def inspection_new(measure_id):
     measure = queries.get_measure(measure_id, g.user)
     try:
@@ -128,7 +128,7 @@ def inspection_new(measure_id):
 
 
 @bp.post("/<int:measure_id>/vaccinations")
-@login_required(*FIELD_ROLES)
+@login_required(*FIELD_RECORDERS)
 def vaccination_new(measure_id):
     dog = queries.get_dog(measure_id, g.user)
     try:
@@ -143,7 +143,7 @@ def vaccination_new(measure_id):
 
 
 @bp.get("/dogs")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def dog_list():
     args, errors = _load_args(DogQuerySchema(), ("overdue", "office_id", "page"))
     page = queries.dogs_page(g.user, **args)

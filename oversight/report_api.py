@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from conflict_service.api import BEARER, blueprint
-from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user, roles_allowed
+from conflict_service.auth.roles import OVERSEERS
+from conflict_service.auth.session import roles_allowed, signed_in_user
 from oversight import reports, transparency
 from oversight.report_schemas import (
     DeadlineQuerySchema,
@@ -19,7 +19,6 @@ from oversight.report_schemas import (
     filters,
 )
 
-READERS = (Role.MANAGER, Role.AUDITOR)
 blp = blueprint("Reports", __name__, "/reports", "Payouts, deadlines and liabilities, within your jurisdictions.")
 public = blueprint("Public", __name__, "/public", "Aggregate figures anyone may read (no sign-in, no personal data).")
 
@@ -29,11 +28,11 @@ class Payouts(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(PayoutQuerySchema, location="query")
     @blp.response(200, PayoutReportSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, args):
         """Amounts paid (confirmed payments) and claims paid, per currency and any of region, office, programme,
         month, predator, species."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         return {"group_by": args["group_by"], "rows": reports.payouts(user, args["group_by"], filters(args))}
 
 
@@ -42,10 +41,10 @@ class Deadlines(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(DeadlineQuerySchema, location="query")
     @blp.response(200, DeadlineReportSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, args):
         """Time to verification (hours) and to payment (days): median, 90th percentile, share within deadline."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         return {"group_by": args["group_by"], "rows": reports.deadlines(user, args["group_by"], filters(args))}
 
 
@@ -54,10 +53,10 @@ class Liabilities(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(FilterSchema(only=("programme_id",)), location="query")
     @blp.response(200, LiabilityReportSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, args):
         """Approved but unpaid amounts per programme and currency, with counts and the oldest approval."""
-        return {"rows": reports.liabilities(require_user(*READERS), filters(args))}
+        return {"rows": reports.liabilities(signed_in_user(), filters(args))}
 
 
 @public.route("/transparency")

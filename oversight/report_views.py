@@ -7,16 +7,18 @@ from flask_babel import lazy_gettext as L_
 
 from claims.enums import Predator, Species
 from claims.queries import programmes_for
+from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.errors import ValidationError
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 from oversight import charts, dashboard, report_csv, reports, transparency
-from oversight.report_api import READERS
+from oversight.permissions import can_read_reports
 from oversight.report_schemas import DeadlineQuerySchema, FilterSchema, PayoutQuerySchema, filters
 
 bp = Blueprint("reports", __name__, template_folder="templates")
-NAV = [nav(L_("Dashboard"), "reports.dashboard_page", *READERS), nav(L_("Reports"), "reports.payouts_page", *READERS)]
+NAV = [nav(L_("Dashboard"), "reports.dashboard_page", *OVERSEERS),
+       nav(L_("Reports"), "reports.payouts_page", *OVERSEERS)]
 ARGS = ("group_by", "programme_id", "from", "to")
 
 
@@ -41,7 +43,7 @@ def _csv_args(schema) -> dict:
 
 
 @bp.get("/reports/payouts")
-@login_required(*READERS)
+@login_required(*OVERSEERS)
 def payouts_page():
     labels = {"predator": dict(Predator.choices()), "species": dict(Species.choices())}
     return _page("oversight/report_payouts.html", PayoutQuerySchema(), dimensions=reports.DIMENSIONS, labels=labels,
@@ -49,7 +51,7 @@ def payouts_page():
 
 
 @bp.get("/reports/payouts.csv")
-@login_required(*READERS)
+@login_required(*OVERSEERS)
 def payouts_csv():
     args = _csv_args(PayoutQuerySchema())
     rows = reports.payouts(g.user, args["group_by"], filters(args))
@@ -57,14 +59,14 @@ def payouts_csv():
 
 
 @bp.get("/reports/deadlines")
-@login_required(*READERS)
+@login_required(*OVERSEERS)
 def deadlines_page():
     return _page("oversight/report_deadlines.html", DeadlineQuerySchema(), groups=reports.DEADLINE_GROUPS,
                  rows=lambda a: reports.deadlines(g.user, a["group_by"], filters(a)))
 
 
 @bp.get("/reports/deadlines.csv")
-@login_required(*READERS)
+@login_required(*OVERSEERS)
 def deadlines_csv():
     args = _csv_args(DeadlineQuerySchema())
     rows = [report_csv.flat_deadline(r) for r in reports.deadlines(g.user, args["group_by"], filters(args))]
@@ -72,21 +74,21 @@ def deadlines_csv():
 
 
 @bp.get("/reports/liabilities")
-@login_required(*READERS)
+@login_required(*OVERSEERS)
 def liabilities_page():
     return _page("oversight/report_liabilities.html", FilterSchema(only=("programme_id",)),
                  rows=lambda a: reports.liabilities(g.user, filters(a)))
 
 
 @bp.get("/reports/liabilities.csv")
-@login_required(*READERS)
+@login_required(*OVERSEERS)
 def liabilities_csv():
     args = _csv_args(FilterSchema(only=("programme_id",)))
     return report_csv.response("liabilities", report_csv.LIABILITY_COLUMNS, reports.liabilities(g.user, filters(args)))
 
 
 @bp.get("/dashboard")
-@login_required(*READERS)
+@login_required(*OVERSEERS)
 def dashboard_page():
     return render_template("oversight/dashboard.html", d=dashboard.build(g.user), countries=charts.countries(),
                            map_width=charts.MAP_WIDTH, map_height=charts.map_height())
@@ -100,6 +102,6 @@ def transparency_page():
 
 def home_panel(_subject, user) -> str | None:
     """A way to the dashboard and the reports from the home page."""
-    if user is None or user.role not in READERS:
+    if not can_read_reports(user):
         return None
     return render_template("oversight/home_panel.html")

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as L_
 
 from claims.queries import programmes_for
 from claims.states import ClaimState
+from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import NotFound, ValidationError
@@ -14,12 +15,12 @@ from conflict_service.security import limiter
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 from oversight import public
-from oversight.api import EXPORTERS, ExportQuerySchema, export_response
+from oversight.api import ExportQuerySchema, export_response
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
 STATUS_LIMIT = "30 per hour"
-NAV = [nav(L_("Exports"), "public.exports_page", *EXPORTERS)]
+NAV = [nav(L_("Exports"), "public.exports_page", *OVERSEERS)]
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -59,14 +60,14 @@ def status_slash():
 
 
 @bp.get("/exports")
-@login_required(*EXPORTERS)
+@login_required(*OVERSEERS)
 def exports_page():
     return render_template("oversight/exports.html", statuses=ClaimState.choices(),
                            programmes=programmes_for(g.user), args=request.args.to_dict())
 
 
 @bp.get("/exports/claims.<any(csv, xlsx, geojson):fmt>")
-@login_required(*EXPORTERS)
+@login_required(*OVERSEERS)
 def export_download(fmt: str):
     raw = web_forms.clean(request.args, ("office_id", "programme_id", "incident_from", "incident_to", "q"))
     if request.args.getlist("status"):

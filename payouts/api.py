@@ -6,17 +6,16 @@ from flask.views import MethodView
 from flask_smorest.fields import Upload
 from marshmallow import fields
 
-from claims.permissions import READERS
 from claims.queries import get_claim, get_owner, get_programme
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user, roles_allowed
+from conflict_service.auth.roles import CASE_HANDLERS, OVERSEERS, RECORD_READERS
+from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from conflict_service.schemas import BaseSchema, optional_text
 from conflict_service.timeutil import local_today
 from payouts import assessment, operations, queries
 from payouts.operations.accounts import account_of, payee_details
-from payouts.permissions import PAYOUT_READERS
 from payouts.schemas import (
     ApprovalResultSchema,
     ApproveSchema,
@@ -57,10 +56,10 @@ class Rates(MethodView):
     @rates.doc(security=BEARER)
     @rates.arguments(RatesQuerySchema, location="query")
     @rates.response(200, RatesSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, args, programme_id):
         """The rates in force on a date (default today) and every recorded version, newest first."""
-        return rates_view(get_programme(programme_id, require_user(*READERS)), args.get("on"))
+        return rates_view(get_programme(programme_id, signed_in_user()), args.get("on"))
 
     @rates.doc(security=BEARER)
     @rates.arguments(RateTableCreateSchema)
@@ -68,7 +67,7 @@ class Rates(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, programme_id):
         """Record a new version of the rate table (managers); earlier versions are kept."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         table = operations.record_rates(get_programme(programme_id, user), data, user)
         db.session.commit()
         return table
@@ -83,7 +82,7 @@ class RatesImport(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, files, form, programme_id):
         """Import a rate table from CSV (managers); a bad line answers 422 naming every bad line."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         table = operations.import_csv(get_programme(programme_id, user), files["file"].read(), user,
                                       schema=RateEntrySchema(), note=form.get("note") or "")
         db.session.commit()
@@ -94,10 +93,10 @@ class RatesImport(MethodView):
 class ClaimAssessment(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.response(200, AssessmentSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, claim_id):
         """The assessment step by step: live while verified, frozen with the approval afterwards."""
-        return assessment.view(get_claim(claim_id, require_user(*READERS)))
+        return assessment.view(get_claim(claim_id, signed_in_user()))
 
 
 @decisions.route("/<int:claim_id>/approve")
@@ -108,7 +107,7 @@ class ClaimApprove(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, claim_id):
         """Approve the assessed amount (managers; above the programme's threshold, two different managers)."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         result = operations.approve_claim(get_claim(claim_id, user), data, user)
         db.session.commit()
         return result
@@ -122,7 +121,7 @@ class ClaimReject(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, claim_id):
         """Reject a verified claim with a reason code (managers)."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         decision = operations.reject_claim(get_claim(claim_id, user), data, user)
         db.session.commit()
         return decision
@@ -135,7 +134,7 @@ class ClaimAdvance(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, claim_id):
         """Grant the programme's advance on a verified claim (managers); it is paid with the next batch."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         payment = operations.grant_advance(get_claim(claim_id, user), user)
         db.session.commit()
         return payment
@@ -145,20 +144,20 @@ class ClaimAdvance(MethodView):
 class ClaimDecisions(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.response(200, DecisionSchema(many=True))
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, claim_id):
         """Approvals (first and final) and rejections of the claim, oldest first."""
-        return queries.decisions_for(get_claim(claim_id, require_user(*READERS)).id)
+        return queries.decisions_for(get_claim(claim_id, signed_in_user()).id)
 
 
 @decisions.route("/<int:claim_id>/payments")
 class ClaimPayments(MethodView):
     @decisions.doc(security=BEARER)
     @decisions.response(200, PaymentSchema(many=True))
-    @roles_allowed(*PAYOUT_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, claim_id):
         """Every payment of the claim (advances, payments, failed and cancelled ones), oldest first."""
-        return queries.payments_for(get_claim(claim_id, require_user(*PAYOUT_READERS)).id)
+        return queries.payments_for(get_claim(claim_id, signed_in_user()).id)
 
 
 def account_view(owner) -> dict:
@@ -177,18 +176,18 @@ class PayoutAccountViewSchema(PayoutAccountOutSchema):
 class OwnerPayoutDetails(MethodView):
     @payout_details.doc(security=BEARER)
     @payout_details.response(200, PayoutAccountViewSchema)
-    @roles_allowed(Role.CLERK, Role.MANAGER)
+    @roles_allowed(*CASE_HANDLERS)
     def get(self, owner_id):
         """How the owner is paid (clerks and managers; personal data)."""
-        return account_view(get_owner(owner_id, require_user(Role.CLERK, Role.MANAGER)))
+        return account_view(get_owner(owner_id, signed_in_user()))
 
     @payout_details.doc(security=BEARER)
     @payout_details.arguments(PayoutAccountSchema)
     @payout_details.response(200, PayoutAccountViewSchema)
-    @roles_allowed(Role.CLERK, Role.MANAGER)
+    @roles_allowed(*CASE_HANDLERS)
     def put(self, data, owner_id):
         """Record how the owner is paid: bank account, mobile money (their phone) or cash."""
-        user = require_user(Role.CLERK, Role.MANAGER)
+        user = signed_in_user()
         owner = get_owner(owner_id, user)
         operations.set_payout_account(owner, data, user)
         db.session.commit()

@@ -8,11 +8,11 @@ from flask_smorest.fields import Upload
 
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user, roles_allowed
+from conflict_service.auth.roles import OVERSEERS
+from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from conflict_service.schemas import BaseSchema, PageArgsSchema, page_schema
 from payouts import operations, queries
-from payouts.permissions import PAYOUT_READERS
 from payouts.presentation import reconciliation_view
 from payouts.schemas import (
     BatchCreateSchema,
@@ -50,10 +50,10 @@ class Batches(MethodView):
     @batches.doc(security=BEARER)
     @batches.arguments(BatchQuerySchema, location="query")
     @batches.response(200, BatchPageSchema)
-    @roles_allowed(*PAYOUT_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, args):
         """Payment batches in your jurisdictions, newest first."""
-        page = queries.batches_page(require_user(*PAYOUT_READERS), **args)
+        page = queries.batches_page(signed_in_user(), **args)
         sums = queries.batch_sums([b.id for b in page.items])
         page.items = [queries.batch_view(b, sums=sums) for b in page.items]
         return page
@@ -64,7 +64,7 @@ class Batches(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data):
         """Build a batch of one programme from approved claims and pending advances (managers)."""
-        batch = operations.build_batch(data, require_user(Role.MANAGER))
+        batch = operations.build_batch(data, signed_in_user())
         db.session.commit()
         return batch_detail(batch)
 
@@ -73,10 +73,10 @@ class Batches(MethodView):
 class BatchItem(MethodView):
     @batches.doc(security=BEARER)
     @batches.response(200, BatchDetailSchema)
-    @roles_allowed(*PAYOUT_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, batch_id):
         """One batch with its payments."""
-        return batch_detail(queries.get_batch(batch_id, require_user(*PAYOUT_READERS)))
+        return batch_detail(queries.get_batch(batch_id, signed_in_user()))
 
 
 @batches.route("/<int:batch_id>/approve")
@@ -86,7 +86,7 @@ class BatchApprove(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, batch_id):
         """Approve a batch built by another manager: late interest is added and the payments are sent."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         batch = operations.approve_batch(queries.get_batch(batch_id, user), user)
         db.session.commit()
         return batch_detail(batch)
@@ -100,7 +100,7 @@ class BatchCancel(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, batch_id):
         """Cancel a batch awaiting approval; its claims and advances wait for another batch."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         batch = operations.cancel_batch(queries.get_batch(batch_id, user), data, user)
         db.session.commit()
         return batch_detail(batch)
@@ -113,7 +113,7 @@ class BatchFile(MethodView):
     @roles_allowed(Role.MANAGER)
     def get(self, batch_id):
         """The payment file of an approved batch: payee, account or phone, amount, currency, reference."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         text = operations.payment_file(queries.get_batch(batch_id, user), user)
         db.session.commit()
         return Response(text, mimetype="text/csv", headers={
@@ -124,20 +124,20 @@ class BatchFile(MethodView):
 class Overdue(MethodView):
     @payments.doc(security=BEARER)
     @payments.response(200, OverdueSchema(many=True))
-    @roles_allowed(*PAYOUT_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self):
         """Approved claims not paid within the programme's payment_sla_days, most overdue first."""
-        return queries.overdue(require_user(*PAYOUT_READERS))
+        return queries.overdue(signed_in_user())
 
 
 @payments.route("/<int:payment_id>")
 class PaymentItem(MethodView):
     @payments.doc(security=BEARER)
     @payments.response(200, PaymentSchema)
-    @roles_allowed(*PAYOUT_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, payment_id):
         """One payment."""
-        return queries.get_payment(payment_id, require_user(*PAYOUT_READERS))
+        return queries.get_payment(payment_id, signed_in_user())
 
 
 @payments.route("/<int:payment_id>/confirm")
@@ -148,7 +148,7 @@ class PaymentConfirm(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, payment_id):
         """Confirm a sent payment with the bank's reference and the payment time: the claim becomes paid."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         payment = operations.confirm_payment(queries.get_payment(payment_id, user), data, user)
         db.session.commit()
         return payment
@@ -162,7 +162,7 @@ class PaymentFail(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, payment_id):
         """Mark a sent payment failed with the reason: the claim goes back to approved."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         payment = operations.fail_payment(queries.get_payment(payment_id, user), data, user)
         db.session.commit()
         return payment
@@ -173,10 +173,10 @@ class Reconciliations(MethodView):
     @reconciliations.doc(security=BEARER)
     @reconciliations.arguments(PageArgsSchema, location="query")
     @reconciliations.response(200, ReconciliationPageSchema)
-    @roles_allowed(*PAYOUT_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, args):
         """Imported bank statements, newest first."""
-        page = queries.reconciliations_page(require_user(*PAYOUT_READERS), **args)
+        page = queries.reconciliations_page(signed_in_user(), **args)
         page.items = [reconciliation_view(r) for r in page.items]
         return page
 
@@ -186,7 +186,7 @@ class Reconciliations(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, files):
         """Import a bank statement (CSV): matching payments are confirmed, every mismatch is listed."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         upload = files["statement"]
         report = operations.reconcile(upload.filename or "statement.csv", upload.read(), user)
         db.session.commit()
@@ -197,7 +197,7 @@ class Reconciliations(MethodView):
 class ReconciliationItem(MethodView):
     @reconciliations.doc(security=BEARER)
     @reconciliations.response(200, ReconciliationSchema)
-    @roles_allowed(*PAYOUT_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, reconciliation_id):
         """One reconciliation report, row by row."""
-        return reconciliation_view(queries.get_reconciliation(reconciliation_id, require_user(*PAYOUT_READERS)))
+        return reconciliation_view(queries.get_reconciliation(reconciliation_id, signed_in_user()))

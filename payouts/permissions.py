@@ -1,8 +1,7 @@
 """Who may do what with rates, decisions, batches and payments (jurisdiction is checked by the queries)."""
 
 from conflict_service.auth.models import Role
-
-PAYOUT_READERS = (Role.MANAGER, Role.AUDITOR)
+from conflict_service.auth.roles import CASE_HANDLERS, OVERSEERS
 
 
 def can_manage_payouts(user) -> bool:
@@ -11,9 +10,9 @@ def can_manage_payouts(user) -> bool:
 
 
 def can_view_payouts(user) -> bool:
-    return user is not None and user.role in PAYOUT_READERS
+    return user is not None and user.role in OVERSEERS
 
 
 def can_edit_payout_details(user) -> bool:
     """The office registers how an owner is paid; managers may correct it before a batch."""
-    return user is not None and user.role in (Role.CLERK, Role.MANAGER)
+    return user is not None and user.role in CASE_HANDLERS

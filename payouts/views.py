@@ -13,6 +13,7 @@ from claims.permissions import can_see_personal_data
 from claims.queries import get_claim, get_owner, get_programme, programmes_for
 from claims.states import ClaimState
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import CASE_HANDLERS, OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import Conflict, DomainError, Forbidden, ValidationError
@@ -23,12 +24,12 @@ from payouts import assessment, breakdown, operations, queries
 from payouts.api import account_view, rates_view
 from payouts.enums import LIVE_PAYMENT_STATES, PaymentKind, PaymentMethod, RejectReason
 from payouts.operations.decisions import needs_two, pending_first_approval
-from payouts.permissions import PAYOUT_READERS, can_edit_payout_details, can_manage_payouts
+from payouts.permissions import can_edit_payout_details, can_manage_payouts
 from payouts.schemas import ApproveSchema, PayoutAccountSchema, RateEntrySchema, RejectSchema
 
 bp = Blueprint("payouts", __name__, template_folder="templates")
 
-NAV = [nav(L_("Approvals"), "payouts.approvals", *PAYOUT_READERS)]
+NAV = [nav(L_("Approvals"), "payouts.approvals", *OVERSEERS)]
 RATE_ROWS = 4
 
 
@@ -53,7 +54,7 @@ def act(action, done: str, back: str):
 # --- approval queue ---------------------------------------------------------------------------------------
 
 @bp.get("/approvals")
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def approvals():
     programme_id = request.args.get("programme_id", type=int)
     return render_template("payouts/approvals.html", rows=queries.approval_queue(g.user, programme_id),
@@ -139,7 +140,7 @@ def owner_section(owner, user) -> str | None:
 
 
 @bp.route("/owners/<int:owner_id>/payout-details", methods=["GET", "POST"])
-@login_required(Role.CLERK, Role.MANAGER)
+@login_required(*CASE_HANDLERS)
 def payout_details(owner_id):
     owner = get_owner(owner_id, g.user)
     current = account_view(owner)
@@ -168,7 +169,7 @@ def programme_section(programme, user) -> str:
 
 
 @bp.route("/programmes/<int:programme_id>/rates", methods=["GET", "POST"])
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def rates(programme_id):
     programme = get_programme(programme_id, g.user)
     values = {"rows": [{} for _ in range(RATE_ROWS)], "note": ""}

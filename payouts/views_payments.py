@@ -10,6 +10,7 @@ from claims.models import Claim
 from claims.permissions import can_see_personal_data, mask
 from claims.queries import programmes_for
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required, require_user
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
@@ -18,19 +19,19 @@ from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 from payouts import operations, queries
 from payouts.enums import BatchStatus, PaymentStatus
-from payouts.permissions import PAYOUT_READERS, can_manage_payouts
+from payouts.permissions import can_manage_payouts
 from payouts.presentation import reconciliation_view
 from payouts.schemas import BatchCreateSchema, CancelSchema, ConfirmSchema, FailSchema
 from payouts.views import act
 
 bp = Blueprint("payments", __name__, template_folder="templates")
 
-NAV = [nav(L_("Payment batches"), "payments.batch_list", *PAYOUT_READERS),
-       nav(L_("Reconciliation"), "payments.reconciliation_list", *PAYOUT_READERS)]
+NAV = [nav(L_("Payment batches"), "payments.batch_list", *OVERSEERS),
+       nav(L_("Reconciliation"), "payments.reconciliation_list", *OVERSEERS)]
 
 
 @bp.get("/payment-batches")
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def batch_list():
     status = request.args.get("status") or None
     try:
@@ -69,7 +70,7 @@ def batch_new():
 
 
 @bp.get("/payment-batches/<int:batch_id>")
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def batch_detail(batch_id):
     batch = queries.get_batch(batch_id, g.user)
     rows = queries.batch_payments(batch.id)
@@ -148,7 +149,7 @@ def _timezone(payment) -> str:
 
 
 @bp.route("/reconciliations", methods=["GET", "POST"])
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def reconciliation_list():
     if request.method == "POST":
         require_user(Role.MANAGER)
@@ -168,7 +169,7 @@ def reconciliation_list():
 
 
 @bp.get("/reconciliations/<int:reconciliation_id>")
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def reconciliation_detail(reconciliation_id):
     report = queries.get_reconciliation(reconciliation_id, g.user)
     return render_template("payouts/reconciliation_detail.html", report=reconciliation_view(report),

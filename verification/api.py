@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from claims.permissions import READERS
 from claims.queries import get_claim
 from claims.schemas import ClaimPageSchema, ClaimSchema
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user, roles_allowed
+from conflict_service.auth.roles import CASE_HANDLERS, FIELD_RECORDERS, RECORD_READERS
+from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from verification import operations, queries
 from verification.files import send_evidence
@@ -33,14 +33,14 @@ class ClaimAssign(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(AssignSchema)
     @blp.response(200, ClaimSchema)
-    @roles_allowed(Role.CLERK, Role.MANAGER)
+    @roles_allowed(*CASE_HANDLERS)
     def post(self, data, claim_id):
         """Assign a submitted claim to a verifier of its area, or reassign it (clerks, managers).
 
         The verification is due `verification_sla_hours` after filing (after an appeal: after the appeal);
         reassigning does not move the due time.
         """
-        user = require_user(Role.CLERK, Role.MANAGER)
+        user = signed_in_user()
         operations.assign_verifier(get_claim(claim_id, user), data, user)
         db.session.commit()
         return get_claim(claim_id, user)  # read again: the lifecycle's row lock reloads the claim without its owner
@@ -50,10 +50,10 @@ class ClaimAssign(MethodView):
 class ClaimAssignments(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, AssignmentSchema(many=True))
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, claim_id):
         """Every assignment of the claim, including the ones ended by reassignment."""
-        return queries.assignments_for(get_claim(claim_id, require_user(*READERS)))
+        return queries.assignments_for(get_claim(claim_id, signed_in_user()))
 
 
 @blp.route("/worklist")
@@ -64,17 +64,17 @@ class Worklist(MethodView):
     @roles_allowed(Role.VERIFIER)
     def get(self, args):
         """Your assigned claims awaiting a site visit, soonest due first (verifiers)."""
-        return queries.worklist_page(require_user(Role.VERIFIER), **args)
+        return queries.worklist_page(signed_in_user(), **args)
 
 
 @blp.route("/claims/<int:claim_id>/verification")
 class ClaimVerification(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, VerificationSchema(many=True))
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, claim_id):
         """The site-visit records of the claim (a second one after an appeal)."""
-        return queries.verifications_for(get_claim(claim_id, require_user(*READERS)))
+        return queries.verifications_for(get_claim(claim_id, signed_in_user()))
 
     @blp.doc(security=BEARER)
     @blp.arguments(VerificationCreateSchema)
@@ -85,7 +85,7 @@ class ClaimVerification(MethodView):
 
         `outcome` `confirmed` moves the claim to `verified`, `rejected` (with a `rejection_reason`) to `rejected`.
         """
-        user = require_user(*READERS)
+        user = signed_in_user()
         visit = operations.record_verification(get_claim(claim_id, user), data, user)
         db.session.commit()
         return visit
@@ -95,23 +95,23 @@ class ClaimVerification(MethodView):
 class ClaimEvidence(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, EvidenceSchema(many=True))
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, claim_id):
         """The claim's photos and documents, with EXIF time and place compared with the incident."""
-        return queries.evidence_for(get_claim(claim_id, require_user(*READERS)))
+        return queries.evidence_for(get_claim(claim_id, signed_in_user()))
 
     @blp.doc(security=BEARER)
     @blp.arguments(EvidenceUploadSchema, location="files")
     @blp.response(201, EvidenceUploadedSchema)
     @blp.alt_response(200, schema=EvidenceUploadedSchema, description="The same file was attached already")
-    @roles_allowed(Role.CLERK, Role.VERIFIER)
+    @roles_allowed(*FIELD_RECORDERS)
     def post(self, data, claim_id):
         """Attach a JPEG or PNG photo or a PDF (clerks; the assigned verifier).
 
         The type is recognised by content, not by name; anything else, an empty file or one larger than
         `EVIDENCE_MAX_BYTES` is refused with 422 and nothing is stored.
         """
-        user = require_user(*READERS)
+        user = signed_in_user()
         upload = data["file"]
         (row,) = operations.add_evidence(get_claim(claim_id, user), [(upload.stream, upload.filename)], user)
         db.session.commit()
@@ -122,29 +122,29 @@ class ClaimEvidence(MethodView):
 class EvidenceItem(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, EvidenceSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, claim_id, evidence_id):
         """One evidence file's metadata."""
-        return queries.get_evidence(get_claim(claim_id, require_user(*READERS)), evidence_id)
+        return queries.get_evidence(get_claim(claim_id, signed_in_user()), evidence_id)
 
 
 @blp.route("/claims/<int:claim_id>/evidence/<int:evidence_id>/file")
 class EvidenceContent(MethodView):
     @blp.doc(security=BEARER, responses={"200": {"description": "The file, with its stored content type."}})
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, claim_id, evidence_id):
         """Download the file itself."""
-        claim = get_claim(claim_id, require_user(*READERS))
+        claim = get_claim(claim_id, signed_in_user())
         return send_evidence(claim, queries.get_evidence(claim, evidence_id))
 
 
 @blp.route("/claims/<int:claim_id>/evidence/<int:evidence_id>/thumbnail")
 class EvidenceThumbnail(MethodView):
     @blp.doc(security=BEARER, responses={"200": {"description": "A small JPEG of the photo."}})
-    @roles_allowed(*READERS)
+    @roles_allowed(*RECORD_READERS)
     def get(self, claim_id, evidence_id):
         """A small JPEG of a photo."""
-        claim = get_claim(claim_id, require_user(*READERS))
+        claim = get_claim(claim_id, signed_in_user())
         return send_evidence(claim, queries.get_evidence(claim, evidence_id), thumbnail=True)
 
 
@@ -160,7 +160,7 @@ class ClaimAppeal(MethodView):
         The claim goes back to `under_verification`, due `verification_sla_hours` after the appeal. Give
         `verifier_id` to assign the new verifier at once; the verifier who rejected it is refused (422).
         """
-        user = require_user(*READERS)
+        user = signed_in_user()
         operations.file_appeal(get_claim(claim_id, user), data, user)
         db.session.commit()
         return get_claim(claim_id, user)

@@ -2,6 +2,7 @@
 
 from claims.states import ClaimState
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import CASE_HANDLERS
 
 # A clerk may attach evidence until the claim has been decided on, or to support the owner's appeal.
 CLERK_EVIDENCE_STATES = (ClaimState.SUBMITTED, ClaimState.UNDER_VERIFICATION, ClaimState.REJECTED)
@@ -11,7 +12,7 @@ VERIFIER_EVIDENCE_STATES = (ClaimState.UNDER_VERIFICATION, ClaimState.VERIFIED, 
 
 
 def can_assign(user, claim) -> bool:
-    return (user is not None and user.role in (Role.CLERK, Role.MANAGER)
+    return (user is not None and user.role in CASE_HANDLERS
             and claim.status in (ClaimState.SUBMITTED, ClaimState.UNDER_VERIFICATION))
 
 

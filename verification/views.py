@@ -10,10 +10,11 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
-from claims.permissions import READERS
+from claims.permissions import can_view_records
 from claims.queries import get_claim
 from claims.states import ClaimAction, check_action
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import CASE_HANDLERS, RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
@@ -32,7 +33,7 @@ NAV = [nav(L_("My worklist"), "verification.worklist", Role.VERIFIER)]
 # --- slot contributions ----------------------------------------------------------------------------------
 
 def home_panel(_subject, user) -> str | None:
-    if user is None or user.role not in READERS:
+    if not can_view_records(user):
         return None
     mine = queries.worklist_page(user, per_page=5).items if permissions.has_worklist(user) else []
     office_view = user.role != Role.VERIFIER
@@ -42,7 +43,7 @@ def home_panel(_subject, user) -> str | None:
 
 
 def claim_section(claim, user) -> str | None:
-    if user is None or user.role not in READERS:
+    if not can_view_records(user):
         return None
     return render_template("verification/claim_section.html", **claim_context(claim, user))
 
@@ -88,7 +89,7 @@ def visit(claim_id):
 # --- evidence ------------------------------------------------------------------------------------------
 
 @bp.route("/claims/<int:claim_id>/evidence", methods=["GET", "POST"])
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def evidence_upload(claim_id):
     claim = get_claim(claim_id, g.user)
     operations.check_evidence_allowed(claim, g.user)
@@ -118,14 +119,14 @@ def _flash_uploaded(rows) -> None:
 
 
 @bp.get("/claims/<int:claim_id>/evidence/<int:evidence_id>/file")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def evidence_file(claim_id, evidence_id):
     claim = get_claim(claim_id, g.user)
     return send_evidence(claim, queries.get_evidence(claim, evidence_id))
 
 
 @bp.get("/claims/<int:claim_id>/evidence/<int:evidence_id>/thumbnail")
-@login_required(*READERS)
+@login_required(*RECORD_READERS)
 def evidence_thumbnail(claim_id, evidence_id):
     claim = get_claim(claim_id, g.user)
     return send_evidence(claim, queries.get_evidence(claim, evidence_id), thumbnail=True)
@@ -134,7 +135,7 @@ def evidence_thumbnail(claim_id, evidence_id):
 # --- assignment and appeal -----------------------------------------------------------------------------
 
 @bp.route("/claims/<int:claim_id>/assign", methods=["GET", "POST"])
-@login_required(Role.CLERK, Role.MANAGER)
+@login_required(*CASE_HANDLERS)
 def assign(claim_id):
     claim = get_claim(claim_id, g.user)
     check_action(claim, operations.assign_action(claim), g.user)

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
 from conflict_service.audit import operations, queries
-from conflict_service.audit.api import AUDIT_READERS, AuditQuerySchema
+from conflict_service.audit.api import AuditQuerySchema
+from conflict_service.auth.roles import AUDIT_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError

@@ -13,7 +13,7 @@ from conflict_service.auth.schemas import (
     UserSchema,
     UserUpdateSchema,
 )
-from conflict_service.auth.session import require_user, roles_allowed
+from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from conflict_service.security import SIGN_IN_LIMIT, limiter
 
@@ -41,7 +41,7 @@ class Token(MethodView):
     @roles_allowed()
     def delete(self):
         """Revoke the token used for this request."""
-        user = require_user()
+        user = signed_in_user()
         operations.revoke_token(g.api_token, user)
         db.session.commit()
 
@@ -53,7 +53,7 @@ class Me(MethodView):
     @roles_allowed()
     def get(self):
         """The user this token belongs to."""
-        return require_user()
+        return signed_in_user()
 
 
 @blp.route("/users")
@@ -63,7 +63,7 @@ class Users(MethodView):
     @roles_allowed(Role.ADMIN)
     def get(self):
         """List the users you administer: those whose jurisdictions all lie within yours (administrators)."""
-        return queries.all_users(require_user(Role.ADMIN))
+        return queries.all_users(signed_in_user())
 
     @blp.doc(security=BEARER)
     @blp.arguments(UserCreateSchema)
@@ -71,7 +71,7 @@ class Users(MethodView):
     @roles_allowed(Role.ADMIN)
     def post(self, data):
         """Create a user (administrators)."""
-        user = operations.create_user(data, require_user(Role.ADMIN))
+        user = operations.create_user(data, signed_in_user())
         db.session.commit()
         return user
 
@@ -84,7 +84,7 @@ class UserItem(MethodView):
     @roles_allowed(Role.ADMIN)
     def patch(self, data, user_id):
         """Change a user's role, jurisdictions, language or active flag (administrators)."""
-        actor = require_user(Role.ADMIN)
+        actor = signed_in_user()
         user = operations.update_user(queries.get_user(user_id, actor), data, actor)
         db.session.commit()
         return user

@@ -33,40 +33,43 @@ PUBLIC_API = {("Auth.Token", "POST")}
 PUBLIC_API_PREFIXES = ("api-docs.", "api_docs.", "Public.")
 
 
+def is_public_api(endpoint: str, method: str) -> bool:
+    return (endpoint, method) in PUBLIC_API or endpoint.startswith(PUBLIC_API_PREFIXES) or method == "OPTIONS"
+
+
 def require_api_authentication() -> None:
     """before_request: an API call without a valid token is refused (401) before its input is even read."""
-    if not is_api_request() or request.endpoint is None:
+    if not is_api_request() or request.endpoint is None or is_public_api(request.endpoint, request.method):
         return
-    if (request.endpoint, request.method) in PUBLIC_API or request.endpoint.startswith(PUBLIC_API_PREFIXES):
-        return
-    if request.method == "OPTIONS":
-        return
-    roles = declared_roles(request.endpoint, request.method)
+    handler = api_handler(request.endpoint, request.method)
+    roles = getattr(handler, "allowed_roles", None)
     if roles is None:  # every API operation says who may call it; one that does not is refused, not opened
         raise Forbidden(_("This operation does not say who may call it."))
-    require_user(*roles)
+    require_user(*roles, reason=getattr(handler, "refusal", None))
 
 
-def roles_allowed(*roles: Role):
-    """Declare who may call an API operation (no roles: any signed-in user). The before_request hook enforces
-    it before the input is read, so a caller without the role gets 403 whatever they send; the operation still
-    checks jurisdiction and separation of duties itself."""
+def roles_allowed(*roles: Role, reason=None):
+    """Declare who may call an API operation (no roles: any signed-in user), once, with the named sets of
+    ``conflict_service.auth.roles``. The before_request hook enforces it before the input is read, so a caller without
+    the role gets 403 whatever they send (``reason``, a lazy text, says why, when the list of roles would not); the
+    handler takes the caller from ``signed_in_user()`` without naming the roles again, and the operation still checks
+    jurisdiction and separation of duties itself."""
 
     def decorator(fn):
-        fn.allowed_roles = tuple(roles)
+        fn.allowed_roles, fn.refusal = tuple(roles), reason
         return fn
 
     return decorator
 
 
-def declared_roles(endpoint: str, method: str) -> tuple[Role, ...] | None:
-    """The roles an API operation declares with ``roles_allowed`` (None when it declares none)."""
+def api_handler(endpoint: str, method: str):
+    """The function that answers ``method`` on an API endpoint (a MethodView's get/post/...; HEAD is its get)."""
     view = current_app.view_functions.get(endpoint)
     view_class = getattr(view, "view_class", None)
     handler = getattr(view_class, method.lower(), None) if view_class else view
     if handler is None and method == "HEAD":
         handler = getattr(view_class, "get", None)
-    return getattr(handler, "allowed_roles", None)
+    return handler
 
 
 def _load_from_bearer() -> None:
@@ -118,28 +121,36 @@ def current_user() -> User | None:
     return g.get("user")
 
 
-def require_user(*roles: Role) -> User:
-    """The signed-in user, who must hold one of ``roles`` (any role if none are given)."""
+def signed_in_user() -> User:
+    """The caller an API operation was admitted for: the before_request hook has checked their roles already."""
+    user = current_user()
+    if user is None:  # only where the hook did not run: a public endpoint or a call outside a request
+        raise Unauthorized()
+    return user
+
+
+def require_user(*roles: Role, reason=None) -> User:
+    """The signed-in user, who must hold one of ``roles`` (any role if none are given); ``reason`` is the refusal."""
     user = current_user()
     if user is None:
         if g.get("bad_token"):
             raise Unauthorized(_("The token is invalid, expired or revoked. Request a new one."))
         raise Unauthorized()
     if roles and user.role not in roles:
-        raise Forbidden(_("This needs one of these roles: {roles}.").format(
+        raise Forbidden(str(reason) if reason else _("This needs one of these roles: {roles}.").format(
             roles=", ".join(str(Role(r).title) for r in roles)))
     return user
 
 
-def login_required(*roles: Role):
-    """Decorate a page: anonymous visitors go to the sign-in page; other roles get 403."""
+def login_required(*roles: Role, reason=None):
+    """Decorate a page: anonymous visitors go to the sign-in page; other roles get 403 (``reason`` says why)."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if current_user() is None:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-            require_user(*roles)
+            require_user(*roles, reason=reason)
             return view(*args, **kwargs)
 
         return wrapper

@@ -20,12 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from claims.models import Claim
 from claims.states import ClaimState
 from conflict_service.audit.operations import record
-from conflict_service.auth.models import Role
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, ValidationError
 from conflict_service.timeutil import utcnow
 from oversight.flags.rules import RULES
 from oversight.models import AnomalyFlag, FlagDecision
+from oversight.permissions import can_decide_flags
 
 log = logging.getLogger(__name__)
 OPEN_STATES = tuple(s for s in ClaimState if s.is_open)
@@ -77,7 +77,7 @@ def _raise(flag: AnomalyFlag | None, claim_id: int, code: str, details: dict, no
 
 def decide(flag: AnomalyFlag, data: dict, actor) -> AnomalyFlag:
     """A manager's decision on a flag: dismissed (false alarm) or confirmed (needs action), with a note."""
-    if actor is None or actor.role != Role.MANAGER:
+    if not can_decide_flags(actor):
         raise Forbidden(_("Only a programme manager can decide on anomaly flags."))
     note = (data.get("note") or "").strip()
     if not note:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as L_
 
 from claims.queries import programmes_for
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
@@ -16,10 +17,10 @@ from conflict_service.web.views import nav
 from oversight.flags import operations, queries, rules
 from oversight.flags.schemas import FlagDecisionSchema
 from oversight.models import FlagDecision
+from oversight.permissions import can_decide_flags, can_read_flags
 
-READERS = (Role.MANAGER, Role.AUDITOR)
 bp = Blueprint("flags", __name__, template_folder="templates")
-NAV = [nav(L_("Flags"), "flags.queue", *READERS)]
+NAV = [nav(L_("Flags"), "flags.queue", *OVERSEERS)]
 
 
 def _page_args() -> dict:
@@ -31,7 +32,7 @@ def _page_args() -> dict:
 
 
 @bp.get("/flags")
-@login_required(*READERS)
+@login_required(*OVERSEERS)
 def queue(errors=None, failed_id=None, status=200):
     args = _page_args()
     page = queries.queue(g.user, **args)
@@ -39,7 +40,7 @@ def queue(errors=None, failed_id=None, status=200):
     return render_template("flags/queue.html", page=page, args=request.args.to_dict(), chosen=args,
                            rules=rules.titles(), programmes=programmes_for(g.user), describe=rules.describe,
                            rule_titles=dict(rules.titles()), decisions=FlagDecision.choices(),
-                           can_decide=g.user.role == Role.MANAGER, errors=errors or {}, failed_id=failed_id,
+                           can_decide=can_decide_flags(g.user), errors=errors or {}, failed_id=failed_id,
                            values=request.form), status
 
 
@@ -66,7 +67,7 @@ def decide(flag_id):
 
 def claim_section(claim, user) -> str | None:
     """The flags panel on the claim page (slot ``claim``): managers and auditors only."""
-    if user is None or user.role not in READERS:
+    if not can_read_flags(user):
         return None
     flags = queries.for_claim(claim)
     db.session.commit()
@@ -74,4 +75,4 @@ def claim_section(claim, user) -> str | None:
         return None
     return render_template("flags/claim_section.html", flags=flags, describe=rules.describe,
                            rule_titles=dict(rules.titles()), decisions=FlagDecision.choices(),
-                           can_decide=user.role == Role.MANAGER)
+                           can_decide=can_decide_flags(user))

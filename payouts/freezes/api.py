@@ -6,11 +6,11 @@ from flask.views import MethodView
 
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user, roles_allowed
+from conflict_service.auth.roles import OVERSEERS
+from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from payouts.freezes import operations, queries
 from payouts.freezes.schemas import FreezeCreateSchema, FreezePageSchema, FreezeQuerySchema, FreezeSchema, LiftSchema
-from payouts.permissions import PAYOUT_READERS
 
 blp = blueprint("Freezes", __name__, "/freezes",
                 "Retaliation freezes: after a leopard is killed or poisoned in an area, payments there are held for "
@@ -22,10 +22,10 @@ class Freezes(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(FreezeQuerySchema, location="query")
     @blp.response(200, FreezePageSchema)
-    @roles_allowed(*PAYOUT_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, args):
         """Freezes in your jurisdictions, newest first (managers and auditors)."""
-        page = queries.freezes_page(require_user(*PAYOUT_READERS), **args)
+        page = queries.freezes_page(signed_in_user(), **args)
         page.items = [queries.view(f) for f in page.items]
         return page
 
@@ -35,7 +35,7 @@ class Freezes(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data):
         """Record a leopard killed or poisoned; payments to the programme's claims in the area are held."""
-        freeze = operations.record_freeze(data, require_user(Role.MANAGER))
+        freeze = operations.record_freeze(data, signed_in_user())
         db.session.commit()
         return queries.view(freeze)
 
@@ -44,10 +44,10 @@ class Freezes(MethodView):
 class FreezeItem(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, FreezeSchema)
-    @roles_allowed(*PAYOUT_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, freeze_id):
         """One freeze, with the claims whose payment it holds now."""
-        return queries.view(operations.get_freeze(freeze_id, require_user(*PAYOUT_READERS)))
+        return queries.view(operations.get_freeze(freeze_id, signed_in_user()))
 
 
 @blp.route("/<int:freeze_id>/lift")
@@ -58,7 +58,7 @@ class FreezeLift(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, freeze_id):
         """Lift the hold before its period ends, with a reason (managers; audited)."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         freeze = operations.lift_freeze(operations.get_freeze(freeze_id, user), data, user)
         db.session.commit()
         return queries.view(freeze)

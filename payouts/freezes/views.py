@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as L_
 
 from claims.queries import programmes_for
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
@@ -18,16 +19,16 @@ from conflict_service.web.views import nav
 from payouts.freezes import holds, operations, queries
 from payouts.freezes.models import KillCause
 from payouts.freezes.schemas import FreezeCreateSchema, LiftSchema
-from payouts.permissions import PAYOUT_READERS, can_manage_payouts
+from payouts.permissions import can_manage_payouts, can_view_payouts
 from payouts.views import act
 
 bp = Blueprint("freezes", __name__, template_folder="templates")
-NAV = [nav(L_("Freezes"), "freezes.freeze_list", *PAYOUT_READERS)]
+NAV = [nav(L_("Freezes"), "freezes.freeze_list", *OVERSEERS)]
 FORM_FIELDS = ("programme_id", "cause", "killed_on", "jurisdiction_id", "lat", "lon", "radius_km", "note")
 
 
 @bp.get("/freezes")
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def freeze_list():
     shown = request.args.get("show", "active")
     active = {"active": True, "ended": False}.get(shown)
@@ -66,7 +67,7 @@ def _areas(user) -> list[tuple[int, str]]:
 
 
 @bp.get("/freezes/<int:freeze_id>")
-@login_required(*PAYOUT_READERS)
+@login_required(*OVERSEERS)
 def freeze_detail(freeze_id):
     freeze = queries.view(operations.get_freeze(freeze_id, g.user))
     return render_template("freezes/detail.html", freeze=freeze, can_manage=can_manage_payouts(g.user),
@@ -85,7 +86,7 @@ def freeze_lift(freeze_id):
 
 def claim_notice(claim, user) -> str | None:
     """On the claim page (slot ``claim``): why its payment is held, for those who handle payments."""
-    if user is None or user.role not in PAYOUT_READERS or claim.status not in holds.WAITING_STATES:
+    if not can_view_payouts(user) or claim.status not in holds.WAITING_STATES:
         return None
     freeze = holds.hold_of(claim)
     if freeze is None:

@@ -9,13 +9,14 @@ from marshmallow import fields, validate
 
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
-from conflict_service.auth.session import require_user, roles_allowed
+from conflict_service.auth.roles import OVERSEERS
+from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.schemas import BaseSchema, optional_text
 from conflict_service.timeutil import local_today
 from payouts.insurance import operations, queries
-from payouts.insurance.permissions import FUND_READERS, READERS, can_read_fund
+from payouts.insurance.permissions import INSURANCE_READERS, can_read_fund
 from payouts.insurance.schemas import (
     AwaitingSchema,
     ContributionCreateSchema,
@@ -93,10 +94,10 @@ def policy_row(policy) -> queries.PolicyRow:
 class Schemes(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.response(200, SchemeSchema(many=True))
-    @roles_allowed(*READERS)
+    @roles_allowed(*INSURANCE_READERS)
     def get(self):
         """Insurance schemes you work with; managers and auditors also see each fund's balance."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         return [scheme_view(s, user) for s in queries.schemes_for(user)]
 
 
@@ -104,10 +105,10 @@ class Schemes(MethodView):
 class Scheme(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.response(200, SchemeSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*INSURANCE_READERS)
     def get(self, scheme_id):
         """A scheme with its seasons and (managers, auditors) its fund: available, reserved, awaiting funds."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         return scheme_view(queries.get_scheme(scheme_id, user), user)
 
 
@@ -115,10 +116,10 @@ class Scheme(MethodView):
 class Seasons(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.response(200, SeasonSchema(many=True))
-    @roles_allowed(*READERS)
+    @roles_allowed(*INSURANCE_READERS)
     def get(self, scheme_id):
         """The scheme's seasons, newest first."""
-        return queries.seasons_of(queries.get_scheme(scheme_id, require_user(*READERS)).id)
+        return queries.seasons_of(queries.get_scheme(scheme_id, signed_in_user()).id)
 
     @schemes.doc(security=BEARER)
     @schemes.arguments(SeasonCreateSchema)
@@ -126,7 +127,7 @@ class Seasons(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, scheme_id):
         """Add a season (managers); seasons of a scheme must not overlap."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         season = operations.create_season(queries.get_scheme(scheme_id, user), data, user)
         db.session.commit()
         return season
@@ -137,10 +138,10 @@ class PremiumRates(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.arguments(OnDateQuerySchema, location="query")
     @schemes.response(200, PremiumRatesSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*INSURANCE_READERS)
     def get(self, args, scheme_id, season_id):
         """Premium rates in force on a date (default today) and every recorded version, newest first."""
-        return premium_rates_view(season_of(scheme_id, season_id, require_user(*READERS)), args.get("on"))
+        return premium_rates_view(season_of(scheme_id, season_id, signed_in_user()), args.get("on"))
 
     @schemes.doc(security=BEARER)
     @schemes.arguments(PremiumTableCreateSchema)
@@ -148,7 +149,7 @@ class PremiumRates(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, scheme_id, season_id):
         """Record a new version of the season's premium rates (managers); earlier versions are kept."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         table = operations.record_premium_rates(season_of(scheme_id, season_id, user), data, user)
         db.session.commit()
         return table
@@ -163,7 +164,7 @@ class PremiumRatesImport(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, files, form, scheme_id, season_id):
         """Import premium rates from CSV (managers); a bad line answers 422 naming every bad line."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         table = operations.import_premium_rates(season_of(scheme_id, season_id, user), files["file"].read(), user,
                                                 schema=PremiumRateEntrySchema(), note=form.get("note") or "")
         db.session.commit()
@@ -175,10 +176,10 @@ class Ledger(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.arguments(LedgerQuerySchema, location="query")
     @schemes.response(200, TransactionPageSchema)
-    @roles_allowed(*FUND_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, args, scheme_id):
         """The fund's postings, newest first, each with its balanced entries (managers, auditors)."""
-        scheme = queries.get_scheme(scheme_id, require_user(*FUND_READERS))
+        scheme = queries.get_scheme(scheme_id, signed_in_user())
         return queries.ledger_page(scheme.id, season_id=args["season_id"], page=args["page"],
                                    per_page=args["per_page"])
 
@@ -191,7 +192,7 @@ class Reverse(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, scheme_id, seq):
         """Correct a premium or contribution recorded in error with a reversing posting (managers)."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         scheme = queries.get_scheme(scheme_id, user)
         reversal = operations.correct(scheme, queries.get_transaction(scheme.id, seq), data, user)
         db.session.commit()
@@ -206,7 +207,7 @@ class Contributions(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, scheme_id):
         """Record a donor's contribution (managers); claims waiting for funds are released in approval order."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         tx = operations.contribute(queries.get_scheme(scheme_id, user), data, user)
         db.session.commit()
         return tx
@@ -216,10 +217,10 @@ class Contributions(MethodView):
 class AwaitingFunds(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.response(200, AwaitingSchema(many=True))
-    @roles_allowed(*FUND_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, scheme_id):
         """Approved claims waiting for money, in the order they will be paid (managers, auditors)."""
-        user = require_user(*FUND_READERS)
+        user = signed_in_user()
         return queries.awaiting_funds(queries.get_scheme(scheme_id, user).id, user)
 
 
@@ -227,10 +228,10 @@ class AwaitingFunds(MethodView):
 class Statement(MethodView):
     @schemes.doc(security=BEARER)
     @schemes.response(200, FundStatementSchema)
-    @roles_allowed(*FUND_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, scheme_id, season_id):
         """The season's fund statement, loss ratio, enrolment by village and premium arrears."""
-        user = require_user(*FUND_READERS)
+        user = signed_in_user()
         season = season_of(scheme_id, season_id, user)
         return statement(season.programme, season, user)
 
@@ -241,10 +242,10 @@ class StatementCsv(MethodView):
     @schemes.arguments(StatementCsvQuerySchema, location="query")
     @schemes.response(200, {"type": "string"}, content_type="text/csv",
                       description="part=statement (the lines), enrolment (by village) or arrears (by policy).")
-    @roles_allowed(*FUND_READERS)
+    @roles_allowed(*OVERSEERS)
     def get(self, args, scheme_id, season_id):
         """The statement, the enrolment by village or the arrears as CSV."""
-        user = require_user(*FUND_READERS)
+        user = signed_in_user()
         season = season_of(scheme_id, season_id, user)
         text = CSV_KINDS[args["part"]](statement(season.programme, season, user))
         name = f"{args['part']}-{season.programme_id}-{season.id}.csv"
@@ -258,10 +259,10 @@ class Policies(MethodView):
     @policies.doc(security=BEARER)
     @policies.arguments(PolicyQuerySchema, location="query")
     @policies.response(200, PolicyPageSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*INSURANCE_READERS)
     def get(self, args):
         """Policies of owners in your offices, newest first; ``in_arrears=true`` lists those with premium due."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         page, per_page = args.pop("page"), args.pop("per_page")
         args["programme_id"] = args.pop("scheme_id")
         return queries.policies_page(user, queries.PolicyFilters(**args), page, per_page)
@@ -272,7 +273,7 @@ class Policies(MethodView):
     @roles_allowed(Role.CLERK)
     def post(self, data):
         """Enrol an owner for a season (clerks): the premium is priced at the rates in force today."""
-        user = require_user(Role.CLERK)
+        user = signed_in_user()
         policy = operations.enrol(data, user)
         db.session.commit()
         return policy_row(policy)
@@ -282,10 +283,10 @@ class Policies(MethodView):
 class PolicyDetail(MethodView):
     @policies.doc(security=BEARER)
     @policies.response(200, PolicySchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*INSURANCE_READERS)
     def get(self, policy_id):
         """A policy with its insured head, premium due, paid and in arrears, and its cover."""
-        return policy_row(queries.get_policy(policy_id, require_user(*READERS)))
+        return policy_row(queries.get_policy(policy_id, signed_in_user()))
 
 
 @policies.route("/<int:policy_id>/violation")
@@ -296,7 +297,7 @@ class PolicyViolation(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data, policy_id):
         """Record a confirmed poaching violation (managers): cover ends from its date."""
-        user = require_user(Role.MANAGER)
+        user = signed_in_user()
         policy = operations.record_violation(queries.get_policy(policy_id, user), data, user)
         db.session.commit()
         return policy_row(policy)
@@ -309,10 +310,10 @@ class Premiums(MethodView):
     @premiums.doc(security=BEARER)
     @premiums.arguments(PremiumQuerySchema, location="query")
     @premiums.response(200, PremiumPageSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*INSURANCE_READERS)
     def get(self, args):
         """Premium payments on policies of your offices, newest first."""
-        user = require_user(*READERS)
+        user = signed_in_user()
         return queries.premium_payments_page(user, policy_id=args["policy_id"], programme_id=args["scheme_id"],
                                              page=args["page"], per_page=args["per_page"])
 
@@ -322,7 +323,7 @@ class Premiums(MethodView):
     @roles_allowed(Role.CLERK)
     def post(self, data):
         """Record a premium payment (clerks), at most what is still due; receipt: ``/premiums/{id}/receipt.pdf``."""
-        user = require_user(Role.CLERK)
+        user = signed_in_user()
         policy = operations.policy_for_payment(data.pop("policy_id"), user)
         payment = operations.record_premium(policy, data, user)
         db.session.commit()
@@ -333,7 +334,7 @@ class Premiums(MethodView):
 class PremiumDetail(MethodView):
     @premiums.doc(security=BEARER)
     @premiums.response(200, PremiumSchema)
-    @roles_allowed(*READERS)
+    @roles_allowed(*INSURANCE_READERS)
     def get(self, payment_id):
         """One premium payment."""
-        return queries.get_premium_payment(payment_id, require_user(*READERS))
+        return queries.get_premium_payment(payment_id, signed_in_user())

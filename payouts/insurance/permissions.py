@@ -7,20 +7,22 @@ fund; clerks enrol owners and record premiums at their office; auditors read eve
 from flask_babel import gettext as _
 
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import OVERSEERS
 from conflict_service.errors import Forbidden
 from conflict_service.jurisdictions import queries as jq
 
-READERS = (Role.CLERK, Role.MANAGER, Role.AUDITOR)
-FUND_READERS = (Role.MANAGER, Role.AUDITOR)
+# The scheme, its policies and premiums: the offices that enrol and collect, and the overseers. Verifiers have no
+# part in insurance.
+INSURANCE_READERS = (Role.CLERK, Role.MANAGER, Role.AUDITOR)
 
 
 def can_read_insurance(user) -> bool:
-    return user is not None and user.role in READERS
+    return user is not None and user.role in INSURANCE_READERS
 
 
 def can_read_fund(user) -> bool:
     """The fund's balance, ledger and statements: managers and auditors."""
-    return user is not None and user.role in FUND_READERS
+    return user is not None and user.role in OVERSEERS
 
 
 def can_enrol(user) -> bool:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as L_
 
 from claims.enums import Species
 from conflict_service.auth.models import Role
+from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
@@ -21,7 +22,7 @@ from conflict_service.web.views import nav
 from payouts.insurance import operations, queries
 from payouts.insurance.api import premium_rates_view
 from payouts.insurance.enums import CORRECTABLE
-from payouts.insurance.permissions import FUND_READERS, READERS, can_manage_scheme, can_read_fund
+from payouts.insurance.permissions import INSURANCE_READERS, can_manage_scheme, can_read_fund
 from payouts.insurance.schemas import (
     ContributionCreateSchema,
     CorrectionSchema,
@@ -33,12 +34,12 @@ from payouts.views import act
 
 bp = Blueprint("insurance", __name__, template_folder="templates", url_prefix="/insurance")
 
-NAV = [nav(L_("Insurance"), "insurance.schemes", *READERS)]
+NAV = [nav(L_("Insurance"), "insurance.schemes", *INSURANCE_READERS)]
 RATE_ROWS = 4
 
 
 @bp.get("")
-@login_required(*READERS)
+@login_required(*INSURANCE_READERS)
 def schemes():
     rows = [{"scheme": s, "seasons": queries.seasons_of(s.id), "fund": fund_view(s) if can_read_fund(g.user) else None}
             for s in queries.schemes_for(g.user)]
@@ -48,7 +49,7 @@ def schemes():
 # --- a scheme: fund, seasons, contributions ----------------------------------------------------------------------
 
 @bp.get("/schemes/<int:scheme_id>")
-@login_required(*READERS)
+@login_required(*INSURANCE_READERS)
 def scheme_detail(scheme_id):
     return _scheme_page(queries.get_scheme(scheme_id, g.user))
 
@@ -103,7 +104,7 @@ def contribution_new(scheme_id):
 # --- premium rates -----------------------------------------------------------------------------------------------
 
 @bp.route("/seasons/<int:season_id>/rates", methods=["GET", "POST"])
-@login_required(*READERS)
+@login_required(*INSURANCE_READERS)
 def premium_rates(season_id):
     season = queries.get_season(season_id, g.user)
     values = {"rows": [{} for _ in range(RATE_ROWS)], "note": ""}
@@ -143,7 +144,7 @@ def _record_premium_rates(season) -> dict:
 # --- the ledger ---------------------------------------------------------------------------------------------------
 
 @bp.get("/schemes/<int:scheme_id>/ledger")
-@login_required(*FUND_READERS)
+@login_required(*OVERSEERS)
 def ledger(scheme_id):
     scheme = queries.get_scheme(scheme_id, g.user)
     season_id = request.args.get("season_id", type=int)
@@ -173,7 +174,7 @@ def ledger_reverse(scheme_id, seq):
 # --- statements ---------------------------------------------------------------------------------------------------
 
 @bp.get("/seasons/<int:season_id>/statement")
-@login_required(*FUND_READERS)
+@login_required(*OVERSEERS)
 def season_statement(season_id):
     season = queries.get_season(season_id, g.user)
     return render_template("insurance/statement.html", s=statement(season.programme, season, g.user),
@@ -181,7 +182,7 @@ def season_statement(season_id):
 
 
 @bp.get("/seasons/<int:season_id>/<any(statement, enrolment, arrears):part>.csv")
-@login_required(*FUND_READERS)
+@login_required(*OVERSEERS)
 def season_csv(season_id, part):
     season = queries.get_season(season_id, g.user)
     text = CSV_KINDS[part](statement(season.programme, season, g.user))

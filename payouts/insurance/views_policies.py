@@ -19,7 +19,7 @@ from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from payouts.enums import PaymentMethod
 from payouts.insurance import operations, queries
-from payouts.insurance.permissions import READERS, can_collect_premiums, can_enrol, can_manage_scheme
+from payouts.insurance.permissions import INSURANCE_READERS, can_collect_premiums, can_enrol, can_manage_scheme
 from payouts.insurance.schemas import PolicyCreateSchema, PolicyQuerySchema, PremiumCreateSchema, ViolationSchema
 from payouts.insurance.views import bp
 
@@ -28,7 +28,7 @@ PREMIUM_FIELDS = ("amount", "paid_on", "method", "reference")
 
 
 @bp.get("/policies")
-@login_required(*READERS)
+@login_required(*INSURANCE_READERS)
 def policy_list():
     raw = web_forms.clean(request.args, ("scheme_id", "season_id", "village", "in_arrears", "q", "page"))
     try:
@@ -92,7 +92,7 @@ def _money(amount, policy) -> str:
 # --- a policy -----------------------------------------------------------------------------------------------------
 
 @bp.get("/policies/<int:policy_id>")
-@login_required(*READERS)
+@login_required(*INSURANCE_READERS)
 def policy_detail(policy_id):
     return _policy_page(queries.get_policy(policy_id, g.user))
 
