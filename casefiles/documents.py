@@ -31,6 +31,7 @@ from conflict_service.i18n import (
     html_lang,
     is_rtl,
     normalise,
+    set_context_programme,
     text_direction,
 )
 from conflict_service.pdf import render_pdf
@@ -112,6 +113,7 @@ def filename(claim, kind: str, langs: Languages) -> str:
 
 def render_html(claim, kind: str, langs: Languages, options: DocumentOptions, base_url: str | None = None) -> str:
     template, title = KINDS[kind]
+    set_context_programme(claim.programme)
     with force_locale(langs.primary):
         context = build_context(claim, options, base_url)
         return render_template(template, **context, kind=kind, title=title, doc=langs, bi=langs.bi,

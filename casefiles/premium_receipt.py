@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as L_
 
 from casefiles.documents import Languages, Localized
-from conflict_service.i18n import format_date, format_money, format_number, normalise
+from conflict_service.i18n import format_date, format_money, format_number, normalise, set_context_programme
 from conflict_service.pdf import render_pdf
 from payouts.insurance import queries
 from payouts.insurance.models import PremiumPayment
@@ -53,6 +53,7 @@ def context(payment: PremiumPayment) -> dict:
 def render(payment: PremiumPayment, *, lang: str | None = None, bilingual: bool = False) -> tuple[bytes, str]:
     """The receipt as PDF bytes, with its file name."""
     langs = languages(payment, lang, bilingual)
+    set_context_programme(payment.policy.season.programme)
     with force_locale(langs.primary):
         data = context(payment)
         html = render_template("casefiles/premium_receipt.html", **data, title=TITLE, doc=langs, bi=langs.bi,

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay
-from claims.queries import programme_usable_at, programmes_for
+from claims.queries import office_language, programme_usable_at, programmes_for
+from conflict_service.errors import ValidationError
 from conflict_service.i18n import language_choices
 from conflict_service.jurisdictions.queries import offices_for, scope_ids, tree
 from conflict_service.timeutil import local_today, utcnow
@@ -34,8 +35,11 @@ def owner_choices(user) -> dict:
 
 
 def owner_defaults(user) -> dict:
+    """A clerk of one office registers owners there, in the language of the office's programme."""
     offices = offices_for(user)
-    return {"office_id": offices[0].id if len(offices) == 1 else None, "herd": [{} for _ in range(3)]}
+    office = offices[0] if len(offices) == 1 else None
+    return {"office_id": office.id if office else None, "herd": [{} for _ in range(3)],
+            "preferred_language": office_language(office) if office else None}
 
 
 def owner_values(form: MultiDict) -> dict:
@@ -81,10 +85,11 @@ def claim_values(form: MultiDict) -> dict:
 
 def claim_values_from(claim) -> dict:
     tz = ZoneInfo(claim.office.timezone)
-    incident, reported = claim.incident_at.astimezone(tz), claim.reported_at.astimezone(tz)
+    reported = claim.reported_at.astimezone(tz)
     values = {k: getattr(claim, k) for k in (*CLAIM_TEXT, *CLAIM_FLAGS)}
     values["time_of_day"] = claim.time_of_day.value
-    values.update(incident_date=incident.date().isoformat(), incident_time=incident.strftime("%H:%M"),
+    incident_time = claim.incident_at.astimezone(tz).strftime("%H:%M") if claim.incident_at else ""
+    values.update(incident_date=claim.incident_date.isoformat(), incident_time=incident_time,
                   reported_date=reported.date().isoformat(), reported_time=reported.strftime("%H:%M"))
     values["lines"] = [{k: getattr(line, k).value if k != "count" else line.count for k in LINE_FIELDS}
                        for line in claim.lines] + [{}]
@@ -99,13 +104,21 @@ def claim_data(form: MultiDict, owner, schema) -> dict:
     data.update(web_forms.flags(form, CLAIM_FLAGS))
     data["owner_id"] = owner.id
     data["lines"] = web_forms.rows(form, "lines", LINE_FIELDS)
-    incident = web_forms.local_datetime(form, "incident_date", "incident_time", tz, errors, "incident_at")
-    if incident:
+    incident = web_forms.local_datetime(form, "incident_date", "incident_time", tz, errors, "incident_at",
+                                        time_required=False)
+    if incident and "T" in incident:
         data["incident_at"] = incident
+    elif incident:  # the day alone: the time is not known
+        data["incident_at"], data["incident_date"] = None, incident
     reported = web_forms.local_datetime(form, "reported_date", "reported_time", tz, errors, "reported_at")
     if reported:
         data["reported_at"] = reported
-    return web_forms.load(schema, data, extra_errors=errors)
+    try:
+        return web_forms.load(schema, data, extra_errors=errors)
+    except ValidationError as error:
+        if {"incident_date", "incident_time"} & error.errors.keys():
+            error.errors.pop("incident_at", None)  # "give the date" is already said where it was typed
+        raise
 
 
 def now_local(tz: str) -> datetime:
@@ -125,6 +138,7 @@ PROGRAMME_NEW = ("name", "kind", "jurisdiction_id", "currency", "official_langua
 def programme_values_from(programme) -> dict:
     values = {k: _plain(getattr(programme, k)) for k in (*RULE_TEXT, "name", "official_language")}
     values.update(min_confidence=programme.min_confidence.value, is_active=programme.is_active,
+                  is_toman_shown=programme.is_toman_shown,
                   covered_predators=list(programme.covered_predators or []),
                   exclusion_zones=json.dumps(programme.exclusion_zones, indent=1) if programme.exclusion_zones else "")
     return values
@@ -141,14 +155,14 @@ def programme_values(form: MultiDict) -> dict:
     values = {k: form.get(k, "") for k in (*RULE_TEXT, "name", "official_language", "min_confidence",
                                             "exclusion_zones")}
     values["covered_predators"] = form.getlist("covered_predators")
-    values.update(web_forms.flags(form, ("is_active",)))
+    values.update(web_forms.flags(form, ("is_active", "is_toman_shown")))
     return values
 
 
 def programme_data(form: MultiDict, schema) -> dict:
     """Validate the rules form with the API's schema; a blank cap, threshold or limit means none."""
     data = web_forms.clean(form, (*RULE_TEXT, "name", "official_language", "min_confidence"))
-    data.update(web_forms.flags(form, ("is_active",)))
+    data.update(web_forms.flags(form, ("is_active", "is_toman_shown")))
     data["covered_predators"] = form.getlist("covered_predators")
     for key in NULLABLE_RULES:
         data.setdefault(key, None)

@@ -11,7 +11,7 @@ from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
 from conflict_service.jurisdictions.models import Jurisdiction
-from conflict_service.timeutil import utcnow
+from conflict_service.timeutil import day_start, utcnow
 
 # Programme rules with the defaults of DESIGN §5–§6. Percentages are plain numbers (25 means 25 %).
 RULE_DEFAULTS: dict[str, object] = {
@@ -52,6 +52,8 @@ class Programme(Base):
     currency: Mapped[str] = mapped_column(sa.String(3))
     official_language: Mapped[str] = mapped_column(sa.String(10))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # IRR amounts also shown in toman (tenths of a rial), as Iranians often count (DESIGN §14).
+    is_toman_shown: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     report_deadline_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["report_deadline_days"])
@@ -158,7 +160,7 @@ class Claim(Base):
     status: Mapped[ClaimState] = mapped_column(enum_column(ClaimState), default=ClaimState.SUBMITTED)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    incident_at: Mapped[datetime]
+    incident_at: Mapped[datetime | None]  # None: the time is not known (incident_date is)
     incident_date: Mapped[date] = mapped_column(index=True)
     incident_lat: Mapped[float | None]
     incident_lon: Mapped[float | None]
@@ -186,6 +188,11 @@ class Claim(Base):
     assigned_verifier: Mapped[User | None] = relationship(foreign_keys=[assigned_verifier_id])
     lines: Mapped[list[LossLine]] = relationship(back_populates="claim", cascade="all, delete-orphan",
                                                  order_by="LossLine.position", lazy="selectin")
+
+    @property
+    def incident_earliest(self) -> datetime:
+        """The incident moment, or the start of its day at the office when the time is not known."""
+        return self.incident_at or day_start(self.incident_date, self.office.timezone)
 
     __table_args__ = (
         sa.Index("ix_claims_office_status", "office_id", "status"),

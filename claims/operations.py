@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from claims import permissions, presentation  # noqa: F401 - registers the history texts
 from claims.models import RULE_DEFAULTS, Claim, ClaimCounter, HerdCount, IdempotencyKey, LossLine, Owner, Programme
-from claims.queries import get_claim, programme_usable_at
+from claims.queries import get_claim, office_language, programme_usable_at
 from claims.states import ClaimAction, ClaimState, apply_action
 from claims.validation import time_errors
 from conflict_service.audit.operations import created, diff, jsonable, record, snapshot
@@ -29,10 +29,10 @@ from conflict_service.timeutil import local_date, utcnow
 log = logging.getLogger(__name__)
 
 OWNER_FIELDS = ("name", "national_id", "phone", "village", "office_id", "home_lat", "home_lon", "preferred_language")
-PROGRAMME_FIELDS = ("name", "kind", "jurisdiction_id", "currency", "official_language", "is_active")
+PROGRAMME_FIELDS = ("name", "kind", "jurisdiction_id", "currency", "official_language", "is_active", "is_toman_shown")
 RULE_FIELDS = (*RULE_DEFAULTS, "exclusion_zones")
-PROGRAMME_EDITABLE = ("name", "official_language", "is_active", *RULE_FIELDS)
-CLAIM_FIELDS = ("owner_id", "programme_id", "office_id", "incident_at", "incident_lat", "incident_lon",
+PROGRAMME_EDITABLE = ("name", "official_language", "is_active", "is_toman_shown", *RULE_FIELDS)
+CLAIM_FIELDS = ("owner_id", "programme_id", "office_id", "incident_date", "incident_at", "incident_lat", "incident_lon",
                 "incident_village", "time_of_day", "is_in_corral", "is_herder_present", "is_guard_dog_present",
                 "narrative", "reported_at")
 IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -86,8 +86,9 @@ def register_owner(data: dict, actor) -> Owner:
     """Register a livestock-owning household at one of the clerk's offices."""
     if not permissions.can_register_owner(actor):
         raise Forbidden(_("Only office clerks register owners."))
-    _check_office(data["office_id"], actor)
+    office = _check_office(data["office_id"], actor)
     owner = Owner(**{k: data.get(k) for k in OWNER_FIELDS}, created_by_id=actor.id)
+    owner.preferred_language = data.get("preferred_language") or office_language(office)
     owner.name, owner.village = owner.name.strip(), owner.village.strip()
     db.session.add(owner)
     _replace_herd(owner, data.get("herd") or [])
@@ -107,6 +108,8 @@ def update_owner(owner: Owner, data: dict, actor) -> Owner:
     for key in OWNER_FIELDS:
         if key in data:
             setattr(owner, key, data[key])
+    if not owner.preferred_language:
+        owner.preferred_language = office_language(jq.tree().by_id[owner.office_id])
     if "herd" in data:
         _replace_herd(owner, data["herd"])
     db.session.flush()
@@ -173,11 +176,26 @@ def submit_claim(data: dict, actor, *, idempotency_key: str | None = None,
 
 def _assign_fields(claim: Claim, data: dict, office) -> None:
     for key in CLAIM_FIELDS:
-        if key in data and key not in ("owner_id", "programme_id", "office_id", "reported_at"):
+        if key in data and key not in ("owner_id", "programme_id", "office_id", "reported_at", "incident_date",
+                                       "incident_at"):
             setattr(claim, key, data[key])
     if "incident_village" in data:
         claim.incident_village = data["incident_village"].strip()
-    claim.incident_date = local_date(claim.incident_at, office.timezone)
+    _assign_incident_time(claim, data, office)
+
+
+def _assign_incident_time(claim: Claim, data: dict, office) -> None:
+    """A known time sets the moment and its day at the office; a day alone (or a null time) leaves the time
+    unknown — never a made-up midnight."""
+    if data.get("incident_at") is not None:
+        claim.incident_at = data["incident_at"]
+        claim.incident_date = local_date(claim.incident_at, office.timezone)
+    elif data.get("incident_date") is not None or "incident_at" in data:
+        day = data.get("incident_date") or claim.incident_date or (
+            local_date(claim.incident_at, office.timezone) if claim.incident_at else None)
+        claim.incident_at, claim.incident_date = None, day
+    elif claim.incident_at is not None:  # the office changed: the same moment may be another day there
+        claim.incident_date = local_date(claim.incident_at, office.timezone)
 
 
 def _validate_claim(data: dict, actor, claim: Claim | None = None):
@@ -193,17 +211,28 @@ def _validate_claim(data: dict, actor, claim: Claim | None = None):
     programme = db.session.get(Programme, data.get("programme_id", claim.programme_id if claim else None))
     if programme is None or not programme.is_active or (office and not programme_usable_at(programme, office)):
         errors["programme_id"] = [_("Choose an active programme that covers this office.")]
-    _check_times(data, claim, errors)
+    _check_times(data, claim, office, errors)
     if errors:
         raise ValidationError(errors)
     return owner, programme, office
 
 
-def _check_times(data: dict, claim: Claim | None, errors: dict) -> None:
-    """The schema checked what was typed; an edit may combine a new time with a stored one."""
-    incident_at = data.get("incident_at", claim.incident_at if claim else None)
+def _check_times(data: dict, claim: Claim | None, office, errors: dict) -> None:
+    """The schema checked what was typed; an edit may combine a new time with a stored one. Here the office's
+    zone is known, so a day without a time is checked exactly."""
+    if data.get("incident_at") is not None:
+        incident_at, incident_date = data["incident_at"], None
+    elif data.get("incident_date") is not None or "incident_at" in data:
+        incident_at, incident_date = None, data.get("incident_date") or (claim.incident_date if claim else None)
+    else:
+        incident_at, incident_date = (claim.incident_at, claim.incident_date) if claim else (None, None)
+    if data.get("incident_at") is not None and data.get("incident_date") is not None and office is not None \
+            and local_date(data["incident_at"], office.timezone) != data["incident_date"]:
+        errors["incident_date"] = [_("The incident's date and its time fall on different days at the office; "
+                                     "give one of them.")]
     reported_at = data.get("reported_at") or (claim.reported_at if claim else utcnow())
-    errors.update(time_errors(incident_at, reported_at))
+    errors.update(time_errors(incident_at, reported_at, incident_date=incident_date,
+                              tz=office.timezone if office is not None else None))
 
 
 def _next_number(office, year: int) -> str:
@@ -264,7 +293,7 @@ def update_claim(claim: Claim, data: dict, actor) -> Claim:
     for key in ("owner_id", "programme_id", "office_id", "reported_at"):
         if data.get(key) is not None:
             setattr(claim, key, data[key])
-    _assign_fields(claim, {"incident_at": claim.incident_at, **data}, office)
+    _assign_fields(claim, data, office)
     if "lines" in data:
         claim.lines = [LossLine(position=i, **line) for i, line in enumerate(data["lines"])]
     db.session.flush()

@@ -36,7 +36,7 @@ register_fields({
     "reported_at": L_("Reported by the owner"), "lines": L_("Losses"), "name": L_("Name"),
     "national_id": L_("National ID"), "phone": L_("Phone"), "village": L_("Village"),
     "home_lat": L_("Latitude"), "home_lon": L_("Longitude"), "preferred_language": L_("Preferred language"),
-    "herd": L_("Herd"),
+    "herd": L_("Herd"), "incident_date": L_("Incident date"), "is_toman_shown": L_("Amounts also in toman"),
 })
 
 register_values({"status": ClaimState, "time_of_day": TimeOfDay})

@@ -23,6 +23,19 @@ def programme_usable_at(programme: Programme, office) -> bool:
     return programme.jurisdiction_id in {office.id, *t.ancestors(office.id)}
 
 
+def office_language(office) -> str:
+    """The language an office works in: the official language of the programme nearest to it (run at the office,
+    then at its region, then its country; active ones first), English where no programme covers it."""
+    levels = [office.id, *jq.tree().ancestors(office.id)]
+    rows = db.session.execute(sa.select(Programme.jurisdiction_id, Programme.official_language)
+                              .where(Programme.jurisdiction_id.in_(levels))
+                              .order_by(Programme.is_active.desc(), Programme.id)).all()
+    nearest: dict[int, str] = {}
+    for jurisdiction_id, language in rows:
+        nearest.setdefault(jurisdiction_id, language)
+    return next((nearest[level] for level in levels if level in nearest), "en")
+
+
 def programmes_for(user, *, active_only: bool = False) -> list[Programme]:
     stmt = sa.select(Programme).where(Programme.jurisdiction_id.in_(jq.related_ids(user))).order_by(Programme.name)
     if active_only:

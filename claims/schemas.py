@@ -15,11 +15,12 @@ from conflict_service.i18n import LOCALES
 from conflict_service.schemas import (
     BaseSchema,
     PageArgsSchema,
+    digits_text,
     enum_field,
     latitude,
     longitude,
     money_field,
-    optional_text,
+    not_in_future,
     page_schema,
     percent_field,
     required_text,
@@ -38,7 +39,7 @@ def _both_or_neither(data, lat_key, lon_key):
 # --- programmes --------------------------------------------------------------------------------------------
 
 class ProgrammeCreateSchema(BaseSchema):
-    name = required_text(160)
+    name = required_text(160, one_line=True)
     kind = enum_field(ProgrammeKind, required=True)
     jurisdiction_id = fields.Integer(required=True)
     currency = fields.String(required=True, validate=validate.Regexp(
@@ -106,9 +107,10 @@ class ProgrammeRulesSchema(BaseSchema):
 
 
 class ProgrammeUpdateSchema(ProgrammeRulesSchema):
-    name = required_text(160)
+    name = required_text(160, one_line=True)
     official_language = fields.String(validate=LANGUAGE)
     is_active = fields.Boolean()
+    is_toman_shown = fields.Boolean(metadata={"description": "Show IRR amounts in toman as well (display only)"})
 
 
 class ProgrammeSchema(ProgrammeRulesSchema):
@@ -120,6 +122,7 @@ class ProgrammeSchema(ProgrammeRulesSchema):
     currency = fields.String()
     official_language = fields.String()
     is_active = fields.Boolean()
+    is_toman_shown = fields.Boolean()
     covered_predators = fields.List(fields.String())
     exclusion_zones = fields.Raw(allow_none=True)
 
@@ -141,18 +144,19 @@ _DECIMAL_RULES = frozenset(name for name, f in ProgrammeRulesSchema._declared_fi
 class HerdEntrySchema(BaseSchema):
     species = enum_field(Species, required=True)
     head_count = fields.Integer(required=True, validate=validate.Range(min=0, error=L_("Must not be negative.")))
-    counted_on = fields.Date(required=True)
+    counted_on = fields.Date(required=True, validate=not_in_future)
 
 
 class OwnerCreateSchema(BaseSchema):
-    name = required_text(160)
-    national_id = optional_text(40)
-    phone = fields.String(allow_none=True, load_default=None, validate=PHONE)
-    village = required_text(120)
+    name = required_text(160, one_line=True)
+    national_id = digits_text(40, allow_none=True, load_default=None)
+    phone = digits_text(30, allow_none=True, load_default=None, validate=PHONE)
+    village = required_text(120, one_line=True)
     office_id = fields.Integer(required=True)
     home_lat = latitude(allow_none=True, load_default=None)
     home_lon = longitude(allow_none=True, load_default=None)
-    preferred_language = fields.String(load_default="en", validate=LANGUAGE)
+    preferred_language = fields.String(load_default=None, allow_none=True, validate=LANGUAGE, metadata={
+        "description": "Default: the official language of the programme nearest to the office"})
     herd = fields.List(fields.Nested(HerdEntrySchema), load_default=list)
 
     @validates_schema(skip_on_field_errors=False)
@@ -182,7 +186,7 @@ class OwnerSchema(BaseSchema):
 
 
 class OwnerQuerySchema(PageArgsSchema):
-    q = fields.String(load_default=None, validate=validate.Length(max=100))
+    q = digits_text(100, load_default=None)
     office_id = fields.Integer(load_default=None)
     village = fields.String(load_default=None, validate=validate.Length(max=120))
 
@@ -204,10 +208,13 @@ class ClaimCreateSchema(BaseSchema):
     owner_id = fields.Integer(required=True)
     programme_id = fields.Integer(required=True)
     office_id = fields.Integer(load_default=None)
-    incident_at = fields.AwareDateTime(required=True)
+    incident_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={
+        "description": "When it happened. Leave it out (or null) when only the day is known, and give incident_date."})
+    incident_date = fields.Date(load_default=None, metadata={
+        "description": "The day it happened at the office, when the time is not known (the time stays unknown)."})
     incident_lat = latitude(allow_none=True, load_default=None)
     incident_lon = longitude(allow_none=True, load_default=None)
-    incident_village = required_text(120)
+    incident_village = required_text(120, one_line=True)
     time_of_day = enum_field(TimeOfDay, required=True)
     is_in_corral = fields.Boolean(load_default=False)
     is_herder_present = fields.Boolean(load_default=False)
@@ -218,9 +225,13 @@ class ClaimCreateSchema(BaseSchema):
     lines = fields.List(fields.Nested(LossLineSchema), required=True, validate=validate.Length(
         min=1, max=20, error=L_("Give between {min} and {max} loss lines.")))
 
-    @validates_schema(skip_on_field_errors=False)
-    def _checks(self, data, partial=None, **_kwargs):
-        errors = time_errors(data.get("incident_at"), data.get("reported_at"))
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _checks(self, data, original, partial=None, **_kwargs):
+        errors = time_errors(data.get("incident_at"), data.get("reported_at"), incident_date=data.get("incident_date"))
+        given = isinstance(original, dict) and (original.get("incident_at") or original.get("incident_date"))
+        if not partial and not given:
+            errors.setdefault("incident_at", [L_("Give the date and time of the incident, or its date alone when "
+                                                 "the time is not known.")])
         lines = [line for line in data.get("lines") or [] if isinstance(line, dict)]
         keys = [(line.get("species"), line.get("age_class"), line.get("outcome")) for line in lines]
         if len(keys) != len(set(keys)):
@@ -254,7 +265,7 @@ class ClaimSchema(BaseSchema):
     office_id = fields.Integer()
     office_code = fields.String(attribute="office.code")
     filed_by_id = fields.Integer()
-    incident_at = fields.AwareDateTime()
+    incident_at = fields.AwareDateTime(allow_none=True, metadata={"description": "null when the time is not known"})
     incident_date = fields.Date()
     incident_lat = fields.Float(allow_none=True)
     incident_lon = fields.Float(allow_none=True)
@@ -284,7 +295,7 @@ class ClaimQuerySchema(PageArgsSchema):
     owner_id = fields.Integer(load_default=None)
     incident_from = fields.Date(load_default=None)
     incident_to = fields.Date(load_default=None)
-    q = fields.String(load_default=None, validate=validate.Length(max=100))
+    q = digits_text(100, load_default=None)
     overdue = fields.Boolean(load_default=None, metadata={
         "description": "true: only claims still awaiting verification after their due time; false: all others."})
 

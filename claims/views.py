@@ -34,6 +34,7 @@ from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
 from conflict_service.web.extensions import render_slot
@@ -168,6 +169,7 @@ def claim_new():
 @login_required(*RECORD_READERS)
 def claim_detail(claim_id):
     claim = queries.get_claim(claim_id, g.user)
+    set_context_programme(claim.programme)
     return render_template("claims/claim_detail.html", claim=claim, history=events_for("claim", claim.id),
                            can_edit=can_edit_claim(g.user, claim), show_pin=can_file_claim(g.user),
                            sections=render_slot("claim", claim, g.user))
@@ -240,6 +242,7 @@ def programme_new():
 @login_required(*OVERSEERS)
 def programme_detail(programme_id):
     programme = queries.get_programme(programme_id, g.user)
+    set_context_programme(programme)
     return render_template("claims/programme_detail.html", programme=programme,
                            predator_titles=dict(Predator.choices()),
                            history=events_for("programme", programme.id),

@@ -1,4 +1,4 @@
-"""Languages, calendars, digits and money formatting (DESIGN §7).
+"""Languages, calendars, digits and money: formatting for readers, and reading what people type (DESIGN §7, §14).
 
 Locale choice for pages: the signed-in user's preference, ``?lang=``, the language picked with the switcher
 (kept in the session for visitors who are not signed in), the browser's Accept-Language, then the programme's
@@ -7,6 +7,7 @@ language where a page declares one (:func:`set_context_language`), then English.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,10 +17,12 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel, get_locale, refresh
+from flask import Flask, g, has_app_context, has_request_context, request, session
+from flask_babel import Babel, get_locale, gettext, refresh
 from markupsafe import Markup
 from persiantools.jdatetime import JalaliDate
+
+from conflict_service.timeutil import utcnow
 
 LOCALES = ("en", "fa", "fa_AF", "ps", "ar", "ckb", "ur", "hy", "ka", "az", "tr", "ru", "kk", "tk", "uz", "tg")
 RTL_LOCALES = frozenset({"fa", "fa_AF", "ps", "ar", "ckb", "ur"})
@@ -49,6 +52,11 @@ PLURAL_FORMS = {
 # Where the service's locale means one country's usage, format with that country's CLDR data:
 # our "ar" is Iraqi Arabic, whose default digits are Arabic-Indic (CLDR's bare "ar" now defaults to Latin).
 CLDR_LOCALE = {"ar": "ar_IQ"}
+
+# CLDR (47, as Babel 2.19 ships it) gives Persian the standard currency pattern "\u200e¤\u00a0#,##0.00", currency first
+# ("ریال ۹۴٬۵۰۰٬۰۰۰"), inherited by fa_AF; its own accounting pattern and its unit pattern "{0} {1}" put the amount
+# first, as Iranians and Afghans write it ("۹۴٬۵۰۰٬۰۰۰ ریال"). Other locales keep CLDR's standard pattern.
+CURRENCY_PATTERNS = {"fa": "#,##0.00\u00a0¤", "fa_AF": "#,##0.00\u00a0¤"}
 
 # Names shown in the language switcher where CLDR's own name is not what speakers call the language.
 NATIVE_NAMES = {"fa_AF": "دری"}
@@ -186,33 +194,82 @@ def gregorian(d: date, locale: str, fmt: str = "medium") -> str:
 
 def format_date(value: date | datetime | None, locale: str | None = None, *, tz: str | None = None,
                 with_gregorian: bool = False) -> str:
-    """A date for people: Solar Hijri for fa, fa_AF and ps (optionally with the Gregorian beside it)."""
+    """A date for people: Solar Hijri for fa, fa_AF and ps (optionally with the Gregorian beside it).
+
+    Never fails: a stored date that a calendar cannot convert (year 1, year 9999) is shown in ISO form.
+    """
     if value is None:
         return ""
     locale = locale or current_locale()
-    if isinstance(value, datetime):
-        value = value.astimezone(ZoneInfo(tz)).date() if tz else value.date()
-    if locale in SOLAR_HIJRI_LOCALES:
-        shown = solar_hijri(value, locale)
-        return f"{shown} ({gregorian(value, locale)})" if with_gregorian else shown
-    return gregorian(value, locale)
+    try:
+        if isinstance(value, datetime):
+            value = value.astimezone(ZoneInfo(tz)).date() if tz else value.date()
+        if locale in SOLAR_HIJRI_LOCALES:
+            shown = solar_hijri(value, locale)
+            return f"{shown} ({gregorian(value, locale)})" if with_gregorian else shown
+        return gregorian(value, locale)
+    except (ValueError, OverflowError):
+        return _iso(value)
 
 
 def format_time(value: datetime | time, locale: str | None = None) -> str:
     locale = locale or current_locale()
-    clock = native_digits(babel_dates.format_time(value, format="short", locale=cldr_locale(locale)), locale)
+    try:
+        clock = native_digits(babel_dates.format_time(value, format="short", locale=cldr_locale(locale)), locale)
+    except (ValueError, OverflowError):
+        return _iso(value)
     if is_rtl(locale) and dir_of(clock) == "ltr":  # Urdu's "3:02 AM" would read "AM 3:02" in a right-to-left line
         return f"\u2066{clock}\u2069"
     return clock
 
 
 def format_datetime(value: datetime | None, locale: str | None = None, *, tz: str = "UTC",
-                    with_gregorian: bool = False) -> str:
+                    with_gregorian: bool = False, with_zone: bool = False) -> str:
+    """A moment on the wall clock of ``tz``; ``with_zone`` names the zone ("Tehran, GMT+03:30")."""
     if value is None:
         return ""
     locale = locale or current_locale()
-    local = value.astimezone(ZoneInfo(tz))
-    return f"{format_date(local.date(), locale, with_gregorian=with_gregorian)} {format_time(local, locale)}"
+    try:
+        local = value.astimezone(ZoneInfo(tz))
+    except (ValueError, OverflowError):
+        return _iso(value)
+    shown = f"{format_date(local.date(), locale, with_gregorian=with_gregorian)} {format_time(local, locale)}"
+    return f"{shown} ({zone_name(local, locale)})" if with_zone else shown
+
+
+def format_when(moment: datetime | None, day: date | None = None, locale: str | None = None, *, tz: str = "UTC",
+                with_gregorian: bool = False) -> str:
+    """When something happened: its date and time, or its ``day`` alone with "time not known" — never a made-up
+    midnight."""
+    if moment is not None:
+        return format_datetime(moment, locale, tz=tz, with_gregorian=with_gregorian)
+    if day is None:
+        return ""
+    return gettext("{date}, time not known").format(date=format_date(day, locale, with_gregorian=with_gregorian))
+
+
+def zone_name(moment: datetime, locale: str | None = None) -> str:
+    """The zone of a local moment as CLDR names it: its exemplar city and its offset from GMT."""
+    locale = locale or current_locale()
+    zone = moment.tzinfo
+    key = getattr(zone, "key", "UTC")
+    offset = babel_dates.get_timezone_gmt(moment, width="long", locale=cldr_locale(locale))
+    if is_rtl(locale):  # "+03:30" keeps its sign on the left in a right-to-left line
+        offset = re.sub(r"[+\-\u2212]?\d+(?::\d+)?", lambda m: f"\u2066{m[0]}\u2069", offset)
+    if key in ("UTC", "Etc/UTC"):
+        return native_digits(offset, locale)
+    city = babel_dates.get_timezone_location(zone, locale=cldr_locale(locale), return_city=True)
+    # i18n: a time zone named by its city and its offset from GMT, e.g. "Tehran, GMT+03:30"
+    return native_digits(gettext("{city}, {offset}").format(city=city, offset=offset), locale)
+
+
+def zone_of(tz: str, locale: str | None = None) -> str:
+    """An office's zone as people name it, at the present moment ("Tehran, GMT+03:30")."""
+    return zone_name(utcnow().astimezone(ZoneInfo(tz)), locale)
+
+
+def _iso(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def format_number(value, locale: str | None = None) -> str:
@@ -233,19 +290,31 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
     return Decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
-def format_money(amount, currency: str, locale: str | None = None, *, exact: bool = False) -> str:
+def format_money(amount, currency: str, locale: str | None = None, *, exact: bool = False,
+                 toman: bool | None = None) -> str:
     """An amount with its currency as the locale writes it, with the currency's own number of decimals.
 
     ``exact`` keeps every digit (intermediate steps of an assessment, which are rounded only at the end).
+    ``toman`` adds an IRR amount in toman (tenths of a rial) beside it; by default the page's programme decides
+    (:func:`set_context_programme`).
     """
     if amount is None:
         return ""
     locale = locale or current_locale()
-    text = babel_numbers.format_currency(Decimal(amount), currency, locale=cldr_locale(locale),
-                                         numbering_system="default", currency_digits=True,
-                                         decimal_quantization=not exact)
+    text = babel_numbers.format_currency(Decimal(amount), currency, format=CURRENCY_PATTERNS.get(locale),
+                                         locale=cldr_locale(locale), numbering_system="default",
+                                         currency_digits=True, decimal_quantization=not exact)
     symbol = babel_numbers.get_currency_symbol(currency, locale=cldr_locale(locale))
-    return native_digits(_currency_spacing(text, symbol), locale)
+    shown = native_digits(_currency_spacing(text, symbol), locale)
+    if currency == "IRR" and (g.get("show_toman", False) if toman is None and has_app_context() else toman):
+        shown = gettext("{rials} ({tomans} toman)").format(rials=shown, tomans=format_number(
+            (Decimal(amount) / 10).quantize(Decimal("0.1")).normalize(), locale))
+    return shown
+
+
+def set_context_programme(programme) -> None:
+    """Declare the programme whose amounts a page or document shows (its toman setting applies to them)."""
+    g.show_toman = bool(getattr(programme, "is_toman_shown", False))
 
 
 def _currency_spacing(text: str, symbol: str) -> str:
@@ -265,17 +334,155 @@ def _is_letter_like(ch: str) -> bool:
     return unicodedata.category(ch)[0] not in "SZ"
 
 
+# --- reading what people type (DESIGN §14) ---------------------------------------------------------------------
+
+class InputError(ValueError):
+    """Typed text that is not a date, time or number; the message is translated and says what to type."""
+
+
+# Invisible marks that come along when a number is copied out of right-to-left text, and the minus sign.
+_MARKS = {0x200E: None, 0x200F: None, 0x061C: None, 0x2212: "-"}
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?P<sep>[, \u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*(?:\.\d+)?")
+
+
+def plain_digits(text: str) -> str:
+    """Every digit of any script in ASCII (Persian ۰–۹, Arabic-Indic ٠–٩…), without the direction marks that
+    copying from right-to-left text adds."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text).translate(_MARKS)
+
+
+def plain_number(text: str) -> str:
+    """A number as typed, in ASCII: ٫ is the decimal point, ٬ a thousands separator; ',' and spaces are dropped only
+    where they group thousands ("12,500"), so that a decimal comma ("1,5") is refused rather than misread."""
+    text = plain_digits(text).strip().replace("\u066b", ".").replace("\u066c", "")
+    if _GROUPED.fullmatch(text):
+        text = re.sub(r"[, \u00a0\u202f]", "", text)
+    return text
+
+
+# A year below this is a Solar Hijri year (1278 is 1900; Gregorian years in use are far above).
+SOLAR_YEAR_BELOW = 1700
+_NUMERIC_DATE = re.compile(r"(\d{1,4})\s*[-/.\u066b]\s*(\d{1,2})\s*[-/.\u066b]\s*(\d{1,4})")
+_TIME = re.compile(r"(\d{1,2})(?:\s*[:.\u066b]\s*(\d{2}))?(?:\s*[:.\u066b]\s*(\d{2}))?")
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ۍ": "ی", "ې": "ی", "ك": "ک", "ګ": "گ", "ۀ": "ه", "ة": "ه",
+                          "\u200c": None, "\u0640": None})
+_MONTH_NUMBERS = {name.translate(_LETTERS): i + 1 for names in SOLAR_MONTHS.values() for i, name in enumerate(names)}
+_MONTH_NUMBERS["امرداد"] = 5  # the older spelling of مرداد
+
+
+def parse_date(text: str) -> date:
+    """A date as people type it: Solar Hijri (``۱۴۰۵/۰۹/۱۴``, ``1405-9-14``, ``۱۴ قوس ۱۴۰۵``, Iranian, Dari or Pashto
+    month names) or Gregorian (``2026-12-05``), in any digits. The year's size tells the calendars apart."""
+    text = plain_digits(text or "").strip().translate(_LETTERS)
+    if match := _NUMERIC_DATE.fullmatch(text):
+        first, month, last = (int(part) for part in match.groups())
+        year, day = (first, last) if len(match[1]) > 2 else (last, first)
+    else:
+        year, month, day = _named_month(text)
+    try:
+        if year < SOLAR_YEAR_BELOW:
+            return JalaliDate(year, month, day).to_gregorian()
+        return date(year, month, day)
+    except (ValueError, OverflowError):
+        raise InputError(gettext("There is no such day: check the day and the month.")) from None
+
+
+def _named_month(text: str) -> tuple[int, int, int]:
+    words = re.findall(r"[^\W\d_]+", text)
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if len(words) != 1 or len(numbers) != 2 or re.search(r"[^\w\s/.,،-]", text):
+        raise InputError(date_format_hint())
+    month = _MONTH_NUMBERS.get(words[0])
+    if month is None:
+        raise InputError(gettext("“{name}” is not a month name.").format(name=words[0]))
+    day, year = sorted(numbers) if max(numbers) > 31 else numbers
+    return year, month, day
+
+
+def parse_time(text: str) -> time:
+    """A wall-clock time typed as ``۱۴:۳۰``, ``14.30`` or ``9`` (24-hour clock, any digits)."""
+    match = _TIME.fullmatch(plain_digits(text or "").strip())
+    try:
+        if match is None:
+            raise ValueError
+        return time(int(match[1]), int(match[2] or 0), int(match[3] or 0))
+    except ValueError:
+        raise InputError(gettext("Give the time on the 24-hour clock as hours:minutes, for example {example}.")
+                         .format(example=native_digits("14:30"))) from None
+
+
+def date_format_hint(locale: str | None = None) -> str:
+    """How to type a date in this locale, with today's date as the example."""
+    locale = locale or current_locale()
+    if locale in SOLAR_HIJRI_LOCALES:
+        return gettext("Type the date in the Solar Hijri calendar as year/month/day, for example {example}.").format(
+            example=date_example(locale))
+    return gettext("Give the date as year-month-day, for example {example}.").format(
+        example=native_digits(utcnow().date().isoformat(), locale))
+
+
+def date_example(locale: str | None = None) -> str:
+    """Today, as a date field of this locale shows it."""
+    return date_input_value(utcnow().date(), locale)
+
+
+def date_input_value(value, locale: str | None = None) -> str:
+    """What a date field shows: ``۱۴۰۵/۰۹/۱۴`` in fa, fa_AF and ps, ISO elsewhere (what the browser's date picker
+    takes); text that is not a stored date stays as it was typed."""
+    locale = locale or current_locale()
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or int(value[:4]) < SOLAR_YEAR_BELOW:
+            return value
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, date):
+        return "" if value is None else str(value)
+    if locale not in SOLAR_HIJRI_LOCALES:
+        return value.isoformat()
+    try:
+        jd = JalaliDate(value)
+    except ValueError:
+        return value.isoformat()
+    return native_digits(f"{jd.year:04d}/{jd.month:02d}/{jd.day:02d}", locale)
+
+
+def time_input_value(value, locale: str | None = None) -> str:
+    """What a time field shows: the locale's digits where it is typed as text (fa, fa_AF, ps)."""
+    locale = locale or current_locale()
+    text = value.strftime("%H:%M") if isinstance(value, time | datetime) else (value or "")
+    return native_digits(text, locale) if locale in SOLAR_HIJRI_LOCALES else plain_digits(text)
+
+
+def date_echo(value, locale: str | None = None) -> str:
+    """The Gregorian date beside a Solar Hijri one typed in fa, fa_AF or ps, for confirmation ("" when there is
+    nothing to confirm)."""
+    locale = locale or current_locale()
+    if locale not in SOLAR_HIJRI_LOCALES or not value:
+        return ""
+    try:
+        day = value if isinstance(value, date) else parse_date(str(value))
+        return gregorian(day, locale, "full")
+    except (ValueError, OverflowError):
+        return ""
+
+
 def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations_dir()))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
-        date=format_date, datetime=format_datetime, number=format_number, money=format_money, digits=native_digits,
-        ltr=isolate_ltr, isolate=isolate,
+        date=format_date, datetime=format_datetime, when=format_when, number=format_number, money=format_money,
+        digits=native_digits, ltr=isolate_ltr, isolate=isolate, date_input=date_input_value,
+        time_input=time_input_value,
     )
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,
                                  language_name=language_name, language_title=language_title,
                                  text_direction=text_direction, html_lang=html_lang,
-                                 dir_of=dir_of)
+                                 dir_of=dir_of, date_echo=date_echo, date_format_hint=date_format_hint,
+                                 date_example=date_example,
+                                 solar_dates=lambda: current_locale() in SOLAR_HIJRI_LOCALES,
+                                 native_digits=native_digits, zone_of=zone_of)  # calls: Jinja folds '14:30'|digits
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
 

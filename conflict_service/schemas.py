@@ -1,10 +1,22 @@
-"""Base marshmallow schemas and fields shared by every package, with translated validation messages."""
+"""Base marshmallow schemas and fields shared by every package, with translated validation messages.
+
+Every field reads what people type (DESIGN §14): numbers and dates in any digits, the Arabic decimal and thousands
+separators; dates within a sane range; whole numbers only where a count is asked for.
+"""
 
 from __future__ import annotations
 
+import math
+import unicodedata
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
 from flask_babel import gettext
 from flask_babel import lazy_gettext as L_
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from conflict_service.i18n import format_date, plain_digits, plain_number
+from conflict_service.timeutil import utcnow
 
 
 class Msg(str):
@@ -41,8 +53,10 @@ def install_translated_messages() -> None:
         "invalid": M_("Not a valid date and time."),
         "invalid_awareness": M_("Give the time with its time-zone offset, for example 2026-05-01T21:30:00+03:30."),
         "format": M_("Not a valid date and time."),
+        "range": M_("Give a date between {start} and {end}."),
     }
-    fields.Date.default_error_messages = {"invalid": M_("Not a valid date."), "format": M_("Not a valid date.")}
+    fields.Date.default_error_messages = {"invalid": M_("Not a valid date."), "format": M_("Not a valid date."),
+                                          "range": M_("Give a date between {start} and {end}.")}
     fields.List.default_error_messages = {"invalid": M_("Not a valid list.")}
     fields.Dict.default_error_messages = {"invalid": M_("Not a valid mapping.")}
     fields.Nested.default_error_messages = {"type": M_("Invalid type.")}
@@ -51,18 +65,28 @@ def install_translated_messages() -> None:
 
 
 INT32 = 2**31 - 1
+_number_validated = fields.Number._validated
 _integer_validated = fields.Integer._validated
+
+
+def _typed_number(self, value):
+    """Numbers typed in Persian or Arabic-Indic digits, with ٫ or grouped thousands, are numbers."""
+    return _number_validated(self, plain_number(value) if isinstance(value, str) else value)
 
 
 def _within_int32(self, value):
     """Every whole number the API accepts fits the database's INTEGER columns: a larger one is a 422, never
-    an overflow deep in the driver (ids, counts, page numbers alike)."""
+    an overflow deep in the driver (ids, counts, page numbers alike). 1.5 is not a whole number (int() would
+    quietly make it 1)."""
+    if isinstance(value, float | Decimal) and not (math.isfinite(value) and value == int(value)):
+        raise self.make_error("invalid")
     result = _integer_validated(self, value)
     if result is not None and not -INT32 <= result <= INT32:
         raise self.make_error("too_large")
     return result
 
 
+fields.Number._validated = _typed_number
 fields.Integer._validated = _within_int32
 _string_deserialize = fields.String._deserialize
 
@@ -76,6 +100,31 @@ def _no_nul(self, value, attr, data, **kwargs):
 
 
 fields.String._deserialize = _no_nul
+
+EARLIEST_DATE = date(1900, 1, 1)
+YEARS_AHEAD = 5  # seasons, rates and due dates are planned ahead; nothing further
+
+
+def date_range() -> tuple[date, date]:
+    """The dates any field accepts: from 1900 to the end of the fifth year from now."""
+    return EARLIEST_DATE, date(utcnow().year + YEARS_AHEAD, 12, 31)
+
+
+def _bounded(deserialize):
+    def within_range(self, value, attr, data, **kwargs):
+        """Dates in any digits, and only within :func:`date_range`: a year 1 or 9999 is a typing error (and
+        beyond what the Solar Hijri conversion handles), answered with a 422 rather than stored."""
+        result = deserialize(self, plain_digits(value).strip() if isinstance(value, str) else value, attr, data,
+                             **kwargs)
+        start, end = date_range()
+        if not start <= (result.date() if isinstance(result, datetime) else result) <= end:
+            raise self.make_error("range", start=format_date(start), end=format_date(end))
+        return result
+    return within_range
+
+
+fields.Date._deserialize = _bounded(fields.Date._deserialize)
+fields.DateTime._deserialize = _bounded(fields.DateTime._deserialize)
 
 # Field instances copy their messages when they are created, so this runs before any schema class is defined.
 install_translated_messages()
@@ -109,17 +158,61 @@ def percent_field(**kwargs) -> fields.Decimal:
     return fields.Decimal(as_string=True, places=None, allow_nan=False, **kwargs)
 
 
-def required_text(max_length: int, **kwargs) -> fields.String:
+# Characters nobody types into a name, a village or an ID, which make one look like another or reorder the text
+# around it: controls, bidi embeddings/overrides/isolates, zero-width characters, the BOM. The zero-width
+# non-joiner (U+200C) is part of Persian spelling («می‌رود», «زین‌العابدین») and stays.
+ALLOWED_FORMAT_CHARS = frozenset("\u200c")
+
+
+def single_line(value: str | None) -> None:
+    """Refuse control and invisible formatting characters in a one-line text (names, villages, IDs)."""
+    for ch in value or "":
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") and ch not in ALLOWED_FORMAT_CHARS:
+            raise ValidationError(gettext("Remove the invisible or control character {char} from this text.").format(
+                char=f"U+{ord(ch):04X}"))
+
+
+def _not_blank(value: str | None) -> None:
+    if value is not None and not value.strip():
+        raise ValidationError(gettext("This field is required."))
+
+
+def required_text(max_length: int, *, one_line: bool = False, **kwargs) -> fields.String:
+    """Text that must say something (spaces alone do not); ``one_line`` for names, villages and IDs."""
     return fields.String(required=True, validate=[
-        validate.Length(min=1, error=L_("This field is required.")),
-        validate.Length(max=max_length, error=L_("Use at most {max} characters.")),
+        _not_blank, validate.Length(max=max_length, error=L_("Use at most {max} characters.")),
+        *([single_line] if one_line else []),
     ], **kwargs)
 
 
-def optional_text(max_length: int, **kwargs) -> fields.String:
+def optional_text(max_length: int, *, one_line: bool = False, **kwargs) -> fields.String:
     kwargs.setdefault("load_default", None)
-    return fields.String(allow_none=True, validate=validate.Length(max=max_length,
-                                                                   error=L_("Use at most {max} characters.")), **kwargs)
+    return fields.String(allow_none=True, validate=[
+        validate.Length(max=max_length, error=L_("Use at most {max} characters.")),
+        *([single_line] if one_line else []),
+    ], **kwargs)
+
+
+class DigitText(fields.String):
+    """Text made of digits (PIN, phone, national ID, claim number, account): digits typed in any script are stored
+    in ASCII, without the direction marks copied along from right-to-left text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return plain_digits(super()._deserialize(value, attr, data, **kwargs)).strip()
+
+
+def digits_text(max_length: int, **kwargs) -> DigitText:
+    validators = kwargs.pop("validate", [])
+    validators = validators if isinstance(validators, list) else [validators]
+    return DigitText(validate=[validate.Length(max=max_length, error=L_("Use at most {max} characters.")),
+                               single_line, *validators], **kwargs)
+
+
+def not_in_future(value: date | datetime | None) -> None:
+    """For things that have happened. A day of slack: the office's calendar may already be on tomorrow."""
+    day = value.date() if isinstance(value, datetime) else value
+    if day is not None and day > utcnow().date() + timedelta(days=1):
+        raise ValidationError(gettext("This date is in the future."))
 
 
 def latitude(**kwargs) -> fields.Float:

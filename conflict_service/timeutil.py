@@ -2,7 +2,7 @@
 
 import contextlib
 from contextvars import ContextVar
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 _override: ContextVar[datetime | None] = ContextVar("clock_override", default=None)
@@ -37,6 +37,11 @@ def to_utc(naive_local: datetime, tz_name: str) -> datetime:
     if naive_local.tzinfo is not None:
         return naive_local.astimezone(UTC)
     return naive_local.replace(tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+
+
+def day_start(day: date, tz_name: str) -> datetime:
+    """The first moment (UTC) of a calendar day on the wall clock of ``tz_name``."""
+    return to_utc(datetime.combine(day, time(0)), tz_name)
 
 
 def days_between(start: date, end: date) -> int:

@@ -39,7 +39,7 @@ def notes_field(max_length: int = 2000):
 # --- guardian dogs ---------------------------------------------------------------------------------------
 
 class DogSchema(BaseSchema):
-    name = required_text(80)
+    name = required_text(80, one_line=True)
     sex = enum_field(DogSex, required=True)
     birth_year = fields.Integer(required=True, validate=validate.Range(
         min=FIRST_BIRTH_YEAR, error=L_("Give a year from {min} on.")))
@@ -103,7 +103,7 @@ class MeasureCreateSchema(BaseSchema):
     lon = longitude(allow_none=True, load_default=None)
     cost = money_field(required=True)
     currency = fields.String(required=True, validate=currency_code)
-    funder = required_text(160)
+    funder = required_text(160, one_line=True)
     owner_contribution = money_field(load_default=None, allow_none=True, metadata={"description": "Default 0."})
     notes = notes_field()
     dog = fields.Nested(DogSchema, load_default=None, allow_none=True,

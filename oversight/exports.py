@@ -10,6 +10,8 @@ import io
 import json
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -20,12 +22,14 @@ from claims.queries import ClaimFilters, claims_statement
 from conflict_service.audit.operations import jsonable, record
 from conflict_service.db import db
 from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.jurisdictions.queries import home_timezone
 from conflict_service.spreadsheets import safe_cell
 
 BATCH = 2000
 COLUMNS = ["number", "status", "programme", "currency", "office", "owner", "national_id", "phone", "village",
            "incident_date", "incident_at", "time_of_day", "incident_lat", "incident_lon", "is_in_corral",
-           "is_herder_present", "is_guard_dog_present", "losses", "head_count", "filed_at", "verification_due_at"]
+           "is_herder_present", "is_guard_dog_present", "losses", "head_count", "filed_at", "verification_due_at",
+           "timezone"]
 
 
 def _losses_subquery():
@@ -53,13 +57,19 @@ def export_statement(user, filters: ClaimFilters) -> sa.Select:
 
 
 def rows(user, filters: ClaimFilters) -> Iterator[dict]:
-    """Stream plain rows (a server-side cursor on PostgreSQL); the request context stays open while streaming."""
+    """Stream plain rows (a server-side cursor on PostgreSQL); the request context stays open while streaming.
+
+    Times are on the wall clock of the user's office, with their offset, and the zone is named in each row.
+    """
     show_personal = can_see_personal_data(user)
+    zone_name = home_timezone(user)
+    zone = ZoneInfo(zone_name)
     stmt = export_statement(user, filters).execution_options(stream_results=True, yield_per=BATCH)
     result = db.session.execute(stmt)
     try:
         for row in result:
-            item = {k: jsonable(v) for k, v in row._mapping.items()}
+            item = {k: jsonable(v.astimezone(zone) if isinstance(v, datetime) else v) for k, v in row._mapping.items()}
+            item["timezone"] = zone_name
             if not show_personal:
                 item["national_id"], item["phone"] = mask(item["national_id"]), mask(item["phone"])
             yield item

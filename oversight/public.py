@@ -7,6 +7,7 @@ lookup after repeated wrong PINs (besides a per-address rate limit), so PINs can
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from claims.states import ClaimState
 from conflict_service.audit.models import AuditEvent
 from conflict_service.db import db
 from conflict_service.errors import NotFound, ValidationError
+from conflict_service.i18n import format_number, plain_digits
 from conflict_service.timeutil import utcnow
 from oversight.models import StatusLookupGuard
 
@@ -39,8 +41,23 @@ class PublicStatus:
     milestones: list[AuditEvent]
 
 
+# A claim number as people type it from a receipt: any case, any digits, any dash, leading zeros left out.
+_SEP = r"[\s\-\u2010-\u2015\u2212_/.]+"
+NUMBER_TYPED = re.compile(rf"([A-Z]{{2}}){_SEP}([A-Z0-9]{{1,12}}){_SEP}(\d{{4}}){_SEP}(\d{{1,9}})")
+
+
+def claim_number(typed: str) -> str | None:
+    """``ir-drg-2026-78`` (or in Persian digits) → ``IR-DRG-2026-000078``; None when it cannot be a claim number."""
+    match = NUMBER_TYPED.fullmatch(plain_digits(typed or "").strip().upper())
+    if match is None:
+        return None
+    country, office, year, seq = match.groups()
+    return f"{country}-{office}-{year}-{int(seq):06d}"
+
+
 def find_claim(number: str) -> Claim:
-    claim = db.session.scalar(sa.select(Claim).where(Claim.number == (number or "").strip().upper()))
+    wanted = claim_number(number)
+    claim = db.session.scalar(sa.select(Claim).where(Claim.number == wanted)) if wanted else None
     if claim is None:
         raise NotFound(_("No claim has this number. Check it against the receipt."))
     return claim
@@ -53,7 +70,11 @@ def check_pin(claim: Claim, pin: str) -> PublicStatus:
     if guard.locked_until and guard.locked_until > now:
         raise LookupLocked({"pin": [_("Too many wrong PINs. Try again after {minutes} minutes.").format(
             minutes=LOCK_MINUTES)]})
-    if not hmac.compare_digest((pin or "").strip().encode(), claim.pin.encode()):
+    pin = re.sub(r"\s", "", plain_digits(pin or ""))
+    if not (pin.isascii() and pin.isdigit() and len(pin) == len(claim.pin)):  # a typing slip, not a guess
+        raise ValidationError({"pin": [_("The PIN is the {n} digits printed on the receipt.").format(
+            n=format_number(len(claim.pin)))]})
+    if not hmac.compare_digest(pin.encode(), claim.pin.encode()):
         guard.failures += 1
         if guard.failures >= MAX_FAILURES:
             guard.failures, guard.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)

@@ -11,6 +11,7 @@ from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import NotFound, ValidationError
+from conflict_service.i18n import set_context_language
 from conflict_service.security import limiter
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
@@ -40,7 +41,8 @@ def status(number: str):
     except NotFound as error:
         return render_template("oversight/status_lookup.html", number=number,
                                errors={"number": [error.message]}), 404
-    g.context_language, g.context_language_first = claim.owner.preferred_language, True
+    g.context_language_first = True
+    set_context_language(claim.owner.preferred_language)  # unless the visitor chose another (?lang=, the switcher)
     if request.method == "GET" or "pin" not in request.form:
         return render_template("oversight/status_lookup.html", number=claim.number, errors={}, known=True)
     try:

@@ -8,7 +8,15 @@ from marshmallow import ValidationError, fields, post_dump, validate, validates_
 from claims.enums import AgeClass, Species
 from claims.permissions import can_see_personal_data, mask
 from conflict_service.auth.session import current_user
-from conflict_service.schemas import BaseSchema, PageArgsSchema, enum_field, money_field, optional_text, page_schema
+from conflict_service.schemas import (
+    BaseSchema,
+    PageArgsSchema,
+    digits_text,
+    enum_field,
+    money_field,
+    optional_text,
+    page_schema,
+)
 from conflict_service.schemas import required_text as _required_text
 from payouts.enums import BatchStatus, DecisionKind, PaymentKind, PaymentMethod, PaymentStatus, RejectReason
 
@@ -252,7 +260,7 @@ class PayoutAccountSchema(BaseSchema):
     method = enum_field(PaymentMethod, required=True)
     bank_name = fields.String(load_default="", validate=validate.Length(
         max=120, error=L_("Use at most {max} characters.")))
-    account_number = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+    account_number = digits_text(40, load_default=None, allow_none=True, validate=validate.Regexp(
         r"^[A-Za-z0-9 \-]{4,40}$", error=L_("Use 4 to 40 letters, digits, spaces or dashes.")))
 
 

@@ -17,6 +17,7 @@ from conflict_service.auth.roles import CASE_HANDLERS, OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import Conflict, DomainError, Forbidden, ValidationError
+from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
@@ -204,6 +205,7 @@ def _record_rates(programme) -> dict:
 
 
 def _rates_page(programme, values, errors):
+    set_context_programme(programme)
     return render_template("payouts/rates.html", programme=programme, view=rates_view(programme),
                            values=values, errors=errors, species=Species.choices(), ages=AgeClass.choices(),
                            can_edit=can_manage_payouts(g.user) and programme.jurisdiction_id in jq.scope_ids(g.user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
@@ -14,6 +16,7 @@ from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required, require_user
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
+from conflict_service.i18n import set_context_programme
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
@@ -75,6 +78,7 @@ def batch_detail(batch_id):
     batch = queries.get_batch(batch_id, g.user)
     rows = queries.batch_payments(batch.id)
     show_personal = can_see_personal_data(g.user)
+    set_context_programme(batch.programme)
     return render_template("payouts/batch_detail.html", batch=batch, rows=rows,
                            sums=queries.batch_sums([batch.id]).get(batch.id, (0, 0)),
                            can_manage=can_manage_payouts(g.user), account=lambda v: v if show_personal else mask(v),
@@ -125,7 +129,7 @@ def payment_confirm(payment_id):
         raw = web_forms.clean(request.form, ("reference",))
         errors: dict = {}
         raw["paid_at"] = web_forms.local_datetime(request.form, "paid_on", "paid_time", _timezone(payment), errors,
-                                                  "paid_at")
+                                                  "paid_at", default_time=time(0))  # the form asks for the day
         operations.confirm_payment(payment, web_forms.load(ConfirmSchema(), raw, extra_errors=errors), g.user)
 
     return act(run, _("Payment {reference} confirmed.").format(reference=payment.reference), back)

@@ -177,10 +177,11 @@ class EvidenceFile(Base):
 
     @property
     def hours_from_incident(self) -> float | None:
-        """Camera time minus claimed incident time, in hours (negative: taken before the incident)."""
+        """Camera time minus claimed incident time, in hours (negative: taken before the incident; an incident whose
+        time is not known counts from the start of its day)."""
         if self.exif_taken_at is None:
             return None
-        return (self.exif_taken_at - self.claim.incident_at).total_seconds() / 3600
+        return (self.exif_taken_at - self.claim.incident_earliest).total_seconds() / 3600
 
     @property
     def is_far_from_incident(self) -> bool:

@@ -10,6 +10,7 @@ from conflict_service.auth.roles import AUDIT_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.jurisdictions.queries import home_timezone
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 
@@ -28,7 +29,7 @@ def index():
     page_no, per_page = args.pop("page"), args.pop("per_page")
     page = queries.events_page(g.user, queries.EventFilters(**args), page_no, per_page)
     return render_template("audit/index.html", page=page, check=queries.last_check(), args=request.args.to_dict(),
-                           errors=errors)
+                           errors=errors, tz=home_timezone(g.user))
 
 
 @bp.post("/verify")

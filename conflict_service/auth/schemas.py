@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 from conflict_service.auth.models import Role
 from conflict_service.i18n import LOCALES
 from conflict_service.jurisdictions.schemas import JurisdictionSchema
-from conflict_service.schemas import BaseSchema, enum_field, required_text
+from conflict_service.schemas import BaseSchema, enum_field, required_text, single_line
 
 
 class TokenRequestSchema(BaseSchema):
@@ -21,7 +21,7 @@ class TokenSchema(BaseSchema):
 class UserCreateSchema(BaseSchema):
     username = fields.String(required=True, validate=validate.Regexp(
         r"^[a-z0-9_.-]{3,80}$", error=L_("Use 3 to 80 lowercase letters, digits, dots, dashes or underscores.")))
-    full_name = fields.String(load_default="", validate=validate.Length(max=160))
+    full_name = fields.String(load_default="", validate=[validate.Length(max=160), single_line])
     role = enum_field(Role, required=True)
     password = required_text(200, load_only=True)
     preferred_language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LOCALES))
@@ -29,7 +29,7 @@ class UserCreateSchema(BaseSchema):
 
 
 class UserUpdateSchema(BaseSchema):
-    full_name = fields.String(validate=validate.Length(max=160))
+    full_name = fields.String(validate=[validate.Length(max=160), single_line])
     role = enum_field(Role)
     preferred_language = fields.String(allow_none=True, validate=validate.OneOf(LOCALES))
     jurisdiction_ids = fields.List(fields.Integer())

@@ -103,3 +103,9 @@ def country_of(jurisdiction: Jurisdiction) -> Jurisdiction:
     while node.parent_id is not None:
         node = t.by_id[node.parent_id]
     return node
+
+
+def home_timezone(user) -> str:
+    """The zone a user's times are shown in: their first office's (or jurisdiction's); UTC for a user without one."""
+    own = sorted(user.jurisdictions, key=lambda j: (j.level != Level.OFFICE, j.id)) if user is not None else []
+    return own[0].timezone if own else "UTC"

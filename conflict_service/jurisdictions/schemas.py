@@ -17,6 +17,6 @@ class JurisdictionSchema(BaseSchema):
 
 class JurisdictionCreateSchema(BaseSchema):
     short_code = required_text(12)
-    name = required_text(120)
+    name = required_text(120, one_line=True)
     parent_id = fields.Integer(load_default=None, allow_none=True)
     timezone = fields.String(load_default=None, allow_none=True)

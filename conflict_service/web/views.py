@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, g, jsonify, redirect, request, session, url_for
 
 from conflict_service.audit.operations import record
+from conflict_service.auth.session import login_required
 from conflict_service.db import db
-from conflict_service.i18n import normalise
+from conflict_service.i18n import InputError, date_echo, normalise, parse_date
 from conflict_service.web.extensions import render_slot
 
 bp = Blueprint("web", __name__)
@@ -63,6 +64,18 @@ def set_language():
             user.preferred_language = code
             db.session.commit()
     return redirect(safe_next(request.form.get("next"), "/"))
+
+
+@bp.get("/dates/echo")
+@login_required()
+def typed_date():
+    """What a typed date reads as (the Gregorian beside a Solar Hijri date), for app.js to echo while typing;
+    the form itself is checked by the same parser when it is sent."""
+    try:
+        day = parse_date(request.args.get("value", "")[:60])
+    except InputError as error:
+        return jsonify(iso=None, text="", error=str(error))
+    return jsonify(iso=day.isoformat(), text=date_echo(day), error=None)
 
 
 @bp.get("/healthz")

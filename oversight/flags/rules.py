@@ -25,6 +25,8 @@ from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import db
 from conflict_service.i18n import format_number
+from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.timeutil import day_start
 from oversight.sql import dates_apart
 from payouts.insurance.models import Policy
 from verification.enums import EvidenceKind, VerificationOutcome
@@ -199,14 +201,15 @@ def _photo_text(d: dict) -> str:
 def photo_mismatch(targets: sa.Select) -> dict[int, dict]:
     stmt = (sa.select(EvidenceFile.claim_id, EvidenceFile.display_name, EvidenceFile.sha256,
                       EvidenceFile.exif_taken_at, EvidenceFile.exif_lat, EvidenceFile.exif_lon, Claim.incident_at,
-                      Claim.incident_lat, Claim.incident_lon)
-            .join(Claim, Claim.id == EvidenceFile.claim_id)
+                      Claim.incident_lat, Claim.incident_lon, Claim.incident_date, Jurisdiction.timezone)
+            .join(Claim, Claim.id == EvidenceFile.claim_id).join(Jurisdiction, Jurisdiction.id == Claim.office_id)
             .where(EvidenceFile.claim_id.in_(targets), EvidenceFile.kind == EvidenceKind.PHOTO,
                    sa.or_(EvidenceFile.exif_taken_at.is_not(None), EvidenceFile.exif_lat.is_not(None)))
             .order_by(EvidenceFile.claim_id, EvidenceFile.id))
     out: dict[int, dict] = {}
-    for cid, name, sha, taken, lat, lon, incident_at, ilat, ilon in db.session.execute(stmt):
-        hours = (incident_at - taken).total_seconds() / 3600 if taken else None
+    for cid, name, sha, taken, lat, lon, incident_at, ilat, ilon, day, tz in db.session.execute(stmt):
+        incident = incident_at or day_start(day, tz)  # a time not known: from the start of the day
+        hours = (incident - taken).total_seconds() / 3600 if taken else None
         km = distance_km(lat, lon, ilat, ilon)
         early, far = hours is not None and hours > PHOTO_EARLY_HOURS, km is not None and km > PHOTO_FAR_KM
         if early or far:

@@ -16,6 +16,7 @@ from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.i18n import set_context_programme
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
@@ -57,6 +58,7 @@ def scheme_detail(scheme_id):
 def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None, status=200):
     today = local_today(scheme.jurisdiction.timezone)
     current = queries.current_season(scheme)
+    set_context_programme(scheme)
     return render_template(
         "insurance/scheme.html", scheme=scheme, seasons=queries.seasons_of(scheme.id), current=current, today=today,
         fund=fund_view(scheme) if can_read_fund(g.user) else None,
@@ -116,6 +118,7 @@ def premium_rates(season_id):
         errors = _record_premium_rates(season)
         if not errors:
             return redirect(url_for("insurance.premium_rates", season_id=season.id))
+    set_context_programme(season.programme)
     return render_template("insurance/rates.html", season=season, scheme=season.programme,
                            view=premium_rates_view(season), values=values, errors=errors, species=Species.choices(),
                            can_edit=can_manage_scheme(g.user, season.programme)), (422 if errors else 200)
@@ -150,6 +153,7 @@ def ledger(scheme_id):
     season_id = request.args.get("season_id", type=int)
     page = queries.ledger_page(scheme.id, season_id=season_id, page=max(request.args.get("page", 1, type=int), 1))
     reversed_by = queries.reversed_seqs(scheme.id)
+    set_context_programme(scheme)
     return render_template("insurance/ledger.html", scheme=scheme, page=page, seasons=queries.seasons_of(scheme.id),
                            season_id=season_id, reversed=reversed_by, correctable=CORRECTABLE,
                            reverses={new: old for old, new in reversed_by.items()},
@@ -177,6 +181,7 @@ def ledger_reverse(scheme_id, seq):
 @login_required(*OVERSEERS)
 def season_statement(season_id):
     season = queries.get_season(season_id, g.user)
+    set_context_programme(season.programme)
     return render_template("insurance/statement.html", s=statement(season.programme, season, g.user),
                            seasons=queries.seasons_of(season.programme_id))
 

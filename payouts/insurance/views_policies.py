@@ -14,7 +14,7 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
-from conflict_service.i18n import format_money
+from conflict_service.i18n import format_money, set_context_programme
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from payouts.enums import PaymentMethod
@@ -100,6 +100,7 @@ def policy_detail(policy_id):
 def _policy_page(policy, *, premium_values=None, violation_values=None, errors=None, status=200):
     row = queries.PolicyRow(policy, queries.paid_by_policy([policy.id]).get(policy.id, queries.ZERO))
     today = local_today(policy.office.timezone)
+    set_context_programme(policy.season.programme)
     claims = db.session.scalars(sa.select(Claim).where(Claim.owner_id == policy.owner_id,
                                                        Claim.programme_id == policy.programme_id,
                                                        Claim.incident_date.between(policy.season.starts_on,

@@ -276,6 +276,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('verification.visit', 'POST'): 'v',
     ('verification.worklist', 'GET'): 'v',
     ('web.health', 'GET'): 'public',
+    ('web.typed_date', 'GET'): '*',
     ('web.set_language', 'POST'): 'public',
 }
 

@@ -77,7 +77,7 @@ def test_iraqi_arabic_and_sorani_write_arabic_indic_digits_persian_writes_its_ow
 @pytest.mark.parametrize(("amount", "currency", "locale", "expected"), [
     ("1234567.5", "IRR", "en", "IRR\u00a01,234,568"),  # the rial has no minor unit
     ("1234567.5", "AMD", "hy", "1\u00a0234\u00a0567,50\u00a0֏"),
-    ("1234567.5", "IRR", "fa", "\u200eریال\u00a0۱٬۲۳۴٬۵۶۸"),
+    ("1234567.5", "IRR", "fa", "۱٬۲۳۴٬۵۶۸\u00a0ریال"),  # the amount first, as Iranians write it (not CLDR's standard)
     ("12.5", "USD", "en", "$12.50"),
     ("100", "GEL", "ka", "100,00\u00a0₾"),
 ])

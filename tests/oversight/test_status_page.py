@@ -2,11 +2,14 @@
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from flask_babel import force_locale, gettext
 
 from conflict_service.db import db
 from conflict_service.timeutil import utcnow
+from oversight.models import StatusLookupGuard
+from tests.factories import at
 from tests.helpers import csrf_token
 
 
@@ -63,3 +66,46 @@ def test_unknown_number(client, world):
     r = client.post("/status", data={"csrf_token": token, "number": "IR-XXX-2026-000001", "pin": "123456"})
     assert r.status_code == 404
     assert "No claim has this number." in r.get_data(as_text=True)
+
+
+def test_the_pin_in_persian_digits_opens_the_status_page(client, world, make):
+    claim = _claim(world, make)
+    claim.pin = "532957"
+    db.session.commit()
+    r = _ask(client, claim, "۵۳۲۹۵۷")
+    assert r.status_code == 200 and claim.number in r.get_data(as_text=True)
+    assert _ask(client, claim, "٥٣٢ ٩٥٧").status_code == 200  # Arabic-Indic digits, a space as printed
+
+
+@pytest.mark.parametrize("typed", ["ir-off-2026-1", "IR-OFF-2026-000001", " ir off ۲۰۲۶ ۱ ", "IR–OFF–٢٠٢٦–01"])
+def test_the_claim_number_is_found_as_people_type_it(client, world, make, typed):
+    claim = _claim(world, make)
+    assert claim.number == "IR-OFF-2026-000001"
+    token = csrf_token(client, "/status")
+    r = client.post("/status", data={"csrf_token": token, "number": typed, "pin": claim.pin})
+    assert r.status_code == 200 and claim.number in r.get_data(as_text=True)
+
+
+def test_a_pin_of_the_wrong_form_is_a_typing_slip_not_a_guess(client, world, make):
+    claim = _claim(world, make)
+    for slip in ("12345", "1234567", "12345a", "۱۲۳"):
+        r = _ask(client, claim, slip)
+        with force_locale("fa"):
+            message = gettext("The PIN is the {n} digits printed on the receipt.").format(n="۶")
+        assert r.status_code == 422 and message in r.get_data(as_text=True)
+    guard = db.session.get(StatusLookupGuard, claim.id)
+    assert guard is None or guard.failures == 0  # none of them counts towards the lockout
+    assert _ask(client, claim, claim.pin).status_code == 200
+
+
+@pytest.mark.parametrize(("code", "month"), [("fa_AF", "قوس"), ("ps", "لیندۍ"), ("fa", "آذر")])
+def test_the_language_chosen_on_the_status_page_is_honoured(client, world, make, code, month):
+    with time_machine.travel(at(2026, 12, 5, 9, 0), tick=False):
+        claim = _claim(world, make)  # filed on 14 Azar (Qaws, Lindai) 1405; the owner speaks Iranian Persian
+        token = csrf_token(client, f"/status/{claim.number}")
+        r = client.post("/language", data={"lang": code, "next": f"/status/{claim.number}", "csrf_token": token})
+        assert r.headers["Location"] == f"/status/{claim.number}"
+        token = csrf_token(client, f"/status/{claim.number}")
+        page = client.post(f"/status/{claim.number}", data={"csrf_token": token, "pin": claim.pin}).get_data(
+            as_text=True)
+    assert f'lang="{code.replace("_", "-")}"' in page and month in page

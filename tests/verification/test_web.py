@@ -39,7 +39,7 @@ def test_a_verifier_records_a_visit_with_a_photo(client, world, assigned, eviden
     page = client.get(f"/claims/{assigned.id}/visit")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert 'capture="environment"' in html and 'name="lines-0-count" type="number" value="2"' in html
+    assert 'capture="environment"' in html and 'name="lines-0-count" type="text" value="2"' in html
     photo = jpeg_bytes(taken=(assigned.incident_at + timedelta(hours=9)).astimezone(ZoneInfo("Asia/Tehran")),
                        lat=37.46, lon=59.12)
     r = post_visit(client, assigned, visit_form(), [(photo, "IMG_0001.jpg")])

@@ -1,0 +1,76 @@
+"""A clerk in Mashhad files a claim on a phone in Persian digits and the Solar Hijri calendar; a clerk in Herat
+sees the same form in Dari. Headless Chromium at 390 px; the screenshots are looked at, not compared."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from claims.models import Claim
+from conflict_service.db import db
+from tests.browser import screenshot
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.committing]
+
+
+def _sign_in(phone, live_server, user):
+    phone.goto(f"{live_server}/login")
+    phone.locator("#f-username").fill(user.username)
+    phone.locator("#f-password").fill(PASSWORD)
+    phone.locator("form button.primary[type=submit]").click()
+    phone.wait_for_url(re.compile(r"/$"))
+
+
+def test_a_claim_in_persian_digits_and_solar_hijri_on_a_phone(make, live_server, phone):
+    world = make.world()
+    world.ir.clerk.preferred_language = "fa"
+    owner = make.owner(world.ir.clerk, world.ir.office, name="فاطمه عباسی", village="چهل‌میر")
+    db.session.commit()
+    _sign_in(phone, live_server, world.ir.clerk)
+    phone.goto(f"{live_server}/claims/new?owner_id={owner.id}")
+    assert phone.locator("html").get_attribute("lang") == "fa"
+
+    date = phone.locator("#f-incident_date")
+    date.fill("۱۴ آذر ۱۴۰۴")
+    echo = phone.locator("#f-incident_date-echo")
+    echo.filter(has_text="۵ دسامبر ۲۰۲۵").wait_for()  # app.js echoes the Gregorian date while typing
+    phone.locator("#f-incident_time").fill("۲۲:۴۰")
+    phone.locator("#f-time_of_day").select_option("night")
+    phone.locator("#f-incident_lat").fill("۳۷٫۴۴")
+    phone.locator("#f-incident_lon").fill("۵۹٫۱۱")
+    phone.locator("#f-lines-0-species").select_option("sheep")
+    phone.locator("#f-lines-0-age_class").select_option("adult")
+    phone.locator("#f-lines-0-outcome").select_option("killed")
+    phone.locator("#f-lines-0-count").fill("۳")
+    phone.locator("#f-reported_date").fill("۱۴۰۴/۰۹/۱۵")
+    phone.locator("#f-reported_time").fill("۹")
+    assert screenshot(phone, "claim-form-fa-phone").stat().st_size > 10_000
+    phone.locator("form.panel button.primary").click()
+    phone.wait_for_url(re.compile(r"/claims/\d+$"))
+    assert screenshot(phone, "claim-filed-fa-phone").stat().st_size > 10_000
+
+    db.session.expire_all()
+    claim = db.session.scalar(sa.select(Claim))
+    assert claim.incident_date.isoformat() == "2025-12-05" and claim.lines[0].count == 3
+    assert (claim.incident_lat, claim.incident_lon) == (37.44, 59.11)
+    assert claim.incident_at.isoformat() == "2025-12-05T19:10:00+00:00"  # 22:40 in Tehran
+
+
+@pytest.mark.parametrize("locale", ["fa_AF", "ps"])
+def test_the_forms_read_well_in_dari_and_pashto_on_a_phone(make, live_server, phone, locale):
+    world = make.world()
+    world.ir.clerk.preferred_language = locale
+    owner = make.owner(world.ir.clerk, world.ir.office)
+    db.session.commit()
+    _sign_in(phone, live_server, world.ir.clerk)
+    phone.goto(f"{live_server}/claims/new?owner_id={owner.id}")
+    phone.locator("#f-incident_date").fill("۱۴۰۵/۱۳/۰۱")
+    phone.locator("form.panel button.primary").click()  # refused: there is no 13th month
+    assert phone.locator("#f-incident_date").input_value() == "۱۴۰۵/۱۳/۰۱"  # what was typed is kept
+    assert phone.locator("#incident_date-errors").is_visible()
+    assert screenshot(phone, f"claim-form-{locale}-phone-error").stat().st_size > 10_000
+    phone.goto(f"{live_server}/owners/new")
+    assert screenshot(phone, f"owner-form-{locale}-phone").stat().st_size > 10_000
