@@ -451,6 +451,36 @@ def measure_export(env: dict, expected_rows: int) -> list[Figure]:
     return [memory, growth, speed]
 
 
+def measure_wire(base: str, ctx: InProcess, links: tuple[str, ...]) -> list[Figure]:
+    """Bytes, requests and seconds on a slow link, in headless Chromium (bench/wire.py)."""
+    import sqlalchemy as sa
+
+    from bench import wire
+    from conflict_service.auth.models import User
+    from conflict_service.db import db
+
+    if why := wire.available():
+        return [Figure("first visit, sign-in to claim list", None, None, "KB", verdict="not available", note=why)]
+    with ctx.app.app_context():
+        username = db.session.scalar(sa.select(User.username).where(User.username.like("synth_verifier%_ir_%"))
+                                     .order_by(User.username).limit(1))
+
+    def set_language(name: str, locale: str) -> None:
+        with ctx.app.app_context():
+            db.session.execute(sa.update(User).where(User.username == name).values(preferred_language=locale))
+            db.session.commit()
+
+    def figure(name: str, value: float, bound: float | None, unit: str, note: str) -> Figure:
+        row = Figure(name, value, bound, unit, note=note)
+        if bound is None:
+            return row
+        row.judge(1.0)
+        row.target = f"≤ {bound:g} {unit}"
+        return row
+
+    return wire.measure(base, username, set_language, figure, links)
+
+
 def measure_submission(base: str, ctx: InProcess, seconds: float) -> list[Figure]:
     import sqlalchemy as sa
 
@@ -554,6 +584,8 @@ def table(report: Report) -> str:
 def _num(v) -> str:
     if v is None:
         return "—"
+    if isinstance(v, int):
+        return f"{v:,}"
     return f"{v:,.0f}" if v >= 100 else f"{v:,.2f}"
 
 
@@ -567,8 +599,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary folder")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--field", type=int, default=200, help="site visits sent over OpenRosa (and the web form)")
-    parser.add_argument("--only", help="comma-separated subset: list,report,casefile,batch,export,submission,field,"
-                                       "photo")
+    parser.add_argument("--only", help="comma-separated subset: list,report,casefile,batch,export,submission,wire,"
+                                       "field,photo")
+    parser.add_argument("--links", default="slow 3G,2G", help="emulated links for the wire timings (bench/wire.py)")
     args = parser.parse_args(argv)
     claims = args.claims or (100_000 if args.quick else 1_000_000)
     iterations = args.iterations or (20 if args.quick else 50)
@@ -602,6 +635,8 @@ def main(argv: list[str] | None = None) -> int:
                 report.figures += field_bench.measure_submissions(base, ctx, args.field)
             if wanted("photo"):
                 report.figures += field_bench.measure_photo_upload(base, ctx, args.field)
+            if wanted("wire"):
+                report.figures += measure_wire(base, ctx, tuple(x for x in args.links.split(",") if x))
         if wanted("batch"):
             report.figures += measure_batch(env, ctx, batch)
         if wanted("export"):

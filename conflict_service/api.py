@@ -1,18 +1,16 @@
-"""The JSON API: flask-smorest wiring, bearer-token security and the self-hosted interactive docs."""
+"""The JSON API: flask-smorest wiring, bearer-token security and the reference page read from the OpenAPI document."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import swagger_ui_bundle
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Blueprint as FlaskBlueprint
-from flask import Flask, abort, render_template, send_from_directory
+from flask import Flask, current_app, render_template
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields
 
+from conflict_service.api_reference import operations
 from conflict_service.schemas import ErrorSchema
 
 
@@ -27,22 +25,15 @@ class ServiceApi(Api):
 
 api = ServiceApi()
 BEARER = [{"bearerAuth": []}]
-SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
-SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"}
 
 docs = FlaskBlueprint("api_docs", __name__, url_prefix="/api/v1")
 
 
 @docs.get("/docs")
 def docs_page():
-    return render_template("api_docs.html")
-
-
-@docs.get("/docs/assets/<path:filename>")
-def docs_asset(filename: str):
-    if filename not in SWAGGER_FILES:
-        abort(404)
-    return send_from_directory(SWAGGER_DIR, filename, max_age=86400)
+    if "api_reference" not in current_app.extensions:  # the document does not change while the service runs
+        current_app.extensions["api_reference"] = operations(api.spec.to_dict())
+    return render_template("api_docs.html", tags=current_app.extensions["api_reference"])
 
 
 def blueprint(name: str, import_name: str, url_prefix: str, description: str) -> ApiBlueprint:

@@ -37,6 +37,7 @@ from conflict_service.jurisdictions import api as jurisdictions_api
 from conflict_service.schemas import install_translated_messages
 from conflict_service.security import init_security
 from conflict_service.web import views as web_views
+from conflict_service.web.caching import init_caching
 from conflict_service.web.extensions import contribute
 from mitigation import api as mitigation_api
 from mitigation import cli as mitigation_cli
@@ -100,6 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(_assign_request_id)
     app.before_request(load_request_user)
     app.before_request(require_api_authentication)
+    init_caching(app)  # before _security_headers: after-request hooks run in reverse order
     app.after_request(_security_headers)
 
     api_blueprints = [auth_api.blp, jurisdictions_api.blp, audit_api.blp, claims_api.programmes, claims_api.owners,

@@ -158,6 +158,13 @@ def language_name(code: str) -> str:
     return name if code == "ka" else name[:1].upper() + name[1:]
 
 
+def language_title(code: str) -> str:
+    """The language's name in the reader's language, for running text ("Persian" on an English page): a reader
+    may not read the language's own script, and a page need not fetch that script's font for one word."""
+    reader = Locale.parse(cldr_locale(current_locale()))
+    return reader.languages.get(code) or Locale.parse(code).get_display_name(reader)
+
+
 def language_choices() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in LOCALES]
 
@@ -470,7 +477,8 @@ def init_i18n(app: Flask) -> None:
         time_input=time_input_value,
     )
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,
-                                 language_name=language_name, text_direction=text_direction, html_lang=html_lang,
+                                 language_name=language_name, language_title=language_title,
+                                 text_direction=text_direction, html_lang=html_lang,
                                  dir_of=dir_of, date_echo=date_echo, date_format_hint=date_format_hint,
                                  date_example=date_example,
                                  solar_dates=lambda: current_locale() in SOLAR_HIJRI_LOCALES,

@@ -18,6 +18,10 @@ from conflict_service.timeutil import utcnow
 def load_request_user() -> None:
     """before_request: API calls authenticate only by bearer token, pages only by session cookie."""
     g.user, g.api_token = None, None
+    if request.endpoint == "static":
+        # The service's own files need no user: not reading the session keeps Set-Cookie and "Vary: Cookie" off
+        # them, so a browser's cached copy stays good when the session cookie changes (every page renews it).
+        return
     if is_api_request():
         _load_from_bearer()
     else:

@@ -117,3 +117,19 @@ def test_claim_list_filters(client, world, make, clerk):
     assert "Karim Yazdani" in page and "Davood Rostami" not in page
     bad = client.get("/claims?incident_from=2026-12-01&incident_to=2026-11-01")
     assert "The end of the range is before its start." in bad.get_data(as_text=True)
+
+
+def test_loss_line_errors_are_tied_to_their_controls(client, world, make, clerk):
+    owner = make.owner(world.ir.clerk, world.ir.office)
+    db.session.commit()
+    path = f"/claims/new?owner_id={owner.id}"
+    form = _claim_form(owner, world.ir.programme, csrf_token(client, path), **{"lines-0-count": "0"})
+    page = client.post(path, data=form).get_data(as_text=True)
+    count = re.search(r'<input id="f-lines-0-count"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in count and 'aria-describedby="lines-0-count-errors"' in count
+    assert 'id="lines-0-count-errors"' in page and 'dir="auto"' in re.search(r'<input id="f-incident_village"[^>]*>',
+                                                                             page).group(0)
+    no_lines = {k: v for k, v in form.items() if not k.startswith("lines-")}
+    page = client.post(path, data=no_lines).get_data(as_text=True)
+    assert re.search(r'<fieldset aria-describedby="lines-errors">\s*<legend>Losses</legend>', page)
+    assert 'id="lines-errors"' in page

@@ -35,3 +35,10 @@ def test_bench_runs_every_measurement_once(tmp_path):
     photo = [f for f in report["figures"] if f["name"].startswith("4000×3000 JPEG")]
     assert photo and photo[0]["app"] > 0, photo
     assert "measurement" in run.stdout and "floor" in run.stdout
+    wire = [f for f in report["figures"] if f["name"].startswith(("first visit", "next page", "claim list usable"))]
+    if wire[0]["verdict"] != "not available":  # headless Chromium present: every locale, both links
+        for locale in ("en", "fa", "ru"):
+            for name in ("first visit, sign-in to claim list", "next page, a claim", "claim list usable on slow 3G",
+                         "claim list usable on 2G"):
+                assert any(f["name"].startswith(name) and f"({locale})" in f["name"] and f["app"] > 0
+                           for f in wire), (name, locale)

@@ -179,3 +179,12 @@ def test_an_auditor_sees_the_verification_but_no_forms(client, world, assigned):
     assert "Field verification" in html and world.ir.verifier.display_name in html
     assert 'name="verifier_id"' not in html and 'type="file"' not in html
     assert client.get("/worklist").status_code == 403
+
+
+def test_radio_group_errors_are_tied_to_the_group(client, world, assigned):
+    login(client, world.ir.verifier)
+    html = post_visit(client, assigned, visit_form(outcome="")).get_data(as_text=True)
+    assert 'id="f-outcome" aria-describedby="outcome-errors"' in html and 'id="outcome-errors"' in html
+    radio = re.search(r'<input type="radio" id="f-outcome-confirmed"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in radio
+    assert 'id="f-confidence" aria-describedby' not in html  # answered: nothing to describe

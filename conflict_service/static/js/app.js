@@ -1,11 +1,12 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
-  document.querySelectorAll("select.js-autosubmit").forEach(function (select) {
-    var form = select.form;
-    form.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
-    select.addEventListener("change", function () { form.submit(); });
-  });
+  // Photo shrinking and size checks (uploads.js) load only on pages that have a file input: one request fewer elsewhere.
+  if (document.querySelector("input[type=file]") && document.body.getAttribute("data-uploads-script")) {
+    var script = document.createElement("script");
+    script.src = document.body.getAttribute("data-uploads-script");
+    document.head.appendChild(script);
+  }
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
@@ -31,9 +32,5 @@
           .catch(function () { /* offline: the server checks the date when the form is sent */ });
       }, 300);
     });
-  });
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.hidden = false;
-    button.addEventListener("click", function () { window.print(); });
   });
 })();

@@ -131,5 +131,6 @@
 
   document.querySelectorAll("input[type=file]").forEach(function (input) {
     input.addEventListener("change", function () { handle(input); });
+    if (input.files && input.files.length) { handle(input); }  // chosen before this script had loaded
   });
 })();
