@@ -3,7 +3,8 @@
 every request first goes out without credentials; a 401 with a ``WWW-Authenticate: Digest`` challenge is answered by
 repeating the request with an ``Authorization: Digest`` header (MD5, qop=auth, a fresh cnonce, nc counting up), and
 the challenge is cached so later requests authenticate up front. Every request carries the headers Collect adds
-(``User-Agent``, ``X-OpenRosa-Version: 1.0``, ``Date``). Submissions are multipart/form-data with the instance as
+(``User-Agent``, ``X-OpenRosa-Version: 1.0``, ``Date``), and OkHttp's ``Accept-Encoding: gzip``, whose answers it
+unpacks before Collect sees them (so the form list's MD5 hashes are of the unpacked bytes). Submissions are multipart/form-data with the instance as
 ``xml_submission_file`` (text/xml) and each photo as a part named by its file name; a submission larger than the
 server's ``X-OpenRosa-Accept-Content-Length`` is split into several POSTs that all carry the XML, every POST but the
 last with a ``*isIncomplete*`` part.
@@ -11,6 +12,7 @@ last with a ``*isIncomplete*`` part.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import secrets
@@ -64,6 +66,9 @@ class Device:
             if body is not None:
                 kwargs.update(data=body, content_type=content_type)
             response = self.client.open(uri, method=method, **kwargs)
+            if response.headers.get("Content-Encoding") == "gzip":  # OkHttp asks for gzip and unpacks it itself
+                response.set_data(gzip.decompress(response.get_data()))
+                del response.headers["Content-Encoding"]
             self.log.append((method, uri, response.status_code))
             if response.status_code != 401 or attempt == 1:
                 return response
