@@ -4,10 +4,10 @@ every request first goes out without credentials; a 401 with a ``WWW-Authenticat
 repeating the request with an ``Authorization: Digest`` header (MD5, qop=auth, a fresh cnonce, nc counting up), and
 the challenge is cached so later requests authenticate up front. Every request carries the headers Collect adds
 (``User-Agent``, ``X-OpenRosa-Version: 1.0``, ``Date``), and OkHttp's ``Accept-Encoding: gzip``, whose answers it
-unpacks before Collect sees them (so the form list's MD5 hashes are of the unpacked bytes). Submissions are multipart/form-data with the instance as
-``xml_submission_file`` (text/xml) and each photo as a part named by its file name; a submission larger than the
-server's ``X-OpenRosa-Accept-Content-Length`` is split into several POSTs that all carry the XML, every POST but the
-last with a ``*isIncomplete*`` part.
+unpacks before Collect sees them (so the form list's MD5 hashes are of the unpacked bytes). Submissions are
+multipart/form-data with the instance as ``xml_submission_file`` (text/xml) and each photo as a part named by its
+file name; a submission larger than the server's ``X-OpenRosa-Accept-Content-Length`` is split into several POSTs
+that all carry the XML, every POST but the last with a ``*isIncomplete*`` part.
 """
 
 from __future__ import annotations
