@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from claims.enums import Confidence, Predator, TimeOfDay
-from conflict_service.timeutil import utcnow
+from conflict_service.timeutil import local_date, utcnow
 from payouts import assessment
 from tests.payouts.conftest import loss, set_rates
 
@@ -97,7 +97,9 @@ def test_a_line_without_a_rate_makes_the_claim_not_payable_until_a_rate_exists(p
 
 def test_the_rate_in_force_on_the_incident_date_applies(payouts, ir):
     incident = utcnow() - timedelta(days=1)
-    set_rates(ir.programme, {("sheep", "adult"): "50000000"}, valid_from=incident.date() + timedelta(days=1))
+    # The incident date is the office's local date (in Tehran it is already tomorrow after 20:30 UTC).
+    incident_date = local_date(incident, ir.office.timezone)
+    set_rates(ir.programme, {("sheep", "adult"): "50000000"}, valid_from=incident_date + timedelta(days=1))
     set_rates(ir.programme, {("sheep", "adult"): "47000000"}, valid_from=date(2024, 3, 21))
     # The 50,000,000 rate starts after the incident; of the two older ones the newer valid_from wins: 2 × 47,000,000
     claim = payouts.verified(ir, incident_at=incident, **DAY)
