@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import field
+import insurance
 from casefiles import api as casefiles_api
 from casefiles import cli as casefiles_cli
 from casefiles import views as casefiles_views
@@ -39,6 +40,13 @@ from conflict_service.security import init_security
 from conflict_service.web import views as web_views
 from conflict_service.web.caching import init_caching
 from conflict_service.web.extensions import contribute
+from insurance import api as insurance_api
+from insurance import cli as insurance_cli
+from insurance import demo as insurance_demo
+from insurance import presentation as insurance_presentation  # noqa: F401 - describes its audit events
+from insurance import sections as insurance_sections
+from insurance import views as insurance_views
+from insurance import views_policies as insurance_views_policies  # noqa: F401 - routes on insurance_views.bp
 from mitigation import api as mitigation_api
 from mitigation import cli as mitigation_cli
 from mitigation import demo as mitigation_demo
@@ -65,13 +73,6 @@ from payouts.freezes import api as freezes_api
 from payouts.freezes import cli as freezes_cli
 from payouts.freezes import presentation as freezes_presentation  # noqa: F401 - describes its audit events
 from payouts.freezes import views as freezes_views
-from payouts.insurance import api as insurance_api
-from payouts.insurance import cli as insurance_cli
-from payouts.insurance import demo as insurance_demo
-from payouts.insurance import presentation as insurance_presentation  # noqa: F401 - describes its audit events
-from payouts.insurance import sections as insurance_sections
-from payouts.insurance import views as insurance_views
-from payouts.insurance import views_policies as insurance_views_policies  # noqa: F401 - routes on insurance_views.bp
 from verification import api as verification_api
 from verification import cli as verification_cli
 from verification import demo as verification_demo
@@ -126,6 +127,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                              *admin_views.NAV]
     _contribute(app)
     field.init_app(app)
+    insurance.init_app(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
 
     core_cli.register(app)
@@ -211,8 +213,8 @@ def _configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(_RequestIdFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
-    for name in ("conflict_service", "claims", "verification", "mitigation", "payouts", "field", "casefiles",
-                 "oversight"):
+    for name in ("conflict_service", "claims", "verification", "mitigation", "payouts", "insurance", "field",
+                 "casefiles", "oversight"):
         logger = logging.getLogger(name)
         if not logger.handlers:
             logger.addHandler(handler)
