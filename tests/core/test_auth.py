@@ -125,3 +125,18 @@ def test_sign_in_is_rate_limited(client, world):
     r = client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"})
     assert r.get_json()["message"] == "Too many attempts. Please wait a moment and try again."
     assert int(r.headers["Retry-After"]) > 0
+
+
+def test_production_session_cookie_is_secure(monkeypatch, tmp_path):
+    monkeypatch.setenv("CONFLICT_DEPLOYMENT", "production")
+    monkeypatch.setenv("SECRET_KEY", "a production secret")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "INSTANCE": str(tmp_path)})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    with app.test_request_context("/", base_url="https://example.org"):
+        from flask import session
+        session["seen"] = 1
+        response = app.make_response("ok")
+        app.session_interface.save_session(app, session, response)
+    assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    monkeypatch.setenv("CONFLICT_DEPLOYMENT", "development")
+    assert create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}"}).config["SESSION_COOKIE_SECURE"] is False
