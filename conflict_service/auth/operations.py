@@ -9,6 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from conflict_service.audit.operations import created, diff, record, snapshot
 from conflict_service.auth.models import ApiToken, Role, User
@@ -128,13 +129,21 @@ def authenticate(username: str, password: str) -> User:
 
 
 def _count_failure(user: User, now) -> None:
-    user.failed_login_count += 1
+    """Count a wrong password in one UPDATE, so parallel attempts each add one (the row lock orders them)."""
     limit = current_app.config["LOGIN_MAX_FAILURES"]
-    data = {"failures": user.failed_login_count}
-    if user.failed_login_count >= limit:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-        user.failed_login_count = 0
-        data["locked_until"] = user.locked_until
+    reaches = User.failed_login_count + 1 >= limit
+    until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    stmt = (sa.update(User).where(User.id == user.id)
+            .values(failed_login_count=sa.case((reaches, 0), else_=User.failed_login_count + 1),
+                    locked_until=sa.case((reaches, until), else_=User.locked_until))
+            .returning(User.failed_login_count, User.locked_until)
+            .execution_options(synchronize_session=False))
+    count, locked_until = db.session.execute(stmt).one()
+    set_committed_value(user, "failed_login_count", count)
+    set_committed_value(user, "locked_until", locked_until)
+    data = {"failures": limit if count == 0 else count}
+    if count == 0:
+        data["locked_until"] = until
     record("user.sign_in_failed", user, actor=None, data=data)
 
 
