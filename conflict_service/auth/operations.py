@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from conflict_service.audit.operations import created, diff, record, snapshot
-from conflict_service.auth.models import ApiToken, Role, User
+from conflict_service.auth.models import ApiToken, FieldCredential, Role, User, UserSession
 from conflict_service.auth.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, Unauthorized, ValidationError
@@ -71,11 +71,15 @@ def update_user(user: User, data: dict, actor) -> User:
         if not js:
             raise ValidationError.field("jurisdiction_ids", _("Choose at least one jurisdiction."))
         user.jurisdictions = js
+    data = {}
     if before["role"] != user.role or before["is_active"] != user.is_active:
         user.session_version += 1  # signs the user out everywhere
+        data["sessions_ended"] = end_sessions(user)
+    if before["is_active"] and not user.is_active:  # for good: reactivating the account brings none of them back
+        data["tokens_revoked"] = revoke_credentials(user)
     db.session.flush()
     after = snapshot(user, AUDITED) | {"jurisdictions": [j.code for j in user.jurisdictions]}
-    record("user.updated", user, actor=actor, changes=diff(before, after))
+    record("user.updated", user, actor=actor, changes=diff(before, after), data=data or None)
     return user
 
 
@@ -86,9 +90,47 @@ def set_password(user: User, password: str, actor) -> None:
     _validate_password(password)
     user.password_hash = hash_password(password)
     user.session_version += 1
-    db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
-    record("user.password_changed", user, actor=actor)
+    data = {"sessions_ended": end_sessions(user), "tokens_revoked": _revoke(ApiToken, user)}
+    record("user.password_changed", user, actor=actor, data=data)
+
+
+def _revoke(model, user: User) -> int:
+    result = db.session.execute(sa.update(model).where(model.user_id == user.id, model.revoked_at.is_(None))
+                                .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def revoke_credentials(user: User) -> int:
+    """Revoke every API token and field-device credential of the user; returns how many were live."""
+    return _revoke(ApiToken, user) + _revoke(FieldCredential, user)
+
+
+# --- browser sessions, kept on the server so that they can be ended -----------------------------------------
+
+def start_session(user: User) -> str:
+    """Open a server-side session for a signed-in browser; the raw key goes into the (signed) cookie only."""
+    raw = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, key_hash=_token_hash(raw)))
+    db.session.flush()
+    return raw
+
+
+def session_is_live(user_id: int, raw: str) -> bool:
+    found = db.session.scalar(sa.select(UserSession.revoked_at.is_(None)).where(
+        UserSession.key_hash == _token_hash(raw), UserSession.user_id == user_id))
+    return bool(found)
+
+
+def end_session(raw: str) -> None:
+    """Sign one browser out on the server: a copy of its cookie no longer works."""
+    db.session.execute(sa.update(UserSession).where(UserSession.key_hash == _token_hash(raw),
+                                                    UserSession.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+
+
+def end_sessions(user: User) -> int:
+    """End every browser session of the user (new password, changed role, deactivation)."""
+    return _revoke(UserSession, user)
 
 
 def _jurisdictions(ids, actor=None) -> list[Jurisdiction]:

@@ -28,14 +28,15 @@ def login():
     except operations.SignInFailed as error:
         db.session.commit()  # keep the failure count and the audit event
         return render_template("auth/login.html", next=next_url, username=username, error=error.message), 401
-    db.session.commit()
     sign_in(user)
+    db.session.commit()
     return redirect(safe_next(next_url, url_for("claims.home")))
 
 
 @bp.post("/logout")
 def logout():
     sign_out()
+    db.session.commit()
     return redirect(url_for("auth.login"))
 
 

@@ -3,9 +3,12 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
 from conflict_service.app import create_app
+from conflict_service.audit.models import AuditEvent
+from conflict_service.auth import operations as auth_ops
 from conflict_service.config import ConfigError
 from conflict_service.db import db
 from conflict_service.timeutil import utcnow
@@ -140,3 +143,47 @@ def test_production_session_cookie_is_secure(monkeypatch, tmp_path):
     assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
     monkeypatch.setenv("CONFLICT_DEPLOYMENT", "development")
     assert create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}"}).config["SESSION_COOKIE_SECURE"] is False
+
+
+def _copy_of_cookie(app, client):
+    """Another browser holding a copy of the client's session cookie (as a thief would)."""
+    thief = app.test_client()
+    thief.set_cookie("lcs_session", client.get_cookie("lcs_session").value, domain="localhost")
+    return thief
+
+
+def test_signing_out_ends_the_session_on_the_server(app, client, world):
+    login(client, world.ir.clerk)
+    thief = _copy_of_cookie(app, client)
+    assert thief.get("/claims").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    r = thief.get("/claims")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_a_new_password_ends_every_session_and_token(app, client, world):
+    login(client, world.ir.clerk)
+    other = app.test_client()
+    login(other, world.ir.clerk)
+    headers = bearer(app.test_client(), world.ir.clerk)
+    auth_ops.set_password(world.ir.clerk, "a brand new password", world.ir.clerk)
+    db.session.commit()
+    assert client.get("/claims").status_code == 302 and other.get("/claims").status_code == 302
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+
+
+def test_deactivation_ends_sessions_and_revokes_tokens_for_good(app, client, world):
+    login(client, world.ir.clerk)
+    headers = bearer(app.test_client(), world.ir.clerk)
+    admin = bearer(app.test_client(), world.ir.users["admin"])
+    path = f"/api/v1/users/{world.ir.clerk.id}"
+    assert client.patch(path, json={"is_active": False}, headers=admin).status_code == 200
+    assert client.get("/claims").status_code == 302
+    assert client.patch(path, json={"is_active": True}, headers=admin).status_code == 200
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401  # reactivation brings no token back
+    db.session.expire_all()
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "user.updated")
+                               .order_by(AuditEvent.seq)).first()
+    assert event.data == {"sessions_ended": 1, "tokens_revoked": 1}
+    assert login(client, world.ir.clerk).status_code == 302  # the person may sign in again and get a new token
+    assert client.get("/claims").status_code == 200
