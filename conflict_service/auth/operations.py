@@ -16,6 +16,7 @@ from conflict_service.auth.models import ApiToken, FieldCredential, Role, User, 
 from conflict_service.auth.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, Unauthorized, ValidationError
+from conflict_service.i18n import format_number
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.timeutil import utcnow
@@ -151,23 +152,30 @@ class SignInFailed(Unauthorized):
 def authenticate(username: str, password: str) -> User:
     """Check a username and password, with a temporary lockout after repeated failures.
 
-    Raises :class:`SignInFailed` after recording the failure; the caller commits either way.
+    Raises :class:`SignInFailed` after recording the failure; the caller commits either way. An unknown name, a
+    wrong password and a locked account get the same answer after the same work, so the answer does not tell
+    which names exist.
     """
     user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))
     now = utcnow()
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or (user.locked_until and user.locked_until > now):
         verify_password(DUMMY_HASH, password or "")
-        raise SignInFailed(_("Wrong username or password."))
-    if user.locked_until and user.locked_until > now:
-        raise SignInFailed(_("Too many failed sign-ins. Try again after a few minutes."))
+        raise SignInFailed(_refusal())
     if not verify_password(user.password_hash, password or ""):
         _count_failure(user, now)
-        raise SignInFailed(_("Wrong username or password."))
+        raise SignInFailed(_refusal())
     user.failed_login_count, user.locked_until, user.last_login_at = 0, None, now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     record("user.signed_in", user, actor=user)
     return user
+
+
+def _refusal() -> str:
+    return _("Wrong username or password, or the account is locked for {minutes} minutes after {n} failed "
+             "sign-ins.").format(
+        minutes=format_number(current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+        n=format_number(current_app.config["LOGIN_MAX_FAILURES"]))
 
 
 def _count_failure(user: User, now) -> None:

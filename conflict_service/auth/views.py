@@ -8,14 +8,14 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.session import login_required, sign_in, sign_out
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
-from conflict_service.security import SIGN_IN_LIMIT, limiter
+from conflict_service.security import SIGN_IN_LIMIT, limiter, sign_in_limit
 from conflict_service.web.views import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@sign_in_limit
 def login():
     next_url = request.values.get("next")
     if request.method == "GET":

@@ -9,10 +9,13 @@ import time_machine
 from conflict_service.app import create_app
 from conflict_service.audit.models import AuditEvent
 from conflict_service.auth import operations as auth_ops
+from conflict_service.auth.models import User
 from conflict_service.config import ConfigError
 from conflict_service.db import db
 from conflict_service.timeutil import utcnow
 from tests.helpers import bearer, csrf_token, login
+
+REFUSED = "Wrong username or password, or the account is locked for 15 minutes after 5 failed sign-ins."
 
 
 def test_sign_in_and_out(client, world):
@@ -26,7 +29,7 @@ def test_sign_in_and_out(client, world):
 def test_wrong_password_is_refused_with_a_message(client, world):
     r = login(client, world.ir.clerk, password="wrong password")
     assert r.status_code == 401
-    assert "Wrong username or password." in r.get_data(as_text=True)
+    assert REFUSED in r.get_data(as_text=True)
     r = login(client, "nobody-here", password="wrong password")
     assert r.status_code == 401
     assert client.get("/").status_code == 302
@@ -37,7 +40,7 @@ def test_lockout_after_repeated_failures(client, world):
         login(client, world.ir.clerk, password="wrong password")
     r = login(client, world.ir.clerk)  # even the right password is refused while locked
     assert r.status_code == 401
-    assert "Too many failed sign-ins" in r.get_data(as_text=True)
+    assert REFUSED in r.get_data(as_text=True)
     with time_machine.travel(utcnow() + timedelta(minutes=16), tick=False):
         assert login(client, world.ir.clerk).status_code == 302
 
@@ -86,7 +89,7 @@ def test_api_token_expires(client, world):
 def test_api_wrong_credentials(client, world):
     r = client.post("/api/v1/auth/token", json={"username": "clerk_ir", "password": "nope"})
     assert r.status_code == 401
-    assert r.get_json()["message"] == "Wrong username or password."
+    assert r.get_json()["message"] == REFUSED
     r = client.post("/api/v1/auth/token", json={"username": "clerk_ir"})
     assert r.status_code == 422
     assert r.get_json()["errors"] == {"password": ["This field is required."]}
@@ -187,3 +190,22 @@ def test_deactivation_ends_sessions_and_revokes_tokens_for_good(app, client, wor
     assert event.data == {"sessions_ended": 1, "tokens_revoked": 1}
     assert login(client, world.ir.clerk).status_code == 302  # the person may sign in again and get a new token
     assert client.get("/claims").status_code == 200
+
+
+def test_a_locked_account_and_an_unknown_name_get_the_same_answer(client, world):
+    for _ in range(6):
+        locked = client.post("/api/v1/auth/token", json={"username": "clerk_ir", "password": "wrong password"})
+    unknown = client.post("/api/v1/auth/token", json={"username": "no_such_user", "password": "wrong password"})
+    same = ("status", "code", "message", "errors")
+    assert [locked.get_json()[k] for k in same] == [unknown.get_json()[k] for k in same]
+    assert locked.status_code == unknown.status_code == 401
+    db.session.expire_all()
+    assert db.session.get(User, world.ir.clerk.id).locked_until is not None  # the account is locked all the same
+
+
+def test_sign_in_is_limited_per_purpose_across_the_page_and_the_token_endpoint(client, world):
+    for _ in range(10):
+        assert client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"}).status_code == 401
+    token = csrf_token(client)
+    r = client.post("/login", data={"username": "nobody", "password": "x", "csrf_token": token})
+    assert r.status_code == 429  # the page draws on the same allowance as the token endpoint
