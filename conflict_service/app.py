@@ -22,6 +22,7 @@ from claims import demo as claims_demo
 from claims import views as claims_views
 from conflict_service import cli as core_cli
 from conflict_service import demo as core_demo
+from conflict_service import images
 from conflict_service.admin import views as admin_views
 from conflict_service.api import init_api
 from conflict_service.audit import api as audit_api
@@ -99,6 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_i18n(app)
     csrf.init_app(app)
     init_security(app)
+    images.init_app(app)
     app.before_request(_assign_request_id)
     app.before_request(load_request_user)
     app.before_request(require_api_authentication)
