@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import re
@@ -135,7 +136,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     core_cli.register(app)
     app.cli.add_command(oversight_cli.exports_cli)
     app.cli.add_command(oversight_report_cli.reports_cli)
-    app.cli.add_command(oversight_cli.synth_command)
+    _bench(app)
     app.cli.add_command(casefiles_cli.casefiles_cli)
     app.cli.add_command(verification_cli.cli)
     mitigation_cli.register(app)
@@ -147,6 +148,14 @@ def create_app(test_config: dict | None = None) -> Flask:
                                     payouts_demo.load, insurance_demo.load]
     register_error_handlers(app)
     return app
+
+
+def _bench(app: Flask) -> None:
+    """``flask synth`` where the benchmarks are (a checkout, not an installed service)."""
+    if importlib.util.find_spec("bench") is not None:
+        from bench import synth
+
+        synth.init_app(app)
 
 
 def _contribute(app: Flask) -> None:
