@@ -24,7 +24,7 @@ from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition
 from conflict_service.i18n import round_money
 from conflict_service.jurisdictions.queries import office_ids
-from conflict_service.spreadsheets import safe_cell
+from conflict_service.spreadsheets import safe_account, safe_cell
 from conflict_service.timeutil import local_today, utcnow
 from payouts.breakdown import money_str
 from payouts.engine import HUNDRED
@@ -205,7 +205,7 @@ def payment_file(batch: PaymentBatch, actor) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for p in payments:
-        writer.writerow((safe_cell(p.payee_name), p.payee_account or "", money_str(p.amount, p.currency), p.currency,
+        writer.writerow((safe_cell(p.payee_name), safe_account(p.payee_account) or "", money_str(p.amount, p.currency), p.currency,
                          p.reference, p.method.value))
     if batch.exported_at is None:
         batch.exported_at = utcnow()
