@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from claims.enums import AgeClass, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay
 from claims.states import ClaimState
 from conflict_service.audit.chain import GENESIS_HASH, compute_hash
+from conflict_service.audit.keys import audit_keys
 from conflict_service.audit.operations import PG_LOCK_KEY
 from conflict_service.auth.models import Role
 from conflict_service.auth.passwords import hash_password
@@ -227,6 +228,7 @@ class Chain:
         t = Base.metadata.tables["audit_events"]
         row = connection.execute(sa.select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1)).first()
         self.seq, self.prev = (row.seq, row.hash) if row else (0, GENESIS_HASH)
+        self.keys = audit_keys()  # signed as the service signs them, or the chain would read as forged
         self.writer = writer
         self.rows: list[dict] = []
 
@@ -248,7 +250,7 @@ class Chain:
         row["id"] = self.writer.next_id("audit_events")
         row["occurred_at"] = at
         row["scope_id"] = scope_id
-        row["hash"] = digest
+        row["hash"], row["mac"] = digest, self.keys.event_mac(digest)
         self.prev = digest
         self.rows.append(row)
 
@@ -684,8 +686,11 @@ class ClaimBuilder:
             "failure_reason": None})
         move(batched, manager, "add_to_batch", "approved", "in_payment", data={"batch": batch_id,
                                                                                  "reference": reference})
+        sent = {"reference": reference, "amount": str(total), "currency": programme.currency}
+        ch.add(batched + timedelta(days=1), self.actor(manager2_id), "claim.payment_sent", "claim", cid, number,
+               office.id, data={"batch": batch_id, **sent, "interest": "0"})
         if paid:
-            move(settled, self.actor(manager2_id), "pay", "in_payment", "paid", data={"reference": reference})
+            move(settled, self.actor(manager2_id), "pay", "in_payment", "paid", data=sent)
 
     def take(self) -> list[tuple[str, list]]:
         """Hand over the rows built so far, in an order that satisfies the foreign keys."""

@@ -205,8 +205,8 @@ def payment_file(batch: PaymentBatch, actor) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for p in payments:
-        writer.writerow((safe_cell(p.payee_name), safe_account(p.payee_account) or "", money_str(p.amount, p.currency), p.currency,
-                         p.reference, p.method.value))
+        writer.writerow((safe_cell(p.payee_name), safe_account(p.payee_account) or "",
+                         money_str(p.amount, p.currency), p.currency, p.reference, p.method.value))
     if batch.exported_at is None:
         batch.exported_at = utcnow()
     record("payment_batch.exported", batch, actor=actor, data={"payments": len(payments)})
