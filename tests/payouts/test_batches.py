@@ -194,3 +194,14 @@ def test_batches_of_any_programme_in_ones_jurisdiction_are_visible(payouts, ir, 
     assert [b.id for b in queries.batches_page(ir.auditor).items] == [batch.id]
     with pytest.raises(NotFound):
         queries.get_batch(batch.id, payouts.world.am.manager)
+
+
+def test_batch_errors_name_only_the_claims_the_manager_may_see(payouts, ir, world):
+    payouts.rates(world.am)
+    foreign = payouts.approved(world.am, **DAY)
+    mine = payouts.approved(ir, **DAY)
+    payouts.batch(ir, claims=[mine], approver=False)
+    with pytest.raises(Conflict) as refused:
+        payouts.batch(ir, claims=[mine, foreign], approver=False)
+    assert mine.number in refused.value.message and f"#{foreign.id}" in refused.value.message
+    assert foreign.number not in refused.value.message
