@@ -27,6 +27,7 @@ from conflict_service import images
 from conflict_service.admin import views as admin_views
 from conflict_service.api import init_api
 from conflict_service.audit import api as audit_api
+from conflict_service.audit import consistency as audit_consistency
 from conflict_service.audit import views as audit_views
 from conflict_service.audit.presentation import describe, field_label, show_value
 from conflict_service.auth import api as auth_api
@@ -67,6 +68,7 @@ from oversight.flags import views as flags_views
 from payouts import api as payouts_api
 from payouts import api_payments as payouts_api_payments
 from payouts import cli as payouts_cli
+from payouts import consistency as payouts_consistency
 from payouts import demo as payouts_demo
 from payouts import presentation as payouts_presentation  # noqa: F401 - describes payouts' audit events
 from payouts import views as payouts_views
@@ -129,6 +131,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                              *oversight_report_views.NAV, *oversight_views.NAV, *flags_views.NAV, *audit_views.NAV,
                              *admin_views.NAV]
     _contribute(app)
+    audit_consistency.register(app, payouts_consistency.check)  # business tables against their audit events
     field.init_app(app)
     insurance.init_app(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
