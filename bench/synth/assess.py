@@ -3,7 +3,7 @@
 :func:`payouts.assessment.steps` (what ``create_app`` registered) runs over :class:`payouts.engine.Facts` built
 here from what the generator already holds, instead of reading every claim back (``payouts.facts`` answers for a
 page of claims, not for a million): the programme's rules and rates as read through the models, the §5.5 finding
-of :func:`mitigation.assessment.decide` and the §5.6 policy of :func:`payouts.insurance.coverage.deciding_policy`.
+of :func:`mitigation.assessment.decide` and the §5.6 policy of :func:`insurance.coverage.deciding_policy`.
 Approvals are remembered so that later claims see them, as the service's facts would.
 """
 
@@ -17,13 +17,13 @@ from decimal import Decimal
 from bench.synth.owners import OwnerRow
 from bench.synth.world import Programme
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species, TimeOfDay
+from insurance.coverage import GONE, deciding_policy
+from insurance.step import PolicyFacts
 from mitigation import assessment as mitigation
 from payouts import breakdown
 from payouts.assessment import steps
 from payouts.engine import ZERO, Assessment, Circumstances, Facts, Loss, assess
 from payouts.facts import rate_in_force
-from payouts.insurance.coverage import GONE, deciding_policy
-from payouts.insurance.step import PolicyFacts
 
 
 @dataclass(frozen=True)

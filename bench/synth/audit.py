@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from bench.synth.writer import Writer
 from conflict_service.audit.chain import GENESIS_HASH, seal
+from conflict_service.audit.keys import audit_keys
 from conflict_service.db import Base
 
 
@@ -23,6 +24,7 @@ class Chain:
         table = Base.metadata.tables["audit_events"]
         head = connection.execute(sa.select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)).first()
         self.seq, self.prev = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+        self.keys = audit_keys()  # signed as the service signs them, or the chain would read as forged
         self.writer = writer
         self.rows: list[dict] = []
 
@@ -39,6 +41,7 @@ class Chain:
                "scope_id": scope_id, "changes": changes or {}, "data": data or {},
                "reason": reason, "request_id": None}
         row["hash"] = self.prev = seal(row, self.prev)
+        row["mac"] = self.keys.event_mac(row["hash"])
         if self.writer.is_pg:  # COPY takes JSON text: encode once here
             row["changes"] = json.dumps(row["changes"], ensure_ascii=False)
             row["data"] = json.dumps(row["data"], ensure_ascii=False)

@@ -299,8 +299,12 @@ class ClaimMaker:
             "failure_reason": None})
         self._move(plan, plan.at(0.3), self._manager(plan), "add_to_batch", "approved", "in_payment",
                    data={"batch": batch_id, "reference": reference})
+        # The consistency check (audit verify) compares each payment with its events: record them as the service does.
+        sent = {"reference": reference, "amount": str(result.total), "currency": result.currency}
+        self.chain.add(plan.at(0.3) + timedelta(days=1), second, "claim.payment_sent", ("claim", d.id, plan.number),
+                       d.owner.office.id, data={"batch": batch_id, **sent, "interest": "0"})
         if paid:
-            self._move(plan, settled, second, "pay", "in_payment", "paid", data={"reference": reference})
+            self._move(plan, settled, second, "pay", "in_payment", "paid", data=sent)
 
     def take(self) -> list[tuple[str, list]]:
         """Hand over the rows built so far, in an order that satisfies the foreign keys, audit events last."""

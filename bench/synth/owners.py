@@ -2,7 +2,7 @@
 
 What the assessment of their claims needs is kept beside the rows: each owner's measures with their inspections
 (for :func:`mitigation.assessment.active_on`) and policies as model objects outside any session (for
-:func:`payouts.insurance.coverage.deciding_policy` and ``Policy.cover_from``).
+:func:`insurance.coverage.deciding_policy` and ``Policy.cover_from``).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from bench.synth.audit import Chain
 from bench.synth.world import LANGUAGE, PER_USD, SPAN_DAYS, Office
 from bench.synth.writer import Writer
 from claims.enums import AgeClass, Species
+from insurance.models import Policy
 from mitigation.enums import DogSex, MeasureKind, MeasureStatus, VaccineKind
 from payouts.enums import PaymentMethod
-from payouts.insurance.models import Policy
 
 HERD_SPECIES = [Species.SHEEP, Species.GOAT, Species.CATTLE, Species.HORSE, Species.DONKEY, Species.YAK]
 SMALL_STOCK = (Species.SHEEP, Species.GOAT)

@@ -28,6 +28,8 @@ class AuditEvent(Base):
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64))
+    # HMAC of the hash with the audit key, which lives outside the database: a rewritten or forged event lacks it.
+    mac: Mapped[str | None] = mapped_column(sa.String(64))
 
     __table_args__ = (sa.Index("ix_audit_events_entity", "entity_type", "entity_id", "seq"),)
 
@@ -61,3 +63,6 @@ class AuditCheck(Base):
     first_bad_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
     problem: Mapped[str | None] = mapped_column(sa.Text)
     head_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    # The head the check found (a checkpoint), signed with the audit key; later checks compare the chain with it.
+    head_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+    signature: Mapped[str | None] = mapped_column(sa.String(100))
