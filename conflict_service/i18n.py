@@ -280,6 +280,30 @@ def format_number(value, locale: str | None = None) -> str:
     return native_digits(text, locale)
 
 
+class PageFormat:
+    """Dates and numbers for the many rows of one page: the locale is looked up once, and each distinct value is
+    formatted once (a list page shows the same dates and small counts again and again)."""
+
+    def __init__(self, locale: str | None = None):
+        self.locale = locale or current_locale()
+        self._dates: dict = {}
+        self._numbers: dict = {}
+
+    def date(self, value: date | None) -> str:
+        try:
+            return self._dates[value]
+        except KeyError:
+            shown = self._dates[value] = format_date(value, self.locale)
+            return shown
+
+    def number(self, value) -> str:
+        try:
+            return self._numbers[value]
+        except KeyError:
+            shown = self._numbers[value] = format_number(value, self.locale)
+            return shown
+
+
 def currency_precision(currency: str) -> int:
     return babel_numbers.get_currency_precision(currency)
 
