@@ -193,10 +193,7 @@ def raw_sql(ctx: InProcess, stmt) -> str:
 
 
 def measure_list(base: str, ctx: InProcess, n: int) -> list[Figure]:
-    import sqlalchemy as sa
-
-    from claims.models import Claim, LossLine
-    from claims.queries import claims_statement
+    from claims.queries import claim_list_statements
     from conflict_service.db import db
 
     params, filters = list_filters(ctx)
@@ -212,10 +209,9 @@ def measure_list(base: str, ctx: InProcess, n: int) -> list[Figure]:
 
     with ctx.app.test_request_context():
         user = ctx.user(AUDITOR)
-        stmt = claims_statement(user, filters).order_by(Claim.filed_at.desc(), Claim.id.desc())
-        count_sql = raw_sql(ctx, sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-        page_sqls = [raw_sql(ctx, stmt.limit(50).offset((p - 1) * 50)) for p in pages]
-        lines_sql = raw_sql(ctx, sa.select(LossLine))
+        statements = [claim_list_statements(user, filters, p, 50) for p in pages]
+        count_sql = raw_sql(ctx, statements[0][0])
+        page_sqls = [raw_sql(ctx, rows) for _count, rows in statements]
         raw = db.engine.raw_connection()
 
     def floor_call(i=[0]):  # noqa: B006
@@ -225,9 +221,6 @@ def measure_list(base: str, ctx: InProcess, n: int) -> list[Figure]:
         cur.execute(count_sql)
         cur.fetchall()
         cur.execute(page_sql)
-        rows = cur.fetchall()
-        ids = ", ".join(str(r[0]) for r in rows) or "0"
-        cur.execute(f"{lines_sql} WHERE loss_lines.claim_id IN ({ids}) ORDER BY loss_lines.position")
         cur.fetchall()
         cur.close()
         raw.rollback()

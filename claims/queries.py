@@ -46,7 +46,7 @@ def programmes_for(user, *, active_only: bool = False) -> list[Programme]:
 def programme_names_for(user) -> list[sa.Row]:
     """Ids and names of the programmes a user may see (a filter's choices), without loading whole programmes."""
     return db.session.execute(sa.select(Programme.id, Programme.name)
-                              .where(Programme.jurisdiction_id.in_(jq.related_ids(user)))
+                              .where(Programme.jurisdiction_id.in_(jq.related_ids_select(user)))
                               .order_by(Programme.name)).all()
 
 
@@ -110,9 +110,10 @@ def overdue_clause():
     return sa.and_(Claim.status.in_(AWAITING_VERIFICATION), Claim.verification_due_at < utcnow())
 
 
-def _conditions(user, f: ClaimFilters) -> list:
-    """The list's filters as SQL conditions on claims (and on owners when searching by name)."""
-    out = [Claim.office_id.in_(jq.office_ids(user))]
+def _conditions(user, f: ClaimFilters, offices=None) -> list:
+    """The list's filters as SQL conditions on claims (and on owners when searching by name); ``offices`` replaces
+    the user's offices (a list of ids from the tree) by another expression of the same scope."""
+    out = [Claim.office_id.in_(jq.office_ids(user) if offices is None else offices)]
     if f.status:
         out.append(Claim.status.in_(f.status))
     if f.office_id:
@@ -155,7 +156,7 @@ def claim_list_statements(user, f: ClaimFilters, page: int = 1, per_page: int = 
     but the count joins it only to search by name (a count over a million claims joined to their owners costs most
     of a second).
     """
-    conditions = _conditions(user, f)
+    conditions = _conditions(user, f, jq.office_ids_select(user))  # the scope in SQL: no tree loaded
     counted = sa.select(sa.func.count()).select_from(Claim)
     if f.q:
         counted = counted.join(Owner, Owner.id == Claim.owner_id)
