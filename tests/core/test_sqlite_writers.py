@@ -25,7 +25,7 @@ def _read_then_write(app, method: str, before_write=None) -> None:
         seen = connection.exec_driver_sql("SELECT count(*) FROM tally").scalar()  # read first, as a request does
         if before_write:
             before_write()
-        connection.exec_driver_sql(f"INSERT INTO tally VALUES ({seen + 1})")
+        connection.execute(sa.text("INSERT INTO tally VALUES (:n)"), {"n": seen + 1})
 
 
 def _race(app, method: str) -> list[Exception]:
