@@ -90,7 +90,15 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     return {"nproc": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1), "cpu": cpu,
-            "python": platform.python_version()}
+            "python": platform.python_version(), "load_at_start": _load_average()}
+
+
+def _load_average() -> str:
+    """The 1, 5 and 15 minute load averages: on a shared machine, how busy it was besides the benchmark."""
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 # --- set-up ---------------------------------------------------------------------------------------------------
@@ -610,7 +618,8 @@ def table(report: Report) -> str:
     notes = [f"- {f.name}: {f.note}" for f in report.figures if f.note]
     m = report.machine
     return "\n".join([f"database: {report.database}, {report.claims:,} claims; machine: {m['nproc']} CPUs, "
-                      f"{m['ram_gb']} GB RAM, {m['cpu']}", *lines, "", *notes])
+                      f"{m['ram_gb']} GB RAM, {m['cpu']}; load average (1/5/15 min) {m.get('load_at_start', '?')} "
+                      f"at the start, {m.get('load_at_end', '?')} at the end", *lines, "", *notes])
 
 
 def _num(v) -> str:
@@ -675,6 +684,7 @@ def main(argv: list[str] | None = None) -> int:
             report.figures += measure_export(env, count_claims(env))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    report.machine["load_at_end"] = _load_average()
     print(table(report))
     if args.json:
         Path(args.json).write_text(json.dumps(asdict(report), indent=2, default=str))
