@@ -4,8 +4,8 @@ on the same gunicorn:
 - ``/bench/bare`` answers at once without touching the application: what gunicorn itself costs.
 - ``/bench/insert`` is the floor of a claim submission: the same numbered, audited insert written by hand. One
   transaction through the service's own engine, in plain SQL: take the next number from the office's counter row,
-  insert the claim and its loss lines, take the audit chain's lock, read its head and append the event (hashed as
-  the service hashes it, so ``flask audit verify`` still finds the chain intact). What it leaves out is everything
+  insert the claim and its loss lines, take the audit chain's lock, read its head and append the event (hashed and
+  signed with the audit key as the service does it, so ``flask audit verify`` still finds the chain intact). What it leaves out is everything
   a submission does besides writing: no token check per request (the clerk is looked up once per token), no schema
   or jurisdiction validation, no ORM, no idempotency key, no JSON answer beyond the number.
 """
@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from claims.models import Claim
 from conflict_service.audit.chain import GENESIS_HASH, compute_hash
+from conflict_service.audit.keys import audit_keys
 from conflict_service.audit.models import AuditEvent
 from conflict_service.auth.operations import user_for_token
 from conflict_service.db import db
@@ -61,13 +62,19 @@ LOCK_CHAIN = sa.text(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK_KEY})")
 CHAIN_HEAD = sa.text("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
 INSERT_EVENT = _typed(
     "INSERT INTO audit_events (seq, occurred_at, actor_id, actor_name, action, entity_type, entity_id, entity_label, "
-    "scope_id, changes, data, reason, request_id, prev_hash, hash) VALUES (:seq, :occurred_at, :actor_id, "
+    "scope_id, changes, data, reason, request_id, prev_hash, hash, mac) VALUES (:seq, :occurred_at, :actor_id, "
     ":actor_name, 'claim.submitted', 'claim', :entity_id, :entity_label, :scope_id, :changes, '{}', NULL, NULL, "
-    ":prev_hash, :hash)",
+    ":prev_hash, :hash, :mac)",
     occurred_at=AuditEvent.__table__.c.occurred_at.type)
 
 _clerks: dict[str, tuple[int, str]] = {}  # bearer token -> (user id, username), looked up once
 _places: dict[tuple[int, int], dict] = {}  # (owner, programme) -> office and programme facts, looked up once
+
+
+def _keys():
+    """The installation's audit key (it signs every event's hash), read once."""
+    with service.app_context():
+        return audit_keys()
 
 
 def _clerk(environ) -> tuple[int, str]:
@@ -135,7 +142,8 @@ def _insert(environ, start_response):
                    "actor_name": actor_name, "action": "claim.submitted", "entity_type": "claim",
                    "entity_id": claim_id, "entity_label": number, "changes": changes, "data": {}, "reason": None,
                    "request_id": None, "prev_hash": prev_hash, "scope_id": place["office_id"]}
-        conn.execute(INSERT_EVENT, {**event, "hash": compute_hash(payload)})
+        event_hash = compute_hash(payload)
+        conn.execute(INSERT_EVENT, {**event, "hash": event_hash, "mac": _keys().event_mac(event_hash)})
     answer = json.dumps({"id": claim_id, "number": number}).encode()
     start_response("201 Created", [("Content-Type", "application/json"), ("Content-Length", str(len(answer)))])
     return [answer]
