@@ -52,7 +52,7 @@ def test_submission_floor_and_the_fallback_load(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'bench.db'}"
     out = tmp_path / "bench.json"
-    env = {**os.environ, "BENCH_LOAD": "python"}
+    env = {**os.environ, "BENCH_LOAD": "python", "AUDIT_KEY": "bench-audit-key-for-this-test"}  # one key for both
     run = subprocess.run([sys.executable, "bench/run.py", "--claims", "200", "--seconds", "2", "--only", "submission",
                           "--database-url", url, "--json", str(out)], cwd=ROOT, capture_output=True, text=True,
                          timeout=900, env=env)
