@@ -28,6 +28,7 @@ from claims.schemas import (
     WithdrawSchema,
 )
 from claims.states import ClaimState
+from conflict_service import i18n
 from conflict_service.audit.queries import events_for
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
@@ -132,10 +133,11 @@ def claim_list():
     except ValidationError as error:
         args, errors = ClaimQuerySchema().load({}), error.errors
     page_no, per_page = args.pop("page"), args.pop("per_page")
-    page = queries.claims_page(g.user, queries.ClaimFilters(**args), page_no, per_page)
+    page = queries.claim_list_page(g.user, queries.ClaimFilters(**args), page_no, per_page)
     return render_template("claims/claim_list.html", page=page, args=request.args.to_dict(), errors=errors,
-                           statuses=ClaimState.choices(), programmes=queries.programmes_for(g.user),
-                           can_file=can_file_claim(g.user))
+                           statuses=ClaimState.choices(), programmes=queries.programme_names_for(g.user),
+                           can_file=can_file_claim(g.user), shown=i18n.PageFormat(),
+                           detail_url=url_for("claims.claim_detail", claim_id=0).removesuffix("0"))
 
 
 @bp.route("/claims/new", methods=["GET", "POST"])
