@@ -50,6 +50,7 @@ from oversight import report_api as oversight_report_api
 from oversight import report_cli as oversight_report_cli
 from oversight import report_views as oversight_report_views
 from oversight import views as oversight_views
+from oversight import wiring as oversight_wiring
 from oversight.flags import api as flags_api
 from oversight.flags import cli as flags_cli
 from oversight.flags import presentation as flags_presentation  # noqa: F401 - describes its audit events
@@ -126,6 +127,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                              *admin_views.NAV]
     _contribute(app)
     field.init_app(app)
+    oversight_wiring.init_app(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
 
     core_cli.register(app)
