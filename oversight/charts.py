@@ -8,6 +8,7 @@ and classes from the stylesheet. Every number drawn also appears as text (bar ti
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -80,5 +81,124 @@ def incident_points(rows) -> list[dict]:
         if row["lat"] is None or not (west <= row["lon"] <= east and south <= row["lat"] <= north):
             continue
         x, y = project(row["lon"], row["lat"])
+        out.append({**row, "x": x, "y": y})
+    return out
+
+
+# --- a map fitted to the reader's incidents, with a hotspot grid ----------------------------------------------
+
+NICE_STEPS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
+MIN_SPAN = 1.0  # degrees: a lone incident still shows its surroundings
+HOTSPOT_CLASSES = ("#fde9c8", "#f7bf7d", "#e98a45", "#c8511f", "#8f2a0e")  # light to dark: few to many animals
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A lon/lat box drawn ``width`` units wide (equirectangular, longitudes shrunk by the cosine of the box's
+    middle latitude so that shapes look right at any latitude)."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+    width: int = MAP_WIDTH
+
+    @property
+    def kx(self) -> float:
+        return self.width / (self.east - self.west)
+
+    @property
+    def ky(self) -> float:
+        return self.kx / math.cos(math.radians((self.south + self.north) / 2))
+
+    @property
+    def height(self) -> float:
+        return round((self.north - self.south) * self.ky, 1)
+
+    def project(self, lon: float, lat: float) -> tuple[float, float]:
+        return round((lon - self.west) * self.kx, 1), round((self.north - lat) * self.ky, 1)
+
+    def contains(self, lon: float, lat: float) -> bool:
+        return self.west <= lon <= self.east and self.south <= lat <= self.north
+
+
+RANGE_FRAME = Frame(*MAP_BOUNDS)
+
+
+def fit(points: list[tuple[float, float]], pad: float = 0.15) -> Frame:
+    """The smallest box around ``(lon, lat)`` points, padded, at least ``MIN_SPAN`` across, no wider than the
+    range; the whole range when there is nothing to show."""
+    if not points:
+        return RANGE_FRAME
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    span = max(max(lons) - min(lons), max(lats) - min(lats), MIN_SPAN) * (1 + 2 * pad)
+    cx, cy = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
+    half_x = max(span, (max(lons) - min(lons)) * (1 + 2 * pad)) / 2
+    half_y = max(span * 0.75, (max(lats) - min(lats)) * (1 + 2 * pad)) / 2
+    return Frame(cx - half_x, cy - half_y, cx + half_x, cy + half_y)
+
+
+def _frame_ring(frame: Frame, coords) -> str:
+    return "M" + "L".join("{},{}".format(*frame.project(lon, lat)) for lon, lat in coords) + "Z"
+
+
+@cache
+def _shapes() -> tuple[tuple[str, tuple], ...]:
+    data = json.loads(MAP_FILE.read_text(encoding="utf-8"))
+    out = []
+    for feature in data["features"]:
+        geom = feature["geometry"]
+        polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        out.append((feature["properties"]["iso"], tuple(tuple(map(tuple, ring)) for p in polygons for ring in p)))
+    return tuple(out)
+
+
+@cache
+def outlines(frame: Frame) -> tuple[dict, ...]:
+    """The range countries' outlines in ``frame`` (the drawing clips what lies outside)."""
+    out = []
+    for iso, rings in _shapes():
+        lons = [x for ring in rings for x, _y in ring]
+        lats = [y for ring in rings for _x, y in ring]
+        if max(lons) < frame.west or min(lons) > frame.east or max(lats) < frame.south or min(lats) > frame.north:
+            continue
+        out.append({"iso": iso, "path": "".join(_frame_ring(frame, ring) for ring in rings)})
+    return tuple(out)
+
+
+def grid_step(frame: Frame, cells_across: int = 14) -> float:
+    """A round cell size giving about ``cells_across`` cells over the frame's width."""
+    target = (frame.east - frame.west) / cells_across
+    return min(NICE_STEPS, key=lambda s: abs(math.log(s / target)))
+
+
+def hotspots(frame: Frame, losses: list[tuple[float, float, int]]) -> dict:
+    """Grid cells coloured by verified animals lost (``(lon, lat, animals)`` per event), five classes up to
+    the busiest cell; each cell is drawn as a square with its count."""
+    step = grid_step(frame)
+    cells: dict[tuple[int, int], int] = {}
+    for lon, lat, animals in losses:
+        if frame.contains(lon, lat) and animals:
+            key = (math.floor(lon / step), math.floor(lat / step))
+            cells[key] = cells.get(key, 0) + animals
+    top = max(cells.values(), default=0)
+    out = []
+    for (i, j), animals in sorted(cells.items()):
+        x0, y0 = frame.project(i * step, (j + 1) * step)
+        x1, y1 = frame.project((i + 1) * step, j * step)
+        level = min(len(HOTSPOT_CLASSES) - 1, int(len(HOTSPOT_CLASSES) * animals / (top + 1)))
+        out.append({"x": x0, "y": y0, "w": round(x1 - x0, 1), "h": round(y1 - y0, 1), "animals": animals,
+                    "fill": HOTSPOT_CLASSES[level]})
+    limits = [math.ceil((top + 1) * (k + 1) / len(HOTSPOT_CLASSES)) - 1 for k in range(len(HOTSPOT_CLASSES))]
+    return {"step": step, "cells": out, "top": top, "legend": list(zip(HOTSPOT_CLASSES, limits, strict=True))}
+
+
+def place(frame: Frame, rows) -> list[dict]:
+    """Rows with lat/lon inside the frame, with their drawing position added."""
+    out = []
+    for row in rows:
+        if row["lat"] is None or not frame.contains(row["lon"], row["lat"]):
+            continue
+        x, y = frame.project(row["lon"], row["lat"])
         out.append({**row, "x": x, "y": y})
     return out

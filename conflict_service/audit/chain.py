@@ -57,3 +57,11 @@ def _check_one(ev: AuditEvent, expected_seq: int, prev_hash: str) -> str | None:
     if compute_hash(ev.hashed_payload()) != ev.hash:
         return f"event {ev.seq} was altered after it was written"
     return None
+
+
+def chain_head() -> tuple[int, str]:
+    """The last event's sequence number and hash: what a printed document quotes so that a reader can later check
+    that the trail it saw was not rewritten (0 and the genesis hash before any event)."""
+    stmt = sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    row = db.session.execute(stmt).first()
+    return (row.seq, row.hash) if row else (0, GENESIS_HASH)
