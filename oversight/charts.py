@@ -1,8 +1,8 @@
-"""Server-drawn SVG for the dashboard (no JavaScript, no inline styles: the CSP forbids them).
+"""Server-drawn SVG for the dashboard and the bulletin (no JavaScript, no inline styles: the CSP forbids them).
 
-A bar chart of amounts per month and a map of the range countries with incidents as points. Both are plain
-data here; ``oversight/_bars.svg.html`` and ``oversight/_map.svg.html`` draw them with SVG presentation attributes
-and classes from the stylesheet. Every number drawn also appears as text (bar titles, the tables beside them).
+Bar charts, and a map fitted to the reader's incidents with a hotspot grid. All are plain data here;
+``oversight/_bars_svg.html``, ``_losses_svg.html`` and ``_map_svg.html`` draw them with SVG presentation attributes.
+Every number drawn also appears as text (bar titles, the tables and the incident list beside them).
 """
 
 from __future__ import annotations
@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+
+from babel import Locale
+
+from conflict_service.i18n import cldr_locale, current_locale
 
 MAP_FILE = Path(__file__).parent / "data" / "range_countries.geojson"
 BAR_WIDTH, BAR_GAP, CHART_HEIGHT, LABEL_SPACE = 28, 8, 160, 34
@@ -40,55 +44,10 @@ def bars(points: list[tuple[str, Decimal]]) -> dict:
             "full_height": CHART_HEIGHT + LABEL_SPACE, "bar_width": BAR_WIDTH, "top": top}
 
 
-def project(lon: float, lat: float) -> tuple[float, float]:
-    """Equirectangular, scaled to the map's box (lat stretched by 1/cos 40° so shapes look right mid-range)."""
-    west, south, east, north = MAP_BOUNDS
-    scale = MAP_WIDTH / (east - west)
-    return round((lon - west) * scale, 1), round((north - lat) * scale * 1.3, 1)
-
-
-def map_height() -> float:
-    return project(MAP_BOUNDS[0], MAP_BOUNDS[1])[1]
-
-
-def _ring(coords) -> str:
-    points = [project(lon, lat) for lon, lat in coords]
-    return "M" + "L".join(f"{x},{y}" for x, y in points) + "Z"
-
-
-@cache
-def countries() -> tuple[dict, ...]:
-    """The range countries as SVG paths, with a label position (the centre of their largest ring's box)."""
-    data = json.loads(MAP_FILE.read_text(encoding="utf-8"))
-    out = []
-    for feature in data["features"]:
-        geom = feature["geometry"]
-        polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-        path = "".join(_ring(ring) for polygon in polygons for ring in polygon)
-        largest = max((polygon[0] for polygon in polygons), key=len)
-        lons, lats = [p[0] for p in largest], [p[1] for p in largest]
-        x, y = project((min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2)
-        out.append({"iso": feature["properties"]["iso"], "name": feature["properties"]["name"], "path": path,
-                    "x": x, "y": y})
-    return tuple(out)
-
-
-def incident_points(rows) -> list[dict]:
-    """Incidents inside the map's box, projected; ``rows`` carry id, number, lat, lon, status."""
-    west, south, east, north = MAP_BOUNDS
-    out = []
-    for row in rows:
-        if row["lat"] is None or not (west <= row["lon"] <= east and south <= row["lat"] <= north):
-            continue
-        x, y = project(row["lon"], row["lat"])
-        out.append({**row, "x": x, "y": y})
-    return out
-
-
 # --- a map fitted to the reader's incidents, with a hotspot grid ----------------------------------------------
 
 NICE_STEPS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
-MIN_SPAN = 1.0  # degrees: a lone incident still shows its surroundings
+MIN_SPAN = 0.3  # degrees: a lone incident still shows its surroundings (a village, its valley)
 HOTSPOT_CLASSES = ("#fde9c8", "#f7bf7d", "#e98a45", "#c8511f", "#8f2a0e")  # light to dark: few to many animals
 
 
@@ -125,7 +84,7 @@ class Frame:
 RANGE_FRAME = Frame(*MAP_BOUNDS)
 
 
-def fit(points: list[tuple[float, float]], pad: float = 0.15) -> Frame:
+def fit(points: list[tuple[float, float]], pad: float = 0.1) -> Frame:
     """The smallest box around ``(lon, lat)`` points, padded, at least ``MIN_SPAN`` across, no wider than the
     range; the whole range when there is nothing to show."""
     if not points:
@@ -162,8 +121,20 @@ def outlines(frame: Frame) -> tuple[dict, ...]:
         lats = [y for ring in rings for _x, y in ring]
         if max(lons) < frame.west or min(lons) > frame.east or max(lats) < frame.south or min(lats) > frame.north:
             continue
-        out.append({"iso": iso, "path": "".join(_frame_ring(frame, ring) for ring in rings)})
+        largest = max(rings, key=len)
+        cx = (min(x for x, _y in largest) + max(x for x, _y in largest)) / 2
+        cy = (min(y for _x, y in largest) + max(y for _x, y in largest)) / 2
+        x, y = frame.project(min(max(cx, frame.west), frame.east), min(max(cy, frame.south), frame.north))
+        out.append({"iso": iso, "path": "".join(_frame_ring(frame, ring) for ring in rings), "x": x, "y": y})
     return tuple(out)
+
+
+def country_name(iso: str) -> str:
+    """A range country's name in the reader's language (CLDR), or its code if CLDR has none."""
+    try:
+        return Locale.parse(cldr_locale(current_locale())).territories.get(iso, iso)
+    except (ValueError, LookupError):
+        return iso
 
 
 def grid_step(frame: Frame, cells_across: int = 14) -> float:
@@ -202,3 +173,18 @@ def place(frame: Frame, rows) -> list[dict]:
         x, y = frame.project(row["lon"], row["lat"])
         out.append({**row, "x": x, "y": y})
     return out
+
+
+HBAR_HEIGHT, HBAR_GAP, HBAR_LABEL, HBAR_LENGTH = 18, 6, 230, 360
+
+
+def hbars(rows: list[tuple]) -> dict:
+    """Horizontal bars of ``(predator, species, value)``, longest for the largest value; the drawing is as tall as
+    it needs and wider than a phone, so the page lets it scroll."""
+    top = max((r[2] for r in rows), default=0) or 1
+    out = []
+    for i, (predator, species, value) in enumerate(rows):
+        out.append({"predator": predator, "species": species, "value": value, "y": i * (HBAR_HEIGHT + HBAR_GAP),
+                    "length": round(value / top * HBAR_LENGTH, 1)})
+    return {"bars": out, "label_width": HBAR_LABEL, "bar_height": HBAR_HEIGHT,
+            "width": HBAR_LABEL + HBAR_LENGTH + 50, "height": max(1, len(rows)) * (HBAR_HEIGHT + HBAR_GAP)}
