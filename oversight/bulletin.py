@@ -28,12 +28,12 @@ from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Jurisdiction, Level
 from conflict_service.pdf import render_pdf
 from conflict_service.timeutil import utcnow
+from insurance import queries as insurance_queries
 from mitigation.chart import caption as mitigation_caption
 from mitigation.effectiveness import ReportParams, effectiveness
 from oversight import bulletin_page, charts, funds, mapdata, reports
 from oversight.reports import Filters
 from oversight.sql import month
-from payouts.insurance import queries as insurance_queries
 from verification.models import Appeal
 
 UPHELD = (ClaimState.APPROVED, ClaimState.AWAITING_FUNDS, ClaimState.IN_PAYMENT, ClaimState.PAID)

@@ -18,8 +18,8 @@ from claims.models import Programme
 from conflict_service.db import db
 from conflict_service.enums import TitledEnum
 from conflict_service.timeutil import utcnow
-from payouts.insurance.ledger import Balances, balances, fund_of
-from payouts.insurance.models import Policy, Season
+from insurance.ledger import Balances, balances, fund_of
+from insurance.models import Policy, Season
 
 ZERO, HUNDRED = Decimal(0), Decimal(100)
 LOSS_RATIO_AMBER = Decimal(70)  # % of premiums paid out: above it the premiums barely carry the losses
