@@ -75,7 +75,7 @@ def test_map_takes_no_focus_and_the_incidents_are_listed_with_links(client, syun
     html = client.get("/dashboard").get_data(as_text=True)
     svg = _map(html)
     assert "<a " not in svg and "tabindex" not in svg and 'focusable="false"' in html.split("incident-map")[1][:300]
-    listed = html.split('id="incident-list"')[1].split("</ol>")[0]
+    listed = html.split('id="incident-list"')[1].split("</ul>")[0]
     for claim in syunik["claims"]:
         assert f'/claims/{claim.id}"' in listed
     losses = html.split('aria-labelledby="losses-h"')[1][:200]
