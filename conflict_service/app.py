@@ -61,6 +61,7 @@ from oversight import report_api as oversight_report_api
 from oversight import report_cli as oversight_report_cli
 from oversight import report_views as oversight_report_views
 from oversight import views as oversight_views
+from oversight import wiring as oversight_wiring
 from oversight.flags import api as flags_api
 from oversight.flags import cli as flags_cli
 from oversight.flags import presentation as flags_presentation  # noqa: F401 - describes its audit events
@@ -134,6 +135,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     audit_consistency.register(app, payouts_consistency.check)  # business tables against their audit events
     field.init_app(app)
     insurance.init_app(app)
+    oversight_wiring.init_app(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
 
     core_cli.register(app)

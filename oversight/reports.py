@@ -224,8 +224,9 @@ def liabilities(user, f: Filters = Filters()) -> list[dict]:
 
 # --- verified losses (dashboard) -----------------------------------------------------------------------------
 
-def losses(user) -> list[dict]:
-    """Verified head lost per predator and species, from each claim's latest confirmed site visit."""
+def losses(user, f: Filters = Filters()) -> list[dict]:
+    """Verified head lost per predator and species, from each claim's latest confirmed site visit (recorded
+    within the filter's dates)."""
     latest = latest_verification()
     stmt = (sa.select(Verification.predator.label("predator"), VerifiedLossLine.species.label("species"),
                       sa.func.count(sa.distinct(Claim.id)).label("claims"),
@@ -233,7 +234,9 @@ def losses(user) -> list[dict]:
             .select_from(Claim).join(latest, latest.c.claim_id == Claim.id)
             .join(Verification, Verification.id == latest.c.verification_id)
             .join(VerifiedLossLine, VerifiedLossLine.verification_id == Verification.id)
-            .where(Claim.office_id.in_(jq.office_ids(user)), Verification.outcome == VerificationOutcome.CONFIRMED)
+            .where(Claim.office_id.in_(jq.office_ids(user)), Verification.outcome == VerificationOutcome.CONFIRMED,
+                   *_between(Verification.recorded_at, f),
+                   *([Claim.programme_id == f.programme_id] if f.programme_id else []))
             .group_by(Verification.predator, VerifiedLossLine.species)
             .order_by(sa.func.sum(VerifiedLossLine.count).desc(), Verification.predator, VerifiedLossLine.species))
     return [dict(r) for r in db.session.execute(stmt).mappings()]
