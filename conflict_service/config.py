@@ -44,8 +44,8 @@ INT_KEYS = {
     "LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_MINUTES", "PAGE_SIZE", "MAX_PAGE_SIZE", "MAX_CONTENT_LENGTH",
     "PHOTO_MAX_SIDE", "IMAGE_MAX_PIXELS",
 }
-ENV_KEYS = ["DATABASE_URL", "SECRET_KEY", "REDIS_URL", "PUBLIC_BASE_URL", "RQ_CASEFILES_QUEUE", "TRUSTED_PROXIES",
-            "PHOTO_QUALITY", *sorted(INT_KEYS)]
+ENV_KEYS = ["DATABASE_URL", "SECRET_KEY", "AUDIT_KEY", "AUDIT_KEY_FILE", "REDIS_URL", "PUBLIC_BASE_URL",
+            "RQ_CASEFILES_QUEUE", "TRUSTED_PROXIES", "PHOTO_QUALITY", *sorted(INT_KEYS)]
 
 
 class ConfigError(RuntimeError):
@@ -69,6 +69,7 @@ def load_config(app, overrides=None):
     app.config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'conflict.db'}")
     app.config.setdefault("EVIDENCE_DIR", str(instance / "evidence"))
     _require_secret_key(app)
+    _require_audit_key(app)
 
 
 def _require_secret_key(app):
@@ -82,4 +83,14 @@ def _require_secret_key(app):
         "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random value "
         "(for example: python -c 'import secrets; print(secrets.token_hex(32))'), "
         "or run in debug mode for local development."
+    )
+
+
+def _require_audit_key(app):
+    """In production the audit key must be chosen, and kept away from the database (see README, Security)."""
+    if app.config["DEPLOYMENT"] != "production" or app.config.get("AUDIT_KEY") or app.config.get("AUDIT_KEY_FILE"):
+        return
+    raise ConfigError(
+        "Neither AUDIT_KEY nor AUDIT_KEY_FILE is set. The audit trail is signed with a key kept outside the database: "
+        "set AUDIT_KEY to a long random value or AUDIT_KEY_FILE to a file holding one (at least 32 characters)."
     )

@@ -52,7 +52,7 @@ def status(number: str):
                                known=True), error.status
     db.session.commit()
     return render_template("oversight/status.html", claim=claim, milestones=result.milestones,
-                           next_step=public.next_step(claim))
+                           next_step=public.next_step(claim), describe_milestone=public.describe_milestone)
 
 
 @bp.get("/status/")
