@@ -143,7 +143,7 @@ def claim_list():
 @bp.route("/claims/new", methods=["GET", "POST"])
 @login_required(Role.CLERK)
 def claim_new():
-    owner_id = request.values.get("owner_id", type=int)
+    owner_id = request.values.get("owner_id", type=web_forms.whole)
     if owner_id is None:
         return redirect(url_for("claims.owner_list", pick="claim"))
     owner = queries.get_owner(owner_id, g.user)

@@ -106,6 +106,17 @@ def is_visible(user, jurisdiction_id: int | None) -> bool:
     return jurisdiction_id is not None and jurisdiction_id in scope_ids(user)
 
 
+def common_scope(ids) -> int | None:
+    """The deepest jurisdiction at or above every one of ``ids`` (an audit event's scope for something that spans
+    several offices or regions); when they lie in different countries, the first one's."""
+    t = tree()
+    chains = [[jid, *t.ancestors(jid)] for jid in ids if jid in t.by_id]
+    if not chains:
+        return None
+    shared = set(chains[0]).intersection(*chains[1:])
+    return next((jid for jid in chains[0] if jid in shared), chains[0][0])
+
+
 def offices_for(user) -> list[Jurisdiction]:
     t = tree()
     return sorted((t.by_id[i] for i in office_ids(user)), key=lambda j: j.code)
