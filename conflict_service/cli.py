@@ -29,6 +29,16 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 backup_cli = AppGroup("backup", help="Back up and restore the database and the evidence files.")
 
 
+def acting_user(username: str | None):
+    """The active user a command acts as (``--user``; None when it was not given); anyone else stops the command."""
+    if username is None:
+        return None
+    user = auth_queries.get_by_username(username)
+    if user is None or not user.is_active:
+        raise click.ClickException(f"No active user {username!r}.")
+    return user
+
+
 def fail(error: DomainError) -> None:
     details = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in error.errors.items())
     raise click.ClickException(f"{error.message} {details}".strip())

@@ -14,6 +14,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from claims.models import Claim
 from claims.states import ClaimState
@@ -83,14 +85,23 @@ def check_pin(claim: Claim, pin: str) -> PublicStatus:
         raise ValidationError({"pin": [_("The PIN is the {n} digits printed on the receipt.").format(
             n=format_number(len(claim.pin)))]})
     if not hmac.compare_digest(pin.encode(), claim.pin.encode()):
-        guard.failures += 1
-        if guard.failures >= MAX_FAILURES:
-            guard.failures, guard.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
-        db.session.add(guard)
+        _count_failure(claim, now)
         raise ValidationError({"pin": [_("This PIN does not match the claim number.")]})
     if guard.failures:
         guard.failures = 0
     return PublicStatus(claim, _milestones(claim))
+
+
+def _count_failure(claim: Claim, now) -> None:
+    """Add one wrong PIN in a single statement (an upsert), so parallel guesses each count; lock at the limit."""
+    table = StatusLookupGuard.__table__
+    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[db.session.get_bind().dialect.name]
+    reaches = table.c.failures + 1 >= MAX_FAILURES
+    stmt = insert(table).values(claim_id=claim.id, failures=1, locked_until=None)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.claim_id], set_={
+        "failures": sa.case((reaches, 0), else_=table.c.failures + 1),
+        "locked_until": sa.case((reaches, now + timedelta(minutes=LOCK_MINUTES)), else_=table.c.locked_until)})
+    db.session.execute(stmt)
 
 
 def _milestones(claim: Claim) -> list[AuditEvent]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from conflict_service.audit.keys import AuditKeys, audit_keys
-from conflict_service.audit.models import AuditCheck, AuditEvent
+from conflict_service.audit.models import AuditCheck, AuditEvent, hashed_payload
 from conflict_service.db import db
 
 GENESIS_HASH = "0" * 64
@@ -26,6 +26,12 @@ GENESIS_HASH = "0" * 64
 def compute_hash(payload: dict) -> str:
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def seal(values: dict, prev_hash: str) -> str:
+    """Link an event given as column values to the one before it: sets ``prev_hash`` and returns its hash."""
+    values["prev_hash"] = prev_hash
+    return compute_hash(hashed_payload(values))
 
 
 @dataclass

@@ -34,24 +34,20 @@ class AuditEvent(Base):
     __table_args__ = (sa.Index("ix_audit_events_entity", "entity_type", "entity_id", "seq"),)
 
     def hashed_payload(self) -> dict:
-        payload = {
-            "seq": self.seq,
-            "occurred_at": self.occurred_at.isoformat(),
-            "actor_id": self.actor_id,
-            "actor_name": self.actor_name,
-            "action": self.action,
-            "entity_type": self.entity_type,
-            "entity_id": self.entity_id,
-            "entity_label": self.entity_label,
-            "changes": self.changes,
-            "data": self.data,
-            "reason": self.reason,
-            "request_id": self.request_id,
-            "prev_hash": self.prev_hash,
-        }
-        if self.scope_id is not None:  # added later: events written before it hash as they did
-            payload["scope_id"] = self.scope_id
-        return payload
+        return hashed_payload({name: getattr(self, name) for name in (*HASHED_FIELDS, "scope_id")})
+
+
+HASHED_FIELDS = ("seq", "occurred_at", "actor_id", "actor_name", "action", "entity_type", "entity_id", "entity_label",
+                 "changes", "data", "reason", "request_id", "prev_hash")
+
+
+def hashed_payload(values) -> dict:
+    """What an event's hash covers, from its column values (a mapping); bulk writers use it without a model."""
+    payload = {name: values[name] for name in HASHED_FIELDS}
+    payload["occurred_at"] = values["occurred_at"].isoformat()
+    if values.get("scope_id") is not None:  # added later: events written before it hash as they did
+        payload["scope_id"] = values["scope_id"]
+    return payload
 
 
 class AuditCheck(Base):

@@ -4,7 +4,7 @@ Existing events are signed here, with the key of the installation that upgrades 
 from then on an event without a valid signature is a rewritten or forged one.
 
 Revision ID: 9b1e4c7d2a60
-Revises: 2c53f22d1d6e
+Revises: 29701b53cf21
 Create Date: 2026-12-05 22:50:00
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '9b1e4c7d2a60'
-down_revision = '2c53f22d1d6e'
+down_revision = '29701b53cf21'
 branch_labels = None
 depends_on = None
 

@@ -28,8 +28,8 @@ from conflict_service.i18n import format_number
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.jurisdictions.queries import tree
 from conflict_service.timeutil import day_start
+from insurance.models import Policy
 from oversight.sql import dates_apart
-from payouts.insurance.models import Policy
 from verification.enums import EvidenceKind, VerificationOutcome
 from verification.geo import distance_km
 from verification.models import PHOTO_EARLY_HOURS, PHOTO_FAR_KM, EvidenceFile, Verification

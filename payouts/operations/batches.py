@@ -30,7 +30,7 @@ from payouts.breakdown import money_str
 from payouts.engine import HUNDRED
 from payouts.enums import BatchStatus, PaymentKind, PaymentStatus
 from payouts.freezes import holds as freeze_holds
-from payouts.insurance.fund import reserve_interest
+from payouts.funding import funding_of
 from payouts.models import Award, Payment, PaymentBatch
 from payouts.operations.payments import lock_batch, new_payment, refresh_payee, require_manager
 
@@ -151,8 +151,9 @@ def approve_batch(batch: PaymentBatch, actor) -> PaymentBatch:
     for payment, claim in rows:
         if payment.kind == PaymentKind.FINAL:
             add_late_interest(payment, awards[claim.id], claim)
-    if batch.programme.is_insurance:  # the approved amounts are reserved already; the interest is not
-        reserve_interest(batch.programme, rows, actor)
+    approved = funding_of(batch.programme).batch_approved
+    if approved is not None:  # a fund has the approved amounts reserved already; the interest not yet
+        approved(batch.programme, rows, actor)
     for payment, claim in rows:
         payment.status = PaymentStatus.SENT
         record("claim.payment_sent", claim, actor=actor, data={

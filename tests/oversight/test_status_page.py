@@ -111,6 +111,15 @@ def test_the_language_chosen_on_the_status_page_is_honoured(client, world, make,
     assert f'lang="{code.replace("_", "-")}"' in page and month in page
 
 
+def test_both_status_forms_share_one_allowance_per_address(client, world, make):
+    claim = _claim(world, make)
+    token = csrf_token(client, "/status")
+    for _ in range(30):  # the claim's own form, without a PIN: nothing is guessed, the address still counts
+        assert client.post(f"/status/{claim.number}", data={"csrf_token": token}).status_code == 200
+    r = client.post("/status", data={"csrf_token": token, "number": claim.number})
+    assert r.status_code == 429
+
+
 def test_the_status_page_names_no_member_of_staff(client, world, make):
     from tests.verification.conftest import visit_payload
     from verification.operations import assign_verifier, record_verification

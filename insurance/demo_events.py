@@ -1,5 +1,5 @@
 """The insurance demo's events, replayed in calendar order: enrolments, premiums, grants, decisions, top-ups,
-batches, a poaching violation, and at the end a surplus kill that waits for funds (see ``payouts.insurance.demo``).
+batches, a poaching violation, and at the end a surplus kill that waits for funds (see ``insurance.demo``).
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.i18n import round_money
 from conflict_service.timeutil import clock_at
+from insurance import operations, queries
+from insurance.ledger import balances, fund_of
+from insurance.models import Policy
 from payouts import assessment
 from payouts import operations as payout_ops
 from payouts.enums import PaymentMethod, PaymentStatus, RejectReason
-from payouts.insurance import operations, queries
-from payouts.insurance.ledger import balances, fund_of
-from payouts.insurance.models import Policy
 from payouts.models import Payment
 from verification.operations import assign_verifier, record_verification
 from verification.schemas import VerificationCreateSchema

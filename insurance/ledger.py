@@ -24,8 +24,8 @@ from claims.models import Programme
 from conflict_service.db import db
 from conflict_service.errors import Conflict, NotEligible
 from conflict_service.i18n import format_money
-from payouts.insurance.enums import HELD, Account, TransactionKind
-from payouts.insurance.models import Fund, LedgerEntry, LedgerTransaction
+from insurance.enums import HELD, Account, TransactionKind
+from insurance.models import Fund, LedgerEntry, LedgerTransaction
 
 ZERO = Decimal(0)
 NEVER_NEGATIVE = (Account.FUND, Account.RESERVED)

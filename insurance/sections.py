@@ -9,12 +9,12 @@ from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import local_today
-from payouts.insurance import queries
-from payouts.insurance.enums import Account
-from payouts.insurance.ledger import balances, fund_of
-from payouts.insurance.models import LedgerEntry, LedgerTransaction, Policy
-from payouts.insurance.permissions import can_enrol, can_read_fund, can_read_insurance
-from payouts.insurance.statement import fund_view
+from insurance import queries
+from insurance.enums import Account
+from insurance.ledger import balances, fund_of
+from insurance.models import LedgerEntry, LedgerTransaction, Policy
+from insurance.permissions import can_enrol, can_read_fund, can_read_insurance
+from insurance.statement import fund_view
 from payouts.models import Award
 
 

@@ -14,8 +14,8 @@ from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.timeutil import utcnow
+from insurance.enums import Account, PolicyStatus, TransactionKind
 from payouts.enums import PaymentMethod
-from payouts.insurance.enums import Account, PolicyStatus, TransactionKind
 
 
 class Season(Base):

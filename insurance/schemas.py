@@ -8,8 +8,8 @@ from marshmallow import fields, validate
 from claims.enums import Species
 from conflict_service.schemas import BaseSchema, PageArgsSchema, enum_field, money_field, optional_text, page_schema
 from conflict_service.schemas import required_text as _required_text
+from insurance.enums import Account, PolicyStatus, TransactionKind
 from payouts.enums import PaymentMethod
-from payouts.insurance.enums import Account, PolicyStatus, TransactionKind
 from payouts.schemas import AMOUNT, ID, MoneyString
 
 HEADS = validate.Range(min=1, max=1_000_000, error=L_("Must be between {min} and {max}."))

@@ -18,8 +18,8 @@ from conflict_service.errors import NotFound
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.pagination import Page, paginate
 from conflict_service.timeutil import local_today
-from payouts.insurance.enums import Account, PolicyStatus
-from payouts.insurance.models import (
+from insurance.enums import Account, PolicyStatus
+from insurance.models import (
     LedgerEntry,
     LedgerTransaction,
     Policy,

@@ -18,10 +18,10 @@ from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import local_today, utcnow
+from insurance import queries
+from insurance.models import Policy, PolicyCounter, PolicyLine, Season
+from insurance.permissions import check_clerk, check_manage_scheme
 from payouts.breakdown import money_str
-from payouts.insurance import queries
-from payouts.insurance.models import Policy, PolicyCounter, PolicyLine, Season
-from payouts.insurance.permissions import check_clerk, check_manage_scheme
 
 log = logging.getLogger(__name__)
 

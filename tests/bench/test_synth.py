@@ -1,14 +1,18 @@
 """`flask synth`: every claim state, unique numbers, an intact audit chain, and a service that works on the data."""
 
+from collections import Counter
+from decimal import Decimal
+
 import pytest
 import sqlalchemy as sa
 
-from claims.models import Claim, ClaimCounter
+from bench.synth.world import PASSWORD
+from claims.models import Claim, ClaimCounter, Programme
 from claims.states import ClaimState
 from conflict_service.audit.chain import verify_chain
 from conflict_service.audit.models import AuditEvent
 from conflict_service.db import db
-from oversight.synth import PASSWORD
+from payouts import assessment, breakdown
 from payouts.models import Award, Payment
 from tests.helpers import bearer, login
 
@@ -62,3 +66,37 @@ def test_synth_makes_every_state_with_a_valid_chain(app, runner, client):
     assert assessment.status_code in (200, 404)  # 404 only when the paid claim is outside IR: never a 500
     pdf = client.get(f"/api/v1/claims/{paid_id}/casefile.pdf", headers=bearer(client, "synth_auditor", PASSWORD))
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def _comparable(awards: list[Award]) -> list[tuple[Award, Claim]]:
+    """Awards whose frozen breakdown the live one must equal: an insurance claim counts its owner's earlier
+    approvals in the season, which a later synthetic claim (with an earlier incident) can add after it was frozen."""
+    per_scheme = Counter((a.owner_id, a.programme_id) for a in awards)
+    claims = {c.id: c for c in db.session.scalars(sa.select(Claim).where(Claim.id.in_([a.claim_id for a in awards])))}
+    return [(a, claims[a.claim_id]) for a in awards
+            if not claims[a.claim_id].programme.is_insurance or per_scheme[(a.owner_id, a.programme_id)] == 1]
+
+
+def test_synthetic_assessments_are_the_services(app, runner):
+    """Every award the generator froze is what payouts assesses for the claim now, under the programmes' rules."""
+    _synth(runner, 20, 3)  # the world exists from here on: change the rules its programmes assess by
+    with app.app_context():
+        db.session.execute(sa.update(Programme).where(Programme.name.like("%(synthetic)"))
+                           .values(injured_pct=Decimal(55), report_deadline_days=4, negligence_pct=Decimal(40)))
+        db.session.commit()
+        before = db.session.scalar(sa.select(sa.func.max(Claim.id)))
+    _synth(runner, 400, 5)
+    with app.app_context():
+        awards = list(db.session.scalars(sa.select(Award).where(Award.claim_id > before).order_by(Award.claim_id)))
+        sample = _comparable(awards)
+        assert len(sample) > 150 and any(claim.programme.is_insurance for _a, claim in sample)
+        for award, claim in sample:
+            assert breakdown.to_data(assessment.live(claim)) == award.breakdown, claim.number
+        lines = [line for a, _c in sample for line in a.breakdown["lines"]]
+        assert {"deadline": 4}.items() <= next(ln for ln in lines if ln["step"] == "late_report")["params"].items()
+        assert any(ln["code"] == "base_injured" and ln["params"]["pct"] == "55" for ln in lines)
+        assert any(ln["code"] == "unguarded_night" for ln in lines)
+        assert any(ln["code"] == "insurance_coverage" for ln in lines)
+        assert all(a.total == Decimal(a.breakdown["total"]) for a in awards)
+    verify = runner.invoke(args=["audit", "verify"])
+    assert verify.exit_code == 0 and "intact" in verify.output.lower(), verify.output

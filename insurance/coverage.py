@@ -1,13 +1,13 @@
 """Facts of §5.6 for many claims at once: each claim's deciding policy and the earlier losses counted against it.
 
 Three statements whatever the number of claims (policies with their lines, earlier approvals, their verified
-lines), called from ``payouts.facts``; the step in ``payouts.insurance.step`` decides with them.
+lines), registered with ``payouts.assessment.register_facts`` by ``insurance.init_app``; the step in
+``insurance.step`` decides with them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from claims.enums import LossOutcome, Species
 from claims.models import Claim
 from conflict_service.db import db
-from payouts.insurance.models import Policy
-from payouts.insurance.step import PolicyFacts
+from insurance.models import Policy
+from insurance.step import PolicyFacts
+from payouts.facts import latest_verifications
 from payouts.models import Award
 
 GONE = (LossOutcome.KILLED, LossOutcome.MISSING)  # head no longer in the herd after the loss
@@ -34,7 +35,7 @@ def deciding_policy(policies: list[Policy], day: date) -> Policy | None:
     return min(upcoming, key=lambda p: p.season.starts_on) if upcoming else None
 
 
-def findings(claims: list[Claim], verifications_of: Callable[[list[int]], dict]) -> dict[int, dict]:
+def findings(claims: list[Claim]) -> dict[int, dict]:
     """``{claim_id: {"insurance": PolicyFacts | None}}`` for the claims of insurance schemes."""
     scheme_claims = [c for c in claims if c.programme.is_insurance]
     if not scheme_claims:
@@ -47,7 +48,7 @@ def findings(claims: list[Claim], verifications_of: Callable[[list[int]], dict])
     approved = list(db.session.execute(sa.select(Award.claim_id, Award.owner_id, Award.programme_id,
                                                  Award.incident_date)
                                        .where(Award.owner_id.in_(owners), Award.programme_id.in_(schemes))))
-    gone = _gone_by_claim(verifications_of([a.claim_id for a in approved])) if approved else {}
+    gone = _gone_by_claim(latest_verifications([a.claim_id for a in approved])) if approved else {}
     out = {}
     for claim in scheme_claims:
         policy = deciding_policy(policies[(claim.owner_id, claim.programme_id)], claim.incident_date)

@@ -17,11 +17,11 @@ from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import format_money, set_context_programme
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
+from insurance import operations, queries
+from insurance.permissions import INSURANCE_READERS, can_collect_premiums, can_enrol, can_manage_scheme
+from insurance.schemas import PolicyCreateSchema, PolicyQuerySchema, PremiumCreateSchema, ViolationSchema
+from insurance.views import bp
 from payouts.enums import PaymentMethod
-from payouts.insurance import operations, queries
-from payouts.insurance.permissions import INSURANCE_READERS, can_collect_premiums, can_enrol, can_manage_scheme
-from payouts.insurance.schemas import PolicyCreateSchema, PolicyQuerySchema, PremiumCreateSchema, ViolationSchema
-from payouts.insurance.views import bp
 
 LINE_ROWS = 3
 PREMIUM_FIELDS = ("amount", "paid_on", "method", "reference")

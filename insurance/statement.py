@@ -23,10 +23,10 @@ from claims.models import Programme
 from conflict_service.db import db
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.spreadsheets import safe_cell
+from insurance import queries
+from insurance.ledger import Balances, balances, fund_of
+from insurance.models import Policy, Season
 from payouts.breakdown import money_str
-from payouts.insurance import queries
-from payouts.insurance.ledger import Balances, balances, fund_of
-from payouts.insurance.models import Policy, Season
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)

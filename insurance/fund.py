@@ -30,12 +30,12 @@ from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import currency_precision, format_money
 from conflict_service.timeutil import local_date, local_today
+from insurance import queries
+from insurance.enums import CORRECTABLE, Account, TransactionKind
+from insurance.ledger import InsufficientFunds, balances, lock_fund, open_fund, post, reversal_of, reverse
+from insurance.models import Fund, LedgerTransaction, Policy, Season
+from insurance.permissions import check_manage_scheme
 from payouts.breakdown import money_str
-from payouts.insurance import queries
-from payouts.insurance.enums import CORRECTABLE, Account, TransactionKind
-from payouts.insurance.ledger import InsufficientFunds, balances, lock_fund, open_fund, post, reversal_of, reverse
-from payouts.insurance.models import Fund, LedgerTransaction, Policy, Season
-from payouts.insurance.permissions import check_manage_scheme
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +186,12 @@ def pay_out(claim: Claim, payment, actor) -> LedgerTransaction:
                 season_id=season.id, occurred_on=local_date(payment.paid_at, claim.office.timezone), actor=actor,
                 memo=_("Payment {reference}").format(reference=payment.reference), claim_id=claim.id,
                 policy_id=getattr(policy, "id", None), payment_id=payment.id, reference=payment.external_reference)
+
+
+def release_failed(claim: Claim, payment, actor) -> None:
+    """A failed payment: the late interest reserved for it (if any) goes back to the fund."""
+    if payment.interest > 0:
+        release_interest(claim, payment, actor)
 
 
 def release_interest(claim: Claim, payment, actor) -> None:

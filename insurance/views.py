@@ -19,19 +19,19 @@ from conflict_service.errors import ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
+from conflict_service.web.actions import act
 from conflict_service.web.views import nav
-from payouts.insurance import operations, queries
-from payouts.insurance.api import premium_rates_view
-from payouts.insurance.enums import CORRECTABLE
-from payouts.insurance.permissions import INSURANCE_READERS, can_manage_scheme, can_read_fund
-from payouts.insurance.schemas import (
+from insurance import operations, queries
+from insurance.api import premium_rates_view
+from insurance.enums import CORRECTABLE
+from insurance.permissions import INSURANCE_READERS, can_manage_scheme, can_read_fund
+from insurance.schemas import (
     ContributionCreateSchema,
     CorrectionSchema,
     PremiumRateEntrySchema,
     SeasonCreateSchema,
 )
-from payouts.insurance.statement import CSV_KINDS, fund_view, statement
-from payouts.views import act
+from insurance.statement import CSV_KINDS, fund_view, statement
 
 bp = Blueprint("insurance", __name__, template_folder="templates", url_prefix="/insurance")
 

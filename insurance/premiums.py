@@ -13,13 +13,13 @@ from conflict_service.errors import ValidationError
 from conflict_service.i18n import format_money
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import local_today
+from insurance import queries
+from insurance.enums import Account, TransactionKind
+from insurance.fund import check_amount, release_waiting
+from insurance.ledger import open_fund, post
+from insurance.models import Policy, PremiumPayment
+from insurance.permissions import check_clerk
 from payouts.breakdown import money_str
-from payouts.insurance import queries
-from payouts.insurance.enums import Account, TransactionKind
-from payouts.insurance.fund import check_amount, release_waiting
-from payouts.insurance.ledger import open_fund, post
-from payouts.insurance.models import Policy, PremiumPayment
-from payouts.insurance.permissions import check_clerk
 
 log = logging.getLogger(__name__)
 

@@ -12,16 +12,15 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from claims.models import Programme
-from conflict_service.cli import fail
+from conflict_service.cli import acting_user, fail
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
 from conflict_service.timeutil import local_today
-from payouts.cli import _user
-from payouts.insurance import operations, queries
-from payouts.insurance.models import Season
-from payouts.insurance.schemas import PremiumRateEntrySchema
-from payouts.insurance.statement import CSV_KINDS, fund_view, statement
+from insurance import operations, queries
+from insurance.models import Season
+from insurance.schemas import PremiumRateEntrySchema
+from insurance.statement import CSV_KINDS, fund_view, statement
 
 insurance_cli = AppGroup("insurance", help="Community insurance: funds, statements, contributions, premium rates.")
 
@@ -97,7 +96,7 @@ def season_statement(scheme_id, season, part):
 @click.option("--season", default=None, help="Season (name or id) the money is booked to; default: the current one.")
 def contribute(scheme_id, amount, donor, username, received_on, reference, season):
     """Record a donor contribution of AMOUNT; claims awaiting funds are released with it."""
-    scheme, user = _scheme(scheme_id), _user(username)
+    scheme, user = _scheme(scheme_id), acting_user(username)
     try:
         value = Decimal(amount)
     except InvalidOperation:
@@ -126,7 +125,7 @@ def premium_rates(scheme_id, season, file, username, note):
     """Record FILE (CSV: species,amount,valid_from) as a new version of SEASON's premium rates."""
     scheme = _scheme(scheme_id)
     try:
-        table = operations.import_premium_rates(_season(scheme, season), file.read_bytes(), _user(username),
+        table = operations.import_premium_rates(_season(scheme, season), file.read_bytes(), acting_user(username),
                                                 schema=PremiumRateEntrySchema(), note=note, source="cli")
     except DomainError as error:
         for message in error.errors.get("file", []):

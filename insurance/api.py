@@ -15,9 +15,9 @@ from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.schemas import BaseSchema, optional_text
 from conflict_service.timeutil import local_today
-from payouts.insurance import operations, queries
-from payouts.insurance.permissions import INSURANCE_READERS, can_read_fund
-from payouts.insurance.schemas import (
+from insurance import operations, queries
+from insurance.permissions import INSURANCE_READERS, can_read_fund
+from insurance.schemas import (
     AwaitingSchema,
     ContributionCreateSchema,
     CorrectionSchema,
@@ -43,7 +43,7 @@ from payouts.insurance.schemas import (
     TransactionSchema,
     ViolationSchema,
 )
-from payouts.insurance.statement import CSV_KINDS, fund_view, statement
+from insurance.statement import CSV_KINDS, fund_view, statement
 
 schemes = blueprint("Schemes", __name__, "/schemes",
                     "Community insurance schemes: seasons, premium rates, the fund's ledger and statements.")

@@ -12,9 +12,9 @@ from claims.models import Programme
 from conflict_service.audit.operations import created, record, snapshot
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
-from payouts.insurance.ledger import open_fund
-from payouts.insurance.models import PremiumRate, PremiumTable, Season
-from payouts.insurance.permissions import check_manage_scheme
+from insurance.ledger import open_fund
+from insurance.models import PremiumRate, PremiumTable, Season
+from insurance.permissions import check_manage_scheme
 from payouts.operations.rates import as_lines, check_entries, parse_csv
 
 log = logging.getLogger(__name__)

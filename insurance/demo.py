@@ -28,8 +28,8 @@ from conflict_service.auth.operations import create_user
 from conflict_service.db import db
 from conflict_service.demo import DEMO_PASSWORD
 from conflict_service.timeutil import clock_at, utcnow
-from payouts.insurance import operations
-from payouts.insurance.demo_events import Simulation, surplus_kill
+from insurance import operations
+from insurance.demo_events import Simulation, surplus_kill
 
 PREMIUMS = {Species.SHEEP: 150, Species.GOAT: 120, Species.CATTLE: 1200}  # AMD per insured head
 RULES = {"coverage_pct": Decimal(80), "deductible": Decimal(2000), "payment_sla_days": 21}

@@ -1,6 +1,6 @@
 """DESIGN §5.6 as an assessment step: the policy check of an insurance scheme, then coverage and deductible.
 
-Pure, like the rest of the engine: it reads the :class:`PolicyFacts` that ``payouts.insurance.coverage`` gathered
+Pure, like the rest of the engine: it reads the :class:`PolicyFacts` that ``insurance.coverage`` gathered
 into ``Facts.extra["insurance"]`` (None: the owner has no policy of the scheme at all).
 
 How losses are counted against the insured head: a claim's loss of a species is every verified head of that
