@@ -3,6 +3,7 @@ reports' for the same year; the audit trail's head printed. Data: tests/oversigh
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -105,3 +106,18 @@ def test_page_and_cli(client, runner, world, data, tmp_path):
                                  "--year", "2026", "--lang", "ru", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert pdf_pages(out.read_bytes()) == SECTIONS
+
+
+@pytest.mark.committing
+@pytest.mark.slow
+def test_realistic_data_keeps_one_page_per_section(app, runner, tmp_path):
+    """Synthetic data (every predator, most species, four regions, several seasons): still one page a section."""
+    result = runner.invoke(args=["synth", "--claims", "600", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    for user, country, lang in (("synth_auditor_ir", "IR", "fa"), ("synth_auditor_am", "AM", "hy")):
+        out = tmp_path / f"{country}.pdf"
+        year = date.today().year
+        r = runner.invoke(args=["reports", "bulletin", "--user", user, "--country", country, "--year", str(year),
+                                "--lang", lang, "--out", str(out)])
+        assert r.exit_code == 0, r.output
+        assert pdf_pages(out.read_bytes()) == SECTIONS
