@@ -3,12 +3,12 @@ reports' for the same year; the audit trail's head printed. Data: tests/oversigh
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from conflict_service.audit.chain import chain_head
+from conflict_service.timeutil import utcnow
 from oversight import bulletin
 from tests.casefiles.pdftools import pdf_pages, pdf_text
 from tests.helpers import bearer, login
@@ -116,7 +116,7 @@ def test_realistic_data_keeps_one_page_per_section(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     for user, country, lang in (("synth_auditor_ir", "IR", "fa"), ("synth_auditor_am", "AM", "hy")):
         out = tmp_path / f"{country}.pdf"
-        year = date.today().year
+        year = utcnow().year
         r = runner.invoke(args=["reports", "bulletin", "--user", user, "--country", country, "--year", str(year),
                                 "--lang", lang, "--out", str(out)])
         assert r.exit_code == 0, r.output
