@@ -19,6 +19,7 @@ from casefiles import api as casefiles_api
 from casefiles import cli as casefiles_cli
 from casefiles import views as casefiles_views
 from claims import api as claims_api
+from claims import cli as claims_cli
 from claims import demo as claims_demo
 from claims import views as claims_views
 from conflict_service import cli as core_cli
@@ -145,6 +146,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(casefiles_cli.casefiles_cli)
     app.cli.add_command(verification_cli.cli)
     mitigation_cli.register(app)
+    claims_cli.register(app)
     payouts_cli.register(app)
     insurance_cli.register(app)
     app.cli.add_command(freezes_cli.freezes_cli)
