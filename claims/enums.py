@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as L_
 
 from conflict_service.enums import TitledEnum
 
-__all__ = ["TitledEnum", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence", "TimeOfDay"]
+__all__ = ["TitledEnum", "Clock",
+           "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence", "TimeOfDay"]
 
 
 class ProgrammeKind(TitledEnum):
@@ -91,3 +92,17 @@ class TimeOfDay(TitledEnum):
     @classmethod
     def _titles(cls):
         return {cls.DAY: L_("Day"), cls.NIGHT: L_("Night")}
+
+
+class Clock(TitledEnum):
+    """The stage a claim's clock is counting (DESIGN §6): what is due next, and by whom."""
+
+    VERIFICATION = "verification"
+    DECISION = "decision"
+    PAYMENT = "payment"
+    CONFIRMATION = "confirmation"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.VERIFICATION: L_("Site visit"), cls.DECISION: L_("Decision"), cls.PAYMENT: L_("Payment"),
+                cls.CONFIRMATION: L_("Payment confirmation")}

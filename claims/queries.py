@@ -8,7 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from claims.models import AWAITING_VERIFICATION, Claim, Owner, Programme
+from claims.enums import Clock
+from claims.models import Claim, Owner, Programme
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.errors import NotFound
@@ -96,11 +97,21 @@ class ClaimFilters:
     q: str | None = None
     verifier_id: int | None = None
     overdue: bool | None = None
+    clock: Clock | None = None
 
 
-def overdue_clause():
-    """SQL for ``Claim.is_verification_overdue``: waiting for verification past its due time."""
-    return sa.and_(Claim.status.in_(AWAITING_VERIFICATION), Claim.verification_due_at < utcnow())
+def overdue_clause(clock: Clock | None = None):
+    """SQL for ``Claim.is_overdue``: the current stage (``clock``, or any) is past its due time (DESIGN §6)."""
+    late = Claim.due_at < utcnow()
+    return sa.and_(late, Claim.due_clock == clock) if clock else late
+
+
+def overdue_counts(user) -> dict[Clock, int]:
+    """Open claims past their current stage's due time, per stage, in the user's offices (every stage listed)."""
+    stmt = (sa.select(Claim.due_clock, sa.func.count())
+            .where(Claim.office_id.in_(jq.office_ids(user)), overdue_clause()).group_by(Claim.due_clock))
+    counts = dict(db.session.execute(stmt).all())
+    return {clock: counts.get(clock, 0) for clock in Clock}
 
 
 def claims_statement(user, f: ClaimFilters) -> sa.Select:
@@ -122,8 +133,11 @@ def claims_statement(user, f: ClaimFilters) -> sa.Select:
         stmt = stmt.where(Claim.owner_id == f.owner_id)
     if f.verifier_id:
         stmt = stmt.where(Claim.assigned_verifier_id == f.verifier_id)
+    if f.clock:
+        stmt = stmt.where(Claim.due_clock == f.clock)
     if f.overdue is not None:
-        stmt = stmt.where(overdue_clause() if f.overdue else sa.not_(overdue_clause()))
+        late = overdue_clause()
+        stmt = stmt.where(late if f.overdue else sa.or_(Claim.due_at.is_(None), sa.not_(late)))
     if f.incident_from:
         stmt = stmt.where(Claim.incident_date >= f.incident_from)
     if f.incident_to:

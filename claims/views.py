@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
 from claims import forms, operations, queries
-from claims.enums import Predator
+from claims.enums import Clock, Predator
 from claims.permissions import (
     can_edit_claim,
     can_file_claim,
@@ -56,7 +56,9 @@ def home():
     user = g.user
     counts = queries.count_by_status(user) if can_view_records(user) else {}
     recent = queries.claims_page(user, queries.ClaimFilters(), 1, 8).items if can_view_records(user) else []
-    return render_template("claims/home.html", counts=counts, recent=recent, panels=render_slot("home", None, user))
+    overdue = queries.overdue_counts(user) if can_view_records(user) else {}
+    return render_template("claims/home.html", counts=counts, recent=recent, overdue=overdue,
+                           panels=render_slot("home", None, user))
 
 
 # --- owners ------------------------------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def owner_edit(owner_id):
 @login_required(*RECORD_READERS)
 def claim_list():
     raw = web_forms.clean(request.args, ("office_id", "programme_id", "incident_from", "incident_to", "q", "overdue",
-                                             "page"))
+                                             "clock", "page"))
     if request.args.getlist("status"):
         raw["status"] = [s for s in request.args.getlist("status") if s]
     try:
@@ -134,7 +136,8 @@ def claim_list():
     page_no, per_page = args.pop("page"), args.pop("per_page")
     page = queries.claims_page(g.user, queries.ClaimFilters(**args), page_no, per_page)
     return render_template("claims/claim_list.html", page=page, args=request.args.to_dict(), errors=errors,
-                           statuses=ClaimState.choices(), programmes=queries.programmes_for(g.user),
+                           statuses=ClaimState.choices(), clocks=Clock.choices(),
+                           programmes=queries.programmes_for(g.user),
                            can_file=can_file_claim(g.user))
 
 

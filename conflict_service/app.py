@@ -57,6 +57,7 @@ from oversight.flags import views as flags_views
 from payouts import api as payouts_api
 from payouts import api_payments as payouts_api_payments
 from payouts import cli as payouts_cli
+from payouts import clocks as payouts_clocks
 from payouts import demo as payouts_demo
 from payouts import presentation as payouts_presentation  # noqa: F401 - describes payouts' audit events
 from payouts import views as payouts_views
@@ -126,6 +127,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                              *admin_views.NAV]
     _contribute(app)
     field.init_app(app)
+    payouts_clocks.init_app(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
 
     core_cli.register(app)
