@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import field
+import notifications
 from casefiles import api as casefiles_api
 from casefiles import cli as casefiles_cli
 from casefiles import views as casefiles_views
@@ -143,6 +144,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(flags_cli.flags_cli)
     app.extensions["demo_steps"] = [core_demo.load, claims_demo.load, verification_demo.load, mitigation_demo.load,
                                     payouts_demo.load, insurance_demo.load]
+    notifications.init_app(app)  # after the demo steps: it adds its own
     register_error_handlers(app)
     return app
 
