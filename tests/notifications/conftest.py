@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -38,6 +39,7 @@ class GatewayServer:
     received: list[Received] = field(default_factory=list)
     accepted: list[Received] = field(default_factory=list)
     url: str = ""
+    delay: float = 0.0  # seconds before answering: lets parallel senders overlap
 
     def handler(self):
         server = self
@@ -47,6 +49,7 @@ class GatewayServer:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 got = Received(urlsplit(self.path).path, dict(self.headers), body)
                 server.received.append(got)
+                time.sleep(server.delay)
                 status, text = server.answers.pop(0) if server.answers else server.default
                 if 200 <= status < 300:
                     server.accepted.append(got)
