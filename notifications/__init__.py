@@ -15,6 +15,7 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.extensions["nav"] = [*app.extensions.get("nav", []), *views.NAV]
     contribute(app, "owner", views.owner_section)
+    contribute(app, "profile", views.profile_section)
     app.cli.add_command(cli.cli)
     subscribers.init_app(app)
     sender.init_app(app)

@@ -16,7 +16,6 @@ from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, NotFound
 from notifications import operations, queries
-from notifications.enums import Template
 from notifications.permissions import OUTBOX_READERS
 from notifications.schemas import (
     ConsentSchema,
@@ -28,6 +27,7 @@ from notifications.schemas import (
     OutboxQuerySchema,
     PreviewQuerySchema,
     PreviewSchema,
+    StaffContactSchema,
 )
 
 consent = blueprint("Consent", __name__, "/owners", "Whether and how owners hear about their claims (DESIGN §11).")
@@ -35,6 +35,7 @@ gateway = blueprint("SMS gateway", __name__, "/sms",
                     "Called by the SMS gateway, not by people: delivery reports and inbound texts, checked with the "
                     "X-Gateway-Secret header.")
 outbox = blueprint("Outbox", __name__, "/outbox", "Messages to owners and staff, and whether they arrived.")
+me = blueprint("Mail", __name__, "/me", "Your e-mail for the daily digest and escalations.")
 GATEWAY_SECRET = {"parameters": [{"in": "header", "name": "X-Gateway-Secret", "required": True,
                                   "schema": {"type": "string"}}]}
 
@@ -130,5 +131,28 @@ class Previews(MethodView):
         return queries.previews(args.get("locale"))
 
 
-BLUEPRINTS = (consent, gateway, outbox)
-TEMPLATES = Template
+@me.route("/mail")
+class MyMail(MethodView):
+    @me.doc(security=BEARER)
+    @me.response(200, StaffContactSchema)
+    @roles_allowed()
+    def get(self):
+        """Your e-mail address for digests and escalations, and whether you want the daily digest."""
+        found = operations.staff_contact(signed_in_user())
+        if found is None:
+            raise NotFound(_("No e-mail address is recorded for you yet."))
+        return found
+
+    @me.doc(security=BEARER)
+    @me.arguments(StaffContactSchema)
+    @me.response(200, StaffContactSchema)
+    @roles_allowed()
+    def put(self, data):
+        """Set your e-mail address; `is_digest_wanted: false` turns the daily digest off."""
+        user = signed_in_user()
+        found = operations.set_staff_contact(user, data, user)
+        db.session.commit()
+        return found
+
+
+BLUEPRINTS = (consent, gateway, outbox, me)

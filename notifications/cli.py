@@ -8,9 +8,9 @@ from flask.cli import AppGroup
 from claims.queries import get_owner
 from conflict_service.auth.models import User
 from conflict_service.db import db
-from notifications import operations, queries, sender
+from notifications import digests, operations, queries, sender
 from notifications.enums import ConsentChannel, ConsentSource, MessageState
-from notifications.schemas import ConsentSchema
+from notifications.schemas import ConsentSchema, StaffContactSchema
 
 cli = AppGroup("notifications", help="Messages to owners and staff: send, outbox, consent, previews.")
 
@@ -78,3 +78,31 @@ def previews(locale):
     for row in queries.previews(locale):
         click.echo(f"{row['locale']:<6} {row['template'].value:<9} {row['characters']:>3}/{row['segment_size']} "
                    f"x{row['segments']}  {row['text']}")
+
+
+@cli.command("digest")
+def digest():
+    """Queue today's digest for every user who wants one (once a day; run it each morning, e.g. from cron)."""
+    queued = digests.queue_digests()
+    db.session.commit()
+    click.echo(f"{queued} digest(s) queued; `flask notifications send` (or the sender) mails them")
+
+
+@cli.command("escalate")
+def escalate():
+    """Escalate claims overdue by more than ESCALATION_HOURS to their jurisdiction's managers (once a day each)."""
+    sent = digests.escalate()
+    db.session.commit()
+    click.echo(f"{sent} manager(s) told")
+
+
+@cli.command("mail")
+@click.argument("username")
+@click.option("--email", required=True)
+@click.option("--digest/--no-digest", default=True, show_default=True)
+def mail(username, email, digest):
+    """Set a staff member's e-mail address and whether they get the daily digest."""
+    user = _user(username)
+    operations.set_staff_contact(user, StaffContactSchema().load({"email": email, "is_digest_wanted": digest}), None)
+    db.session.commit()
+    click.echo(f"{username}: {email}, digest {'on' if digest else 'off'}")

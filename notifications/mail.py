@@ -50,8 +50,8 @@ def send(message: OutboxMessage) -> str:
     mail["To"] = message.address
     mail["Subject"] = message.subject
     mail["Message-ID"] = make_msgid(domain="leopard-conflict.local")
-    mail["Content-Language"] = message.language.replace("_", "-")
     mail.set_content(message.text)
+    mail["Content-Language"] = message.language.replace("_", "-")  # after set_content, which clears Content-*
     try:
         with _connect(url) as server:
             server.send_message(mail)

@@ -96,3 +96,17 @@ class StaffContact(Base):
     email: Mapped[str] = mapped_column(sa.String(200))
     is_digest_wanted: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Escalation(Base):
+    """An overdue claim escalated to its jurisdiction's managers: at most once per claim, stage and day."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(sa.ForeignKey("claims.id", ondelete="CASCADE"))
+    clock: Mapped[str] = mapped_column(sa.String(32))
+    day: Mapped[date]
+    escalated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("claim_id", "clock", "day"),)

@@ -25,7 +25,7 @@ from conflict_service.jurisdictions.queries import office_ids
 from conflict_service.timeutil import local_date, utcnow
 from notifications import profiles, texts
 from notifications.enums import ConsentChannel, ConsentSource, Medium, MessageState, Template
-from notifications.models import Consent, OutboxMessage
+from notifications.models import Consent, OutboxMessage, StaffContact
 from notifications.permissions import can_record_consent, can_resend
 from oversight import public  # the status page's lookup, and its lock after wrong PINs
 
@@ -220,3 +220,23 @@ def resend(message: OutboxMessage, actor) -> OutboxMessage:
 def retry_delay(attempts: int) -> timedelta:
     """Back-off after a failed attempt: 1, 4, 16, 64 minutes..."""
     return timedelta(minutes=4 ** max(attempts - 1, 0))
+
+
+# --- staff e-mail ----------------------------------------------------------------------------------------------
+
+def staff_contact(user) -> StaffContact | None:
+    return db.session.get(StaffContact, user.id)
+
+
+def set_staff_contact(user, data: dict, actor) -> StaffContact:
+    """A staff member's e-mail address and whether they want the daily digest; audited."""
+    contact = staff_contact(user)
+    before = {"email": contact.email, "is_digest_wanted": contact.is_digest_wanted} if contact else {}
+    if contact is None:
+        contact = StaffContact(user_id=user.id)
+        db.session.add(contact)
+    contact.email, contact.is_digest_wanted = data["email"], data["is_digest_wanted"]
+    db.session.flush()
+    record("user.mail_preferences", user, actor=actor, changes=diff(before, {
+        "email": contact.email, "is_digest_wanted": contact.is_digest_wanted}))
+    return contact

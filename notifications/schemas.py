@@ -77,3 +77,9 @@ class PreviewSchema(BaseSchema):
     characters = fields.Integer(metadata={"description": "Septets (GSM-7) or UTF-16 units (UCS-2)."})
     segment_size = fields.Integer(metadata={"description": "160 (GSM-7) or 70 (UCS-2)."})
     segments = fields.Integer()
+
+
+class StaffContactSchema(BaseSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=200))
+    is_digest_wanted = fields.Boolean(load_default=True, metadata={
+        "description": "false: no daily digest (escalations to managers still arrive)."})

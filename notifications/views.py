@@ -19,7 +19,7 @@ from conflict_service.web.views import nav
 from notifications import operations, queries
 from notifications.enums import ConsentChannel, ConsentSource, MessageState, Template
 from notifications.permissions import OUTBOX_READERS, can_read_outbox, can_record_consent, can_resend
-from notifications.schemas import ConsentSchema, OutboxQuerySchema
+from notifications.schemas import ConsentSchema, OutboxQuerySchema, StaffContactSchema
 from payouts.views import act
 
 bp = Blueprint("notifications", __name__, template_folder="templates")
@@ -60,6 +60,30 @@ def consent_form(owner_id):
     return render_template("notifications/consent_form.html", owner=owner, values=values, errors=errors,
                            channels=ConsentChannel.choices(), sources=ConsentSource.choices(),
                            languages=language_choices()), (422 if errors else 200)
+
+
+def profile_section(_subject, user) -> str | None:
+    """The profile page's panel: the user's e-mail for digests and escalations."""
+    if user is None:
+        return None
+    contact = operations.staff_contact(user)
+    values = {"email": contact.email, "is_digest_wanted": contact.is_digest_wanted} if contact else {
+        "email": "", "is_digest_wanted": True}
+    return render_template("notifications/profile_section.html", values=values, errors={})
+
+
+@bp.post("/profile/mail")
+@login_required()
+def profile_mail():
+    values = {"email": request.form.get("email", "").strip(),
+              "is_digest_wanted": request.form.get("is_digest_wanted") == "true"}
+    try:
+        operations.set_staff_contact(g.user, web_forms.load(StaffContactSchema(), values), g.user)
+        db.session.commit()
+    except ValidationError as error:
+        db.session.rollback()
+        return render_template("notifications/profile_mail.html", values=values, errors=error.errors), 422
+    return redirect(url_for("auth.profile"))
 
 
 @bp.get("/outbox")
