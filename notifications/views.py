@@ -15,12 +15,12 @@ from conflict_service.errors import ValidationError
 from conflict_service.i18n import LOCALES, language_choices
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
+from conflict_service.web.actions import act
 from conflict_service.web.views import nav
 from notifications import operations, queries
 from notifications.enums import ConsentChannel, ConsentSource, MessageState, Template
 from notifications.permissions import OUTBOX_READERS, can_read_outbox, can_record_consent, can_resend
 from notifications.schemas import ConsentSchema, OutboxQuerySchema, StaffContactSchema
-from payouts.views import act
 
 bp = Blueprint("notifications", __name__, template_folder="templates")
 NAV = [nav(L_("Messages"), "notifications.outbox_page", *OUTBOX_READERS)]
