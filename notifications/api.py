@@ -14,8 +14,9 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.roles import CASE_HANDLERS, RECORD_READERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
-from conflict_service.errors import Forbidden, NotFound
+from conflict_service.errors import Forbidden
 from notifications import operations, queries
+from notifications.enums import ConsentChannel
 from notifications.permissions import OUTBOX_READERS
 from notifications.schemas import (
     ConsentSchema,
@@ -46,11 +47,11 @@ class OwnerConsent(MethodView):
     @consent.response(200, ConsentSchema)
     @roles_allowed(*RECORD_READERS)
     def get(self, owner_id):
-        """The owner's recorded consent (404 while none is recorded)."""
-        found = operations.consent_of(get_owner(owner_id, signed_in_user()))
-        if found is None:
-            raise NotFound(_("No consent is recorded for this owner yet."))
-        return found
+        """The owner's recorded consent; while none is recorded, channel `none` with no date and no source."""
+        owner = get_owner(owner_id, signed_in_user())
+        return operations.consent_of(owner) or {"owner_id": owner.id, "channel": ConsentChannel.NONE,
+                                                "language": owner.preferred_language, "recorded_on": None,
+                                                "source": None}
 
     @consent.doc(security=BEARER)
     @consent.arguments(ConsentSchema)
@@ -138,10 +139,7 @@ class MyMail(MethodView):
     @roles_allowed()
     def get(self):
         """Your e-mail address for digests and escalations, and whether you want the daily digest."""
-        found = operations.staff_contact(signed_in_user())
-        if found is None:
-            raise NotFound(_("No e-mail address is recorded for you yet."))
-        return found
+        return operations.staff_contact(signed_in_user()) or {"email": None, "is_digest_wanted": True}
 
     @me.doc(security=BEARER)
     @me.arguments(StaffContactSchema)

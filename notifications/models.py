@@ -85,6 +85,12 @@ class OutboxMessage(Base):
     def audit_scope_id(self) -> int | None:
         return self.office_id
 
+    @property
+    def shown_text(self) -> str:
+        """The text as staff see it: the claim's PIN, a secret of the owner's, is hidden."""
+        pin = (self.params or {}).get("pin")
+        return self.text.replace(pin, "•" * len(pin)) if pin else self.text
+
 
 class StaffContact(Base):
     """A staff member's e-mail address for digests and escalations, and whether they want the daily digest."""

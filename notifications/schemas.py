@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields, post_dump, validate
 
+from claims.permissions import can_see_personal_data, mask
 from claims.schemas import LANGUAGE
+from conflict_service.auth.session import current_user
 from conflict_service.schemas import BaseSchema, PageArgsSchema, enum_field, not_in_future, page_schema
 from notifications.enums import ConsentChannel, ConsentSource, Medium, MessageState, Template
 
 
 class ConsentSchema(BaseSchema):
+    """An owner's consent; while none is recorded it reads as channel none, with no date and no source."""
+
     owner_id = fields.Integer(dump_only=True)
     channel = enum_field(ConsentChannel, required=True, metadata={
         "description": "How the owner agreed to hear about their claims; none: no messages."})
@@ -47,7 +51,7 @@ class OutboxMessageSchema(BaseSchema):
     language = fields.String()
     address = fields.String()
     subject = fields.String()
-    text = fields.String()
+    text = fields.String(attribute="shown_text", metadata={"description": "The text sent; a PIN in it is hidden."})
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
     gateway_reference = fields.String(allow_none=True)
@@ -55,6 +59,13 @@ class OutboxMessageSchema(BaseSchema):
     next_attempt_at = fields.AwareDateTime()
     sent_at = fields.AwareDateTime(allow_none=True)
     delivered_at = fields.AwareDateTime(allow_none=True)
+
+    @post_dump
+    def _mask_personal(self, data, **_kwargs):
+        """Phone numbers and addresses are personal data: masked for roles that may not see them (auditors)."""
+        if not can_see_personal_data(current_user()):
+            data["address"] = mask(data.get("address"))
+        return data
 
 
 OutboxPageSchema = page_schema(OutboxMessageSchema, "OutboxPageSchema")
@@ -80,6 +91,7 @@ class PreviewSchema(BaseSchema):
 
 
 class StaffContactSchema(BaseSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=200))
+    email = fields.Email(required=True, allow_none=False, validate=validate.Length(max=200), metadata={
+        "description": "null while none is recorded."})
     is_digest_wanted = fields.Boolean(load_default=True, metadata={
         "description": "false: no daily digest (escalations to managers still arrive)."})

@@ -6,6 +6,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
+from claims.permissions import can_see_personal_data, mask
 from claims.queries import get_owner
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import CASE_HANDLERS
@@ -98,7 +99,8 @@ def outbox_page():
     page = queries.outbox_page(g.user, **args, page=page_no, per_page=per_page)
     return render_template("notifications/outbox.html", page=page, args=request.args.to_dict(), errors=errors,
                            counts=queries.state_counts(g.user), states=MessageState.choices(),
-                           templates=Template.choices(), can_resend=can_resend(g.user))
+                           templates=Template.choices(), can_resend=can_resend(g.user),
+                           show_address=lambda value: value if can_see_personal_data(g.user) else mask(value))
 
 
 @bp.post("/outbox/<int:message_id>/resend")

@@ -42,6 +42,9 @@ def test_api_lists_filters_and_resends_once(client, world, make, generic, daytim
     message = failed_message(world, make, generic)
     items = client.get("/api/v1/outbox?state=failed", headers=bearer(client, world.ir.auditor)).get_json()["items"]
     assert [(m["id"], m["last_error"][:8]) for m in items] == [(message.id, "HTTP 400")]
+    assert items[0]["address"].endswith("67") and "+98" not in items[0]["address"]  # auditors: masked
+    claim_pin = message.params["pin"]
+    assert claim_pin not in items[0]["text"] and "••••••" in items[0]["text"]
     assert client.get("/api/v1/outbox", headers=bearer(client, world.am.manager)).get_json()["items"] == []
     headers = bearer(client, world.ir.manager)
     assert client.post(f"/api/v1/outbox/{message.id}/resend", headers=headers).get_json()["state"] == "queued"

@@ -88,7 +88,7 @@ def test_digest_line_and_escalation_for_a_claim_past_its_decision_deadline(world
 
 def test_users_set_their_mail_and_turn_the_digest_off(client, world):
     headers = bearer(client, world.ir.verifier)
-    assert client.get("/api/v1/me/mail", headers=headers).status_code == 404
+    assert client.get("/api/v1/me/mail", headers=headers).get_json() == {"email": None, "is_digest_wanted": True}
     r = client.put("/api/v1/me/mail", json={"email": "not-an-address"}, headers=headers)
     assert r.status_code == 422 and list(r.get_json()["errors"]) == ["email"]
     r = client.put("/api/v1/me/mail", json={"email": "v@example.org", "is_digest_wanted": False}, headers=headers)
