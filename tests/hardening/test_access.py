@@ -39,6 +39,7 @@ from field.enums import ReviewReason, SubmissionStatus
 from field.models import FieldSubmission
 from insurance.models import LedgerTransaction, Policy, PremiumPayment, Season
 from mitigation.models import GuardianDog, Measure
+from notifications.models import OutboxMessage
 from oversight.flags.operations import open_claims, refresh
 from oversight.models import AnomalyFlag
 from payouts.freezes.models import KillCause, RetaliationFreeze
@@ -115,6 +116,15 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Mitigations.MeasureItem', 'PATCH'): 'c',
     ('Mitigations.Measures', 'GET'): 'cvma',
     ('Mitigations.Measures', 'POST'): 'c',
+    ('Consent.OwnerConsent', 'GET'): 'cvma',
+    ('Consent.OwnerConsent', 'PUT'): 'cm',
+    ('Mail.MyMail', 'GET'): '*',
+    ('Mail.MyMail', 'PUT'): '*',
+    ('Outbox.Outbox', 'GET'): 'ma',
+    ('Outbox.Previews', 'GET'): 'ma',
+    ('Outbox.Resend', 'POST'): 'm',
+    ('SMS gateway.Delivery', 'POST'): 'public',
+    ('SMS gateway.Inbound', 'POST'): 'public',
     ('Owners.OwnerItem', 'GET'): 'cvma',
     ('Owners.OwnerItem', 'PATCH'): 'c',
     ('Owners.Owners', 'GET'): 'cvma',
@@ -212,6 +222,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('claims.claim_withdraw', 'POST'): 'c',
     ('claims.home', 'GET'): '*',
     ('claims.owner_detail', 'GET'): 'cvma',
+    ('notifications.consent_form', 'GET'): 'cm',
+    ('notifications.consent_form', 'POST'): 'cm',
+    ('notifications.outbox_page', 'GET'): 'ma',
+    ('notifications.previews_page', 'GET'): 'ma',
+    ('notifications.profile_mail', 'POST'): '*',
+    ('notifications.resend', 'POST'): 'm',
     ('claims.owner_edit', 'GET'): 'c',
     ('claims.owner_edit', 'POST'): 'c',
     ('claims.owner_list', 'GET'): 'cvma',
@@ -433,6 +449,9 @@ class World:
         s["credential"] = {"user_id": credential.user_id, "credential_id": credential.id}
         submission = first(FieldSubmission, FieldSubmission.id, lambda f: office_of_claim(f.claim_id))
         s["field_submission"] = {"submission_id": submission.id}
+        message = first(OutboxMessage, OutboxMessage.id, lambda m: country_of(m.office_id))
+        if message is not None:
+            s["message"] = {"message_id": message.id}
         return s
 
     def params(self, rule, cc) -> dict | None:
@@ -465,7 +484,7 @@ class World:
                     "measure_id": "measure", "dog_id": "dog", "batch_id": "batch", "scheme_id": "scheme",
                     "reconciliation_id": "reconciliation", "policy_id": "policy", "jurisdiction_id": "jurisdiction",
                     "user_id": "user", "flag_id": "flag", "freeze_id": "freeze",
-                    "submission_id": "field_submission"}[name]
+                    "submission_id": "field_submission", "message_id": "message"}[name]
         found = kinds.get(kind)
         if found is None:
             return None
