@@ -189,9 +189,9 @@ CSV_FIELDS = ["eventID", "eventDate", "countryCode", "stateProvince", "decimalLa
               "isInCorral", "isGuardDogPresent", "carcassDisposal", "livestockKilled", "livestockInjured"]
 
 
-def flat(events: list[Event], tier: Tier) -> list[dict]:
-    """One row per event for the CSV and GeoJSON (the same values as the archive)."""
-    files = rows(events, tier)
+def flat(events: list[Event], tier: Tier, files: Files | None = None) -> list[dict]:
+    """One row per event for the CSV and GeoJSON (the same values as the archive's, built once when given)."""
+    files = files or rows(events, tier)
     out = []
     for ev, row in zip(events, files.events, strict=True):
         lost = {o: "; ".join(f"{n} {s}" for (s, oo), n in sorted(ev.losses.items()) if oo == o)
@@ -204,18 +204,18 @@ def flat(events: list[Event], tier: Tier) -> list[dict]:
     return out
 
 
-def csv_text(events: list[Event], tier: Tier) -> str:
+def csv_text(events: list[Event], tier: Tier, table: list[dict] | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS)
     writer.writeheader()
-    writer.writerows(flat(events, tier))
+    writer.writerows(table if table is not None else flat(events, tier))
     return buffer.getvalue()
 
 
-def geojson_text(events: list[Event], tier: Tier) -> str:
+def geojson_text(events: list[Event], tier: Tier, table: list[dict] | None = None) -> str:
     """Events with a grid cell as points at the cell's centre (events known only by region have no geometry)."""
     features = []
-    for item in flat(events, tier):
+    for item in table if table is not None else flat(events, tier):
         geometry = None
         if item["decimalLatitude"]:
             geometry = {"type": "Point", "coordinates": [float(item["decimalLongitude"]),
@@ -227,6 +227,7 @@ def geojson_text(events: list[Event], tier: Tier) -> str:
 def archive(events: list[Event], req: Request, today: date) -> bytes:
     """The zipped Darwin Core Archive, with the CSV and GeoJSON of the same events beside its tables."""
     files = rows(events, req.tier)
+    table = flat(events, req.tier, files)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("meta.xml", meta_xml())
@@ -234,6 +235,6 @@ def archive(events: list[Event], req: Request, today: date) -> bytes:
         zf.writestr("event.txt", _tsv(EVENT_FIELDS, files.events))
         zf.writestr("occurrence.txt", _tsv(OCCURRENCE_FIELDS, files.occurrences))
         zf.writestr("extendedmeasurementorfact.txt", _tsv(EMOF_FIELDS, files.measurements))
-        zf.writestr("events.csv", csv_text(events, req.tier))
-        zf.writestr("events.geojson", geojson_text(events, req.tier))
+        zf.writestr("events.csv", csv_text(events, req.tier, table))
+        zf.writestr("events.geojson", geojson_text(events, req.tier, table))
     return buffer.getvalue()

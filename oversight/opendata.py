@@ -156,14 +156,14 @@ def events(user, req: Request) -> tuple[list[Event], int]:
     withheld because their cell holds fewer than ``MIN_HOUSEHOLDS`` households."""
     step = GRID[req.tier]
     rows = list(db.session.execute(_statement(user, req)))
+    cells = [_cell(row, step) for row in rows]
     households: dict[tuple, set[int]] = defaultdict(set)
-    for row in rows:
-        households[_cell(row, step)].add(row.owner_id)
-    kept = [r for r in rows if len(households[_cell(r, step)]) >= MIN_HOUSEHOLDS]
-    losses = _losses([r.verification_id for r in kept])
+    for row, cell in zip(rows, cells, strict=True):
+        households[cell].add(row.owner_id)
+    kept = [(r, c) for r, c in zip(rows, cells, strict=True) if len(households[c]) >= MIN_HOUSEHOLDS]
+    losses = _losses([r.verification_id for r, _c in kept])
     out = []
-    for row in kept:
-        _region, lat, lon = _cell(row, step)
+    for row, (_region, lat, lon) in kept:
         out.append(Event(
             event_id=salted_id(req.recipient, "event", row.id), month=row.incident_date.strftime("%Y-%m"),
             country_code=row.country_code, region=" ".join(row.region.split()), lat=lat, lon=lon,
