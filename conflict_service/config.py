@@ -25,6 +25,9 @@ DEFAULTS = {
     "PAGE_SIZE": 50,
     "MAX_PAGE_SIZE": 200,
     "PUBLIC_BASE_URL": "",
+    # Without PUBLIC_BASE_URL, documents outside production may print the request's address for these hosts only
+    # (comma-separated; empty: localhost, 127.0.0.1, [::1]). In production PUBLIC_BASE_URL is required to print.
+    "DOCUMENT_HOSTS": "",
     "REDIS_URL": "",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -45,7 +48,7 @@ INT_KEYS = {
     "PHOTO_MAX_SIDE", "IMAGE_MAX_PIXELS",
 }
 ENV_KEYS = ["DATABASE_URL", "SECRET_KEY", "AUDIT_KEY", "AUDIT_KEY_FILE", "REDIS_URL", "PUBLIC_BASE_URL",
-            "RQ_CASEFILES_QUEUE", "TRUSTED_PROXIES", "PHOTO_QUALITY", *sorted(INT_KEYS)]
+            "DOCUMENT_HOSTS", "RQ_CASEFILES_QUEUE", "TRUSTED_PROXIES", "PHOTO_QUALITY", *sorted(INT_KEYS)]
 
 
 class ConfigError(RuntimeError):
