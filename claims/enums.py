@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as L_
 
 from conflict_service.enums import TitledEnum
 
-__all__ = ["TitledEnum", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence", "TimeOfDay"]
+__all__ = ["TitledEnum", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence", "TimeOfDay",
+           "RuleChangeStatus"]
 
 
 class ProgrammeKind(TitledEnum):
@@ -91,3 +92,16 @@ class TimeOfDay(TitledEnum):
     @classmethod
     def _titles(cls):
         return {cls.DAY: L_("Day"), cls.NIGHT: L_("Night")}
+
+
+class RuleChangeStatus(TitledEnum):
+    """A proposed change of a programme's money rules (DESIGN §2): it applies once a second manager confirms it."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REFUSED = "refused"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.PENDING: L_("Waiting for a second manager"), cls.CONFIRMED: L_("Confirmed"),
+                cls.REFUSED: L_("Refused or withdrawn")}
