@@ -28,6 +28,7 @@ from flask import current_app
 from claims import rule_changes
 from claims.enums import AgeClass, Species
 from claims.models import Claim, Owner, Programme, RuleChange
+from conflict_service.audit.models import AuditEvent
 from conflict_service.auth import field_credentials
 from conflict_service.auth.models import FieldCredential, Role, User
 from conflict_service.auth.operations import issue_token
@@ -585,9 +586,55 @@ def test_every_route_admits_exactly_the_roles_of_the_table(app):
     try:
         for role in ROLES:
             problems += check_role(app, world, secrets, role)
+        problems += check_admin_scope(app) + check_audit_scope(app)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def check_admin_scope(app) -> list[str]:
+    """An administrator of one country sees, and creates under, only that country's tree, and only its users."""
+    problems = []
+    client, headers = session_for(app, "admin", "IR")
+    codes = {j["code"] for j in client.get("/api/v1/jurisdictions", headers=headers).get_json()}
+    if any(code.startswith("AM") for code in codes):
+        problems.append("admin of IR: GET /api/v1/jurisdictions lists Armenian jurisdictions")
+    for path in ("/admin/jurisdictions", "/admin/users", "/admin/users/new"):
+        if re.search(r"\bAM-[A-Z]|acc_[a-z]+_am\b", client.get(path).get_data(as_text=True)):
+            problems.append(f"admin of IR: {path} shows Armenian jurisdictions or users")
+    if any(u["username"].endswith("_am") for u in client.get("/api/v1/users", headers=headers).get_json()):
+        problems.append("admin of IR: GET /api/v1/users lists Armenian users")
+    with app.app_context():
+        am_region = db.session.scalar(sa.select(Jurisdiction.id).where(Jurisdiction.code.like("AM-%"),
+                                                                         Jurisdiction.level == "region"))
+    created = client.post("/api/v1/jurisdictions", headers=headers,
+                          json={"short_code": "XOFF", "name": "Foreign office", "parent_id": am_region})
+    if created.status_code != 422:
+        problems.append(f"admin of IR: an office under an Armenian region answered {created.status_code}")
+    return problems
+
+
+def check_audit_scope(app) -> list[str]:
+    """Every event has its jurisdiction; an auditor reads their country's (batches, measures, users...), and an
+    administrator or auditor of the other country none of them."""
+    problems = []
+    with app.app_context():
+        unscoped = sorted(set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.scope_id.is_(None)))))
+        ir = set(db.session.scalars(sa.select(Jurisdiction.id).where(Jurisdiction.country_code == "IR")))
+        ir_seqs = set(db.session.scalars(sa.select(AuditEvent.seq).where(AuditEvent.scope_id.in_(ir))))
+    if unscoped:
+        problems.append(f"audit events without a jurisdiction: {unscoped}")
+    for role in ("auditor", "admin"):
+        client, headers = session_for(app, role, "AM")
+        for kind in ("payment_batch", "measure", "reconciliation", "user", "claim"):
+            items = client.get(f"/api/v1/audit?entity_type={kind}&per_page=200", headers=headers).get_json()["items"]
+            if {e["seq"] for e in items} & ir_seqs:
+                problems.append(f"{role} of AM reads Iranian {kind} events")
+    client, headers = session_for(app, "auditor", "IR")
+    for kind in ("payment_batch", "measure", "reconciliation", "user"):
+        if not client.get(f"/api/v1/audit?entity_type={kind}", headers=headers).get_json()["items"]:
+            problems.append(f"auditor of IR reads no {kind} events of their country")
+    return problems
 
 
 def check_role(app, world, secrets, role) -> list[str]:
