@@ -6,37 +6,40 @@ from claims.enums import TimeOfDay
 from claims.states import ClaimState
 from conflict_service.audit.presentation import register, register_fields, register_values
 
-register({
-    "programme.created": L_("Programme {label} created"),
-    "programme.updated": L_("Programme {label} changed"),
-    "owner.registered": L_("Owner {label} registered"),
-    "owner.updated": L_("Owner {label} corrected"),
-    "claim.submitted": L_("Claim {label} filed"),
-    "claim.updated": L_("Claim {label} corrected"),
-    "claim.assign": L_("Assigned to a verifier"),
-    "claim.reassign": L_("Reassigned to another verifier"),
-    "claim.withdraw": L_("Withdrawn at the owner's request"),
-    "claim.verify_confirm": L_("Verified: loss confirmed"),
-    "claim.verify_reject": L_("Verified: claim rejected"),
-    "claim.approve": L_("Approved for payment"),
-    "claim.reject": L_("Rejected by the programme manager"),
-    "claim.appeal": L_("Appeal filed"),
-    "claim.add_to_batch": L_("Added to a payment batch"),
-    "claim.remove_from_batch": L_("Removed from a payment batch"),
-    "claim.pay": L_("Payment confirmed"),
-    "claim.fail_payment": L_("Payment failed"),
-})
 
-register_fields({
-    "owner_id": L_("Owner"), "programme_id": L_("Programme"), "office_id": L_("Office"),
-    "incident_at": L_("Incident time"), "incident_lat": L_("Latitude"), "incident_lon": L_("Longitude"),
-    "incident_village": L_("Village or place"), "time_of_day": L_("Day or night"),
-    "is_in_corral": L_("In a corral"), "is_herder_present": L_("Herder present"),
-    "is_guard_dog_present": L_("Guard dog present"), "narrative": L_("Narrative"),
-    "reported_at": L_("Reported by the owner"), "lines": L_("Losses"), "name": L_("Name"),
-    "national_id": L_("National ID"), "phone": L_("Phone"), "village": L_("Village"),
-    "home_lat": L_("Latitude"), "home_lon": L_("Longitude"), "preferred_language": L_("Preferred language"),
-    "herd": L_("Herd"), "incident_date": L_("Incident date"), "is_toman_shown": L_("Amounts also in toman"),
-})
+def register_texts() -> None:
+    """Describe the claims' audit actions, their fields and values for people (``create_app`` calls it)."""
+    register({
+        "programme.created": L_("Programme {label} created"),
+        "programme.updated": L_("Programme {label} changed"),
+        "owner.registered": L_("Owner {label} registered"),
+        "owner.updated": L_("Owner {label} corrected"),
+        "claim.submitted": L_("Claim {label} filed"),
+        "claim.updated": L_("Claim {label} corrected"),
+        "claim.assign": L_("Assigned to a verifier"),
+        "claim.reassign": L_("Reassigned to another verifier"),
+        "claim.withdraw": L_("Withdrawn at the owner's request"),
+        "claim.verify_confirm": L_("Verified: loss confirmed"),
+        "claim.verify_reject": L_("Verified: claim rejected"),
+        "claim.approve": L_("Approved for payment"),
+        "claim.reject": L_("Rejected by the programme manager"),
+        "claim.appeal": L_("Appeal filed"),
+        "claim.add_to_batch": L_("Added to a payment batch"),
+        "claim.remove_from_batch": L_("Removed from a payment batch"),
+        "claim.pay": L_("Payment confirmed"),
+        "claim.fail_payment": L_("Payment failed"),
+    })
 
-register_values({"status": ClaimState, "time_of_day": TimeOfDay})
+    register_fields({
+        "owner_id": L_("Owner"), "programme_id": L_("Programme"), "office_id": L_("Office"),
+        "incident_at": L_("Incident time"), "incident_lat": L_("Latitude"), "incident_lon": L_("Longitude"),
+        "incident_village": L_("Village or place"), "time_of_day": L_("Day or night"),
+        "is_in_corral": L_("In a corral"), "is_herder_present": L_("Herder present"),
+        "is_guard_dog_present": L_("Guard dog present"), "narrative": L_("Narrative"),
+        "reported_at": L_("Reported by the owner"), "lines": L_("Losses"), "name": L_("Name"),
+        "national_id": L_("National ID"), "phone": L_("Phone"), "village": L_("Village"),
+        "home_lat": L_("Latitude"), "home_lon": L_("Longitude"), "preferred_language": L_("Preferred language"),
+        "herd": L_("Herd"), "incident_date": L_("Incident date"), "is_toman_shown": L_("Amounts also in toman"),
+    })
+
+    register_values({"status": ClaimState, "time_of_day": TimeOfDay})

@@ -12,6 +12,7 @@ from claims.enums import AgeClass, Species
 from claims.models import Claim, Owner, Programme
 from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
+from conflict_service.rate_tables import VersionedTable
 from conflict_service.timeutil import utcnow
 from payouts.enums import (
     LIVE_PAYMENT_STATES,
@@ -26,20 +27,12 @@ from payouts.enums import (
 LIVE_SQL = "status IN ({})".format(", ".join(f"'{state.value}'" for state in LIVE_PAYMENT_STATES))
 
 
-class RateTable(Base):
+class RateTable(VersionedTable, Base):
     """One recorded version of a programme's rates; later versions add entries, never overwrite old ones."""
 
     __tablename__ = "rate_tables"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
-    version: Mapped[int]
-    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    source: Mapped[str] = mapped_column(sa.String(16), default="api")
-    note: Mapped[str] = mapped_column(sa.String(500), default="")
-
-    recorded_by: Mapped[User | None] = relationship(lazy="joined")
     entries: Mapped[list[Rate]] = relationship(back_populates="table", cascade="all, delete-orphan",
                                                order_by="(Rate.species, Rate.age_class, Rate.valid_from)",
                                                lazy="selectin")
