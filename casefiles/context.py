@@ -14,7 +14,6 @@ from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as L_
 from markupsafe import Markup
 
-from casefiles import sections_payouts  # noqa: F401 - fills the assessment and payments sections
 from casefiles.schemas import ClaimDoc, OfficeDoc, OwnerDoc, ProgrammeDoc
 from casefiles.sections import DocumentOptions, build_sections, claim_events
 from claims.permissions import mask

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from claims import clocks, permissions, presentation, rule_changes  # noqa: F401 - presentation: the history texts
+from claims import clocks, permissions, rule_changes
 from claims.models import RULE_DEFAULTS, Claim, ClaimCounter, HerdCount, IdempotencyKey, LossLine, Owner, Programme
 from claims.queries import get_claim, office_language, programme_usable_at
 from claims.states import ClaimAction, ClaimState, apply_action

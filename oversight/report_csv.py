@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response
 
-from conflict_service.spreadsheets import safe_cell
+from conflict_service.spreadsheets import csv_response, csv_text
 from oversight.reports import DEADLINE_STEPS, DIMENSIONS
 
 STEP_FIELDS = ("count", "median", "p90", "within", "open_late", "share_within", "limit")
@@ -38,14 +35,8 @@ LIABILITY_COLUMNS = ["programme", "programme_name", "currency", "claims", "amoun
 
 
 def text(columns: list[str], rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([safe_cell(row.get(c)) for c in columns])
-    return buffer.getvalue()
+    return csv_text(([row.get(c) for c in columns] for row in rows), columns)
 
 
 def response(name: str, columns: list[str], rows: list[dict]) -> Response:
-    return Response(text(columns, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"', "Cache-Control": "no-store"})
+    return csv_response(text(columns, rows), f"{name}.csv", no_store=True)

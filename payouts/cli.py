@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from claims.models import Programme
 from claims.queries import get_programme
-from conflict_service.cli import acting_user, fail
+from conflict_service.cli import acting_user, fail, record_rates_file
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
@@ -40,17 +40,8 @@ def _programme(programme_id: int, user) -> Programme:
 def rates_import(programme_id, file, username, note):
     """Record FILE (CSV: species,age_class,amount,valid_from) as a new version of PROGRAMME_ID's rates."""
     user = acting_user(username)
-    try:
-        table = operations.import_csv(_programme(programme_id, user), file.read_bytes(), user,
-                                      schema=RateEntrySchema(), note=note, source="cli")
-    except DomainError as error:
-        for message in error.errors.get("file", []):
-            click.echo(f"  {message}", err=True)
-        if error.errors.get("file"):
-            raise click.ClickException("Nothing was recorded.") from None
-        fail(error)
-    db.session.commit()
-    click.echo(f"Recorded version {table.version} with {len(table.entries)} rates.")
+    record_rates_file(lambda: operations.import_csv(_programme(programme_id, user), file.read_bytes(), user,
+                                                    schema=RateEntrySchema(), note=note, source="cli"), "rates")
 
 
 @rates_cli.command("list")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
@@ -17,6 +17,7 @@ from conflict_service.auth.session import login_required, require_user
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import set_context_programme
+from conflict_service.spreadsheets import csv_response
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act
@@ -114,8 +115,7 @@ def batch_file(batch_id):
     batch = queries.get_batch(batch_id, g.user)
     text = operations.payment_file(batch, g.user)
     db.session.commit()
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="payment-batch-{batch.id}.csv"'})
+    return csv_response(text, f"payment-batch-{batch.id}.csv")
 
 
 @bp.post("/payments/<int:payment_id>/confirm")

@@ -38,15 +38,18 @@ CLOCK_SKEW = timedelta(minutes=5)
 VISIT_FIELDS = ("visited_at", "visit_lat", "visit_lon", *CHECKLIST, "canine_spacing_mm", "predator", "confidence",
                 *CORRECTIONS, "carcass_disposal", "outcome", "rejection_reason", "notes")
 
-register({
-    "claim.assign": L_("Assigned to {verifier} for verification"),
-    "claim.reassign": L_("Reassigned to {verifier} for verification"),
-    "claim.verify_confirm": L_("Site visit recorded by {verifier}: confirmed, {head_verified} of {head_claimed} "
-                               "animals, predator {predator} ({confidence})"),
-    "claim.verify_reject": L_("Site visit recorded by {verifier}: rejected ({rejection_reason})"),
-    "claim.appeal": L_("Appeal filed; the claim goes back to verification"),
-    "claim.evidence_added": L_("Evidence attached: {kind} {sha256_short}"),
-})
+
+def register_texts() -> None:
+    """Describe verification's audit actions for people (``create_app`` calls it)."""
+    register({
+        "claim.assign": L_("Assigned to {verifier} for verification"),
+        "claim.reassign": L_("Reassigned to {verifier} for verification"),
+        "claim.verify_confirm": L_("Site visit recorded by {verifier}: confirmed, {head_verified} of {head_claimed} "
+                                   "animals, predator {predator} ({confidence})"),
+        "claim.verify_reject": L_("Site visit recorded by {verifier}: rejected ({rejection_reason})"),
+        "claim.appeal": L_("Appeal filed; the claim goes back to verification"),
+        "claim.evidence_added": L_("Evidence attached: {kind} {sha256_short}"),
+    })
 
 
 def verification_round(claim: Claim) -> int:

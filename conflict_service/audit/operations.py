@@ -124,12 +124,17 @@ def _label(entity) -> str | None:
     return str(label)[:80] if label is not None else None
 
 
-@event.listens_for(Session, "before_commit")
+def listen() -> None:
+    """Write the queued events at commit and drop them on rollback, in every session (once per process)."""
+    for name, fn in (("before_commit", _before_commit), ("after_soft_rollback", _after_rollback)):
+        if not event.contains(Session, name, fn):
+            event.listen(Session, name, fn)
+
+
 def _before_commit(session: Session) -> None:
     _write_pending(session)
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None and not previous_transaction.nested:
         session.info.pop(PENDING_KEY, None)

@@ -27,7 +27,7 @@ _DESCRIPTIONS: dict[str, object] = {
 
 
 def register(descriptions: dict[str, object]) -> None:
-    """Let a package describe its own audit actions (called at import time)."""
+    """Let a package describe its own audit actions (from its ``register_texts()``, called by ``create_app``)."""
     _DESCRIPTIONS.update(descriptions)
 
 
