@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as L_
 
 from conflict_service.enums import TitledEnum
 
-__all__ = ["TitledEnum", "Clock",
-           "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence", "TimeOfDay"]
+__all__ = ["TitledEnum", "Clock", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence",
+           "TimeOfDay", "RuleChangeStatus"]
 
 
 class ProgrammeKind(TitledEnum):
@@ -106,3 +106,16 @@ class Clock(TitledEnum):
     def _titles(cls):
         return {cls.VERIFICATION: L_("Site visit"), cls.DECISION: L_("Decision"), cls.PAYMENT: L_("Payment"),
                 cls.CONFIRMATION: L_("Payment confirmation")}
+
+
+class RuleChangeStatus(TitledEnum):
+    """A proposed change of a programme's money rules (DESIGN §2): it applies once a second manager confirms it."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REFUSED = "refused"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.PENDING: L_("Waiting for a second manager"), cls.CONFIRMED: L_("Confirmed"),
+                cls.REFUSED: L_("Refused or withdrawn")}

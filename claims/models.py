@@ -6,7 +6,17 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from claims.enums import AgeClass, Clock, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay
+from claims.enums import (
+    AgeClass,
+    Clock,
+    Confidence,
+    LossOutcome,
+    Predator,
+    ProgrammeKind,
+    RuleChangeStatus,
+    Species,
+    TimeOfDay,
+)
 from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
@@ -98,6 +108,27 @@ class Programme(Base):
     @property
     def is_insurance(self) -> bool:
         return self.kind == ProgrammeKind.INSURANCE
+
+
+class RuleChange(Base):
+    """A change of a programme's money rules proposed by one manager; it applies when a second one confirms it."""
+
+    __tablename__ = "programme_rule_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    status: Mapped[RuleChangeStatus] = mapped_column(enum_column(RuleChangeStatus), default=RuleChangeStatus.PENDING)
+    before: Mapped[dict] = mapped_column(sa.JSON)  # the values when proposed: confirming a stale proposal is refused
+    after: Mapped[dict] = mapped_column(sa.JSON)
+    proposed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    programme: Mapped[Programme] = relationship(lazy="joined")
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id], lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")
 
 
 class Owner(Base):

@@ -37,6 +37,17 @@ register_fields({
     "national_id": L_("National ID"), "phone": L_("Phone"), "village": L_("Village"),
     "home_lat": L_("Latitude"), "home_lon": L_("Longitude"), "preferred_language": L_("Preferred language"),
     "herd": L_("Herd"), "incident_date": L_("Incident date"), "is_toman_shown": L_("Amounts also in toman"),
+    # programme rules, named as on the programme's page
+    "covered_predators": L_("Covered predators"), "min_confidence": L_("Minimum confidence"),
+    "injured_pct": L_("Injured animals"), "missing_pct": L_("Missing animals"),
+    "report_deadline_days": L_("Reporting deadline"), "negligence_pct": L_("Negligence reduction"),
+    "noncompliance_pct": L_("Corral not used"), "mitigation_bonus_pct": L_("Mitigation bonus"),
+    "household_annual_cap": L_("Household cap a year"), "exclusion_zones": L_("Exclusion zones"),
+    "dual_approval_threshold": L_("Two approvals above"), "advance_pct": L_("Advance"),
+    "verification_sla_hours": L_("Verification due"), "payment_sla_days": L_("Payment due"),
+    "late_interest_pct_per_year": L_("Late-payment interest"), "appeal_days": L_("Appeal period"),
+    "max_claims_per_year": L_("Claims per owner a year"), "retaliation_freeze_days": L_("Retaliation freeze"),
+    "coverage_pct": L_("Insurance coverage"), "deductible": L_("Deductible"),
 })
 
 register_values({"status": ClaimState, "time_of_day": TimeOfDay})

@@ -5,8 +5,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as L_
 from marshmallow import ValidationError, fields, post_dump, validate, validates_schema
 
-from claims import zones
-from claims.enums import AgeClass, Clock, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay
+from claims import rule_changes, zones
+from claims.enums import (
+    AgeClass,
+    Clock,
+    Confidence,
+    LossOutcome,
+    Predator,
+    ProgrammeKind,
+    RuleChangeStatus,
+    Species,
+    TimeOfDay,
+)
 from claims.permissions import can_see_personal_data, mask
 from claims.states import ClaimState
 from claims.validation import time_errors
@@ -139,6 +149,34 @@ class ProgrammeSchema(ProgrammeRulesSchema):
 
 _DECIMAL_RULES = frozenset(name for name, f in ProgrammeRulesSchema._declared_fields.items()
                            if isinstance(f, fields.Decimal))
+
+
+class RuleChangeSchema(BaseSchema):
+    """A proposed change of a programme's money rules: ``before`` and ``after`` hold only the rules it changes."""
+
+    id = fields.Integer()
+    programme_id = fields.Integer()
+    status = enum_field(RuleChangeStatus)
+    before = fields.Dict()
+    after = fields.Dict()
+    proposed_by = fields.String(attribute="proposed_by.username")
+    proposed_at = fields.AwareDateTime()
+    decided_by = fields.String(attribute="decided_by.username", allow_none=True)
+    decided_at = fields.AwareDateTime(allow_none=True)
+    note = fields.String()
+
+
+class ProgrammeUpdatedSchema(ProgrammeSchema):
+    """The programme after a change: money rules changed by it wait in ``pending_rule_changes``."""
+
+    pending_rule_changes = fields.Method("_pending")
+
+    def _pending(self, programme):
+        return RuleChangeSchema(many=True).dump(rule_changes.pending(programme))
+
+
+class RuleChangeRefuseSchema(BaseSchema):
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
 # --- owners ------------------------------------------------------------------------------------------------

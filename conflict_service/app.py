@@ -20,6 +20,7 @@ from casefiles import api as casefiles_api
 from casefiles import cli as casefiles_cli
 from casefiles import views as casefiles_views
 from claims import api as claims_api
+from claims import cli as claims_cli
 from claims import demo as claims_demo
 from claims import views as claims_views
 from conflict_service import cli as core_cli
@@ -62,6 +63,7 @@ from oversight import report_api as oversight_report_api
 from oversight import report_cli as oversight_report_cli
 from oversight import report_views as oversight_report_views
 from oversight import views as oversight_views
+from oversight import wiring as oversight_wiring
 from oversight.flags import api as flags_api
 from oversight.flags import cli as flags_cli
 from oversight.flags import presentation as flags_presentation  # noqa: F401 - describes its audit events
@@ -137,6 +139,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     field.init_app(app)
     payouts_clocks.init_app(app)
     insurance.init_app(app)
+    oversight_wiring.init_app(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
 
     core_cli.register(app)
@@ -146,6 +149,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(casefiles_cli.casefiles_cli)
     app.cli.add_command(verification_cli.cli)
     mitigation_cli.register(app)
+    claims_cli.register(app)
     payouts_cli.register(app)
     insurance_cli.register(app)
     app.cli.add_command(freezes_cli.freezes_cli)

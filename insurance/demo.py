@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from claims import rule_changes
 from claims.enums import Species
 from claims.models import Claim
 from claims.operations import update_programme
@@ -44,6 +45,8 @@ def load(context: dict) -> None:
     first_year = min([c.incident_date.year for c in claims] + [now.year])
     with clock_at(_moment(date(first_year - 1, 11, 20))):
         update_programme(scheme, RULES, users["manager_am"])
+        for change in rule_changes.pending(scheme):  # money rules apply once a second manager confirms them
+            rule_changes.confirm(change, users["manager2_am"])
     seasons = [_season(scheme, year, users["manager_am"], now) for year in range(first_year, now.year + 1)]
     sim = Simulation(rng, users, scheme, now)
     enrolments = _plan_enrolments(sim, seasons, context["owners"]["AM-SU-KPN"])

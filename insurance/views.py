@@ -150,8 +150,9 @@ def _record_premium_rates(season) -> dict:
 @login_required(*OVERSEERS)
 def ledger(scheme_id):
     scheme = queries.get_scheme(scheme_id, g.user)
-    season_id = request.args.get("season_id", type=int)
-    page = queries.ledger_page(scheme.id, season_id=season_id, page=max(request.args.get("page", 1, type=int), 1))
+    season_id = request.args.get("season_id", type=web_forms.whole)
+    page_number = max(request.args.get("page", 1, type=web_forms.whole), 1)
+    page = queries.ledger_page(scheme.id, season_id=season_id, page=page_number)
     reversed_by = queries.reversed_seqs(scheme.id)
     set_context_programme(scheme)
     return render_template("insurance/ledger.html", scheme=scheme, page=page, seasons=queries.seasons_of(scheme.id),

@@ -49,7 +49,7 @@ def policy_list():
 @bp.route("/policies/new", methods=["GET", "POST"])
 @login_required(Role.CLERK)
 def policy_new():
-    owner_id = request.values.get("owner_id", type=int)
+    owner_id = request.values.get("owner_id", type=web_forms.whole)
     if owner_id is None:
         q, village = request.args.get("q", "")[:100], request.args.get("village", "")[:120]
         page = owners_page(g.user, q=q or None, village=village or None, per_page=30)

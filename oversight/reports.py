@@ -69,44 +69,60 @@ def species_shares() -> sa.Subquery:
 
 def payouts(user, group_by: list[str], f: Filters = Filters()) -> list[dict]:
     """Confirmed payments (advances and final payments, interest included) per currency and the chosen
-    dimensions. Grouped by species, a payment is split in proportion to the verified head of each species."""
-    office, region = aliased(Jurisdiction, name="office"), aliased(Jurisdiction, name="region")
+    dimensions. Grouped by species, a payment is split in proportion to the verified head of each species.
+
+    The payments are summed by ids (region, office, programme) in an inner statement, and the codes and names are
+    joined to its few rows afterwards: sorting tens of thousands of payments by names costs more than the sums.
+    """
+    claim_office = aliased(Jurisdiction, name="claim_office")
     amount = Payment.amount
     stmt = (sa.select().select_from(Payment).join(Claim, Claim.id == Payment.claim_id)
             .where(Payment.status == PaymentStatus.CONFIRMED, Claim.office_id.in_(jq.office_ids(user)),
                    *_between(Payment.paid_at, f)))
     if f.programme_id:
         stmt = stmt.where(Claim.programme_id == f.programme_id)
-    keys: list = []
-    if "region" in group_by or "office" in group_by:
-        stmt = stmt.join(office, office.id == Claim.office_id)
+    ids: list = []
     if "region" in group_by:
-        stmt = stmt.join(region, region.id == office.parent_id)
-        keys += [region.code.label("region"), region.name.label("region_name")]
+        stmt = stmt.join(claim_office, claim_office.id == Claim.office_id)
+        ids.append(claim_office.parent_id.label("region_id"))
     if "office" in group_by:
-        keys += [office.code.label("office"), office.name.label("office_name")]
+        ids.append(Claim.office_id.label("office_id"))
     if "programme" in group_by:
-        stmt = stmt.join(Programme, Programme.id == Claim.programme_id)
-        keys += [Programme.id.label("programme"), Programme.name.label("programme_name")]
+        ids.append(Claim.programme_id.label("programme"))
     if "month" in group_by:
-        keys.append(month(Payment.paid_at).label("month"))
+        ids.append(month(Payment.paid_at).label("month"))
     if "predator" in group_by or "species" in group_by:
         latest = latest_verification()
         stmt = stmt.outerjoin(latest, latest.c.claim_id == Claim.id)
     if "predator" in group_by:
         stmt = stmt.outerjoin(Verification, Verification.id == latest.c.verification_id)
-        keys.append(Verification.predator.label("predator"))
+        ids.append(Verification.predator.label("predator"))
     if "species" in group_by:
         shares = species_shares()
         stmt = stmt.outerjoin(shares, shares.c.verification_id == latest.c.verification_id)
-        keys.append(shares.c.species.label("species"))
+        ids.append(shares.c.species.label("species"))
         amount = amount * sa.func.coalesce(shares.c.heads, 1) / sa.func.coalesce(shares.c.total, 1)
-    keys.append(Payment.currency.label("currency"))
-    stmt = (stmt.add_columns(*keys, sa.func.count(sa.distinct(Claim.id)).label("claims"),
-                             sa.func.sum(amount).label("amount"))
-            .group_by(*keys).order_by(*keys))
+    ids.append(Payment.currency.label("currency"))
+    sums = (stmt.add_columns(*ids, sa.func.count(sa.distinct(Claim.id)).label("claims"),
+                             sa.func.sum(amount).label("amount")).group_by(*ids).subquery("sums"))
+
+    office, region = aliased(Jurisdiction, name="office"), aliased(Jurisdiction, name="region")
+    named = sa.select().select_from(sums)
+    keys: list = []
+    if "region" in group_by:
+        named = named.join(region, region.id == sums.c.region_id)
+        keys += [region.code.label("region"), region.name.label("region_name")]
+    if "office" in group_by:
+        named = named.join(office, office.id == sums.c.office_id)
+        keys += [office.code.label("office"), office.name.label("office_name")]
+    if "programme" in group_by:
+        named = named.join(Programme, Programme.id == sums.c.programme)
+        keys += [sums.c.programme, Programme.name.label("programme_name")]
+    keys += [sums.c[key] for key in ("month", "predator", "species") if key in group_by]
+    keys.append(sums.c.currency)
+    named = named.add_columns(*keys, sums.c.claims, sums.c.amount).order_by(*keys)
     rows = []
-    for row in db.session.execute(stmt).mappings():
+    for row in db.session.execute(named).mappings():
         item = dict(row)
         item["amount"] = money(item["amount"], item["currency"])
         rows.append(item)
@@ -256,8 +272,9 @@ def liabilities(user, f: Filters = Filters()) -> list[dict]:
 
 # --- verified losses (dashboard) -----------------------------------------------------------------------------
 
-def losses(user) -> list[dict]:
-    """Verified head lost per predator and species, from each claim's latest confirmed site visit."""
+def losses(user, f: Filters = Filters()) -> list[dict]:
+    """Verified head lost per predator and species, from each claim's latest confirmed site visit (recorded
+    within the filter's dates)."""
     latest = latest_verification()
     stmt = (sa.select(Verification.predator.label("predator"), VerifiedLossLine.species.label("species"),
                       sa.func.count(sa.distinct(Claim.id)).label("claims"),
@@ -265,7 +282,9 @@ def losses(user) -> list[dict]:
             .select_from(Claim).join(latest, latest.c.claim_id == Claim.id)
             .join(Verification, Verification.id == latest.c.verification_id)
             .join(VerifiedLossLine, VerifiedLossLine.verification_id == Verification.id)
-            .where(Claim.office_id.in_(jq.office_ids(user)), Verification.outcome == VerificationOutcome.CONFIRMED)
+            .where(Claim.office_id.in_(jq.office_ids(user)), Verification.outcome == VerificationOutcome.CONFIRMED,
+                   *_between(Verification.recorded_at, f),
+                   *([Claim.programme_id == f.programme_id] if f.programme_id else []))
             .group_by(Verification.predator, VerifiedLossLine.species)
             .order_by(sa.func.sum(VerifiedLossLine.count).desc(), Verification.predator, VerifiedLossLine.species))
     return [dict(r) for r in db.session.execute(stmt).mappings()]

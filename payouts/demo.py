@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from claims import rule_changes
 from claims.enums import AgeClass, Species
 from claims.models import Claim
 from claims.operations import update_programme
@@ -73,6 +74,8 @@ def _rules_and_rates(ir, am, users) -> None:
     first = min(IR_RATES) - timedelta(days=30)
     with clock_at(datetime(first.year, first.month, first.day, 9, tzinfo=utcnow().tzinfo)):
         update_programme(ir, IR_RULES, users["manager_ir"])
+        for change in rule_changes.pending(ir):  # money rules apply once a second manager confirms them
+            rule_changes.confirm(change, users["manager2_ir"])
     for programme, table, manager in ((ir, IR_RATES, users["manager_ir"]), (am, AM_RATES, users["manager_am"])):
         for valid_from, amounts in sorted(table.items()):
             entries = [{"species": Species(s), "age_class": age, "amount": Decimal(v), "valid_from": valid_from}

@@ -12,6 +12,7 @@ from claims.enums import AgeClass, Species
 from claims.models import Claim, Owner, Programme
 from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
+from conflict_service.jurisdictions.queries import common_scope
 from conflict_service.timeutil import utcnow
 from payouts.enums import (
     LIVE_PAYMENT_STATES,
@@ -161,6 +162,10 @@ class PaymentBatch(Base):
     __table_args__ = (sa.Index("ix_payment_batches_status", "status"),)
 
     @property
+    def audit_scope_id(self) -> int:
+        return self.programme.jurisdiction_id
+
+    @property
     def audit_label(self) -> str:
         return f"#{self.id}"
 
@@ -230,3 +235,8 @@ class Reconciliation(Base):
     @property
     def audit_label(self) -> str:
         return self.filename[:80]
+
+    @property
+    def audit_scope_id(self) -> int | None:
+        """Where the matched payments were made; the uploader's own scope when nothing matched."""
+        return common_scope(self.office_ids) if self.office_ids else self.uploaded_by.audit_scope_id

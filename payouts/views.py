@@ -40,7 +40,7 @@ RATE_ROWS = 4
 @bp.get("/approvals")
 @login_required(*OVERSEERS)
 def approvals():
-    programme_id = request.args.get("programme_id", type=int)
+    programme_id = request.args.get("programme_id", type=web_forms.whole)
     return render_template("payouts/approvals.html", rows=queries.approval_queue(g.user, programme_id),
                            overdue=queries.overdue(g.user), programmes=programmes_for(g.user),
                            programme_id=programme_id, reason_text=breakdown.reason_text)

@@ -41,7 +41,7 @@ def batch_list():
         status = BatchStatus(status) if status else None
     except ValueError:
         status = None
-    page = queries.batches_page(g.user, status=status, page=max(request.args.get("page", 1, type=int), 1))
+    page = queries.batches_page(g.user, status=status, page=max(request.args.get("page", 1, type=web_forms.whole), 1))
     sums = queries.batch_sums([b.id for b in page.items])
     return render_template("payouts/batch_list.html", page=page, sums=sums, statuses=BatchStatus.choices(),
                            status=status, args=request.args.to_dict(), can_manage=can_manage_payouts(g.user))
@@ -51,7 +51,7 @@ def batch_list():
 @login_required(Role.MANAGER)
 def batch_new():
     programmes = programmes_for(g.user)
-    chosen_id = request.values.get("programme_id", type=int)
+    chosen_id = request.values.get("programme_id", type=web_forms.whole)
     programme = next((p for p in programmes if p.id == chosen_id), programmes[0] if len(programmes) == 1 else None)
     if request.method == "POST" and programme is not None:
         chosen = [int(v) for v in request.form.getlist("claim_ids") if v.isdigit()]
@@ -167,7 +167,7 @@ def reconciliation_list():
         except ValidationError as error:
             db.session.rollback()
             flash(" ".join(str(m) for msgs in error.errors.values() for m in msgs), "error")
-    page = queries.reconciliations_page(g.user, max(request.args.get("page", 1, type=int), 1))
+    page = queries.reconciliations_page(g.user, max(request.args.get("page", 1, type=web_forms.whole), 1))
     return render_template("payouts/reconciliation_list.html", page=page, can_manage=can_manage_payouts(g.user),
                            args=request.args.to_dict(), tz=user_timezone(g.user))
 

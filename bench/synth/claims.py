@@ -37,6 +37,8 @@ STATES = [
     (ClaimState.PAID, 57, (40, SPAN_DAYS)),
     (ClaimState.WITHDRAWN, 4, (1, SPAN_DAYS)),
 ]
+STATE_LIST, STATE_WEIGHTS = [s for s, _w, _a in STATES], [w for _s, w, _a in STATES]
+STATE_AGES = {s: a for s, _w, a in STATES}
 APPROVED_STATES = (ClaimState.APPROVED, ClaimState.AWAITING_FUNDS, ClaimState.IN_PAYMENT, ClaimState.PAID)
 DELAY_HOURS = [2, 8, 20, 30, 50, 70, 100, 160]  # incident to filing
 ATTRIBUTED = [Predator.LEOPARD, Predator.SNOW_LEOPARD, Predator.WOLF]
@@ -59,6 +61,7 @@ class Plan:
     verifier_id: int
     row: dict | None = None
     number: str = ""
+    result: Assessment | None = None
 
     def at(self, fraction: float) -> datetime:
         return (self.filed_at + self.age * fraction).replace(microsecond=0)
@@ -76,7 +79,7 @@ class ClaimMaker:
     # --- drawing -----------------------------------------------------------------------------------------------
 
     def claim(self, owner: OwnerRow, forced: ClaimState | None) -> None:
-        state = forced or self.rnd.choices([s for s, _w, _a in STATES], [w for _s, w, _a in STATES])[0]
+        state = forced or self.rnd.choices(STATE_LIST, STATE_WEIGHTS)[0]
         insured = owner.insured and (state == ClaimState.AWAITING_FUNDS or self.rnd.random() < 0.7)
         if state == ClaimState.AWAITING_FUNDS and not owner.insured:
             state = ClaimState.APPROVED
@@ -90,7 +93,7 @@ class ClaimMaker:
 
     def _draw(self, claim_id: int, owner: OwnerRow, state: ClaimState, insured: bool) -> Plan:
         rnd, office = self.rnd, owner.office
-        lo, hi = next(a for s, _w, a in STATES if s == state)
+        lo, hi = STATE_AGES[state]
         age = timedelta(days=rnd.uniform(lo, hi))
         filed_at = (self.now - age).replace(microsecond=0)
         incident_at = filed_at - timedelta(hours=rnd.choice(DELAY_HOURS) + rnd.randint(0, 5))
@@ -114,7 +117,9 @@ class ClaimMaker:
                 for _ in range(rnd.choices([1, 2, 3], [75, 20, 5])[0])]
 
     def _assessed(self, plan: Plan) -> Assessment:
-        return self.assessor.assess(plan.draft)
+        if plan.result is None:
+            plan.result = self.assessor.assess(plan.draft)
+        return plan.result
 
     # --- writing -----------------------------------------------------------------------------------------------
 
@@ -259,7 +264,7 @@ class ClaimMaker:
         self.assessor.approve(d, result.total)
         self._move(plan, decided, self._manager(plan), "approve", "verified", "approved",
                    data={"total": breakdown.money_str(result.total, result.currency), "currency": result.currency,
-                         "due_on": due_on})
+                         "due_on": due_on.isoformat()})
 
     def _batch(self, plan: Plan, paid: bool) -> int:
         """The month's batch of the programme (one for paid claims, one still in payment)."""

@@ -1,7 +1,7 @@
 """clocks on every stage
 
 Revision ID: 43ac16782e3c
-Revises: 9b1e4c7d2a60
+Revises: 4435f921fcd1
 Create Date: 2026-12-05 22:34:14.162173
 """
 from datetime import UTC, datetime, time, timedelta
@@ -13,7 +13,7 @@ import conflict_service.db
 
 
 revision = '43ac16782e3c'
-down_revision = '9b1e4c7d2a60'
+down_revision = '4435f921fcd1'
 branch_labels = None
 depends_on = None
 

@@ -74,3 +74,26 @@ def test_the_forms_read_well_in_dari_and_pashto_on_a_phone(make, live_server, ph
     assert screenshot(phone, f"claim-form-{locale}-phone-error").stat().st_size > 10_000
     phone.goto(f"{live_server}/owners/new")
     assert screenshot(phone, f"owner-form-{locale}-phone").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("lang", ["fa", "ru"])
+def test_a_proposed_money_rule_change_on_a_phone(make, live_server, phone, lang):
+    from decimal import Decimal
+
+    from claims.operations import update_programme
+
+    world = make.world()
+    world.ir.manager2.preferred_language = lang
+    update_programme(world.ir.programme, {"dual_approval_threshold": Decimal("150000000"),
+                                          "advance_pct": Decimal(10)}, world.ir.manager)
+    db.session.commit()
+    _sign_in(phone, live_server, world.ir.manager2)
+    phone.goto(f"{live_server}/programmes/{world.ir.programme.id}?lang={lang}#rule-changes")
+    section = phone.locator("#rule-changes")
+    assert section.locator("form").count() == 2  # confirm, refuse
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+    assert screenshot(phone, f"rule-change-{lang}-phone").stat().st_size > 10_000
+    section.locator("button.primary").click()
+    phone.wait_for_url(re.compile(r"/programmes/\d+"))
+    assert phone.locator(".flash-success").count() == 1

@@ -136,6 +136,7 @@ def test_sign_in_is_rate_limited(client, world):
 def test_production_session_cookie_is_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("CONFLICT_DEPLOYMENT", "production")
     monkeypatch.setenv("SECRET_KEY", "a production secret")
+    monkeypatch.setenv("AUDIT_KEY", "an audit key of at least thirty-two characters")
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "INSTANCE": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     with app.test_request_context("/", base_url="https://example.org"):

@@ -19,12 +19,14 @@ from __future__ import annotations
 import os
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from flask import current_app
 
-from claims.models import Claim, Owner, Programme
+from claims import rule_changes
+from claims.models import Claim, Owner, Programme, RuleChange
 from conflict_service.auth import field_credentials
 from conflict_service.auth.models import FieldCredential, Role, User
 from conflict_service.auth.operations import issue_token
@@ -69,6 +71,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Auth.UserItem', 'PATCH'): 'd',
     ('Auth.Users', 'GET'): 'd',
     ('Auth.Users', 'POST'): 'd',
+    ('Bulletin.BulletinPDF', 'GET'): 'ma',
     ('Claim flags.ClaimFlags', 'GET'): 'ma',
     ('Claims.ClaimHistory', 'GET'): 'cvma',
     ('Claims.ClaimItem', 'GET'): 'cvma',
@@ -88,6 +91,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Dogs.DogVaccinations', 'GET'): 'cvma',
     ('Dogs.DogVaccinations', 'POST'): 'cv',
     ('Dogs.Dogs', 'GET'): 'cvma',
+    ('Open data.OpenDataExport', 'GET'): 'ma',
     ('Exports.ClaimsExport', 'GET'): 'ma',
     ('Field submissions.SubmissionApply', 'POST'): 'm',
     ('Field submissions.SubmissionDismiss', 'POST'): 'm',
@@ -145,6 +149,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Premiums.Premiums', 'POST'): 'c',
     ('Programmes.ProgrammeItem', 'GET'): 'cvma',
     ('Programmes.ProgrammeItem', 'PATCH'): 'm',
+    ('Programmes.ProgrammeRuleChanges', 'GET'): 'ma',
+    ('Programmes.ConfirmRuleChange', 'POST'): 'm',
+    ('Programmes.RefuseRuleChange', 'POST'): 'm',
     ('Programmes.Programmes', 'GET'): 'cvma',
     ('Programmes.Programmes', 'POST'): 'm',
     ('Public.Transparency', 'GET'): 'public',
@@ -226,6 +233,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('claims.programme_edit', 'GET'): 'm',
     ('claims.programme_edit', 'POST'): 'm',
     ('claims.programme_list', 'GET'): 'ma',
+    ('claims.rule_change_decide', 'POST'): 'm',
     ('claims.programme_new', 'GET'): 'm',
     ('claims.programme_new', 'POST'): 'm',
     ('field.detail', 'GET'): 'ma',
@@ -293,6 +301,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('payouts.rates', 'POST'): 'm',
     ('public.export_download', 'GET'): 'ma',
     ('public.exports_page', 'GET'): 'ma',
+    ('bulletin.download', 'GET'): 'ma',
+    ('bulletin.page', 'GET'): 'ma',
+    ('opendata.export_download', 'GET'): 'ma',
+    ('opendata.export_page', 'GET'): 'ma',
+    ('opendata.public_download', 'GET'): 'public',
+    ('opendata.public_page', 'GET'): 'public',
     ('public.status', 'GET'): 'public',
     ('public.status', 'POST'): 'public',
     ('public.status_lookup', 'GET'): 'public',
@@ -323,7 +337,7 @@ EXPECTED: dict[tuple[str, str], str] = {
 }
 
 # Endpoints whose URL names no object of a jurisdiction (lists, forms for a new object, the user's own session).
-UNSCOPED_PARAMS = {"fmt", "part", "filename", "form_id"}
+UNSCOPED_PARAMS = {"fmt", "part", "filename", "form_id", "decision"}
 NOT_EXERCISED = {"static"}  # files of the service itself, not data
 LAST = {("auth.logout", "POST"), ("Auth.Token", "DELETE")}  # they end the session; run them after the rest
 MISSING_ID = 987654321
@@ -384,6 +398,8 @@ class World:
         owner = first(Owner, Owner.id, lambda o: country_of(o.office_id))
         s["owner"] = {"owner_id": owner.id}
         s["programme"] = {"programme_id": first(Programme, Programme.id, lambda p: of_programme(p.id)).id}
+        change = first(RuleChange, RuleChange.id, lambda c: of_programme(c.programme_id))
+        s["rule_change"] = {"programme_id": change.programme_id, "change_id": change.id}
         found = {
             "measure": first(Measure, Measure.id, lambda m: country_of(get(Owner, m.owner_id).office_id)),
             "dog": first(GuardianDog, GuardianDog.measure_id,
@@ -434,12 +450,15 @@ class World:
     def params(self, rule, cc) -> dict | None:
         """Values for the rule's parameters naming objects of country ``cc`` (None: the country has none)."""
         names = set(rule.arguments) - UNSCOPED_PARAMS
-        extra = {"fmt": "csv", "part": "statement", "form_id": "site_visit", "filename": "cases.csv"}
+        extra = {"fmt": "csv", "part": "statement", "form_id": "site_visit", "filename": "cases.csv",
+                 "decision": "refuse"}
         if not names:
             return {k: v for k, v in extra.items() if k in rule.arguments}
         kinds = self.ids[cc]
         if "evidence_id" in names:
             kind = "evidence"
+        elif "change_id" in names:
+            kind = "rule_change"
         elif "credential_id" in names:
             kind = "credential"
         elif "seq" in names:
@@ -485,6 +504,10 @@ def build_world(app):
                 record_freeze({"programme_id": programme.id, "cause": KillCause.POISONED,
                                "killed_on": utcnow().date() - timedelta(days=3), "jurisdiction_id": office.id,
                                "note": "access test"}, users["manager"])
+            for programme in db.session.scalars(sa.select(Programme).where(Programme.jurisdiction_id == country.id)):
+                # A change of the money rules waiting for a second manager, proposed by the demo's manager.
+                rule_changes.propose(programme, {"advance_pct": Decimal(5)},
+                                     context["users"][f"manager_{cc.lower()}"])
             field_credentials.create(users["verifier"], {"label": "access test"}, users["verifier"])
             field_record(users["verifier"], office)
         refresh(open_claims())  # the anomaly flags of the demo claims
