@@ -5,9 +5,10 @@ on the same gunicorn:
 - ``/bench/insert`` is the floor of a claim submission: the same numbered, audited insert written by hand. One
   transaction through the service's own engine, in plain SQL: take the next number from the office's counter row,
   insert the claim and its loss lines, take the audit chain's lock, read its head and append the event (hashed and
-  signed with the audit key as the service does it, so ``flask audit verify`` still finds the chain intact). What it leaves out is everything
-  a submission does besides writing: no token check per request (the clerk is looked up once per token), no schema
-  or jurisdiction validation, no ORM, no idempotency key, no JSON answer beyond the number.
+  signed with the audit key as the service does it, so ``flask audit verify`` still finds the chain intact). What
+  it leaves out is everything a submission does besides writing: no token check per request (the clerk is looked
+  up once per token), no schema or jurisdiction validation, no ORM, no idempotency key, no JSON answer beyond the
+  number.
 """
 
 from __future__ import annotations

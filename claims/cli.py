@@ -7,19 +7,11 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from claims import queries, rule_changes
-from conflict_service.auth import queries as auth_queries
-from conflict_service.cli import fail
+from conflict_service.cli import acting_user, fail
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 
 programmes_cli = AppGroup("programmes", help="Programmes: proposed changes of their money rules.")
-
-
-def _manager(username: str):
-    user = auth_queries.get_by_username(username)
-    if user is None or not user.is_active:
-        raise click.ClickException(f"No active user {username!r}.")
-    return user
 
 
 @programmes_cli.command("rule-changes")
@@ -28,7 +20,7 @@ def _manager(username: str):
 def rule_changes_list(programme_id, username):
     """List the proposed changes of PROGRAMME_ID's money rules, newest first."""
     try:
-        changes = rule_changes.changes_of(queries.get_programme(programme_id, _manager(username)))
+        changes = rule_changes.changes_of(queries.get_programme(programme_id, acting_user(username)))
     except DomainError as error:
         fail(error)
     for change in changes:
@@ -44,7 +36,7 @@ def rule_changes_list(programme_id, username):
 @click.option("--user", "username", required=True, help="The confirming manager (not the one who proposed).")
 def rule_change_confirm(programme_id, change_id, username):
     """Confirm proposal CHANGE_ID of PROGRAMME_ID: its rules apply from now."""
-    user = _manager(username)
+    user = acting_user(username)
     try:
         rule_changes.confirm(rule_changes.get_change(queries.get_programme(programme_id, user), change_id), user)
     except DomainError as error:
@@ -60,7 +52,7 @@ def rule_change_confirm(programme_id, change_id, username):
 @click.option("--note", default="", help="Why.")
 def rule_change_refuse(programme_id, change_id, username, note):
     """Refuse (or withdraw) proposal CHANGE_ID of PROGRAMME_ID; the rules stay as they are."""
-    user = _manager(username)
+    user = acting_user(username)
     try:
         rule_changes.refuse(rule_changes.get_change(queries.get_programme(programme_id, user), change_id), user, note)
     except DomainError as error:

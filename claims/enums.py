@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as L_
 
 from conflict_service.enums import TitledEnum
 
-__all__ = ["TitledEnum", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence", "TimeOfDay",
-           "RuleChangeStatus"]
+__all__ = ["TitledEnum", "Clock", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence",
+           "TimeOfDay", "RuleChangeStatus"]
 
 
 class ProgrammeKind(TitledEnum):
@@ -105,3 +105,17 @@ class RuleChangeStatus(TitledEnum):
     def _titles(cls):
         return {cls.PENDING: L_("Waiting for a second manager"), cls.CONFIRMED: L_("Confirmed"),
                 cls.REFUSED: L_("Refused or withdrawn")}
+
+
+class Clock(TitledEnum):
+    """The stage a claim's clock is counting (DESIGN §6): what is due next, and by whom."""
+
+    VERIFICATION = "verification"
+    DECISION = "decision"
+    PAYMENT = "payment"
+    CONFIRMATION = "confirmation"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.VERIFICATION: L_("Site visit"), cls.DECISION: L_("Decision"), cls.PAYMENT: L_("Payment"),
+                cls.CONFIRMATION: L_("Payment confirmation")}

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from claims.enums import (
     AgeClass,
+    Clock,
     Confidence,
     LossOutcome,
     Predator,
@@ -35,7 +36,9 @@ RULE_DEFAULTS: dict[str, object] = {
     "household_annual_cap": None,
     "dual_approval_threshold": None,
     "verification_sla_hours": 72,
+    "decision_sla_days": 7,
     "payment_sla_days": 30,
+    "confirmation_sla_days": 7,
     "appeal_days": 30,
     "max_claims_per_year": 5,
     "min_confidence": Confidence.PROBABLE,
@@ -76,7 +79,10 @@ class Programme(Base):
     household_annual_cap: Mapped[Decimal | None]
     dual_approval_threshold: Mapped[Decimal | None]
     verification_sla_hours: Mapped[int] = mapped_column(default=RULE_DEFAULTS["verification_sla_hours"])
+    decision_sla_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["decision_sla_days"], server_default="7")
     payment_sla_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["payment_sla_days"])
+    confirmation_sla_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["confirmation_sla_days"],
+                                                       server_default="7")
     appeal_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["appeal_days"])
     max_claims_per_year: Mapped[int | None] = mapped_column(default=RULE_DEFAULTS["max_claims_per_year"])
     min_confidence: Mapped[Confidence] = mapped_column(enum_column(Confidence),
@@ -210,6 +216,9 @@ class Claim(Base):
     assigned_verifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     prior_verifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     appealed_at: Mapped[datetime | None]
+    # The clock of the current stage (claims.clocks): what the claim waits for, and until when.
+    due_clock: Mapped[Clock | None] = mapped_column(enum_column(Clock))
+    due_at: Mapped[datetime | None]
 
     owner: Mapped[Owner] = relationship()
     programme: Mapped[Programme] = relationship(lazy="joined", innerjoin=True)
@@ -227,6 +236,7 @@ class Claim(Base):
     __table_args__ = (
         sa.Index("ix_claims_office_status", "office_id", "status"),
         sa.Index("ix_claims_filed_at", "filed_at"),
+        sa.Index("ix_claims_due_at", "due_at"),
         # The claim list at scale: filters on programme and/or status, newest first; on PostgreSQL the included
         # columns let the page's count run from the index alone (bench/results/explain-*.txt).
         sa.Index("ix_claims_programme_status_filed", "programme_id", "status", "filed_at",
@@ -246,6 +256,11 @@ class Claim(Base):
     @property
     def head_lost(self) -> int:
         return sum(line.count for line in self.lines)
+
+    @property
+    def is_overdue(self) -> bool:
+        """The current stage's clock has run out (DESIGN §6)."""
+        return self.due_at is not None and self.due_at < utcnow()
 
     @property
     def is_verification_overdue(self) -> bool:

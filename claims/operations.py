@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from claims import permissions, presentation, rule_changes  # noqa: F401 - presentation: the history texts
+from claims import clocks, permissions, presentation, rule_changes  # noqa: F401 - presentation: the history texts
 from claims.models import RULE_DEFAULTS, Claim, ClaimCounter, HerdCount, IdempotencyKey, LossLine, Owner, Programme
 from claims.queries import get_claim, office_language, programme_usable_at
 from claims.states import ClaimAction, ClaimState, apply_action
@@ -167,6 +167,7 @@ def submit_claim(data: dict, actor, *, idempotency_key: str | None = None,
     claim.reported_at = data.get("reported_at") or now
     claim.lines = [LossLine(position=i, **line) for i, line in enumerate(data["lines"])]
     claim.number = _next_number(office, claim.filed_date.year)
+    clocks.refresh(claim)
     db.session.add(claim)
     db.session.flush()
     if key_row is not None:

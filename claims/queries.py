@@ -8,7 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from claims.models import AWAITING_VERIFICATION, Claim, LossLine, Owner, Programme
+from claims.enums import Clock
+from claims.models import Claim, LossLine, Owner, Programme
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.errors import NotFound
@@ -103,11 +104,21 @@ class ClaimFilters:
     q: str | None = None
     verifier_id: int | None = None
     overdue: bool | None = None
+    clock: Clock | None = None
 
 
-def overdue_clause():
-    """SQL for ``Claim.is_verification_overdue``: waiting for verification past its due time."""
-    return sa.and_(Claim.status.in_(AWAITING_VERIFICATION), Claim.verification_due_at < utcnow())
+def overdue_clause(clock: Clock | None = None):
+    """SQL for ``Claim.is_overdue``: the current stage (``clock``, or any) is past its due time (DESIGN §6)."""
+    late = Claim.due_at < utcnow()
+    return sa.and_(late, Claim.due_clock == clock) if clock else late
+
+
+def overdue_counts(user) -> dict[Clock, int]:
+    """Open claims past their current stage's due time, per stage, in the user's offices (every stage listed)."""
+    stmt = (sa.select(Claim.due_clock, sa.func.count())
+            .where(Claim.office_id.in_(jq.office_ids(user)), overdue_clause()).group_by(Claim.due_clock))
+    counts = dict(db.session.execute(stmt).all())
+    return {clock: counts.get(clock, 0) for clock in Clock}
 
 
 def _conditions(user, f: ClaimFilters, offices=None) -> list:
@@ -124,8 +135,11 @@ def _conditions(user, f: ClaimFilters, offices=None) -> list:
         out.append(Claim.owner_id == f.owner_id)
     if f.verifier_id:
         out.append(Claim.assigned_verifier_id == f.verifier_id)
+    if f.clock:
+        out.append(Claim.due_clock == f.clock)
     if f.overdue is not None:
-        out.append(overdue_clause() if f.overdue else sa.not_(overdue_clause()))
+        late = overdue_clause()
+        out.append(late if f.overdue else sa.or_(Claim.due_at.is_(None), sa.not_(late)))
     if f.incident_from:
         out.append(Claim.incident_date >= f.incident_from)
     if f.incident_to:
@@ -165,7 +179,7 @@ def claim_list_statements(user, f: ClaimFilters, page: int = 1, per_page: int = 
                  .scalar_subquery())
     rows = (sa.select(Claim.id, Claim.number, Owner.name.label("owner_name"), Claim.incident_village,
                       Claim.incident_date, Claim.status, head_lost.label("head_lost"),
-                      sa.case((overdue_clause(), True), else_=False).label("overdue"))
+                      Claim.due_clock, sa.case((overdue_clause(), True), else_=False).label("overdue"))
             .join(Owner, Owner.id == Claim.owner_id).where(*conditions)
             .order_by(Claim.filed_at.desc(), Claim.id.desc()).limit(per_page).offset((page - 1) * per_page))
     return count, rows

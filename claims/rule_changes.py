@@ -94,7 +94,7 @@ def _decide_start(change: RuleChange, actor) -> Programme:
 
 
 def _close(change: RuleChange, status: RuleChangeStatus, actor, note: str) -> None:
-    change.status, change.decided_by_id, change.decided_at, change.note = status, actor.id, utcnow(), note
+    change.status, change.decided_by, change.decided_at, change.note = status, actor, utcnow(), note
     db.session.flush()
 
 

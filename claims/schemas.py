@@ -8,6 +8,7 @@ from marshmallow import ValidationError, fields, post_dump, validate, validates_
 from claims import rule_changes, zones
 from claims.enums import (
     AgeClass,
+    Clock,
     Confidence,
     LossOutcome,
     Predator,
@@ -102,7 +103,9 @@ class ProgrammeRulesSchema(BaseSchema):
     household_annual_cap = _money(allow_none=True)
     dual_approval_threshold = _money(allow_none=True)
     verification_sla_hours = _days(1, 24 * 90)
+    decision_sla_days = _days(1, 365)
     payment_sla_days = _days(1, 365)
+    confirmation_sla_days = _days(1, 365)
     appeal_days = _days(0, 365)
     max_claims_per_year = _days(1, 1000, allow_none=True)
     min_confidence = enum_field(Confidence)
@@ -316,6 +319,10 @@ class ClaimSchema(BaseSchema):
     filed_at = fields.AwareDateTime()
     verification_due_at = fields.AwareDateTime(allow_none=True)
     is_verification_overdue = fields.Boolean(dump_only=True)
+    due_clock = enum_field(Clock, allow_none=True, metadata={
+        "description": "The stage the claim waits for (DESIGN §6); null once it is closed."})
+    due_at = fields.AwareDateTime(allow_none=True, metadata={"description": "When the current stage is due."})
+    is_overdue = fields.Boolean(dump_only=True, metadata={"description": "The current stage is past its due time."})
     assigned_verifier_id = fields.Integer(allow_none=True)
     appealed_at = fields.AwareDateTime(allow_none=True)
     lines = fields.List(fields.Nested(LossLineOutSchema))
@@ -334,7 +341,9 @@ class ClaimQuerySchema(PageArgsSchema):
     incident_to = fields.Date(load_default=None)
     q = digits_text(100, load_default=None)
     overdue = fields.Boolean(load_default=None, metadata={
-        "description": "true: only claims still awaiting verification after their due time; false: all others."})
+        "description": "true: only claims whose current stage is past its due time; false: all others."})
+    clock = enum_field(Clock, load_default=None, metadata={
+        "description": "Only claims whose current stage is this one (with overdue: overdue at this stage)."})
 
     @validates_schema(skip_on_field_errors=False)
     def _range(self, data, **_kwargs):

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
 from claims import forms, operations, queries, rule_changes
-from claims.enums import Predator
+from claims.enums import Clock, Predator
 from claims.permissions import (
     can_edit_claim,
     can_file_claim,
@@ -57,7 +57,9 @@ def home():
     user = g.user
     counts = queries.count_by_status(user) if can_view_records(user) else {}
     recent = queries.claims_page(user, queries.ClaimFilters(), 1, 8).items if can_view_records(user) else []
-    return render_template("claims/home.html", counts=counts, recent=recent, panels=render_slot("home", None, user))
+    overdue = queries.overdue_counts(user) if can_view_records(user) else {}
+    return render_template("claims/home.html", counts=counts, recent=recent, overdue=overdue,
+                           panels=render_slot("home", None, user))
 
 
 # --- owners ------------------------------------------------------------------------------------------------
@@ -124,7 +126,7 @@ def owner_edit(owner_id):
 @login_required(*RECORD_READERS)
 def claim_list():
     raw = web_forms.clean(request.args, ("office_id", "programme_id", "incident_from", "incident_to", "q", "overdue",
-                                             "page"))
+                                             "clock", "page"))
     if request.args.getlist("status"):
         raw["status"] = [s for s in request.args.getlist("status") if s]
     try:
@@ -135,7 +137,8 @@ def claim_list():
     page_no, per_page = args.pop("page"), args.pop("per_page")
     page = queries.claim_list_page(g.user, queries.ClaimFilters(**args), page_no, per_page)
     return render_template("claims/claim_list.html", page=page, args=request.args.to_dict(), errors=errors,
-                           statuses=ClaimState.choices(), programmes=queries.programme_names_for(g.user),
+                           statuses=ClaimState.choices(), clocks=Clock.choices(),
+                           programmes=queries.programme_names_for(g.user),
                            can_file=can_file_claim(g.user), shown=i18n.PageFormat(),
                            detail_url=url_for("claims.claim_detail", claim_id=0).removesuffix("0"))
 

@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 
 import field
 import insurance
+import notifications
 from casefiles import api as casefiles_api
 from casefiles import cli as casefiles_cli
 from casefiles import views as casefiles_views
@@ -70,6 +71,7 @@ from oversight.flags import views as flags_views
 from payouts import api as payouts_api
 from payouts import api_payments as payouts_api_payments
 from payouts import cli as payouts_cli
+from payouts import clocks as payouts_clocks
 from payouts import consistency as payouts_consistency
 from payouts import demo as payouts_demo
 from payouts import presentation as payouts_presentation  # noqa: F401 - describes payouts' audit events
@@ -135,6 +137,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _contribute(app)
     audit_consistency.register(app, payouts_consistency.check)  # business tables against their audit events
     field.init_app(app)
+    payouts_clocks.init_app(app)
     insurance.init_app(app)
     oversight_wiring.init_app(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
@@ -153,6 +156,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(flags_cli.flags_cli)
     app.extensions["demo_steps"] = [core_demo.load, claims_demo.load, verification_demo.load, mitigation_demo.load,
                                     payouts_demo.load, insurance_demo.load]
+    notifications.init_app(app)  # after the demo steps: it adds its own
     register_error_handlers(app)
     return app
 

@@ -27,6 +27,7 @@ USERS = [
     ("clerk_am", "clerk", ["AM-SU-KPN"], "Anahit Petrosyan", None),
     ("verifier_am", "verifier", ["AM-SU"], "Armen Grigoryan", None),
     ("manager_am", "manager", ["AM"], "Lilit Hakobyan", None),
+    ("manager2_am", "manager", ["AM"], "Tigran Avagyan", None),  # a second signature: rates, batches, rules
 ]
 
 

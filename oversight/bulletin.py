@@ -98,6 +98,18 @@ def _appeals(scope, f: Filters) -> dict:
             "rejected": counts.get(ClaimState.REJECTED, 0)}
 
 
+def loss_matrix(losses: list[dict]) -> dict:
+    """Verified animals lost as predators × species (one line per predator), so the table stays short."""
+    species = sorted({r["species"] for r in losses}, key=lambda s: -sum(r["heads"] for r in losses
+                                                                         if r["species"] == s))
+    predators: dict = {}
+    for r in losses:
+        predators.setdefault(r["predator"], {})[r["species"]] = r["heads"]
+    rows = sorted(((p, cells, sum(cells.values())) for p, cells in predators.items()), key=lambda row: -row[2])
+    return {"species": species, "rows": rows, "totals": {s: sum(c.get(s, 0) for _p, c, _t in rows) for s in species},
+            "total": sum(t for _p, _c, t in rows)}
+
+
 def figures(scope, f: Filters) -> dict:
     """The bulletin's numbers, each from the report that shows it on screen."""
     by_month = _claims_by_month(scope, f)
@@ -107,7 +119,8 @@ def figures(scope, f: Filters) -> dict:
     return {
         "claims_filed": sum(filed.values()),
         "filed_chart": charts.bars([(m, filed.get(m, 0)) for m in months]),
-        "losses": reports.losses(scope, f),
+        "losses": (losses := reports.losses(scope, f)),
+        "loss_matrix": loss_matrix(losses),
         "paid": reports.payouts(scope, [], f),
         "paid_by_predator": reports.payouts(scope, ["predator"], f),
         "paid_by_region": reports.payouts(scope, ["region"], f),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from oversight import bulletin
 from oversight.bulletin_api import BulletinQuerySchema, choice_of
@@ -12,6 +13,7 @@ from oversight.report_cli import _load, _user
 
 
 @click.command("bulletin")
+@with_appcontext
 @click.option("--user", "username", required=True, help="As this manager or auditor (their jurisdictions).")
 @click.option("--programme", "programme_id", default=None, help="The programme (id), or give --country.")
 @click.option("--country", default=None, help="A country's jurisdiction code, or give --programme.")

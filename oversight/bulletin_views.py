@@ -9,7 +9,7 @@ from claims.queries import programmes_for
 from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import current_locale, language_choices
+from conflict_service.i18n import current_locale, language_choices, native_digits, plain_digits
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Level
 from conflict_service.timeutil import utcnow
@@ -23,8 +23,9 @@ ARGS = ("programme_id", "country", "year", "lang", "bilingual")
 
 
 def _page(errors: dict):
-    countries = [j for j in jq.visible(g.user) if j.level == Level.COUNTRY]
-    args = {"year": str(utcnow().year - 1), "lang": current_locale(), **request.args.to_dict()}
+    scope = jq.scope_ids(g.user)
+    countries = [j for j in jq.visible(g.user) if j.level == Level.COUNTRY and j.id in scope]
+    args = {"year": native_digits(str(utcnow().year - 1)), "lang": current_locale(), **request.args.to_dict()}
     return render_template("oversight/bulletin_page.html", args=args, errors=errors,
                            country_choices=[(c.code, c.name) for c in countries],
                            programme_choices=[(p.id, p.name) for p in programmes_for(g.user)],
@@ -41,7 +42,10 @@ def page():
 @login_required(*OVERSEERS)
 def download():
     try:
-        args = web_forms.load(BulletinQuerySchema(), web_forms.clean(request.args, ARGS))
+        raw = web_forms.clean(request.args, ARGS)
+        if "year" in raw:
+            raw["year"] = plain_digits(raw["year"])  # typed in Persian or Arabic-Indic digits (DESIGN §14)
+        args = web_forms.load(BulletinQuerySchema(), raw)
     except ValidationError as error:
         return _page(error.errors)
     return pdf_response(g.user, args)

@@ -7,8 +7,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from claims.enums import Clock
 from claims.models import Claim
-from claims.queries import overdue_clause
+from claims.queries import overdue_clause, overdue_counts
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.jurisdictions import queries as jq
@@ -30,6 +31,7 @@ class Dashboard:
     overdue_verifications: list[Claim]
     overdue_verification_count: int
     overdue_payments: list
+    overdue: dict = field(default_factory=dict)
     charts: list[dict] = field(default_factory=list)
     losses: list[dict] = field(default_factory=list)
     funds: list[tuple] = field(default_factory=list)
@@ -46,7 +48,7 @@ def claims_by_state(user) -> list[tuple[ClaimState, int]]:
 
 
 def overdue_verifications(user) -> tuple[list[Claim], int]:
-    where = (Claim.office_id.in_(jq.office_ids(user)), overdue_clause())
+    where = (Claim.office_id.in_(jq.office_ids(user)), overdue_clause(Clock.VERIFICATION))
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(*where)) or 0
     stmt = sa.select(Claim).where(*where).order_by(Claim.verification_due_at, Claim.id).limit(LIST_LIMIT)
     return list(db.session.scalars(stmt)), count
@@ -83,7 +85,8 @@ def build(user) -> Dashboard:
     losses = reports.losses(user)
     return Dashboard(by_state=claims_by_state(user), overdue_verifications=overdue,
                      overdue_verification_count=overdue_count,
-                     overdue_payments=payout_queries.overdue(user), charts=payout_charts(user),
+                     overdue_payments=payout_queries.overdue(user), overdue=overdue_counts(user),
+                     charts=payout_charts(user),
                      losses=losses, funds=funds, map=incident_map(user),
                      losses_chart=charts.hbars([(r["predator"], r["species"], r["heads"]) for r in losses]),
                      health={s.id: fund_health.health(s) for s in schemes})

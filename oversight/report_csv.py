@@ -8,9 +8,9 @@ import io
 from flask import Response
 
 from conflict_service.spreadsheets import safe_cell
-from oversight.reports import DIMENSIONS
+from oversight.reports import DEADLINE_STEPS, DIMENSIONS
 
-STEP_FIELDS = ("count", "median", "p90", "within", "share_within", "limit")
+STEP_FIELDS = ("count", "median", "p90", "within", "open_late", "share_within", "limit")
 NAMED = ("region", "office", "programme")
 
 
@@ -24,12 +24,12 @@ def payout_columns(group_by: list[str]) -> list[str]:
 def deadline_columns(group_by: list[str]) -> list[str]:
     cols = ["programme", "programme_name"]
     cols += [c for g in ("region", "month") if g in group_by for c in ((g, f"{g}_name") if g == "region" else (g,))]
-    return cols + [f"{step}_{name}" for step in ("verification", "payment") for name in STEP_FIELDS]
+    return cols + [f"{step}_{name}" for step in DEADLINE_STEPS for name in STEP_FIELDS]
 
 
 def flat_deadline(row: dict) -> dict:
-    out = {k: v for k, v in row.items() if k not in ("verification", "payment")}
-    for step in ("verification", "payment"):
+    out = {k: v for k, v in row.items() if k not in DEADLINE_STEPS}
+    for step in DEADLINE_STEPS:
         out |= {f"{step}_{name}": row[step][name] for name in STEP_FIELDS}
     return out
 

@@ -13,14 +13,16 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as L_
 from sqlalchemy.orm import aliased
 
+from claims.enums import Clock
 from claims.models import Claim, Programme
+from claims.queries import overdue_clause
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Jurisdiction
 from oversight.sql import days_between, hours_between, money, month, number, percentiles
 from payouts.enums import PaymentKind, PaymentStatus
-from payouts.models import Award, Payment
+from payouts.models import Award, Decision, Payment
 from verification.enums import VerificationOutcome
 from verification.models import Verification, VerifiedLossLine
 
@@ -172,13 +174,54 @@ def payment_samples(user, group_by, f: Filters) -> sa.Subquery:
                     days_between)
 
 
+def decision_samples(user, group_by, f: Filters) -> sa.Subquery:
+    """Days from the site-visit record to the final approval or rejection, per claim decided."""
+    visit = (sa.select(Verification.claim_id, sa.func.max(Verification.recorded_at).label("verified_at"))
+             .where(Verification.outcome == VerificationOutcome.CONFIRMED)
+             .group_by(Verification.claim_id).subquery("confirmed_visit"))
+    decided = (sa.select(Decision.claim_id, sa.func.max(Decision.decided_at).label("decided_at"))
+               .where(Decision.is_final.is_(True)).group_by(Decision.claim_id).subquery("decided"))
+    base = (sa.select().select_from(Claim).join(visit, visit.c.claim_id == Claim.id)
+            .join(decided, sa.and_(decided.c.claim_id == Claim.id, decided.c.decided_at >= visit.c.verified_at)))
+    return _samples(user, base, visit.c.verified_at, decided.c.decided_at, Programme.decision_sla_days, group_by, f,
+                    days_between)
+
+
+# Open claims past the due time of their stage count as late for the step they are stuck in (DESIGN §6): a
+# payment sent but not confirmed in time is late for the payment step, which ends at the confirmation.
+OPEN_LATE_STEP = {Clock.VERIFICATION: "verification", Clock.DECISION: "decision", Clock.PAYMENT: "payment",
+                  Clock.CONFIRMATION: "payment"}
+DEADLINE_STEPS = ("verification", "decision", "payment")
+
+
+def open_late(user, group_by, f: Filters) -> list[dict]:
+    """Open claims now past their stage's due time, per group and stage (the month is the due date's)."""
+    office, region = aliased(Jurisdiction, name="office"), aliased(Jurisdiction, name="region")
+    cols = _group_columns(group_by, Claim.due_at, office, region)
+    stmt = (sa.select(*cols, Claim.due_clock.label("clock"), sa.func.count().label("n")).select_from(Claim)
+            .join(Programme, Programme.id == Claim.programme_id)
+            .join(office, office.id == Claim.office_id).join(region, region.id == office.parent_id)
+            .where(Claim.office_id.in_(jq.office_ids(user)), overdue_clause(), *_between(Claim.due_at, f))
+            .group_by(*cols, Claim.due_clock))
+    if f.programme_id:
+        stmt = stmt.where(Claim.programme_id == f.programme_id)
+    return [dict(r) for r in db.session.execute(stmt).mappings()]
+
+
+def _step(row) -> dict:
+    return {"count": row["n"], "median": number(row["p50"]), "p90": number(row["p90"]), "within": row["within"],
+            "limit": row["limit"], "open_late": 0}
+
+
 def deadlines(user, group_by: list[str], f: Filters = Filters()) -> list[dict]:
     """Per programme (and region, month of the step's end): median, 90th percentile and share within the
-    deadline of the time to verification (hours) and to payment (days)."""
+    deadline of the time to verification (hours), to decision and to payment (days); open claims already past
+    a step's deadline count as late for it."""
     keys = ["programme", "programme_name"]
     keys += [k for g in DEADLINE_GROUPS if g in group_by for k in ((g, f"{g}_name") if g == "region" else (g,))]
     merged: dict[tuple, dict] = {}
     for step, samples in (("verification", verification_samples(user, group_by, f)),
+                          ("decision", decision_samples(user, group_by, f)),
                           ("payment", payment_samples(user, group_by, f))):
         limits = sa.select(*[samples.c[k] for k in keys], sa.func.max(samples.c.limit).label("limit")).group_by(
             *[samples.c[k] for k in keys]).subquery("limits")
@@ -187,12 +230,17 @@ def deadlines(user, group_by: list[str], f: Filters = Filters()) -> list[dict]:
                 .join(limits, sa.and_(*[limits.c[k] == stats.c[k] for k in keys])))
         for row in db.session.execute(stmt).mappings():
             entry = merged.setdefault(tuple(row[k] for k in keys), {k: row[k] for k in keys})
-            entry[step] = {"count": row["n"], "median": number(row["p50"]), "p90": number(row["p90"]),
-                           "within": row["within"], "share_within": number(row["within"] / row["n"], 3),
-                           "limit": row["limit"]}
-    empty = {"count": 0, "median": None, "p90": None, "within": 0, "share_within": None, "limit": None}
-    return [{**entry, "verification": entry.get("verification", empty), "payment": entry.get("payment", empty)}
-            for _key, entry in sorted(merged.items(), key=lambda kv: tuple(str(v) for v in kv[0]))]
+            entry[step] = _step(row)
+    empty = {"count": 0, "median": None, "p90": None, "within": 0, "limit": None, "open_late": 0}
+    for row in open_late(user, group_by, f):
+        entry = merged.setdefault(tuple(row[k] for k in keys), {k: row[k] for k in keys})
+        entry.setdefault(OPEN_LATE_STEP[row["clock"]], dict(empty))["open_late"] += row["n"]
+    for entry in merged.values():
+        for step in DEADLINE_STEPS:
+            s = entry.setdefault(step, dict(empty))
+            total = s["count"] + s["open_late"]
+            s["share_within"] = number(s["within"] / total, 3) if total else None
+    return [entry for _key, entry in sorted(merged.items(), key=lambda kv: tuple(str(v) for v in kv[0]))]
 
 
 # --- liabilities ---------------------------------------------------------------------------------------------

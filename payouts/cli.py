@@ -114,6 +114,37 @@ def payments_overdue(username):
     click.echo(f"{len(rows)} overdue.")
 
 
+@rates_cli.command("confirm")
+@click.argument("programme_id", type=int)
+@click.argument("version", type=int)
+@click.option("--user", "username", required=True, help="The confirming manager (not the one who recorded it).")
+def rates_confirm(programme_id, version, username):
+    """Confirm VERSION of PROGRAMME_ID's rates, recorded by another manager: in force from now."""
+    user = acting_user(username)
+    try:
+        operations.confirm_rates(queries.get_rate_table(_programme(programme_id, user), version), user)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    click.echo(f"Version {version} confirmed; its rates are in force from now.")
+
+
+@rates_cli.command("refuse")
+@click.argument("programme_id", type=int)
+@click.argument("version", type=int)
+@click.option("--user", "username", required=True, help="A manager of the programme (its author withdraws it).")
+@click.option("--note", default="", help="Why.")
+def rates_refuse(programme_id, version, username, note):
+    """Refuse (or withdraw) VERSION of PROGRAMME_ID's rates; it never comes into force."""
+    user = acting_user(username)
+    try:
+        operations.refuse_rates(queries.get_rate_table(_programme(programme_id, user), version), user, note)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    click.echo(f"Version {version} refused.")
+
+
 def register(app: Flask) -> None:
     for group in (rates_cli, batches_cli, payments_cli):
         app.cli.add_command(group)

@@ -76,7 +76,8 @@ def _rules_and_rates(ir, am, users) -> None:
         update_programme(ir, IR_RULES, users["manager_ir"])
         for change in rule_changes.pending(ir):  # money rules apply once a second manager confirms them
             rule_changes.confirm(change, users["manager2_ir"])
-    for programme, table, manager in ((ir, IR_RATES, users["manager_ir"]), (am, AM_RATES, users["manager_am"])):
+    for programme, table, manager, second in ((ir, IR_RATES, users["manager_ir"], users["manager2_ir"]),
+                                              (am, AM_RATES, users["manager_am"], users["manager2_am"])):
         for valid_from, amounts in sorted(table.items()):
             entries = [{"species": Species(s), "age_class": age, "amount": Decimal(v), "valid_from": valid_from}
                        for s, pair in amounts.items() for age, v in zip((AgeClass.ADULT, AgeClass.YOUNG), pair,
@@ -84,8 +85,9 @@ def _rules_and_rates(ir, am, users) -> None:
             recorded = datetime(valid_from.year, valid_from.month, valid_from.day, 8, tzinfo=utcnow().tzinfo) \
                 - timedelta(days=10)
             with clock_at(min(recorded, utcnow())):
-                operations.record_rates(programme, {"entries": entries, "note": "Rates of the year"}, manager,
-                                        source="demo")
+                table = operations.record_rates(programme, {"entries": entries, "note": "Rates of the year"},
+                                                manager, source="demo")
+                operations.confirm_rates(table, second)  # rates are money rules: a second manager confirms
 
 
 def _verified(programme) -> list[Claim]:

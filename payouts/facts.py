@@ -41,7 +41,7 @@ def latest_verifications(claim_ids: list[int]) -> dict[int, Verification]:
 def rate_history(programme_ids: set[int]) -> dict[tuple, list[tuple[date, int, Decimal]]]:
     """Every rate of the programmes as ``(programme, species, age) -> [(valid_from, version, amount)]``."""
     stmt = (sa.select(Rate.programme_id, Rate.species, Rate.age_class, Rate.valid_from, RateTable.version, Rate.amount)
-            .join(RateTable).where(Rate.programme_id.in_(programme_ids)))
+            .join(RateTable).where(Rate.programme_id.in_(programme_ids), RateTable.is_pending.is_(False)))
     out: dict[tuple, list] = defaultdict(list)
     for pid, species, age, valid_from, version, amount in db.session.execute(stmt):
         out[(pid, species, age)].append((valid_from, version, amount))

@@ -39,8 +39,14 @@ class RateTable(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     source: Mapped[str] = mapped_column(sa.String(16), default="api")
     note: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Recorded by a manager, a version is a proposal (DESIGN §2): in force once another manager confirms it.
+    is_pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    is_refused: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
-    recorded_by: Mapped[User | None] = relationship(lazy="joined")
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id], lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")
     entries: Mapped[list[Rate]] = relationship(back_populates="table", cascade="all, delete-orphan",
                                                order_by="(Rate.species, Rate.age_class, Rate.valid_from)",
                                                lazy="selectin")

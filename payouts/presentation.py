@@ -9,6 +9,8 @@ from conflict_service.i18n import format_money
 
 register({
     "programme.rates_recorded": L_("Rate table version {version} recorded for {label}"),
+    "programme.rates_confirmed": L_("Rate table version {version} of {label} confirmed; in force from now"),
+    "programme.rates_refused": L_("Rate table version {version} of {label} refused"),
     "claim.first_approval": L_("First approval of {total}; a second manager must approve"),
     "claim.approve": L_("Approved for {total}"),
     "claim.reject": L_("Rejected by the programme manager"),

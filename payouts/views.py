@@ -168,6 +168,19 @@ def rates(programme_id):
     return _rates_page(programme, values, errors)
 
 
+@bp.post("/programmes/<int:programme_id>/rates/<int:version>/<any(confirm, refuse):decision>")
+@login_required(Role.MANAGER)
+def rates_decide(programme_id, version, decision):
+    table = queries.get_rate_table(get_programme(programme_id, g.user), version)
+    if decision == "confirm":
+        return act(lambda: operations.confirm_rates(table, g.user),
+                   _("Version {n} of the rates is confirmed and in force from now.").format(n=version),
+                   url_for("payouts.rates", programme_id=programme_id))
+    return act(lambda: operations.refuse_rates(table, g.user),
+               _("Version {n} of the rates is refused; it never comes into force.").format(n=version),
+               url_for("payouts.rates", programme_id=programme_id))
+
+
 def _record_rates(programme) -> dict:
     try:
         if request.files.get("file") and request.files["file"].filename:
@@ -179,7 +192,8 @@ def _record_rates(programme) -> dict:
             operations.record_rates(programme, {"entries": data, "note": request.form.get("note", "")}, g.user,
                                     source="web")
         db.session.commit()
-        flash(_("A new version of the rate table was recorded."), "success")
+        flash(_("A new version of the rate table was recorded; it is in force once a second manager confirms it."),
+              "success")
         return {}
     except ValidationError as error:
         db.session.rollback()

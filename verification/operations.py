@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 from sqlalchemy.exc import IntegrityError
 
+from claims import clocks
 from claims.models import Claim
 from claims.states import ClaimAction, ClaimState, apply_action, check_action
 from conflict_service.audit.operations import jsonable, record
@@ -180,6 +181,7 @@ def file_appeal(claim: Claim, data: dict, actor) -> Claim:
     with clock_at(now):  # the appeal's recorded time and its due time derive from the same moment
         claim = apply_action(claim, ClaimAction.APPEAL, actor, reason=data["reason"], data={"due_at": due})
     claim.verification_due_at = due
+    clocks.refresh(claim)
     db.session.add(Appeal(claim_id=claim.id, filed_by_id=actor.id, filed_at=now, grounds=data["reason"]))
     db.session.flush()
     if verifier is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bench.synth.assess import Assessor, Draft, Line
@@ -43,6 +43,8 @@ APPROVED_STATES = (ClaimState.APPROVED, ClaimState.AWAITING_FUNDS, ClaimState.IN
 DELAY_HOURS = [2, 8, 20, 30, 50, 70, 100, 160]  # incident to filing
 ATTRIBUTED = [Predator.LEOPARD, Predator.SNOW_LEOPARD, Predator.WOLF]
 MISTAKEN = [Predator.WOLF, Predator.DOG, Predator.UNKNOWN, Predator.JACKAL]  # the verifier rejects these claims
+DISPOSALS = [d.value for d in CarcassDisposal]
+REJECTIONS = [r.value for r in RejectionReason]
 REDRAWS = 50  # a claim drawn for a state past approval is drawn again until it is payable
 TABLES = ["claims", "loss_lines", "assignments", "verifications", "verified_loss_lines", "decisions", "awards",
           "payment_batches", "payments"]
@@ -62,9 +64,13 @@ class Plan:
     row: dict | None = None
     number: str = ""
     result: Assessment | None = None
+    moments: dict = field(default_factory=dict)
+    line_values: list = field(default_factory=list)  # [species, age class, outcome, count] per line, as stored
 
     def at(self, fraction: float) -> datetime:
-        return (self.filed_at + self.age * fraction).replace(microsecond=0)
+        if fraction not in self.moments:
+            self.moments[fraction] = (self.filed_at + self.age * fraction).replace(microsecond=0)
+        return self.moments[fraction]
 
 
 class ClaimMaker:
@@ -174,18 +180,18 @@ class ClaimMaker:
             "updated_at": plan.filed_at, "verification_due_at": due, "assigned_verifier_id": None,
             "prior_verifier_id": None, "appealed_at": None}
         self.tables["claims"].append(plan.row)
-        self.tables["loss_lines"] += self._line_rows("loss_lines", "claim_id", d.id, d.lines)
+        plan.line_values = [[ln.species.value, ln.age_class.value, ln.outcome.value, ln.count] for ln in d.lines]
+        self.tables["loss_lines"] += self._line_rows("loss_lines", "claim_id", d.id, plan.line_values)
         self.chain.add(plan.filed_at, self._clerk(plan), "claim.submitted", ("claim", d.id, plan.number), office.id,
                        changes={"number": [None, plan.number], "status": [None, "submitted"],
                                 "owner_id": [None, d.owner.id], "programme_id": [None, d.programme.id],
                                 "incident_at": [None, plan.incident_at.isoformat()],
-                                "lines": [None, [[ln.species.value, ln.age_class.value, ln.outcome.value, ln.count]
-                                                 for ln in d.lines]]})
+                                "lines": [None, plan.line_values]})
 
-    def _line_rows(self, table: str, key: str, owner_id: int, lines: list[Line]) -> list[dict]:
-        return [{"id": self.w.next_id(table), key: owner_id, "position": pos, "species": ln.species.value,
-                 "age_class": ln.age_class.value, "outcome": ln.outcome.value, "count": ln.count}
-                for pos, ln in enumerate(lines)]
+    def _line_rows(self, table: str, key: str, owner_id: int, values: list[list]) -> list[dict]:
+        return [{"id": self.w.next_id(table), key: owner_id, "position": pos, "species": species,
+                 "age_class": age_class, "outcome": outcome, "count": count}
+                for pos, (species, age_class, outcome, count) in enumerate(values)]
 
     def _assign(self, plan: Plan) -> None:
         d, office = plan.draft, plan.draft.owner.office
@@ -213,10 +219,11 @@ class ClaimMaker:
             "has_camera_trap_image": rnd.random() < 0.05, "predator": d.predator.value,
             "confidence": d.confidence.value, "time_of_day": None, "is_in_corral": None, "is_herder_present": None,
             "is_guard_dog_present": None,
-            "carcass_disposal": rnd.choices(list(CarcassDisposal), [50, 20, 25, 5])[0].value,
+            "carcass_disposal": rnd.choices(DISPOSALS, [50, 20, 25, 5])[0],
             "outcome": (VerificationOutcome.CONFIRMED if confirmed else VerificationOutcome.REJECTED).value,
-            "rejection_reason": None if confirmed else rnd.choice(list(RejectionReason)).value, "notes": ""})
-        self.tables["verified_loss_lines"] += self._line_rows("verified_loss_lines", "verification_id", vid, d.lines)
+            "rejection_reason": None if confirmed else rnd.choice(REJECTIONS), "notes": ""})
+        self.tables["verified_loss_lines"] += self._line_rows("verified_loss_lines", "verification_id", vid,
+                                                              plan.line_values)
         action, after = ("verify_confirm", "verified") if confirmed else ("verify_reject", "rejected")
         self._move(plan, visited, self.world.actor(plan.verifier_id), action, "under_verification", after)
 

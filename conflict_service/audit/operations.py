@@ -17,6 +17,7 @@ from flask import g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from conflict_service import events
 from conflict_service.audit import consistency
 from conflict_service.audit.chain import GENESIS_HASH, compute_hash, verify_chain
 from conflict_service.audit.keys import audit_keys
@@ -79,6 +80,7 @@ def record(action: str, entity, *, actor=None, changes: dict | None = None, data
         "request_id": g.get("request_id") if has_app_context() else None,
     })
     log.debug("audit %s %s actor=%s", action, type(entity).__name__, getattr(actor, "username", "system"))
+    events.emit(action, entity, actor=actor, data=data or {}, reason=reason)
 
 
 def _lock_chain(session: Session) -> None:

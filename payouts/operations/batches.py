@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from claims import clocks
 from claims.models import Claim
 from claims.queries import get_programme
 from claims.states import ClaimAction, ClaimState, apply_action
@@ -161,6 +162,8 @@ def approve_batch(batch: PaymentBatch, actor) -> PaymentBatch:
             "interest": money_str(payment.interest, payment.currency), "currency": payment.currency})
     batch.status, batch.approved_at, batch.approved_by_id = BatchStatus.APPROVED, now, actor.id
     db.session.flush()
+    for _payment, claim in rows:
+        clocks.refresh(claim)  # a sent payment now waits for its confirmation
     record("payment_batch.approved", batch, actor=actor, data={"payments": len(rows)})
     return batch
 

@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 from claims.models import Programme
 from conflict_service.audit.operations import record
 from conflict_service.db import db
-from conflict_service.errors import Forbidden, ValidationError
+from conflict_service.errors import Forbidden, InvalidTransition, ValidationError
 from conflict_service.i18n import currency_precision
 from conflict_service.jurisdictions import queries as jq
+from conflict_service.timeutil import utcnow
 from payouts.models import Rate, RateTable
 from payouts.permissions import can_manage_payouts
 
@@ -46,15 +47,50 @@ def record_rates(programme: Programme, data: dict, actor, *, source: str = "api"
     version = (db.session.scalar(sa.select(sa.func.max(RateTable.version))
                                  .where(RateTable.programme_id == programme.id)) or 0) + 1
     table = RateTable(programme_id=programme.id, version=version, recorded_by_id=getattr(actor, "id", None),
-                      source=source, note=(data.get("note") or "").strip())
+                      source=source, note=(data.get("note") or "").strip(),
+                      is_pending=actor is not None)  # the server's operator (CLI without --user) is not a manager
     table.entries = [Rate(programme_id=programme.id, **entry) for entry in entries]
     db.session.add(table)
     db.session.flush()
     record("programme.rates_recorded", programme, actor=actor, data={
-        "version": version, "source": source, "count": len(entries),
+        "version": version, "source": source, "count": len(entries), "pending": table.is_pending,
         "entries": [[e["species"], e["age_class"], e["amount"], e["valid_from"]] for e in entries]})
     log.info("rate table v%s of programme %s: %s entries", version, programme.id, len(entries))
     return table
+
+
+def confirm_rates(table: RateTable, actor) -> RateTable:
+    """A second manager confirms a version recorded by another: its rates are in force from now."""
+    programme = _decide_start(table, actor)
+    if table.recorded_by_id == actor.id:
+        raise Forbidden(_("You recorded this version; a second manager must confirm it."))
+    table.is_pending, table.decided_by, table.decided_at = False, actor, utcnow()
+    db.session.flush()
+    record("programme.rates_confirmed", programme, actor=actor, data={
+        "version": table.version, "recorded_by": getattr(table.recorded_by, "username", None)})
+    return table
+
+
+def refuse_rates(table: RateTable, actor, note: str = "") -> RateTable:
+    """Refuse a version waiting for confirmation (or withdraw your own); it never comes into force."""
+    programme = _decide_start(table, actor)
+    table.is_refused, table.decided_by, table.decided_at = True, actor, utcnow()
+    db.session.flush()
+    record("programme.rates_refused", programme, actor=actor, reason=note.strip() or None,
+           data={"version": table.version})
+    return table
+
+
+def _decide_start(table: RateTable, actor) -> Programme:
+    programme = db.session.scalars(sa.select(Programme).where(Programme.id == table.programme_id)
+                                   .with_for_update()).one()
+    check_can_edit(programme, actor)
+    if actor is None:
+        raise Forbidden(_("Only a programme manager can confirm or refuse changes of the rules."))
+    db.session.refresh(table)
+    if not table.is_pending or table.is_refused:
+        raise InvalidTransition(_("This version of the rates is already decided."))
+    return programme
 
 
 def _check_entries(programme: Programme, entries: list[dict]) -> None:

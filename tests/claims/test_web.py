@@ -131,7 +131,7 @@ def test_claim_list_rows(app, client, world, make, clerk):
     paid = make.claim(world.ir, make.owner(world.ir.clerk, world.ir.office, name="Davood Rostami"),
                       incident_village="Dargaz", incident_at=at(2026, 11, 19, 10))
     paid.status = ClaimState.PAID
-    waiting.verification_due_at = at(2026, 11, 21, 8, 0)  # an hour ago: overdue
+    waiting.verification_due_at = waiting.due_at = at(2026, 11, 21, 8, 0)  # an hour ago: overdue
     db.session.commit()
     page = client.get("/claims").get_data(as_text=True)
     rows = {m.group(1): m.group(0) for m in re.finditer(r'<tr>\s*<td data-label="Claim"><a [^>]*>([^<]+)</a>.*?</tr>',

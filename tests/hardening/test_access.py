@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from claims import rule_changes
+from claims.enums import AgeClass, Species
 from claims.models import Claim, Owner, Programme, RuleChange
 from conflict_service.audit.models import AuditEvent
 from conflict_service.auth import field_credentials
@@ -39,11 +40,13 @@ from field.enums import ReviewReason, SubmissionStatus
 from field.models import FieldSubmission
 from insurance.models import LedgerTransaction, Policy, PremiumPayment, Season
 from mitigation.models import GuardianDog, Measure
+from notifications.models import OutboxMessage
 from oversight.flags.operations import open_claims, refresh
 from oversight.models import AnomalyFlag
 from payouts.freezes.models import KillCause, RetaliationFreeze
 from payouts.freezes.operations import record_freeze
-from payouts.models import Payment, PaymentBatch, Reconciliation
+from payouts.models import Payment, PaymentBatch, RateTable, Reconciliation
+from payouts.operations import record_rates
 from tests.factories import Factory
 from tests.field.device import instance_xml
 from tests.helpers import PASSWORD
@@ -114,6 +117,15 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Mitigations.MeasureItem', 'PATCH'): 'c',
     ('Mitigations.Measures', 'GET'): 'cvma',
     ('Mitigations.Measures', 'POST'): 'c',
+    ('Consent.OwnerConsent', 'GET'): 'cvma',
+    ('Consent.OwnerConsent', 'PUT'): 'cm',
+    ('Mail.MyMail', 'GET'): '*',
+    ('Mail.MyMail', 'PUT'): '*',
+    ('Outbox.Outbox', 'GET'): 'ma',
+    ('Outbox.Previews', 'GET'): 'ma',
+    ('Outbox.Resend', 'POST'): 'm',
+    ('SMS gateway.Delivery', 'POST'): 'public',
+    ('SMS gateway.Inbound', 'POST'): 'public',
     ('Owners.OwnerItem', 'GET'): 'cvma',
     ('Owners.OwnerItem', 'PATCH'): 'c',
     ('Owners.Owners', 'GET'): 'cvma',
@@ -149,6 +161,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Rates.Rates', 'GET'): 'cvma',
     ('Rates.Rates', 'POST'): 'm',
     ('Rates.RatesImport', 'POST'): 'm',
+    ('Rates.RatesConfirm', 'POST'): 'm',
+    ('Rates.RatesRefuse', 'POST'): 'm',
     ('Reconciliations.ReconciliationItem', 'GET'): 'ma',
     ('Reconciliations.Reconciliations', 'GET'): 'ma',
     ('Reconciliations.Reconciliations', 'POST'): 'm',
@@ -209,6 +223,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('claims.claim_withdraw', 'POST'): 'c',
     ('claims.home', 'GET'): '*',
     ('claims.owner_detail', 'GET'): 'cvma',
+    ('notifications.consent_form', 'GET'): 'cm',
+    ('notifications.consent_form', 'POST'): 'cm',
+    ('notifications.outbox_page', 'GET'): 'ma',
+    ('notifications.previews_page', 'GET'): 'ma',
+    ('notifications.profile_mail', 'POST'): '*',
+    ('notifications.resend', 'POST'): 'm',
     ('claims.owner_edit', 'GET'): 'c',
     ('claims.owner_edit', 'POST'): 'c',
     ('claims.owner_list', 'GET'): 'cvma',
@@ -284,6 +304,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('payouts.payout_details', 'POST'): 'cm',
     ('payouts.rates', 'GET'): 'ma',
     ('payouts.rates', 'POST'): 'm',
+    ('payouts.rates_decide', 'POST'): 'm',
     ('public.export_download', 'GET'): 'ma',
     ('public.exports_page', 'GET'): 'ma',
     ('bulletin.download', 'GET'): 'ma',
@@ -385,6 +406,8 @@ class World:
         s["programme"] = {"programme_id": first(Programme, Programme.id, lambda p: of_programme(p.id)).id}
         change = first(RuleChange, RuleChange.id, lambda c: of_programme(c.programme_id))
         s["rule_change"] = {"programme_id": change.programme_id, "change_id": change.id}
+        table = first(RateTable, RateTable.id, lambda t: of_programme(t.programme_id) if t.is_pending else None)
+        s["rate_version"] = {"programme_id": table.programme_id, "version": table.version}
         found = {
             "measure": first(Measure, Measure.id, lambda m: country_of(get(Owner, m.owner_id).office_id)),
             "dog": first(GuardianDog, GuardianDog.measure_id,
@@ -427,6 +450,9 @@ class World:
         s["credential"] = {"user_id": credential.user_id, "credential_id": credential.id}
         submission = first(FieldSubmission, FieldSubmission.id, lambda f: office_of_claim(f.claim_id))
         s["field_submission"] = {"submission_id": submission.id}
+        message = first(OutboxMessage, OutboxMessage.id, lambda m: country_of(m.office_id))
+        if message is not None:
+            s["message"] = {"message_id": message.id}
         return s
 
     def params(self, rule, cc) -> dict | None:
@@ -441,6 +467,8 @@ class World:
             kind = "evidence"
         elif "change_id" in names:
             kind = "rule_change"
+        elif "version" in names:
+            kind = "rate_version"
         elif "credential_id" in names:
             kind = "credential"
         elif "seq" in names:
@@ -457,7 +485,7 @@ class World:
                     "measure_id": "measure", "dog_id": "dog", "batch_id": "batch", "scheme_id": "scheme",
                     "reconciliation_id": "reconciliation", "policy_id": "policy", "jurisdiction_id": "jurisdiction",
                     "user_id": "user", "flag_id": "flag", "freeze_id": "freeze",
-                    "submission_id": "field_submission"}[name]
+                    "submission_id": "field_submission", "message_id": "message"}[name]
         found = kinds.get(kind)
         if found is None:
             return None
@@ -490,6 +518,9 @@ def build_world(app):
                 # A change of the money rules waiting for a second manager, proposed by the demo's manager.
                 rule_changes.propose(programme, {"advance_pct": Decimal(5)},
                                      context["users"][f"manager_{cc.lower()}"])
+                record_rates(programme, {"entries": [{"species": Species.SHEEP, "age_class": AgeClass.ADULT,
+                                                      "amount": Decimal(1000), "valid_from": utcnow().date()}]},
+                             context["users"][f"manager_{cc.lower()}"])  # a version waiting for a second manager
             field_credentials.create(users["verifier"], {"label": "access test"}, users["verifier"])
             field_record(users["verifier"], office)
         refresh(open_claims())  # the anomaly flags of the demo claims

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from conflict_service.audit.chain import chain_head
+from conflict_service.timeutil import utcnow
 from oversight import bulletin
 from tests.casefiles.pdftools import pdf_pages, pdf_text
 from tests.helpers import bearer, login
@@ -96,12 +97,28 @@ def test_page_and_cli(client, runner, world, data, tmp_path):
     login(client, world.ir.manager)
     page = client.get("/reports/bulletin?lang=fa")
     assert page.status_code == 200 and "bilingual" in page.get_data(as_text=True)
+    assert 'value="۲۰۲۵"' in page.get_data(as_text=True) or 'value="۲۰۲۶"' in page.get_data(as_text=True)
     r = client.get("/reports/bulletin.pdf?year=2026")
     assert r.status_code == 422
-    r = client.get(f"/reports/bulletin.pdf?year=2026&country={world.ir.country.code}")
+    r = client.get(f"/reports/bulletin.pdf?year=۲۰۲۶&country={world.ir.country.code}")  # Persian digits
     assert r.status_code == 200 and r.data.startswith(b"%PDF")
     out = tmp_path / "b.pdf"
     result = runner.invoke(args=["reports", "bulletin", "--user", "auditor_ir", "--country", world.ir.country.code,
                                  "--year", "2026", "--lang", "ru", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert pdf_pages(out.read_bytes()) == SECTIONS
+
+
+@pytest.mark.committing
+@pytest.mark.slow
+def test_realistic_data_keeps_one_page_per_section(app, runner, tmp_path):
+    """Synthetic data (every predator, most species, four regions, several seasons): still one page a section."""
+    result = runner.invoke(args=["synth", "--claims", "600", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    for user, country, lang in (("synth_auditor_ir", "IR", "fa"), ("synth_auditor_am", "AM", "hy")):
+        out = tmp_path / f"{country}.pdf"
+        year = utcnow().year
+        r = runner.invoke(args=["reports", "bulletin", "--user", user, "--country", country, "--year", str(year),
+                                "--lang", lang, "--out", str(out)])
+        assert r.exit_code == 0, r.output
+        assert pdf_pages(out.read_bytes()) == SECTIONS

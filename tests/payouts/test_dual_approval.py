@@ -108,3 +108,27 @@ def test_proposals_are_audited_and_reachable_from_the_page_and_the_cli(client, r
     events = [e["action"] for e in client.get(f"/api/v1/audit?entity_type=programme&entity_id={ir.programme.id}",
                                                headers=bearer(client, ir.auditor)).get_json()["items"]]
     assert events[:2] == ["programme.rules_confirmed", "programme.rules_proposed"]
+
+
+def test_a_rate_version_recorded_by_a_manager_is_in_force_only_once_another_confirms(client, payouts, ir):
+    from datetime import date
+
+    from payouts import assessment
+    from tests.payouts.conftest import set_rates
+
+    claim = payouts.verified(ir, **DAY)
+    before = assessment.live(claim).total  # 90,000,000 with the operator's rates
+    table = set_rates(ir.programme, {("sheep", "adult"): "90000000"}, date(2020, 1, 1), actor=ir.manager)
+    assert table.is_pending and assessment.live(claim).total == before  # a proposal, not a rate
+    with pytest.raises(Forbidden, match="a second manager must confirm"):
+        operations.confirm_rates(table, ir.manager)
+    db.session.commit()
+    url = f"/api/v1/programmes/{ir.programme.id}/rates/{table.version}/confirm"
+    assert client.post(url, headers=bearer(client, ir.manager)).status_code == 403
+    r = client.post(url, headers=bearer(client, ir.manager2))
+    assert r.status_code == 200 and r.get_json()["decided_by"] == "manager2_ir"
+    db.session.expire_all()
+    assert assessment.live(claim).total == Decimal("180000000")
+    refused = set_rates(ir.programme, {("sheep", "adult"): "1"}, date(2020, 1, 1), actor=ir.manager)
+    operations.refuse_rates(refused, ir.manager2)
+    assert assessment.live(claim).total == Decimal("180000000")  # a refused version never applies
