@@ -75,7 +75,7 @@ def _decide_start(change: RuleChange, actor) -> Programme:
     if not permissions.can_manage_programmes(actor):
         raise Forbidden(_("Only a programme manager can confirm or refuse changes of the rules."))
     programme = db.session.scalars(sa.select(Programme).where(Programme.id == change.programme_id)
-                                   .with_for_update()).one()  # one decision at a time per programme
+                                   .with_for_update(of=Programme)).one()  # one decision at a time per programme
     if programme.jurisdiction_id not in jq.scope_ids(actor):
         raise Forbidden(_("This programme is run above your jurisdiction; a manager there changes its rules."))
     db.session.refresh(change)

