@@ -19,6 +19,7 @@ from notifications import operations, queries
 from notifications.enums import ConsentChannel
 from notifications.permissions import OUTBOX_READERS
 from notifications.schemas import (
+    ConsentAnswerSchema,
     ConsentSchema,
     DeliveryReportSchema,
     InboundAnswerSchema,
@@ -44,7 +45,7 @@ GATEWAY_SECRET = {"parameters": [{"in": "header", "name": "X-Gateway-Secret", "r
 @consent.route("/<int:owner_id>/consent")
 class OwnerConsent(MethodView):
     @consent.doc(security=BEARER)
-    @consent.response(200, ConsentSchema)
+    @consent.response(200, ConsentAnswerSchema)
     @roles_allowed(*RECORD_READERS)
     def get(self, owner_id):
         """The owner's recorded consent; while none is recorded, channel `none` with no date and no source."""
@@ -55,7 +56,7 @@ class OwnerConsent(MethodView):
 
     @consent.doc(security=BEARER)
     @consent.arguments(ConsentSchema)
-    @consent.response(200, ConsentSchema)
+    @consent.response(200, ConsentAnswerSchema)
     @roles_allowed(*CASE_HANDLERS)
     def put(self, data, owner_id):
         """Record the owner's consent: channel (sms, voice, none), language, date and how it was asked."""

@@ -25,6 +25,13 @@ class ConsentSchema(BaseSchema):
     updated_at = fields.AwareDateTime(dump_only=True)
 
 
+class ConsentAnswerSchema(ConsentSchema):
+    """The consent as answered: before any is recorded there is no date and no source (null)."""
+
+    recorded_on = fields.Date(allow_none=True, metadata={"description": "When the owner gave (or withdrew) consent."})
+    source = enum_field(ConsentSource, allow_none=True, metadata={"description": "How it was asked."})
+
+
 class DeliveryReportSchema(BaseSchema):
     reference = fields.String(required=True, validate=validate.Length(min=1, max=120))
     status = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={
