@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as L_
 
 from conflict_service.enums import TitledEnum
 
-__all__ = ["TitledEnum", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence", "TimeOfDay"]
+__all__ = ["TitledEnum", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence", "TimeOfDay",
+           "YearCalendar"]
 
 
 class ProgrammeKind(TitledEnum):
@@ -91,3 +92,14 @@ class TimeOfDay(TitledEnum):
     @classmethod
     def _titles(cls):
         return {cls.DAY: L_("Day"), cls.NIGHT: L_("Night")}
+
+
+class YearCalendar(TitledEnum):
+    """The calendar of a programme's year (DESIGN §3): annual caps, annual figures and the bulletin follow it."""
+
+    GREGORIAN = "gregorian"
+    SOLAR_HIJRI = "solar_hijri"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.GREGORIAN: L_("Gregorian calendar"), cls.SOLAR_HIJRI: L_("Solar Hijri calendar (from Nowruz)")}

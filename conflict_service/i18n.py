@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, refresh
@@ -152,6 +153,32 @@ def isolate(value) -> Markup:
     return Markup("\u2068{}\u2069").format("" if value is None else value)
 
 
+# Where a place or programme has no name in the reader's language, the closest one people read (Dari and Iranian
+# Persian write place names alike; Sorani readers in Iraq read Arabic names).
+NAME_FALLBACKS = {"fa_AF": ("fa",), "fa": ("fa_AF",), "tg": ("ru",), "kk": ("ru",), "ckb": ("ar",)}
+
+
+def local_name(official: str, names: dict | None, locale: str | None = None) -> str:
+    """A programme's, scheme's or jurisdiction's name in the reader's language, else its official name (DESIGN §14)."""
+    names = names or {}
+    locale = locale or current_locale()
+    for code in (locale, *NAME_FALLBACKS.get(locale, ())):
+        if names.get(code):
+            return names[code]
+    return official
+
+
+class NamedInLanguages:
+    """Mixin of a model with an official ``name`` and its ``names`` per language ({"en": "...", "hy": "..."})."""
+
+    @property
+    def local_name(self) -> str:
+        return local_name(self.name, getattr(self, "names", None))
+
+    def name_in(self, locale: str) -> str:
+        return local_name(self.name, getattr(self, "names", None), locale)
+
+
 def language_name(code: str) -> str:
     """The language's name in itself, capitalised for a menu (Georgian has no capitals in running text)."""
     name = NATIVE_NAMES.get(code) or Locale.parse(code).display_name
@@ -278,6 +305,41 @@ def format_number(value, locale: str | None = None) -> str:
     locale = locale or current_locale()
     text = babel_numbers.format_decimal(value, locale=cldr_locale(locale), numbering_system="default")
     return native_digits(text, locale)
+
+
+def exact_number(value, locale: str | None = None) -> str:
+    """A decimal number with every digit it has (no grouping), in the reader's digits and decimal sign."""
+    if value is None:
+        return ""
+    locale = locale or current_locale()
+    text = babel_numbers.format_decimal(Decimal(str(value)), format="0.##########", locale=cldr_locale(locale),
+                                        numbering_system="default")
+    return native_digits(text, locale)
+
+
+def format_coordinates(lat, lon, locale: str | None = None) -> str:
+    """A place as latitude, longitude in decimal degrees, every digit kept, in the reader's digits and separators."""
+    if lat is None or lon is None:
+        return ""
+    locale = locale or current_locale()
+    shown = [exact_number(v, locale) for v in (lat, lon)]
+    return ("، " if is_rtl(locale) and locale != "ur" else ", ").join(shown)
+
+
+# Where CLDR's list patterns keep the Latin comma in an Arabic-script locale (Sorani inherits root's "{0}, {1}").
+LIST_PATTERNS = {"ckb": ("، ", " و ")}
+
+
+def join_list(items, locale: str | None = None) -> str:
+    """Items as the locale lists them: "A، B و C" in Persian, "A, B, and C" in English (CLDR list patterns)."""
+    items = [str(item) for item in items]
+    if not items:
+        return ""
+    locale = locale or current_locale()
+    if locale in LIST_PATTERNS:
+        sep, last = LIST_PATTERNS[locale]
+        return items[0] if len(items) == 1 else sep.join(items[:-1]) + last + items[-1]
+    return babel_lists.format_list(items, style="standard", locale=cldr_locale(locale))
 
 
 def currency_precision(currency: str) -> int:
@@ -473,6 +535,7 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
         date=format_date, datetime=format_datetime, when=format_when, number=format_number, money=format_money,
+        join_list=join_list,
         digits=native_digits, ltr=isolate_ltr, isolate=isolate, date_input=date_input_value,
         time_input=time_input_value,
     )
@@ -482,7 +545,8 @@ def init_i18n(app: Flask) -> None:
                                  dir_of=dir_of, date_echo=date_echo, date_format_hint=date_format_hint,
                                  date_example=date_example,
                                  solar_dates=lambda: current_locale() in SOLAR_HIJRI_LOCALES,
-                                 native_digits=native_digits, zone_of=zone_of)  # calls: Jinja folds '14:30'|digits
+                                 native_digits=native_digits, zone_of=zone_of,  # calls: Jinja folds '14:30'|digits
+                                 coordinates=format_coordinates, exact_number=exact_number, join_list=join_list)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
 
