@@ -65,6 +65,7 @@ class LineDoc(_Doc):
 
 class ProgrammeDoc(_Doc):
     name = fields.String()
+    local_name = fields.String()  # in the document's language (DESIGN §14)
     kind = Value()
     currency = fields.String()
     official_language = fields.String()
@@ -76,6 +77,7 @@ class ProgrammeDoc(_Doc):
 
 class OfficeDoc(_Doc):
     name = fields.String()
+    local_name = fields.String()
     code = fields.String()
     timezone = fields.String()
 

@@ -1,10 +1,16 @@
 """How claims' audit events read in the history (stored in English codes, shown in the reader's language)."""
 
+from datetime import timedelta
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
-from claims.enums import TimeOfDay
+from claims.enums import Confidence, Predator, ProgrammeKind, TimeOfDay, YearCalendar
 from claims.states import ClaimState
+from claims.years import year_bounds
 from conflict_service.audit.presentation import register, register_fields, register_values
+from conflict_service.i18n import format_date, native_digits
+from conflict_service.timeutil import utcnow
 
 register({
     "programme.created": L_("Programme {label} created"),
@@ -39,4 +45,30 @@ register_fields({
     "herd": L_("Herd"), "incident_date": L_("Incident date"), "is_toman_shown": L_("Amounts also in toman"),
 })
 
-register_values({"status": ClaimState, "time_of_day": TimeOfDay})
+register_fields({
+    "names": L_("Names in other languages"), "year_calendar": L_("Programme year counted in"),
+    "year_start_month": L_("First month of the programme year"), "kind": L_("Kind"), "currency": L_("Currency"),
+    "jurisdiction_id": L_("Run in"), "official_language": L_("Official language"), "is_active": L_("Active"),
+    "report_deadline_days": L_("Reporting deadline"), "injured_pct": L_("Injured animals"),
+    "missing_pct": L_("Missing animals"), "negligence_pct": L_("Negligence reduction"),
+    "noncompliance_pct": L_("Corral not used"), "mitigation_bonus_pct": L_("Mitigation bonus"),
+    "coverage_pct": L_("Insurance coverage"), "deductible": L_("Deductible"),
+    "household_annual_cap": L_("Household cap a year"), "dual_approval_threshold": L_("Two approvals above"),
+    "verification_sla_hours": L_("Verification due"), "payment_sla_days": L_("Payment due"),
+    "appeal_days": L_("Appeal period"), "max_claims_per_year": L_("Claims per owner a year"),
+    "min_confidence": L_("Minimum confidence"), "covered_predators": L_("Covered predators"),
+    "advance_pct": L_("Advance"), "late_interest_pct_per_year": L_("Late-payment interest"),
+    "retaliation_freeze_days": L_("Retaliation freeze"), "exclusion_zones": L_("Exclusion zones"),
+})
+
+register_values({"status": ClaimState, "time_of_day": TimeOfDay, "year_calendar": YearCalendar,
+                 "min_confidence": Confidence, "covered_predators": Predator, "kind": ProgrammeKind})
+
+
+def programme_year_text(programme) -> str:
+    """The programme's year as its page states it: "Solar Hijri calendar (from Nowruz), from month 1; now 1405"."""
+    year = year_bounds(programme, utcnow().date())
+    return _("{calendar}, from month {month}; now {year} ({start} – {end})").format(
+        calendar=programme.year_calendar.title, month=native_digits(str(programme.year_start_month)),
+        year=native_digits(year.label), start=format_date(year.start),
+        end=format_date(year.end - timedelta(days=1)))

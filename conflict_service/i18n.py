@@ -20,6 +20,7 @@ from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, refresh
+from jinja2 import pass_context
 from markupsafe import Markup
 from persiantools.jdatetime import JalaliDate
 
@@ -299,6 +300,25 @@ def _iso(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def format_month(period: str | None, locale: str | None = None) -> str:
+    """A calendar month recorded as "2026-12" as the reader names it ("دسامبر ۲۰۲۶", "December 2026")."""
+    if not period:
+        return ""
+    locale = locale or current_locale()
+    try:
+        day = date(int(period[:4]), int(period[5:7]), 1)
+        text = babel_dates.format_date(day, format="LLLL y", locale=cldr_locale(locale))
+    except (ValueError, IndexError):
+        return period
+    return native_digits(text, locale)
+
+
+def country_name(code: str, locale: str | None = None) -> str:
+    """A country's name in the reader's language (CLDR), from its ISO 3166-1 code."""
+    reader = Locale.parse(cldr_locale(locale or current_locale()))
+    return reader.territories.get(code, code)
+
+
 def format_number(value, locale: str | None = None) -> str:
     if value is None:
         return ""
@@ -535,7 +555,7 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
         date=format_date, datetime=format_datetime, when=format_when, number=format_number, money=format_money,
-        join_list=join_list,
+        join_list=join_list, month=format_month,
         digits=native_digits, ltr=isolate_ltr, isolate=isolate, date_input=date_input_value,
         time_input=time_input_value,
     )
@@ -546,8 +566,39 @@ def init_i18n(app: Flask) -> None:
                                  date_example=date_example,
                                  solar_dates=lambda: current_locale() in SOLAR_HIJRI_LOCALES,
                                  native_digits=native_digits, zone_of=zone_of,  # calls: Jinja folds '14:30'|digits
-                                 coordinates=format_coordinates, exact_number=exact_number, join_list=join_list)
+                                 coordinates=format_coordinates, exact_number=exact_number, join_list=join_list,
+                                 country_name=country_name)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    _numbers_in_templates_read_natively(app)
+
+
+def shown_number(value):
+    """A number given to a template's message as people read it: counts and years in the reader's digits (grouped
+    from five digits, so that a year stays 2026), anything else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, int) and abs(value) < 10000:
+        return native_digits(str(value))
+    return format_number(value)
+
+
+def _numbers_in_templates_read_natively(app: Flask) -> None:
+    """Numbers passed to ``_()`` and ``ngettext()`` in templates (``%(num)s`` included) are written in the reader's
+    digits: a Persian sentence never shows "3 از 4"."""
+    env = app.jinja_env
+    plain_gettext, plain_ngettext = env.globals["gettext"], env.globals["ngettext"]
+
+    @pass_context
+    def gettext_(context, string, **variables):
+        return plain_gettext(context, string, **{k: shown_number(v) for k, v in variables.items()})
+
+    @pass_context
+    def ngettext_(context, singular, plural, num, **variables):
+        variables = {k: shown_number(v) for k, v in variables.items()}
+        variables.setdefault("num", shown_number(num))
+        return plain_ngettext(context, singular, plural, num, **variables)
+
+    env.globals.update(gettext=gettext_, ngettext=ngettext_)
 
 
 def translations_dir() -> Path:

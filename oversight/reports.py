@@ -108,6 +108,21 @@ def payouts(user, group_by: list[str], f: Filters = Filters()) -> list[dict]:
         item = dict(row)
         item["amount"] = money(item["amount"], item["currency"])
         rows.append(item)
+    return local_names(rows)
+
+
+def local_names(rows: list[dict]) -> list[dict]:
+    """Programme, region and office names in the reader's language (DESIGN §14), where the rows carry them."""
+    programmes = {r["programme"] for r in rows if r.get("programme_name") is not None}
+    codes = {r[k] for r in rows for k in ("region", "office") if r.get(f"{k}_name") is not None}
+    by_id = {p.id: p for p in db.session.scalars(sa.select(Programme).where(Programme.id.in_(programmes)))}
+    by_code = {j.code: j for j in db.session.scalars(sa.select(Jurisdiction).where(Jurisdiction.code.in_(codes)))}
+    for r in rows:
+        if r.get("programme") in by_id and "programme_name" in r:
+            r["programme_name"] = by_id[r["programme"]].local_name
+        for k in ("region", "office"):
+            if r.get(k) in by_code and f"{k}_name" in r:
+                r[f"{k}_name"] = by_code[r[k]].local_name
     return rows
 
 
@@ -175,8 +190,9 @@ def deadlines(user, group_by: list[str], f: Filters = Filters()) -> list[dict]:
                            "within": row["within"], "share_within": number(row["within"] / row["n"], 3),
                            "limit": row["limit"]}
     empty = {"count": 0, "median": None, "p90": None, "within": 0, "share_within": None, "limit": None}
-    return [{**entry, "verification": entry.get("verification", empty), "payment": entry.get("payment", empty)}
-            for _key, entry in sorted(merged.items(), key=lambda kv: tuple(str(v) for v in kv[0]))]
+    return local_names([{**entry, "verification": entry.get("verification", empty),
+                         "payment": entry.get("payment", empty)}
+                        for _key, entry in sorted(merged.items(), key=lambda kv: tuple(str(v) for v in kv[0]))])
 
 
 # --- liabilities ---------------------------------------------------------------------------------------------
@@ -203,7 +219,7 @@ def liabilities(user, f: Filters = Filters()) -> list[dict]:
         oldest = item["oldest"]
         item["oldest"] = oldest if oldest is None or oldest.tzinfo else oldest.replace(tzinfo=UTC)
         rows.append(item)
-    return rows
+    return local_names(rows)
 
 
 # --- verified losses (dashboard) -----------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def load(context: dict) -> None:
 def _second_manager(context: dict):
     """The scheme's fund officer: batches need a second manager to approve them."""
     return create_user({"username": "manager2_am", "role": "manager", "password": DEMO_PASSWORD,
-                        "jurisdiction_ids": [context["jurisdictions"]["AM"]], "full_name": "Tigran Avagyan"},
+                        "jurisdiction_ids": [context["jurisdictions"]["AM"]], "full_name": "Տիգրան Ավագյան"},
                        actor=None)
 
 
@@ -67,6 +67,9 @@ def _verified(scheme) -> list[Claim]:
     stmt = (sa.select(Claim).where(Claim.programme_id == scheme.id, Claim.status == ClaimState.VERIFIED)
             .order_by(Claim.status_changed_at, Claim.id))
     return list(db.session.scalars(stmt))
+
+
+RATES_AGREED = "Համաձայնեցված է գյուղական կոմիտեների հետ"
 
 
 def _moment(day: date, hour: int = 9) -> datetime:
@@ -81,8 +84,8 @@ def _season(scheme, year: int, manager, now: datetime):
         step = year - now.year + 1
         entries = [{"species": species, "amount": Decimal(amount + 15 * step if species == Species.SHEEP else amount),
                     "valid_from": date(year - 1, 12, 1)} for species, amount in PREMIUMS.items()]
-        operations.record_premium_rates(season, {"entries": entries, "note": "Agreed by the village committees"},
-                                        manager, source="demo")
+        operations.record_premium_rates(season, {"entries": entries, "note": RATES_AGREED}, manager,
+                                        source="demo")
     return season
 
 

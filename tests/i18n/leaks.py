@@ -21,11 +21,18 @@ CHECKED_LOCALES = ("fa", "ps", "ar", "ckb", "ur")
 
 # Latin references a reader of any script meets as they are: claim numbers (IR-DRG-2026-000078), ISO 4217 codes,
 # SI units, the sign-in names people type, and the service's name for the formats a file comes in.
-CLAIM_NUMBER = re.compile(r"\b[A-Z]{2}-[A-Z0-9]{2,6}-\d{4}-\d{6}\b")
+CLAIM_NUMBER = re.compile(r"\b[A-Z]{2}-[A-Z0-9]{2,6}-\d{4}-\d{6}(?:-[A-Z]+\d*)?\b")  # payments add "-F1"
+# A jurisdiction's code (IR, IR-RKH-DRG), the identifier claim numbers carry, on the administrator's pages.
+JURISDICTION_CODE = re.compile(r"\b[A-Z]{2}(?:-[A-Z0-9]{2,12}){0,2}\b")
+# A file's name as it was uploaded (IMG_8151.jpg).
+FILE_NAME = re.compile(r"\b[\w-]+\.(?:jpe?g|png|pdf|csv|xlsx|xml)\b", re.IGNORECASE)
+# A bank's or a batch's reference as it was typed or received (TRX61821066, MELLI0000001): read as it is.
+REFERENCE = re.compile(r"\b[A-Z]{2,}-?\d{3,}\b")
 ALLOWED_WORDS = frozenset({
     "IRR", "AFN", "AMD", "AZN", "GEL", "TRY", "IQD", "PKR", "TMT", "UZS", "KZT", "RUB", "TJS", "USD", "EUR",
     "km", "mm", "cm", "m", "kg", "ha", "KB", "MB", "GB",
     "PDF", "CSV", "JSON", "XLSX", "GeoJSON", "XML", "API", "QR", "SMS", "GPS", "EXIF", "ODK", "PIN", "URL", "ID",
+    "JPEG", "PNG", "IBAN", "ISO", "GIS", "ODK", "KoboCollect", "Collect",  # formats, standards and apps by their names
 })
 LATIN = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF"
 LATIN_WORD = re.compile(rf"[{LATIN}][{LATIN}'’_-]*")
@@ -33,7 +40,7 @@ DIGIT_RUN = re.compile(r"\d+")
 # A sign-in name as the pages show it (acc_clerk_ir, demo users): an identifier people type, not a word.
 USERNAME = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
 # E-mail addresses and web addresses are typed and read as they are.
-ADDRESS = re.compile(r"\S+@\S+|https?://\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
+ADDRESS = re.compile(r"\S+@\S+|https?://\S+|/api/\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
 # A hash as an auditor compares it (the audit chain, a file's SHA-256): hexadecimal, at least 8 long.
 HASH = re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,}\b")
 
@@ -63,7 +70,8 @@ class Leaks:
 
 def leaks(text: str, locale: str) -> Leaks:
     """The Latin words and foreign digit runs in ``text`` read in ``locale``."""
-    text = ADDRESS.sub(" ", CLAIM_NUMBER.sub(" ", text))
+    text = REFERENCE.sub(" ", ADDRESS.sub(" ", CLAIM_NUMBER.sub(" ", text)))
+    text = JURISDICTION_CODE.sub(" ", FILE_NAME.sub(" ", text))
     text = HASH.sub(" ", USERNAME.sub(" ", text))
     found = Leaks()
     for word in LATIN_WORD.findall(text):
