@@ -31,7 +31,8 @@ TIMEZONES = sorted(tz for tz in available_timezones() if tz.startswith(("Asia/",
 
 def _choices() -> dict:
     t = jq.tree()
-    return {"roles": Role.choices(), "languages": language_choices(), "timezones": [(tz, zone_of(tz)) for tz in TIMEZONES],
+    return {"roles": Role.choices(), "languages": language_choices(),
+            "timezones": [(tz, zone_of(tz)) for tz in TIMEZONES],
             "jurisdictions": [(j.id, f"{'  ' * len(t.ancestors(j.id))}{j.local_name}") for j in t.by_id.values()]}
 
 

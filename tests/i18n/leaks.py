@@ -32,7 +32,7 @@ ALLOWED_WORDS = frozenset({
     "IRR", "AFN", "AMD", "AZN", "GEL", "TRY", "IQD", "PKR", "TMT", "UZS", "KZT", "RUB", "TJS", "USD", "EUR",
     "km", "mm", "cm", "m", "kg", "ha", "KB", "MB", "GB",
     "PDF", "CSV", "JSON", "XLSX", "GeoJSON", "XML", "API", "QR", "SMS", "GPS", "EXIF", "ODK", "PIN", "URL", "ID",
-    "JPEG", "PNG", "IBAN", "ISO", "GIS", "ODK", "KoboCollect", "Collect",  # formats, standards and apps by their names
+    "JPEG", "PNG", "IBAN", "ISO", "GIS", "KoboCollect", "Collect",  # formats, standards and apps by their names
 })
 LATIN = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF"
 LATIN_WORD = re.compile(rf"[{LATIN}][{LATIN}'’_-]*")
