@@ -337,6 +337,11 @@ def exact_number(value, locale: str | None = None) -> str:
     return native_digits(text, locale)
 
 
+def semicolon(locale: str | None = None) -> str:
+    """The separator between clauses: the Arabic semicolon in right-to-left locales ("؛ "), else "; "."""
+    return "؛ " if is_rtl(locale or current_locale()) else "; "
+
+
 def format_coordinates(lat, lon, locale: str | None = None) -> str:
     """A place as latitude, longitude in decimal degrees, every digit kept, in the reader's digits and separators."""
     if lat is None or lon is None:

@@ -147,7 +147,7 @@ def _param_text(key: str, value, currency: str) -> str:
     if key == "year":  # a programme year's name, "1405" or "2026/27": digits only, never grouped
         return native_digits(str(value))
     if key in DAY_COUNTS:
-        return ngettext("%(num)s day", "%(num)s days", int(value)) % {"num": format_number(int(value))}
+        return ngettext("%(num)s day", "%(num)s days", int(value), num=format_number(int(value)))
     if key in DATE_PARAMS:
         return format_date(date.fromisoformat(value))
     if key in NUMBER_PARAMS:

@@ -21,11 +21,14 @@ CHECKED_LOCALES = ("fa", "ps", "ar", "ckb", "ur")
 
 # Latin references a reader of any script meets as they are: claim numbers (IR-DRG-2026-000078), ISO 4217 codes,
 # SI units, the sign-in names people type, and the service's name for the formats a file comes in.
-CLAIM_NUMBER = re.compile(r"\b[A-Z]{2}-[A-Z0-9]{2,6}-\d{4}-\d{6}(?:-[A-Z]+\d*)?\b")  # payments add "-F1"
+# Payments add "-F1"; no \b at the ends: pdftotext may join a number to the Persian word beside it.
+CLAIM_NUMBER = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}-[A-Z0-9]{2,6}-\d{4}-\d{6}(?:-[A-Z]+\d*)?(?![A-Za-z0-9])")
 # A jurisdiction's code (IR, IR-RKH-DRG), the identifier claim numbers carry, on the administrator's pages.
 JURISDICTION_CODE = re.compile(r"\b[A-Z]{2}(?:-[A-Z0-9]{2,12}){0,2}\b")
 # A file's name as it was uploaded (IMG_8151.jpg).
 FILE_NAME = re.compile(r"\b[\w-]+\.(?:jpe?g|png|pdf|csv|xlsx|xml)\b", re.IGNORECASE)
+# The verification code printed on documents (7B21-FE8D-0770), checked on the status page as printed.
+DOCUMENT_CODE = re.compile(r"\b[0-9A-F]{4}(?:-[0-9A-F]{4}){2,}\b")
 # A bank's or a batch's reference as it was typed or received (TRX61821066, MELLI0000001): read as it is.
 REFERENCE = re.compile(r"\b[A-Z]{2,}-?\d{3,}\b")
 ALLOWED_WORDS = frozenset({
@@ -71,7 +74,7 @@ class Leaks:
 def leaks(text: str, locale: str) -> Leaks:
     """The Latin words and foreign digit runs in ``text`` read in ``locale``."""
     text = REFERENCE.sub(" ", ADDRESS.sub(" ", CLAIM_NUMBER.sub(" ", text)))
-    text = JURISDICTION_CODE.sub(" ", FILE_NAME.sub(" ", text))
+    text = JURISDICTION_CODE.sub(" ", FILE_NAME.sub(" ", DOCUMENT_CODE.sub(" ", text)))
     text = HASH.sub(" ", USERNAME.sub(" ", text))
     found = Leaks()
     for word in LATIN_WORD.findall(text):
