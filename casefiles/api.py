@@ -13,8 +13,8 @@ from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import RECORD_READERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
-from payouts.insurance import queries as insurance_queries
-from payouts.insurance.permissions import INSURANCE_READERS
+from insurance import queries as insurance_queries
+from insurance.permissions import INSURANCE_READERS
 
 blp = blueprint("Documents", __name__, "/claims", "Printed documents of a claim: case file and receipt (PDF).")
 premiums = blueprint("Premium receipts", __name__, "/premiums", "The receipt of a premium payment (PDF).")

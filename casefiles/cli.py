@@ -9,9 +9,10 @@ import zipfile
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 
 from casefiles import jobs
+from casefiles import worker as workers
 from casefiles.context import MissingBaseURL, public_base_url
 from casefiles.documents import render_claim
 from casefiles.queries import BatchFilter, claim_ids
@@ -101,7 +102,13 @@ def worker(processes, max_jobs, burst):
     """Render queued case files (needs REDIS_URL)."""
     if not jobs.redis_url():
         raise click.ClickException("REDIS_URL is not set: without Redis, `casefiles render` renders inline.")
-    jobs.supervise(processes, max_jobs, burst=burst)
+    workers.supervise(_app_import_path(), processes, max_jobs, burst=burst)
+
+
+def _app_import_path() -> str | None:
+    """How this command found the app (``--app``): the workers find it the same way."""
+    info = click.get_current_context().find_object(ScriptInfo)
+    return info.app_import_path if info is not None else None
 
 
 def _render_all(ids, kinds, lang, bilingual, base_url, out, zip_path) -> tuple[int, list[int]]:

@@ -1,20 +1,18 @@
 """Batch rendering as background jobs on Redis (RQ) when ``REDIS_URL`` is set; inline otherwise.
 
 One job renders one claim's documents and returns the PDF bytes; the command that enqueued the jobs collects
-them into the folder or zip. Workers run jobs in-process (no fork per job, so fonts stay loaded) and exit
-after ``max_jobs`` jobs — WeasyPrint holds on to memory — and the supervisor starts a fresh process.
+them into the folder or zip. The worker processes that run the jobs are :mod:`casefiles.worker`.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import time
 from collections.abc import Callable, Iterator
 
 from flask import current_app
 from redis import Redis
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job, JobStatus
 
 from casefiles.documents import render_claim
@@ -66,30 +64,3 @@ def collect(jobs: list[Job], on_done: Callable[[Job], None]) -> Iterator[tuple[i
                 job.delete()
         if not finished:
             time.sleep(POLL_SECONDS)
-
-
-def _work(max_jobs: int, burst: bool) -> None:
-    """One worker process: the service's app (configured from the environment, as the command's was)."""
-    from conflict_service.app import create_app  # the composition root, imported in the worker process only
-
-    app = create_app()
-    with app.app_context():
-        worker = SimpleWorker([queue()], connection=Redis.from_url(redis_url()))
-        worker.work(burst=burst, max_jobs=max_jobs, logging_level="WARNING")
-
-
-def supervise(processes: int, max_jobs: int, burst: bool = False) -> None:
-    """Keep ``processes`` workers running; each exits after ``max_jobs`` jobs and is replaced (until the
-    queue is empty, with ``burst``)."""
-    context = multiprocessing.get_context("spawn")
-    workers: list = []
-    while True:
-        workers = [w for w in workers if w.is_alive()]
-        empty = queue().count == 0
-        if burst and empty and not workers:
-            return
-        while len(workers) < processes and not (burst and empty):
-            worker = context.Process(target=_work, args=(max_jobs, burst))
-            worker.start()
-            workers.append(worker)
-        time.sleep(0.5)

@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as L_
 from casefiles.documents import Languages, Localized
 from conflict_service.i18n import format_date, format_money, format_number, normalise, set_context_programme
 from conflict_service.pdf import render_pdf
-from payouts.insurance import queries
-from payouts.insurance.models import PremiumPayment
+from insurance import queries
+from insurance.models import PremiumPayment
 
 TITLE = L_("Premium receipt")
 

@@ -13,8 +13,8 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.roles import RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.web import forms as web_forms
-from payouts.insurance import queries as insurance_queries
-from payouts.insurance.permissions import INSURANCE_READERS
+from insurance import queries as insurance_queries
+from insurance.permissions import INSURANCE_READERS
 
 bp = Blueprint("casefiles", __name__, template_folder="templates")
 

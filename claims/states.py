@@ -138,7 +138,7 @@ TRANSITIONS: dict[tuple[ClaimState, ClaimAction], Transition] = {
     (S.VERIFIED, A.REJECT): _t(S.REJECTED, {MANAGER}, [_not_filer, _not_verifier]),
     (S.REJECTED, A.APPEAL): _t(S.UNDER_VERIFICATION, {CLERK}, pre=[_appeal_allowed]),
     # An insurance scheme's approved payout larger than its fund waits; money recorded into the fund (a premium
-    # by a clerk, a contribution or correction by a manager) releases it, in approval order (payouts.insurance).
+    # by a clerk, a contribution or correction by a manager) releases it, in approval order (insurance).
     (S.APPROVED, A.AWAIT_FUNDS): _t(S.AWAITING_FUNDS, {MANAGER}),
     (S.AWAITING_FUNDS, A.RELEASE_FUNDS): _t(S.APPROVED, {CLERK, MANAGER}),
     (S.APPROVED, A.ADD_TO_BATCH): _t(S.IN_PAYMENT, {MANAGER}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import re
@@ -13,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import field
+import insurance
 from casefiles import api as casefiles_api
 from casefiles import cli as casefiles_cli
 from casefiles import views as casefiles_views
@@ -21,9 +23,11 @@ from claims import demo as claims_demo
 from claims import views as claims_views
 from conflict_service import cli as core_cli
 from conflict_service import demo as core_demo
+from conflict_service import images
 from conflict_service.admin import views as admin_views
 from conflict_service.api import init_api
 from conflict_service.audit import api as audit_api
+from conflict_service.audit import consistency as audit_consistency
 from conflict_service.audit import views as audit_views
 from conflict_service.audit.presentation import describe, field_label, show_value
 from conflict_service.auth import api as auth_api
@@ -39,6 +43,13 @@ from conflict_service.security import init_security
 from conflict_service.web import views as web_views
 from conflict_service.web.caching import init_caching
 from conflict_service.web.extensions import contribute
+from insurance import api as insurance_api
+from insurance import cli as insurance_cli
+from insurance import demo as insurance_demo
+from insurance import presentation as insurance_presentation  # noqa: F401 - describes its audit events
+from insurance import sections as insurance_sections
+from insurance import views as insurance_views
+from insurance import views_policies as insurance_views_policies  # noqa: F401 - routes on insurance_views.bp
 from mitigation import api as mitigation_api
 from mitigation import cli as mitigation_cli
 from mitigation import demo as mitigation_demo
@@ -57,6 +68,7 @@ from oversight.flags import views as flags_views
 from payouts import api as payouts_api
 from payouts import api_payments as payouts_api_payments
 from payouts import cli as payouts_cli
+from payouts import consistency as payouts_consistency
 from payouts import demo as payouts_demo
 from payouts import presentation as payouts_presentation  # noqa: F401 - describes payouts' audit events
 from payouts import views as payouts_views
@@ -65,13 +77,6 @@ from payouts.freezes import api as freezes_api
 from payouts.freezes import cli as freezes_cli
 from payouts.freezes import presentation as freezes_presentation  # noqa: F401 - describes its audit events
 from payouts.freezes import views as freezes_views
-from payouts.insurance import api as insurance_api
-from payouts.insurance import cli as insurance_cli
-from payouts.insurance import demo as insurance_demo
-from payouts.insurance import presentation as insurance_presentation  # noqa: F401 - describes its audit events
-from payouts.insurance import sections as insurance_sections
-from payouts.insurance import views as insurance_views
-from payouts.insurance import views_policies as insurance_views_policies  # noqa: F401 - routes on insurance_views.bp
 from verification import api as verification_api
 from verification import cli as verification_cli
 from verification import demo as verification_demo
@@ -98,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_i18n(app)
     csrf.init_app(app)
     init_security(app)
+    images.init_app(app)
     app.before_request(_assign_request_id)
     app.before_request(load_request_user)
     app.before_request(require_api_authentication)
@@ -125,13 +131,15 @@ def create_app(test_config: dict | None = None) -> Flask:
                              *oversight_report_views.NAV, *oversight_views.NAV, *flags_views.NAV, *audit_views.NAV,
                              *admin_views.NAV]
     _contribute(app)
+    audit_consistency.register(app, payouts_consistency.check)  # business tables against their audit events
     field.init_app(app)
+    insurance.init_app(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
 
     core_cli.register(app)
     app.cli.add_command(oversight_cli.exports_cli)
     app.cli.add_command(oversight_report_cli.reports_cli)
-    app.cli.add_command(oversight_cli.synth_command)
+    _bench(app)
     app.cli.add_command(casefiles_cli.casefiles_cli)
     app.cli.add_command(verification_cli.cli)
     mitigation_cli.register(app)
@@ -143,6 +151,14 @@ def create_app(test_config: dict | None = None) -> Flask:
                                     payouts_demo.load, insurance_demo.load]
     register_error_handlers(app)
     return app
+
+
+def _bench(app: Flask) -> None:
+    """``flask synth`` where the benchmarks are (a checkout, not an installed service)."""
+    if importlib.util.find_spec("bench") is not None:
+        from bench import synth
+
+        synth.init_app(app)
 
 
 def _contribute(app: Flask) -> None:
@@ -211,8 +227,8 @@ def _configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(_RequestIdFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
-    for name in ("conflict_service", "claims", "verification", "mitigation", "payouts", "field", "casefiles",
-                 "oversight"):
+    for name in ("conflict_service", "claims", "verification", "mitigation", "payouts", "insurance", "field",
+                 "casefiles", "oversight"):
         logger = logging.getLogger(name)
         if not logger.handlers:
             logger.addHandler(handler)

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from marshmallow import ValidationError as MarshmallowError
 
 from conflict_service import backup, migrations
+from conflict_service.audit.keys import audit_keys
 from conflict_service.audit.operations import run_chain_check
 from conflict_service.auth import operations as auth_ops
 from conflict_service.auth import queries as auth_queries
@@ -28,6 +29,16 @@ jur_cli = AppGroup("jurisdictions", help="Countries, regions and offices.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit trail.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
 backup_cli = AppGroup("backup", help="Back up and restore the database and the evidence files.")
+
+
+def acting_user(username: str | None):
+    """The active user a command acts as (``--user``; None when it was not given); anyone else stops the command."""
+    if username is None:
+        return None
+    user = auth_queries.get_by_username(username)
+    if user is None or not user.is_active:
+        raise click.ClickException(f"No active user {username!r}.")
+    return user
 
 
 def fail(error: DomainError) -> None:
@@ -165,14 +176,30 @@ def jurisdictions_list():
 
 
 @audit_cli.command("verify")
-def audit_verify():
-    """Recompute the hash chain; exit 1 naming the first altered, removed or inserted event."""
-    check = run_chain_check("cli")
+@click.option("--expect", "expected", metavar="SEQ:HASH", default=None,
+              help="A head printed by an earlier run and kept elsewhere: the chain must still hold it.")
+def audit_verify(expected):
+    """Verify the chain, its signatures and checkpoints, and the payments and approvals against their events; print
+    the head to keep elsewhere. Exit 1 naming the first altered, removed or inserted event."""
+    check = run_chain_check("cli", _parse_head(expected) if expected else None)
     db.session.commit()
     if not check.is_intact:
-        click.echo(f"Audit chain BROKEN at event {check.first_bad_seq}: {check.problem}", err=True)
+        where = f" at event {check.first_bad_seq}" if check.first_bad_seq else ""
+        click.echo(f"Audit trail BROKEN{where}: {check.problem}", err=True)
         sys.exit(1)
     click.echo(f"Audit chain intact: {check.events_checked} events verified.")
+    click.echo(f"Head: {check.head_seq}:{check.head_hash}")
+    click.echo(f"Signature: {check.signature}")
+    click.echo(f"Public key: {audit_keys().public_key()}")
+    click.echo("Keep the head somewhere else; `flask audit verify --expect SEQ:HASH` later proves nothing before it "
+               "was cut or rewritten.")
+
+
+def _parse_head(text: str) -> tuple[int, str]:
+    seq, _sep, head_hash = text.partition(":")
+    if not seq.isdigit() or len(head_hash) != 64:
+        raise click.BadParameter("give the head as SEQ:HASH, as `flask audit verify` prints it", param_hint="--expect")
+    return int(seq), head_hash.lower()
 
 
 @backup_cli.command("create")

@@ -15,6 +15,8 @@ DEFAULTS = {
     # Photos are shrunk in the browser before upload to this longest side (px) and JPEG quality (0-1).
     "PHOTO_MAX_SIDE": 2048,
     "PHOTO_QUALITY": 0.75,
+    # No picture is decoded beyond this many pixels (conflict_service.images); Pillow's own limit is ~89 million.
+    "IMAGE_MAX_PIXELS": 40_000_000,
     "API_TOKEN_TTL_HOURS": 12,
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,
@@ -40,10 +42,10 @@ DEFAULTS = {
 INT_KEYS = {
     "EVIDENCE_MAX_BYTES", "API_TOKEN_TTL_HOURS", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS",
     "LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_MINUTES", "PAGE_SIZE", "MAX_PAGE_SIZE", "MAX_CONTENT_LENGTH",
-    "PHOTO_MAX_SIDE",
+    "PHOTO_MAX_SIDE", "IMAGE_MAX_PIXELS",
 }
-ENV_KEYS = ["DATABASE_URL", "SECRET_KEY", "REDIS_URL", "PUBLIC_BASE_URL", "RQ_CASEFILES_QUEUE", "TRUSTED_PROXIES",
-            "PHOTO_QUALITY", *sorted(INT_KEYS)]
+ENV_KEYS = ["DATABASE_URL", "SECRET_KEY", "AUDIT_KEY", "AUDIT_KEY_FILE", "REDIS_URL", "PUBLIC_BASE_URL",
+            "RQ_CASEFILES_QUEUE", "TRUSTED_PROXIES", "PHOTO_QUALITY", *sorted(INT_KEYS)]
 
 
 class ConfigError(RuntimeError):
@@ -58,15 +60,16 @@ def load_config(app, overrides=None):
         if key in os.environ:
             app.config[key] = int(os.environ[key]) if key in INT_KEYS else os.environ[key]
     app.config["PHOTO_QUALITY"] = float(app.config["PHOTO_QUALITY"])
+    # Flask's own defaults already hold SESSION_COOKIE_SECURE=False, so setdefault would never apply: set it.
+    app.config["SESSION_COOKIE_SECURE"] = app.config["DEPLOYMENT"] == "production"
     if overrides:
         app.config.update(overrides)
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     app.config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'conflict.db'}")
     app.config.setdefault("EVIDENCE_DIR", str(instance / "evidence"))
-    is_production = app.config["DEPLOYMENT"] == "production"
-    app.config.setdefault("SESSION_COOKIE_SECURE", is_production)
     _require_secret_key(app)
+    _require_audit_key(app)
 
 
 def _require_secret_key(app):
@@ -80,4 +83,14 @@ def _require_secret_key(app):
         "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random value "
         "(for example: python -c 'import secrets; print(secrets.token_hex(32))'), "
         "or run in debug mode for local development."
+    )
+
+
+def _require_audit_key(app):
+    """In production the audit key must be chosen, and kept away from the database (see README, Security)."""
+    if app.config["DEPLOYMENT"] != "production" or app.config.get("AUDIT_KEY") or app.config.get("AUDIT_KEY_FILE"):
+        return
+    raise ConfigError(
+        "Neither AUDIT_KEY nor AUDIT_KEY_FILE is set. The audit trail is signed with a key kept outside the database: "
+        "set AUDIT_KEY to a long random value or AUDIT_KEY_FILE to a file holding one (at least 32 characters)."
     )

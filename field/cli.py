@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from conflict_service.auth import queries as auth_queries
-from conflict_service.cli import fail
+from conflict_service.cli import acting_user, fail
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from field import operations, queries
@@ -16,20 +15,13 @@ cli = AppGroup("field", help="Records from field devices (ODK Collect, KoboColle
 AS_USER = click.option("--as", "username", required=True, help="Act as this user (their role and jurisdictions).")
 
 
-def _user(username: str):
-    user = auth_queries.get_by_username(username)
-    if user is None or not user.is_active:
-        raise click.ClickException(f"No active user {username!r}.")
-    return user
-
-
 @cli.command("submissions")
 @click.option("--status", type=click.Choice([s.value for s in SubmissionStatus]), default="needs_review",
               show_default=True)
 @AS_USER
 def submissions(status, username):
     """List field records of your jurisdictions (by default those needing review)."""
-    page = queries.queue_page(_user(username), status=SubmissionStatus(status), per_page=200)
+    page = queries.queue_page(acting_user(username), status=SubmissionStatus(status), per_page=200)
     for s in page.items:
         reason = s.reason.value if s.reason else "-"
         click.echo(f"{s.id:>6}  {s.received_at.isoformat(timespec='minutes')}  {s.claim_ref or '-':<24} "
@@ -38,7 +30,7 @@ def submissions(status, username):
 
 
 def _review(action, submission_id: int, note: str, username: str):
-    user = _user(username)
+    user = acting_user(username)
     try:
         submission = action(operations.get_for_review(submission_id, user), note, user)
     except DomainError as error:

@@ -19,7 +19,7 @@ from conflict_service.auth.models import Role
 from conflict_service.db import db
 from conflict_service.errors import DomainError, Forbidden, NotFound
 from conflict_service.i18n import LOCALES, normalise
-from conflict_service.security import SIGN_IN_LIMIT, limiter
+from conflict_service.security import failed_sign_in_limit
 from field import digest, operations, queries, xlsform
 from field.enums import SubmissionStatus
 from field.instance import XML_MAX_BYTES, BadInstance
@@ -32,7 +32,7 @@ def _failed_sign_in(response) -> bool:
     return response.status_code == 401 and g.get("field_auth_attempted", False)
 
 
-limiter.limit(SIGN_IN_LIMIT, deduct_when=_failed_sign_in)(bp)
+failed_sign_in_limit(_failed_sign_in)(bp)
 
 
 @bp.before_request

@@ -160,12 +160,13 @@ def findings_for(cases: list[tuple[int, int, date, Circumstances]]) -> dict[int,
         for row in rows:
             inspections.setdefault(row.measure_id, []).append((row.inspected_on, row.id, row.status))
     return {key: decide(circumstances, [m for m in measures if m.owner_id == owner_id
-                                        and _active_on(m, on, inspections.get(m.id, []))])
+                                        and active_on(m, on, inspections.get(m.id, []))])
             for key, owner_id, on, circumstances in cases}
 
 
-def _active_on(measure: Measure, on: date, inspections) -> bool:
-    """The same rule as :func:`active_measures`, on rows already loaded."""
+def active_on(measure, on: date, inspections) -> bool:
+    """The same rule as :func:`active_measures`, on rows already loaded: ``inspections`` are the measure's
+    ``(inspected_on, id, status)``."""
     if measure.installed_on >= on:
         return False
     before = [i for i in inspections if i[0] < on]

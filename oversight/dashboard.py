@@ -13,10 +13,10 @@ from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import utcnow
+from insurance import queries as insurance_queries
+from insurance.statement import fund_view
 from oversight import charts, reports
 from payouts import queries as payout_queries
-from payouts.insurance import queries as insurance_queries
-from payouts.insurance.statement import fund_view
 
 LIST_LIMIT = 50
 MAP_LIMIT = 500

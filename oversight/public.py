@@ -13,10 +13,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as L_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from claims.models import Claim
 from claims.states import ClaimState
 from conflict_service.audit.models import AuditEvent
+from conflict_service.audit.presentation import describe
 from conflict_service.db import db
 from conflict_service.errors import NotFound, ValidationError
 from conflict_service.i18n import format_number, plain_digits
@@ -28,6 +32,12 @@ LOCK_MINUTES = 30
 MILESTONES = {  # audit actions an owner may see, without who did them
     "claim.submitted", "claim.assign", "claim.verify_confirm", "claim.verify_reject", "claim.appeal",
     "claim.approve", "claim.reject", "claim.pay", "claim.withdraw",
+}
+# The staff's descriptions of these name the verifier; the public page says what happened, never who did it.
+PUBLIC_WORDS = {
+    "claim.assign": L_("A field verifier was assigned"),
+    "claim.verify_confirm": L_("Site visit recorded: the loss was confirmed"),
+    "claim.verify_reject": L_("Site visit recorded: the loss was not confirmed"),
 }
 
 
@@ -75,20 +85,35 @@ def check_pin(claim: Claim, pin: str) -> PublicStatus:
         raise ValidationError({"pin": [_("The PIN is the {n} digits printed on the receipt.").format(
             n=format_number(len(claim.pin)))]})
     if not hmac.compare_digest(pin.encode(), claim.pin.encode()):
-        guard.failures += 1
-        if guard.failures >= MAX_FAILURES:
-            guard.failures, guard.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
-        db.session.add(guard)
+        _count_failure(claim, now)
         raise ValidationError({"pin": [_("This PIN does not match the claim number.")]})
     if guard.failures:
         guard.failures = 0
     return PublicStatus(claim, _milestones(claim))
 
 
+def _count_failure(claim: Claim, now) -> None:
+    """Add one wrong PIN in a single statement (an upsert), so parallel guesses each count; lock at the limit."""
+    table = StatusLookupGuard.__table__
+    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[db.session.get_bind().dialect.name]
+    reaches = table.c.failures + 1 >= MAX_FAILURES
+    stmt = insert(table).values(claim_id=claim.id, failures=1, locked_until=None)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.claim_id], set_={
+        "failures": sa.case((reaches, 0), else_=table.c.failures + 1),
+        "locked_until": sa.case((reaches, now + timedelta(minutes=LOCK_MINUTES)), else_=table.c.locked_until)})
+    db.session.execute(stmt)
+
+
 def _milestones(claim: Claim) -> list[AuditEvent]:
     stmt = (sa.select(AuditEvent).where(AuditEvent.entity_type == "claim", AuditEvent.entity_id == claim.id,
                                         AuditEvent.action.in_(MILESTONES)).order_by(AuditEvent.seq))
     return list(db.session.scalars(stmt))
+
+
+def describe_milestone(event: AuditEvent) -> str:
+    """A milestone in words for the owner: what happened, without naming any member of staff."""
+    words = PUBLIC_WORDS.get(event.action)
+    return str(words) if words is not None else describe(event)
 
 
 def next_step(claim: Claim) -> str:

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as L_
 
 from claims.enums import Predator, Species
 from claims.queries import programmes_for
+from conflict_service.audit import queries as audit_queries
+from conflict_service.audit.keys import audit_keys
 from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.errors import ValidationError
@@ -97,7 +99,8 @@ def dashboard_page():
 @bp.get("/transparency")
 def transparency_page():
     return render_template("oversight/transparency.html", rows=transparency.figures(),
-                           min_claims=transparency.MIN_CLAIMS)
+                           min_claims=transparency.MIN_CLAIMS, checkpoint=audit_queries.last_checkpoint(),
+                           public_key=audit_keys().public_key())
 
 
 def home_panel(_subject, user) -> str | None:

@@ -12,7 +12,7 @@ from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import NotFound, ValidationError
 from conflict_service.i18n import set_context_language
-from conflict_service.security import limiter
+from conflict_service.security import status_limit
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 from oversight import public
@@ -20,12 +20,11 @@ from oversight.api import ExportQuerySchema, export_response
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
-STATUS_LIMIT = "30 per hour"
 NAV = [nav(L_("Exports"), "public.exports_page", *OVERSEERS)]
 
 
 @bp.route("/status", methods=["GET", "POST"])
-@limiter.limit(STATUS_LIMIT, methods=["POST"])
+@status_limit
 def status_lookup():
     number = request.values.get("number", "").strip()
     if request.method == "POST" and number:
@@ -34,7 +33,7 @@ def status_lookup():
 
 
 @bp.route("/status/<number>", methods=["GET", "POST"])
-@limiter.limit(STATUS_LIMIT, methods=["POST"])
+@status_limit
 def status(number: str):
     try:
         claim = public.find_claim(number)
@@ -53,7 +52,7 @@ def status(number: str):
                                known=True), error.status
     db.session.commit()
     return render_template("oversight/status.html", claim=claim, milestones=result.milestones,
-                           next_step=public.next_step(claim))
+                           next_step=public.next_step(claim), describe_milestone=public.describe_milestone)
 
 
 @bp.get("/status/")

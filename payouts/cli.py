@@ -11,8 +11,7 @@ from flask.cli import AppGroup
 
 from claims.models import Programme
 from claims.queries import get_programme
-from conflict_service.auth import queries as auth_queries
-from conflict_service.cli import fail
+from conflict_service.cli import acting_user, fail
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
@@ -24,15 +23,6 @@ from payouts.schemas import RateEntrySchema
 rates_cli = AppGroup("rates", help="Rate tables of programmes.")
 batches_cli = AppGroup("batches", help="Payment batches.")
 payments_cli = AppGroup("payments", help="Payments: bank statements and overdue claims.")
-
-
-def _user(username: str | None):
-    if username is None:
-        return None
-    user = auth_queries.get_by_username(username)
-    if user is None or not user.is_active:
-        raise click.ClickException(f"No active user {username!r}.")
-    return user
 
 
 def _programme(programme_id: int, user) -> Programme:
@@ -49,7 +39,7 @@ def _programme(programme_id: int, user) -> Programme:
 @click.option("--note", default="", help="A note kept with the version.")
 def rates_import(programme_id, file, username, note):
     """Record FILE (CSV: species,age_class,amount,valid_from) as a new version of PROGRAMME_ID's rates."""
-    user = _user(username)
+    user = acting_user(username)
     try:
         table = operations.import_csv(_programme(programme_id, user), file.read_bytes(), user,
                                       schema=RateEntrySchema(), note=note, source="cli")
@@ -83,7 +73,7 @@ def rates_list(programme_id, on):
               help="Write to this file instead of standard output.")
 def batches_export(batch_id, username, output):
     """Write the payment file of an approved batch (payee, account or phone, amount, currency, reference)."""
-    user = _user(username)
+    user = acting_user(username)
     try:
         text = operations.payment_file(queries.get_batch(batch_id, user), user)
     except DomainError as error:
@@ -101,7 +91,7 @@ def batches_export(batch_id, username, output):
 @click.option("--user", "username", required=True, help="The manager reconciling (confirmations are in their name).")
 def payments_reconcile(file, username):
     """Import a bank statement (CSV: reference,amount,date): confirm matches and list every mismatch."""
-    user = _user(username)
+    user = acting_user(username)
     try:
         report = operations.reconcile(file.name, file.read_bytes(), user)
     except DomainError as error:
@@ -117,7 +107,7 @@ def payments_reconcile(file, username):
 @click.option("--user", "username", required=True, help="List what this user may see.")
 def payments_overdue(username):
     """List approved claims not paid within their programme's payment deadline."""
-    rows = queries.overdue(_user(username))
+    rows = queries.overdue(acting_user(username))
     for row in rows:
         click.echo(f"{row.claim.number:<24} due {row.award.due_on}  {row.days_overdue:>4} days overdue  "
                    f"{format_money(row.award.total, row.award.currency, 'en')}")

@@ -6,7 +6,7 @@ threshold), a batch every two weeks approved by the other manager, most payments
 from a bank statement, a few failed and paid later. The newest batch is left sent but unconfirmed, one
 waits for approval, a few claims wait for a second approval, and a few approved claims are never batched,
 so the overdue list has something to show. Claims of the Armenian insurance scheme are left to the insurance
-demo step (``payouts.insurance.demo``), which pays them from the scheme's fund.
+demo step (``insurance.demo``), which pays them from the scheme's fund.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ from claims.zones import contains_test
 from conflict_service.db import db
 from mitigation import assessment as mitigation
 from payouts.engine import ZERO, Circumstances, Facts, Loss, Rules
-from payouts.insurance import coverage
 from payouts.models import Award, Rate, RateTable
 from verification.enums import VerificationOutcome
 from verification.models import Verification
@@ -112,9 +111,7 @@ def facts_for(claims: list[Claim], providers=()) -> dict[int, Facts | None]:
     extras: dict[int, dict] = defaultdict(dict)
     for claim_id, finding in _mitigation(claims, verifications).items():
         extras[claim_id]["mitigation"] = finding
-    for claim_id, found in coverage.findings(claims, latest_verifications).items():  # §5.6: schemes' policies
-        extras[claim_id].update(found)
-    for provider in providers:  # later modules (mitigation measures, insurance policies) add their facts
+    for provider in providers:  # higher modules (insurance policies) add their facts
         for claim_id, found in provider(claims).items():
             extras[claim_id].update(found)
     out: dict[int, Facts | None] = {}

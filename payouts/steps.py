@@ -1,8 +1,8 @@
 """The rules of DESIGN §5 as assessment steps, in the order the design gives them.
 
 §5.5 (mitigation) reads the finding of the mitigation module (below payouts in the layers). §5.6
-(insurance) is ``payouts.insurance.step.insurance``: the policy check of a scheme's claims, then coverage and
-deductible; compensation programmes skip it.
+(insurance) is a placeholder here: the insurance package (above payouts) replaces it from its ``init_app`` with
+``insurance.step.insurance`` (the policy check of a scheme's claims, then coverage and deductible).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from claims.enums import LossOutcome
 from conflict_service.i18n import currency_precision, round_money
 from mitigation.enums import MitigationCase
 from payouts.engine import HUNDRED, ZERO, Running, Step
-from payouts.insurance.step import insurance
 
 HALF = Decimal(50)
 
@@ -88,6 +87,10 @@ def mitigation(state: Running) -> None:
         state.note("mitigation", "mitigation_not_in_use", measures=kinds)
     else:
         state.note("mitigation", "mitigation_none")
+
+
+def insurance(state: Running) -> None:
+    """§5.6: nothing here; ``insurance.init_app`` puts the policy check of its schemes in this place."""
 
 
 def place(state: Running) -> None:

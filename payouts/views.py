@@ -16,10 +16,11 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.roles import CASE_HANDLERS, OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
-from conflict_service.errors import Conflict, DomainError, Forbidden, ValidationError
+from conflict_service.errors import DomainError, ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
+from conflict_service.web.actions import act
 from conflict_service.web.views import nav
 from payouts import assessment, breakdown, operations, queries
 from payouts.api import account_view, rates_view
@@ -32,24 +33,6 @@ bp = Blueprint("payouts", __name__, template_folder="templates")
 
 NAV = [nav(L_("Approvals"), "payouts.approvals", *OVERSEERS)]
 RATE_ROWS = 4
-
-
-def act(action, done: str, back: str):
-    """Run a change from a button; refusals (403/409/422) come back as a message on the page.
-
-    ``action`` may return its own success message (a string) instead of ``done``.
-    """
-    try:
-        message = action()
-        db.session.commit()
-        flash(message if isinstance(message, str) else done, "success")
-    except ValidationError as error:
-        db.session.rollback()
-        flash(" ".join(str(m) for msgs in error.errors.values() for m in msgs), "error")
-    except (Forbidden, Conflict) as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    return redirect(back)
 
 
 # --- approval queue ---------------------------------------------------------------------------------------

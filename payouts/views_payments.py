@@ -19,13 +19,13 @@ from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
+from conflict_service.web.actions import act
 from conflict_service.web.views import nav
 from payouts import operations, queries
 from payouts.enums import BatchStatus, PaymentStatus
 from payouts.permissions import can_manage_payouts
 from payouts.presentation import reconciliation_view
 from payouts.schemas import BatchCreateSchema, CancelSchema, ConfirmSchema, FailSchema
-from payouts.views import act
 
 bp = Blueprint("payments", __name__, template_folder="templates")
 

@@ -28,6 +28,7 @@ from tests.factories import Factory
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 IS_POSTGRES = POSTGRES_URL.startswith("postgresql")
+TEST_AUDIT_KEY = "test-audit-key-kept-outside-the-database"  # subprocesses started by tests use it too
 
 
 def _worker() -> str:
@@ -73,7 +74,8 @@ class IsolatedClient(FlaskClient):
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     app = create_app({"TESTING": True, "DATABASE_URL": _database_url(tmp_path_factory), "SECRET_KEY": "test",
-                      "WTF_CSRF_ENABLED": True, "SERVER_NAME": "localhost", "EVIDENCE_DIR": str(instance / "evidence"),
+                      "AUDIT_KEY": TEST_AUDIT_KEY, "WTF_CSRF_ENABLED": True, "SERVER_NAME": "localhost",
+                      "EVIDENCE_DIR": str(instance / "evidence"),
                       "INSTANCE": str(instance)})
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -10,8 +10,7 @@ import marshmallow
 from flask.cli import AppGroup
 
 from claims.queries import get_claim_by_number
-from conflict_service.auth import queries as auth_queries
-from conflict_service.cli import fail
+from conflict_service.cli import acting_user, fail
 from conflict_service.db import db
 from conflict_service.errors import DomainError, ValidationError
 from conflict_service.errors import plain as plain_errors
@@ -23,15 +22,8 @@ cli = AppGroup("verification", help="Field verification: worklists, assignment, 
 AS_USER = click.option("--as", "username", required=True, help="Act as this user (their role and jurisdictions).")
 
 
-def _user(username: str):
-    user = auth_queries.get_by_username(username)
-    if user is None or not user.is_active:
-        raise click.ClickException(f"No active user {username!r}.")
-    return user
-
-
 def _verifier_id(username: str | None) -> int | None:
-    return None if username is None else _user(username).id
+    return None if username is None else acting_user(username).id
 
 
 def _load(schema: marshmallow.Schema, data: dict) -> dict:
@@ -61,7 +53,7 @@ def _line(claim) -> str:
 @AS_USER
 def worklist(username):
     """List the claims assigned to a verifier, soonest due first."""
-    page = queries.worklist_page(_user(username), per_page=200)
+    page = queries.worklist_page(acting_user(username), per_page=200)
     for claim in page.items:
         click.echo(_line(claim))
     click.echo(f"{page.total} claim(s) awaiting a site visit.")
@@ -71,7 +63,7 @@ def worklist(username):
 @AS_USER
 def overdue(username):
     """List the claims past their verification due time in the user's offices."""
-    claims = queries.overdue_claims(_user(username), limit=1000)
+    claims = queries.overdue_claims(acting_user(username), limit=1000)
     for claim in claims:
         click.echo(_line(claim))
     click.echo(f"{len(claims)} overdue claim(s) at {utcnow().isoformat(timespec='minutes')}.")
@@ -84,7 +76,7 @@ def overdue(username):
 @AS_USER
 def assign(number, verifier, reason, username):
     """Assign claim NUMBER to a verifier (or reassign it)."""
-    user = _user(username)
+    user = acting_user(username)
     data = _load(AssignSchema(), {"verifier_id": _verifier_id(verifier), "reason": reason})
     claim = _run(lambda: operations.assign_verifier(get_claim_by_number(number, user), data, user))
     click.echo(f"{claim.number} assigned to {verifier}; due {claim.verification_due_at.isoformat(timespec='minutes')}.")
@@ -98,7 +90,7 @@ def assign(number, verifier, reason, username):
 @AS_USER
 def record(number, visit_file, photos, username):
     """Record a site visit from a JSON file shaped like POST /api/v1/claims/{id}/verification."""
-    user = _user(username)
+    user = acting_user(username)
     try:
         payload = json.loads(visit_file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -120,7 +112,7 @@ def record(number, visit_file, photos, username):
 @AS_USER
 def attach(number, files, username):
     """Attach photos or PDF documents to claim NUMBER (all are checked before any is stored)."""
-    user = _user(username)
+    user = acting_user(username)
     handles = [path.open("rb") for path in files]
     try:
         rows = _run(lambda: operations.add_evidence(get_claim_by_number(number, user),
@@ -140,7 +132,7 @@ def attach(number, files, username):
 @AS_USER
 def appeal(number, reason, verifier, username):
     """File the owner's appeal of rejected claim NUMBER."""
-    user = _user(username)
+    user = acting_user(username)
     data = _load(AppealSchema(), {"reason": reason, "verifier_id": _verifier_id(verifier)})
     claim = _run(lambda: operations.file_appeal(get_claim_by_number(number, user), data, user))
     click.echo(f"{claim.number} appealed; back to verification, due "

@@ -14,7 +14,6 @@ import os
 import tempfile
 import threading
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from conflict_service.errors import ValidationError
 from conflict_service.evidence_store import evidence_path
+from conflict_service.images import TooManyPixels, open_image
 from conflict_service.timeutil import to_utc
 from verification.enums import EvidenceKind
 
@@ -166,21 +166,18 @@ def _inspect_image(found: Inspected, tz_name: str) -> None:
 
 def _decode_image(found: Inspected, tz_name: str) -> None:
     fmt, name = found.type.pillow_format, found.display_name
-    with warnings.catch_warnings():
-        # A picture of absurd pixel dimensions (a "decompression bomb") is refused rather than decoded.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(found.data), formats=[fmt]) as img:
-                img.verify()
-            with Image.open(io.BytesIO(found.data), formats=[fmt]) as img:
-                found.width, found.height = img.size
-                found.taken_at, found.lat, found.lon = read_exif(img, tz_name)
-                found.thumbnail = _thumbnail(img)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise refuse(_("The picture has too many pixels to be processed."), name) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-            raise refuse(_("The file starts like {type} but cannot be read; it may be damaged.")
-                         .format(type=_type_title(found.type)), name) from None
+    try:  # a picture of absurd pixel dimensions (a "decompression bomb") is refused from its header
+        with open_image(io.BytesIO(found.data), formats=[fmt]) as img:
+            img.verify()
+        with open_image(io.BytesIO(found.data), formats=[fmt]) as img:
+            found.width, found.height = img.size
+            found.taken_at, found.lat, found.lon = read_exif(img, tz_name)
+            found.thumbnail = _thumbnail(img)
+    except TooManyPixels:
+        raise refuse(_("The picture has too many pixels to be processed."), name) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise refuse(_("The file starts like {type} but cannot be read; it may be damaged.")
+                     .format(type=_type_title(found.type)), name) from None
 
 
 def _thumbnail(img: Image.Image) -> bytes:

@@ -28,28 +28,26 @@ class AuditEvent(Base):
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64))
+    # HMAC of the hash with the audit key, which lives outside the database: a rewritten or forged event lacks it.
+    mac: Mapped[str | None] = mapped_column(sa.String(64))
 
     __table_args__ = (sa.Index("ix_audit_events_entity", "entity_type", "entity_id", "seq"),)
 
     def hashed_payload(self) -> dict:
-        payload = {
-            "seq": self.seq,
-            "occurred_at": self.occurred_at.isoformat(),
-            "actor_id": self.actor_id,
-            "actor_name": self.actor_name,
-            "action": self.action,
-            "entity_type": self.entity_type,
-            "entity_id": self.entity_id,
-            "entity_label": self.entity_label,
-            "changes": self.changes,
-            "data": self.data,
-            "reason": self.reason,
-            "request_id": self.request_id,
-            "prev_hash": self.prev_hash,
-        }
-        if self.scope_id is not None:  # added later: events written before it hash as they did
-            payload["scope_id"] = self.scope_id
-        return payload
+        return hashed_payload({name: getattr(self, name) for name in (*HASHED_FIELDS, "scope_id")})
+
+
+HASHED_FIELDS = ("seq", "occurred_at", "actor_id", "actor_name", "action", "entity_type", "entity_id", "entity_label",
+                 "changes", "data", "reason", "request_id", "prev_hash")
+
+
+def hashed_payload(values) -> dict:
+    """What an event's hash covers, from its column values (a mapping); bulk writers use it without a model."""
+    payload = {name: values[name] for name in HASHED_FIELDS}
+    payload["occurred_at"] = values["occurred_at"].isoformat()
+    if values.get("scope_id") is not None:  # added later: events written before it hash as they did
+        payload["scope_id"] = values["scope_id"]
+    return payload
 
 
 class AuditCheck(Base):
@@ -65,3 +63,6 @@ class AuditCheck(Base):
     first_bad_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
     problem: Mapped[str | None] = mapped_column(sa.Text)
     head_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    # The head the check found (a checkpoint), signed with the audit key; later checks compare the chain with it.
+    head_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+    signature: Mapped[str | None] = mapped_column(sa.String(100))

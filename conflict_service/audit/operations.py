@@ -17,7 +17,9 @@ from flask import g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from conflict_service.audit import consistency
 from conflict_service.audit.chain import GENESIS_HASH, compute_hash, verify_chain
+from conflict_service.audit.keys import audit_keys
 from conflict_service.audit.models import AuditCheck, AuditEvent
 from conflict_service.db import db
 from conflict_service.timeutil import utcnow
@@ -96,6 +98,7 @@ def _write_pending(session: Session) -> None:
     session.flush()  # entity ids exist from here on
     _lock_chain(session)
     seq, prev = _chain_head(session)
+    keys = audit_keys()
     for item in pending:
         seq += 1
         actor, entity = item["actor"], item["entity"]
@@ -108,6 +111,7 @@ def _write_pending(session: Session) -> None:
             reason=item["reason"], request_id=item["request_id"], prev_hash=prev,
         )
         ev.hash = compute_hash(ev.hashed_payload())
+        ev.mac = keys.event_mac(ev.hash)
         prev = ev.hash
         session.add(ev)
     session.flush()
@@ -134,12 +138,21 @@ def flush_pending(session: Session | None = None) -> None:
     _write_pending(session or db.session)
 
 
-def run_chain_check(checked_by: str):
-    """Verify the whole chain now and keep the outcome (shown to auditors); returns the stored check."""
-    report = verify_chain()
+def run_chain_check(checked_by: str, expected_head: tuple[int, str] | None = None):
+    """Verify the whole chain, compare it with the earlier checkpoints and the business tables with their events,
+    and keep the outcome (shown to auditors); an intact outcome is a new checkpoint, signed. Returns the check."""
+    report = verify_chain(expected_head=expected_head)
+    if report.is_intact:
+        found = consistency.mismatches()
+        if found:
+            report.problem = " ".join(m.problem for m in found[:5]) + (f" (and {len(found) - 5} more)"
+                                                                       if len(found) > 5 else "")
+            report.first_bad_seq = next((m.seq for m in found if m.seq is not None), None)
     check = AuditCheck(checked_at=utcnow(), checked_by=checked_by, events_checked=report.checked,
                        is_intact=report.is_intact, first_bad_seq=report.first_bad_seq, problem=report.problem,
                        head_hash=report.head_hash)
+    if report.is_intact:
+        check.head_seq, check.signature = report.head_seq, audit_keys().sign_head(report.head_seq, report.head_hash)
     db.session.add(check)
     db.session.flush()
     return check

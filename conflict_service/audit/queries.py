@@ -24,6 +24,12 @@ def last_check() -> AuditCheck | None:
     return db.session.scalars(sa.select(AuditCheck).order_by(AuditCheck.id.desc()).limit(1)).first()
 
 
+def last_checkpoint() -> AuditCheck | None:
+    """The newest intact verification with its signed head: published so that copies can be kept elsewhere."""
+    return db.session.scalars(sa.select(AuditCheck).where(AuditCheck.head_seq.is_not(None))
+                              .order_by(AuditCheck.id.desc()).limit(1)).first()
+
+
 @dataclass
 class EventFilters:
     entity_type: str | None = None

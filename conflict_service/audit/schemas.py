@@ -28,3 +28,5 @@ class AuditCheckSchema(BaseSchema):
     first_bad_seq = fields.Integer(allow_none=True)
     problem = fields.String(allow_none=True)
     head_hash = fields.String(allow_none=True)
+    head_seq = fields.Integer(allow_none=True)
+    signature = fields.String(allow_none=True, metadata={"description": "Ed25519 signature of the head, base64"})

@@ -39,6 +39,8 @@ def verify():
     db.session.commit()
     if check.is_intact:
         flash(_("The audit chain is intact: {n} events verified.").format(n=check.events_checked), "success")
-    else:
+    elif check.first_bad_seq:
         flash(_("The audit chain is broken at event {seq}.").format(seq=check.first_bad_seq), "error")
+    else:
+        flash(_("The records disagree with the audit trail; see the last verification."), "error")
     return redirect(url_for("audit.index"))

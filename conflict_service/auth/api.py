@@ -18,14 +18,14 @@ from conflict_service.auth.schemas import (
 )
 from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
-from conflict_service.security import SIGN_IN_LIMIT, limiter
+from conflict_service.security import sign_in_limit
 
 blp = blueprint("Auth", __name__, "", "Authentication and users.")
 
 
 @blp.route("/auth/token")
 class Token(MethodView):
-    decorators = [limiter.limit(SIGN_IN_LIMIT, methods=["POST"])]
+    decorators = [sign_in_limit]
 
     @blp.arguments(TokenRequestSchema)
     @blp.response(201, TokenSchema)

@@ -85,6 +85,20 @@ class ApiToken(Base):
         return self.revoked_at is None and self.expires_at > now and self.user.is_active
 
 
+class UserSession(Base):
+    """A signed-in browser session, kept on the server so that it can be ended: signing out, a new password, a
+    changed role or a deactivation revoke it, and a copied cookie stops working at once. The cookie carries a
+    random key; only its SHA-256 is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
 class FieldCredential(Base):
     """A username and generated password for a field device (ODK Collect, KoboCollect), never the web password.
 

@@ -9,12 +9,14 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from conflict_service.audit.operations import created, diff, record, snapshot
-from conflict_service.auth.models import ApiToken, Role, User
+from conflict_service.auth.models import ApiToken, FieldCredential, Role, User, UserSession
 from conflict_service.auth.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, Unauthorized, ValidationError
+from conflict_service.i18n import format_number
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.timeutil import utcnow
@@ -70,11 +72,15 @@ def update_user(user: User, data: dict, actor) -> User:
         if not js:
             raise ValidationError.field("jurisdiction_ids", _("Choose at least one jurisdiction."))
         user.jurisdictions = js
+    data = {}
     if before["role"] != user.role or before["is_active"] != user.is_active:
         user.session_version += 1  # signs the user out everywhere
+        data["sessions_ended"] = end_sessions(user)
+    if before["is_active"] and not user.is_active:  # for good: reactivating the account brings none of them back
+        data["tokens_revoked"] = revoke_credentials(user)
     db.session.flush()
     after = snapshot(user, AUDITED) | {"jurisdictions": [j.code for j in user.jurisdictions]}
-    record("user.updated", user, actor=actor, changes=diff(before, after))
+    record("user.updated", user, actor=actor, changes=diff(before, after), data=data or None)
     return user
 
 
@@ -85,9 +91,47 @@ def set_password(user: User, password: str, actor) -> None:
     _validate_password(password)
     user.password_hash = hash_password(password)
     user.session_version += 1
-    db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
-    record("user.password_changed", user, actor=actor)
+    data = {"sessions_ended": end_sessions(user), "tokens_revoked": _revoke(ApiToken, user)}
+    record("user.password_changed", user, actor=actor, data=data)
+
+
+def _revoke(model, user: User) -> int:
+    result = db.session.execute(sa.update(model).where(model.user_id == user.id, model.revoked_at.is_(None))
+                                .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def revoke_credentials(user: User) -> int:
+    """Revoke every API token and field-device credential of the user; returns how many were live."""
+    return _revoke(ApiToken, user) + _revoke(FieldCredential, user)
+
+
+# --- browser sessions, kept on the server so that they can be ended -----------------------------------------
+
+def start_session(user: User) -> str:
+    """Open a server-side session for a signed-in browser; the raw key goes into the (signed) cookie only."""
+    raw = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, key_hash=_token_hash(raw)))
+    db.session.flush()
+    return raw
+
+
+def session_is_live(user_id: int, raw: str) -> bool:
+    found = db.session.scalar(sa.select(UserSession.revoked_at.is_(None)).where(
+        UserSession.key_hash == _token_hash(raw), UserSession.user_id == user_id))
+    return bool(found)
+
+
+def end_session(raw: str) -> None:
+    """Sign one browser out on the server: a copy of its cookie no longer works."""
+    db.session.execute(sa.update(UserSession).where(UserSession.key_hash == _token_hash(raw),
+                                                    UserSession.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+
+
+def end_sessions(user: User) -> int:
+    """End every browser session of the user (new password, changed role, deactivation)."""
+    return _revoke(UserSession, user)
 
 
 def _jurisdictions(ids, actor=None) -> list[Jurisdiction]:
@@ -108,18 +152,18 @@ class SignInFailed(Unauthorized):
 def authenticate(username: str, password: str) -> User:
     """Check a username and password, with a temporary lockout after repeated failures.
 
-    Raises :class:`SignInFailed` after recording the failure; the caller commits either way.
+    Raises :class:`SignInFailed` after recording the failure; the caller commits either way. An unknown name, a
+    wrong password and a locked account get the same answer after the same work, so the answer does not tell
+    which names exist.
     """
     user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))
     now = utcnow()
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or (user.locked_until and user.locked_until > now):
         verify_password(DUMMY_HASH, password or "")
-        raise SignInFailed(_("Wrong username or password."))
-    if user.locked_until and user.locked_until > now:
-        raise SignInFailed(_("Too many failed sign-ins. Try again after a few minutes."))
+        raise SignInFailed(_refusal())
     if not verify_password(user.password_hash, password or ""):
         _count_failure(user, now)
-        raise SignInFailed(_("Wrong username or password."))
+        raise SignInFailed(_refusal())
     user.failed_login_count, user.locked_until, user.last_login_at = 0, None, now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -127,14 +171,29 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
+def _refusal() -> str:
+    return _("Wrong username or password, or the account is locked for {minutes} minutes after {n} failed "
+             "sign-ins.").format(
+        minutes=format_number(current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+        n=format_number(current_app.config["LOGIN_MAX_FAILURES"]))
+
+
 def _count_failure(user: User, now) -> None:
-    user.failed_login_count += 1
+    """Count a wrong password in one UPDATE, so parallel attempts each add one (the row lock orders them)."""
     limit = current_app.config["LOGIN_MAX_FAILURES"]
-    data = {"failures": user.failed_login_count}
-    if user.failed_login_count >= limit:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-        user.failed_login_count = 0
-        data["locked_until"] = user.locked_until
+    reaches = User.failed_login_count + 1 >= limit
+    until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    stmt = (sa.update(User).where(User.id == user.id)
+            .values(failed_login_count=sa.case((reaches, 0), else_=User.failed_login_count + 1),
+                    locked_until=sa.case((reaches, until), else_=User.locked_until))
+            .returning(User.failed_login_count, User.locked_until)
+            .execution_options(synchronize_session=False))
+    count, locked_until = db.session.execute(stmt).one()
+    set_committed_value(user, "failed_login_count", count)
+    set_committed_value(user, "locked_until", locked_until)
+    data = {"failures": limit if count == 0 else count}
+    if count == 0:
+        data["locked_until"] = until
     record("user.sign_in_failed", user, actor=None, data=data)
 
 

@@ -9,7 +9,7 @@ from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from conflict_service.auth.models import Role, User
-from conflict_service.auth.operations import user_for_token
+from conflict_service.auth.operations import end_session, session_is_live, start_session, user_for_token
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, Unauthorized, is_api_request
 from conflict_service.timeutil import utcnow
@@ -95,7 +95,8 @@ def _load_from_session() -> None:
     absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
     user = db.session.get(User, uid)
     expired = login_at is None or seen_at is None or now - seen_at > idle or now - login_at > absolute
-    current = user is not None and user.is_active and session.get("ver") == user.session_version
+    current = (user is not None and user.is_active and session.get("ver") == user.session_version
+               and isinstance(session.get("sid"), str) and session_is_live(user.id, session["sid"]))
     if not current or expired:
         session.clear()
         g.session_expired = expired and user is not None
@@ -111,12 +112,16 @@ def _ts(value) -> datetime | None:
 
 
 def sign_in(user: User) -> None:
-    session.clear()  # a fresh session on every sign-in: no fixation
+    """Open a server-side session and put its key in a fresh cookie (no fixation); the caller commits."""
+    session.clear()
     now = utcnow().timestamp()
-    session.update(uid=user.id, ver=user.session_version, login_at=now, seen_at=now)
+    session.update(uid=user.id, sid=start_session(user), ver=user.session_version, login_at=now, seen_at=now)
 
 
 def sign_out() -> None:
+    """End the session on the server too, so a copy of the cookie is worthless; the caller commits."""
+    if isinstance(session.get("sid"), str):
+        end_session(session["sid"])
     session.clear()
 
 

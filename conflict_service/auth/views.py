@@ -8,14 +8,14 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.session import login_required, sign_in, sign_out
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
-from conflict_service.security import SIGN_IN_LIMIT, limiter
+from conflict_service.security import SIGN_IN_LIMIT, limiter, sign_in_limit
 from conflict_service.web.views import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@sign_in_limit
 def login():
     next_url = request.values.get("next")
     if request.method == "GET":
@@ -28,14 +28,15 @@ def login():
     except operations.SignInFailed as error:
         db.session.commit()  # keep the failure count and the audit event
         return render_template("auth/login.html", next=next_url, username=username, error=error.message), 401
-    db.session.commit()
     sign_in(user)
+    db.session.commit()
     return redirect(safe_next(next_url, url_for("claims.home")))
 
 
 @bp.post("/logout")
 def logout():
     sign_out()
+    db.session.commit()
     return redirect(url_for("auth.login"))
 
 

@@ -1,7 +1,7 @@
 """names per language; the programme year (calendar and first month)
 
 Revision ID: 489ceb29ef5e
-Revises: 2c53f22d1d6e
+Revises: 9b1e4c7d2a60
 Create Date: 2026-12-05 22:38:41.081435
 """
 from alembic import op
@@ -10,7 +10,7 @@ import conflict_service.db
 
 
 revision = '489ceb29ef5e'
-down_revision = '2c53f22d1d6e'
+down_revision = '9b1e4c7d2a60'
 branch_labels = None
 depends_on = None
 

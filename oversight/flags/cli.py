@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from claims.models import Claim
-from conflict_service.auth import queries as auth_queries
+from conflict_service.cli import acting_user
 from conflict_service.db import db
 from oversight.flags import operations, queries, rules
 from oversight.models import AnomalyFlag
@@ -38,9 +38,7 @@ def flags_scan():
 @click.option("--rule", type=click.Choice(list(rules.RULES)), default=None)
 def flags_list(username, state, rule):
     """List flags on the claims a user sees (recomputed for open claims first)."""
-    user = auth_queries.get_by_username(username)
-    if user is None or not user.is_active:
-        raise click.ClickException(f"No active user {username!r}.")
+    user = acting_user(username)
     page = queries.queue(user, state=state, rule=rule, per_page=200)
     db.session.commit()
     for flag in page.items:

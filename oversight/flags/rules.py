@@ -26,9 +26,10 @@ from conflict_service.auth.models import User
 from conflict_service.db import db
 from conflict_service.i18n import format_number, isolate, join_list, native_digits, semicolon
 from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.jurisdictions.queries import tree
 from conflict_service.timeutil import day_start
+from insurance.models import Policy
 from oversight.sql import dates_apart
-from payouts.insurance.models import Policy
 from verification.enums import EvidenceKind, VerificationOutcome
 from verification.geo import distance_km
 from verification.models import PHOTO_EARLY_HOURS, PHOTO_FAR_KM, EvidenceFile, Verification
@@ -180,12 +181,25 @@ def far_from_home(targets: sa.Select) -> dict[int, dict]:
       lambda d: _("A file identical to one on this claim (same SHA-256) is also on {claims}.").format(
           claims=_numbers(d)))
 def shared_photo(targets: sa.Select) -> dict[int, dict]:
-    mine, theirs = aliased(EvidenceFile), aliased(EvidenceFile)
-    stmt = (sa.select(mine.claim_id, Claim.number).distinct()
+    """Only claims of the same country count: a flag must not name, or reveal, a claim of another country."""
+    mine, theirs, mine_claim = aliased(EvidenceFile), aliased(EvidenceFile), aliased(Claim)
+    stmt = (sa.select(mine.claim_id, mine_claim.office_id, Claim.office_id, Claim.number).distinct()
             .join(theirs, sa.and_(theirs.sha256 == mine.sha256, theirs.claim_id != mine.claim_id))
-            .join(Claim, Claim.id == theirs.claim_id)
+            .join(Claim, Claim.id == theirs.claim_id).join(mine_claim, mine_claim.id == mine.claim_id)
             .where(mine.claim_id.in_(targets)).order_by(mine.claim_id, Claim.number))
-    return _grouped(db.session.execute(stmt), "claims")
+    country = _country_finder()
+    return _grouped(((claim_id, number) for claim_id, my_office, their_office, number in db.session.execute(stmt)
+                     if country(my_office) == country(their_office)), "claims")
+
+
+def _country_finder() -> Callable[[int], int]:
+    t, found = tree(), {}
+
+    def country(office_id: int) -> int:
+        if office_id not in found:
+            found[office_id] = (t.ancestors(office_id) or [office_id])[-1]
+        return found[office_id]
+    return country
 
 
 def _photo_text(d: dict) -> str:

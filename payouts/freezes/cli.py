@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from conflict_service.auth import queries as auth_queries
-from conflict_service.cli import fail
+from conflict_service.cli import acting_user, fail
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.jurisdictions.queries import get_by_code
@@ -15,13 +14,6 @@ from payouts.freezes import operations, queries
 from payouts.freezes.schemas import FreezeCreateSchema, LiftSchema
 
 freezes_cli = AppGroup("freezes", help="Retaliation freezes: payments held after a leopard is killed.")
-
-
-def _user(username: str):
-    user = auth_queries.get_by_username(username)
-    if user is None or not user.is_active:
-        raise click.ClickException(f"No active user {username!r}.")
-    return user
 
 
 def _line(freeze) -> str:
@@ -45,7 +37,7 @@ def _line(freeze) -> str:
 @click.option("--note", default="")
 def freezes_record(username, programme_id, cause, killed_on, code, lat, lon, radius_km, note):
     """Record a leopard killed or poisoned: payments in the area are held for the programme's freeze days."""
-    user = _user(username)
+    user = acting_user(username)
     try:
         raw = {"programme_id": programme_id, "cause": cause, "killed_on": killed_on, "note": note, "lat": lat,
                "lon": lon, "radius_km": radius_km, "jurisdiction_id": get_by_code(code).id if code else None}
@@ -61,7 +53,7 @@ def freezes_record(username, programme_id, cause, killed_on, code, lat, lon, rad
 @click.option("--active/--all", default=False, help="Only freezes holding payments now.")
 def freezes_list(username, active):
     """List freezes, newest first, with the number of claims each holds now."""
-    page = queries.freezes_page(_user(username), active=True if active else None, per_page=200)
+    page = queries.freezes_page(acting_user(username), active=True if active else None, per_page=200)
     for freeze in page.items:
         click.echo(_line(queries.view(freeze)))
     click.echo(f"{page.total} freezes.")
@@ -73,7 +65,7 @@ def freezes_list(username, active):
 @click.option("--reason", required=True)
 def freezes_lift(freeze_id, username, reason):
     """Lift a freeze before its period ends; its claims can be paid again."""
-    user = _user(username)
+    user = acting_user(username)
     try:
         freeze = operations.lift_freeze(operations.get_freeze(freeze_id, user), load(LiftSchema(), {"reason": reason}),
                                         user)

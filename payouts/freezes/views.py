@@ -15,12 +15,12 @@ from conflict_service.errors import ValidationError
 from conflict_service.jurisdictions.models import Level
 from conflict_service.jurisdictions.queries import scope_ids, tree
 from conflict_service.web import forms as web_forms
+from conflict_service.web.actions import act
 from conflict_service.web.views import nav
 from payouts.freezes import holds, operations, queries
 from payouts.freezes.models import KillCause
 from payouts.freezes.schemas import FreezeCreateSchema, LiftSchema
 from payouts.permissions import can_manage_payouts, can_view_payouts
-from payouts.views import act
 
 bp = Blueprint("freezes", __name__, template_folder="templates")
 NAV = [nav(L_("Freezes"), "freezes.freeze_list", *OVERSEERS)]

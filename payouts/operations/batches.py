@@ -24,13 +24,13 @@ from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition
 from conflict_service.i18n import round_money
 from conflict_service.jurisdictions.queries import office_ids
-from conflict_service.spreadsheets import safe_cell
+from conflict_service.spreadsheets import safe_account, safe_cell
 from conflict_service.timeutil import local_today, utcnow
 from payouts.breakdown import money_str
 from payouts.engine import HUNDRED
 from payouts.enums import BatchStatus, PaymentKind, PaymentStatus
 from payouts.freezes import holds as freeze_holds
-from payouts.insurance.fund import reserve_interest
+from payouts.funding import funding_of
 from payouts.models import Award, Payment, PaymentBatch
 from payouts.operations.payments import lock_batch, new_payment, refresh_payee, require_manager
 
@@ -45,7 +45,7 @@ def build_batch(data: dict, actor) -> PaymentBatch:
     wanted = set(data.get("claim_ids") or [])
     claims = _lock_waiting(programme.id, actor, wanted)
     if wanted:
-        _check_all_available(wanted, claims)
+        _check_all_available(wanted, claims, actor)
         _refuse_held(claims)
     held = freeze_holds.holds(claims)
     claims = [c for c in claims if c.id not in held]
@@ -84,13 +84,16 @@ def _lock_waiting(programme_id: int, actor, wanted: set[int]) -> list[Claim]:
     return list(db.session.scalars(stmt))
 
 
-def _check_all_available(wanted: set[int], claims: list[Claim]) -> None:
+def _check_all_available(wanted: set[int], claims: list[Claim], actor) -> None:
+    """Name the claims asked for that cannot be paid now; outside the user's offices, only the ids they typed."""
     missing = wanted - {c.id for c in claims}
     if not missing:
         return
-    numbers = db.session.scalars(sa.select(Claim.number).where(Claim.id.in_(missing)).order_by(Claim.number)).all()
+    visible = dict(db.session.execute(sa.select(Claim.id, Claim.number).where(
+        Claim.id.in_(missing), Claim.office_id.in_(office_ids(actor)))).all())
+    names = sorted(visible.values()) + [f"#{i}" for i in sorted(missing - visible.keys())]
     raise Conflict(_("These claims are not waiting for payment (already in a batch, paid, or not approved): "
-                     "{numbers}.").format(numbers=", ".join(numbers) or ", ".join(map(str, sorted(missing)))))
+                     "{numbers}.").format(numbers=", ".join(names)))
 
 
 def _refuse_held(claims: list[Claim]) -> None:
@@ -148,8 +151,9 @@ def approve_batch(batch: PaymentBatch, actor) -> PaymentBatch:
     for payment, claim in rows:
         if payment.kind == PaymentKind.FINAL:
             add_late_interest(payment, awards[claim.id], claim)
-    if batch.programme.is_insurance:  # the approved amounts are reserved already; the interest is not
-        reserve_interest(batch.programme, rows, actor)
+    approved = funding_of(batch.programme).batch_approved
+    if approved is not None:  # a fund has the approved amounts reserved already; the interest not yet
+        approved(batch.programme, rows, actor)
     for payment, claim in rows:
         payment.status = PaymentStatus.SENT
         record("claim.payment_sent", claim, actor=actor, data={
@@ -205,8 +209,8 @@ def payment_file(batch: PaymentBatch, actor) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for p in payments:
-        writer.writerow((safe_cell(p.payee_name), p.payee_account or "", money_str(p.amount, p.currency), p.currency,
-                         p.reference, p.method.value))
+        writer.writerow((safe_cell(p.payee_name), safe_account(p.payee_account) or "",
+                         money_str(p.amount, p.currency), p.currency, p.reference, p.method.value))
     if batch.exported_at is None:
         batch.exported_at = utcnow()
     record("payment_batch.exported", batch, actor=actor, data={"payments": len(payments)})

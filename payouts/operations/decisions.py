@@ -25,7 +25,7 @@ from conflict_service.timeutil import local_date, utcnow
 from payouts import assessment, breakdown
 from payouts.engine import HUNDRED
 from payouts.enums import LIVE_PAYMENT_STATES, DecisionKind, PaymentKind, PaymentStatus, RejectReason
-from payouts.insurance.fund import reserve_for_award
+from payouts.funding import funding_of
 from payouts.models import Award, Decision, Payment
 from payouts.operations.payments import new_payment
 
@@ -114,9 +114,10 @@ def _final_approval(claim, result, note, actor, first) -> ApprovalResult:
     if first is not None:
         data["first_approval_by"] = first.manager.username
     apply_action(claim, ClaimAction.APPROVE, actor, reason=note or None, data=data)
-    if claim.programme.is_insurance:  # §5.6: reserved in the scheme's fund, or waiting for money to arrive
+    approved = funding_of(claim.programme).award_approved
+    if approved is not None:  # §5.6: reserved in the scheme's fund, or waiting for money to arrive
         db.session.flush()
-        reserve_for_award(claim, award, actor)
+        approved(claim, award, actor)
     log.info("claim %s approved for %s %s", claim.number, result.total, result.currency)
     return ApprovalResult(claim, decision, award)
 

@@ -23,7 +23,7 @@ from conflict_service.jurisdictions.queries import office_ids
 from conflict_service.timeutil import local_date, utcnow
 from payouts.breakdown import money_str
 from payouts.enums import BatchStatus, PaymentKind, PaymentStatus
-from payouts.insurance import fund
+from payouts.funding import funding_of
 from payouts.models import Payment, PaymentBatch
 from payouts.operations.accounts import payee_details
 from payouts.permissions import can_manage_payouts
@@ -106,8 +106,9 @@ def confirm_payment(payment: Payment, data: dict, actor, *, source: str = "manua
              "amount": money_str(payment.amount, payment.currency), "currency": payment.currency, "source": source}
     if payment.kind == PaymentKind.FINAL:
         apply_action(claim, ClaimAction.PAY, actor, data=event)
-        if claim.programme.is_insurance:  # debited from the scheme's fund with the confirmation
-            fund.pay_out(claim, payment, actor)
+        paid = funding_of(claim.programme).payment_paid
+        if paid is not None:  # debited from the scheme's fund with the confirmation
+            paid(claim, payment, actor)
     else:
         record("claim.advance_paid", claim, actor=actor, data=event)
     _close_if_settled(batch, actor)
@@ -126,8 +127,9 @@ def fail_payment(payment: Payment, data: dict, actor) -> Payment:
              "currency": payment.currency}
     if payment.kind == PaymentKind.FINAL:
         apply_action(claim, ClaimAction.FAIL_PAYMENT, actor, reason=reason, data=event)
-        if claim.programme.is_insurance and payment.interest > 0:
-            fund.release_interest(claim, payment, actor)
+        failed = funding_of(claim.programme).payment_failed
+        if failed is not None:
+            failed(claim, payment, actor)
     else:
         record("claim.advance_failed", claim, actor=actor, reason=reason, data=event)
     _close_if_settled(batch, actor)

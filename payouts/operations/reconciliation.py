@@ -56,7 +56,7 @@ def reconcile(filename: str, content: bytes, actor) -> Reconciliation:
     for row in sorted((r for r in rows if r.result["code"] == "matched"),
                       key=lambda r: (payments[r.reference].batch_id, payments[r.reference].id)):
         _confirm(row, payments[row.reference], actor)
-    results = [r.result for r in rows] + _outstanding(rows, payments)
+    results = [r.result for r in rows] + _outstanding(rows, payments, actor)
     report = Reconciliation(uploaded_by_id=actor.id, filename=(filename or "statement.csv")[:200],
                             sha256=hashlib.sha256(content).hexdigest(), row_count=len(rows),
                             matched_count=sum(1 for r in results if r["code"] == "matched"),
@@ -152,13 +152,16 @@ def _confirm(row: Row, payment: Payment, actor) -> None:
         row.result |= {"code": "changed_meanwhile", "params": {"message": str(error.message)}}
 
 
-def _outstanding(rows: list[Row], payments: dict[str, Payment]) -> list[dict]:
-    """Payments still sent but not on the statement, in the batches the statement touched."""
+def _outstanding(rows: list[Row], payments: dict[str, Payment], actor) -> list[dict]:
+    """Payments still sent but not on the statement, in the batches the statement touched, of the offices the user
+    sees (a batch may hold claims of offices that are not theirs)."""
     batch_ids = {payments[r.reference].batch_id for r in rows if r.reference in payments}
     if not batch_ids:
         return []
     listed = {r.reference for r in rows}
-    stmt = (sa.select(Payment).where(Payment.batch_id.in_(batch_ids), Payment.status == PaymentStatus.SENT)
+    stmt = (sa.select(Payment).join(Claim, Payment.claim_id == Claim.id)
+            .where(Payment.batch_id.in_(batch_ids), Payment.status == PaymentStatus.SENT,
+                   Claim.office_id.in_(office_ids(actor)))
             .order_by(Payment.batch_id, Payment.id))
     return [{"line": None, "reference": p.reference, "amount": money_str(p.amount, p.currency), "date": "",
              "payment_id": p.id, "claim_id": p.claim_id, "code": "not_on_statement", "params": {"batch": p.batch_id}}

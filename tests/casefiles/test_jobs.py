@@ -14,6 +14,7 @@ from rq import SimpleWorker
 
 from casefiles import jobs
 from conflict_service.db import db
+from tests.conftest import TEST_AUDIT_KEY
 from tests.factories import Factory
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -57,7 +58,8 @@ def test_the_command_and_the_worker_processes(redis_app, tmp_path):
     with redis_app.test_request_context():
         ids = _claims(4)
     env = {**os.environ, "DATABASE_URL": redis_app.config["DATABASE_URL"], "REDIS_URL": REDIS_URL,
-           "SECRET_KEY": "test", "INSTANCE_PATH": str(tmp_path), "PUBLIC_BASE_URL": "https://compensation.example.org",
+           "SECRET_KEY": "test", "AUDIT_KEY": TEST_AUDIT_KEY, "INSTANCE_PATH": str(tmp_path),
+           "PUBLIC_BASE_URL": "https://compensation.example.org",
            "RQ_CASEFILES_QUEUE": redis_app.config["RQ_CASEFILES_QUEUE"]}
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     root = Path(__file__).resolve().parents[2]

@@ -1,5 +1,6 @@
 """The audit trail: every change writes an event; the hash chain exposes altered and removed rows."""
 
+import pytest
 import sqlalchemy as sa
 
 from conflict_service.audit.chain import verify_chain
@@ -90,3 +91,118 @@ def test_verify_from_the_audit_page(client, world, make):
     assert "The audit chain is intact" in page and "Intact at the last verification" in page
     last = client.get("/api/v1/audit/verification", headers=bearer(client, world.ir.auditor)).get_json()
     assert last["is_intact"] is True and last["checked_by"] == "auditor_ir"
+
+
+# --- tampering by someone who can write the database but does not hold the audit key ----------------------------
+
+def _rehash_from(seq):
+    """What a forger does: recompute the hash (and link) of every event from ``seq`` on, as the chain demands."""
+    from conflict_service.audit.chain import compute_hash
+
+    events = _events()
+    prev = events[seq - 2].hash if seq > 1 else "0" * 64
+    for ev in events[seq - 1:]:
+        ev.prev_hash = prev
+        ev.hash = prev = compute_hash(ev.hashed_payload())
+    db.session.flush()
+
+
+def test_an_edited_event_with_every_later_hash_recomputed_is_detected(world, make):
+    make.claim(world.ir)
+    make.claim(world.ir)
+    db.session.commit()
+    target = _events()[3]
+    target.reason = "edited later"
+    _rehash_from(target.seq)
+    report = verify_chain()
+    assert not report.is_intact and report.first_bad_seq == target.seq
+    assert "not signed with the audit key" in report.problem
+
+
+def test_a_forged_event_appended_to_the_chain_is_detected(world, make):
+    from conflict_service.audit.chain import compute_hash
+    from conflict_service.timeutil import utcnow
+
+    make.claim(world.ir)
+    db.session.commit()
+    head = _events()[-1]
+    forged = AuditEvent(seq=head.seq + 1, occurred_at=utcnow(), actor_id=None, actor_name="manager_ir",
+                        action="claim.approve", entity_type="claim", entity_id=1, entity_label="IR-OFF-2026-000001",
+                        changes={}, data={"total": "1"}, reason=None, request_id=None, prev_hash=head.hash)
+    forged.hash = compute_hash(forged.hashed_payload())
+    forged.mac = "0" * 64
+    db.session.add(forged)
+    db.session.flush()
+    report = verify_chain()
+    assert not report.is_intact and report.first_bad_seq == forged.seq and "forged" in report.problem
+
+
+def test_cutting_the_newest_events_is_detected_by_the_checkpoints(world, make):
+    from conflict_service.audit.operations import run_chain_check
+
+    make.claim(world.ir)
+    db.session.commit()
+    first = run_chain_check("auditor_ir")
+    assert first.is_intact and first.head_seq == len(_events()) and first.signature
+    make.claim(world.ir)
+    db.session.commit()
+    assert run_chain_check("auditor_ir").is_intact  # a longer chain still holds the earlier head
+    cut_to = first.head_seq - 2
+    db.session.execute(sa.delete(AuditEvent).where(AuditEvent.seq > cut_to))
+    report = verify_chain()
+    assert not report.is_intact and report.first_bad_seq == cut_to + 1
+    assert "the newest events were cut" in report.problem
+
+
+def test_an_altered_or_replaced_checkpoint_is_detected(world, make):
+    from conflict_service.audit.models import AuditCheck
+    from conflict_service.audit.operations import run_chain_check
+
+    make.claim(world.ir)
+    db.session.commit()
+    check = run_chain_check("cli")
+    db.session.execute(sa.update(AuditCheck).where(AuditCheck.id == check.id).values(head_seq=check.head_seq - 3))
+    db.session.expire_all()
+    report = verify_chain()
+    assert not report.is_intact and "is not signed with the audit key" in report.problem
+
+
+def test_the_cli_prints_the_head_and_compares_with_a_head_kept_elsewhere(world, make, runner):
+    from conflict_service.audit.keys import audit_keys, verify_head
+
+    make.claim(world.ir)
+    db.session.commit()
+    ok = runner.invoke(args=["audit", "verify"])
+    assert ok.exit_code == 0, ok.output
+    lines = dict(line.split(": ", 1) for line in ok.output.splitlines() if ": " in line)
+    seq, head_hash = lines["Head"].split(":")
+    assert int(seq) == len(_events()) and lines["Public key"] == audit_keys().public_key()
+    assert verify_head(lines["Public key"], int(seq), head_hash, lines["Signature"])  # anyone can check it
+    assert not verify_head(lines["Public key"], int(seq) - 1, head_hash, lines["Signature"])
+    assert runner.invoke(args=["audit", "verify", "--expect", lines["Head"]]).exit_code == 0
+    # The checkpoints in the database are deleted along with the tail: only the head kept elsewhere tells.
+    from conflict_service.audit.models import AuditCheck
+    db.session.execute(sa.delete(AuditCheck))
+    db.session.execute(sa.delete(AuditEvent).where(AuditEvent.seq == int(seq)))
+    db.session.commit()
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0  # undetectable without the head kept elsewhere
+    cut = runner.invoke(args=["audit", "verify", "--expect", lines["Head"]])
+    assert cut.exit_code == 1 and "the newest events were cut" in cut.output
+    assert runner.invoke(args=["audit", "verify", "--expect", "12:abc"]).exit_code == 2
+
+
+def test_the_audit_key_lives_outside_the_database(tmp_path):
+    from conflict_service.app import create_app
+    from conflict_service.audit.keys import audit_keys
+    from conflict_service.config import ConfigError
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+    app.instance_path = str(tmp_path)
+    keys = audit_keys(app)
+    key_file = tmp_path / "audit.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600 and len(key_file.read_text().strip()) == 64
+    again = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://",
+                        "AUDIT_KEY_FILE": str(key_file)})
+    assert audit_keys(again).public_key() == keys.public_key()  # the same file, the same keys
+    with pytest.raises(ConfigError, match="AUDIT_KEY"):
+        create_app({"DEPLOYMENT": "production", "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})

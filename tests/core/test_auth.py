@@ -3,13 +3,19 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
 from conflict_service.app import create_app
+from conflict_service.audit.models import AuditEvent
+from conflict_service.auth import operations as auth_ops
+from conflict_service.auth.models import User
 from conflict_service.config import ConfigError
 from conflict_service.db import db
 from conflict_service.timeutil import utcnow
 from tests.helpers import bearer, csrf_token, login
+
+REFUSED = "Wrong username or password, or the account is locked for 15 minutes after 5 failed sign-ins."
 
 
 def test_sign_in_and_out(client, world):
@@ -23,7 +29,7 @@ def test_sign_in_and_out(client, world):
 def test_wrong_password_is_refused_with_a_message(client, world):
     r = login(client, world.ir.clerk, password="wrong password")
     assert r.status_code == 401
-    assert "Wrong username or password." in r.get_data(as_text=True)
+    assert REFUSED in r.get_data(as_text=True)
     r = login(client, "nobody-here", password="wrong password")
     assert r.status_code == 401
     assert client.get("/").status_code == 302
@@ -34,7 +40,7 @@ def test_lockout_after_repeated_failures(client, world):
         login(client, world.ir.clerk, password="wrong password")
     r = login(client, world.ir.clerk)  # even the right password is refused while locked
     assert r.status_code == 401
-    assert "Too many failed sign-ins" in r.get_data(as_text=True)
+    assert REFUSED in r.get_data(as_text=True)
     with time_machine.travel(utcnow() + timedelta(minutes=16), tick=False):
         assert login(client, world.ir.clerk).status_code == 302
 
@@ -83,7 +89,7 @@ def test_api_token_expires(client, world):
 def test_api_wrong_credentials(client, world):
     r = client.post("/api/v1/auth/token", json={"username": "clerk_ir", "password": "nope"})
     assert r.status_code == 401
-    assert r.get_json()["message"] == "Wrong username or password."
+    assert r.get_json()["message"] == REFUSED
     r = client.post("/api/v1/auth/token", json={"username": "clerk_ir"})
     assert r.status_code == 422
     assert r.get_json()["errors"] == {"password": ["This field is required."]}
@@ -125,3 +131,81 @@ def test_sign_in_is_rate_limited(client, world):
     r = client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"})
     assert r.get_json()["message"] == "Too many attempts. Please wait a moment and try again."
     assert int(r.headers["Retry-After"]) > 0
+
+
+def test_production_session_cookie_is_secure(monkeypatch, tmp_path):
+    monkeypatch.setenv("CONFLICT_DEPLOYMENT", "production")
+    monkeypatch.setenv("SECRET_KEY", "a production secret")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "INSTANCE": str(tmp_path)})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    with app.test_request_context("/", base_url="https://example.org"):
+        from flask import session
+        session["seen"] = 1
+        response = app.make_response("ok")
+        app.session_interface.save_session(app, session, response)
+    assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    monkeypatch.setenv("CONFLICT_DEPLOYMENT", "development")
+    assert create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}"}).config["SESSION_COOKIE_SECURE"] is False
+
+
+def _copy_of_cookie(app, client):
+    """Another browser holding a copy of the client's session cookie (as a thief would)."""
+    thief = app.test_client()
+    thief.set_cookie("lcs_session", client.get_cookie("lcs_session").value, domain="localhost")
+    return thief
+
+
+def test_signing_out_ends_the_session_on_the_server(app, client, world):
+    login(client, world.ir.clerk)
+    thief = _copy_of_cookie(app, client)
+    assert thief.get("/claims").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    r = thief.get("/claims")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_a_new_password_ends_every_session_and_token(app, client, world):
+    login(client, world.ir.clerk)
+    other = app.test_client()
+    login(other, world.ir.clerk)
+    headers = bearer(app.test_client(), world.ir.clerk)
+    auth_ops.set_password(world.ir.clerk, "a brand new password", world.ir.clerk)
+    db.session.commit()
+    assert client.get("/claims").status_code == 302 and other.get("/claims").status_code == 302
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+
+
+def test_deactivation_ends_sessions_and_revokes_tokens_for_good(app, client, world):
+    login(client, world.ir.clerk)
+    headers = bearer(app.test_client(), world.ir.clerk)
+    admin = bearer(app.test_client(), world.ir.users["admin"])
+    path = f"/api/v1/users/{world.ir.clerk.id}"
+    assert client.patch(path, json={"is_active": False}, headers=admin).status_code == 200
+    assert client.get("/claims").status_code == 302
+    assert client.patch(path, json={"is_active": True}, headers=admin).status_code == 200
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401  # reactivation brings no token back
+    db.session.expire_all()
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "user.updated")
+                               .order_by(AuditEvent.seq)).first()
+    assert event.data == {"sessions_ended": 1, "tokens_revoked": 1}
+    assert login(client, world.ir.clerk).status_code == 302  # the person may sign in again and get a new token
+    assert client.get("/claims").status_code == 200
+
+
+def test_a_locked_account_and_an_unknown_name_get_the_same_answer(client, world):
+    for _ in range(6):
+        locked = client.post("/api/v1/auth/token", json={"username": "clerk_ir", "password": "wrong password"})
+    unknown = client.post("/api/v1/auth/token", json={"username": "no_such_user", "password": "wrong password"})
+    same = ("status", "code", "message", "errors")
+    assert [locked.get_json()[k] for k in same] == [unknown.get_json()[k] for k in same]
+    assert locked.status_code == unknown.status_code == 401
+    db.session.expire_all()
+    assert db.session.get(User, world.ir.clerk.id).locked_until is not None  # the account is locked all the same
+
+
+def test_sign_in_is_limited_per_purpose_across_the_page_and_the_token_endpoint(client, world):
+    for _ in range(10):
+        assert client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"}).status_code == 401
+    token = csrf_token(client)
+    r = client.post("/login", data={"username": "nobody", "password": "x", "csrf_token": token})
+    assert r.status_code == 429  # the page draws on the same allowance as the token endpoint

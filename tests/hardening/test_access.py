@@ -34,12 +34,12 @@ from conflict_service.security import limiter
 from conflict_service.timeutil import utcnow
 from field.enums import ReviewReason, SubmissionStatus
 from field.models import FieldSubmission
+from insurance.models import LedgerTransaction, Policy, PremiumPayment, Season
 from mitigation.models import GuardianDog, Measure
 from oversight.flags.operations import open_claims, refresh
 from oversight.models import AnomalyFlag
 from payouts.freezes.models import KillCause, RetaliationFreeze
 from payouts.freezes.operations import record_freeze
-from payouts.insurance.models import LedgerTransaction, Policy, PremiumPayment, Season
 from payouts.models import Payment, PaymentBatch, Reconciliation
 from tests.factories import Factory
 from tests.field.device import instance_xml

@@ -18,6 +18,7 @@ from conflict_service.timeutil import local_today
 from payouts.enums import PaymentStatus
 from payouts.models import Payment
 from payouts.operations import reconciliation
+from tests.conftest import TEST_AUDIT_KEY
 from tests.factories import Factory
 from tests.payouts.conftest import Payouts
 
@@ -82,7 +83,7 @@ def test_a_process_killed_during_confirmation_leaves_the_data_consistent(app, tm
     path = tmp_path / "statement.csv"
     path.write_bytes(statement)
     env = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "test",
-           "INSTANCE_PATH": str(tmp_path)}
+           "AUDIT_KEY": TEST_AUDIT_KEY, "INSTANCE_PATH": str(tmp_path)}
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "payments", "reconcile", str(path), "--user",
                "manager_ir"]
     with app.app_context(), db.engine.connect() as blocker:

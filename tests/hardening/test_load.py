@@ -16,6 +16,7 @@ from conflict_service.db import db
 from conflict_service.timeutil import utcnow
 from payouts.enums import PaymentKind, PaymentStatus
 from payouts.models import Award, Payment
+from tests.conftest import TEST_AUDIT_KEY
 from tests.factories import Factory
 from tests.helpers import bearer
 from tests.payouts.conftest import Payouts
@@ -41,6 +42,7 @@ def prepared(app):
 
 def test_concurrent_clients_lose_nothing_and_pay_once(app, prepared, tmp_path):
     env = {"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "load-test", "INSTANCE_PATH": str(tmp_path),
+           "AUDIT_KEY": TEST_AUDIT_KEY,
            "CONFLICT_DEPLOYMENT": "development"}
     with gunicorn(env, workers=2, threads=4) as base:
         client = app.test_client()

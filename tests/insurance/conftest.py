@@ -18,11 +18,11 @@ from claims.enums import ProgrammeKind, Species, TimeOfDay
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.timeutil import clock_at
+from insurance import operations, queries
+from insurance.ledger import balances, fund_of
+from insurance.statement import fund_view
 from payouts import operations as payout_ops
 from payouts.enums import PaymentMethod
-from payouts.insurance import operations, queries
-from payouts.insurance.ledger import balances, fund_of
-from payouts.insurance.statement import fund_view
 from payouts.models import Payment
 from tests.factories import at
 from tests.payouts.conftest import AM_RATES, Payouts, loss, set_rates
@@ -124,7 +124,7 @@ AWAITING = ClaimState.AWAITING_FUNDS
 def forget_rolled_back_rows() -> None:
     """After a savepoint is rolled back, SQLite hands the same ids to the next example's rows: forget the old
     objects of the kinds each example creates, so the session does not mistake the new rows for them."""
-    from payouts.insurance.models import LedgerEntry, LedgerTransaction, PremiumPayment
+    from insurance.models import LedgerEntry, LedgerTransaction, PremiumPayment
     from payouts.models import Award, Decision, PaymentBatch
 
     kinds = (LedgerEntry, LedgerTransaction, PremiumPayment, Payment, PaymentBatch, Award, Decision)

@@ -3,7 +3,7 @@
 from datetime import date
 
 from claims.enums import Species
-from payouts.insurance import queries
+from insurance import queries
 
 
 def test_balance_and_statement(runner, insurance):

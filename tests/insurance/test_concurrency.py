@@ -9,10 +9,10 @@ from claims.models import Claim
 from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import db
+from insurance import operations
+from insurance.ledger import balances, fund_of
+from insurance.models import LedgerTransaction
 from payouts import operations as payout_ops
-from payouts.insurance import operations
-from payouts.insurance.ledger import balances, fund_of
-from payouts.insurance.models import LedgerTransaction
 from tests.payouts.test_concurrency import fresh, in_parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.committing]

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from claims.enums import Species
 from conflict_service.timeutil import utcnow
+from insurance import operations
 from payouts import assessment
-from payouts.insurance import operations
 from tests.factories import at
 
 

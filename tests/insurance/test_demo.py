@@ -9,14 +9,14 @@ from claims.states import ClaimState
 from conflict_service import demo as core_demo
 from conflict_service.audit.chain import verify_chain
 from conflict_service.db import db
+from insurance import demo as insurance_demo
+from insurance import queries
+from insurance.enums import TransactionKind
+from insurance.ledger import balances, fund_of
+from insurance.models import LedgerTransaction, Policy
+from insurance.statement import statement
 from mitigation import demo as mitigation_demo
 from payouts import demo as payouts_demo
-from payouts.insurance import demo as insurance_demo
-from payouts.insurance import queries
-from payouts.insurance.enums import TransactionKind
-from payouts.insurance.ledger import balances, fund_of
-from payouts.insurance.models import LedgerTransaction, Policy
-from payouts.insurance.statement import statement
 from payouts.models import PaymentBatch
 from tests.factories import at
 from verification import demo as verification_demo

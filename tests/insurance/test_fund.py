@@ -14,12 +14,12 @@ from conflict_service.audit.queries import events_for
 from conflict_service.db import db
 from conflict_service.errors import Conflict, NotEligible
 from conflict_service.timeutil import utcnow
+from insurance import operations
+from insurance.enums import TransactionKind
+from insurance.ledger import InsufficientFunds
+from insurance.models import LedgerTransaction
 from payouts import operations as payout_ops
 from payouts.enums import PaymentMethod
-from payouts.insurance import operations
-from payouts.insurance.enums import TransactionKind
-from payouts.insurance.ledger import InsufficientFunds
-from payouts.insurance.models import LedgerTransaction
 from payouts.models import Payment
 from tests.insurance.conftest import AWAITING, NOW
 
@@ -180,7 +180,7 @@ def test_reservations_and_payouts_are_not_corrected_by_hand(insurance):
 
 
 def test_a_reversed_premium_is_in_arrears_again(insurance):
-    from payouts.insurance import queries
+    from insurance import queries
 
     policy = insurance.enrol(lines={"sheep": 10})  # 10 × 2,000 = 20,000 due
     payment = insurance.pay(policy, "20000")

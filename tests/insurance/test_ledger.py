@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conflict_service.db import db
-from payouts.insurance.enums import Account, TransactionKind
-from payouts.insurance.ledger import InsufficientFunds, balances, fund_of, post, reversal_of, reverse
-from payouts.insurance.models import LedgerEntry, LedgerTransaction
+from insurance.enums import Account, TransactionKind
+from insurance.ledger import InsufficientFunds, balances, fund_of, post, reversal_of, reverse
+from insurance.models import LedgerEntry, LedgerTransaction
 from tests.insurance.conftest import forget_rolled_back_rows
 
 F, R, P, C, OUT = Account.FUND, Account.RESERVED, Account.PREMIUMS, Account.CONTRIBUTIONS, Account.PAYOUTS

@@ -9,8 +9,8 @@ from claims.enums import Species
 from conflict_service.auth.models import Role
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, NotFound, ValidationError
+from insurance import operations, queries
 from payouts.enums import PaymentMethod
-from payouts.insurance import operations, queries
 from tests.helpers import bearer
 
 ROLES = ["clerk", "verifier", "manager", "auditor", "admin"]

@@ -9,8 +9,8 @@ from claims.enums import Species
 from conflict_service.audit.queries import events_for
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
-from payouts.insurance import operations, queries
-from payouts.insurance.enums import PolicyStatus
+from insurance import operations, queries
+from insurance.enums import PolicyStatus
 from tests.factories import at
 
 

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
-from payouts.insurance import operations, queries
-from payouts.insurance.enums import CORRECTABLE
-from payouts.insurance.ledger import InsufficientFunds, reversal_of
-from payouts.insurance.models import LedgerTransaction
+from insurance import operations, queries
+from insurance.enums import CORRECTABLE
+from insurance.ledger import InsufficientFunds, reversal_of
+from insurance.models import LedgerTransaction
 from payouts.models import Award
 from tests.insurance.conftest import forget_rolled_back_rows
 

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from claims.states import ClaimState
 from conflict_service.db import db
-from payouts.insurance.models import Policy, PremiumPayment
+from insurance.models import Policy, PremiumPayment
 from tests.helpers import post_form
 from tests.payouts.conftest import sign_in
 

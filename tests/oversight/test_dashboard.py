@@ -71,3 +71,19 @@ def test_transparency_has_no_personal_data(client, world, data):
         for leak in (claim.number, claim.owner.name, claim.owner.national_id, claim.owner.phone):
             assert leak not in text and leak not in html
     assert not re.search(r"IR-[A-Z]+-2026-\d{6}", html)
+
+
+def test_the_transparency_page_publishes_the_signed_head_of_the_audit_chain(client, world, make):
+    from conflict_service.audit.keys import verify_head
+    from conflict_service.audit.operations import run_chain_check
+    from conflict_service.db import db
+
+    make.claim(world.ir)
+    db.session.commit()
+    check = run_chain_check("auditor_ir")
+    db.session.commit()
+    html = client.get("/transparency").get_data(as_text=True)
+    head = re.search(r"<code[^>]*>(\d+):([0-9a-f]{64})</code>", html)
+    signature, public_key = re.findall(r'<code class="ltr wrap-anywhere">([A-Za-z0-9+/=]{40,})</code>', html)
+    assert head and (int(head[1]), head[2]) == (check.head_seq, check.head_hash)
+    assert verify_head(public_key, check.head_seq, check.head_hash, signature)

@@ -133,3 +133,14 @@ def test_every_rule_of_the_design_is_registered():
 
 def _ids(claim):
     return sa.select(Claim.id).where(Claim.id == claim.id)
+
+
+def test_the_same_photo_in_another_country_is_neither_named_nor_revealed(make, world, ir, owner):
+    mine = claim(make, ir, owner)
+    theirs = make.claim(world.am)
+    photo(mine, ir.clerk, "a" * 64)
+    photo(theirs, world.am.clerk, "a" * 64)
+    assert "shared_photo" not in flags_of(mine) and "shared_photo" not in flags_of(theirs)
+    again = claim(make, ir, owner, days_ago=10)
+    photo(again, ir.clerk, "a" * 64)
+    assert rules.shared_photo(_ids(mine))[mine.id] == {"claims": [again.number]}  # the same country still counts

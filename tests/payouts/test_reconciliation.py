@@ -92,3 +92,17 @@ def test_an_unreadable_statement_changes_nothing(world, content, message):
 
 def _payment(claim) -> Payment:
     return db.session.scalars(sa.select(Payment).where(Payment.claim_id == claim.id).order_by(Payment.id)).first()
+
+
+def test_a_reconciliation_lists_only_payments_of_the_offices_the_manager_sees(payouts, world, make):
+    payouts.rates(world.ir)
+    second = make.jurisdiction("OF2", "Second office", parent=world.ir.region)
+    world.ir.clerk.jurisdictions.append(second)
+    here = payouts.approved(world.ir, **DAY)
+    there = payouts.approved(world.ir, owner=make.owner(world.ir.clerk, second), **DAY)
+    payouts.batch(world.ir)  # the country's manager pays both offices in one batch
+    office_manager = make.user("manager", world.ir.office)
+    today = local_today("Asia/Tehran").isoformat()
+    report = operations.reconcile("s.csv", statement((f"{here.number}-F1", "90000000", today, "")), office_manager)
+    assert [r["code"] for r in report.results] == ["matched"]
+    assert there.number not in str(report.results)

@@ -3,12 +3,14 @@
 import hashlib
 import io
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 
 from conflict_service.db import db
+from conflict_service.images import TooManyPixels, open_image
 from tests.helpers import bearer
 from tests.verification.conftest import jpeg_bytes, multipart, pdf_bytes, png_bytes, stored_files
 from verification.models import EvidenceFile
@@ -115,6 +117,33 @@ def test_a_picture_with_absurd_pixel_dimensions_is_refused(client, world, claim,
     assert r.status_code == 422
     assert r.get_json()["errors"]["file"] == ["bomb.png: The picture has too many pixels to be processed."]
     assert stored_files(evidence_dir) == []
+
+
+def test_a_picture_under_pillows_limit_but_over_ours_is_refused_before_decoding(client, world, claim, evidence_dir):
+    out = io.BytesIO()
+    Image.new("1", (9400, 9400)).save(out, "PNG")  # 88 million pixels: Pillow alone would decode it (~1 GB)
+    r = upload(client, claim, world.ir.clerk, out.getvalue(), "wide.png")
+    assert r.status_code == 422
+    assert r.get_json()["errors"]["file"] == ["wide.png: The picture has too many pixels to be processed."]
+    assert stored_files(evidence_dir) == []
+
+
+def test_open_image_refuses_from_the_header_and_pillow_shares_the_cap(app):
+    out = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(out, "PNG")
+    with pytest.raises(TooManyPixels):
+        open_image(io.BytesIO(out.getvalue()))
+    assert Image.MAX_IMAGE_PIXELS == app.config["IMAGE_MAX_PIXELS"] == 40_000_000  # WeasyPrint's decodes too
+    with open_image(io.BytesIO(png_bytes()), formats=["PNG"]) as img:
+        assert img.size == (40, 30)
+
+
+def test_no_picture_is_opened_outside_the_capped_helper():
+    root = Path(__file__).resolve().parents[2]
+    packages = [p for p in root.iterdir() if (p / "__init__.py").is_file() and p.name not in ("tests", "bench")]
+    offenders = [str(f.relative_to(root)) for package in packages for f in package.rglob("*.py")
+                 if "Image.open(" in f.read_text() and f.name != "images.py"]
+    assert offenders == []
 
 
 def test_a_missing_file_part_is_a_field_error(client, world, claim):

@@ -1,0 +1,88 @@
+"""Managers run a scheme: its seasons and, per season, versioned premium rates per species."""
+
+from __future__ import annotations
+
+import logging
+
+import marshmallow
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from claims.models import Programme
+from conflict_service.audit.operations import created, record, snapshot
+from conflict_service.db import db
+from conflict_service.errors import ValidationError
+from insurance.ledger import open_fund
+from insurance.models import PremiumRate, PremiumTable, Season
+from insurance.permissions import check_manage_scheme
+from payouts.operations.rates import as_lines, check_entries, parse_csv
+
+log = logging.getLogger(__name__)
+
+SEASON_FIELDS = ("name", "starts_on", "ends_on")
+PREMIUM_COLUMNS = ("species", "amount", "valid_from")
+
+
+def create_season(programme: Programme, data: dict, actor) -> Season:
+    """Add a season of cover to a scheme; it must not overlap another season of the same scheme."""
+    check_manage_scheme(actor, programme)
+    if not programme.is_insurance:
+        raise ValidationError.field("programme_id", _("Seasons belong to insurance schemes; {name} is a compensation "
+                                                      "programme.").format(name=programme.name))
+    name, starts, ends = data["name"].strip(), data["starts_on"], data["ends_on"]
+    if ends < starts:
+        raise ValidationError.field("ends_on", _("The season must end on or after the day it starts."))
+    _check_overlap(programme, starts, ends)
+    if db.session.scalar(sa.select(Season.id).where(Season.programme_id == programme.id, Season.name == name)):
+        raise ValidationError.field("name", _("This scheme already has a season called {name}.").format(name=name))
+    season = Season(programme_id=programme.id, name=name, starts_on=starts, ends_on=ends,
+                    created_by_id=getattr(actor, "id", None))
+    db.session.add(season)
+    db.session.flush()
+    open_fund(programme)
+    record("insurance_season.created", season, actor=actor, changes=created(snapshot(season, SEASON_FIELDS)))
+    return season
+
+
+def _check_overlap(programme: Programme, starts, ends) -> None:
+    # The programme row lock makes two managers adding seasons at once take turns, so neither misses the other.
+    db.session.execute(sa.select(Programme.id).where(Programme.id == programme.id).with_for_update())
+    clash = db.session.scalar(sa.select(Season).where(Season.programme_id == programme.id, Season.starts_on <= ends,
+                                                      Season.ends_on >= starts))
+    if clash is not None:
+        raise ValidationError.field("starts_on", _("The season {name} ({start} to {end}) already covers part of these "
+                                                   "dates; seasons of a scheme must not overlap.").format(
+            name=clash.name, start=clash.starts_on.isoformat(), end=clash.ends_on.isoformat()))
+
+
+def record_premium_rates(season: Season, data: dict, actor, *, source: str = "api") -> PremiumTable:
+    """Add a version of the season's premium rates: ``{"entries": [{species, amount, valid_from}], "note"}``."""
+    programme = season.programme
+    check_manage_scheme(actor, programme, _("Only a programme manager can change premium rates."))
+    entries = data["entries"]
+    check_entries(programme.currency, entries, ("species", "valid_from"),
+                  _("This species already has a premium rate from this date in the table."))
+    db.session.execute(sa.select(Season.id).where(Season.id == season.id).with_for_update())
+    version = (db.session.scalar(sa.select(sa.func.max(PremiumTable.version))
+                                 .where(PremiumTable.season_id == season.id)) or 0) + 1
+    table = PremiumTable(season_id=season.id, version=version, recorded_by_id=getattr(actor, "id", None),
+                         source=source, note=(data.get("note") or "").strip())
+    table.entries = [PremiumRate(season_id=season.id, **entry) for entry in entries]
+    db.session.add(table)
+    db.session.flush()
+    record("insurance_season.premium_rates_recorded", season, actor=actor, data={
+        "version": version, "source": source, "count": len(entries), "currency": programme.currency,
+        "entries": [[e["species"], e["amount"], e["valid_from"]] for e in entries]})
+    log.info("premium rates v%s of season %s: %s entries", version, season.id, len(entries))
+    return table
+
+
+def import_premium_rates(season: Season, content: bytes, actor, *, schema: marshmallow.Schema, note: str = "",
+                         source: str = "csv") -> PremiumTable:
+    """Record the premium rates of a CSV file (``species,amount,valid_from``), or report every bad line."""
+    check_manage_scheme(actor, season.programme, _("Only a programme manager can change premium rates."))
+    entries, lines = parse_csv(content, schema, PREMIUM_COLUMNS)
+    try:
+        return record_premium_rates(season, {"entries": entries, "note": note}, actor, source=source)
+    except ValidationError as error:
+        raise ValidationError({"file": as_lines(error.errors, lines)}) from None

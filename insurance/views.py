@@ -1,0 +1,195 @@
+"""Web pages of a scheme: seasons, premium rates, the fund (ledger, contributions, corrections) and statements.
+
+Policies, enrolment and premium collection are in ``views_policies``; the sections other pages show are in
+``sections``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as L_
+
+from claims.enums import Species
+from conflict_service.auth.models import Role
+from conflict_service.auth.roles import OVERSEERS
+from conflict_service.auth.session import login_required
+from conflict_service.db import db
+from conflict_service.errors import ValidationError
+from conflict_service.i18n import set_context_programme
+from conflict_service.timeutil import local_today
+from conflict_service.web import forms as web_forms
+from conflict_service.web.actions import act
+from conflict_service.web.views import nav
+from insurance import operations, queries
+from insurance.api import premium_rates_view
+from insurance.enums import CORRECTABLE
+from insurance.permissions import INSURANCE_READERS, can_manage_scheme, can_read_fund
+from insurance.schemas import (
+    ContributionCreateSchema,
+    CorrectionSchema,
+    PremiumRateEntrySchema,
+    SeasonCreateSchema,
+)
+from insurance.statement import CSV_KINDS, fund_view, statement
+
+bp = Blueprint("insurance", __name__, template_folder="templates", url_prefix="/insurance")
+
+NAV = [nav(L_("Insurance"), "insurance.schemes", *INSURANCE_READERS)]
+RATE_ROWS = 4
+
+
+@bp.get("")
+@login_required(*INSURANCE_READERS)
+def schemes():
+    rows = [{"scheme": s, "seasons": queries.seasons_of(s.id), "fund": fund_view(s) if can_read_fund(g.user) else None}
+            for s in queries.schemes_for(g.user)]
+    return render_template("insurance/schemes.html", rows=rows)
+
+
+# --- a scheme: fund, seasons, contributions ----------------------------------------------------------------------
+
+@bp.get("/schemes/<int:scheme_id>")
+@login_required(*INSURANCE_READERS)
+def scheme_detail(scheme_id):
+    return _scheme_page(queries.get_scheme(scheme_id, g.user))
+
+
+def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None, status=200):
+    today = local_today(scheme.jurisdiction.timezone)
+    current = queries.current_season(scheme)
+    set_context_programme(scheme)
+    return render_template(
+        "insurance/scheme.html", scheme=scheme, seasons=queries.seasons_of(scheme.id), current=current, today=today,
+        fund=fund_view(scheme) if can_read_fund(g.user) else None,
+        waiting=queries.awaiting_funds(scheme.id, g.user) if can_read_fund(g.user) else [],
+        can_manage=can_manage_scheme(g.user, scheme), errors=errors or {},
+        season_values=season_values or {}, gift_values=gift_values or {"received_on": today.isoformat(),
+                                                                        "season_id": getattr(current, "id", "")},
+    ), status
+
+
+@bp.post("/schemes/<int:scheme_id>/seasons")
+@login_required(Role.MANAGER)
+def season_new(scheme_id):
+    scheme = queries.get_scheme(scheme_id, g.user)
+    names = ("name", "starts_on", "ends_on")
+    try:
+        season = operations.create_season(scheme, web_forms.load(SeasonCreateSchema(),
+                                                                 web_forms.clean(request.form, names)), g.user)
+        db.session.commit()
+    except ValidationError as error:
+        db.session.rollback()
+        return _scheme_page(scheme, season_values={k: request.form.get(k, "") for k in names},
+                            errors={f"season-{k}": v for k, v in error.errors.items()}, status=422)
+    flash(_("Season {name} created; record its premium rates next.").format(name=season.name), "success")
+    return redirect(url_for("insurance.premium_rates", season_id=season.id))
+
+
+@bp.post("/schemes/<int:scheme_id>/contributions")
+@login_required(Role.MANAGER)
+def contribution_new(scheme_id):
+    scheme = queries.get_scheme(scheme_id, g.user)
+    names = ("amount", "received_on", "donor", "reference", "season_id", "note")
+    try:
+        tx = operations.contribute(scheme, web_forms.load(ContributionCreateSchema(),
+                                                          web_forms.clean(request.form, names)), g.user)
+        db.session.commit()
+    except ValidationError as error:
+        db.session.rollback()
+        return _scheme_page(scheme, gift_values={k: request.form.get(k, "") for k in names},
+                            errors={f"gift-{k}": v for k, v in error.errors.items()}, status=422)
+    flash(_("Contribution recorded as posting no. {seq}.").format(seq=tx.seq), "success")
+    return redirect(url_for("insurance.scheme_detail", scheme_id=scheme.id))
+
+
+# --- premium rates -----------------------------------------------------------------------------------------------
+
+@bp.route("/seasons/<int:season_id>/rates", methods=["GET", "POST"])
+@login_required(*INSURANCE_READERS)
+def premium_rates(season_id):
+    season = queries.get_season(season_id, g.user)
+    values = {"rows": [{} for _ in range(RATE_ROWS)], "note": ""}
+    errors: dict = {}
+    if request.method == "POST":
+        fields = ("species", "amount", "valid_from")
+        values = {"rows": web_forms.rows(request.form, "rates", fields), "note": request.form.get("note", "")}
+        values["rows"] += [{} for _ in range(max(RATE_ROWS - len(values["rows"]), 1))]
+        errors = _record_premium_rates(season)
+        if not errors:
+            return redirect(url_for("insurance.premium_rates", season_id=season.id))
+    set_context_programme(season.programme)
+    return render_template("insurance/rates.html", season=season, scheme=season.programme,
+                           view=premium_rates_view(season), values=values, errors=errors, species=Species.choices(),
+                           can_edit=can_manage_scheme(g.user, season.programme)), (422 if errors else 200)
+
+
+def _record_premium_rates(season) -> dict:
+    try:
+        upload = request.files.get("file")
+        if upload and upload.filename:
+            operations.import_premium_rates(season, upload.read(), g.user, schema=PremiumRateEntrySchema(),
+                                            note=request.form.get("note", ""), source="web")
+        else:
+            rows = web_forms.rows(request.form, "rates", ("species", "amount", "valid_from"))
+            entries = web_forms.load(PremiumRateEntrySchema(many=True), rows) if rows else []
+            operations.record_premium_rates(season, {"entries": entries, "note": request.form.get("note", "")},
+                                            g.user, source="web")
+        db.session.commit()
+        flash(_("A new version of the premium rates was recorded."), "success")
+        return {}
+    except ValidationError as error:
+        db.session.rollback()
+        flat = web_forms.flatten(error.errors)
+        return {("rates-" + k if k[0].isdigit() else k.replace("entries-", "rates-", 1)): v for k, v in flat.items()}
+
+
+# --- the ledger ---------------------------------------------------------------------------------------------------
+
+@bp.get("/schemes/<int:scheme_id>/ledger")
+@login_required(*OVERSEERS)
+def ledger(scheme_id):
+    scheme = queries.get_scheme(scheme_id, g.user)
+    season_id = request.args.get("season_id", type=int)
+    page = queries.ledger_page(scheme.id, season_id=season_id, page=max(request.args.get("page", 1, type=int), 1))
+    reversed_by = queries.reversed_seqs(scheme.id)
+    set_context_programme(scheme)
+    return render_template("insurance/ledger.html", scheme=scheme, page=page, seasons=queries.seasons_of(scheme.id),
+                           season_id=season_id, reversed=reversed_by, correctable=CORRECTABLE,
+                           reverses={new: old for old, new in reversed_by.items()},
+                           claim_numbers=queries.claim_numbers({tx.claim_id for tx in page.items if tx.claim_id}),
+                           can_manage=can_manage_scheme(g.user, scheme), args=request.args.to_dict())
+
+
+@bp.post("/schemes/<int:scheme_id>/ledger/<int:seq>/reverse")
+@login_required(Role.MANAGER)
+def ledger_reverse(scheme_id, seq):
+    scheme = queries.get_scheme(scheme_id, g.user)
+    tx = queries.get_transaction(scheme.id, seq)
+
+    def run():
+        data = web_forms.load(CorrectionSchema(), web_forms.clean(request.form, ("reason",)))
+        reversal = operations.correct(scheme, tx, data, g.user)
+        return _("Posting no. {seq} reversed by posting no. {reversal}.").format(seq=seq, reversal=reversal.seq)
+
+    return act(run, "", url_for("insurance.ledger", scheme_id=scheme.id))
+
+
+# --- statements ---------------------------------------------------------------------------------------------------
+
+@bp.get("/seasons/<int:season_id>/statement")
+@login_required(*OVERSEERS)
+def season_statement(season_id):
+    season = queries.get_season(season_id, g.user)
+    set_context_programme(season.programme)
+    return render_template("insurance/statement.html", s=statement(season.programme, season, g.user),
+                           seasons=queries.seasons_of(season.programme_id))
+
+
+@bp.get("/seasons/<int:season_id>/<any(statement, enrolment, arrears):part>.csv")
+@login_required(*OVERSEERS)
+def season_csv(season_id, part):
+    season = queries.get_season(season_id, g.user)
+    text = CSV_KINDS[part](statement(season.programme, season, g.user))
+    name = f"{part}-{season.programme_id}-{season.id}.csv"
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
