@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from claims.enums import TimeOfDay
 from claims.states import ClaimState
-from conflict_service.audit.presentation import describe, field_label
+from conflict_service.audit.presentation import actor_name, describe, field_label
 from conflict_service.i18n import LOCALES
 from conflict_service.schemas import BaseSchema
 
@@ -160,7 +160,7 @@ class ChangeDoc(_Doc):
 class EventDoc(_Doc):
     seq = fields.Integer()
     occurred_at = Value()
-    actor = fields.String(attribute="actor_name")
+    actor = fields.Function(lambda ev: actor_name(ev))
     action = fields.String()
     summary = fields.Function(lambda ev: describe(ev))
     reason = fields.String(allow_none=True)

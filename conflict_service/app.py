@@ -29,7 +29,7 @@ from conflict_service.api import init_api
 from conflict_service.audit import api as audit_api
 from conflict_service.audit import consistency as audit_consistency
 from conflict_service.audit import views as audit_views
-from conflict_service.audit.presentation import describe, field_label, show_value
+from conflict_service.audit.presentation import actor_name, describe, field_label, show_value
 from conflict_service.auth import api as auth_api
 from conflict_service.auth import views as auth_views
 from conflict_service.auth.session import load_request_user, require_api_authentication
@@ -134,7 +134,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     audit_consistency.register(app, payouts_consistency.check)  # business tables against their audit events
     field.init_app(app)
     insurance.init_app(app)
-    app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value)
+    app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value,
+                                 actor_name=actor_name)
 
     core_cli.register(app)
     app.cli.add_command(oversight_cli.exports_cli)

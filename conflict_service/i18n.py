@@ -276,17 +276,26 @@ def format_when(moment: datetime | None, day: date | None = None, locale: str | 
     return gettext("{date}, time not known").format(date=format_date(day, locale, with_gregorian=with_gregorian))
 
 
+# Words CLDR leaves in Latin letters in right-to-left locales: "GMT" in Pashto and Urdu, city names in Sorani.
+GMT_WORD = {"ps": "ګرینویچ", "ur": "گرینچ"}
+CITY_FALLBACK = {"ckb": "ar"}
+
+
 def zone_name(moment: datetime, locale: str | None = None) -> str:
     """The zone of a local moment as CLDR names it: its exemplar city and its offset from GMT."""
     locale = locale or current_locale()
     zone = moment.tzinfo
     key = getattr(zone, "key", "UTC")
     offset = babel_dates.get_timezone_gmt(moment, width="long", locale=cldr_locale(locale))
+    offset = offset.replace("GMT", GMT_WORD.get(locale, "GMT"))  # CLDR leaves "GMT" in Latin letters for ps and ur
     if is_rtl(locale):  # "+03:30" keeps its sign on the left in a right-to-left line
         offset = re.sub(r"[+\-\u2212]?\d+(?::\d+)?", lambda m: f"\u2066{m[0]}\u2069", offset)
     if key in ("UTC", "Etc/UTC"):
         return native_digits(offset, locale)
     city = babel_dates.get_timezone_location(zone, locale=cldr_locale(locale), return_city=True)
+    if is_rtl(locale) and dir_of(city) == "ltr":  # CLDR has no Sorani city names: Sorani readers read Arabic ones
+        city = babel_dates.get_timezone_location(zone, locale=cldr_locale(CITY_FALLBACK.get(locale, "fa")),
+                                                 return_city=True)
     # i18n: a time zone named by its city and its offset from GMT, e.g. "Tehran, GMT+03:30"
     return native_digits(gettext("{city}, {offset}").format(city=city, offset=offset), locale)
 

@@ -147,7 +147,8 @@ def _param_text(key: str, value, currency: str) -> str:
     if key == "year":  # a programme year's name, "1405" or "2026/27": digits only, never grouped
         return native_digits(str(value))
     if key in DAY_COUNTS:
-        return ngettext("%(num)s day", "%(num)s days", int(value), num=format_number(int(value)))
+        days = int(value)  # the catalog's "%(num)s day(s)", with the count in the reader's digits
+        return ngettext("%(num)s day", "%(num)s days", days).replace(str(days), format_number(days), 1)
     if key in DATE_PARAMS:
         return format_date(date.fromisoformat(value))
     if key in NUMBER_PARAMS:

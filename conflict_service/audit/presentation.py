@@ -23,7 +23,17 @@ _DESCRIPTIONS: dict[str, object] = {
     "token.revoked": L_("API token of {label} revoked"),
     "jurisdiction.created": L_("Jurisdiction {label} created"),
     "jurisdiction.updated": L_("Jurisdiction {label} changed"),
+    "user.language_changed": L_("{label} chose another language"),
+    "user.field_credential_created": L_("Field device connection created for {label}"),
+    "user.field_credential_revoked": L_("Field device connection of {label} revoked"),
+    "export.claims": L_("Claims exported as {label}"),
 }
+
+
+def actor_name(event) -> str:
+    """Who did it: a sign-in name, or the service itself (events with no user) in the reader's language."""
+    name = event.actor_name
+    return _("the service") if name in (None, "", "system") else name
 
 
 def register(descriptions: dict[str, object]) -> None:

@@ -33,7 +33,8 @@ DOCUMENT_CODE = re.compile(r"\b[0-9A-F]{4}(?:-[0-9A-F]{4}){2,}\b")
 REFERENCE = re.compile(r"\b[A-Z]{2,}-?\d{3,}\b")
 ALLOWED_WORDS = frozenset({
     "IRR", "AFN", "AMD", "AZN", "GEL", "TRY", "IQD", "PKR", "TMT", "UZS", "KZT", "RUB", "TJS", "USD", "EUR",
-    "km", "mm", "cm", "m", "kg", "ha", "KB", "MB", "GB",
+    "km", "mm", "cm", "m", "kg", "ha", "KB", "kB", "MB", "GB",
+    "FeatureCollection", "Feature", "Polygon", "MultiPolygon",  # GeoJSON's own keywords, typed as they are
     "PDF", "CSV", "JSON", "XLSX", "GeoJSON", "XML", "API", "QR", "SMS", "GPS", "EXIF", "ODK", "PIN", "URL", "ID",
     "JPEG", "PNG", "IBAN", "ISO", "GIS", "KoboCollect", "Collect",  # formats, standards and apps by their names
 })
