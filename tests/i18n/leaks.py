@@ -128,16 +128,11 @@ def html_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
-# innerText of the page without the parts in another language, evaluated in the browser.
+# innerText of the page without the parts in another language (the page is not used afterwards), in the browser.
 VISIBLE_TEXT_JS = """() => {
   const page = document.documentElement.lang;
-  const body = document.body.cloneNode(true);
-  body.querySelectorAll('[lang], script, style, template').forEach(e => {
+  document.querySelectorAll('body [lang], body script, body style, body template').forEach(e => {
     if (!e.matches('[lang]') || e.lang !== page) e.remove();
   });
-  body.style.display = 'none';
-  document.documentElement.appendChild(body);
-  const shown = document.body.innerText;
-  body.remove();
-  return shown;
+  return document.body.innerText;
 }"""
