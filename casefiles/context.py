@@ -11,33 +11,52 @@ from datetime import timedelta
 import segno
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
+from flask_babel import lazy_gettext as L_
 from markupsafe import Markup
 
-from casefiles import sections_payouts  # noqa: F401 - fills the assessment and payments sections
 from casefiles.schemas import ClaimDoc, OfficeDoc, OwnerDoc, ProgrammeDoc
 from casefiles.sections import DocumentOptions, build_sections, claim_events
 from claims.permissions import mask
 from conflict_service.audit.models import AuditEvent
 from conflict_service.auth.models import Role, User
 from conflict_service.db import db
+from conflict_service.errors import ServiceUnavailable
 from conflict_service.timeutil import utcnow
 from verification.models import Verification
 
 MANAGER_ACTIONS = ("claim.approve", "claim.reject")
 
 
-class MissingBaseURL(RuntimeError):
-    """Documents outside a web request need PUBLIC_BASE_URL for the link to the public status page."""
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+class MissingBaseURL(ServiceUnavailable):
+    """A printed document needs the service's configured address for its status-page link and QR code."""
+
+    code = "not_configured"
+    default_message = L_("Documents cannot be printed until the service's public address is configured "
+                         "(PUBLIC_BASE_URL).")
 
 
 def public_base_url(*, from_request: bool = True) -> str:
-    """The service's public address: PUBLIC_BASE_URL, else (for a web request) the address it came in on."""
+    """The address printed in documents (the status-page link and its QR code): ``PUBLIC_BASE_URL``.
+
+    Without it, never in production: the Host header is the client's to choose, and a printed QR code outlives the
+    request. Elsewhere (development, tests) the request's address only for a host of ``DOCUMENT_HOSTS`` (by default
+    this machine's own names)."""
     configured = (current_app.config.get("PUBLIC_BASE_URL") or "").strip()
     if configured:
         return configured.rstrip("/")
-    if from_request and has_request_context():
-        return request.host_url.rstrip("/")
-    raise MissingBaseURL("Set PUBLIC_BASE_URL to the service's public address: documents link to its status page.")
+    if from_request and has_request_context() and current_app.config["DEPLOYMENT"] != "production":
+        hosts = [h.strip() for h in (current_app.config.get("DOCUMENT_HOSTS") or "").split(",") if h.strip()]
+        if _host_name(request.host) in (hosts or LOCAL_HOSTS):
+            return request.host_url.rstrip("/")
+    raise MissingBaseURL()
+
+
+def _host_name(host: str) -> str:
+    """``example.org:8080`` → ``example.org``; ``[::1]:5000`` → ``[::1]``."""
+    return host[:host.index("]") + 1] if host.startswith("[") else host.rsplit(":", 1)[0]
 
 
 def status_url(number: str, base: str | None = None) -> str:

@@ -111,7 +111,7 @@ def _photo(doc: dict) -> dict | None:
 
 
 def _assessment(_claim, _options) -> None:
-    return None  # nothing computes an assessment yet: the payouts package registers its builder here
+    return None  # nothing computes an assessment here: create_app registers the builder of sections_payouts
 
 
 def _decisions(claim, _options) -> list[dict] | None:

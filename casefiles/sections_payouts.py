@@ -1,6 +1,7 @@
 """The assessment and payments sections of the case file, filled from the payouts package.
 
-Registered in place of the placeholders of ``casefiles.sections`` (same keys, same order) when imported.
+``create_app`` calls :func:`register_sections`: they take the place of the placeholders of ``casefiles.sections``
+(same keys, same order).
 """
 
 from __future__ import annotations
@@ -40,5 +41,6 @@ def build_payments(claim, _options) -> dict | None:
     return {"payments": payments, "events": events}
 
 
-register("assessment", L_("Assessment"), "casefiles/sections/assessment.html", build_assessment)
-register("payments", L_("Payments"), "casefiles/sections/payments.html", build_payments)
+def register_sections() -> None:
+    register("assessment", L_("Assessment"), "casefiles/sections/assessment.html", build_assessment)
+    register("payments", L_("Payments"), "casefiles/sections/payments.html", build_payments)

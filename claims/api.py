@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 
-from claims import operations, queries
+from claims import operations, queries, rule_changes
 from claims.schemas import (
     ClaimCreatedSchema,
     ClaimCreateSchema,
@@ -18,14 +18,17 @@ from claims.schemas import (
     OwnerSchema,
     ProgrammeCreateSchema,
     ProgrammeSchema,
+    ProgrammeUpdatedSchema,
     ProgrammeUpdateSchema,
+    RuleChangeRefuseSchema,
+    RuleChangeSchema,
     WithdrawSchema,
 )
 from conflict_service.api import BEARER, blueprint
 from conflict_service.audit.queries import events_for
 from conflict_service.audit.schemas import AuditEventSchema
 from conflict_service.auth.models import Role
-from conflict_service.auth.roles import RECORD_READERS
+from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 
@@ -65,14 +68,55 @@ class ProgrammeItem(MethodView):
 
     @programmes.doc(security=BEARER)
     @programmes.arguments(ProgrammeUpdateSchema(partial=True))
-    @programmes.response(200, ProgrammeSchema)
+    @programmes.response(200, ProgrammeUpdatedSchema)
     @roles_allowed(Role.MANAGER)
     def patch(self, data, programme_id):
-        """Change a programme's name, status or rules (managers of its jurisdiction); every change is audited."""
+        """Change a programme's name, status or rules (managers of its jurisdiction); every change is audited.
+        Money rules (percentages, caps, thresholds, advance, interest, predators, zones) are only proposed: they
+        apply when a second manager confirms (`pending_rule_changes`, `.../rule-changes/{id}/confirm`)."""
         user = signed_in_user()
         programme = operations.update_programme(queries.get_programme(programme_id, user), data, user)
         db.session.commit()
         return programme
+
+
+@programmes.route("/<int:programme_id>/rule-changes")
+class ProgrammeRuleChanges(MethodView):
+    @programmes.doc(security=BEARER)
+    @programmes.response(200, RuleChangeSchema(many=True))
+    @roles_allowed(*OVERSEERS)
+    def get(self, programme_id):
+        """Proposed changes of the programme's money rules, newest first, with who proposed and who decided."""
+        return rule_changes.changes_of(queries.get_programme(programme_id, signed_in_user()))
+
+
+@programmes.route("/<int:programme_id>/rule-changes/<int:change_id>/confirm")
+class ConfirmRuleChange(MethodView):
+    @programmes.doc(security=BEARER)
+    @programmes.response(200, RuleChangeSchema)
+    @roles_allowed(Role.MANAGER)
+    def post(self, programme_id, change_id):
+        """Confirm another manager's proposal: the rules apply from now (409 if they changed since)."""
+        user = signed_in_user()
+        change = rule_changes.confirm(rule_changes.get_change(queries.get_programme(programme_id, user), change_id),
+                                      user)
+        db.session.commit()
+        return change
+
+
+@programmes.route("/<int:programme_id>/rule-changes/<int:change_id>/refuse")
+class RefuseRuleChange(MethodView):
+    @programmes.doc(security=BEARER)
+    @programmes.arguments(RuleChangeRefuseSchema)
+    @programmes.response(200, RuleChangeSchema)
+    @roles_allowed(Role.MANAGER)
+    def post(self, data, programme_id, change_id):
+        """Refuse a proposal, or withdraw your own; the rules stay as they are."""
+        user = signed_in_user()
+        change = rule_changes.refuse(rule_changes.get_change(queries.get_programme(programme_id, user), change_id),
+                                     user, data["note"])
+        db.session.commit()
+        return change
 
 
 @owners.route("")

@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as L_
 
 from conflict_service.enums import TitledEnum
 
-__all__ = ["TitledEnum", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence", "TimeOfDay",
-           "YearCalendar"]
+__all__ = ["TitledEnum", "Clock", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence",
+           "TimeOfDay", "RuleChangeStatus", "YearCalendar"]
 
 
 class ProgrammeKind(TitledEnum):
@@ -103,3 +103,30 @@ class YearCalendar(TitledEnum):
     @classmethod
     def _titles(cls):
         return {cls.GREGORIAN: L_("Gregorian calendar"), cls.SOLAR_HIJRI: L_("Solar Hijri calendar (from Nowruz)")}
+
+
+class RuleChangeStatus(TitledEnum):
+    """A proposed change of a programme's money rules (DESIGN §2): it applies once a second manager confirms it."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REFUSED = "refused"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.PENDING: L_("Waiting for a second manager"), cls.CONFIRMED: L_("Confirmed"),
+                cls.REFUSED: L_("Refused or withdrawn")}
+
+
+class Clock(TitledEnum):
+    """The stage a claim's clock is counting (DESIGN §6): what is due next, and by whom."""
+
+    VERIFICATION = "verification"
+    DECISION = "decision"
+    PAYMENT = "payment"
+    CONFIRMATION = "confirmation"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.VERIFICATION: L_("Site visit"), cls.DECISION: L_("Decision"), cls.PAYMENT: L_("Payment"),
+                cls.CONFIRMATION: L_("Payment confirmation")}

@@ -129,7 +129,8 @@ def now_local(tz: str) -> datetime:
 
 RULE_TEXT = ("report_deadline_days", "injured_pct", "missing_pct", "negligence_pct", "noncompliance_pct",
              "mitigation_bonus_pct", "coverage_pct", "deductible", "household_annual_cap", "dual_approval_threshold",
-             "verification_sla_hours", "payment_sla_days", "appeal_days", "max_claims_per_year", "advance_pct",
+             "verification_sla_hours", "decision_sla_days", "payment_sla_days",
+             "confirmation_sla_days", "appeal_days", "max_claims_per_year", "advance_pct",
              "late_interest_pct_per_year", "retaliation_freeze_days")
 NULLABLE_RULES = ("household_annual_cap", "dual_approval_threshold", "max_claims_per_year")
 PROGRAMME_NEW = ("name", "kind", "jurisdiction_id", "currency", "official_language")

@@ -6,7 +6,18 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay, YearCalendar
+from claims.enums import (
+    AgeClass,
+    Clock,
+    Confidence,
+    LossOutcome,
+    Predator,
+    ProgrammeKind,
+    RuleChangeStatus,
+    Species,
+    TimeOfDay,
+    YearCalendar,
+)
 from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
@@ -27,7 +38,9 @@ RULE_DEFAULTS: dict[str, object] = {
     "household_annual_cap": None,
     "dual_approval_threshold": None,
     "verification_sla_hours": 72,
+    "decision_sla_days": 7,
     "payment_sla_days": 30,
+    "confirmation_sla_days": 7,
     "appeal_days": 30,
     "max_claims_per_year": 5,
     "min_confidence": Confidence.PROBABLE,
@@ -73,7 +86,10 @@ class Programme(NamedInLanguages, Base):
     year_start_month: Mapped[int] = mapped_column(default=1, server_default="1")
     dual_approval_threshold: Mapped[Decimal | None]
     verification_sla_hours: Mapped[int] = mapped_column(default=RULE_DEFAULTS["verification_sla_hours"])
+    decision_sla_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["decision_sla_days"], server_default="7")
     payment_sla_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["payment_sla_days"])
+    confirmation_sla_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["confirmation_sla_days"],
+                                                       server_default="7")
     appeal_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["appeal_days"])
     max_claims_per_year: Mapped[int | None] = mapped_column(default=RULE_DEFAULTS["max_claims_per_year"])
     min_confidence: Mapped[Confidence] = mapped_column(enum_column(Confidence),
@@ -99,6 +115,27 @@ class Programme(NamedInLanguages, Base):
     @property
     def is_insurance(self) -> bool:
         return self.kind == ProgrammeKind.INSURANCE
+
+
+class RuleChange(Base):
+    """A change of a programme's money rules proposed by one manager; it applies when a second one confirms it."""
+
+    __tablename__ = "programme_rule_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    status: Mapped[RuleChangeStatus] = mapped_column(enum_column(RuleChangeStatus), default=RuleChangeStatus.PENDING)
+    before: Mapped[dict] = mapped_column(sa.JSON)  # the values when proposed: confirming a stale proposal is refused
+    after: Mapped[dict] = mapped_column(sa.JSON)
+    proposed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    programme: Mapped[Programme] = relationship(lazy="joined")
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id], lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")
 
 
 class Owner(Base):
@@ -186,6 +223,9 @@ class Claim(Base):
     assigned_verifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     prior_verifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     appealed_at: Mapped[datetime | None]
+    # The clock of the current stage (claims.clocks): what the claim waits for, and until when.
+    due_clock: Mapped[Clock | None] = mapped_column(enum_column(Clock))
+    due_at: Mapped[datetime | None]
 
     owner: Mapped[Owner] = relationship()
     programme: Mapped[Programme] = relationship(lazy="joined", innerjoin=True)
@@ -203,6 +243,7 @@ class Claim(Base):
     __table_args__ = (
         sa.Index("ix_claims_office_status", "office_id", "status"),
         sa.Index("ix_claims_filed_at", "filed_at"),
+        sa.Index("ix_claims_due_at", "due_at"),
         # The claim list at scale: filters on programme and/or status, newest first; on PostgreSQL the included
         # columns let the page's count run from the index alone (bench/results/explain-*.txt).
         sa.Index("ix_claims_programme_status_filed", "programme_id", "status", "filed_at",
@@ -222,6 +263,11 @@ class Claim(Base):
     @property
     def head_lost(self) -> int:
         return sum(line.count for line in self.lines)
+
+    @property
+    def is_overdue(self) -> bool:
+        """The current stage's clock has run out (DESIGN §6)."""
+        return self.due_at is not None and self.due_at < utcnow()
 
     @property
     def is_verification_overdue(self) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from claims import permissions, presentation, years  # noqa: F401 - presentation registers the history texts
+from claims import clocks, permissions, rule_changes, years
 from claims.models import RULE_DEFAULTS, Claim, ClaimCounter, HerdCount, IdempotencyKey, LossLine, Owner, Programme
 from claims.queries import get_claim, office_language, programme_usable_at
 from claims.states import ClaimAction, ClaimState, apply_action
@@ -60,22 +60,24 @@ def create_programme(data: dict, actor) -> Programme:
 
 
 def update_programme(programme: Programme, data: dict, actor) -> Programme:
-    """Change a programme's name, language, status or rules (DESIGN §5–§6); every changed value is audited."""
+    """Change a programme's name, language, status or rules (DESIGN §5–§6); every changed value is audited. Money
+    rules are not changed but proposed: they apply once a second manager confirms (``claims.rule_changes``)."""
     if not permissions.can_manage_programmes(actor):
         raise Forbidden(_("Only a programme manager can change programmes."))
     if programme.jurisdiction_id not in jq.scope_ids(actor):
         raise Forbidden(_("This programme is run above your jurisdiction; a manager there changes its rules."))
-    before = snapshot(programme, PROGRAMME_EDITABLE)
-    for key in PROGRAMME_EDITABLE:
+    data = dict(data)
+    if data.get("covered_predators") is not None:
+        data["covered_predators"] = sorted({p.value for p in data["covered_predators"]})
+    rule_changes.propose(programme, {k: v for k, v in data.items() if k in rule_changes.MONEY_RULES}, actor)
+    direct = [k for k in PROGRAMME_EDITABLE if k not in rule_changes.MONEY_RULES]
+    before = snapshot(programme, direct)
+    for key in direct:
         if key in data:
-            value = data[key]
-            if key == "covered_predators":
-                value = sorted({p.value for p in value})
-            elif key == "names":
-                value = clean_names(value)
+            value = clean_names(data[key]) if key == "names" else data[key]
             setattr(programme, key, value.strip() if key == "name" else value)
     db.session.flush()
-    changes = diff(before, snapshot(programme, PROGRAMME_EDITABLE))
+    changes = diff(before, snapshot(programme, direct))
     if changes:
         record("programme.updated", programme, actor=actor, changes=changes)
     return programme
@@ -172,6 +174,7 @@ def submit_claim(data: dict, actor, *, idempotency_key: str | None = None,
     claim.reported_at = data.get("reported_at") or now
     claim.lines = [LossLine(position=i, **line) for i, line in enumerate(data["lines"])]
     claim.number = _next_number(office, claim.filed_date.year)
+    clocks.refresh(claim)
     db.session.add(claim)
     db.session.flush()
     if key_row is not None:

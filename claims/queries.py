@@ -8,7 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from claims.models import AWAITING_VERIFICATION, Claim, Owner, Programme
+from claims.enums import Clock
+from claims.models import Claim, LossLine, Owner, Programme
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.errors import NotFound
@@ -41,6 +42,13 @@ def programmes_for(user, *, active_only: bool = False) -> list[Programme]:
     if active_only:
         stmt = stmt.where(Programme.is_active.is_(True))
     return list(db.session.scalars(stmt))
+
+
+def programme_names_for(user) -> list[sa.Row]:
+    """Ids and names of the programmes a user may see (a filter's choices), without loading whole programmes."""
+    return db.session.execute(sa.select(Programme.id, Programme.name)
+                              .where(Programme.jurisdiction_id.in_(jq.related_ids_select(user)))
+                              .order_by(Programme.name)).all()
 
 
 def get_programme(programme_id: int, user) -> Programme:
@@ -96,43 +104,92 @@ class ClaimFilters:
     q: str | None = None
     verifier_id: int | None = None
     overdue: bool | None = None
+    clock: Clock | None = None
 
 
-def overdue_clause():
-    """SQL for ``Claim.is_verification_overdue``: waiting for verification past its due time."""
-    return sa.and_(Claim.status.in_(AWAITING_VERIFICATION), Claim.verification_due_at < utcnow())
+def overdue_clause(clock: Clock | None = None):
+    """SQL for ``Claim.is_overdue``: the current stage (``clock``, or any) is past its due time (DESIGN §6)."""
+    late = Claim.due_at < utcnow()
+    return sa.and_(late, Claim.due_clock == clock) if clock else late
+
+
+def overdue_counts(user) -> dict[Clock, int]:
+    """Open claims past their current stage's due time, per stage, in the user's offices (every stage listed)."""
+    stmt = (sa.select(Claim.due_clock, sa.func.count())
+            .where(Claim.office_id.in_(jq.office_ids(user)), overdue_clause()).group_by(Claim.due_clock))
+    counts = dict(db.session.execute(stmt).all())
+    return {clock: counts.get(clock, 0) for clock in Clock}
+
+
+def _conditions(user, f: ClaimFilters, offices=None) -> list:
+    """The list's filters as SQL conditions on claims (and on owners when searching by name); ``offices`` replaces
+    the user's offices (a list of ids from the tree) by another expression of the same scope."""
+    out = [Claim.office_id.in_(jq.office_ids(user) if offices is None else offices)]
+    if f.status:
+        out.append(Claim.status.in_(f.status))
+    if f.office_id:
+        out.append(Claim.office_id == f.office_id)
+    if f.programme_id:
+        out.append(Claim.programme_id == f.programme_id)
+    if f.owner_id:
+        out.append(Claim.owner_id == f.owner_id)
+    if f.verifier_id:
+        out.append(Claim.assigned_verifier_id == f.verifier_id)
+    if f.clock:
+        out.append(Claim.due_clock == f.clock)
+    if f.overdue is not None:
+        late = overdue_clause()
+        out.append(late if f.overdue else sa.or_(Claim.due_at.is_(None), sa.not_(late)))
+    if f.incident_from:
+        out.append(Claim.incident_date >= f.incident_from)
+    if f.incident_to:
+        out.append(Claim.incident_date <= f.incident_to)
+    if f.q:
+        text = f.q.strip().lower()
+        out.append(sa.or_(sa.func.lower(Owner.name).contains(text, autoescape=True),
+                          sa.func.lower(Claim.number).startswith(text, autoescape=True)))
+    return out
 
 
 def claims_statement(user, f: ClaimFilters) -> sa.Select:
-    """The list query: claims with owner, programme and office in one statement (loss lines in a second)."""
+    """The claims query with owner and loss lines as ORM objects (the API, queues, exports)."""
     # The owner is joined in SQL only to search by name; otherwise it is eager-loaded, which keeps it out of the
     # page's count (a count over a million claims joined to their owners costs most of a second).
     if f.q:
         stmt = sa.select(Claim).join(Claim.owner).options(contains_eager(Claim.owner))
     else:
         stmt = sa.select(Claim).options(joinedload(Claim.owner, innerjoin=True))
-    stmt = stmt.options(selectinload(Claim.lines)).where(Claim.office_id.in_(jq.office_ids(user)))
-    if f.status:
-        stmt = stmt.where(Claim.status.in_(f.status))
-    if f.office_id:
-        stmt = stmt.where(Claim.office_id == f.office_id)
-    if f.programme_id:
-        stmt = stmt.where(Claim.programme_id == f.programme_id)
-    if f.owner_id:
-        stmt = stmt.where(Claim.owner_id == f.owner_id)
-    if f.verifier_id:
-        stmt = stmt.where(Claim.assigned_verifier_id == f.verifier_id)
-    if f.overdue is not None:
-        stmt = stmt.where(overdue_clause() if f.overdue else sa.not_(overdue_clause()))
-    if f.incident_from:
-        stmt = stmt.where(Claim.incident_date >= f.incident_from)
-    if f.incident_to:
-        stmt = stmt.where(Claim.incident_date <= f.incident_to)
+    return stmt.options(selectinload(Claim.lines)).where(*_conditions(user, f))
+
+
+def claim_list_statements(user, f: ClaimFilters, page: int = 1, per_page: int = 50) -> tuple[sa.Select, sa.Select]:
+    """The claim list page's two statements: its count, and its rows with only the columns a row shows.
+
+    A row is a plain database row (no ORM objects): id, number, owner's name, village, incident date, status, the
+    number of animals lost (summed in SQL) and whether verification is overdue. The owner is joined for the name,
+    but the count joins it only to search by name (a count over a million claims joined to their owners costs most
+    of a second).
+    """
+    conditions = _conditions(user, f, jq.office_ids_select(user))  # the scope in SQL: no tree loaded
+    counted = sa.select(sa.func.count()).select_from(Claim)
     if f.q:
-        text = f.q.strip().lower()
-        stmt = stmt.where(sa.or_(sa.func.lower(Owner.name).contains(text, autoescape=True),
-                                 sa.func.lower(Claim.number).startswith(text, autoescape=True)))
-    return stmt
+        counted = counted.join(Owner, Owner.id == Claim.owner_id)
+    count = counted.where(*conditions)
+    head_lost = (sa.select(sa.func.coalesce(sa.func.sum(LossLine.count), 0)).where(LossLine.claim_id == Claim.id)
+                 .scalar_subquery())
+    rows = (sa.select(Claim.id, Claim.number, Owner.name.label("owner_name"), Claim.incident_village,
+                      Claim.incident_date, Claim.status, head_lost.label("head_lost"),
+                      Claim.due_clock, sa.case((overdue_clause(), True), else_=False).label("overdue"))
+            .join(Owner, Owner.id == Claim.owner_id).where(*conditions)
+            .order_by(Claim.filed_at.desc(), Claim.id.desc()).limit(per_page).offset((page - 1) * per_page))
+    return count, rows
+
+
+def claim_list_page(user, filters: ClaimFilters, page: int = 1, per_page: int = 50) -> Page:
+    """One page of the claim list as light rows (see :func:`claim_list_statements`): two statements."""
+    count, rows = claim_list_statements(user, filters, page, per_page)
+    return Page(items=db.session.execute(rows).all(), page=page, per_page=per_page,
+                total=db.session.scalar(count) or 0)
 
 
 def claims_page(user, filters: ClaimFilters, page: int = 1, per_page: int = 50) -> Page:

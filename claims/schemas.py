@@ -5,8 +5,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as L_
 from marshmallow import ValidationError, fields, post_dump, validate, validates_schema
 
-from claims import zones
-from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay, YearCalendar
+from claims import rule_changes, zones
+from claims.enums import (
+    AgeClass,
+    Clock,
+    Confidence,
+    LossOutcome,
+    Predator,
+    ProgrammeKind,
+    RuleChangeStatus,
+    Species,
+    TimeOfDay,
+    YearCalendar,
+)
 from claims.permissions import can_see_personal_data, mask
 from claims.states import ClaimState
 from claims.validation import time_errors
@@ -97,7 +108,9 @@ class ProgrammeRulesSchema(BaseSchema):
     household_annual_cap = _money(allow_none=True)
     dual_approval_threshold = _money(allow_none=True)
     verification_sla_hours = _days(1, 24 * 90)
+    decision_sla_days = _days(1, 365)
     payment_sla_days = _days(1, 365)
+    confirmation_sla_days = _days(1, 365)
     appeal_days = _days(0, 365)
     max_claims_per_year = _days(1, 1000, allow_none=True)
     min_confidence = enum_field(Confidence)
@@ -148,6 +161,34 @@ class ProgrammeSchema(ProgrammeRulesSchema):
 
 _DECIMAL_RULES = frozenset(name for name, f in ProgrammeRulesSchema._declared_fields.items()
                            if isinstance(f, fields.Decimal))
+
+
+class RuleChangeSchema(BaseSchema):
+    """A proposed change of a programme's money rules: ``before`` and ``after`` hold only the rules it changes."""
+
+    id = fields.Integer()
+    programme_id = fields.Integer()
+    status = enum_field(RuleChangeStatus)
+    before = fields.Dict()
+    after = fields.Dict()
+    proposed_by = fields.String(attribute="proposed_by.username")
+    proposed_at = fields.AwareDateTime()
+    decided_by = fields.String(attribute="decided_by.username", allow_none=True)
+    decided_at = fields.AwareDateTime(allow_none=True)
+    note = fields.String()
+
+
+class ProgrammeUpdatedSchema(ProgrammeSchema):
+    """The programme after a change: money rules changed by it wait in ``pending_rule_changes``."""
+
+    pending_rule_changes = fields.Method("_pending")
+
+    def _pending(self, programme):
+        return RuleChangeSchema(many=True).dump(rule_changes.pending(programme))
+
+
+class RuleChangeRefuseSchema(BaseSchema):
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
 # --- owners ------------------------------------------------------------------------------------------------
@@ -290,6 +331,10 @@ class ClaimSchema(BaseSchema):
     filed_at = fields.AwareDateTime()
     verification_due_at = fields.AwareDateTime(allow_none=True)
     is_verification_overdue = fields.Boolean(dump_only=True)
+    due_clock = enum_field(Clock, allow_none=True, metadata={
+        "description": "The stage the claim waits for (DESIGN §6); null once it is closed."})
+    due_at = fields.AwareDateTime(allow_none=True, metadata={"description": "When the current stage is due."})
+    is_overdue = fields.Boolean(dump_only=True, metadata={"description": "The current stage is past its due time."})
     assigned_verifier_id = fields.Integer(allow_none=True)
     appealed_at = fields.AwareDateTime(allow_none=True)
     lines = fields.List(fields.Nested(LossLineOutSchema))
@@ -308,7 +353,9 @@ class ClaimQuerySchema(PageArgsSchema):
     incident_to = fields.Date(load_default=None)
     q = digits_text(100, load_default=None)
     overdue = fields.Boolean(load_default=None, metadata={
-        "description": "true: only claims still awaiting verification after their due time; false: all others."})
+        "description": "true: only claims whose current stage is past its due time; false: all others."})
+    clock = enum_field(Clock, load_default=None, metadata={
+        "description": "Only claims whose current stage is this one (with overdue: overdue at this stage)."})
 
     @validates_schema(skip_on_field_errors=False)
     def _range(self, data, **_kwargs):

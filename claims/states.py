@@ -211,6 +211,9 @@ def apply_action(claim, action: ClaimAction, user, *, reason: str | None = None,
     if action == A.APPEAL:
         claim.appealed_at = claim.status_changed_at
         claim.prior_verifier_id, claim.assigned_verifier_id = claim.assigned_verifier_id, None
+    from claims import clocks  # clocks builds on this module's states; imported late to avoid the cycle
+
+    clocks.refresh(claim)
     db.session.flush()
     record(f"claim.{action.value}", claim, actor=user, changes={"status": [before.value, entry.target.value]},
            data=data, reason=reason)

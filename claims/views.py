@@ -8,8 +8,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
-from claims import forms, operations, presentation, queries
-from claims.enums import Predator
+from claims import forms, operations, presentation, queries, rule_changes
+from claims.enums import Clock, Predator
 from claims.permissions import (
     can_edit_claim,
     can_file_claim,
@@ -28,12 +28,13 @@ from claims.schemas import (
     WithdrawSchema,
 )
 from claims.states import ClaimState
+from conflict_service import i18n
 from conflict_service.audit.queries import events_for
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
-from conflict_service.errors import ValidationError
+from conflict_service.errors import Conflict, Forbidden, InvalidTransition, ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
@@ -56,7 +57,9 @@ def home():
     user = g.user
     counts = queries.count_by_status(user) if can_view_records(user) else {}
     recent = queries.claims_page(user, queries.ClaimFilters(), 1, 8).items if can_view_records(user) else []
-    return render_template("claims/home.html", counts=counts, recent=recent, panels=render_slot("home", None, user))
+    overdue = queries.overdue_counts(user) if can_view_records(user) else {}
+    return render_template("claims/home.html", counts=counts, recent=recent, overdue=overdue,
+                           panels=render_slot("home", None, user))
 
 
 # --- owners ------------------------------------------------------------------------------------------------
@@ -123,7 +126,7 @@ def owner_edit(owner_id):
 @login_required(*RECORD_READERS)
 def claim_list():
     raw = web_forms.clean(request.args, ("office_id", "programme_id", "incident_from", "incident_to", "q", "overdue",
-                                             "page"))
+                                             "clock", "page"))
     if request.args.getlist("status"):
         raw["status"] = [s for s in request.args.getlist("status") if s]
     try:
@@ -132,16 +135,18 @@ def claim_list():
     except ValidationError as error:
         args, errors = ClaimQuerySchema().load({}), error.errors
     page_no, per_page = args.pop("page"), args.pop("per_page")
-    page = queries.claims_page(g.user, queries.ClaimFilters(**args), page_no, per_page)
+    page = queries.claim_list_page(g.user, queries.ClaimFilters(**args), page_no, per_page)
     return render_template("claims/claim_list.html", page=page, args=request.args.to_dict(), errors=errors,
-                           statuses=ClaimState.choices(), programmes=queries.programmes_for(g.user),
-                           can_file=can_file_claim(g.user))
+                           statuses=ClaimState.choices(), clocks=Clock.choices(),
+                           programmes=queries.programme_names_for(g.user),
+                           can_file=can_file_claim(g.user), shown=i18n.PageFormat(),
+                           detail_url=url_for("claims.claim_detail", claim_id=0).removesuffix("0"))
 
 
 @bp.route("/claims/new", methods=["GET", "POST"])
 @login_required(Role.CLERK)
 def claim_new():
-    owner_id = request.values.get("owner_id", type=int)
+    owner_id = request.values.get("owner_id", type=web_forms.whole)
     if owner_id is None:
         return redirect(url_for("claims.owner_list", pick="claim"))
     owner = queries.get_owner(owner_id, g.user)
@@ -249,7 +254,27 @@ def programme_detail(programme_id):
                            predator_titles=dict(Predator.choices()),
                            history=events_for("programme", programme.id),
                            can_edit=can_manage_programmes(g.user) and programme.jurisdiction_id in jq.scope_ids(g.user),
+                           pending_changes=rule_changes.pending(programme),
                            sections=render_slot("programme", programme, g.user))
+
+
+@bp.post("/programmes/<int:programme_id>/rule-changes/<int:change_id>/<any(confirm, refuse):decision>")
+@login_required(Role.MANAGER)
+def rule_change_decide(programme_id, change_id, decision):
+    change = rule_changes.get_change(queries.get_programme(programme_id, g.user), change_id)
+    try:
+        if decision == "confirm":
+            rule_changes.confirm(change, g.user)
+            message = _("The change of the money rules is confirmed and applies from now.")
+        else:
+            rule_changes.refuse(change, g.user, request.form.get("note", "")[:2000])
+            message = _("The proposed change of the money rules is refused; the rules stay as they were.")
+        db.session.commit()
+        flash(message, "success")
+    except (Forbidden, Conflict, InvalidTransition) as error:  # said on the page, next to the proposal
+        db.session.rollback()
+        flash(str(error.message), "error")
+    return redirect(url_for("claims.programme_detail", programme_id=programme_id) + "#rule-changes")
 
 
 @bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
@@ -264,6 +289,8 @@ def programme_edit(programme_id):
             operations.update_programme(programme, data, g.user)
             db.session.commit()
             flash(_("The rules of {name} were saved.").format(name=programme.name), "success")
+            if rule_changes.pending(programme):
+                flash(_("Changes of the money rules apply once a second manager confirms them on this page."), "info")
             return redirect(url_for("claims.programme_detail", programme_id=programme.id))
         except ValidationError as error:
             errors = error.errors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Blueprint as FlaskBlueprint
@@ -9,6 +11,7 @@ from flask import Flask, current_app, render_template
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields
+from webargs.flaskparser import FlaskParser
 
 from conflict_service.api_reference import operations
 from conflict_service.schemas import ErrorSchema
@@ -36,9 +39,26 @@ def docs_page():
     return render_template("api_docs.html", tags=current_app.extensions["api_reference"])
 
 
+class BodyParser(FlaskParser):
+    """A body Python's JSON reader cannot take — nested deeper than its recursion limit, or an integer of more than
+    4,300 digits — is invalid JSON (400), like any other malformed body, not a crash."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except json.JSONDecodeError:
+            raise
+        except (RecursionError, ValueError) as error:
+            raise json.JSONDecodeError(type(error).__name__, "", 0) from None
+
+
+class ServiceBlueprint(ApiBlueprint):
+    ARGUMENTS_PARSER = BodyParser()
+
+
 def blueprint(name: str, import_name: str, url_prefix: str, description: str) -> ApiBlueprint:
     """An API blueprint under /api/v1 whose operations document the bearer security and error shapes."""
-    return ApiBlueprint(name, import_name, url_prefix=f"/api/v1{url_prefix}", description=description)
+    return ServiceBlueprint(name, import_name, url_prefix=f"/api/v1{url_prefix}", description=description)
 
 
 def schema_name(schema) -> str:

@@ -15,11 +15,15 @@ from werkzeug.routing import IntegerConverter
 
 import field
 import insurance
+import notifications
 from casefiles import api as casefiles_api
 from casefiles import cli as casefiles_cli
+from casefiles import sections_payouts as casefiles_sections_payouts
 from casefiles import views as casefiles_views
 from claims import api as claims_api
+from claims import cli as claims_cli
 from claims import demo as claims_demo
+from claims import presentation as claims_presentation
 from claims import views as claims_views
 from conflict_service import cli as core_cli
 from conflict_service import demo as core_demo
@@ -28,6 +32,7 @@ from conflict_service.admin import views as admin_views
 from conflict_service.api import init_api
 from conflict_service.audit import api as audit_api
 from conflict_service.audit import consistency as audit_consistency
+from conflict_service.audit import operations as audit_operations
 from conflict_service.audit import views as audit_views
 from conflict_service.audit.presentation import actor_name, describe, field_label, show_value
 from conflict_service.auth import api as auth_api
@@ -46,13 +51,13 @@ from conflict_service.web.extensions import contribute
 from insurance import api as insurance_api
 from insurance import cli as insurance_cli
 from insurance import demo as insurance_demo
-from insurance import presentation as insurance_presentation  # noqa: F401 - describes its audit events
 from insurance import sections as insurance_sections
 from insurance import views as insurance_views
-from insurance import views_policies as insurance_views_policies  # noqa: F401 - routes on insurance_views.bp
+from insurance import views_policies as insurance_views_policies
 from mitigation import api as mitigation_api
 from mitigation import cli as mitigation_cli
 from mitigation import demo as mitigation_demo
+from mitigation import presentation as mitigation_presentation
 from mitigation import report_views as mitigation_report_views
 from mitigation import views as mitigation_views
 from oversight import api as oversight_api
@@ -61,26 +66,29 @@ from oversight import report_api as oversight_report_api
 from oversight import report_cli as oversight_report_cli
 from oversight import report_views as oversight_report_views
 from oversight import views as oversight_views
+from oversight import wiring as oversight_wiring
 from oversight.flags import api as flags_api
 from oversight.flags import cli as flags_cli
-from oversight.flags import presentation as flags_presentation  # noqa: F401 - describes its audit events
+from oversight.flags import presentation as flags_presentation
 from oversight.flags import views as flags_views
 from payouts import api as payouts_api
 from payouts import api_payments as payouts_api_payments
 from payouts import cli as payouts_cli
+from payouts import clocks as payouts_clocks
 from payouts import consistency as payouts_consistency
 from payouts import demo as payouts_demo
-from payouts import presentation as payouts_presentation  # noqa: F401 - describes payouts' audit events
+from payouts import presentation as payouts_presentation
 from payouts import views as payouts_views
 from payouts import views_payments as payouts_views_payments
 from payouts.freezes import api as freezes_api
 from payouts.freezes import cli as freezes_cli
-from payouts.freezes import presentation as freezes_presentation  # noqa: F401 - describes its audit events
+from payouts.freezes import presentation as freezes_presentation
 from payouts.freezes import views as freezes_views
 from verification import api as verification_api
 from verification import cli as verification_cli
 from verification import demo as verification_demo
 from verification import models as verification_models  # noqa: F401 - tables for the migrations
+from verification import operations as verification_operations
 from verification import views as verification_views
 
 csrf = CSRFProtect()
@@ -123,8 +131,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         csrf.exempt(bp)  # bearer tokens are not ambient credentials; CSRF guards the cookie-based pages
     for bp in (web_views.bp, auth_views.bp, admin_views.bp, audit_views.bp, claims_views.bp, verification_views.bp,
                mitigation_views.bp, mitigation_report_views.bp, payouts_views.bp, payouts_views_payments.bp,
-               insurance_views.bp, casefiles_views.bp, oversight_views.bp, oversight_report_views.bp,
-               freezes_views.bp, flags_views.bp):
+               insurance_views.bp, insurance_views_policies.bp, casefiles_views.bp, oversight_views.bp,
+               oversight_report_views.bp, freezes_views.bp, flags_views.bp):
         app.register_blueprint(bp)
     app.extensions["nav"] = [*claims_views.NAV, *verification_views.NAV, *mitigation_views.NAV, *payouts_views.NAV,
                              *payouts_views_payments.NAV, *insurance_views.NAV, *freezes_views.NAV,
@@ -132,8 +140,11 @@ def create_app(test_config: dict | None = None) -> Flask:
                              *admin_views.NAV]
     _contribute(app)
     audit_consistency.register(app, payouts_consistency.check)  # business tables against their audit events
+    _wire_domain()
     field.init_app(app)
+    payouts_clocks.init_app(app)
     insurance.init_app(app)
+    oversight_wiring.init_app(app)
     app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value,
                                  actor_name=actor_name)
 
@@ -144,12 +155,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(casefiles_cli.casefiles_cli)
     app.cli.add_command(verification_cli.cli)
     mitigation_cli.register(app)
+    claims_cli.register(app)
     payouts_cli.register(app)
     insurance_cli.register(app)
     app.cli.add_command(freezes_cli.freezes_cli)
     app.cli.add_command(flags_cli.flags_cli)
     app.extensions["demo_steps"] = [core_demo.load, claims_demo.load, verification_demo.load, mitigation_demo.load,
                                     payouts_demo.load, insurance_demo.load]
+    notifications.init_app(app)  # after the demo steps: it adds its own
     register_error_handlers(app)
     return app
 
@@ -160,6 +173,16 @@ def _bench(app: Flask) -> None:
         from bench import synth
 
         synth.init_app(app)
+
+
+def _wire_domain() -> None:
+    """What packages used to do when imported, done here: the audit trail's session hooks, each package's words
+    for its audit events, the case file's assessment and payments sections."""
+    audit_operations.listen()
+    for texts in (claims_presentation, verification_operations, mitigation_presentation, payouts_presentation,
+                  freezes_presentation, flags_presentation):
+        texts.register_texts()
+    casefiles_sections_payouts.register_sections()
 
 
 def _contribute(app: Flask) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -126,7 +127,13 @@ def _run(command: list[str]) -> None:
 
 
 def restore(source: Path) -> RestoreReport:
-    """Replace the database and the evidence store with a backup, then check the result against its manifest."""
+    """Restore a backup beside the live data, check it against its manifest, and only then swap it in.
+
+    The live database (SQLite file, or PostgreSQL schema) and evidence store are moved aside, not deleted; the
+    backup is loaded into a fresh file or schema under the live name and checked (row counts, audit chain, evidence
+    hashes). A backup that fails the check is removed and the data that was live is put back untouched; the report
+    says what was wrong. The moved-aside copy is dropped only after a clean check.
+    """
     with tempfile.TemporaryDirectory() as work:
         with tarfile.open(source, "r:gz") as tar:
             tar.extractall(work, filter="data")
@@ -135,29 +142,82 @@ def restore(source: Path) -> RestoreReport:
             raise BackupError("Unknown backup format.")
         if manifest["dialect"] != db.dialect:
             raise BackupError(f"This backup is of a {manifest['dialect']} database; the service uses {db.dialect}.")
-        _load(Path(work))
-        evidence = Path(current_app.config["EVIDENCE_DIR"])
-        if evidence.exists():
-            shutil.rmtree(evidence)
-        if (Path(work) / "evidence").exists():
-            shutil.copytree(Path(work) / "evidence", evidence)
-    return check(manifest)
+        staged = _Staged(Path(work))
+        staged.load()
+        try:
+            report = check(manifest)
+        except Exception:
+            staged.roll_back()
+            raise
+        if report.ok:
+            staged.finish()
+        else:
+            staged.roll_back()
+    if not report.ok:
+        report.problems.append("the backup was not restored: the data that was live is back, unchanged")
+    return report
 
 
-def _load(work: Path) -> None:
+class _Staged:
+    """The live data moved aside while a backup is loaded and checked under the live names."""
+
+    def __init__(self, work: Path):
+        self.work, self.url = work, make_url(current_app.config["DATABASE_URL"])
+        self.evidence = Path(current_app.config["EVIDENCE_DIR"])
+        self.evidence_aside = self.evidence.with_name(self.evidence.name + ".before-restore")
+        self.sqlite = self.url.get_backend_name() == "sqlite"
+        self.database_aside = Path(f"{self.url.database}.before-restore") if self.sqlite else None
+        self.schema = None if self.sqlite else _schema(self.url)
+
+    def load(self) -> None:
+        _release()
+        if self.sqlite:
+            shutil.move(self.url.database, self.database_aside)
+            source, dest = sqlite3.connect(self.work / "database.sqlite"), sqlite3.connect(self.url.database)
+            with dest:
+                source.backup(dest)
+            source.close()
+            dest.close()
+        else:
+            self._sql(f'ALTER SCHEMA "{self.schema}" RENAME TO "{self.schema}_before_restore"')
+            _run(["pg_restore", "--no-owner", "--no-privileges", "--single-transaction",
+                  f"--dbname={_libpq(self.url)}", str(self.work / "database.dump")])
+        if self.evidence.exists():
+            shutil.move(self.evidence, self.evidence_aside)
+        if (self.work / "evidence").exists():
+            shutil.copytree(self.work / "evidence", self.evidence)
+
+    def finish(self) -> None:
+        """The backup passed its check: drop what was moved aside."""
+        if self.sqlite:
+            self.database_aside.unlink()
+        else:
+            self._sql(f'DROP SCHEMA "{self.schema}_before_restore" CASCADE')
+        shutil.rmtree(self.evidence_aside, ignore_errors=True)
+
+    def roll_back(self) -> None:
+        """The backup failed its check: put the data that was live back."""
+        _release()
+        if self.sqlite:
+            os.replace(self.database_aside, self.url.database)
+        else:
+            self._sql(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE; '
+                      f'ALTER SCHEMA "{self.schema}_before_restore" RENAME TO "{self.schema}"')
+        shutil.rmtree(self.evidence, ignore_errors=True)
+        if self.evidence_aside.exists():
+            shutil.move(self.evidence_aside, self.evidence)
+
+    def _sql(self, statement: str) -> None:
+        engine = sa.create_engine(self.url)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(statement)
+        engine.dispose()
+
+
+def _release() -> None:
+    """Close every connection of the service's engine, so the files and schemas can be moved."""
     db.session.close()
-    url = make_url(current_app.config["DATABASE_URL"])
-    if url.get_backend_name() == "sqlite":
-        db.engine.dispose()
-        source, dest = sqlite3.connect(work / "database.sqlite"), sqlite3.connect(url.database)
-        with dest:
-            source.backup(dest)
-        source.close()
-        dest.close()
-        return
     db.engine.dispose()
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-          f"--dbname={_libpq(url)}", str(work / "database.dump")])
 
 
 def check(manifest: dict) -> RestoreReport:

@@ -41,6 +41,20 @@ def acting_user(username: str | None):
     return user
 
 
+def record_rates_file(record, what: str) -> None:
+    """Run ``record()`` (a rate table's CSV import) and commit; every bad line of the file is printed, nothing kept."""
+    try:
+        table = record()
+    except DomainError as error:
+        for message in error.errors.get("file", []):
+            click.echo(f"  {message}", err=True)
+        if error.errors.get("file"):
+            raise click.ClickException("Nothing was recorded.") from None
+        fail(error)
+    db.session.commit()
+    click.echo(f"Recorded version {table.version} with {len(table.entries)} {what}.")
+
+
 def fail(error: DomainError) -> None:
     details = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in error.errors.items())
     raise click.ClickException(f"{error.message} {details}".strip())

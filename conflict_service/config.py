@@ -25,7 +25,11 @@ DEFAULTS = {
     "PAGE_SIZE": 50,
     "MAX_PAGE_SIZE": 200,
     "PUBLIC_BASE_URL": "",
+    # Without PUBLIC_BASE_URL, documents outside production may print the request's address for these hosts only
+    # (comma-separated; empty: localhost, 127.0.0.1, [::1]). In production PUBLIC_BASE_URL is required to print.
+    "DOCUMENT_HOSTS": "",
     "REDIS_URL": "",
+    "ESCALATION_HOURS": 24,  # an item overdue longer is escalated to its jurisdiction's managers (DESIGN §11)
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "lcs_session",
@@ -42,10 +46,12 @@ DEFAULTS = {
 INT_KEYS = {
     "EVIDENCE_MAX_BYTES", "API_TOKEN_TTL_HOURS", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS",
     "LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_MINUTES", "PAGE_SIZE", "MAX_PAGE_SIZE", "MAX_CONTENT_LENGTH",
-    "PHOTO_MAX_SIDE", "IMAGE_MAX_PIXELS",
+    "PHOTO_MAX_SIDE", "IMAGE_MAX_PIXELS", "ESCALATION_HOURS",
 }
 ENV_KEYS = ["DATABASE_URL", "SECRET_KEY", "AUDIT_KEY", "AUDIT_KEY_FILE", "REDIS_URL", "PUBLIC_BASE_URL",
-            "RQ_CASEFILES_QUEUE", "TRUSTED_PROXIES", "PHOTO_QUALITY", *sorted(INT_KEYS)]
+            "DOCUMENT_HOSTS", "RQ_CASEFILES_QUEUE", "TRUSTED_PROXIES", "PHOTO_QUALITY", "SMS_GATEWAY",
+            "SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN", "SMS_INBOUND_SECRET", "MAIL_URL", "MAIL_FROM",
+            "NOTIFICATIONS_SENDER", "RQ_NOTIFICATIONS_QUEUE", *sorted(INT_KEYS)]
 
 
 class ConfigError(RuntimeError):

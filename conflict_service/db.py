@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -138,7 +138,15 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def _sqlite_begin(connection):
-    connection.exec_driver_sql("BEGIN")
+    # A request that changes data takes SQLite's write lock as its transaction begins. Begun deferred, a transaction
+    # that reads first (the token, the owner, the counter) fails at once when it comes to write after another writer
+    # committed (SQLITE_BUSY, without waiting: the request answered 503); begun IMMEDIATE it waits its turn for up to
+    # busy_timeout, as a row lock makes it wait on PostgreSQL. Reads and CLI commands begin deferred as before.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_writes() else "BEGIN")
+
+
+def _request_writes() -> bool:
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 db = Database()

@@ -41,6 +41,7 @@ USERS = [
     ("clerk_am", "clerk", ["AM-SU-KPN"], "Անահիտ Պետրոսյան", "hy"),
     ("verifier_am", "verifier", ["AM-SU"], "Արմեն Գրիգորյան", "hy"),
     ("manager_am", "manager", ["AM"], "Լիլիթ Հակոբյան", "hy"),
+    ("manager2_am", "manager", ["AM"], "Տիգրան Ավագյան", "hy"),  # a second signature: rates, batches, rules
 ]
 
 

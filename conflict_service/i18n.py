@@ -376,6 +376,46 @@ def join_list(items, locale: str | None = None) -> str:
     return babel_lists.format_list(items, style="standard", locale=cldr_locale(locale))
 
 
+class PageFormat:
+    """Dates and numbers for the many rows of one page, as :func:`format_date` and :func:`format_number` write
+    them: the locale, its date pattern, month names and digits are looked up once, and each distinct value is
+    formatted once (a list page shows the same dates and small counts again and again)."""
+
+    def __init__(self, locale: str | None = None):
+        self.locale = locale or current_locale()
+        cldr = Locale.parse(cldr_locale(self.locale))
+        digits = DIGITS.get(cldr.default_numbering_system, DIGITS["latn"])
+        self._digits = str.maketrans(DIGITS["latn"], digits)
+        self._cldr, self._pattern = cldr, cldr.date_formats["medium"]
+        self._months = SOLAR_MONTHS.get(self.locale, SOLAR_MONTHS["fa"]) if self.locale in SOLAR_HIJRI_LOCALES \
+            else None
+        self._dates: dict = {None: ""}
+        self._numbers: dict = {None: ""}
+
+    def date(self, value: date | None) -> str:
+        try:
+            return self._dates[value]
+        except KeyError:
+            pass
+        try:
+            if self._months is not None:
+                jd = JalaliDate(value)
+                shown = f"{jd.day} {self._months[jd.month - 1]} {jd.year}".translate(self._digits)
+            else:
+                shown = self._pattern.apply(value, self._cldr).translate(self._digits)
+        except (ValueError, OverflowError):
+            shown = format_date(value, self.locale)
+        self._dates[value] = shown
+        return shown
+
+    def number(self, value) -> str:
+        try:
+            return self._numbers[value]
+        except KeyError:
+            shown = self._numbers[value] = format_number(value, self.locale)
+            return shown
+
+
 def currency_precision(currency: str) -> int:
     return babel_numbers.get_currency_precision(currency)
 

@@ -7,6 +7,7 @@ separators; dates within a sane range; whole numbers only where a count is asked
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -91,11 +92,16 @@ fields.Integer._validated = _within_int32
 _string_deserialize = fields.String._deserialize
 
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _no_nul(self, value, attr, data, **kwargs):
-    """Text never carries NUL bytes (PostgreSQL refuses them; nobody types them)."""
+    """Text never carries NUL bytes (PostgreSQL refuses them; nobody types them) nor lone surrogates."""
     result = _string_deserialize(self, value, attr, data, **kwargs)
     if "\x00" in result:
         raise self.make_error("null_byte")
+    if LONE_SURROGATE.search(result):  # "\ud800" in JSON: no UTF-8 can hold it, so no database or page can
+        raise self.make_error("invalid_utf8")
     return result
 
 
@@ -147,9 +153,17 @@ def enum_field(enum_cls, **kwargs) -> fields.Enum:
     return fields.Enum(enum_cls, by_value=True, **kwargs)
 
 
+# NUMERIC(20, 4) holds 16 digits before the point; no programme pays a thousand trillion of anything.
+MONEY_MAX = Decimal(10) ** 15
+
+
 def money_field(**kwargs) -> fields.Decimal:
-    kwargs.setdefault("validate", validate.Range(min=0, error=L_("Must not be negative.")))
-    return fields.Decimal(as_string=True, places=None, allow_nan=False, **kwargs)
+    """A decimal string of money, never negative (unless the caller says otherwise) and never beyond MONEY_MAX,
+    so ``1e30`` is a 422 rather than an overflow in the database."""
+    given = kwargs.pop("validate", validate.Range(min=0, error=L_("Must not be negative.")))
+    checks = list(given) if isinstance(given, list | tuple) else [given]
+    checks.append(validate.Range(max=MONEY_MAX, max_inclusive=False, error=L_("This amount is too large.")))
+    return fields.Decimal(as_string=True, places=None, allow_nan=False, validate=checks, **kwargs)
 
 
 def percent_field(**kwargs) -> fields.Decimal:

@@ -1,8 +1,12 @@
-"""Cells of CSV and XLSX files people open in a spreadsheet program."""
+"""Cells of CSV and XLSX files people open in a spreadsheet program, and the one way to build a CSV download."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+
+from flask import Response
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -24,3 +28,24 @@ def safe_account(value):
     if value is None or (isinstance(value, str) and _ACCOUNT.fullmatch(value)):
         return value
     return safe_cell(value) if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def csv_text(rows, header=None, *, line_end: str = "\r\n", safe: bool = True) -> str:
+    """Rows (sequences of cells) as CSV text, after an optional header line. ``safe`` passes every cell through
+    :func:`safe_cell`; a caller whose columns need other treatment makes the cells safe itself."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=line_end)
+    if header is not None:
+        writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row] if safe else row)
+    return buffer.getvalue()
+
+
+def csv_response(text: str, filename: str, *, no_store: bool = False) -> Response:
+    """A CSV file to download: UTF-8 ``text/csv``, saved as ``filename``; ``no_store`` when it holds what only the
+    signed-in reader may see and must not be kept by a cache."""
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if no_store:
+        headers["Cache-Control"] = "no-store"
+    return Response(text, mimetype="text/csv", headers=headers)

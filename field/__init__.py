@@ -6,7 +6,7 @@ def init_app(app) -> None:
     from conflict_service.api import api
     from conflict_service.web.extensions import contribute
     from field import api as field_api
-    from field import cli, openrosa, views
+    from field import cli, openrosa, operations, views
 
     csrf = app.extensions["csrf"]
     csrf.exempt(openrosa.bp)  # devices authenticate every request themselves (Digest); no cookie is ambient
@@ -17,3 +17,4 @@ def init_app(app) -> None:
     app.extensions["nav"] = [*app.extensions.get("nav", []), *views.NAV]
     contribute(app, "home", views.home_panel)
     app.cli.add_command(cli.cli)
+    operations.register_texts()

@@ -51,6 +51,10 @@ class FieldSubmission(Base):
     def audit_label(self) -> str:
         return self.instance_id
 
+    @property
+    def audit_scope_id(self) -> int | None:
+        return self.claim.office_id if self.claim is not None else self.user.audit_scope_id
+
 
 class FieldSubmissionFile(Base):
     """A photo sent with a submission: checked by the evidence pipeline, kept in the evidence store by hash."""

@@ -40,13 +40,16 @@ from verification.schemas import VerificationCreateSchema
 
 log = logging.getLogger(__name__)
 
-register({
-    "field_submission.received": L_("Field record {instance_id} received from {device}: {status}"),
-    "field_submission.media_added": L_("{count} more photo(s) received for field record {instance_id}"),
-    "field_submission.applied": L_("Field record {instance_id} applied after review"),
-    "field_submission.dismissed": L_("Field record {instance_id} dismissed after review"),
-    "field_submission.refused": L_("Field record {instance_id} refused: {why}"),
-})
+
+def register_texts() -> None:
+    """Describe the field server's audit actions for people (``field.init_app`` calls it)."""
+    register({
+        "field_submission.received": L_("Field record {instance_id} received from {device}: {status}"),
+        "field_submission.media_added": L_("{count} more photo(s) received for field record {instance_id}"),
+        "field_submission.applied": L_("Field record {instance_id} applied after review"),
+        "field_submission.dismissed": L_("Field record {instance_id} dismissed after review"),
+        "field_submission.refused": L_("Field record {instance_id} refused: {why}"),
+    })
 
 
 def receive(data: bytes, uploads, credential) -> tuple[FieldSubmission, bool]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +12,7 @@ from conflict_service.auth.models import User, user_jurisdictions
 from conflict_service.db import db
 from conflict_service.jurisdictions.queries import office_ids, scope_ids
 from conflict_service.pagination import Page, paginate
+from conflict_service.spreadsheets import csv_text
 from field.enums import SubmissionStatus
 from field.models import FieldSubmission
 
@@ -32,19 +30,17 @@ def open_cases(user: User) -> list[Claim]:
 
 def cases_csv(user: User) -> bytes:
     """cases.csv for the form's claim question (``select_one_from_file``) and ``pulldata``: one row per claim."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CASE_COLUMNS)
-    for claim in open_cases(user):
-        date = claim.incident_date.isoformat()
-        losses = "; ".join(f"{line.count} × {line.species.title} ({line.age_class.title}, {line.outcome.title})"
-                           for line in claim.lines)
-        writer.writerow([claim.number, f"{claim.number} · {claim.incident_village} · {date}", claim.id,
-                         claim.incident_village,
-                         date, _coordinate(claim.incident_lat), _coordinate(claim.incident_lon), losses,
-                         claim.verification_due_at.isoformat(timespec="minutes") if claim.verification_due_at
-                         else ""])
-    return out.getvalue().encode("utf-8")
+    return csv_text((_case_row(claim) for claim in open_cases(user)), CASE_COLUMNS, line_end="\n",
+                    safe=False).encode("utf-8")  # read by Collect, not by a spreadsheet program
+
+
+def _case_row(claim: Claim) -> list:
+    date = claim.incident_date.isoformat()
+    losses = "; ".join(f"{line.count} × {line.species.title} ({line.age_class.title}, {line.outcome.title})"
+                       for line in claim.lines)
+    return [claim.number, f"{claim.number} · {claim.incident_village} · {date}", claim.id, claim.incident_village,
+            date, _coordinate(claim.incident_lat), _coordinate(claim.incident_lon), losses,
+            claim.verification_due_at.isoformat(timespec="minutes") if claim.verification_due_at else ""]
 
 
 def _coordinate(value) -> str:

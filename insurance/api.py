@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
@@ -14,6 +13,7 @@ from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.schemas import BaseSchema, optional_text
+from conflict_service.spreadsheets import csv_response
 from conflict_service.timeutil import local_today
 from insurance import operations, queries
 from insurance.permissions import INSURANCE_READERS, can_read_fund
@@ -249,7 +249,7 @@ class StatementCsv(MethodView):
         season = season_of(scheme_id, season_id, user)
         text = CSV_KINDS[args["part"]](statement(season.programme, season, user))
         name = f"{args['part']}-{season.programme_id}-{season.id}.csv"
-        return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return csv_response(text, name)
 
 
 # --- policies ---------------------------------------------------------------------------------------------------

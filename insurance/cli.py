@@ -12,7 +12,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from claims.models import Programme
-from conflict_service.cli import acting_user, fail
+from conflict_service.cli import acting_user, fail, record_rates_file
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
@@ -124,17 +124,9 @@ def contribute(scheme_id, amount, donor, username, received_on, reference, seaso
 def premium_rates(scheme_id, season, file, username, note):
     """Record FILE (CSV: species,amount,valid_from) as a new version of SEASON's premium rates."""
     scheme = _scheme(scheme_id)
-    try:
-        table = operations.import_premium_rates(_season(scheme, season), file.read_bytes(), acting_user(username),
-                                                schema=PremiumRateEntrySchema(), note=note, source="cli")
-    except DomainError as error:
-        for message in error.errors.get("file", []):
-            click.echo(f"  {message}", err=True)
-        if error.errors.get("file"):
-            raise click.ClickException("Nothing was recorded.") from None
-        fail(error)
-    db.session.commit()
-    click.echo(f"Recorded version {table.version} with {len(table.entries)} premium rates.")
+    record_rates_file(lambda: operations.import_premium_rates(
+        _season(scheme, season), file.read_bytes(), acting_user(username), schema=PremiumRateEntrySchema(),
+        note=note, source="cli"), "premium rates")
 
 
 def register(app: Flask) -> None:

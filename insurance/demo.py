@@ -19,13 +19,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from claims import rule_changes
 from claims.enums import Species
 from claims.models import Claim
 from claims.operations import update_programme
 from claims.states import ClaimState
-from conflict_service.auth.operations import create_user
 from conflict_service.db import db
-from conflict_service.demo import DEMO_PASSWORD
 from conflict_service.timeutil import clock_at, utcnow
 from insurance import operations
 from insurance.demo_events import Simulation, surplus_kill
@@ -39,11 +38,12 @@ def load(context: dict) -> None:
     scheme = context["programmes"]["AM-SU-KPN"]
     users = context["users"]
     rng, now = random.Random(context["seed"] + 6), utcnow()
-    users["manager2_am"] = _second_manager(context)
     claims = _verified(scheme)
     first_year = min([c.incident_date.year for c in claims] + [now.year])
     with clock_at(_moment(date(first_year - 1, 11, 20))):
         update_programme(scheme, RULES, users["manager_am"])
+        for change in rule_changes.pending(scheme):  # money rules apply once a second manager confirms them
+            rule_changes.confirm(change, users["manager2_am"])
     seasons = [_season(scheme, year, users["manager_am"], now) for year in range(first_year, now.year + 1)]
     sim = Simulation(rng, users, scheme, now)
     enrolments = _plan_enrolments(sim, seasons, context["owners"]["AM-SU-KPN"])
@@ -54,13 +54,6 @@ def load(context: dict) -> None:
     sim.run()
     surplus_kill(sim, enrolments)
     context["insurance"] = {"seasons": seasons, "batches": sim.batches}
-
-
-def _second_manager(context: dict):
-    """The scheme's fund officer: batches need a second manager to approve them."""
-    return create_user({"username": "manager2_am", "role": "manager", "password": DEMO_PASSWORD,
-                        "jurisdiction_ids": [context["jurisdictions"]["AM"]], "full_name": "Տիգրան Ավագյան"},
-                       actor=None)
 
 
 def _verified(scheme) -> list[Claim]:

@@ -186,7 +186,12 @@ def reverse(tx: LedgerTransaction, actor, *, occurred_on: date, memo: str) -> Le
 
 # --- append-only ----------------------------------------------------------------------------------------------
 
-@event.listens_for(Session, "before_flush")
+def listen() -> None:
+    """Refuse changes to postings in every session (once, however many apps are created)."""
+    if not event.contains(Session, "before_flush", _append_only):
+        event.listen(Session, "before_flush", _append_only)
+
+
 def _append_only(session: Session, _context, _instances) -> None:
     """Postings are immutable: refuse any change or deletion of one (corrections reverse them)."""
     for obj in list(session.dirty) + list(session.deleted):

@@ -13,6 +13,7 @@ from claims.models import Owner, Programme
 from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
 from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.rate_tables import VersionedTable
 from conflict_service.timeutil import utcnow
 from insurance.enums import Account, PolicyStatus, TransactionKind
 from payouts.enums import PaymentMethod
@@ -46,20 +47,12 @@ class Season(Base):
         return self.programme.jurisdiction_id
 
 
-class PremiumTable(Base):
+class PremiumTable(VersionedTable, Base):
     """One recorded version of a season's premium rates; later versions add rates, never overwrite old ones."""
 
     __tablename__ = "premium_tables"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     season_id: Mapped[int] = mapped_column(sa.ForeignKey("insurance_seasons.id"), index=True)
-    version: Mapped[int]
-    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    source: Mapped[str] = mapped_column(sa.String(16), default="api")
-    note: Mapped[str] = mapped_column(sa.String(500), default="")
-
-    recorded_by: Mapped[User | None] = relationship(lazy="joined")
     entries: Mapped[list[PremiumRate]] = relationship(
         back_populates="table", cascade="all, delete-orphan", order_by="(PremiumRate.species, PremiumRate.valid_from)",
         lazy="selectin")

@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from claims.models import Programme
+from conflict_service import rate_tables
 from conflict_service.audit.operations import created, record, snapshot
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
 from insurance.ledger import open_fund
 from insurance.models import PremiumRate, PremiumTable, Season
 from insurance.permissions import check_manage_scheme
-from payouts.operations.rates import as_lines, check_entries, parse_csv
 
 log = logging.getLogger(__name__)
 
@@ -60,20 +60,14 @@ def record_premium_rates(season: Season, data: dict, actor, *, source: str = "ap
     programme = season.programme
     check_manage_scheme(actor, programme, _("Only a programme manager can change premium rates."))
     entries = data["entries"]
-    check_entries(programme.currency, entries, ("species", "valid_from"),
-                  _("This species already has a premium rate from this date in the table."))
-    db.session.execute(sa.select(Season.id).where(Season.id == season.id).with_for_update())
-    version = (db.session.scalar(sa.select(sa.func.max(PremiumTable.version))
-                                 .where(PremiumTable.season_id == season.id)) or 0) + 1
-    table = PremiumTable(season_id=season.id, version=version, recorded_by_id=getattr(actor, "id", None),
-                         source=source, note=(data.get("note") or "").strip())
-    table.entries = [PremiumRate(season_id=season.id, **entry) for entry in entries]
-    db.session.add(table)
-    db.session.flush()
+    rate_tables.check_entries(programme.currency, entries, ("species", "valid_from"),
+                              _("This species already has a premium rate from this date in the table."))
+    table = rate_tables.add_version(season, "season_id", PremiumTable, PremiumRate, entries, actor, source=source,
+                                    note=data.get("note"))
     record("insurance_season.premium_rates_recorded", season, actor=actor, data={
-        "version": version, "source": source, "count": len(entries), "currency": programme.currency,
+        "version": table.version, "source": source, "count": len(entries), "currency": programme.currency,
         "entries": [[e["species"], e["amount"], e["valid_from"]] for e in entries]})
-    log.info("premium rates v%s of season %s: %s entries", version, season.id, len(entries))
+    log.info("premium rates v%s of season %s: %s entries", table.version, season.id, len(entries))
     return table
 
 
@@ -81,8 +75,5 @@ def import_premium_rates(season: Season, content: bytes, actor, *, schema: marsh
                          source: str = "csv") -> PremiumTable:
     """Record the premium rates of a CSV file (``species,amount,valid_from``), or report every bad line."""
     check_manage_scheme(actor, season.programme, _("Only a programme manager can change premium rates."))
-    entries, lines = parse_csv(content, schema, PREMIUM_COLUMNS)
-    try:
-        return record_premium_rates(season, {"entries": entries, "note": note}, actor, source=source)
-    except ValidationError as error:
-        raise ValidationError({"file": as_lines(error.errors, lines)}) from None
+    return rate_tables.import_file(content, schema, PREMIUM_COLUMNS, lambda entries: record_premium_rates(
+        season, {"entries": entries, "note": note}, actor, source=source))

@@ -10,8 +10,6 @@ owners show only the policies of the reader's offices.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,7 +20,7 @@ import sqlalchemy as sa
 from claims.models import Programme
 from conflict_service.db import db
 from conflict_service.jurisdictions import queries as jq
-from conflict_service.spreadsheets import safe_cell
+from conflict_service.spreadsheets import csv_text
 from insurance import queries
 from insurance.ledger import Balances, balances, fund_of
 from insurance.models import Policy, Season
@@ -132,11 +130,7 @@ def _by_village(rows: list[queries.PolicyRow]) -> list[VillageRow]:
 # --- CSV --------------------------------------------------------------------------------------------------------
 
 def _csv(rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
+    return csv_text(rows, line_end="\n")
 
 
 def statement_csv(s: Statement) -> str:

@@ -17,8 +17,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as L_
+
 from claims.enums import Species
 from payouts.engine import ZERO, Running
+
+LINE_TEXT = {  # registered with payouts.breakdown.register_texts by insurance.init_app
+    "insurance_no_policy": L_("No policy: the owner is not enrolled in this scheme for a season covering {date}"),
+    "insurance_not_started": L_("Policy {policy} ({season}) covers losses from {start}; the incident on {date} "
+                                "happened before its cover started"),
+    "insurance_expired": L_("Policy {policy} ({season}) expired on {end}; the incident on {date} happened after it"),
+    "insurance_violation": L_("Poaching violation on {since}: the cover of policy {policy} ended that day, before "
+                              "the incident on {date}"),
+    "insurance_species_not_insured": L_("{species} is not insured under policy {policy}"),
+    "insurance_count_exceeded": L_("{lost} × {species} lost, larger than the insured count: policy {policy} insures "
+                                   "{insured}, {left} left after earlier losses this season"),
+    "insurance_active": L_("Policy {policy} ({season}) covers the incident on {date}: cover from {start} to {end}, "
+                           "no poaching violation"),
+    "insurance_species_covered": L_("{lost} × {species} lost, within the insured count: {insured} insured, "
+                                    "{left} left after earlier losses this season"),
+    "insurance_coverage": L_("Share of the assessed loss the scheme pays: {pct} %"),
+    "insurance_deductible": L_("Less the deductible of {deductible}, not below zero"),
+}
+REASON_TEXT = {
+    "not_insured": L_("The owner had no active policy covering this loss: see the insurance lines for the check "
+                      "that failed."),
+}
 
 
 @dataclass(frozen=True)

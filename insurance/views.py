@@ -6,7 +6,7 @@ Policies, enrolment and premium collection are in ``views_policies``; the sectio
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
@@ -17,8 +17,10 @@ from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
 from conflict_service.i18n import set_context_programme
+from conflict_service.spreadsheets import csv_response
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
+from conflict_service.web import rate_tables as rate_forms
 from conflict_service.web.actions import act
 from conflict_service.web.views import nav
 from insurance import operations, queries
@@ -109,13 +111,15 @@ def contribution_new(scheme_id):
 @login_required(*INSURANCE_READERS)
 def premium_rates(season_id):
     season = queries.get_season(season_id, g.user)
-    values = {"rows": [{} for _ in range(RATE_ROWS)], "note": ""}
-    errors: dict = {}
+    values, errors = rate_forms.blank(RATE_ROWS), {}
     if request.method == "POST":
-        fields = ("species", "amount", "valid_from")
-        values = {"rows": web_forms.rows(request.form, "rates", fields), "note": request.form.get("note", "")}
-        values["rows"] += [{} for _ in range(max(RATE_ROWS - len(values["rows"]), 1))]
-        errors = _record_premium_rates(season)
+        values, errors = rate_forms.post(
+            ("species", "amount", "valid_from"), PremiumRateEntrySchema,
+            lambda data: operations.record_premium_rates(season, data, g.user, source="web"),
+            lambda content, note: operations.import_premium_rates(season, content, g.user,
+                                                                  schema=PremiumRateEntrySchema(), note=note,
+                                                                  source="web"),
+            _("A new version of the premium rates was recorded."), RATE_ROWS)
         if not errors:
             return redirect(url_for("insurance.premium_rates", season_id=season.id))
     set_context_programme(season.programme)
@@ -124,34 +128,15 @@ def premium_rates(season_id):
                            can_edit=can_manage_scheme(g.user, season.programme)), (422 if errors else 200)
 
 
-def _record_premium_rates(season) -> dict:
-    try:
-        upload = request.files.get("file")
-        if upload and upload.filename:
-            operations.import_premium_rates(season, upload.read(), g.user, schema=PremiumRateEntrySchema(),
-                                            note=request.form.get("note", ""), source="web")
-        else:
-            rows = web_forms.rows(request.form, "rates", ("species", "amount", "valid_from"))
-            entries = web_forms.load(PremiumRateEntrySchema(many=True), rows) if rows else []
-            operations.record_premium_rates(season, {"entries": entries, "note": request.form.get("note", "")},
-                                            g.user, source="web")
-        db.session.commit()
-        flash(_("A new version of the premium rates was recorded."), "success")
-        return {}
-    except ValidationError as error:
-        db.session.rollback()
-        flat = web_forms.flatten(error.errors)
-        return {("rates-" + k if k[0].isdigit() else k.replace("entries-", "rates-", 1)): v for k, v in flat.items()}
-
-
 # --- the ledger ---------------------------------------------------------------------------------------------------
 
 @bp.get("/schemes/<int:scheme_id>/ledger")
 @login_required(*OVERSEERS)
 def ledger(scheme_id):
     scheme = queries.get_scheme(scheme_id, g.user)
-    season_id = request.args.get("season_id", type=int)
-    page = queries.ledger_page(scheme.id, season_id=season_id, page=max(request.args.get("page", 1, type=int), 1))
+    season_id = request.args.get("season_id", type=web_forms.whole)
+    page_number = max(request.args.get("page", 1, type=web_forms.whole), 1)
+    page = queries.ledger_page(scheme.id, season_id=season_id, page=page_number)
     reversed_by = queries.reversed_seqs(scheme.id)
     set_context_programme(scheme)
     return render_template("insurance/ledger.html", scheme=scheme, page=page, seasons=queries.seasons_of(scheme.id),
@@ -192,4 +177,4 @@ def season_csv(season_id, part):
     season = queries.get_season(season_id, g.user)
     text = CSV_KINDS[part](statement(season.programme, season, g.user))
     name = f"{part}-{season.programme_id}-{season.id}.csv"
-    return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_response(text, name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from claims.enums import Species
@@ -20,8 +20,9 @@ from conflict_service.web import forms as web_forms
 from insurance import operations, queries
 from insurance.permissions import INSURANCE_READERS, can_collect_premiums, can_enrol, can_manage_scheme
 from insurance.schemas import PolicyCreateSchema, PolicyQuerySchema, PremiumCreateSchema, ViolationSchema
-from insurance.views import bp
 from payouts.enums import PaymentMethod
+
+bp = Blueprint("insurance_policies", __name__, template_folder="templates", url_prefix="/insurance")
 
 LINE_ROWS = 3
 PREMIUM_FIELDS = ("amount", "paid_on", "method", "reference")
@@ -49,7 +50,7 @@ def policy_list():
 @bp.route("/policies/new", methods=["GET", "POST"])
 @login_required(Role.CLERK)
 def policy_new():
-    owner_id = request.values.get("owner_id", type=int)
+    owner_id = request.values.get("owner_id", type=web_forms.whole)
     if owner_id is None:
         q, village = request.args.get("q", "")[:100], request.args.get("village", "")[:120]
         page = owners_page(g.user, q=q or None, village=village or None, per_page=30)
@@ -72,7 +73,7 @@ def policy_new():
             db.session.commit()
             flash(_("{owner} enrolled: policy {number}, premium due {amount}.").format(
                 owner=owner.name, number=policy.number, amount=_money(policy.premium_due, policy)), "success")
-            return redirect(url_for("insurance.policy_detail", policy_id=policy.id))
+            return redirect(url_for("insurance_policies.policy_detail", policy_id=policy.id))
         except ValidationError as error:
             db.session.rollback()
             errors = web_forms.flatten(error.errors)  # the operation's {"lines": {"0": ...}} as form field names
@@ -131,7 +132,7 @@ def premium_new(policy_id):
                             errors={f"premium-{k}": v for k, v in error.errors.items()}, status=422)
     flash(_("Premium of {amount} recorded: receipt {receipt}.").format(
         amount=_money(payment.amount, policy), receipt=payment.receipt_number), "success")
-    return redirect(url_for("insurance.policy_detail", policy_id=policy.id, receipt=payment.id))
+    return redirect(url_for("insurance_policies.policy_detail", policy_id=policy.id, receipt=payment.id))
 
 
 @bp.post("/policies/<int:policy_id>/violation")
@@ -149,4 +150,4 @@ def violation_new(policy_id):
                             errors={f"violation-{k}": v for k, v in error.errors.items()}, status=422)
     flash(_("Poaching violation recorded: policy {number} no longer covers losses from that day.").format(
         number=policy.number), "success")
-    return redirect(url_for("insurance.policy_detail", policy_id=policy.id))
+    return redirect(url_for("insurance_policies.policy_detail", policy_id=policy.id))

@@ -164,4 +164,4 @@ class EffectivenessCsv(MethodView):
     def get(self, args):
         """The same report as CSV, one row per region and kind of measure."""
         report = effectiveness.effectiveness(signed_in_user(), _params(args))
-        return export.csv_response(report)
+        return export.report_response(report)

@@ -14,7 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from claims.enums import TimeOfDay
+from claims.circumstances import Circumstances
 from conflict_service.db import db
 from conflict_service.i18n import format_date
 from mitigation.enums import MeasureKind, MeasureStatus, MitigationCase
@@ -24,33 +24,6 @@ NOT_WORKING = (MeasureStatus.FAILED, MeasureStatus.ABANDONED)
 # Measures that protect whenever they are active, whatever the circumstances of the loss.
 ALWAYS_IN_USE = (MeasureKind.ELECTRIC_FENCE, MeasureKind.FOXLIGHT, MeasureKind.PROTECTIVE_COLLAR, MeasureKind.TRAINING)
 HUNDRED = Decimal(100)
-
-
-@dataclass(frozen=True)
-class Circumstances:
-    time_of_day: TimeOfDay
-    is_in_corral: bool
-    is_herder_present: bool
-    is_guard_dog_present: bool
-
-    @property
-    def is_night(self) -> bool:
-        return self.time_of_day == TimeOfDay.NIGHT
-
-    @classmethod
-    def of_claim(cls, claim, correction=None) -> Circumstances:
-        """The claim's circumstances, each replaced by the verifier's finding where one was recorded (not None).
-
-        ``correction`` is any object with ``time_of_day``, ``is_in_corral``, ``is_herder_present`` and
-        ``is_guard_dog_present`` (the latest verification); mitigation does not import verification.
-        """
-        names = ("time_of_day", "is_in_corral", "is_herder_present", "is_guard_dog_present")
-        values = {}
-        for name in names:
-            corrected = getattr(correction, name, None) if correction is not None else None
-            values[name] = corrected if corrected is not None else getattr(claim, name)
-        values["time_of_day"] = TimeOfDay(values["time_of_day"])
-        return cls(**values)
 
 
 def active_measures(owner_id: int, incident_date: date) -> list[Measure]:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response
 
-from conflict_service.spreadsheets import safe_cell
+from conflict_service.spreadsheets import csv_response, csv_text
 from mitigation.stats import MIN_EVENTS, MIN_HOUSEHOLD_YEARS
 
 COLUMNS = ["region_code", "region", "measure_kind", "adopters", "non_adopters", "reference_date",
@@ -36,20 +33,17 @@ def _params(report) -> list:
             p.time_of_day.value if p.time_of_day else "any", MIN_EVENTS, f"{MIN_HOUSEHOLD_YEARS:g}"]
 
 
-def report_csv(report) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in report.rows:
-        est = row.estimate
-        writer.writerow([safe_cell(v) for v in [
-            row.region.code, row.region.name, row.kind.value, row.adopters, row.others, row.reference_on.isoformat(),
+def _row(row, report) -> list:
+    est = row.estimate
+    return [row.region.code, row.region.name, row.kind.value, row.adopters, row.others, row.reference_on.isoformat(),
             *_cells(row), _num(est.adopters_ratio), _num(est.others_ratio), _num(est.ratio), _num(est.low),
             _num(est.high), str(est.is_corrected).lower(), str(est.is_small_sample).lower(), est.verdict,
-            *_params(report)]])
-    return buffer.getvalue()
+            *_params(report)]
 
 
-def csv_response(report) -> Response:
-    return Response(report_csv(report), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="mitigation-effectiveness.csv"'})
+def report_csv(report) -> str:
+    return csv_text((_row(row, report) for row in report.rows), COLUMNS)
+
+
+def report_response(report) -> Response:
+    return csv_response(report_csv(report), "mitigation-effectiveness.csv")

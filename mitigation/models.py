@@ -58,6 +58,10 @@ class Measure(Base):
     )
 
     @property
+    def audit_scope_id(self) -> int:
+        return self.owner.office_id
+
+    @property
     def audit_label(self) -> str:
         return f"#{self.id}"
 
@@ -115,6 +119,10 @@ class GuardianDog(Base):
     @property
     def id(self) -> int:
         return self.measure_id
+
+    @property
+    def audit_scope_id(self) -> int:
+        return self.measure.owner.office_id
 
     @property
     def overdue(self) -> list[VaccineKind]:

@@ -16,7 +16,7 @@ from conflict_service.errors import Forbidden, ValidationError
 from conflict_service.i18n import currency_precision, format_date, round_money
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import local_today
-from mitigation import permissions, presentation  # noqa: F401 - registers the history texts
+from mitigation import permissions
 from mitigation.models import GuardianDog, Inspection, Measure, Vaccination
 from mitigation.rules import default_next_due
 from mitigation.schemas import dog_errors

@@ -10,7 +10,7 @@ from conflict_service.auth.session import login_required
 from conflict_service.errors import ValidationError
 from conflict_service.web import forms as web_forms
 from mitigation import chart, effectiveness
-from mitigation.export import csv_response
+from mitigation.export import report_response
 from mitigation.report_schemas import ReportQuerySchema
 from mitigation.stats import CONTINUITY, MIN_EVENTS, MIN_HOUSEHOLD_YEARS
 
@@ -53,4 +53,4 @@ def report_csv():
     args, errors = _args()
     if errors:
         raise ValidationError(errors)
-    return csv_response(_report(args))
+    return report_response(_report(args))

@@ -57,7 +57,7 @@ def measure_list():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required(Role.CLERK)
 def measure_new():
-    owner_id = request.values.get("owner_id", type=int)
+    owner_id = request.values.get("owner_id", type=web_forms.whole)
     if owner_id is None:
         flash(_("Choose the owner first, then “Record a measure” on the owner's page."), "info")
         return redirect(url_for("claims.owner_list"))

@@ -7,15 +7,17 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from claims.enums import Clock
 from claims.models import Claim
-from claims.queries import overdue_clause
+from claims.queries import overdue_clause, overdue_counts
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import utcnow
 from insurance import queries as insurance_queries
 from insurance.statement import fund_view
-from oversight import charts, reports
+from oversight import charts, mapdata, reports
+from oversight import funds as fund_health
 from payouts import queries as payout_queries
 
 LIST_LIMIT = 50
@@ -29,10 +31,13 @@ class Dashboard:
     overdue_verifications: list[Claim]
     overdue_verification_count: int
     overdue_payments: list
+    overdue: dict = field(default_factory=dict)
     charts: list[dict] = field(default_factory=list)
     losses: list[dict] = field(default_factory=list)
-    incidents: list[dict] = field(default_factory=list)
     funds: list[tuple] = field(default_factory=list)
+    map: dict = field(default_factory=dict)
+    losses_chart: dict = field(default_factory=dict)
+    health: dict = field(default_factory=dict)
 
 
 def claims_by_state(user) -> list[tuple[ClaimState, int]]:
@@ -43,7 +48,7 @@ def claims_by_state(user) -> list[tuple[ClaimState, int]]:
 
 
 def overdue_verifications(user) -> tuple[list[Claim], int]:
-    where = (Claim.office_id.in_(jq.office_ids(user)), overdue_clause())
+    where = (Claim.office_id.in_(jq.office_ids(user)), overdue_clause(Clock.VERIFICATION))
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(*where)) or 0
     stmt = sa.select(Claim).where(*where).order_by(Claim.verification_due_at, Claim.id).limit(LIST_LIMIT)
     return list(db.session.scalars(stmt)), count
@@ -63,19 +68,26 @@ def payout_charts(user) -> list[dict]:
     return out
 
 
-def incidents(user) -> list[dict]:
-    stmt = (sa.select(Claim.id, Claim.number, Claim.status, Claim.incident_lat.label("lat"),
-                      Claim.incident_lon.label("lon"), Claim.incident_date)
-            .where(Claim.office_id.in_(jq.office_ids(user)), Claim.incident_lat.is_not(None))
-            .order_by(Claim.incident_date.desc(), Claim.id.desc()).limit(MAP_LIMIT))
-    return charts.incident_points(dict(r) for r in db.session.execute(stmt).mappings())
+def incident_map(user) -> dict:
+    """The map fitted to every incident of the user's offices (a region fills it), hotspot cells coloured by
+    verified animals lost, and the latest incidents as points; the same incidents are listed beside it."""
+    frame = charts.fit(mapdata.extent_points(user))
+    rows = mapdata.incidents(user, MAP_LIMIT)
+    return {"frame": frame, "outlines": charts.outlines(frame), "points": charts.place(frame, rows),
+            "hotspots": charts.hotspots(frame, mapdata.verified_losses(user)), "listed": rows[:LIST_LIMIT],
+            "count": len(rows)}
 
 
 def build(user) -> Dashboard:
     overdue, overdue_count = overdue_verifications(user)
-    funds = [(s, fund_view(s)) for s in insurance_queries.schemes_for(user)]
+    schemes = insurance_queries.schemes_for(user)
+    funds = [(s, fund_view(s)) for s in schemes]
+    losses = reports.losses(user)
     return Dashboard(by_state=claims_by_state(user), overdue_verifications=overdue,
                      overdue_verification_count=overdue_count,
-                     overdue_payments=payout_queries.overdue(user), charts=payout_charts(user),
-                     losses=reports.losses(user), incidents=incidents(user), funds=funds)
+                     overdue_payments=payout_queries.overdue(user), overdue=overdue_counts(user),
+                     charts=payout_charts(user),
+                     losses=losses, funds=funds, map=incident_map(user),
+                     losses_chart=charts.hbars([(r["predator"], r["species"], r["heads"]) for r in losses]),
+                     health={s.id: fund_health.health(s) for s in schemes})
 

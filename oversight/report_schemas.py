@@ -84,6 +84,8 @@ class StepSchema(BaseSchema):
     within = fields.Integer(metadata={"description": "How many met the deadline."})
     share_within = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "0 to 1."})
     limit = fields.Integer(allow_none=True, metadata={"description": "The programme's deadline."})
+    open_late = fields.Integer(metadata={
+        "description": "Open claims already past this step's deadline: counted as late (not within)."})
 
 
 class DeadlineRowSchema(BaseSchema):
@@ -94,8 +96,11 @@ class DeadlineRowSchema(BaseSchema):
     month = fields.String()
     verification = fields.Nested(StepSchema, metadata={
         "description": "Hours from filing to the first site-visit record; limit: verification_sla_hours."})
+    decision = fields.Nested(StepSchema, metadata={
+        "description": "Days from the confirming site visit to the final decision; limit: decision_sla_days."})
     payment = fields.Nested(StepSchema, metadata={
-        "description": "Days from final approval to the confirmed final payment; limit: payment_sla_days."})
+        "description": "Days from final approval to the confirmed final payment; limit: payment_sla_days (open late "
+                       "items include sent payments past confirmation_sla_days)."})
 
 
 class DeadlineReportSchema(BaseSchema):

@@ -15,6 +15,7 @@ from conflict_service.errors import ValidationError
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 from oversight import charts, dashboard, report_csv, reports, transparency
+from oversight import funds as fund_health
 from oversight.permissions import can_read_reports
 from oversight.report_schemas import DeadlineQuerySchema, FilterSchema, PayoutQuerySchema, filters
 
@@ -92,8 +93,8 @@ def liabilities_csv():
 @bp.get("/dashboard")
 @login_required(*OVERSEERS)
 def dashboard_page():
-    return render_template("oversight/dashboard.html", d=dashboard.build(g.user), countries=charts.countries(),
-                           map_width=charts.MAP_WIDTH, map_height=charts.map_height())
+    return render_template("oversight/dashboard.html", d=dashboard.build(g.user), thresholds=fund_health,
+                           country_name=charts.country_name)
 
 
 @bp.get("/transparency")

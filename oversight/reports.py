@@ -13,14 +13,16 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as L_
 from sqlalchemy.orm import aliased
 
+from claims.enums import Clock
 from claims.models import Claim, Programme
+from claims.queries import overdue_clause
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Jurisdiction
 from oversight.sql import days_between, hours_between, money, month, number, percentiles
 from payouts.enums import PaymentKind, PaymentStatus
-from payouts.models import Award, Payment
+from payouts.models import Award, Decision, Payment
 from verification.enums import VerificationOutcome
 from verification.models import Verification, VerifiedLossLine
 
@@ -67,44 +69,60 @@ def species_shares() -> sa.Subquery:
 
 def payouts(user, group_by: list[str], f: Filters = Filters()) -> list[dict]:
     """Confirmed payments (advances and final payments, interest included) per currency and the chosen
-    dimensions. Grouped by species, a payment is split in proportion to the verified head of each species."""
-    office, region = aliased(Jurisdiction, name="office"), aliased(Jurisdiction, name="region")
+    dimensions. Grouped by species, a payment is split in proportion to the verified head of each species.
+
+    The payments are summed by ids (region, office, programme) in an inner statement, and the codes and names are
+    joined to its few rows afterwards: sorting tens of thousands of payments by names costs more than the sums.
+    """
+    claim_office = aliased(Jurisdiction, name="claim_office")
     amount = Payment.amount
     stmt = (sa.select().select_from(Payment).join(Claim, Claim.id == Payment.claim_id)
             .where(Payment.status == PaymentStatus.CONFIRMED, Claim.office_id.in_(jq.office_ids(user)),
                    *_between(Payment.paid_at, f)))
     if f.programme_id:
         stmt = stmt.where(Claim.programme_id == f.programme_id)
-    keys: list = []
-    if "region" in group_by or "office" in group_by:
-        stmt = stmt.join(office, office.id == Claim.office_id)
+    ids: list = []
     if "region" in group_by:
-        stmt = stmt.join(region, region.id == office.parent_id)
-        keys += [region.code.label("region"), region.name.label("region_name")]
+        stmt = stmt.join(claim_office, claim_office.id == Claim.office_id)
+        ids.append(claim_office.parent_id.label("region_id"))
     if "office" in group_by:
-        keys += [office.code.label("office"), office.name.label("office_name")]
+        ids.append(Claim.office_id.label("office_id"))
     if "programme" in group_by:
-        stmt = stmt.join(Programme, Programme.id == Claim.programme_id)
-        keys += [Programme.id.label("programme"), Programme.name.label("programme_name")]
+        ids.append(Claim.programme_id.label("programme"))
     if "month" in group_by:
-        keys.append(month(Payment.paid_at).label("month"))
+        ids.append(month(Payment.paid_at).label("month"))
     if "predator" in group_by or "species" in group_by:
         latest = latest_verification()
         stmt = stmt.outerjoin(latest, latest.c.claim_id == Claim.id)
     if "predator" in group_by:
         stmt = stmt.outerjoin(Verification, Verification.id == latest.c.verification_id)
-        keys.append(Verification.predator.label("predator"))
+        ids.append(Verification.predator.label("predator"))
     if "species" in group_by:
         shares = species_shares()
         stmt = stmt.outerjoin(shares, shares.c.verification_id == latest.c.verification_id)
-        keys.append(shares.c.species.label("species"))
+        ids.append(shares.c.species.label("species"))
         amount = amount * sa.func.coalesce(shares.c.heads, 1) / sa.func.coalesce(shares.c.total, 1)
-    keys.append(Payment.currency.label("currency"))
-    stmt = (stmt.add_columns(*keys, sa.func.count(sa.distinct(Claim.id)).label("claims"),
-                             sa.func.sum(amount).label("amount"))
-            .group_by(*keys).order_by(*keys))
+    ids.append(Payment.currency.label("currency"))
+    sums = (stmt.add_columns(*ids, sa.func.count(sa.distinct(Claim.id)).label("claims"),
+                             sa.func.sum(amount).label("amount")).group_by(*ids).subquery("sums"))
+
+    office, region = aliased(Jurisdiction, name="office"), aliased(Jurisdiction, name="region")
+    named = sa.select().select_from(sums)
+    keys: list = []
+    if "region" in group_by:
+        named = named.join(region, region.id == sums.c.region_id)
+        keys += [region.code.label("region"), region.name.label("region_name")]
+    if "office" in group_by:
+        named = named.join(office, office.id == sums.c.office_id)
+        keys += [office.code.label("office"), office.name.label("office_name")]
+    if "programme" in group_by:
+        named = named.join(Programme, Programme.id == sums.c.programme)
+        keys += [sums.c.programme, Programme.name.label("programme_name")]
+    keys += [sums.c[key] for key in ("month", "predator", "species") if key in group_by]
+    keys.append(sums.c.currency)
+    named = named.add_columns(*keys, sums.c.claims, sums.c.amount).order_by(*keys)
     rows = []
-    for row in db.session.execute(stmt).mappings():
+    for row in db.session.execute(named).mappings():
         item = dict(row)
         item["amount"] = money(item["amount"], item["currency"])
         rows.append(item)
@@ -171,13 +189,54 @@ def payment_samples(user, group_by, f: Filters) -> sa.Subquery:
                     days_between)
 
 
+def decision_samples(user, group_by, f: Filters) -> sa.Subquery:
+    """Days from the site-visit record to the final approval or rejection, per claim decided."""
+    visit = (sa.select(Verification.claim_id, sa.func.max(Verification.recorded_at).label("verified_at"))
+             .where(Verification.outcome == VerificationOutcome.CONFIRMED)
+             .group_by(Verification.claim_id).subquery("confirmed_visit"))
+    decided = (sa.select(Decision.claim_id, sa.func.max(Decision.decided_at).label("decided_at"))
+               .where(Decision.is_final.is_(True)).group_by(Decision.claim_id).subquery("decided"))
+    base = (sa.select().select_from(Claim).join(visit, visit.c.claim_id == Claim.id)
+            .join(decided, sa.and_(decided.c.claim_id == Claim.id, decided.c.decided_at >= visit.c.verified_at)))
+    return _samples(user, base, visit.c.verified_at, decided.c.decided_at, Programme.decision_sla_days, group_by, f,
+                    days_between)
+
+
+# Open claims past the due time of their stage count as late for the step they are stuck in (DESIGN §6): a
+# payment sent but not confirmed in time is late for the payment step, which ends at the confirmation.
+OPEN_LATE_STEP = {Clock.VERIFICATION: "verification", Clock.DECISION: "decision", Clock.PAYMENT: "payment",
+                  Clock.CONFIRMATION: "payment"}
+DEADLINE_STEPS = ("verification", "decision", "payment")
+
+
+def open_late(user, group_by, f: Filters) -> list[dict]:
+    """Open claims now past their stage's due time, per group and stage (the month is the due date's)."""
+    office, region = aliased(Jurisdiction, name="office"), aliased(Jurisdiction, name="region")
+    cols = _group_columns(group_by, Claim.due_at, office, region)
+    stmt = (sa.select(*cols, Claim.due_clock.label("clock"), sa.func.count().label("n")).select_from(Claim)
+            .join(Programme, Programme.id == Claim.programme_id)
+            .join(office, office.id == Claim.office_id).join(region, region.id == office.parent_id)
+            .where(Claim.office_id.in_(jq.office_ids(user)), overdue_clause(), *_between(Claim.due_at, f))
+            .group_by(*cols, Claim.due_clock))
+    if f.programme_id:
+        stmt = stmt.where(Claim.programme_id == f.programme_id)
+    return [dict(r) for r in db.session.execute(stmt).mappings()]
+
+
+def _step(row) -> dict:
+    return {"count": row["n"], "median": number(row["p50"]), "p90": number(row["p90"]), "within": row["within"],
+            "limit": row["limit"], "open_late": 0}
+
+
 def deadlines(user, group_by: list[str], f: Filters = Filters()) -> list[dict]:
     """Per programme (and region, month of the step's end): median, 90th percentile and share within the
-    deadline of the time to verification (hours) and to payment (days)."""
+    deadline of the time to verification (hours), to decision and to payment (days); open claims already past
+    a step's deadline count as late for it."""
     keys = ["programme", "programme_name"]
     keys += [k for g in DEADLINE_GROUPS if g in group_by for k in ((g, f"{g}_name") if g == "region" else (g,))]
     merged: dict[tuple, dict] = {}
     for step, samples in (("verification", verification_samples(user, group_by, f)),
+                          ("decision", decision_samples(user, group_by, f)),
                           ("payment", payment_samples(user, group_by, f))):
         limits = sa.select(*[samples.c[k] for k in keys], sa.func.max(samples.c.limit).label("limit")).group_by(
             *[samples.c[k] for k in keys]).subquery("limits")
@@ -186,13 +245,17 @@ def deadlines(user, group_by: list[str], f: Filters = Filters()) -> list[dict]:
                 .join(limits, sa.and_(*[limits.c[k] == stats.c[k] for k in keys])))
         for row in db.session.execute(stmt).mappings():
             entry = merged.setdefault(tuple(row[k] for k in keys), {k: row[k] for k in keys})
-            entry[step] = {"count": row["n"], "median": number(row["p50"]), "p90": number(row["p90"]),
-                           "within": row["within"], "share_within": number(row["within"] / row["n"], 3),
-                           "limit": row["limit"]}
-    empty = {"count": 0, "median": None, "p90": None, "within": 0, "share_within": None, "limit": None}
-    return local_names([{**entry, "verification": entry.get("verification", empty),
-                         "payment": entry.get("payment", empty)}
-                        for _key, entry in sorted(merged.items(), key=lambda kv: tuple(str(v) for v in kv[0]))])
+            entry[step] = _step(row)
+    empty = {"count": 0, "median": None, "p90": None, "within": 0, "limit": None, "open_late": 0}
+    for row in open_late(user, group_by, f):
+        entry = merged.setdefault(tuple(row[k] for k in keys), {k: row[k] for k in keys})
+        entry.setdefault(OPEN_LATE_STEP[row["clock"]], dict(empty))["open_late"] += row["n"]
+    for entry in merged.values():
+        for step in DEADLINE_STEPS:
+            s = entry.setdefault(step, dict(empty))
+            total = s["count"] + s["open_late"]
+            s["share_within"] = number(s["within"] / total, 3) if total else None
+    return local_names([entry for _key, entry in sorted(merged.items(), key=lambda kv: tuple(str(v) for v in kv[0]))])
 
 
 # --- liabilities ---------------------------------------------------------------------------------------------
@@ -224,8 +287,9 @@ def liabilities(user, f: Filters = Filters()) -> list[dict]:
 
 # --- verified losses (dashboard) -----------------------------------------------------------------------------
 
-def losses(user) -> list[dict]:
-    """Verified head lost per predator and species, from each claim's latest confirmed site visit."""
+def losses(user, f: Filters = Filters()) -> list[dict]:
+    """Verified head lost per predator and species, from each claim's latest confirmed site visit (recorded
+    within the filter's dates)."""
     latest = latest_verification()
     stmt = (sa.select(Verification.predator.label("predator"), VerifiedLossLine.species.label("species"),
                       sa.func.count(sa.distinct(Claim.id)).label("claims"),
@@ -233,7 +297,9 @@ def losses(user) -> list[dict]:
             .select_from(Claim).join(latest, latest.c.claim_id == Claim.id)
             .join(Verification, Verification.id == latest.c.verification_id)
             .join(VerifiedLossLine, VerifiedLossLine.verification_id == Verification.id)
-            .where(Claim.office_id.in_(jq.office_ids(user)), Verification.outcome == VerificationOutcome.CONFIRMED)
+            .where(Claim.office_id.in_(jq.office_ids(user)), Verification.outcome == VerificationOutcome.CONFIRMED,
+                   *_between(Verification.recorded_at, f),
+                   *([Claim.programme_id == f.programme_id] if f.programme_id else []))
             .group_by(Verification.predator, VerifiedLossLine.species)
             .order_by(sa.func.sum(VerifiedLossLine.count).desc(), Verification.predator, VerifiedLossLine.species))
     return [dict(r) for r in db.session.execute(stmt).mappings()]

@@ -26,6 +26,7 @@ from payouts.schemas import (
     PayoutAccountSchema,
     RateEntrySchema,
     RatesQuerySchema,
+    RatesRefuseSchema,
     RatesSchema,
     RateTableCreateSchema,
     RateTableSchema,
@@ -85,6 +86,34 @@ class RatesImport(MethodView):
         user = signed_in_user()
         table = operations.import_csv(get_programme(programme_id, user), files["file"].read(), user,
                                       schema=RateEntrySchema(), note=form.get("note") or "")
+        db.session.commit()
+        return table
+
+
+@rates.route("/<int:programme_id>/rates/<int:version>/confirm")
+class RatesConfirm(MethodView):
+    @rates.doc(security=BEARER)
+    @rates.response(200, RateTableSchema)
+    @roles_allowed(Role.MANAGER)
+    def post(self, programme_id, version):
+        """Confirm a version another manager recorded: its rates are in force from now."""
+        user = signed_in_user()
+        table = operations.confirm_rates(queries.get_rate_table(get_programme(programme_id, user), version), user)
+        db.session.commit()
+        return table
+
+
+@rates.route("/<int:programme_id>/rates/<int:version>/refuse")
+class RatesRefuse(MethodView):
+    @rates.doc(security=BEARER)
+    @rates.arguments(RatesRefuseSchema)
+    @rates.response(200, RateTableSchema)
+    @roles_allowed(Role.MANAGER)
+    def post(self, data, programme_id, version):
+        """Refuse a version waiting for confirmation, or withdraw your own; it never comes into force."""
+        user = signed_in_user()
+        table = operations.refuse_rates(queries.get_rate_table(get_programme(programme_id, user), version), user,
+                                        data.get("note") or "")
         db.session.commit()
         return table
 

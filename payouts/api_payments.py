@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest.fields import Upload
 
@@ -12,6 +11,7 @@ from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from conflict_service.schemas import BaseSchema, PageArgsSchema, page_schema
+from conflict_service.spreadsheets import csv_response
 from payouts import operations, queries
 from payouts.presentation import reconciliation_view
 from payouts.schemas import (
@@ -116,8 +116,7 @@ class BatchFile(MethodView):
         user = signed_in_user()
         text = operations.payment_file(queries.get_batch(batch_id, user), user)
         db.session.commit()
-        return Response(text, mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="payment-batch-{batch_id}.csv"'})
+        return csv_response(text, f"payment-batch-{batch_id}.csv")
 
 
 @payments.route("/overdue")

@@ -46,21 +46,6 @@ LINE_TEXT: dict[str, object] = {
     "mitigation_bonus": L_("Mitigation in use at the loss ({measures}): × {pct} % (plus {bonus} %)"),
     "mitigation_not_in_use": L_("The owner's active measures ({measures}) were not in use at the loss: unchanged"),
     "mitigation_none": L_("No active mitigation measure on the incident date: unchanged"),
-    "insurance_no_policy": L_("No policy: the owner is not enrolled in this scheme for a season covering {date}"),
-    "insurance_not_started": L_("Policy {policy} ({season}) covers losses from {start}; the incident on {date} "
-                                "happened before its cover started"),
-    "insurance_expired": L_("Policy {policy} ({season}) expired on {end}; the incident on {date} happened after it"),
-    "insurance_violation": L_("Poaching violation on {since}: the cover of policy {policy} ended that day, before "
-                              "the incident on {date}"),
-    "insurance_species_not_insured": L_("{species} is not insured under policy {policy}"),
-    "insurance_count_exceeded": L_("{lost} × {species} lost, larger than the insured count: policy {policy} insures "
-                                   "{insured}, {left} left after earlier losses this season"),
-    "insurance_active": L_("Policy {policy} ({season}) covers the incident on {date}: cover from {start} to {end}, "
-                           "no poaching violation"),
-    "insurance_species_covered": L_("{lost} × {species} lost, within the insured count: {insured} insured, "
-                                    "{left} left after earlier losses this season"),
-    "insurance_coverage": L_("Share of the assessed loss the scheme pays: {pct} %"),
-    "insurance_deductible": L_("Less the deductible of {deductible}, not below zero"),
     "place_unknown": L_("No incident location was recorded, so the exclusion zones could not be checked"),
     "excluded_zone": L_("The incident lies inside one of the programme's exclusion zones: not payable"),
     "outside_zones": L_("The incident lies outside the programme's exclusion zones: unchanged"),
@@ -78,8 +63,6 @@ REASON_TEXT: dict[str, object] = {
     "no_rate": L_("No rate is in force on the incident date for a verified loss; the claim can be paid once one "
                   "exists."),
     "late_report": L_("The claim was filed more than twice the reporting deadline after the incident."),
-    "not_insured": L_("The owner had no active policy covering this loss: see the insurance lines for the check "
-                      "that failed."),
     "excluded_zone": L_("The incident happened inside one of the programme's exclusion zones."),
     "household_cap_reached": L_("The household has already been approved the programme's annual cap for this year."),
     "nothing_payable": L_("Nothing is payable after the programme's rules are applied."),
@@ -87,7 +70,7 @@ REASON_TEXT: dict[str, object] = {
 
 
 def register_texts(lines: dict | None = None, reasons: dict | None = None, steps: dict | None = None) -> None:
-    """Let a later module (mitigation, insurance) describe the lines and reasons its steps produce."""
+    """Let a higher module (insurance) describe the lines and reasons its steps produce."""
     LINE_TEXT.update(lines or {})
     REASON_TEXT.update(reasons or {})
     STEP_TITLES.update(steps or {})

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from claims.models import Programme
 from claims.queries import get_programme
-from conflict_service.cli import acting_user, fail
+from conflict_service.cli import acting_user, fail, record_rates_file
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
@@ -40,17 +40,8 @@ def _programme(programme_id: int, user) -> Programme:
 def rates_import(programme_id, file, username, note):
     """Record FILE (CSV: species,age_class,amount,valid_from) as a new version of PROGRAMME_ID's rates."""
     user = acting_user(username)
-    try:
-        table = operations.import_csv(_programme(programme_id, user), file.read_bytes(), user,
-                                      schema=RateEntrySchema(), note=note, source="cli")
-    except DomainError as error:
-        for message in error.errors.get("file", []):
-            click.echo(f"  {message}", err=True)
-        if error.errors.get("file"):
-            raise click.ClickException("Nothing was recorded.") from None
-        fail(error)
-    db.session.commit()
-    click.echo(f"Recorded version {table.version} with {len(table.entries)} rates.")
+    record_rates_file(lambda: operations.import_csv(_programme(programme_id, user), file.read_bytes(), user,
+                                                    schema=RateEntrySchema(), note=note, source="cli"), "rates")
 
 
 @rates_cli.command("list")
@@ -112,6 +103,37 @@ def payments_overdue(username):
         click.echo(f"{row.claim.number:<24} due {row.award.due_on}  {row.days_overdue:>4} days overdue  "
                    f"{format_money(row.award.total, row.award.currency, 'en')}")
     click.echo(f"{len(rows)} overdue.")
+
+
+@rates_cli.command("confirm")
+@click.argument("programme_id", type=int)
+@click.argument("version", type=int)
+@click.option("--user", "username", required=True, help="The confirming manager (not the one who recorded it).")
+def rates_confirm(programme_id, version, username):
+    """Confirm VERSION of PROGRAMME_ID's rates, recorded by another manager: in force from now."""
+    user = acting_user(username)
+    try:
+        operations.confirm_rates(queries.get_rate_table(_programme(programme_id, user), version), user)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    click.echo(f"Version {version} confirmed; its rates are in force from now.")
+
+
+@rates_cli.command("refuse")
+@click.argument("programme_id", type=int)
+@click.argument("version", type=int)
+@click.option("--user", "username", required=True, help="A manager of the programme (its author withdraws it).")
+@click.option("--note", default="", help="Why.")
+def rates_refuse(programme_id, version, username, note):
+    """Refuse (or withdraw) VERSION of PROGRAMME_ID's rates; it never comes into force."""
+    user = acting_user(username)
+    try:
+        operations.refuse_rates(queries.get_rate_table(_programme(programme_id, user), version), user, note)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    click.echo(f"Version {version} refused.")
 
 
 def register(app: Flask) -> None:

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from claims import rule_changes
 from claims.enums import AgeClass, Species
 from claims.models import Claim
 from claims.operations import update_programme
@@ -77,7 +78,10 @@ def _rules_and_rates(ir, am, users) -> None:
     first = min(IR_RATES) - timedelta(days=30)
     with clock_at(datetime(first.year, first.month, first.day, 9, tzinfo=utcnow().tzinfo)):
         update_programme(ir, IR_RULES, users["manager_ir"])
-    for programme, table, manager in ((ir, IR_RATES, users["manager_ir"]), (am, AM_RATES, users["manager_am"])):
+        for change in rule_changes.pending(ir):  # money rules apply once a second manager confirms them
+            rule_changes.confirm(change, users["manager2_ir"])
+    for programme, table, manager, second in ((ir, IR_RATES, users["manager_ir"], users["manager2_ir"]),
+                                              (am, AM_RATES, users["manager_am"], users["manager2_am"])):
         for valid_from, amounts in sorted(table.items()):
             entries = [{"species": Species(s), "age_class": age, "amount": Decimal(v), "valid_from": valid_from}
                        for s, pair in amounts.items() for age, v in zip((AgeClass.ADULT, AgeClass.YOUNG), pair,
@@ -86,8 +90,9 @@ def _rules_and_rates(ir, am, users) -> None:
                 - timedelta(days=10)
             with clock_at(min(recorded, utcnow())):
                 note = "نرخ‌های سال" if programme.currency == "IRR" else "Տարվա դրույքաչափերը"
-                operations.record_rates(programme, {"entries": entries, "note": note}, manager,
-                                        source="demo")
+                table = operations.record_rates(programme, {"entries": entries, "note": note}, manager,
+                                                source="demo")
+                operations.confirm_rates(table, second)  # rates are money rules: a second manager confirms
 
 
 def _verified(programme) -> list[Claim]:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species, TimeOfDay
+from claims.circumstances import Circumstances
+from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -45,19 +46,6 @@ class Loss:
     outcome: LossOutcome
     count: int
     rate: Decimal | None
-
-
-@dataclass(frozen=True)
-class Circumstances:
-    time_of_day: TimeOfDay
-    is_in_corral: bool
-    is_herder_present: bool
-    is_guard_dog_present: bool
-
-    @property
-    def is_unguarded_night(self) -> bool:
-        return (self.time_of_day == TimeOfDay.NIGHT and not self.is_in_corral and not self.is_herder_present
-                and not self.is_guard_dog_present)
 
 
 @dataclass(frozen=True)

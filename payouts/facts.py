@@ -8,13 +8,14 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from claims.circumstances import Circumstances
 from claims.enums import Predator
 from claims.models import Claim, Programme
 from claims.years import year_bounds
 from claims.zones import contains_test
 from conflict_service.db import db
 from mitigation import assessment as mitigation
-from payouts.engine import ZERO, Circumstances, Facts, Loss, Rules
+from payouts.engine import ZERO, Facts, Loss, Rules
 from payouts.models import Award, Rate, RateTable
 from verification.enums import VerificationOutcome
 from verification.models import Verification
@@ -42,7 +43,7 @@ def latest_verifications(claim_ids: list[int]) -> dict[int, Verification]:
 def rate_history(programme_ids: set[int]) -> dict[tuple, list[tuple[date, int, Decimal]]]:
     """Every rate of the programmes as ``(programme, species, age) -> [(valid_from, version, amount)]``."""
     stmt = (sa.select(Rate.programme_id, Rate.species, Rate.age_class, Rate.valid_from, RateTable.version, Rate.amount)
-            .join(RateTable).where(Rate.programme_id.in_(programme_ids)))
+            .join(RateTable).where(Rate.programme_id.in_(programme_ids), RateTable.is_pending.is_(False)))
     out: dict[tuple, list] = defaultdict(list)
     for pid, species, age, valid_from, version, amount in db.session.execute(stmt):
         out[(pid, species, age)].append((valid_from, version, amount))
@@ -70,16 +71,6 @@ def approved_before(claims: list[Claim]) -> dict[int, Decimal]:
     return out
 
 
-def circumstances(claim: Claim, verification: Verification) -> Circumstances:
-    """The claim's circumstances, as corrected by the verifier where the verification records them."""
-    def pick(name):
-        corrected = getattr(verification, name)
-        return getattr(claim, name) if corrected is None else corrected
-
-    return Circumstances(pick("time_of_day"), pick("is_in_corral"), pick("is_herder_present"),
-                         pick("is_guard_dog_present"))
-
-
 def location(claim: Claim, verification: Verification) -> tuple[float, float] | None:
     if claim.incident_lat is not None and claim.incident_lon is not None:
         return claim.incident_lat, claim.incident_lon
@@ -94,9 +85,7 @@ def _mitigation(claims: list[Claim], verifications: dict[int, Verification]) -> 
     for claim in claims:
         verification = verifications.get(claim.id)
         if verification is not None:
-            c = circumstances(claim, verification)
-            cases.append((claim.id, claim.owner_id, claim.incident_date, mitigation.Circumstances(
-                c.time_of_day, c.is_in_corral, c.is_herder_present, c.is_guard_dog_present)))
+            cases.append((claim.id, claim.owner_id, claim.incident_date, Circumstances.of_claim(claim, verification)))
     return mitigation.findings_for(cases)
 
 
@@ -128,7 +117,7 @@ def _facts(claim, verification, rates, prior, zone_test, extra) -> Facts:
                         rate_in_force(rates.get((programme.id, ln.species, ln.age_class), []), claim.incident_date))
                    for ln in verification.lines)
     return Facts(currency=programme.currency, rules=rules_of(programme), predator=verification.predator,
-                 confidence=verification.confidence, circumstances=circumstances(claim, verification),
+                 confidence=verification.confidence, circumstances=Circumstances.of_claim(claim, verification),
                  losses=losses, incident_date=claim.incident_date, filed_date=claim.filed_date,
                  is_insurance=programme.is_insurance, location=location(claim, verification),
                  in_exclusion_zone=zone_test, prior_approved=prior, extra=extra,

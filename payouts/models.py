@@ -12,6 +12,8 @@ from claims.enums import AgeClass, Species
 from claims.models import Claim, Owner, Programme
 from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
+from conflict_service.jurisdictions.queries import common_scope
+from conflict_service.rate_tables import VersionedTable
 from conflict_service.timeutil import utcnow
 from payouts.enums import (
     LIVE_PAYMENT_STATES,
@@ -26,20 +28,19 @@ from payouts.enums import (
 LIVE_SQL = "status IN ({})".format(", ".join(f"'{state.value}'" for state in LIVE_PAYMENT_STATES))
 
 
-class RateTable(Base):
+class RateTable(VersionedTable, Base):
     """One recorded version of a programme's rates; later versions add entries, never overwrite old ones."""
 
     __tablename__ = "rate_tables"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
-    version: Mapped[int]
-    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    source: Mapped[str] = mapped_column(sa.String(16), default="api")
-    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Recorded by a manager, a version is a proposal (DESIGN §2): in force once another manager confirms it.
+    is_pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    is_refused: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
-    recorded_by: Mapped[User | None] = relationship(lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")
     entries: Mapped[list[Rate]] = relationship(back_populates="table", cascade="all, delete-orphan",
                                                order_by="(Rate.species, Rate.age_class, Rate.valid_from)",
                                                lazy="selectin")
@@ -161,6 +162,10 @@ class PaymentBatch(Base):
     __table_args__ = (sa.Index("ix_payment_batches_status", "status"),)
 
     @property
+    def audit_scope_id(self) -> int:
+        return self.programme.jurisdiction_id
+
+    @property
     def audit_label(self) -> str:
         return f"#{self.id}"
 
@@ -230,3 +235,8 @@ class Reconciliation(Base):
     @property
     def audit_label(self) -> str:
         return self.filename[:80]
+
+    @property
+    def audit_scope_id(self) -> int | None:
+        """Where the matched payments were made; the uploader's own scope when nothing matched."""
+        return common_scope(self.office_ids) if self.office_ids else self.uploaded_by.audit_scope_id

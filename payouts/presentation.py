@@ -7,31 +7,37 @@ from flask_babel import lazy_gettext as L_
 from conflict_service.audit.presentation import register, register_fields
 from conflict_service.i18n import format_money
 
-register({
-    "programme.rates_recorded": L_("Rate table version {version} recorded for {label}"),
-    "claim.first_approval": L_("First approval of {total}; a second manager must approve"),
-    "claim.approve": L_("Approved for {total}"),
-    "claim.reject": L_("Rejected by the programme manager"),
-    "claim.advance_granted": L_("Advance of {amount} granted ({reference})"),
-    "claim.advance_batched": L_("Advance {reference} added to payment batch #{batch}"),
-    "claim.advance_paid": L_("Advance {reference} confirmed as paid"),
-    "claim.advance_failed": L_("Advance {reference} failed"),
-    "claim.advance_cancelled": L_("Advance {reference} cancelled"),
-    "claim.add_to_batch": L_("Added to payment batch #{batch} ({reference})"),
-    "claim.remove_from_batch": L_("Taken out of payment batch #{batch}"),
-    "claim.payment_sent": L_("Payment {reference} of {amount} sent with batch #{batch}"),
-    "claim.pay": L_("Paid: {amount} ({reference})"),
-    "claim.fail_payment": L_("Payment {reference} failed; the claim waits for a new batch"),
-    "owner.payout_details_changed": L_("Payout details of {label} changed"),
-    "payment_batch.created": L_("Payment batch {label} built: {payments} payments, {total}"),
-    "payment_batch.approved": L_("Payment batch {label} approved and sent"),
-    "payment_batch.cancelled": L_("Payment batch {label} cancelled"),
-    "payment_batch.exported": L_("Payment file of batch {label} exported"),
-    "payment_batch.closed": L_("Payment batch {label} closed: every payment settled"),
-    "reconciliation.imported": L_("Bank statement {label} reconciled: {matched} matched, {mismatches} not"),
-})
-register_fields({"payout_method": L_("Payment method"), "bank_name": L_("Bank"),
-                 "account_number": L_("Account number")})
+
+def register_texts() -> None:
+    """Describe payouts' audit actions and fields for people (``create_app`` calls it)."""
+    register({
+        "programme.rates_recorded": L_("Rate table version {version} recorded for {label}"),
+        "programme.rates_confirmed": L_("Rate table version {version} of {label} confirmed; in force from now"),
+        "programme.rates_refused": L_("Rate table version {version} of {label} refused"),
+        "claim.first_approval": L_("First approval of {total}; a second manager must approve"),
+        "claim.approve": L_("Approved for {total}"),
+        "claim.reject": L_("Rejected by the programme manager"),
+        "claim.advance_granted": L_("Advance of {amount} granted ({reference})"),
+        "claim.advance_batched": L_("Advance {reference} added to payment batch #{batch}"),
+        "claim.advance_paid": L_("Advance {reference} confirmed as paid"),
+        "claim.advance_failed": L_("Advance {reference} failed"),
+        "claim.advance_cancelled": L_("Advance {reference} cancelled"),
+        "claim.add_to_batch": L_("Added to payment batch #{batch} ({reference})"),
+        "claim.remove_from_batch": L_("Taken out of payment batch #{batch}"),
+        "claim.payment_sent": L_("Payment {reference} of {amount} sent with batch #{batch}"),
+        "claim.pay": L_("Paid: {amount} ({reference})"),
+        "claim.fail_payment": L_("Payment {reference} failed; the claim waits for a new batch"),
+        "owner.payout_details_changed": L_("Payout details of {label} changed"),
+        "payment_batch.created": L_("Payment batch {label} built: {payments} payments, {total}"),
+        "payment_batch.approved": L_("Payment batch {label} approved and sent"),
+        "payment_batch.cancelled": L_("Payment batch {label} cancelled"),
+        "payment_batch.exported": L_("Payment file of batch {label} exported"),
+        "payment_batch.closed": L_("Payment batch {label} closed: every payment settled"),
+        "reconciliation.imported": L_("Bank statement {label} reconciled: {matched} matched, {mismatches} not"),
+    })
+    register_fields({"payout_method": L_("Payment method"), "bank_name": L_("Bank"),
+                     "account_number": L_("Account number")})
+
 
 RECONCILIATION_TEXT = {
     "matched": L_("Matched: the payment of {expected} is confirmed."),

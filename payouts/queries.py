@@ -34,10 +34,18 @@ def rate_tables(programme_id: int) -> list[RateTable]:
     return list(db.session.scalars(stmt))
 
 
+def get_rate_table(programme, version: int) -> RateTable:
+    table = db.session.scalar(sa.select(RateTable).where(RateTable.programme_id == programme.id,
+                                                         RateTable.version == version))
+    if table is None:
+        raise NotFound()
+    return table
+
+
 def rates_in_force(programme_id: int, on: date) -> list[dict]:
     """One entry per species and age class: the rate that applies to an incident on ``on``."""
     stmt = (sa.select(Rate, RateTable.version).join(RateTable)
-            .where(Rate.programme_id == programme_id, Rate.valid_from <= on))
+            .where(Rate.programme_id == programme_id, Rate.valid_from <= on, RateTable.is_pending.is_(False)))
     best: dict[tuple, tuple] = {}
     for rate, version in db.session.execute(stmt):
         key = (rate.species, rate.age_class)

@@ -67,7 +67,15 @@ class RateTableSchema(BaseSchema):
     recorded_by = fields.String(attribute="recorded_by.username", allow_none=True)
     source = fields.String()
     note = fields.String()
+    is_pending = fields.Boolean(metadata={"description": "Waiting for a second manager: not in force yet."})
+    is_refused = fields.Boolean()
+    decided_by = fields.String(attribute="decided_by.username", allow_none=True)
+    decided_at = fields.AwareDateTime(allow_none=True)
     entries = fields.List(fields.Nested(RateVersionEntrySchema))
+
+
+class RatesRefuseSchema(BaseSchema):
+    note = optional_text(2000)
 
 
 class RatesSchema(BaseSchema):

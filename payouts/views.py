@@ -20,6 +20,7 @@ from conflict_service.errors import DomainError, ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
+from conflict_service.web import rate_tables as rate_forms
 from conflict_service.web.actions import act
 from conflict_service.web.views import nav
 from payouts import assessment, breakdown, operations, queries
@@ -33,6 +34,7 @@ bp = Blueprint("payouts", __name__, template_folder="templates")
 
 NAV = [nav(L_("Approvals"), "payouts.approvals", *OVERSEERS)]
 RATE_ROWS = 4
+RATE_FIELDS = ("species", "age_class", "amount", "valid_from")
 
 
 # --- approval queue ---------------------------------------------------------------------------------------
@@ -40,7 +42,7 @@ RATE_ROWS = 4
 @bp.get("/approvals")
 @login_required(*OVERSEERS)
 def approvals():
-    programme_id = request.args.get("programme_id", type=int)
+    programme_id = request.args.get("programme_id", type=web_forms.whole)
     return render_template("payouts/approvals.html", rows=queries.approval_queue(g.user, programme_id),
                            overdue=queries.overdue(g.user), programmes=programmes_for(g.user),
                            programme_id=programme_id, reason_text=breakdown.reason_text)
@@ -156,35 +158,30 @@ def programme_section(programme, user) -> str:
 @login_required(*OVERSEERS)
 def rates(programme_id):
     programme = get_programme(programme_id, g.user)
-    values = {"rows": [{} for _ in range(RATE_ROWS)], "note": ""}
-    errors: dict = {}
+    values, errors = rate_forms.blank(RATE_ROWS), {}
     if request.method == "POST":
-        values = {"rows": web_forms.rows(request.form, "rates", ("species", "age_class", "amount", "valid_from")),
-                  "note": request.form.get("note", "")}
-        values["rows"] += [{} for _ in range(max(RATE_ROWS - len(values["rows"]), 1))]
-        errors = _record_rates(programme)
+        values, errors = rate_forms.post(
+            RATE_FIELDS, RateEntrySchema, lambda data: operations.record_rates(programme, data, g.user, source="web"),
+            lambda content, note: operations.import_csv(programme, content, g.user, schema=RateEntrySchema(),
+                                                        note=note, source="web"),
+            _("A new version of the rate table was recorded; it is in force once a second manager confirms it."),
+            RATE_ROWS)
         if not errors:
             return redirect(url_for("payouts.rates", programme_id=programme.id))
     return _rates_page(programme, values, errors)
 
 
-def _record_rates(programme) -> dict:
-    try:
-        if request.files.get("file") and request.files["file"].filename:
-            operations.import_csv(programme, request.files["file"].read(), g.user, schema=RateEntrySchema(),
-                                  note=request.form.get("note", ""), source="web")
-        else:
-            rows = web_forms.rows(request.form, "rates", ("species", "age_class", "amount", "valid_from"))
-            data = web_forms.load(RateEntrySchema(many=True), rows) if rows else []
-            operations.record_rates(programme, {"entries": data, "note": request.form.get("note", "")}, g.user,
-                                    source="web")
-        db.session.commit()
-        flash(_("A new version of the rate table was recorded."), "success")
-        return {}
-    except ValidationError as error:
-        db.session.rollback()
-        flat = web_forms.flatten(error.errors)
-        return {("rates-" + k if k[0].isdigit() else k.replace("entries-", "rates-", 1)): v for k, v in flat.items()}
+@bp.post("/programmes/<int:programme_id>/rates/<int:version>/<any(confirm, refuse):decision>")
+@login_required(Role.MANAGER)
+def rates_decide(programme_id, version, decision):
+    table = queries.get_rate_table(get_programme(programme_id, g.user), version)
+    if decision == "confirm":
+        return act(lambda: operations.confirm_rates(table, g.user),
+                   _("Version {n} of the rates is confirmed and in force from now.").format(n=version),
+                   url_for("payouts.rates", programme_id=programme_id))
+    return act(lambda: operations.refuse_rates(table, g.user),
+               _("Version {n} of the rates is refused; it never comes into force.").format(n=version),
+               url_for("payouts.rates", programme_id=programme_id))
 
 
 def _rates_page(programme, values, errors):

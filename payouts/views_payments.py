@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
@@ -17,6 +17,7 @@ from conflict_service.auth.session import login_required, require_user
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import set_context_programme
+from conflict_service.spreadsheets import csv_response
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act
@@ -41,7 +42,7 @@ def batch_list():
         status = BatchStatus(status) if status else None
     except ValueError:
         status = None
-    page = queries.batches_page(g.user, status=status, page=max(request.args.get("page", 1, type=int), 1))
+    page = queries.batches_page(g.user, status=status, page=max(request.args.get("page", 1, type=web_forms.whole), 1))
     sums = queries.batch_sums([b.id for b in page.items])
     return render_template("payouts/batch_list.html", page=page, sums=sums, statuses=BatchStatus.choices(),
                            status=status, args=request.args.to_dict(), can_manage=can_manage_payouts(g.user))
@@ -51,7 +52,7 @@ def batch_list():
 @login_required(Role.MANAGER)
 def batch_new():
     programmes = programmes_for(g.user)
-    chosen_id = request.values.get("programme_id", type=int)
+    chosen_id = request.values.get("programme_id", type=web_forms.whole)
     programme = next((p for p in programmes if p.id == chosen_id), programmes[0] if len(programmes) == 1 else None)
     if request.method == "POST" and programme is not None:
         chosen = [int(v) for v in request.form.getlist("claim_ids") if v.isdigit()]
@@ -114,8 +115,7 @@ def batch_file(batch_id):
     batch = queries.get_batch(batch_id, g.user)
     text = operations.payment_file(batch, g.user)
     db.session.commit()
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="payment-batch-{batch.id}.csv"'})
+    return csv_response(text, f"payment-batch-{batch.id}.csv")
 
 
 @bp.post("/payments/<int:payment_id>/confirm")
@@ -167,7 +167,7 @@ def reconciliation_list():
         except ValidationError as error:
             db.session.rollback()
             flash(" ".join(str(m) for msgs in error.errors.values() for m in msgs), "error")
-    page = queries.reconciliations_page(g.user, max(request.args.get("page", 1, type=int), 1))
+    page = queries.reconciliations_page(g.user, max(request.args.get("page", 1, type=web_forms.whole), 1))
     return render_template("payouts/reconciliation_list.html", page=page, can_manage=can_manage_payouts(g.user),
                            args=request.args.to_dict(), tz=user_timezone(g.user))
 

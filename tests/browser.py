@@ -6,6 +6,7 @@ A browser test sees only committed data, so mark it ``@pytest.mark.browser`` and
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -55,6 +56,17 @@ def phone(chromium):
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_in(page, live_server: str, user) -> None:
+    """Sign ``user`` in (the factories' password) and wait for the home page."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{live_server}/login")
+    page.locator("#f-username").fill(user.username)
+    page.locator("#f-password").fill(PASSWORD)
+    page.locator("form button.primary[type=submit]").click()
+    page.wait_for_url(re.compile(r"/$"))
 
 
 def screenshot(page, name: str) -> Path:

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 from sqlalchemy.exc import IntegrityError
 
+from claims import clocks
 from claims.enums import Confidence, Predator
 from claims.models import Claim
 from claims.states import ClaimAction, ClaimState, apply_action, check_action
@@ -38,19 +39,22 @@ CLOCK_SKEW = timedelta(minutes=5)
 VISIT_FIELDS = ("visited_at", "visit_lat", "visit_lon", *CHECKLIST, "canine_spacing_mm", "predator", "confidence",
                 *CORRECTIONS, "carcass_disposal", "outcome", "rejection_reason", "notes")
 
-register({
-    "claim.assign": L_("Assigned to {verifier} for verification"),
-    "claim.reassign": L_("Reassigned to {verifier} for verification"),
-    "claim.verify_confirm": L_("Site visit recorded by {verifier}: confirmed, {head_verified} of {head_claimed} "
-                               "animals, predator {predator} ({confidence})"),
-    "claim.verify_reject": L_("Site visit recorded by {verifier}: rejected ({rejection_reason})"),
-    "claim.appeal": L_("Appeal filed; the claim goes back to verification"),
-    "claim.evidence_added": L_("Evidence attached: {kind} {sha256_short}"),
-})
-register_value("predator", lambda code: Predator(code).title)
-register_value("confidence", lambda code: Confidence(code).title)
-register_value("rejection_reason", lambda code: RejectionReason(code).title)
-register_value("kind", lambda code: EvidenceKind(code).title)
+
+def register_texts() -> None:
+    """Describe verification's audit actions for people (``create_app`` calls it)."""
+    register({
+        "claim.assign": L_("Assigned to {verifier} for verification"),
+        "claim.reassign": L_("Reassigned to {verifier} for verification"),
+        "claim.verify_confirm": L_("Site visit recorded by {verifier}: confirmed, {head_verified} of {head_claimed} "
+                                   "animals, predator {predator} ({confidence})"),
+        "claim.verify_reject": L_("Site visit recorded by {verifier}: rejected ({rejection_reason})"),
+        "claim.appeal": L_("Appeal filed; the claim goes back to verification"),
+        "claim.evidence_added": L_("Evidence attached: {kind} {sha256_short}"),
+    })
+    register_value("predator", lambda code: Predator(code).title)
+    register_value("confidence", lambda code: Confidence(code).title)
+    register_value("rejection_reason", lambda code: RejectionReason(code).title)
+    register_value("kind", lambda code: EvidenceKind(code).title)
 
 
 def verification_round(claim: Claim) -> int:
@@ -185,6 +189,7 @@ def file_appeal(claim: Claim, data: dict, actor) -> Claim:
     with clock_at(now):  # the appeal's recorded time and its due time derive from the same moment
         claim = apply_action(claim, ClaimAction.APPEAL, actor, reason=data["reason"], data={"due_at": due})
     claim.verification_due_at = due
+    clocks.refresh(claim)
     db.session.add(Appeal(claim_id=claim.id, filed_by_id=actor.id, filed_at=now, grounds=data["reason"]))
     db.session.flush()
     if verifier is not None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from claims.enums import Clock
 from claims.models import Claim
 from claims.queries import ClaimFilters, claims_statement, overdue_clause
 from claims.states import ClaimState
@@ -30,7 +31,8 @@ def worklist_page(user, *, overdue: bool | None = None, page: int = 1, per_page:
 
 def overdue_claims(user, limit: int = 5) -> list[Claim]:
     """The claims in the user's offices waiting longest past their verification due time."""
-    stmt = claims_statement(user, ClaimFilters(overdue=True)).order_by(Claim.verification_due_at.asc(), Claim.id)
+    filters = ClaimFilters(overdue=True, clock=Clock.VERIFICATION)
+    stmt = claims_statement(user, filters).order_by(Claim.verification_due_at.asc(), Claim.id)
     return list(db.session.scalars(stmt.limit(limit)))
 
 
@@ -53,7 +55,7 @@ def summary(user) -> Summary:
     """Counts for the home page, in one statement."""
     waiting = Claim.status == ClaimState.SUBMITTED
     mine = sa.and_(Claim.status == ClaimState.UNDER_VERIFICATION, Claim.assigned_verifier_id == user.id)
-    overdue = overdue_clause()
+    overdue = overdue_clause(Clock.VERIFICATION)
     stmt = sa.select(_count(overdue), _count(waiting), _count(mine), _count(sa.and_(mine, overdue))).where(
         Claim.office_id.in_(office_ids(user)))
     return Summary(*db.session.execute(stmt).one())

@@ -17,13 +17,13 @@ from decimal import Decimal
 from bench.synth.owners import OwnerRow
 from bench.synth.world import Programme
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species, TimeOfDay
+from insurance.coverage import GONE, deciding_policy
+from insurance.step import PolicyFacts
 from mitigation import assessment as mitigation
 from payouts import breakdown
 from payouts.assessment import steps
 from payouts.engine import ZERO, Assessment, Circumstances, Facts, Loss, assess
 from payouts.facts import rate_in_force
-from insurance.coverage import GONE, deciding_policy
-from insurance.step import PolicyFacts
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from bench.synth.writer import Writer
 from conflict_service.audit.chain import GENESIS_HASH, seal
 from conflict_service.audit.keys import audit_keys
-from conflict_service.audit.operations import jsonable
 from conflict_service.db import Base
 
 
@@ -32,13 +31,14 @@ class Chain:
     def add(self, at: datetime, actor: tuple[int, str] | None, action: str, entity: tuple[str, int | None, str | None],
             scope_id: int | None, changes: dict | None = None, data: dict | None = None,
             reason: str | None = None) -> None:
-        """One event: ``actor`` is (id, username) or None for the system, ``entity`` (type, id, label)."""
+        """One event: ``actor`` is (id, username) or None for the system, ``entity`` (type, id, label); ``changes``
+        and ``data`` hold plain JSON values already (what ``audit.operations.jsonable`` would make of them)."""
         self.seq += 1
         entity_type, entity_id, label = entity
         row = {"id": self.writer.next_id("audit_events"), "seq": self.seq, "occurred_at": at,
                "actor_id": actor[0] if actor else None, "actor_name": actor[1] if actor else "system",
                "action": action, "entity_type": entity_type, "entity_id": entity_id, "entity_label": label,
-               "scope_id": scope_id, "changes": jsonable(changes or {}), "data": jsonable(data or {}),
+               "scope_id": scope_id, "changes": changes or {}, "data": data or {},
                "reason": reason, "request_id": None}
         row["hash"] = self.prev = seal(row, self.prev)
         row["mac"] = self.keys.event_mac(row["hash"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bench.synth.assess import Assessor, Draft, Line
@@ -37,10 +37,14 @@ STATES = [
     (ClaimState.PAID, 57, (40, SPAN_DAYS)),
     (ClaimState.WITHDRAWN, 4, (1, SPAN_DAYS)),
 ]
+STATE_LIST, STATE_WEIGHTS = [s for s, _w, _a in STATES], [w for _s, w, _a in STATES]
+STATE_AGES = {s: a for s, _w, a in STATES}
 APPROVED_STATES = (ClaimState.APPROVED, ClaimState.AWAITING_FUNDS, ClaimState.IN_PAYMENT, ClaimState.PAID)
 DELAY_HOURS = [2, 8, 20, 30, 50, 70, 100, 160]  # incident to filing
 ATTRIBUTED = [Predator.LEOPARD, Predator.SNOW_LEOPARD, Predator.WOLF]
 MISTAKEN = [Predator.WOLF, Predator.DOG, Predator.UNKNOWN, Predator.JACKAL]  # the verifier rejects these claims
+DISPOSALS = [d.value for d in CarcassDisposal]
+REJECTIONS = [r.value for r in RejectionReason]
 REDRAWS = 50  # a claim drawn for a state past approval is drawn again until it is payable
 TABLES = ["claims", "loss_lines", "assignments", "verifications", "verified_loss_lines", "decisions", "awards",
           "payment_batches", "payments"]
@@ -59,9 +63,14 @@ class Plan:
     verifier_id: int
     row: dict | None = None
     number: str = ""
+    result: Assessment | None = None
+    moments: dict = field(default_factory=dict)
+    line_values: list = field(default_factory=list)  # [species, age class, outcome, count] per line, as stored
 
     def at(self, fraction: float) -> datetime:
-        return (self.filed_at + self.age * fraction).replace(microsecond=0)
+        if fraction not in self.moments:
+            self.moments[fraction] = (self.filed_at + self.age * fraction).replace(microsecond=0)
+        return self.moments[fraction]
 
 
 class ClaimMaker:
@@ -76,7 +85,7 @@ class ClaimMaker:
     # --- drawing -----------------------------------------------------------------------------------------------
 
     def claim(self, owner: OwnerRow, forced: ClaimState | None) -> None:
-        state = forced or self.rnd.choices([s for s, _w, _a in STATES], [w for _s, w, _a in STATES])[0]
+        state = forced or self.rnd.choices(STATE_LIST, STATE_WEIGHTS)[0]
         insured = owner.insured and (state == ClaimState.AWAITING_FUNDS or self.rnd.random() < 0.7)
         if state == ClaimState.AWAITING_FUNDS and not owner.insured:
             state = ClaimState.APPROVED
@@ -90,7 +99,7 @@ class ClaimMaker:
 
     def _draw(self, claim_id: int, owner: OwnerRow, state: ClaimState, insured: bool) -> Plan:
         rnd, office = self.rnd, owner.office
-        lo, hi = next(a for s, _w, a in STATES if s == state)
+        lo, hi = STATE_AGES[state]
         age = timedelta(days=rnd.uniform(lo, hi))
         filed_at = (self.now - age).replace(microsecond=0)
         incident_at = filed_at - timedelta(hours=rnd.choice(DELAY_HOURS) + rnd.randint(0, 5))
@@ -114,7 +123,9 @@ class ClaimMaker:
                 for _ in range(rnd.choices([1, 2, 3], [75, 20, 5])[0])]
 
     def _assessed(self, plan: Plan) -> Assessment:
-        return self.assessor.assess(plan.draft)
+        if plan.result is None:
+            plan.result = self.assessor.assess(plan.draft)
+        return plan.result
 
     # --- writing -----------------------------------------------------------------------------------------------
 
@@ -169,18 +180,18 @@ class ClaimMaker:
             "updated_at": plan.filed_at, "verification_due_at": due, "assigned_verifier_id": None,
             "prior_verifier_id": None, "appealed_at": None}
         self.tables["claims"].append(plan.row)
-        self.tables["loss_lines"] += self._line_rows("loss_lines", "claim_id", d.id, d.lines)
+        plan.line_values = [[ln.species.value, ln.age_class.value, ln.outcome.value, ln.count] for ln in d.lines]
+        self.tables["loss_lines"] += self._line_rows("loss_lines", "claim_id", d.id, plan.line_values)
         self.chain.add(plan.filed_at, self._clerk(plan), "claim.submitted", ("claim", d.id, plan.number), office.id,
                        changes={"number": [None, plan.number], "status": [None, "submitted"],
                                 "owner_id": [None, d.owner.id], "programme_id": [None, d.programme.id],
                                 "incident_at": [None, plan.incident_at.isoformat()],
-                                "lines": [None, [[ln.species.value, ln.age_class.value, ln.outcome.value, ln.count]
-                                                 for ln in d.lines]]})
+                                "lines": [None, plan.line_values]})
 
-    def _line_rows(self, table: str, key: str, owner_id: int, lines: list[Line]) -> list[dict]:
-        return [{"id": self.w.next_id(table), key: owner_id, "position": pos, "species": ln.species.value,
-                 "age_class": ln.age_class.value, "outcome": ln.outcome.value, "count": ln.count}
-                for pos, ln in enumerate(lines)]
+    def _line_rows(self, table: str, key: str, owner_id: int, values: list[list]) -> list[dict]:
+        return [{"id": self.w.next_id(table), key: owner_id, "position": pos, "species": species,
+                 "age_class": age_class, "outcome": outcome, "count": count}
+                for pos, (species, age_class, outcome, count) in enumerate(values)]
 
     def _assign(self, plan: Plan) -> None:
         d, office = plan.draft, plan.draft.owner.office
@@ -208,10 +219,11 @@ class ClaimMaker:
             "has_camera_trap_image": rnd.random() < 0.05, "predator": d.predator.value,
             "confidence": d.confidence.value, "time_of_day": None, "is_in_corral": None, "is_herder_present": None,
             "is_guard_dog_present": None,
-            "carcass_disposal": rnd.choices(list(CarcassDisposal), [50, 20, 25, 5])[0].value,
+            "carcass_disposal": rnd.choices(DISPOSALS, [50, 20, 25, 5])[0],
             "outcome": (VerificationOutcome.CONFIRMED if confirmed else VerificationOutcome.REJECTED).value,
-            "rejection_reason": None if confirmed else rnd.choice(list(RejectionReason)).value, "notes": ""})
-        self.tables["verified_loss_lines"] += self._line_rows("verified_loss_lines", "verification_id", vid, d.lines)
+            "rejection_reason": None if confirmed else rnd.choice(REJECTIONS), "notes": ""})
+        self.tables["verified_loss_lines"] += self._line_rows("verified_loss_lines", "verification_id", vid,
+                                                              plan.line_values)
         action, after = ("verify_confirm", "verified") if confirmed else ("verify_reject", "rejected")
         self._move(plan, visited, self.world.actor(plan.verifier_id), action, "under_verification", after)
 
@@ -259,7 +271,7 @@ class ClaimMaker:
         self.assessor.approve(d, result.total)
         self._move(plan, decided, self._manager(plan), "approve", "verified", "approved",
                    data={"total": breakdown.money_str(result.total, result.currency), "currency": result.currency,
-                         "due_on": due_on})
+                         "due_on": due_on.isoformat()})
 
     def _batch(self, plan: Plan, paid: bool) -> int:
         """The month's batch of the programme (one for paid claims, one still in payment)."""

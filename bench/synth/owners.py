@@ -16,9 +16,9 @@ from bench.synth.audit import Chain
 from bench.synth.world import LANGUAGE, PER_USD, SPAN_DAYS, Office
 from bench.synth.writer import Writer
 from claims.enums import AgeClass, Species
+from insurance.models import Policy
 from mitigation.enums import DogSex, MeasureKind, MeasureStatus, VaccineKind
 from payouts.enums import PaymentMethod
-from insurance.models import Policy
 
 HERD_SPECIES = [Species.SHEEP, Species.GOAT, Species.CATTLE, Species.HORSE, Species.DONKEY, Species.YAK]
 SMALL_STOCK = (Species.SHEEP, Species.GOAT)

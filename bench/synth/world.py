@@ -24,9 +24,9 @@ from conflict_service.auth.models import Role
 from conflict_service.db import Base, db
 from conflict_service.i18n import currency_precision
 from conflict_service.jurisdictions.models import Level
+from insurance.models import Season
 from payouts.engine import Rules
 from payouts.facts import rate_history, rules_of
-from insurance.models import Season
 
 PASSWORD = "demo-password"  # noqa: S105 - the documented password of demo and synthetic users
 SPAN_DAYS = 4 * 365

@@ -52,8 +52,22 @@ class Writer:
         if self.is_pg:
             self._copy(table, rows, fill)
         else:
-            self.connection.execute(table.insert(), [{**fill, **row} for row in rows])
+            self._insert_many(table, rows, fill)
         self.counts[name] += len(rows)
+
+    def _insert_many(self, table: sa.Table, rows: list[dict], fill: dict) -> None:
+        """One ``executemany`` of tuples, each value converted by its column type's own bind processor (what
+        ``table.insert()`` would do row by row, without the per-row bookkeeping of a Core statement)."""
+        columns = list(dict.fromkeys([*rows[0], *fill]))
+        dialect = self.connection.dialect
+        convert = [table.c[c].type._cached_bind_processor(dialect) for c in columns]
+        statement = (f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608 - names from the models
+                     f"VALUES ({', '.join('?' * len(columns))})")
+        values = [tuple(value if f is None or value is None else f(value)
+                        for f, value in zip(convert, [row[c] if c in row else fill.get(c) for c in columns],
+                                            strict=True))
+                  for row in rows]
+        self.connection.exec_driver_sql(statement, values)
 
     def _copy(self, table: sa.Table, rows: list[dict], fill: dict) -> None:
         columns = list(dict.fromkeys([*rows[0], *fill]))

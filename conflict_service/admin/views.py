@@ -30,10 +30,16 @@ TIMEZONES = sorted(tz for tz in available_timezones() if tz.startswith(("Asia/",
 
 
 def _choices() -> dict:
+    """Choices for the forms: only the jurisdictions within the administrator's own."""
     t = jq.tree()
     return {"roles": Role.choices(), "languages": language_choices(),
             "timezones": [(tz, zone_of(tz)) for tz in TIMEZONES],
-            "jurisdictions": [(j.id, f"{'  ' * len(t.ancestors(j.id))}{j.local_name}") for j in t.by_id.values()]}
+            "jurisdictions": [(j.id, f"{'  ' * len(t.ancestors(j.id))}{j.local_name}") for j in _own_tree(t)]}
+
+
+def _own_tree(t) -> list:
+    scope = jq.scope_ids(g.user)
+    return [j for j in t.by_id.values() if j.id in scope]
 
 
 def _user_form_data(form, *, creating: bool) -> dict:
@@ -119,6 +125,6 @@ def jurisdictions():
         except ValidationError as error:
             errors = error.errors
     t = jq.tree()
-    rows = [(j, len(t.ancestors(j.id))) for j in t.by_id.values()]
+    rows = [(j, len(t.ancestors(j.id))) for j in _own_tree(t)]
     return render_template("admin/jurisdictions.html", rows=rows, values=values, errors=errors,
                            **_choices()), (422 if errors else 200)

@@ -88,6 +88,14 @@ def _check_one(ev: AuditEvent, expected_seq: int, prev_hash: str, keys: AuditKey
     return None
 
 
+def chain_head() -> tuple[int, str]:
+    """The last event's sequence number and hash: what a printed document quotes so that a reader can later check
+    that the trail it saw was not rewritten (0 and the genesis hash before any event)."""
+    stmt = sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    row = db.session.execute(stmt).first()
+    return (row.seq, row.hash) if row else (0, GENESIS_HASH)
+
+
 def _compare_with_checkpoints(report: ChainReport, keys: AuditKeys) -> None:
     checkpoints = db.session.execute(sa.select(AuditCheck.checked_at, AuditCheck.head_seq, AuditCheck.head_hash,
                                                AuditCheck.signature)

@@ -17,6 +17,7 @@ from flask import g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from conflict_service import events
 from conflict_service.audit import consistency
 from conflict_service.audit.chain import GENESIS_HASH, compute_hash, verify_chain
 from conflict_service.audit.keys import audit_keys
@@ -79,6 +80,7 @@ def record(action: str, entity, *, actor=None, changes: dict | None = None, data
         "request_id": g.get("request_id") if has_app_context() else None,
     })
     log.debug("audit %s %s actor=%s", action, type(entity).__name__, getattr(actor, "username", "system"))
+    events.emit(action, entity, actor=actor, data=data or {}, reason=reason)
 
 
 def _lock_chain(session: Session) -> None:
@@ -122,12 +124,17 @@ def _label(entity) -> str | None:
     return str(label)[:80] if label is not None else None
 
 
-@event.listens_for(Session, "before_commit")
+def listen() -> None:
+    """Write the queued events at commit and drop them on rollback, in every session (once per process)."""
+    for name, fn in (("before_commit", _before_commit), ("after_soft_rollback", _after_rollback)):
+        if not event.contains(Session, name, fn):
+            event.listen(Session, name, fn)
+
+
 def _before_commit(session: Session) -> None:
     _write_pending(session)
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None and not previous_transaction.nested:
         session.info.pop(PENDING_KEY, None)

@@ -37,7 +37,7 @@ def actor_name(event) -> str:
 
 
 def register(descriptions: dict[str, object]) -> None:
-    """Let a package describe its own audit actions (called at import time)."""
+    """Let a package describe its own audit actions (from its ``register_texts()``, called by ``create_app``)."""
     _DESCRIPTIONS.update(descriptions)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from conflict_service.db import Base, enum_column
 from conflict_service.enums import TitledEnum
 from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.jurisdictions.queries import common_scope
 from conflict_service.timeutil import utcnow
 
 
@@ -58,6 +59,11 @@ class User(Base):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def audit_scope_id(self) -> int | None:
+        """Events about an account (created, changed, tokens, sign-ins) belong to where it works."""
+        return common_scope(j.id for j in self.jurisdictions)
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
@@ -124,6 +130,10 @@ class FieldCredential(Base):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.user.is_active
+
+    @property
+    def audit_scope_id(self) -> int | None:
+        return self.user.audit_scope_id
 
     @property
     def audit_label(self) -> str:

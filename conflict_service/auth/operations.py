@@ -111,6 +111,9 @@ def revoke_credentials(user: User) -> int:
 def start_session(user: User) -> str:
     """Open a server-side session for a signed-in browser; the raw key goes into the (signed) cookie only."""
     raw = secrets.token_urlsafe(32)
+    expired = utcnow() - timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id, UserSession.created_at < expired)
+                       .execution_options(synchronize_session=False))  # the user's sessions past any use
     db.session.add(UserSession(user_id=user.id, key_hash=_token_hash(raw)))
     db.session.flush()
     return raw

@@ -30,7 +30,8 @@ def load_request_user() -> None:
 
 # API endpoints anyone may call: the token exchange, the documentation and the "Public" blueprint (aggregates).
 PUBLIC_API = {("Auth.Token", "POST")}
-PUBLIC_API_PREFIXES = ("api-docs.", "api_docs.", "Public.")
+# The SMS gateway's webhooks authenticate with the shared X-Gateway-Secret header (notifications.api), not a token.
+PUBLIC_API_PREFIXES = ("api-docs.", "api_docs.", "Public.", "SMS gateway.")
 
 
 def is_public_api(endpoint: str, method: str) -> bool:

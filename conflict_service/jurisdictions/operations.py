@@ -1,4 +1,5 @@
-"""Creating and changing jurisdictions (administrators only)."""
+"""Creating and changing jurisdictions (administrators, within their own jurisdictions; new countries on the
+command line)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from flask_babel import gettext as _
 
 from conflict_service.audit.operations import created, diff, record, snapshot
 from conflict_service.db import db
-from conflict_service.errors import Forbidden, ValidationError
+from conflict_service.errors import Forbidden, NotFound, ValidationError
 from conflict_service.jurisdictions.models import RANGE_COUNTRIES, Jurisdiction, Level
-from conflict_service.jurisdictions.queries import forget_tree, tree
+from conflict_service.jurisdictions.queries import forget_tree, scope_ids, tree
 from conflict_service.schemas import clean_names
 
 AUDITED = ("code", "short_code", "level", "parent_id", "name", "names", "timezone", "is_active")
@@ -26,8 +27,13 @@ def create_jurisdiction(data: dict, actor) -> Jurisdiction:
     """Create a country, a region under a country, or an office under a region."""
     _check_admin(actor)
     parent = tree().by_id.get(data["parent_id"]) if data.get("parent_id") else None
+    if actor is not None and parent is not None and parent.id not in scope_ids(actor):
+        parent = None  # another country's region is, to this administrator, a region that does not exist
     if data.get("parent_id") and parent is None:
         raise ValidationError.field("parent_id", _("No such parent jurisdiction."))
+    if parent is None and actor is not None:
+        raise ValidationError.field("parent_id", _("A new country is added on the command line (flask jurisdictions "
+                                                   "create); choose the country or region it belongs to."))
     level = CHILD_LEVEL.get(parent.level if parent else None)
     if level is None:
         raise ValidationError.field("parent_id", _("An office cannot contain other jurisdictions."))
@@ -69,6 +75,8 @@ def _validate(short: str, data: dict, level: Level, parent) -> dict:
 def update_jurisdiction(j: Jurisdiction, data: dict, actor) -> Jurisdiction:
     """Rename, change the time zone of, or deactivate a jurisdiction."""
     _check_admin(actor)
+    if actor is not None and j.id not in scope_ids(actor):
+        raise NotFound()
     before = snapshot(j, AUDITED)
     if "timezone" in data and data["timezone"] not in available_timezones():
         raise ValidationError.field("timezone", _("Unknown time zone; use an IANA name such as Asia/Tehran."))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import g, has_app_context
 from flask_babel import gettext as _
 
@@ -76,8 +77,44 @@ def related_ids(user) -> set[int]:
     return ids
 
 
+_NODE, _PARENT = sa.orm.aliased(Jurisdiction, name="node"), sa.orm.aliased(Jurisdiction, name="parent")
+
+
+def office_ids_select(user) -> sa.Select:
+    """The offices of :func:`office_ids` as SQL, for a statement that needs the scope but not the tree in Python:
+    offices at the user's jurisdictions or one or two levels below them (country, region, office)."""
+    own = [j.id for j in user.jurisdictions]
+    office, parent = _NODE, _PARENT
+    return (sa.select(office.id).outerjoin(parent, parent.id == office.parent_id)
+            .where(office.level == Level.OFFICE,
+                   sa.or_(office.id.in_(own), office.parent_id.in_(own), parent.parent_id.in_(own))))
+
+
+def related_ids_select(user) -> sa.CompoundSelect:
+    """The jurisdictions of :func:`related_ids` as SQL: the user's scope and the levels above their own."""
+    own = [j.id for j in user.jurisdictions]
+    node, parent = _NODE, _PARENT
+    below = (sa.select(node.id).outerjoin(parent, parent.id == node.parent_id)
+             .where(sa.or_(node.id.in_(own), node.parent_id.in_(own), parent.parent_id.in_(own))))
+    above = sa.select(node.parent_id).where(node.id.in_(own), node.parent_id.is_not(None))
+    two_above = (sa.select(parent.parent_id).select_from(node).join(parent, parent.id == node.parent_id)
+                 .where(node.id.in_(own), parent.parent_id.is_not(None)))
+    return sa.union(below, above, two_above)
+
+
 def is_visible(user, jurisdiction_id: int | None) -> bool:
     return jurisdiction_id is not None and jurisdiction_id in scope_ids(user)
+
+
+def common_scope(ids) -> int | None:
+    """The deepest jurisdiction at or above every one of ``ids`` (an audit event's scope for something that spans
+    several offices or regions); when they lie in different countries, the first one's."""
+    t = tree()
+    chains = [[jid, *t.ancestors(jid)] for jid in ids if jid in t.by_id]
+    if not chains:
+        return None
+    shared = set(chains[0]).intersection(*chains[1:])
+    return next((jid for jid in chains[0] if jid in shared), chains[0][0])
 
 
 def offices_for(user) -> list[Jurisdiction]:

@@ -20,6 +20,18 @@ from conflict_service.timeutil import to_utc
 ROW_KEY = re.compile(r"^(?P<prefix>[a-z_]+)-(?P<index>\d{1,3})-(?P<field>[a-z_]+)$")
 
 
+INT32 = 2**31 - 1
+
+
+def whole(value: str) -> int:
+    """``request.args.get(name, type=whole)``: an id or page number from the address, within the database's integer
+    (a ``?page=`` of 10^30 falls back to the default, as any other unreadable number does, instead of a 500)."""
+    number = int(value)
+    if not -INT32 <= number <= INT32:
+        raise ValueError("beyond a database integer")
+    return number
+
+
 def clean(form: MultiDict, names) -> dict:
     """Pick the named fields, dropping blanks so that optional fields stay unset."""
     out = {}

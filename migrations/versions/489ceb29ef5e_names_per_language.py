@@ -1,7 +1,7 @@
 """names per language; the programme year (calendar and first month)
 
 Revision ID: 489ceb29ef5e
-Revises: 9b1e4c7d2a60
+Revises: 0fd0f90ab04f
 Create Date: 2026-12-05 22:38:41.081435
 """
 from alembic import op
@@ -10,7 +10,7 @@ import conflict_service.db
 
 
 revision = '489ceb29ef5e'
-down_revision = '9b1e4c7d2a60'
+down_revision = '0fd0f90ab04f'
 branch_labels = None
 depends_on = None
 

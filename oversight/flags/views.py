@@ -27,8 +27,8 @@ def _page_args() -> dict:
     state = request.args.get("state", "open")
     rule = request.args.get("rule") or None
     return {"state": state if state in queries.STATES else "open", "rule": rule if rule in rules.RULES else None,
-            "programme_id": request.args.get("programme_id", type=int),
-            "page": max(request.args.get("page", 1, type=int), 1)}
+            "programme_id": request.args.get("programme_id", type=web_forms.whole),
+            "page": max(request.args.get("page", 1, type=web_forms.whole), 1)}
 
 
 @bp.get("/flags")

@@ -32,7 +32,7 @@ FORM_FIELDS = ("programme_id", "cause", "killed_on", "jurisdiction_id", "lat", "
 def freeze_list():
     shown = request.args.get("show", "active")
     active = {"active": True, "ended": False}.get(shown)
-    page = queries.freezes_page(g.user, active=active, page=max(request.args.get("page", 1, type=int), 1))
+    page = queries.freezes_page(g.user, active=active, page=max(request.args.get("page", 1, type=web_forms.whole), 1))
     page.items = [queries.view(f) for f in page.items]
     return render_template("freezes/list.html", page=page, shown=shown, args=request.args.to_dict(),
                            can_manage=can_manage_payouts(g.user))

@@ -7,8 +7,6 @@ never in two open batches even if the locks were bypassed.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from decimal import Decimal
 
@@ -16,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from claims import clocks
 from claims.models import Claim
 from claims.queries import get_programme
 from claims.states import ClaimAction, ClaimState, apply_action
@@ -24,7 +23,7 @@ from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition
 from conflict_service.i18n import round_money
 from conflict_service.jurisdictions.queries import office_ids
-from conflict_service.spreadsheets import safe_account, safe_cell
+from conflict_service.spreadsheets import csv_text, safe_account, safe_cell
 from conflict_service.timeutil import local_today, utcnow
 from payouts.breakdown import money_str
 from payouts.engine import HUNDRED
@@ -161,6 +160,8 @@ def approve_batch(batch: PaymentBatch, actor) -> PaymentBatch:
             "interest": money_str(payment.interest, payment.currency), "currency": payment.currency})
     batch.status, batch.approved_at, batch.approved_by_id = BatchStatus.APPROVED, now, actor.id
     db.session.flush()
+    for _payment, claim in rows:
+        clocks.refresh(claim)  # a sent payment now waits for its confirmation
     record("payment_batch.approved", batch, actor=actor, data={"payments": len(rows)})
     return batch
 
@@ -205,13 +206,10 @@ def payment_file(batch: PaymentBatch, actor) -> str:
                                 .format(status=str(batch.status.title).lower()))
     payments = db.session.scalars(sa.select(Payment).where(
         Payment.batch_id == batch.id, Payment.status != PaymentStatus.CANCELLED).order_by(Payment.id)).all()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    for p in payments:
-        writer.writerow((safe_cell(p.payee_name), safe_account(p.payee_account) or "",
-                         money_str(p.amount, p.currency), p.currency, p.reference, p.method.value))
+    text = csv_text(((safe_cell(p.payee_name), safe_account(p.payee_account) or "", money_str(p.amount, p.currency),
+                      p.currency, p.reference, p.method.value) for p in payments), CSV_HEADER, line_end="\n",
+                    safe=False)
     if batch.exported_at is None:
         batch.exported_at = utcnow()
     record("payment_batch.exported", batch, actor=actor, data={"payments": len(payments)})
-    return out.getvalue()
+    return text

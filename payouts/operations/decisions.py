@@ -75,16 +75,18 @@ def approve_claim(claim: Claim, data: dict, actor) -> ApprovalResult:
         db.session.execute(sa.select(Owner.id).where(Owner.id == claim.owner_id).with_for_update())
     result = _payable(claim)
     note = (data.get("note") or "").strip()
-    first = None
-    if needs_two(claim.programme, result.total):
-        first = pending_first_approval(claim)
-        if first is not None and first.total != result.total:
-            first.superseded_at = utcnow()  # the assessment changed since: approvals are for an amount
-            first = None
-        if first is None:
+    first = pending_first_approval(claim)
+    if first is not None and first.total != result.total:
+        first.superseded_at = utcnow()  # the assessment changed since: approvals are for an amount
+        first = None
+    if first is None:
+        if needs_two(claim.programme, result.total):
             return _first_approval(claim, result, note, actor)
-        if first.manager_id == actor.id:
-            raise Forbidden(_("You gave the first approval; a second, different manager must approve this claim."))
+        return _final_approval(claim, result, note, actor, None)
+    # An approval under way keeps the rules it started with (DESIGN §2): it needs a second manager even if the
+    # threshold was raised or removed since, and one person's two approvals never make a final one.
+    if first.manager_id == actor.id:
+        raise Forbidden(_("You gave the first approval; a second, different manager must approve this claim."))
     return _final_approval(claim, result, note, actor, first)
 
 
@@ -167,6 +169,7 @@ def grant_advance(claim: Claim, actor) -> Payment:
     if not pct or pct <= 0:
         raise NotEligible(_("The programme {name} does not pay advances.").format(name=claim.programme.name))
     result = _payable(claim)
+    _check_second_signature(claim, result, actor)
     existing = live_advance(claim.id)
     if existing is not None:
         raise Conflict(_("An advance of {amount} was already given ({reference}).").format(
@@ -178,3 +181,15 @@ def grant_advance(claim: Claim, actor) -> Payment:
         "amount": breakdown.money_str(amount, result.currency), "currency": result.currency, "pct": pct,
         "reference": payment.reference})
     return payment
+
+
+def _check_second_signature(claim: Claim, result, actor) -> None:
+    """Above the dual-approval threshold an advance needs two managers too: one gives the first approval, another
+    grants the advance (otherwise one manager would pay part of the claim alone while it waits for a second). An
+    approval under way keeps that rule even if the threshold changed since."""
+    first = pending_first_approval(claim)
+    if first is None and needs_two(claim.programme, result.total):
+        raise Forbidden(_("Above the dual-approval threshold an advance needs two managers: give the first approval, "
+                          "then another manager grants the advance."))
+    if first is not None and first.manager_id == actor.id:
+        raise Forbidden(_("You gave the first approval; a second, different manager must grant the advance."))

@@ -57,3 +57,21 @@ def test_the_documents_are_in_the_openapi_document(client):
         operation = spec["paths"][f"/api/v1/claims/{{claim_id}}/{kind}.pdf"]["get"]
         assert "application/pdf" in operation["responses"]["200"]["content"]
         assert {p["name"] for p in operation["parameters"]} >= {"lang", "bilingual"}
+
+
+def test_no_document_prints_an_address_the_request_chose(app, client, filed, world, monkeypatch):
+    claim = filed(language="en")
+    headers = bearer(client, world.ir.clerk)
+    path = f"/api/v1/claims/{claim.id}/casefile.pdf"
+    forged = client.get(path, headers={**headers, "Host": "evil.example"})
+    assert forged.status_code == 503 and forged.get_json()["code"] == "not_configured"  # not a configured host
+    monkeypatch.setitem(app.config, "DOCUMENT_HOSTS", "claims.lan")
+    r = client.get(path, headers={**headers, "Host": "claims.lan:8080"})
+    assert r.status_code == 200 and "http://claims.lan:8080/status/" in "".join(pdf_text(r.data).split())
+    monkeypatch.setitem(app.config, "DEPLOYMENT", "production")
+    refused = client.get(path, headers={**headers, "Host": "claims.lan:8080"})
+    assert refused.status_code == 503 and "PUBLIC_BASE_URL" in refused.get_json()["message"]
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://claims.example.org")
+    printed = client.get(path, headers={**headers, "Host": "evil.example"})
+    assert printed.status_code == 200
+    assert "https://claims.example.org/status/" in "".join(pdf_text(printed.data).split())

@@ -10,18 +10,9 @@ import sqlalchemy as sa
 
 from claims.models import Claim
 from conflict_service.db import db
-from tests.browser import screenshot
-from tests.factories import PASSWORD
+from tests.browser import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.committing]
-
-
-def _sign_in(phone, live_server, user):
-    phone.goto(f"{live_server}/login")
-    phone.locator("#f-username").fill(user.username)
-    phone.locator("#f-password").fill(PASSWORD)
-    phone.locator("form button.primary[type=submit]").click()
-    phone.wait_for_url(re.compile(r"/$"))
 
 
 def test_a_claim_in_persian_digits_and_solar_hijri_on_a_phone(make, live_server, phone):
@@ -29,7 +20,7 @@ def test_a_claim_in_persian_digits_and_solar_hijri_on_a_phone(make, live_server,
     world.ir.clerk.preferred_language = "fa"
     owner = make.owner(world.ir.clerk, world.ir.office, name="فاطمه عباسی", village="چهل‌میر")
     db.session.commit()
-    _sign_in(phone, live_server, world.ir.clerk)
+    sign_in(phone, live_server, world.ir.clerk)
     phone.goto(f"{live_server}/claims/new?owner_id={owner.id}")
     assert phone.locator("html").get_attribute("lang") == "fa"
 
@@ -65,7 +56,7 @@ def test_the_forms_read_well_in_dari_and_pashto_on_a_phone(make, live_server, ph
     world.ir.clerk.preferred_language = locale
     owner = make.owner(world.ir.clerk, world.ir.office)
     db.session.commit()
-    _sign_in(phone, live_server, world.ir.clerk)
+    sign_in(phone, live_server, world.ir.clerk)
     phone.goto(f"{live_server}/claims/new?owner_id={owner.id}")
     phone.locator("#f-incident_date").fill("۱۴۰۵/۱۳/۰۱")
     phone.locator("form.panel button.primary").click()  # refused: there is no 13th month
@@ -74,3 +65,26 @@ def test_the_forms_read_well_in_dari_and_pashto_on_a_phone(make, live_server, ph
     assert screenshot(phone, f"claim-form-{locale}-phone-error").stat().st_size > 10_000
     phone.goto(f"{live_server}/owners/new")
     assert screenshot(phone, f"owner-form-{locale}-phone").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("lang", ["fa", "ru"])
+def test_a_proposed_money_rule_change_on_a_phone(make, live_server, phone, lang):
+    from decimal import Decimal
+
+    from claims.operations import update_programme
+
+    world = make.world()
+    world.ir.manager2.preferred_language = lang
+    update_programme(world.ir.programme, {"dual_approval_threshold": Decimal("150000000"),
+                                          "advance_pct": Decimal(10)}, world.ir.manager)
+    db.session.commit()
+    sign_in(phone, live_server, world.ir.manager2)
+    phone.goto(f"{live_server}/programmes/{world.ir.programme.id}?lang={lang}#rule-changes")
+    section = phone.locator("#rule-changes")
+    assert section.locator("form").count() == 2  # confirm, refuse
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+    assert screenshot(phone, f"rule-change-{lang}-phone").stat().st_size > 10_000
+    section.locator("button.primary").click()
+    phone.wait_for_url(re.compile(r"/programmes/\d+"))
+    assert phone.locator(".flash-success").count() == 1

@@ -31,15 +31,23 @@ def test_a_manager_changes_rules_and_each_change_is_audited(client, world):
     url = f"/api/v1/programmes/{world.ir.programme.id}"
     r = client.patch(url, headers=bearer(client, world.ir.manager), json={
         "injured_pct": "40", "household_annual_cap": "1500000000", "covered_predators": ["wolf", "leopard"],
-        "min_confidence": "confirmed", "exclusion_zones": {"type": "Polygon", "coordinates": [SQUARE]}})
+        "min_confidence": "confirmed", "exclusion_zones": {"type": "Polygon", "coordinates": [SQUARE]},
+        "appeal_days": 45})
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
+    assert body["appeal_days"] == 45 and body["injured_pct"] == "30"  # money rules wait for a second manager
+    (proposal,) = body["pending_rule_changes"]
+    confirmed = client.post(f"{url}/rule-changes/{proposal['id']}/confirm", headers=bearer(client, world.ir.manager2))
+    assert confirmed.status_code == 200 and confirmed.get_json()["status"] == "confirmed"
+    body = client.get(url, headers=bearer(client, world.ir.manager)).get_json()
     assert (body["injured_pct"], body["household_annual_cap"], body["covered_predators"]) == (
         "40", "1500000000", ["leopard", "wolf"])
     assert body["exclusion_zones"]["type"] == "FeatureCollection"
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "programme.updated")).one()
-    assert event.changes["injured_pct"] == ["30", "40"] and event.actor_name == "manager_ir"
-    assert event.changes["min_confidence"] == ["probable", "confirmed"]
+    assert event.changes == {"appeal_days": [30, 45]} and event.actor_name == "manager_ir"
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "programme.rules_confirmed")).one()
+    assert event.changes["injured_pct"] == ["30", "40"] and event.actor_name == "manager2_ir"
+    assert event.changes["min_confidence"] == ["probable", "confirmed"] and event.data["proposed_by"] == "manager_ir"
 
 
 @pytest.mark.parametrize(("body", "field", "message"), [

@@ -7,7 +7,9 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from claims.enums import AgeClass, LossOutcome, Species
 from claims.models import Claim, Owner
+from claims.states import ClaimState
 from conflict_service.db import db
 from tests.factories import at
 from tests.helpers import csrf_token, login
@@ -117,6 +119,54 @@ def test_claim_list_filters(client, world, make, clerk):
     assert "Karim Yazdani" in page and "Davood Rostami" not in page
     bad = client.get("/claims?incident_from=2026-12-01&incident_to=2026-11-01")
     assert "The end of the range is before its start." in bad.get_data(as_text=True)
+
+
+def test_claim_list_rows(app, client, world, make, clerk):
+    """A row shows the number (linked), owner, village, incident date, animals lost over every line, status and an
+    overdue flag, in the reader's language; the page costs the same statements for 2 rows as for 12."""
+    sheep = {"species": Species.SHEEP, "age_class": AgeClass.ADULT, "outcome": LossOutcome.KILLED, "count": 2}
+    goats = {"species": Species.GOAT, "age_class": AgeClass.YOUNG, "outcome": LossOutcome.INJURED, "count": 1234}
+    waiting = make.claim(world.ir, make.owner(world.ir.clerk, world.ir.office, name="Karim Yazdani"),
+                         incident_village="Chehelmir", incident_at=at(2026, 11, 20, 10), lines=[sheep, goats])
+    paid = make.claim(world.ir, make.owner(world.ir.clerk, world.ir.office, name="Davood Rostami"),
+                      incident_village="Dargaz", incident_at=at(2026, 11, 19, 10))
+    paid.status = ClaimState.PAID
+    waiting.verification_due_at = waiting.due_at = at(2026, 11, 21, 8, 0)  # an hour ago: overdue
+    db.session.commit()
+    page = client.get("/claims").get_data(as_text=True)
+    rows = {m.group(1): m.group(0) for m in re.finditer(r'<tr>\s*<td data-label="Claim"><a [^>]*>([^<]+)</a>.*?</tr>',
+                                                        page, re.S)}
+    assert set(rows) == {waiting.number, paid.number}
+    first = rows[waiting.number]
+    assert f'href="/claims/{waiting.id}"' in first and "Karim Yazdani" in first and "Chehelmir" in first
+    assert "Nov 20, 2026" in first and ">1,236</td>" in first  # 2 sheep + 1,234 goats, grouped as English does
+    assert "status-submitted" in first and ">Submitted<" in first and "Overdue</span>" in first
+    second = rows[paid.number]
+    assert "Davood Rostami" in second and ">Paid<" in second and "Overdue" not in second and ">2</td>" in second
+
+    world.ir.clerk.preferred_language = "fa"
+    db.session.commit()
+    persian = client.get("/claims").get_data(as_text=True)
+    assert "۱٬۲۳۶" in persian and "۲۹ آبان ۱۴۰۵" in persian  # Persian digits and the Solar Hijri date
+
+    counts = []
+    for extra in (0, 10):
+        for _ in range(extra):
+            make.claim(world.ir)
+        db.session.commit()
+        statements: list[str] = []
+
+        def listener(*args, _seen=statements, **kwargs):
+            _seen.append(args[2])
+
+        with app.app_context():
+            sa.event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                assert client.get("/claims").status_code == 200
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", listener)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
 
 
 def test_loss_line_errors_are_tied_to_their_controls(client, world, make, clerk):

@@ -1,11 +1,15 @@
 """Administrators manage users and jurisdictions through pages; everything is audited."""
 
+import pytest
 import sqlalchemy as sa
 
 from conflict_service.audit.models import AuditEvent
 from conflict_service.auth.models import User
 from conflict_service.db import db
-from tests.helpers import csrf_token, login
+from conflict_service.errors import NotFound
+from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.jurisdictions.operations import update_jurisdiction
+from tests.helpers import bearer, csrf_token, login
 
 
 def test_create_and_edit_a_user(client, world):
@@ -58,3 +62,30 @@ def test_only_administrators(client, world):
     login(client, world.ir.manager)
     assert client.get("/admin/users").status_code == 403
     assert client.get("/admin/jurisdictions").status_code == 403
+
+
+def test_an_administrator_sees_and_changes_only_their_own_countrys_tree(client, world, make):
+    admin_ir = make.user("admin", world.ir.country, username="admin_ir_only")
+    db.session.commit()
+    headers = bearer(client, admin_ir)
+    codes = {j["code"] for j in client.get("/api/v1/jurisdictions", headers=headers).get_json()}
+    assert "IR-REG-OFF" in codes and not any(c.startswith("AM") for c in codes)
+    foreign = client.post("/api/v1/jurisdictions", headers=headers,
+                          json={"short_code": "NEW", "name": "Elsewhere", "parent_id": world.am.region.id})
+    missing = client.post("/api/v1/jurisdictions", headers=headers,
+                          json={"short_code": "NEW", "name": "Elsewhere", "parent_id": 987654})
+    assert foreign.status_code == missing.status_code == 422
+    assert foreign.get_json()["errors"] == missing.get_json()["errors"]  # another country's region does not exist
+    country = client.post("/api/v1/jurisdictions", headers=headers, json={"short_code": "TR", "name": "Türkiye"})
+    assert country.status_code == 422 and "command line" in country.get_json()["errors"]["parent_id"][0]
+    own = client.post("/api/v1/jurisdictions", headers=headers,
+                      json={"short_code": "NEW", "name": "Mashhad", "parent_id": world.ir.region.id})
+    assert own.status_code == 201
+    login(client, admin_ir)
+    page = client.get("/admin/jurisdictions").get_data(as_text=True)
+    assert "IR-REG-NEW" in page and "AM-REG" not in page and "Country AM" not in page
+    form = client.get("/admin/users/new").get_data(as_text=True)
+    assert "Region of IR" in form and "Region of AM" not in form
+    db.session.expire_all()
+    with pytest.raises(NotFound):
+        update_jurisdiction(db.session.get(Jurisdiction, world.am.office.id), {"name": "Renamed"}, admin_ir)

@@ -9,7 +9,7 @@ import time_machine
 from conflict_service.app import create_app
 from conflict_service.audit.models import AuditEvent
 from conflict_service.auth import operations as auth_ops
-from conflict_service.auth.models import User
+from conflict_service.auth.models import User, UserSession
 from conflict_service.config import ConfigError
 from conflict_service.db import db
 from conflict_service.timeutil import utcnow
@@ -136,6 +136,7 @@ def test_sign_in_is_rate_limited(client, world):
 def test_production_session_cookie_is_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("CONFLICT_DEPLOYMENT", "production")
     monkeypatch.setenv("SECRET_KEY", "a production secret")
+    monkeypatch.setenv("AUDIT_KEY", "an audit key of at least thirty-two characters")
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "INSTANCE": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     with app.test_request_context("/", base_url="https://example.org"):
@@ -209,3 +210,11 @@ def test_sign_in_is_limited_per_purpose_across_the_page_and_the_token_endpoint(c
     token = csrf_token(client)
     r = client.post("/login", data={"username": "nobody", "password": "x", "csrf_token": token})
     assert r.status_code == 429  # the page draws on the same allowance as the token endpoint
+
+
+def test_sessions_past_the_absolute_limit_are_forgotten_at_the_next_sign_in(app, client, world):
+    login(client, world.ir.clerk)
+    with time_machine.travel(utcnow() + timedelta(hours=13), tick=False):
+        login(app.test_client(), world.ir.clerk)
+    rows = db.session.scalars(sa.select(UserSession).where(UserSession.user_id == world.ir.clerk.id)).all()
+    assert len(rows) == 1

@@ -19,12 +19,16 @@ from __future__ import annotations
 import os
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from flask import current_app
 
-from claims.models import Claim, Owner, Programme
+from claims import rule_changes
+from claims.enums import AgeClass, Species
+from claims.models import Claim, Owner, Programme, RuleChange
+from conflict_service.audit.models import AuditEvent
 from conflict_service.auth import field_credentials
 from conflict_service.auth.models import FieldCredential, Role, User
 from conflict_service.auth.operations import issue_token
@@ -36,11 +40,13 @@ from field.enums import ReviewReason, SubmissionStatus
 from field.models import FieldSubmission
 from insurance.models import LedgerTransaction, Policy, PremiumPayment, Season
 from mitigation.models import GuardianDog, Measure
+from notifications.models import OutboxMessage
 from oversight.flags.operations import open_claims, refresh
 from oversight.models import AnomalyFlag
 from payouts.freezes.models import KillCause, RetaliationFreeze
 from payouts.freezes.operations import record_freeze
-from payouts.models import Payment, PaymentBatch, Reconciliation
+from payouts.models import Payment, PaymentBatch, RateTable, Reconciliation
+from payouts.operations import record_rates
 from tests.factories import Factory
 from tests.field.device import instance_xml
 from tests.helpers import PASSWORD
@@ -68,6 +74,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Auth.UserItem', 'PATCH'): 'd',
     ('Auth.Users', 'GET'): 'd',
     ('Auth.Users', 'POST'): 'd',
+    ('Bulletin.BulletinPDF', 'GET'): 'ma',
     ('Claim flags.ClaimFlags', 'GET'): 'ma',
     ('Claims.ClaimHistory', 'GET'): 'cvma',
     ('Claims.ClaimItem', 'GET'): 'cvma',
@@ -87,6 +94,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Dogs.DogVaccinations', 'GET'): 'cvma',
     ('Dogs.DogVaccinations', 'POST'): 'cv',
     ('Dogs.Dogs', 'GET'): 'cvma',
+    ('Open data.OpenDataExport', 'GET'): 'ma',
     ('Exports.ClaimsExport', 'GET'): 'ma',
     ('Field submissions.SubmissionApply', 'POST'): 'm',
     ('Field submissions.SubmissionDismiss', 'POST'): 'm',
@@ -109,6 +117,15 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Mitigations.MeasureItem', 'PATCH'): 'c',
     ('Mitigations.Measures', 'GET'): 'cvma',
     ('Mitigations.Measures', 'POST'): 'c',
+    ('Consent.OwnerConsent', 'GET'): 'cvma',
+    ('Consent.OwnerConsent', 'PUT'): 'cm',
+    ('Mail.MyMail', 'GET'): '*',
+    ('Mail.MyMail', 'PUT'): '*',
+    ('Outbox.Outbox', 'GET'): 'ma',
+    ('Outbox.Previews', 'GET'): 'ma',
+    ('Outbox.Resend', 'POST'): 'm',
+    ('SMS gateway.Delivery', 'POST'): 'public',
+    ('SMS gateway.Inbound', 'POST'): 'public',
     ('Owners.OwnerItem', 'GET'): 'cvma',
     ('Owners.OwnerItem', 'PATCH'): 'c',
     ('Owners.Owners', 'GET'): 'cvma',
@@ -135,12 +152,17 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Premiums.Premiums', 'POST'): 'c',
     ('Programmes.ProgrammeItem', 'GET'): 'cvma',
     ('Programmes.ProgrammeItem', 'PATCH'): 'm',
+    ('Programmes.ProgrammeRuleChanges', 'GET'): 'ma',
+    ('Programmes.ConfirmRuleChange', 'POST'): 'm',
+    ('Programmes.RefuseRuleChange', 'POST'): 'm',
     ('Programmes.Programmes', 'GET'): 'cvma',
     ('Programmes.Programmes', 'POST'): 'm',
     ('Public.Transparency', 'GET'): 'public',
     ('Rates.Rates', 'GET'): 'cvma',
     ('Rates.Rates', 'POST'): 'm',
     ('Rates.RatesImport', 'POST'): 'm',
+    ('Rates.RatesConfirm', 'POST'): 'm',
+    ('Rates.RatesRefuse', 'POST'): 'm',
     ('Reconciliations.ReconciliationItem', 'GET'): 'ma',
     ('Reconciliations.Reconciliations', 'GET'): 'ma',
     ('Reconciliations.Reconciliations', 'POST'): 'm',
@@ -201,6 +223,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('claims.claim_withdraw', 'POST'): 'c',
     ('claims.home', 'GET'): '*',
     ('claims.owner_detail', 'GET'): 'cvma',
+    ('notifications.consent_form', 'GET'): 'cm',
+    ('notifications.consent_form', 'POST'): 'cm',
+    ('notifications.outbox_page', 'GET'): 'ma',
+    ('notifications.previews_page', 'GET'): 'ma',
+    ('notifications.profile_mail', 'POST'): '*',
+    ('notifications.resend', 'POST'): 'm',
     ('claims.owner_edit', 'GET'): 'c',
     ('claims.owner_edit', 'POST'): 'c',
     ('claims.owner_list', 'GET'): 'cvma',
@@ -210,6 +238,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('claims.programme_edit', 'GET'): 'm',
     ('claims.programme_edit', 'POST'): 'm',
     ('claims.programme_list', 'GET'): 'ma',
+    ('claims.rule_change_decide', 'POST'): 'm',
     ('claims.programme_new', 'GET'): 'm',
     ('claims.programme_new', 'POST'): 'm',
     ('field.detail', 'GET'): 'ma',
@@ -225,11 +254,11 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('insurance.contribution_new', 'POST'): 'm',
     ('insurance.ledger', 'GET'): 'ma',
     ('insurance.ledger_reverse', 'POST'): 'm',
-    ('insurance.policy_detail', 'GET'): 'cma',
-    ('insurance.policy_list', 'GET'): 'cma',
-    ('insurance.policy_new', 'GET'): 'c',
-    ('insurance.policy_new', 'POST'): 'c',
-    ('insurance.premium_new', 'POST'): 'c',
+    ('insurance_policies.policy_detail', 'GET'): 'cma',
+    ('insurance_policies.policy_list', 'GET'): 'cma',
+    ('insurance_policies.policy_new', 'GET'): 'c',
+    ('insurance_policies.policy_new', 'POST'): 'c',
+    ('insurance_policies.premium_new', 'POST'): 'c',
     ('insurance.premium_rates', 'GET'): 'cma',
     ('insurance.premium_rates', 'POST'): 'm',
     ('insurance.scheme_detail', 'GET'): 'cma',
@@ -237,7 +266,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('insurance.season_csv', 'GET'): 'ma',
     ('insurance.season_new', 'POST'): 'm',
     ('insurance.season_statement', 'GET'): 'ma',
-    ('insurance.violation_new', 'POST'): 'm',
+    ('insurance_policies.violation_new', 'POST'): 'm',
     ('mitigation.dog_list', 'GET'): 'cvma',
     ('mitigation.inspection_new', 'POST'): 'cv',
     ('mitigation.measure_detail', 'GET'): 'cvma',
@@ -275,8 +304,15 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('payouts.payout_details', 'POST'): 'cm',
     ('payouts.rates', 'GET'): 'ma',
     ('payouts.rates', 'POST'): 'm',
+    ('payouts.rates_decide', 'POST'): 'm',
     ('public.export_download', 'GET'): 'ma',
     ('public.exports_page', 'GET'): 'ma',
+    ('bulletin.download', 'GET'): 'ma',
+    ('bulletin.page', 'GET'): 'ma',
+    ('opendata.export_download', 'GET'): 'ma',
+    ('opendata.export_page', 'GET'): 'ma',
+    ('opendata.public_download', 'GET'): 'public',
+    ('opendata.public_page', 'GET'): 'public',
     ('public.status', 'GET'): 'public',
     ('public.status', 'POST'): 'public',
     ('public.status_lookup', 'GET'): 'public',
@@ -307,7 +343,7 @@ EXPECTED: dict[tuple[str, str], str] = {
 }
 
 # Endpoints whose URL names no object of a jurisdiction (lists, forms for a new object, the user's own session).
-UNSCOPED_PARAMS = {"fmt", "part", "filename", "form_id"}
+UNSCOPED_PARAMS = {"fmt", "part", "filename", "form_id", "decision"}
 NOT_EXERCISED = {"static"}  # files of the service itself, not data
 LAST = {("auth.logout", "POST"), ("Auth.Token", "DELETE")}  # they end the session; run them after the rest
 MISSING_ID = 987654321
@@ -368,6 +404,10 @@ class World:
         owner = first(Owner, Owner.id, lambda o: country_of(o.office_id))
         s["owner"] = {"owner_id": owner.id}
         s["programme"] = {"programme_id": first(Programme, Programme.id, lambda p: of_programme(p.id)).id}
+        change = first(RuleChange, RuleChange.id, lambda c: of_programme(c.programme_id))
+        s["rule_change"] = {"programme_id": change.programme_id, "change_id": change.id}
+        table = first(RateTable, RateTable.id, lambda t: of_programme(t.programme_id) if t.is_pending else None)
+        s["rate_version"] = {"programme_id": table.programme_id, "version": table.version}
         found = {
             "measure": first(Measure, Measure.id, lambda m: country_of(get(Owner, m.owner_id).office_id)),
             "dog": first(GuardianDog, GuardianDog.measure_id,
@@ -410,17 +450,25 @@ class World:
         s["credential"] = {"user_id": credential.user_id, "credential_id": credential.id}
         submission = first(FieldSubmission, FieldSubmission.id, lambda f: office_of_claim(f.claim_id))
         s["field_submission"] = {"submission_id": submission.id}
+        message = first(OutboxMessage, OutboxMessage.id, lambda m: country_of(m.office_id))
+        if message is not None:
+            s["message"] = {"message_id": message.id}
         return s
 
     def params(self, rule, cc) -> dict | None:
         """Values for the rule's parameters naming objects of country ``cc`` (None: the country has none)."""
         names = set(rule.arguments) - UNSCOPED_PARAMS
-        extra = {"fmt": "csv", "part": "statement", "form_id": "site_visit", "filename": "cases.csv"}
+        extra = {"fmt": "csv", "part": "statement", "form_id": "site_visit", "filename": "cases.csv",
+                 "decision": "refuse"}
         if not names:
             return {k: v for k, v in extra.items() if k in rule.arguments}
         kinds = self.ids[cc]
         if "evidence_id" in names:
             kind = "evidence"
+        elif "change_id" in names:
+            kind = "rule_change"
+        elif "version" in names:
+            kind = "rate_version"
         elif "credential_id" in names:
             kind = "credential"
         elif "seq" in names:
@@ -437,7 +485,7 @@ class World:
                     "measure_id": "measure", "dog_id": "dog", "batch_id": "batch", "scheme_id": "scheme",
                     "reconciliation_id": "reconciliation", "policy_id": "policy", "jurisdiction_id": "jurisdiction",
                     "user_id": "user", "flag_id": "flag", "freeze_id": "freeze",
-                    "submission_id": "field_submission"}[name]
+                    "submission_id": "field_submission", "message_id": "message"}[name]
         found = kinds.get(kind)
         if found is None:
             return None
@@ -466,6 +514,13 @@ def build_world(app):
                 record_freeze({"programme_id": programme.id, "cause": KillCause.POISONED,
                                "killed_on": utcnow().date() - timedelta(days=3), "jurisdiction_id": office.id,
                                "note": "access test"}, users["manager"])
+            for programme in db.session.scalars(sa.select(Programme).where(Programme.jurisdiction_id == country.id)):
+                # A change of the money rules waiting for a second manager, proposed by the demo's manager.
+                rule_changes.propose(programme, {"advance_pct": Decimal(5)},
+                                     context["users"][f"manager_{cc.lower()}"])
+                record_rates(programme, {"entries": [{"species": Species.SHEEP, "age_class": AgeClass.ADULT,
+                                                      "amount": Decimal(1000), "valid_from": utcnow().date()}]},
+                             context["users"][f"manager_{cc.lower()}"])  # a version waiting for a second manager
             field_credentials.create(users["verifier"], {"label": "access test"}, users["verifier"])
             field_record(users["verifier"], office)
         refresh(open_claims())  # the anomaly flags of the demo claims
@@ -531,9 +586,55 @@ def test_every_route_admits_exactly_the_roles_of_the_table(app):
     try:
         for role in ROLES:
             problems += check_role(app, world, secrets, role)
+        problems += check_admin_scope(app) + check_audit_scope(app)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def check_admin_scope(app) -> list[str]:
+    """An administrator of one country sees, and creates under, only that country's tree, and only its users."""
+    problems = []
+    client, headers = session_for(app, "admin", "IR")
+    codes = {j["code"] for j in client.get("/api/v1/jurisdictions", headers=headers).get_json()}
+    if any(code.startswith("AM") for code in codes):
+        problems.append("admin of IR: GET /api/v1/jurisdictions lists Armenian jurisdictions")
+    for path in ("/admin/jurisdictions", "/admin/users", "/admin/users/new"):
+        if re.search(r"\bAM-[A-Z]|acc_[a-z]+_am\b", client.get(path).get_data(as_text=True)):
+            problems.append(f"admin of IR: {path} shows Armenian jurisdictions or users")
+    if any(u["username"].endswith("_am") for u in client.get("/api/v1/users", headers=headers).get_json()):
+        problems.append("admin of IR: GET /api/v1/users lists Armenian users")
+    with app.app_context():
+        am_region = db.session.scalar(sa.select(Jurisdiction.id).where(Jurisdiction.code.like("AM-%"),
+                                                                         Jurisdiction.level == "region"))
+    created = client.post("/api/v1/jurisdictions", headers=headers,
+                          json={"short_code": "XOFF", "name": "Foreign office", "parent_id": am_region})
+    if created.status_code != 422:
+        problems.append(f"admin of IR: an office under an Armenian region answered {created.status_code}")
+    return problems
+
+
+def check_audit_scope(app) -> list[str]:
+    """Every event has its jurisdiction; an auditor reads their country's (batches, measures, users...), and an
+    administrator or auditor of the other country none of them."""
+    problems = []
+    with app.app_context():
+        unscoped = sorted(set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.scope_id.is_(None)))))
+        ir = set(db.session.scalars(sa.select(Jurisdiction.id).where(Jurisdiction.country_code == "IR")))
+        ir_seqs = set(db.session.scalars(sa.select(AuditEvent.seq).where(AuditEvent.scope_id.in_(ir))))
+    if unscoped:
+        problems.append(f"audit events without a jurisdiction: {unscoped}")
+    for role in ("auditor", "admin"):
+        client, headers = session_for(app, role, "AM")
+        for kind in ("payment_batch", "measure", "reconciliation", "user", "claim"):
+            items = client.get(f"/api/v1/audit?entity_type={kind}&per_page=200", headers=headers).get_json()["items"]
+            if {e["seq"] for e in items} & ir_seqs:
+                problems.append(f"{role} of AM reads Iranian {kind} events")
+    client, headers = session_for(app, "auditor", "IR")
+    for kind in ("payment_batch", "measure", "reconciliation", "user"):
+        if not client.get(f"/api/v1/audit?entity_type={kind}", headers=headers).get_json()["items"]:
+            problems.append(f"auditor of IR reads no {kind} events of their country")
+    return problems
 
 
 def check_role(app, world, secrets, role) -> list[str]:

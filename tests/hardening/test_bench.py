@@ -42,3 +42,34 @@ def test_bench_runs_every_measurement_once(tmp_path):
                          "claim list usable on 2G"):
                 assert any(f["name"].startswith(name) and f"({locale})" in f["name"] and f["app"] > 0
                            for f in wire), (name, locale)
+
+
+def test_submission_floor_and_the_fallback_load(tmp_path):
+    """Without wrk: the Python fallback measures both routes (no timeouts, every answer counted), the hand-written
+    floor numbers its claims from the same counters and keeps the audit chain verifiable, and SQLite writers take
+    turns instead of answering 503."""
+    import os
+
+    url = f"sqlite:///{tmp_path / 'bench.db'}"
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "BENCH_LOAD": "python", "AUDIT_KEY": "bench-audit-key-for-this-test"}  # one key for both
+    run = subprocess.run([sys.executable, "bench/run.py", "--claims", "200", "--seconds", "2", "--only", "submission",
+                          "--database-url", url, "--json", str(out)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=900, env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    figures = json.loads(out.read_text())["figures"]
+    submission = next(f for f in figures if f["name"].startswith("claim submission"))
+    assert submission["app"] > 0 and submission["floor"] > 0 and submission["verdict"] in ("PASS", "MISS")
+    assert "Python processes" in submission["note"] and "503" not in submission["note"], submission["note"]
+    assert "connection errors" not in submission["note"], submission["note"]
+    bare = next(f for f in figures if f["name"].startswith("gunicorn alone"))
+    assert bare["app"] > submission["floor"], (bare, submission)  # doing nothing is faster than inserting
+    verify = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "audit", "verify"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300,
+                            env={**env, "DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": str(tmp_path)})
+    assert verify.returncode == 0 and "intact" in verify.stdout, verify.stdout + verify.stderr
+    numbers = subprocess.run([sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(*c."
+                              "execute(\"SELECT count(*), count(DISTINCT number) FROM claims WHERE incident_village = "
+                              "'Benchmark'\").fetchone())", str(tmp_path / "bench.db")], capture_output=True, text=True)
+    total, distinct = map(int, numbers.stdout.split())
+    assert total == distinct and total > 2, numbers.stdout  # both routes numbered their claims without a clash

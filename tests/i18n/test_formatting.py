@@ -13,6 +13,7 @@ from conflict_service.i18n import (
     DIGITS,
     LOCALES,
     RTL_LOCALES,
+    PageFormat,
     cldr_locale,
     dir_of,
     format_date,
@@ -116,3 +117,16 @@ def test_free_text_direction_follows_its_first_letter(text, expected):
 def test_a_latin_clock_stays_in_order_inside_a_right_to_left_line():
     moment = datetime(2026, 5, 3, 9, 5, tzinfo=UTC)
     assert format_datetime(moment, "ur", tz="Asia/Karachi") == "3 مئی، 2026 \u20662:05 PM\u2069"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_pages_formatter_writes_what_the_filters_write(locale):
+    """PageFormat (a list page's rows) looks the locale up once but must show exactly what format_date and
+    format_number show, including the dates a calendar cannot convert."""
+    shown = PageFormat(locale)
+    days = [MAY_3, date(2025, 3, 20), date(2025, 3, 21), date(2024, 12, 31), date(1, 1, 1), date(9999, 12, 31)]
+    for day in [*days, *days]:  # the second time from its memory
+        assert shown.date(day) == format_date(day, locale)
+    for n in (0, 7, 1234, 1_000_000, 7):
+        assert shown.number(n) == format_number(n, locale)
+    assert shown.date(None) == "" and shown.number(None) == ""

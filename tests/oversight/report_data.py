@@ -9,6 +9,8 @@ IR programme (verification deadline 72 h, payment deadline 30 days), every claim
 | D     | 100 h          | 1 sheep               | wolf     | 03-10      | advance 100 on 03-12; award 1000     |
 | E     | 5 h            | 1 sheep               | leopard  | 03-20      | nothing; award 500                   |
 
+D and E are still waiting for their payments, due on the day of approval: open and late (DESIGN §6).
+
 AM: one claim, filed 2026-03-01, paid 700 AMD on 2026-03-20.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from claims import clocks
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species
 from claims.states import ClaimState
 from conflict_service.db import db
@@ -72,6 +75,9 @@ def build(world, make) -> dict:
     _paid(b, ir, PaymentKind.FINAL, 2000, at(2026, 3, 25, 0))
     _paid(c, ir, PaymentKind.FINAL, 3000, at(2026, 4, 14, 0))
     _paid(d, ir, PaymentKind.ADVANCE, 100, at(2026, 3, 12, 0))
+    db.session.flush()
+    for claim in (a, b, c, d, e):
+        clocks.refresh(claim)  # D and E wait for their payments, due since March: open and late
     f = _claim(make, am, ClaimState.PAID, 12, [(s.SHEEP, 1)], Predator.LEOPARD)
     _award(f, am, 700, at(2026, 3, 6, 0))
     _paid(f, am, PaymentKind.FINAL, 700, at(2026, 3, 20, 0))

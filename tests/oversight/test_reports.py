@@ -77,11 +77,13 @@ def test_deadlines(client, world, data):
     # Hours to verification 5, 10, 20, 30, 100: median 20; p90 at position 3.6 = 30 + 0.6 × 70 = 72;
     # within 72 h: 4 of 5.
     assert verification == {"count": 5, "median": "20.0", "p90": "72.0", "within": 4, "share_within": "0.800",
-                            "limit": 72}
+                            "limit": 72, "open_late": 0}
     # Days from approval to final payment 10, 20, 40: median 20; p90 at position 1.8 = 20 + 0.8 × 20 = 36;
-    # within 30 days: 2 of 3.
-    assert payment == {"count": 3, "median": "20.0", "p90": "36.0", "within": 2, "share_within": "0.667",
-                       "limit": 30}
+    # within 30 days: 2 of 3 paid, and D and E, unpaid long past their due dates, are late too: 2 of 5.
+    assert payment == {"count": 3, "median": "20.0", "p90": "36.0", "within": 2, "share_within": "0.400",
+                       "limit": 30, "open_late": 2}
+    assert rows[0]["decision"] == {"count": 0, "median": None, "p90": None, "within": 0, "share_within": None,
+                                   "limit": None, "open_late": 0}
 
 
 def test_deadlines_by_month(client, world, data):
@@ -90,6 +92,7 @@ def test_deadlines_by_month(client, world, data):
     april = next(r for r in rows if r["month"] == "2026-04")
     assert march["payment"]["count"] == 2 and march["payment"]["median"] == "15.0"  # 10 and 20 days
     assert april["payment"]["median"] == "40.0" and april["verification"]["count"] == 0
+    assert march["payment"]["open_late"] == 2 and april["payment"]["open_late"] == 0  # D and E fell due in March
 
 
 def test_liabilities(client, world, data):

@@ -114,7 +114,11 @@ def test_rates_get_and_post_keep_every_version(client, world):
              "note": "Nowruz 1404"}
     assert client.post(url, json=first, headers=headers).status_code == 201
     r = client.post(url, json=later, headers=headers)
-    assert r.status_code == 201 and r.get_json()["version"] == 2
+    assert r.status_code == 201 and r.get_json()["version"] == 2 and r.get_json()["is_pending"]
+    assert client.get(url, headers=headers).get_json()["in_force"] == []  # rates wait for a second manager
+    second = bearer(client, world.ir.manager2)
+    for version in (1, 2):
+        assert client.post(f"{url}/{version}/confirm", headers=second).status_code == 200
     body = client.get(f"{url}?on=2025-01-10", headers=headers).get_json()
     assert [(e["amount"], e["version"]) for e in body["in_force"]] == [("40000000", 1)]
     body = client.get(url, headers=headers).get_json()

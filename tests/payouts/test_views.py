@@ -5,6 +5,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from claims import rule_changes
 from claims.enums import TimeOfDay
 from claims.states import ClaimState
 from conflict_service.audit.models import AuditEvent
@@ -119,10 +120,19 @@ def test_programme_rules_form(client, ir):
     form.update(injured_pct="35", exclusion_zones="")
     assert post_form(client, url, form).status_code == 302
     db.session.expire_all()
-    assert ir.programme.injured_pct == 35 and ir.programme.covered_predators == ["leopard", "wolf"]
-    assert ir.programme.report_deadline_days == 5 and ir.programme.dual_approval_threshold == 150000000
+    assert ir.programme.report_deadline_days == 5 and ir.programme.injured_pct == 30  # money rules: a proposal
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "programme.updated")).one()
-    assert event.changes["injured_pct"] == ["30", "35"] and event.changes["name"][1] == "Razavi programme"
+    assert event.changes["name"][1] == "Razavi programme" and "injured_pct" not in event.changes
+    page = text(client.get(f"/programmes/{ir.programme.id}"))
+    assert "waiting for a second manager" in page and "Confirm the change" not in page  # not by its author
+    (change,) = rule_changes.pending(ir.programme)
+    second = client.application.test_client()
+    sign_in(second, ir.manager2)
+    assert post_form(second, f"/programmes/{ir.programme.id}/rule-changes/{change.id}/confirm", {},
+                     form_path=f"/programmes/{ir.programme.id}").status_code == 302
+    db.session.expire_all()
+    assert ir.programme.injured_pct == 35 and ir.programme.covered_predators == ["leopard", "wolf"]
+    assert ir.programme.dual_approval_threshold == 150000000
     page = text(client.get(f"/programmes/{ir.programme.id}"))
     assert "35 %" in page and "Leopard, Wolf" in page
 

@@ -1,0 +1,23 @@
+"""Notifications (DESIGN §11): owners' consent, the outbox, SMS gateways, staff digests and escalation."""
+
+
+def init_app(app) -> None:
+    """Wire notifications into the app: event subscribers, the sender, blueprints, API, CLI, slots and menu."""
+    from conflict_service.api import api
+    from conflict_service.web.extensions import contribute
+    from notifications import api as notifications_api
+    from notifications import cli, demo, presentation, sender, subscribers, views
+
+    csrf = app.extensions["csrf"]
+    for blp in notifications_api.BLUEPRINTS:
+        csrf.exempt(blp)
+        api.register_blueprint(blp)
+    app.register_blueprint(views.bp)
+    app.extensions["nav"] = [*app.extensions.get("nav", []), *views.NAV]
+    contribute(app, "owner", views.owner_section)
+    contribute(app, "profile", views.profile_section)
+    app.cli.add_command(cli.cli)
+    subscribers.init_app(app)
+    sender.init_app(app)
+    presentation.init_app(app)
+    app.extensions["demo_steps"] = [*app.extensions.get("demo_steps", []), demo.load]

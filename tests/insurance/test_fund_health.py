@@ -1,0 +1,57 @@
+"""The insurance funds' health on the dashboard (oversight/funds.py): loss ratio per season with amber and red
+thresholds, the reserve in months of average payouts, premiums due against collected."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from conflict_service.db import db
+from oversight import funds
+from tests.helpers import login
+
+
+@pytest.fixture
+def am(insurance):
+    return insurance.am
+
+
+def _season_with_a_big_loss(insurance):
+    policy = insurance.enrol(lines={"sheep": 10})  # 20,000 due
+    insurance.pay(policy, "15000")  # 75 % collected
+    insurance.contribute("100000")
+    insurance.pay_claim(insurance.approve(insurance.verified(policy.owner)))  # 48,000 paid out
+    db.session.commit()
+
+
+def test_levels(insurance):
+    _season_with_a_big_loss(insurance)
+    h = funds.health(insurance.scheme)
+    season = h.seasons[0]
+    assert (season.premiums_due, season.premiums_collected, season.payouts) == (20000, 15000, 48000)
+    assert season.loss_ratio == Decimal("320.0") and season.loss_level == funds.Level.RED
+    assert season.collected_pct == Decimal("75.0") and season.collection_level == funds.Level.AMBER
+    assert h.held == 67000 and h.monthly_payouts == 4000
+    assert h.reserve_months == Decimal("16.8") and h.reserve_level == funds.Level.OK
+    assert h.level == funds.Level.RED
+
+
+def test_thresholds_are_edges():
+    assert funds._above(Decimal(70), funds.LOSS_RATIO_AMBER, funds.LOSS_RATIO_RED) == funds.Level.OK
+    assert funds._above(Decimal("70.1"), funds.LOSS_RATIO_AMBER, funds.LOSS_RATIO_RED) == funds.Level.AMBER
+    assert funds._above(Decimal("100.1"), funds.LOSS_RATIO_AMBER, funds.LOSS_RATIO_RED) == funds.Level.RED
+    assert funds._below(Decimal("2.9"), funds.RESERVE_MONTHS_AMBER, funds.RESERVE_MONTHS_RED) == funds.Level.RED
+    assert funds._below(None, funds.RESERVE_MONTHS_AMBER, funds.RESERVE_MONTHS_RED) == funds.Level.OK
+
+
+def test_dashboard_panel_says_at_risk_in_words(client, insurance, am):
+    _season_with_a_big_loss(insurance)
+    login(client, am.manager)
+    html = client.get("/dashboard?lang=en").get_data(as_text=True)
+    panel = html.split('id="funds-h"')[1].split("</section>")[0]
+    assert '<span class="level-badge red">At risk</span>' in panel
+    assert "320%" in panel and "At risk" in panel and "Watch" in panel  # loss ratio red, collection amber
+    assert "16.8 months" in panel and "320% · At risk" in panel
+    html = client.get("/dashboard?lang=ru").get_data(as_text=True)
+    assert "Под угрозой" in html.split('id="funds-h"')[1]

@@ -1,0 +1,96 @@
+"""Owners hear about their claims by SMS (DESIGN §11): with consent only, once, in their language, never after a
+rolled-back change or after STOP; a real HTTP server on 127.0.0.1 stands in for the gateway."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conflict_service.db import db
+from notifications import sender
+from notifications.enums import ConsentChannel, MessageState, Template
+from tests.notifications.support import consent, outbox
+
+
+def test_filing_sends_the_owner_one_message_in_their_language(world, make, generic, daytime):
+    owner = make.owner(world.ir.clerk, world.ir.office)
+    consent(owner, world.ir.clerk, language="fa")
+    claim = make.claim(world.ir, owner)
+    db.session.commit()
+    [message] = outbox(claim_id=claim.id)
+    assert (message.template, message.state, message.language) == (Template.FILED, MessageState.QUEUED, "fa")
+
+    assert sender.send_due().sent == 1
+    assert sender.send_due().sent == 0  # nothing is sent twice
+    [got] = generic.accepted
+    body = got.json()
+    assert got.headers["Authorization"] == "Bearer tok-123"
+    assert body["to"] == "+98 915 123 4567" and body["reference"] == f"lcs-{message.id}"
+    assert claim.number in body["text"] and claim.pin in body["text"] and "درخواست" in body["text"]
+    assert "http" not in body["text"]  # Iran's profile refuses links
+    assert outbox(claim_id=claim.id)[0].state == MessageState.SENT
+
+
+def test_no_consent_no_message(world, make, generic, daytime):
+    claim = make.claim(world.ir)
+    declined = make.owner(world.ir.clerk, world.ir.office)
+    consent(declined, world.ir.clerk, channel=ConsentChannel.NONE)
+    make.claim(world.ir, declined)
+    db.session.commit()
+    assert outbox(claim_id=claim.id) == [] and outbox(owner_id=declined.id) == []
+    assert sender.send_due().sent == 0 and generic.received == []
+
+
+def test_a_rolled_back_change_sends_nothing(world, make, generic, daytime):
+    owner = make.owner(world.ir.clerk, world.ir.office)
+    consent(owner, world.ir.clerk)
+    db.session.commit()
+    savepoint = db.session.begin_nested()
+    make.claim(world.ir, owner)
+    savepoint.rollback()
+    db.session.commit()
+    assert outbox(owner_id=owner.id) == []
+    assert sender.send_due().sent == 0 and generic.received == []
+
+
+def test_a_gateway_failing_twice_then_accepting_gets_the_message_once(world, make, generic, daytime):
+    generic.answers = [(503, "busy"), (500, "oops")]
+    owner = make.owner(world.ir.clerk, world.ir.office)
+    consent(owner, world.ir.clerk, language="en")
+    make.claim(world.ir, owner)
+    db.session.commit()
+    assert sender.send_due().retrying == 1
+    assert sender.send_due().sent == 0  # backing off: not due yet
+    daytime.shift(timedelta(minutes=1, seconds=1))
+    assert sender.send_due().retrying == 1
+    daytime.shift(timedelta(minutes=4, seconds=1))
+    assert sender.send_due().sent == 1
+    daytime.shift(timedelta(hours=1))
+    assert sender.send_due().sent == 0
+    assert len(generic.received) == 3 and len(generic.accepted) == 1
+    [message] = outbox(owner_id=owner.id)
+    assert (message.state, message.attempts, message.last_error) == (MessageState.SENT, 3, None)
+
+
+def test_a_refusing_gateway_fails_the_message_with_its_reason(world, make, generic, daytime):
+    generic.answers = [(400, "invalid number")]
+    owner = make.owner(world.ir.clerk, world.ir.office)
+    consent(owner, world.ir.clerk)
+    make.claim(world.ir, owner)
+    db.session.commit()
+    assert sender.send_due().failed == 1
+    [message] = outbox(owner_id=owner.id)
+    assert message.state == MessageState.FAILED and "invalid number" in message.last_error
+
+
+def test_each_event_in_the_owners_language_once(world, make, generic, daytime, payouts):
+    ir = world.ir
+    payouts.rates(ir)
+    owner = make.owner(ir.clerk, ir.office)
+    consent(owner, ir.clerk, language="ru")
+    claim = payouts.approved(ir, owner=owner)
+    db.session.commit()
+    sender.send_due()
+    texts = [r.json()["text"] for r in generic.accepted]
+    assert [m.template for m in outbox(owner_id=owner.id)] == [Template.FILED, Template.VISITED, Template.APPROVED]
+    assert texts[0].startswith(f"Заявка {claim.number}") and "осмотр" in texts[1].lower()
+    assert "одобрена" in texts[2]

@@ -1,0 +1,44 @@
+"""Owners' texts in all sixteen languages: one SMS segment where possible (DESIGN §11), measured with realistic
+parameters; the rejection (reason, appeal date) may take two."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflict_service.i18n import LOCALES
+from notifications import sms, texts
+from notifications.enums import Template
+
+
+def rendered(template, locale, **overrides):
+    return texts.render(template, texts.sample_params(template) | overrides, locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("template", texts.OWNER_TEMPLATES)
+def test_each_text_fits_one_segment_where_possible(ctx, locale, template):
+    text = rendered(template, locale)
+    used, single = sms.length(text)
+    assert sms.segments(text) <= (2 if template == Template.REJECTED else 1), (locale, used, single, text)
+    assert "IR-DRG-2026-000078" in text and "{" not in text
+    if locale != "en":
+        assert text != rendered(template, "en"), "not translated"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_amounts_with_the_longest_currency_still_fit(ctx, locale):
+    for template in (Template.APPROVED, Template.PAID):
+        text = rendered(template, locale, amount="999999999", currency="IRR")
+        assert sms.segments(text) == 1, (locale, sms.length(text), text)
+
+
+def test_english_stays_in_the_gsm_alphabet(ctx):
+    for template in texts.OWNER_TEMPLATES:
+        assert sms.is_gsm7(rendered(template, "en")), template
+    assert sms.length("x" * 160) == (160, 160) and sms.segments("x" * 161) == 2
+    assert sms.length("€") == (2, 160) and sms.length("ش" * 70) == (70, 70) and sms.segments("ش" * 71) == 2
+
+
+def test_persian_text_reads_in_persian_with_the_amount_in_persian_digits(ctx):
+    text = rendered(Template.APPROVED, "fa")
+    assert text.startswith("درخواست IR-DRG-2026-000078 تأیید شد") and "۴۵٬۰۰۰٬۰۰۰" in text

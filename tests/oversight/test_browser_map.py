@@ -1,0 +1,58 @@
+"""The dashboard's map and the open-data pages on a phone (390 px) in Persian and Armenian: nothing wider than the
+screen but the charts that scroll on purpose, the map's picture takes no focus, the chart scrolls by keyboard.
+The screenshots (test-artifacts/) are looked at, not compared."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from claims.operations import submit_claim
+from conflict_service.db import db
+from tests.browser import screenshot
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.committing, pytest.mark.slow]
+
+
+def _sign_in(phone, live_server, user):
+    phone.goto(f"{live_server}/login")
+    phone.locator("#f-username").fill(user.username)
+    phone.locator("#f-password").fill(PASSWORD)
+    phone.locator("form button.primary[type=submit]").click()
+    phone.wait_for_url(re.compile(r"/$"))
+
+
+@pytest.mark.parametrize("lang", ["fa", "hy"])
+def test_dashboard_and_open_data_on_a_phone(make, live_server, phone, lang):
+    world = make.world()
+    am = world.am
+    region = make.jurisdiction("SU", "Syunik", parent=am.country)
+    office = make.jurisdiction("GOR", "Goris", parent=region)
+    clerk = make.user("clerk", office, username="clerk_goris")
+    auditor = make.user("auditor", region, username="auditor_syunik", preferred_language=lang)
+    for lat, lon in ((39.52, 46.02), (39.30, 46.40), (38.91, 46.25), (39.20, 46.15)):
+        submit_claim(make.claim_data(make.owner(clerk, office), am.programme, incident_lat=lat, incident_lon=lon),
+                     clerk)
+    db.session.commit()
+    _sign_in(phone, live_server, auditor)
+    phone.goto(f"{live_server}/dashboard?lang={lang}")
+    assert phone.locator("html").get_attribute("lang") == lang
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.locator("svg.incident-map circle.incident").count() == 4
+    assert phone.locator("#incident-list a").count() == 4
+    # Tab from the map's heading: the next stop is a link of the list, never something inside the picture.
+    focusable_in_map = phone.evaluate(
+        "[...document.querySelectorAll('svg.incident-map *')].filter(e => e.tabIndex >= 0).length")
+    assert focusable_in_map == 0
+    screenshot(phone, f"dashboard-map-{lang}-phone")
+    phone.goto(f"{live_server}/exports/open-data?lang={lang}")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, f"open-data-export-{lang}-phone")
+    phone.goto(f"{live_server}/reports/bulletin?lang={lang}")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, f"bulletin-page-{lang}-phone")
+    phone.goto(f"{live_server}/open-data?lang={lang}")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, f"open-data-public-{lang}-phone")
