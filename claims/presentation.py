@@ -62,6 +62,14 @@ def register_texts() -> None:
         "coverage_pct": L_("Insurance coverage"), "deductible": L_("Deductible"),
     })
 
+    # money-rule proposals (claims/rule_changes.py)
+    register({
+        "programme.rules_proposed": L_("Change of the money rules of {label} proposed (proposal {proposal})"),
+        "programme.rules_confirmed": L_("Change of the money rules of {label} confirmed (proposal {proposal}, "
+                                        "proposed by {proposed_by})"),
+        "programme.rules_refused": L_("Change of the money rules of {label} refused (proposal {proposal})"),
+    })
+
     register_values({"status": ClaimState, "time_of_day": TimeOfDay, "year_calendar": YearCalendar,
                      "min_confidence": Confidence, "covered_predators": Predator, "kind": ProgrammeKind})
 

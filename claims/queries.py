@@ -166,7 +166,7 @@ def claim_list_statements(user, f: ClaimFilters, page: int = 1, per_page: int = 
     """The claim list page's two statements: its count, and its rows with only the columns a row shows.
 
     A row is a plain database row (no ORM objects): id, number, owner's name, village, incident date, status, the
-    number of animals lost (summed in SQL) and whether verification is overdue. The owner is joined for the name,
+    number of animals lost (summed in SQL) and whether its current stage is overdue. The owner is joined for the name,
     but the count joins it only to search by name (a count over a million claims joined to their owners costs most
     of a second).
     """

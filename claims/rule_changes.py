@@ -12,13 +12,11 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as L_
 
 from claims import permissions
 from claims.enums import Confidence, RuleChangeStatus
 from claims.models import Programme, RuleChange
 from conflict_service.audit.operations import diff, jsonable, record, snapshot
-from conflict_service.audit.presentation import register
 from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from conflict_service.jurisdictions import queries as jq
@@ -31,12 +29,6 @@ DECIMAL_RULES = ("injured_pct", "missing_pct", "negligence_pct", "noncompliance_
 MONEY_RULES = (*DECIMAL_RULES, "payment_sla_days", "max_claims_per_year", "min_confidence", "covered_predators",
                "exclusion_zones")
 
-register({
-    "programme.rules_proposed": L_("Change of the money rules of {label} proposed (proposal {proposal})"),
-    "programme.rules_confirmed": L_("Change of the money rules of {label} confirmed (proposal {proposal}, "
-                                    "proposed by {proposed_by})"),
-    "programme.rules_refused": L_("Change of the money rules of {label} refused (proposal {proposal})"),
-})
 
 
 def propose(programme: Programme, values: dict, actor) -> RuleChange | None:
@@ -83,7 +75,7 @@ def _decide_start(change: RuleChange, actor) -> Programme:
     if not permissions.can_manage_programmes(actor):
         raise Forbidden(_("Only a programme manager can confirm or refuse changes of the rules."))
     programme = db.session.scalars(sa.select(Programme).where(Programme.id == change.programme_id)
-                                   .with_for_update()).one()  # one decision at a time per programme
+                                   .with_for_update(of=Programme)).one()  # one decision at a time per programme
     if programme.jurisdiction_id not in jq.scope_ids(actor):
         raise Forbidden(_("This programme is run above your jurisdiction; a manager there changes its rules."))
     db.session.refresh(change)

@@ -38,7 +38,7 @@ from conflict_service.errors import Conflict, Forbidden, InvalidTransition, Vali
 from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
-from conflict_service.web.extensions import render_slot
+from conflict_service.web.extensions import form_parts, render_form_parts, render_slot
 from conflict_service.web.views import nav
 
 bp = Blueprint("claims", __name__, template_folder="templates")
@@ -82,12 +82,16 @@ def owner_new():
         try:
             owner = operations.register_owner(web_forms.load(OwnerCreateSchema(), forms.owner_data(request.form)),
                                               g.user)
+            for part in form_parts("owner_new"):  # e.g. consent to messages (notifications)
+                part.apply(owner, request.form, g.user)
             db.session.commit()
             flash(_("Owner {name} registered.").format(name=owner.name), "success")
             return redirect(url_for("claims.owner_detail", owner_id=owner.id))
         except ValidationError as error:
+            db.session.rollback()
             errors = error.errors
-    return render_template("claims/owner_form.html", values=values, errors=errors, owner=None,
+    parts = render_form_parts("owner_new", request.form if request.method == "POST" else {}, errors)
+    return render_template("claims/owner_form.html", values=values, errors=errors, owner=None, parts=parts,
                            **forms.owner_choices(g.user)), (422 if errors else 200)
 
 

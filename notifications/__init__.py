@@ -4,7 +4,7 @@
 def init_app(app) -> None:
     """Wire notifications into the app: event subscribers, the sender, blueprints, API, CLI, slots and menu."""
     from conflict_service.api import api
-    from conflict_service.web.extensions import contribute
+    from conflict_service.web.extensions import add_form_part, contribute
     from notifications import api as notifications_api
     from notifications import cli, demo, presentation, sender, subscribers, views
 
@@ -16,6 +16,7 @@ def init_app(app) -> None:
     app.extensions["nav"] = [*app.extensions.get("nav", []), *views.NAV]
     contribute(app, "owner", views.owner_section)
     contribute(app, "profile", views.profile_section)
+    add_form_part(app, "owner_new", views.INTAKE_CONSENT)
     app.cli.add_command(cli.cli)
     subscribers.init_app(app)
     sender.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from claims.queries import get_owner
@@ -106,3 +107,21 @@ def mail(username, email, digest):
     operations.set_staff_contact(user, StaffContactSchema().load({"email": email, "is_digest_wanted": digest}), None)
     db.session.commit()
     click.echo(f"{username}: {email}, digest {'on' if digest else 'off'}")
+
+
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--schedule", is_flag=True, help="Also start the daily digest and the hourly escalation.")
+def worker(burst, schedule):
+    """Run the RQ worker of the notifications queue (needs REDIS_URL): sends after commits, runs the schedule."""
+    from redis import Redis
+    from rq import SimpleWorker
+
+    from notifications import jobs
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: without Redis the service sends from a thread.")
+    if schedule:
+        jobs.schedule()
+    SimpleWorker([jobs.queue()], connection=Redis.from_url(current_app.config["REDIS_URL"])).work(
+        burst=burst, with_scheduler=True, logging_level="WARNING")

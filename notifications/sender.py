@@ -132,20 +132,9 @@ def _send_in_thread(app) -> None:
 
 
 def _enqueue() -> None:
-    from redis import Redis
-    from rq import Queue
+    from notifications import jobs  # the jobs call back into this module
 
-    queue = Queue(current_app.config.get("RQ_NOTIFICATIONS_QUEUE", "notifications"),
-                  connection=Redis.from_url(current_app.config["REDIS_URL"]))
-    queue.enqueue(send_job, job_timeout=600)
-
-
-def send_job() -> None:
-    """Run by an RQ worker inside the application context (as the case-file jobs)."""
-    try:
-        send_due()
-    finally:
-        db.session.close()
+    jobs.queue().enqueue(jobs.send_job, job_timeout=600)
 
 
 def init_app(app) -> None:

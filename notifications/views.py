@@ -17,6 +17,7 @@ from conflict_service.i18n import LOCALES, language_choices
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act
+from conflict_service.web.extensions import FormPart
 from conflict_service.web.views import nav
 from notifications import operations, queries
 from notifications.enums import ConsentChannel, ConsentSource, MessageState, Template
@@ -61,6 +62,30 @@ def consent_form(owner_id):
     return render_template("notifications/consent_form.html", owner=owner, values=values, errors=errors,
                            channels=ConsentChannel.choices(), sources=ConsentSource.choices(),
                            languages=language_choices()), (422 if errors else 200)
+
+
+def intake_consent_fields(values, errors) -> str:
+    """The owner registration form's question: may the office text the owner about their claims?"""
+    return render_template("notifications/intake_consent.html", checked=_ticked(values), errors=errors)
+
+
+def _ticked(form) -> bool:
+    """A checkbox macro posts a hidden "false" before the box's "true"."""
+    return "true" in (form.getlist("consent_sms") if hasattr(form, "getlist") else [form.get("consent_sms")])
+
+
+def intake_consent_apply(owner, form, user) -> None:
+    """Record SMS consent for a newly registered owner when the clerk ticked it (asked at the office, today)."""
+    if not _ticked(form):
+        return
+    if not owner.phone:
+        raise ValidationError.field("consent_sms", _("The owner has no phone number; record one first."))
+    operations.set_consent(owner, {"channel": ConsentChannel.SMS, "language": owner.preferred_language,
+                                   "recorded_on": local_today(owner.office.timezone),
+                                   "source": ConsentSource.OFFICE}, user)
+
+
+INTAKE_CONSENT = FormPart(intake_consent_fields, intake_consent_apply)
 
 
 def profile_section(_subject, user) -> str | None:

@@ -20,10 +20,14 @@ def month(column) -> sa.ColumnElement:
 
 
 def hours_between(start, end) -> sa.ColumnElement:
-    """Elapsed hours from ``start`` to ``end`` (fractional)."""
+    """Elapsed hours from ``start`` to ``end`` (fractional), never negative: a report shows no negative duration
+    even for rows recorded before the ends were checked (a bank statement's day once stood at local midnight,
+    before an approval made later that day)."""
     if db.dialect == "postgresql":
-        return sa.extract("epoch", end - start) / 3600.0
-    return (sa.func.julianday(end) - sa.func.julianday(start)) * 24.0
+        elapsed = sa.extract("epoch", end - start) / 3600.0
+    else:
+        elapsed = (sa.func.julianday(end) - sa.func.julianday(start)) * 24.0
+    return sa.case((elapsed < 0, 0.0), else_=elapsed)
 
 
 def days_between(start, end) -> sa.ColumnElement:

@@ -180,7 +180,16 @@ class PaymentSchema(BaseSchema):
 
 class ConfirmSchema(BaseSchema):
     reference = _required_text(120, metadata={"description": "The bank's or operator's reference of the transfer"})
-    paid_at = fields.AwareDateTime(required=True)
+    paid_at = fields.AwareDateTime(metadata={"description": "When the money arrived, as an instant; not before the "
+                                             "batch's approval"})
+    paid_on = fields.Date(metadata={"description": "Or the day it arrived (a statement's date), on the office's "
+                                    "calendar; not before the day of the batch's approval"})
+
+    @validates_schema
+    def _one_moment(self, data, **_kwargs):
+        if ("paid_at" in data) == ("paid_on" in data):
+            raise ValidationError([L_("Give when the money arrived: either the moment or the day, not both.")],
+                                  "paid_at")
 
 
 class FailSchema(BaseSchema):

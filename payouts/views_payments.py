@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import time
-
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
-from claims.models import Claim
 from claims.permissions import can_see_personal_data, mask
 from claims.queries import programmes_for
 from conflict_service.auth.models import Role
@@ -126,11 +123,8 @@ def payment_confirm(payment_id):
         "payments.batch_list")
 
     def run():
-        raw = web_forms.clean(request.form, ("reference",))
-        errors: dict = {}
-        raw["paid_at"] = web_forms.local_datetime(request.form, "paid_on", "paid_time", _timezone(payment), errors,
-                                                  "paid_at", default_time=time(0))  # the form asks for the day
-        operations.confirm_payment(payment, web_forms.load(ConfirmSchema(), raw, extra_errors=errors), g.user)
+        raw = web_forms.clean(request.form, ("reference", "paid_on"))  # the form asks for the day
+        operations.confirm_payment(payment, web_forms.load(ConfirmSchema(), raw), g.user)
 
     return act(run, _("Payment {reference} confirmed.").format(reference=payment.reference), back)
 
@@ -146,10 +140,6 @@ def payment_fail(payment_id):
 
     return act(run, _("Payment {reference} marked failed; the claim waits for a new batch.").format(
         reference=payment.reference), url_for("payments.batch_detail", batch_id=payment.batch_id))
-
-
-def _timezone(payment) -> str:
-    return db.session.get(Claim, payment.claim_id).office.timezone
 
 
 @bp.route("/reconciliations", methods=["GET", "POST"])

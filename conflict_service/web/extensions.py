@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import current_app
 from markupsafe import Markup
@@ -25,3 +26,24 @@ def render_slot(slot: str, subject, user) -> list[Markup]:
         if html:
             out.append(Markup(html))  # noqa: S704 - each contribution is a rendered, autoescaped template
     return out
+
+
+# A form part: a higher package's fields on a lower package's form (``render(values, errors)`` -> HTML) and what
+# to do with them once the form's own operation succeeded (``apply(subject, form, user)``), in the same
+# transaction: a ValidationError from it is shown on the form and nothing is saved.
+@dataclass(frozen=True)
+class FormPart:
+    render: Callable[[dict, dict], str]
+    apply: Callable[[object, object, object], None]
+
+
+def add_form_part(app, form: str, part: FormPart) -> None:
+    app.extensions.setdefault("form_parts", {}).setdefault(form, []).append(part)
+
+
+def form_parts(form: str) -> list[FormPart]:
+    return current_app.extensions.get("form_parts", {}).get(form, [])
+
+
+def render_form_parts(form: str, values, errors) -> list[Markup]:
+    return [Markup(part.render(values, errors)) for part in form_parts(form)]  # noqa: S704 - rendered templates

@@ -254,28 +254,57 @@ def verifier_outlier(targets: sa.Select) -> dict[int, dict]:
 
 
 def _outlying_verifiers(programmes: sa.Select) -> dict[tuple[int, int], dict]:
-    """Per programme, each verifier's confirmation rate against the pooled rate of the other verifiers there.
+    """Per programme, the verifiers whose confirmation rate stands out from the pooled rate of the ordinary others.
 
     Counts come from one GROUP BY; the test is a two-proportion z-test with the pooled rate, applied only when
-    the verifier and their peers each have at least OUTLIER_MIN_VERIFICATIONS visits.
+    the verifier and their peers each have at least OUTLIER_MIN_VERIFICATIONS visits. The peers exclude any
+    verifier who is an outlier: the most extreme verifier against the others still in the pool is set aside,
+    one at a time, while one reaches |z| ≥ OUTLIER_Z. One extreme peer therefore cannot drag the pool so far
+    that ordinary verifiers look unusual (with three verifiers, the two ordinary ones are compared with each
+    other, and the extreme one with the two of them).
     """
     confirmed = sa.func.sum(sa.case((Verification.outcome == VerificationOutcome.CONFIRMED, 1), else_=0))
     stmt = (sa.select(Claim.programme_id, Verification.verifier_id, sa.func.count().label("n"), confirmed)
             .join(Claim, Claim.id == Verification.claim_id).where(Claim.programme_id.in_(programmes))
             .group_by(Claim.programme_id, Verification.verifier_id))
-    rows = [(p, v, int(n), int(c)) for p, v, n, c in db.session.execute(stmt)]
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for p, _v, n, c in rows:
-        totals[p][0] += n
-        totals[p][1] += c
+    counts: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+    for p, v, n, c in db.session.execute(stmt):
+        counts[p][v] = (int(n), int(c))
     out = {}
-    for p, v, n, c in rows:
-        peers_n, peers_c = totals[p][0] - n, totals[p][1] - c
-        z = _z_score(n, c, peers_n, peers_c)
-        if z is not None and abs(z) >= OUTLIER_Z:
-            out[(p, v)] = {"visits": n, "rate": round(100 * c / n), "peers_rate": round(100 * peers_c / peers_n),
-                           "z": round(z, 1)}
+    for p, verifiers in counts.items():
+        for v, found in _set_aside(verifiers).items():
+            out[(p, v)] = found
     return out
+
+
+def _set_aside(verifiers: dict[int, tuple[int, int]]) -> dict[int, dict]:
+    """The outliers of one programme (verifier → visits, confirmed), each with its figures against the pool of
+    the verifiers who are not outliers."""
+    ordinary, outliers = dict(verifiers), {}
+    while len(ordinary) > 1:
+        scores = {v: _against(v, n, c, ordinary) for v, (n, c) in ordinary.items()}
+        scored = [(abs(z), v) for v, (z, _found) in scores.items() if z is not None]
+        if not scored:
+            break
+        worst = max(scored)[0]
+        if worst < OUTLIER_Z:
+            break
+        for z, v in scored:
+            if z == worst:  # two verifiers alone differ from each other by the same z: both are shown
+                outliers[v] = scores[v][1]
+                del ordinary[v]
+    return outliers
+
+
+def _against(verifier: int, n: int, c: int, pool: dict[int, tuple[int, int]]) -> tuple[float | None, dict]:
+    """The z of ``verifier`` against the pooled rate of the others in ``pool``, and the figures the flag shows."""
+    peers_n = sum(pn for v, (pn, _pc) in pool.items() if v != verifier)
+    peers_c = sum(pc for v, (_pn, pc) in pool.items() if v != verifier)
+    z = _z_score(n, c, peers_n, peers_c)
+    if z is None:
+        return None, {}
+    return z, {"visits": n, "rate": round(100 * c / n), "peers_rate": round(100 * peers_c / peers_n),
+               "z": round(z, 1)}
 
 
 def _z_score(n: int, c: int, peers_n: int, peers_c: int) -> float | None:

@@ -19,8 +19,9 @@ from claims.states import ClaimAction, apply_action
 from conflict_service.audit.operations import record
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from conflict_service.i18n import format_date, format_datetime
 from conflict_service.jurisdictions.queries import office_ids
-from conflict_service.timeutil import local_date, utcnow
+from conflict_service.timeutil import local_date, local_today, utcnow
 from payouts.breakdown import money_str
 from payouts.enums import BatchStatus, PaymentKind, PaymentStatus
 from payouts.funding import funding_of
@@ -97,8 +98,7 @@ def _settle_start(payment: Payment, actor) -> tuple[PaymentBatch, Payment, Claim
 def confirm_payment(payment: Payment, data: dict, actor, *, source: str = "manual") -> Payment:
     """Record that the money arrived: the claim becomes paid (an advance leaves the claim where it is)."""
     batch, payment, claim = _settle_start(payment, actor)
-    paid_at = data["paid_at"]
-    _check_paid_at(paid_at, batch, claim)
+    paid_at = _paid_moment(data, batch, claim)
     payment.status, payment.external_reference, payment.paid_at = PaymentStatus.CONFIRMED, data["reference"], paid_at
     payment.settled_at, payment.settled_by_id = utcnow(), actor.id
     db.session.flush()
@@ -136,13 +136,31 @@ def fail_payment(payment: Payment, data: dict, actor) -> Payment:
     return payment
 
 
-def _check_paid_at(paid_at: datetime, batch: PaymentBatch, claim: Claim) -> None:
+def _paid_moment(data: dict, batch: PaymentBatch, claim: Claim) -> datetime:
+    """When the money arrived. An instant (``paid_at``) is compared with the batch's approval as an instant; a day
+    (``paid_on``: a bank statement's date, the form's day) is the office's local day and is compared as a day, and
+    is recorded as that day's start, or the approval itself on the approval's day, so that no duration measured
+    from the approval is ever negative."""
+    tz = claim.office.timezone
+    approved = batch.approved_at
+    day = data.get("paid_on")
+    if day is not None:
+        if day > local_today(tz):
+            raise ValidationError.field("paid_on", _("The payment date cannot be in the future."))
+        if approved and day < local_date(approved, tz):
+            raise ValidationError.field("paid_on", _("The payment cannot have been made before its batch was "
+                                                     "approved ({date}).").format(
+                date=format_date(local_date(approved, tz))))
+        start = local_midnight(day, tz)
+        return max(start, approved) if approved else start
+    paid_at = data["paid_at"]
     if paid_at > utcnow() + CLOCK_SKEW:
         raise ValidationError.field("paid_at", _("The payment date cannot be in the future."))
-    tz = claim.office.timezone
-    if batch.approved_at and local_date(paid_at, tz) < local_date(batch.approved_at, tz):
+    if approved and paid_at < approved:
         raise ValidationError.field("paid_at", _("The payment cannot have been made before its batch was approved "
-                                                 "({date}).").format(date=local_date(batch.approved_at, tz)))
+                                                 "({moment}).").format(
+            moment=format_datetime(approved, tz=tz, with_zone=True)))
+    return paid_at
 
 
 def _close_if_settled(batch: PaymentBatch, actor) -> None:

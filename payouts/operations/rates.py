@@ -77,7 +77,7 @@ def refuse_rates(table: RateTable, actor, note: str = "") -> RateTable:
 
 def _decide_start(table: RateTable, actor) -> Programme:
     programme = db.session.scalars(sa.select(Programme).where(Programme.id == table.programme_id)
-                                   .with_for_update()).one()
+                                   .with_for_update(of=Programme)).one()
     check_can_edit(programme, actor)
     if actor is None:
         raise Forbidden(_("Only a programme manager can confirm or refuse changes of the rules."))

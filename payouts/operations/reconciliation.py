@@ -25,7 +25,7 @@ from conflict_service.jurisdictions.queries import office_ids
 from payouts.breakdown import money_str
 from payouts.enums import PaymentStatus
 from payouts.models import Payment, Reconciliation
-from payouts.operations.payments import confirm_payment, local_midnight, require_manager
+from payouts.operations.payments import confirm_payment, require_manager
 
 REQUIRED = ("reference", "amount", "date")
 MAX_BYTES = 2_000_000
@@ -139,12 +139,11 @@ def _judge(row: Row, payment: Payment | None, seen: set[str]) -> dict:
 
 
 def _confirm(row: Row, payment: Payment, actor) -> None:
-    claim = db.session.get(Claim, payment.claim_id)
     day = date.fromisoformat(row.day)
     try:
         with db.session.begin_nested():
             confirm_payment(payment, {"reference": row.bank_reference or row.reference,
-                                      "paid_at": local_midnight(day, claim.office.timezone)}, actor, source="statement")
+                                      "paid_on": day}, actor, source="statement")
     except ValidationError as error:
         row.result |= {"code": "date_refused", "params": {"message": " ".join(
             str(m) for msgs in error.errors.values() for m in msgs)}}

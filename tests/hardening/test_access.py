@@ -615,11 +615,13 @@ def check_admin_scope(app) -> list[str]:
 
 
 def check_audit_scope(app) -> list[str]:
-    """Every event has its jurisdiction; an auditor reads their country's (batches, measures, users...), and an
-    administrator or auditor of the other country none of them."""
+    """Every event a person caused has its jurisdiction; an auditor reads their country's (batches, measures,
+    users...), and an administrator or auditor of the other country none of them."""
     problems = []
     with app.app_context():
-        unscoped = sorted(set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.scope_id.is_(None)))))
+        # Only the command line's work over every jurisdiction (no actor: an open-data export of all) is unscoped.
+        unscoped = sorted(set(db.session.scalars(sa.select(AuditEvent.action).where(
+            AuditEvent.scope_id.is_(None), AuditEvent.actor_id.is_not(None)))))
         ir = set(db.session.scalars(sa.select(Jurisdiction.id).where(Jurisdiction.country_code == "IR")))
         ir_seqs = set(db.session.scalars(sa.select(AuditEvent.seq).where(AuditEvent.scope_id.in_(ir))))
     if unscoped:

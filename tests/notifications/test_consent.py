@@ -68,3 +68,25 @@ def test_cli_records_consent(runner, world, make):
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert db.session.get(Consent, owner.id).language == "fa"
+
+
+def _owner_form(world, **changes):
+    return {"name": "Hossein Rahimi", "village": "Dargaz", "office_id": world.ir.office.id,
+            "preferred_language": "fa", "phone": "+98 915 765 4321", "herd-0-species": "sheep",
+            "herd-0-head_count": "150", "herd-0-counted_on": "2026-04-01", "consent_sms": ["false", "true"]} | changes
+
+
+def test_the_intake_form_records_consent_with_the_owner(client, world):
+    from claims.models import Owner
+
+    login(client, world.ir.clerk)
+    assert "agrees to text messages" in client.get("/owners/new").get_data(as_text=True)
+    no_phone = post_form(client, "/owners/new", _owner_form(world, phone=""), form_path="/owners/new")
+    page = no_phone.get_data(as_text=True)
+    assert no_phone.status_code == 422 and "no phone number" in page and 'value="Hossein Rahimi"' in page
+    assert db.session.scalar(sa.select(sa.func.count(Owner.id))) == 0  # nothing saved
+    r = post_form(client, "/owners/new", _owner_form(world), form_path="/owners/new")
+    assert r.status_code == 302
+    owner = db.session.scalar(sa.select(Owner))
+    found = db.session.get(Consent, owner.id)
+    assert (found.channel.value, found.language, found.source.value) == ("sms", "fa", "office")

@@ -20,7 +20,7 @@ MESSAGES = 60
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_two_workers_send_each_message_exactly_once(app, gateway_server):
+def test_two_workers_send_each_message_exactly_once(app, gateway_server, tmp_path):
     gateway_server.delay = 0.02
     with app.app_context():
         db.session.add_all([OutboxMessage(key=f"parallel:{i}", medium=Medium.SMS, address=f"+98915000{i:04d}",
@@ -29,7 +29,7 @@ def test_two_workers_send_each_message_exactly_once(app, gateway_server):
         db.session.commit()
     env = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "parallel-test-" + "x" * 40,
            "SMS_GATEWAY": "generic", "SMS_GATEWAY_URL": gateway_server.url, "SMS_GATEWAY_TOKEN": "t",
-           "NOTIFICATIONS_SENDER": "off", "REDIS_URL": ""}
+           "NOTIFICATIONS_SENDER": "off", "REDIS_URL": "", "INSTANCE_PATH": str(tmp_path)}
     command = [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "notifications", "send"]
     workers = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True) for _ in range(2)]

@@ -118,6 +118,24 @@ def test_a_verifier_confirming_far_more_than_peers_is_flagged(make, ir, owner):
     assert details["rate"] == 100 and details["peers_rate"] == 38 and details["visits"] == 12
 
 
+def test_one_extreme_verifier_among_three_does_not_make_the_two_ordinary_ones_outliers(make, ir, owner):
+    """Against a pool dominated by the extreme peer (44 of 60 confirmed), the stricter ordinary verifier's 12 of 30
+    gives z = -3.1 and was flagged; against the ordinary peer alone (14 of 30) it is unremarkable."""
+    extreme, strict, usual = ir.verifier, ir.verifier2, make.user("verifier", ir.region)
+    claims = _visits(make, ir, owner, {extreme: (30, 30), strict: (30, 12), usual: (30, 14)})
+    assert "verifier_outlier" in flags_of(claims[extreme])
+    assert "verifier_outlier" not in flags_of(claims[strict]) | flags_of(claims[usual])
+    details = rules.verifier_outlier(_ids(claims[extreme]))[claims[extreme].id]
+    assert details["rate"] == 100 and details["peers_rate"] == 43 and details["visits"] == 30  # 26 of 60
+
+
+def test_set_aside_compares_with_the_ordinary_pool_and_keeps_two_differing_verifiers_both():
+    found = rules._set_aside({1: (30, 30), 2: (30, 12), 3: (30, 14), 4: (30, 13)})
+    assert set(found) == {1} and found[1]["peers_rate"] == 43  # 39 of 90
+    assert set(rules._set_aside({1: (30, 30), 2: (30, 12)})) == {1, 2}  # neither is the reference of the other
+    assert rules._set_aside({1: (30, 15), 2: (30, 12), 3: (30, 14)}) == {}
+
+
 @pytest.mark.parametrize("confirmations", [(12, 9, 8, 9), (5, 5, 5, 1)], ids=["similar-rates", "too-few-visits"])
 def test_no_outlier_when_rates_are_similar_or_samples_small(make, ir, owner, confirmations):
     visits, a, b, c = confirmations

@@ -138,3 +138,25 @@ def test_cli(runner, world, data):
 
 def test_clerks_get_no_reports(client, world):
     assert client.get("/api/v1/reports/payouts", headers=bearer(client, world.ir.clerk)).status_code == 403
+
+
+def test_a_same_day_confirmation_stored_before_the_approval_shows_no_negative_duration(client, world, make, data):
+    """A bank statement's day was once recorded at local midnight, before an approval made later that day."""
+    from datetime import timedelta
+
+    from claims.states import ClaimState
+    from conflict_service.db import db
+    from payouts.enums import PaymentKind
+    from tests.factories import at
+    from tests.oversight import report_data as rd
+
+    g = rd._claim(make, world.ir, ClaimState.PAID, 4, [(rd.Species.SHEEP, 1)], rd.Predator.LEOPARD)
+    rd._award(g, world.ir, 400, at(2026, 5, 4, 10))
+    rd._paid(g, world.ir, PaymentKind.FINAL, 400, at(2026, 5, 4, 10) - timedelta(hours=10))
+    db.session.commit()
+    rows = _get(client, world.ir.manager, "/api/v1/reports/deadlines?group_by=month")["rows"]
+    may = next(r for r in rows if r["month"] == "2026-05")
+    assert may["payment"]["count"] == 1 and may["payment"]["median"] == "0.0" and may["payment"]["p90"] == "0.0"
+    figures = [v for r in rows for step in ("verification", "decision", "payment")
+               for v in (r[step]["median"], r[step]["p90"]) if v is not None]
+    assert figures and not any(v.startswith("-") for v in figures)

@@ -179,6 +179,9 @@ def test_batch_lifecycle_through_the_api(client, payouts, ir):
     payment = batch["payments"][0]
     r = client.post(f"/api/v1/payments/{payment['id']}/confirm", json={"reference": "T1"}, headers=m2)
     assert r.status_code == 422 and "paid_at" in r.get_json()["errors"]
+    both = {"reference": "T1", "paid_at": utcnow().isoformat(), "paid_on": utcnow().date().isoformat()}
+    r = client.post(f"/api/v1/payments/{payment['id']}/confirm", json=both, headers=m2)
+    assert r.status_code == 422 and "either the moment or the day" in r.get_json()["errors"]["paid_at"][0]
     paid_at = utcnow().isoformat()
     r = client.post(f"/api/v1/payments/{payment['id']}/confirm", json={"reference": "T1", "paid_at": paid_at},
                     headers=m2)

