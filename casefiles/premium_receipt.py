@@ -43,9 +43,9 @@ def context(payment: PremiumPayment) -> dict:
                    "due": format_money(policy.premium_due, cur), "paid": format_money(paid, cur),
                    "left": format_money(max(policy.premium_due - paid, queries.ZERO), cur)},
         "owner": {"name": policy.owner.name, "village": policy.owner.village},
-        "scheme": {"name": scheme.name, "coverage_pct": scheme.coverage_pct,
+        "scheme": {"name": scheme.name, "local_name": scheme.local_name, "coverage_pct": scheme.coverage_pct,
                    "report_days": scheme.report_deadline_days},
-        "office": {"name": policy.office.name},
+        "office": {"name": policy.office.name, "local_name": policy.office.local_name},
         "tz": policy.office.timezone,
     }
 

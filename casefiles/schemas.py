@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from claims.enums import TimeOfDay
 from claims.states import ClaimState
-from conflict_service.audit.presentation import describe, field_label
+from conflict_service.audit.presentation import actor_name, describe, field_label
 from conflict_service.i18n import LOCALES
 from conflict_service.schemas import BaseSchema
 
@@ -65,6 +65,7 @@ class LineDoc(_Doc):
 
 class ProgrammeDoc(_Doc):
     name = fields.String()
+    local_name = fields.String()  # in the document's language (DESIGN §14)
     kind = Value()
     currency = fields.String()
     official_language = fields.String()
@@ -76,6 +77,7 @@ class ProgrammeDoc(_Doc):
 
 class OfficeDoc(_Doc):
     name = fields.String()
+    local_name = fields.String()
     code = fields.String()
     timezone = fields.String()
 
@@ -158,7 +160,7 @@ class ChangeDoc(_Doc):
 class EventDoc(_Doc):
     seq = fields.Integer()
     occurred_at = Value()
-    actor = fields.String(attribute="actor_name")
+    actor = fields.Function(lambda ev: actor_name(ev))
     action = fields.String()
     summary = fields.Function(lambda ev: describe(ev))
     reason = fields.String(allow_none=True)

@@ -26,6 +26,37 @@ AM_NAMES = ["Արամ Սարգսյան", "Գագիկ Հովհաննիսյան", 
             "Հայկ Հարությունյան", "Էդգար Մելքոնյան", "Ռուբեն Զաքարյան", "Սերգեյ Իվանով", "Մարինե Աբրահամյան"]
 AM_VILLAGES = ["Շիկահող", "Ճակատեն", "Վաչագան", "Նորաշենիկ", "Սրաշեն"]
 AM_LANGUAGES = ["hy"] * 5 + ["ru"]
+# The programmes' names in the range's languages, as their offices would enter them (DESIGN §14).
+IR_PROGRAMME_NAMES = {
+    "en": "Razavi Khorasan leopard compensation", "fa_AF": "جبران خسارهٔ پلنگ خراسان رضوی",
+    "ps": "د رضوي خراسان د پړانګ د زیان جبران", "ar": "تعويض أضرار النمر في خراسان رضوي",
+    "ckb": "قەرەبووی زیانی پڵنگ لە خوراسانی ڕەزەوی", "ur": "رضوی خراسان میں تیندوے کے نقصان کا معاوضہ",
+    "tk": "Horasan-Rezewi gaplaň zyýanynyň öwezini dolmak", "az": "Xorasan-Rəzəvi bəbir ziyanının ödənişi",
+    "tr": "Razavi Horasan leopar zararı tazminatı", "hy": "Ռազավի Խորասանի ընձառյուծի վնասի փոխհատուցում",
+    "ru": "Компенсация ущерба от леопарда в Хорасане-Резави",
+}
+AM_PROGRAMME_NAMES = {
+    "en": "Syunik community livestock insurance", "ru": "Общинное страхование скота Сюника",
+    "fa": "بیمهٔ اجتماعی دام سیونیک", "fa_AF": "بیمهٔ اجتماعی مواشی سیونیک", "ps": "د سیونیک ټولنیز د څارویو بیمه",
+    "ar": "التأمين المجتمعي على الماشية في سيونيك", "ckb": "بیمەی کۆمەڵایەتیی ئاژەڵی سیونیک",
+    "ur": "سیونک کمیونٹی مویشی بیمہ", "ka": "სიუნიქის თემის პირუტყვის დაზღვევა", "az": "Syunik icma heyvan sığortası",
+    "tr": "Syunik topluluk hayvan sigortası",
+}
+NARRATIVES = {
+    ("IR", True): ["سپیده‌دم کنار دیوار آغل پیدا شد؛ جای دندان روی گلو، لاشه به سمت صخره‌ها کشیده شده بود.",
+                   "دام‌ها شب بیرون آغل ماندند؛ یک لاشه زیر بوته‌ها بالای تپه پنهان شده بود.",
+                   "شب سگ‌ها پارس کردند؛ صبح دام‌ها داخل آغل مرده بودند."],
+    ("IR", False): ["عصر در چراگاه، وقتی چوپان سر چشمه بود، حمله شد.",
+                    "چوپان گربه‌سان بزرگی را دید که از گله در دامنه دور شد؛ جای دندان روی گردن.",
+                    "پس از چرا در دره گم شد؛ بقایا دو روز بعد پیدا شد."],
+    ("AM", True): ["Առավոտյան գտնվեց փարախի պատի մոտ․ կոկորդին ատամների հետքեր, դիակը քարշ էր տրված դեպի ժայռերը։",
+                   "Կենդանիները գիշերը մնացել էին փարախից դուրս․ մի դիակ թաքցված էր թփերի տակ՝ լանջի վերևում։",
+                   "Գիշերը շները հաչում էին․ առավոտյան կենդանիները սատկած էին փարախի ներսում։"],
+    ("AM", False): ["Հարձակումը եղավ ցերեկային արոտում, երբ հովիվը աղբյուրի մոտ էր։",
+                    "Հովիվը տեսավ, թե ինչպես մեծ կատվազգին հեռացավ հոտից լանջին․ պարանոցին ատամների հետքեր։",
+                    "Կորավ կիրճում արածելուց հետո․ մնացորդները գտնվեցին երկու օր անց։"],
+}
+WITHDRAWAL_REASONS = {"IR": "دامدار دام‌های گمشده را پیدا کرد.", "AM": "Սեփականատերը գտավ կորած կենդանիներին։"}
 HOMES = {"IR-RKH-DRG": (37.44, 59.11), "AM-SU-KPN": (39.21, 46.40)}
 SPECIES_WEIGHTS = [(Species.SHEEP, 55), (Species.GOAT, 30), (Species.CATTLE, 8), (Species.DONKEY, 3),
                    (Species.HORSE, 2), (Species.DOG, 2)]
@@ -52,17 +83,17 @@ def load(context: dict) -> None:
     for claim in rng.sample(claims, int(TOTAL_CLAIMS * WITHDRAWN_SHARE)):
         clerk = users["clerk_ir"] if claim.office.country_code == "IR" else users["clerk_am"]
         with clock_at(min(claim.filed_at + timedelta(hours=rng.uniform(1, 30)), now)):
-            withdraw_claim(claim, clerk, "The owner found the missing animals.")
+            withdraw_claim(claim, clerk, WITHDRAWAL_REASONS[claim.office.country_code])
     context.update(programmes=programmes, owners=owners, claims=claims)
 
 
 def _programmes(users, codes) -> dict:
-    ir = create_programme({"name": "Razavi Khorasan leopard compensation", "kind": ProgrammeKind.COMPENSATION,
-                           "jurisdiction_id": codes["IR"], "currency": "IRR", "official_language": "fa"},
-                          users["manager_ir"])
-    am = create_programme({"name": "Syunik community livestock insurance", "kind": ProgrammeKind.INSURANCE,
-                           "jurisdiction_id": codes["AM"], "currency": "AMD", "official_language": "hy"},
-                          users["manager_am"])
+    ir = create_programme({"name": "جبران خسارت پلنگ خراسان رضوی", "kind": ProgrammeKind.COMPENSATION,
+                           "jurisdiction_id": codes["IR"], "currency": "IRR", "official_language": "fa",
+                           "names": IR_PROGRAMME_NAMES}, users["manager_ir"])
+    am = create_programme({"name": "Սյունիքի համայնքային անասնաապահովագրություն", "kind": ProgrammeKind.INSURANCE,
+                           "jurisdiction_id": codes["AM"], "currency": "AMD", "official_language": "hy",
+                           "names": AM_PROGRAMME_NAMES}, users["manager_am"])
     return {"IR-RKH-DRG": ir, "AM-SU-KPN": am}
 
 
@@ -104,18 +135,10 @@ def _file(rng: random.Random, owner, programme, users, office_code: str, inciden
         "incident_lon": round(owner.home_lon + rng.uniform(-.05, .05), 5),
         "incident_village": owner.village, "time_of_day": TimeOfDay.NIGHT if night else TimeOfDay.DAY,
         "is_in_corral": night and rng.random() < 0.5, "is_herder_present": not night and rng.random() < 0.6,
-        "is_guard_dog_present": rng.random() < 0.3, "narrative": _narrative(rng, night), "lines": lines,
+        "is_guard_dog_present": rng.random() < 0.3, "lines": lines,
+        "narrative": rng.choice(NARRATIVES[office_code[:2], night]),
     }
     with clock_at(filed_at):
         claim, _replayed = submit_claim(data, clerk)
     return claim
 
-
-def _narrative(rng: random.Random, night: bool) -> str:
-    if night:
-        return rng.choice(["Found at dawn near the corral wall; throat bites, carcass dragged towards the rocks.",
-                           "Animals outside the corral overnight; one carcass cached under bushes uphill.",
-                           "Dogs barked at night; in the morning the animals were dead inside the pen."])
-    return rng.choice(["Attacked on the afternoon pasture while the herder was at the spring.",
-                       "The herder saw a large cat leave the flock on the slope; bite marks on the neck.",
-                       "Missing after grazing in the gorge; remains found two days later."])

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as L_
 from conflict_service.enums import TitledEnum
 
 __all__ = ["TitledEnum", "Clock", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence",
-           "TimeOfDay", "RuleChangeStatus"]
+           "TimeOfDay", "RuleChangeStatus", "YearCalendar"]
 
 
 class ProgrammeKind(TitledEnum):
@@ -92,6 +92,17 @@ class TimeOfDay(TitledEnum):
     @classmethod
     def _titles(cls):
         return {cls.DAY: L_("Day"), cls.NIGHT: L_("Night")}
+
+
+class YearCalendar(TitledEnum):
+    """The calendar of a programme's year (DESIGN §3): annual caps, annual figures and the bulletin follow it."""
+
+    GREGORIAN = "gregorian"
+    SOLAR_HIJRI = "solar_hijri"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.GREGORIAN: L_("Gregorian calendar"), cls.SOLAR_HIJRI: L_("Solar Hijri calendar (from Nowruz)")}
 
 
 class RuleChangeStatus(TitledEnum):

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay
+from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay, YearCalendar
 from claims.queries import office_language, programme_usable_at, programmes_for
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import language_choices
+from conflict_service.i18n import language_choices, native_digits
 from conflict_service.jurisdictions.queries import offices_for, scope_ids, tree
 from conflict_service.timeutil import local_today, utcnow
 from conflict_service.web import forms as web_forms
@@ -138,7 +138,9 @@ PROGRAMME_NEW = ("name", "kind", "jurisdiction_id", "currency", "official_langua
 
 def programme_values_from(programme) -> dict:
     values = {k: _plain(getattr(programme, k)) for k in (*RULE_TEXT, "name", "official_language")}
-    values.update(min_confidence=programme.min_confidence.value, is_active=programme.is_active,
+    values.update(names=dict(programme.names or {}), year_calendar=programme.year_calendar.value,
+                  year_start_month=str(programme.year_start_month),
+                  min_confidence=programme.min_confidence.value, is_active=programme.is_active,
                   is_toman_shown=programme.is_toman_shown,
                   covered_predators=list(programme.covered_predators or []),
                   exclusion_zones=json.dumps(programme.exclusion_zones, indent=1) if programme.exclusion_zones else "")
@@ -154,7 +156,8 @@ def _plain(value) -> str:
 
 def programme_values(form: MultiDict) -> dict:
     values = {k: form.get(k, "") for k in (*RULE_TEXT, "name", "official_language", "min_confidence",
-                                            "exclusion_zones")}
+                                            "exclusion_zones", "year_calendar", "year_start_month")}
+    values["names"] = web_forms.names(form)
     values["covered_predators"] = form.getlist("covered_predators")
     values.update(web_forms.flags(form, ("is_active", "is_toman_shown")))
     return values
@@ -162,7 +165,9 @@ def programme_values(form: MultiDict) -> dict:
 
 def programme_data(form: MultiDict, schema) -> dict:
     """Validate the rules form with the API's schema; a blank cap, threshold or limit means none."""
-    data = web_forms.clean(form, (*RULE_TEXT, "name", "official_language", "min_confidence"))
+    data = web_forms.clean(form, (*RULE_TEXT, "name", "official_language", "min_confidence", "year_calendar",
+                                  "year_start_month"))
+    data["names"] = web_forms.names(form)
     data.update(web_forms.flags(form, ("is_active", "is_toman_shown")))
     data["covered_predators"] = form.getlist("covered_predators")
     for key in NULLABLE_RULES:
@@ -178,8 +183,14 @@ def programme_data(form: MultiDict, schema) -> dict:
 
 def programme_choices(user) -> dict:
     return {"predators": Predator.choices(), "confidences": Confidence.choices(), "kinds": ProgrammeKind.choices(),
+            "calendars": YearCalendar.choices(), "months": month_choices(),
             "languages": language_choices(),
-            "jurisdictions": [(j.id, f"{j.code} · {j.name}") for j in visible_in(user)]}
+            "jurisdictions": [(j.id, j.local_name) for j in visible_in(user)]}
+
+
+def month_choices() -> list[tuple[str, str]]:
+    """The first month of a programme year, by number (1: January or Farvardin)."""
+    return [(str(n), native_digits(str(n))) for n in range(1, 13)]
 
 
 def visible_in(user):

@@ -16,10 +16,12 @@ from claims.enums import (
     RuleChangeStatus,
     Species,
     TimeOfDay,
+    YearCalendar,
 )
 from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
+from conflict_service.i18n import NamedInLanguages
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.timeutil import day_start, utcnow
 
@@ -51,7 +53,7 @@ PCT = sa.Numeric(7, 3)
 AWAITING_VERIFICATION = (ClaimState.SUBMITTED, ClaimState.UNDER_VERIFICATION)
 
 
-class Programme(Base):
+class Programme(NamedInLanguages, Base):
     """A compensation programme or a community insurance scheme, with its rules."""
 
     __tablename__ = "programmes"
@@ -59,6 +61,7 @@ class Programme(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160))
+    names: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")  # locale → name (DESIGN §14)
     kind: Mapped[ProgrammeKind] = mapped_column(enum_column(ProgrammeKind))
     jurisdiction_id: Mapped[int] = mapped_column(sa.ForeignKey("jurisdictions.id"), index=True)
     currency: Mapped[str] = mapped_column(sa.String(3))
@@ -77,6 +80,10 @@ class Programme(Base):
     coverage_pct: Mapped[Decimal] = mapped_column(PCT, default=RULE_DEFAULTS["coverage_pct"])
     deductible: Mapped[Decimal] = mapped_column(default=RULE_DEFAULTS["deductible"])
     household_annual_cap: Mapped[Decimal | None]
+    # The programme year (claims/years.py): its calendar and first month in it (1 = January, or Farvardin: Nowruz).
+    year_calendar: Mapped[YearCalendar] = mapped_column(enum_column(YearCalendar), default=YearCalendar.GREGORIAN,
+                                                        server_default=YearCalendar.GREGORIAN.value)
+    year_start_month: Mapped[int] = mapped_column(default=1, server_default="1")
     dual_approval_threshold: Mapped[Decimal | None]
     verification_sla_hours: Mapped[int] = mapped_column(default=RULE_DEFAULTS["verification_sla_hours"])
     decision_sla_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["decision_sla_days"], server_default="7")

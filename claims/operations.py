@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from claims import clocks, permissions, rule_changes
+from claims import clocks, permissions, rule_changes, years
 from claims.models import RULE_DEFAULTS, Claim, ClaimCounter, HerdCount, IdempotencyKey, LossLine, Owner, Programme
 from claims.queries import get_claim, office_language, programme_usable_at
 from claims.states import ClaimAction, ClaimState, apply_action
@@ -24,14 +24,17 @@ from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, ValidationError
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Level
+from conflict_service.schemas import clean_names
 from conflict_service.timeutil import local_date, utcnow
 
 log = logging.getLogger(__name__)
 
 OWNER_FIELDS = ("name", "national_id", "phone", "village", "office_id", "home_lat", "home_lon", "preferred_language")
-PROGRAMME_FIELDS = ("name", "kind", "jurisdiction_id", "currency", "official_language", "is_active", "is_toman_shown")
+PROGRAMME_FIELDS = ("name", "names", "kind", "jurisdiction_id", "currency", "official_language", "is_active",
+                    "is_toman_shown", "year_calendar", "year_start_month")
 RULE_FIELDS = (*RULE_DEFAULTS, "exclusion_zones")
-PROGRAMME_EDITABLE = ("name", "official_language", "is_active", "is_toman_shown", *RULE_FIELDS)
+PROGRAMME_EDITABLE = ("name", "names", "official_language", "is_active", "is_toman_shown", "year_calendar",
+                      "year_start_month", *RULE_FIELDS)
 CLAIM_FIELDS = ("owner_id", "programme_id", "office_id", "incident_date", "incident_at", "incident_lat", "incident_lon",
                 "incident_village", "time_of_day", "is_in_corral", "is_herder_present", "is_guard_dog_present",
                 "narrative", "reported_at")
@@ -46,7 +49,10 @@ def create_programme(data: dict, actor) -> Programme:
         raise Forbidden(_("Only a programme manager can create programmes."))
     if data["jurisdiction_id"] not in jq.scope_ids(actor):
         raise ValidationError.field("jurisdiction_id", _("Choose a jurisdiction within your own."))
-    programme = Programme(**{k: data[k] for k in ("name", "kind", "jurisdiction_id", "currency", "official_language")})
+    programme = Programme(**{k: data[k] for k in ("name", "kind", "jurisdiction_id", "currency", "official_language")},
+                          names=clean_names(data.get("names")),
+                          year_calendar=data.get("year_calendar") or years.default_calendar(data["jurisdiction_id"]),
+                          year_start_month=data.get("year_start_month") or 1)
     db.session.add(programme)
     db.session.flush()
     record("programme.created", programme, actor=actor, changes=created(snapshot(programme, PROGRAMME_FIELDS)))
@@ -68,7 +74,8 @@ def update_programme(programme: Programme, data: dict, actor) -> Programme:
     before = snapshot(programme, direct)
     for key in direct:
         if key in data:
-            setattr(programme, key, data[key].strip() if key == "name" else data[key])
+            value = clean_names(data[key]) if key == "names" else data[key]
+            setattr(programme, key, value.strip() if key == "name" else value)
     db.session.flush()
     changes = diff(before, snapshot(programme, direct))
     if changes:

@@ -1,10 +1,16 @@
 """How claims' audit events read in the history (stored in English codes, shown in the reader's language)."""
 
+from datetime import timedelta
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
-from claims.enums import TimeOfDay
+from claims.enums import Confidence, Predator, ProgrammeKind, TimeOfDay, YearCalendar
 from claims.states import ClaimState
+from claims.years import year_bounds
 from conflict_service.audit.presentation import register, register_fields, register_values
+from conflict_service.i18n import format_date, native_digits
+from conflict_service.timeutil import utcnow
 
 
 def register_texts() -> None:
@@ -40,7 +46,10 @@ def register_texts() -> None:
         "national_id": L_("National ID"), "phone": L_("Phone"), "village": L_("Village"),
         "home_lat": L_("Latitude"), "home_lon": L_("Longitude"), "preferred_language": L_("Preferred language"),
         "herd": L_("Herd"), "incident_date": L_("Incident date"), "is_toman_shown": L_("Amounts also in toman"),
-        # programme rules, named as on the programme's page
+        # programme fields and rules, named as on the programme's page
+        "names": L_("Names in other languages"), "year_calendar": L_("Programme year counted in"),
+        "year_start_month": L_("First month of the programme year"), "kind": L_("Kind"), "currency": L_("Currency"),
+        "jurisdiction_id": L_("Run in"), "official_language": L_("Official language"), "is_active": L_("Active"),
         "covered_predators": L_("Covered predators"), "min_confidence": L_("Minimum confidence"),
         "injured_pct": L_("Injured animals"), "missing_pct": L_("Missing animals"),
         "report_deadline_days": L_("Reporting deadline"), "negligence_pct": L_("Negligence reduction"),
@@ -61,4 +70,14 @@ def register_texts() -> None:
         "programme.rules_refused": L_("Change of the money rules of {label} refused (proposal {proposal})"),
     })
 
-    register_values({"status": ClaimState, "time_of_day": TimeOfDay})
+    register_values({"status": ClaimState, "time_of_day": TimeOfDay, "year_calendar": YearCalendar,
+                     "min_confidence": Confidence, "covered_predators": Predator, "kind": ProgrammeKind})
+
+
+def programme_year_text(programme) -> str:
+    """The programme's year as its page states it: "Solar Hijri calendar (from Nowruz), from month 1; now 1405"."""
+    year = year_bounds(programme, utcnow().date())
+    return _("{calendar}, from month {month}; now {year} ({start} – {end})").format(
+        calendar=programme.year_calendar.title, month=native_digits(str(programme.year_start_month)),
+        year=native_digits(year.label), start=format_date(year.start),
+        end=format_date(year.end - timedelta(days=1)))

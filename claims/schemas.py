@@ -16,6 +16,7 @@ from claims.enums import (
     RuleChangeStatus,
     Species,
     TimeOfDay,
+    YearCalendar,
 )
 from claims.permissions import can_see_personal_data, mask
 from claims.states import ClaimState
@@ -30,6 +31,7 @@ from conflict_service.schemas import (
     latitude,
     longitude,
     money_field,
+    names_field,
     not_in_future,
     page_schema,
     percent_field,
@@ -50,6 +52,9 @@ def _both_or_neither(data, lat_key, lon_key):
 
 class ProgrammeCreateSchema(BaseSchema):
     name = required_text(160, one_line=True)
+    names = names_field(160, load_default=dict)
+    year_calendar = enum_field(YearCalendar, load_default=None)
+    year_start_month = fields.Integer(load_default=1, validate=validate.Range(1, 12))
     kind = enum_field(ProgrammeKind, required=True)
     jurisdiction_id = fields.Integer(required=True)
     currency = fields.String(required=True, validate=validate.Regexp(
@@ -114,12 +119,17 @@ class ProgrammeRulesSchema(BaseSchema):
     advance_pct = _pct()
     late_interest_pct_per_year = _pct()
     retaliation_freeze_days = _days(0, 365)
+    year_calendar = enum_field(YearCalendar, metadata={
+        "description": "Calendar of the programme year (household cap, annual figures, bulletin)"})
+    year_start_month = _days(1, 12, metadata={"description": "First month of the programme year in its calendar "
+                                                             "(1: January, or Farvardin, i.e. Nowruz)"})
     exclusion_zones = ExclusionZones(allow_none=True, metadata={
         "description": "GeoJSON polygons [lon, lat]; stored as a FeatureCollection; null for none"})
 
 
 class ProgrammeUpdateSchema(ProgrammeRulesSchema):
     name = required_text(160, one_line=True)
+    names = names_field(160)
     official_language = fields.String(validate=LANGUAGE)
     is_active = fields.Boolean()
     is_toman_shown = fields.Boolean(metadata={"description": "Show IRR amounts in toman as well (display only)"})
@@ -127,7 +137,9 @@ class ProgrammeUpdateSchema(ProgrammeRulesSchema):
 
 class ProgrammeSchema(ProgrammeRulesSchema):
     id = fields.Integer()
-    name = fields.String()
+    name = fields.String(metadata={"description": "The official name"})
+    names = fields.Dict(keys=fields.String(), values=fields.String())
+    local_name = fields.String(metadata={"description": "The name in the caller's language (Accept-Language)"})
     kind = enum_field(ProgrammeKind)
     jurisdiction_id = fields.Integer()
     jurisdiction_code = fields.String(attribute="jurisdiction.code")

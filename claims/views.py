@@ -8,7 +8,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
-from claims import forms, operations, queries, rule_changes
+from claims import forms, operations, presentation, queries, rule_changes
 from claims.enums import Clock, Predator
 from claims.permissions import (
     can_edit_claim,
@@ -233,9 +233,10 @@ def programme_list():
 def programme_new():
     values, errors = {"kind": "compensation"}, {}
     if request.method == "POST":
-        values = {k: request.form.get(k, "") for k in forms.PROGRAMME_NEW}
+        values = {k: request.form.get(k, "") for k in forms.PROGRAMME_NEW} | {"names": web_forms.names(request.form)}
         try:
-            data = web_forms.load(ProgrammeCreateSchema(), web_forms.clean(request.form, forms.PROGRAMME_NEW))
+            data = web_forms.load(ProgrammeCreateSchema(), web_forms.clean(request.form, forms.PROGRAMME_NEW)
+                                  | {"names": values["names"]})
             programme = operations.create_programme(data, g.user)
             db.session.commit()
             flash(_("Programme {name} created with the default rules; review them now.").format(
@@ -253,6 +254,7 @@ def programme_detail(programme_id):
     programme = queries.get_programme(programme_id, g.user)
     set_context_programme(programme)
     return render_template("claims/programme_detail.html", programme=programme,
+                           programme_year_text=presentation.programme_year_text,
                            predator_titles=dict(Predator.choices()),
                            history=events_for("programme", programme.id),
                            can_edit=can_manage_programmes(g.user) and programme.jurisdiction_id in jq.scope_ids(g.user),

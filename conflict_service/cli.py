@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from marshmallow import ValidationError as MarshmallowError
 
 from conflict_service import backup, migrations
 from conflict_service.audit.keys import audit_keys
@@ -19,6 +20,7 @@ from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.jurisdictions import operations as j_ops
 from conflict_service.jurisdictions import queries as jq
+from conflict_service.jurisdictions.schemas import JurisdictionCreateSchema
 from conflict_service.timeutil import utcnow
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
@@ -151,16 +153,31 @@ def users_set_password(username, password_stdin):
 @click.option("--name", required=True)
 @click.option("--parent", "parent_code", default=None, help="Code of the country or region above it.")
 @click.option("--timezone", default=None, help="IANA time zone, e.g. Asia/Tehran (default: the parent's).")
-def jurisdictions_create(short_code, name, parent_code, timezone):
+@click.option("--names", "names", multiple=True, metavar="LOCALE=NAME",
+              help="The name in another language, e.g. --names en='Dargaz office' (repeatable).")
+def jurisdictions_create(short_code, name, parent_code, timezone, names):
     """Create a country (no parent), a region (parent: a country) or an office (parent: a region)."""
     try:
         parent_id = jq.get_by_code(parent_code).id if parent_code else None
-        j = j_ops.create_jurisdiction({"short_code": short_code, "name": name, "parent_id": parent_id,
-                                       "timezone": timezone}, actor=None)
+        data = JurisdictionCreateSchema().load({"short_code": short_code, "name": name, "parent_id": parent_id,
+                                                "timezone": timezone, "names": _names_option(names)})
+        j = j_ops.create_jurisdiction(data, actor=None)
+    except MarshmallowError as error:
+        raise click.ClickException(f"{error.messages}") from None
     except DomainError as error:
         fail(error)
     db.session.commit()
     click.echo(f"Created {j.level.value} {j.code} ({j.name}, {j.timezone}).")
+
+
+def _names_option(pairs) -> dict:
+    names = {}
+    for pair in pairs:
+        locale, sep, text = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r}: give LOCALE=NAME", param_hint="--names")
+        names[locale.strip()] = text
+    return names
 
 
 @jur_cli.command("list")

@@ -6,36 +6,50 @@ from conflict_service.jurisdictions.operations import create_jurisdiction
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed by `flask demo load`, refused in production
 
 JURISDICTIONS = [
-    # (short code, name, parent code, time zone)
-    ("IR", "Iran", None, "Asia/Tehran"),
-    ("RKH", "Razavi Khorasan", "IR", None),
-    ("DRG", "Dargaz office", "IR-RKH", None),
-    ("AM", "Armenia", None, "Asia/Yerevan"),
-    ("SU", "Syunik", "AM", None),
-    ("KPN", "Kapan office", "AM-SU", None),
+    # (short code, official name, parent code, time zone, names in other languages), as each country's office types them
+    ("IR", "ایران", None, "Asia/Tehran",
+     {"en": "Iran", "hy": "Իրան", "ru": "Иран", "ar": "إيران", "ckb": "ئێران", "ur": "ایران", "tk": "Eýran",
+      "az": "İran", "tr": "İran"}),
+    ("RKH", "خراسان رضوی", "IR", None,
+     {"en": "Razavi Khorasan", "hy": "Ռազավի Խորասան", "ru": "Хорасан-Резави", "ar": "خراسان رضوي",
+      "ckb": "خوراسانی ڕەزەوی", "ps": "رضوي خراسان", "tk": "Horasan-Rezewi", "az": "Xorasan-Rəzəvi",
+      "tr": "Razavi Horasan"}),
+    ("DRG", "ادارهٔ درگز", "IR-RKH", None,
+     {"en": "Dargaz office", "hy": "Դարգազի գրասենյակ", "ru": "Офис в Даргазе", "ar": "مكتب درگز",
+      "ckb": "نووسینگەی دەرگەز", "ps": "د درګز دفتر", "ur": "درگز دفتر", "tk": "Dergez edarasy",
+      "az": "Dərgəz idarəsi", "tr": "Dergez ofisi"}),
+    ("AM", "Հայաստան", None, "Asia/Yerevan",
+     {"en": "Armenia", "fa": "ارمنستان", "ru": "Армения", "ar": "أرمينيا", "ckb": "ئەرمەنستان", "ps": "ارمنستان",
+      "ur": "آرمینیا", "az": "Ermənistan", "tr": "Ermenistan", "ka": "სომხეთი"}),
+    ("SU", "Սյունիք", "AM", None,
+     {"en": "Syunik", "fa": "سیونیک", "ru": "Сюник", "ar": "سيونيك", "ckb": "سیونیک", "ps": "سیونیک",
+      "ur": "سیونک", "ka": "სიუნიქი"}),
+    ("KPN", "Կապանի գրասենյակ", "AM-SU", None,
+     {"en": "Kapan office", "fa": "دفتر کاپان", "ru": "Офис в Капане", "ar": "مكتب كابان",
+      "ckb": "نووسینگەی کاپان", "ps": "د کاپان دفتر", "ur": "کاپان دفتر", "ka": "კაპანის ოფისი"}),
 ]
 
 USERS = [
     # (username, role, jurisdiction codes, full name, language)
-    ("admin", "admin", ["IR", "AM"], "System administrator", None),
-    ("clerk_ir", "clerk", ["IR-RKH-DRG"], "Maryam Rahimi", None),
-    ("verifier_ir", "verifier", ["IR-RKH"], "Hossein Karimi", None),
-    ("verifier2_ir", "verifier", ["IR-RKH"], "Reza Ahmadi", None),
-    ("manager_ir", "manager", ["IR"], "Leila Moradi", None),
-    ("manager2_ir", "manager", ["IR"], "Ali Sadeghi", None),
-    ("auditor_ir", "auditor", ["IR"], "Donor audit team", None),
-    ("clerk_am", "clerk", ["AM-SU-KPN"], "Anahit Petrosyan", None),
-    ("verifier_am", "verifier", ["AM-SU"], "Armen Grigoryan", None),
-    ("manager_am", "manager", ["AM"], "Lilit Hakobyan", None),
-    ("manager2_am", "manager", ["AM"], "Tigran Avagyan", None),  # a second signature: rates, batches, rules
+    ("admin", "admin", ["IR", "AM"], "مدیر سامانه", None),
+    ("clerk_ir", "clerk", ["IR-RKH-DRG"], "مریم رحیمی", "fa"),
+    ("verifier_ir", "verifier", ["IR-RKH"], "حسین کریمی", "fa"),
+    ("verifier2_ir", "verifier", ["IR-RKH"], "رضا احمدی", "fa"),
+    ("manager_ir", "manager", ["IR"], "لیلا مرادی", "fa"),
+    ("manager2_ir", "manager", ["IR"], "علی صادقی", "fa"),
+    ("auditor_ir", "auditor", ["IR"], "گروه حسابرسی اهداکننده", None),
+    ("clerk_am", "clerk", ["AM-SU-KPN"], "Անահիտ Պետրոսյան", "hy"),
+    ("verifier_am", "verifier", ["AM-SU"], "Արմեն Գրիգորյան", "hy"),
+    ("manager_am", "manager", ["AM"], "Լիլիթ Հակոբյան", "hy"),
+    ("manager2_am", "manager", ["AM"], "Տիգրան Ավագյան", "hy"),  # a second signature: rates, batches, rules
 ]
 
 
 def load(context: dict) -> None:
     codes: dict[str, int] = {}
-    for short, name, parent, tz in JURISDICTIONS:
-        j = create_jurisdiction({"short_code": short, "name": name, "parent_id": codes.get(parent), "timezone": tz},
-                                actor=None)
+    for short, name, parent, tz, names in JURISDICTIONS:
+        j = create_jurisdiction({"short_code": short, "name": name, "parent_id": codes.get(parent), "timezone": tz,
+                                 "names": names}, actor=None)
         codes[j.code] = j.id
     users = {}
     for username, role, jcodes, full_name, language in USERS:

@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, refresh
+from jinja2 import pass_context
 from markupsafe import Markup
 from persiantools.jdatetime import JalaliDate
 
@@ -152,6 +154,32 @@ def isolate(value) -> Markup:
     return Markup("\u2068{}\u2069").format("" if value is None else value)
 
 
+# Where a place or programme has no name in the reader's language, the closest one people read (Dari and Iranian
+# Persian write place names alike; Sorani readers in Iraq read Arabic names).
+NAME_FALLBACKS = {"fa_AF": ("fa",), "fa": ("fa_AF",), "tg": ("ru",), "kk": ("ru",), "ckb": ("ar",)}
+
+
+def local_name(official: str, names: dict | None, locale: str | None = None) -> str:
+    """A programme's, scheme's or jurisdiction's name in the reader's language, else its official name (DESIGN §14)."""
+    names = names or {}
+    locale = locale or current_locale()
+    for code in (locale, *NAME_FALLBACKS.get(locale, ())):
+        if names.get(code):
+            return names[code]
+    return official
+
+
+class NamedInLanguages:
+    """Mixin of a model with an official ``name`` and its ``names`` per language ({"en": "...", "hy": "..."})."""
+
+    @property
+    def local_name(self) -> str:
+        return local_name(self.name, getattr(self, "names", None))
+
+    def name_in(self, locale: str) -> str:
+        return local_name(self.name, getattr(self, "names", None), locale)
+
+
 def language_name(code: str) -> str:
     """The language's name in itself, capitalised for a menu (Georgian has no capitals in running text)."""
     name = NATIVE_NAMES.get(code) or Locale.parse(code).display_name
@@ -248,17 +276,26 @@ def format_when(moment: datetime | None, day: date | None = None, locale: str | 
     return gettext("{date}, time not known").format(date=format_date(day, locale, with_gregorian=with_gregorian))
 
 
+# Words CLDR leaves in Latin letters in right-to-left locales: "GMT" in Pashto and Urdu, city names in Sorani.
+GMT_WORD = {"ps": "ګرینویچ", "ur": "گرینچ"}
+CITY_FALLBACK = {"ckb": "ar"}
+
+
 def zone_name(moment: datetime, locale: str | None = None) -> str:
     """The zone of a local moment as CLDR names it: its exemplar city and its offset from GMT."""
     locale = locale or current_locale()
     zone = moment.tzinfo
     key = getattr(zone, "key", "UTC")
     offset = babel_dates.get_timezone_gmt(moment, width="long", locale=cldr_locale(locale))
+    offset = offset.replace("GMT", GMT_WORD.get(locale, "GMT"))  # CLDR leaves "GMT" in Latin letters for ps and ur
     if is_rtl(locale):  # "+03:30" keeps its sign on the left in a right-to-left line
         offset = re.sub(r"[+\-\u2212]?\d+(?::\d+)?", lambda m: f"\u2066{m[0]}\u2069", offset)
     if key in ("UTC", "Etc/UTC"):
         return native_digits(offset, locale)
     city = babel_dates.get_timezone_location(zone, locale=cldr_locale(locale), return_city=True)
+    if is_rtl(locale) and dir_of(city) == "ltr":  # CLDR has no Sorani city names: Sorani readers read Arabic ones
+        city = babel_dates.get_timezone_location(zone, locale=cldr_locale(CITY_FALLBACK.get(locale, "fa")),
+                                                 return_city=True)
     # i18n: a time zone named by its city and its offset from GMT, e.g. "Tehran, GMT+03:30"
     return native_digits(gettext("{city}, {offset}").format(city=city, offset=offset), locale)
 
@@ -272,12 +309,71 @@ def _iso(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def format_month(period: str | None, locale: str | None = None) -> str:
+    """A calendar month recorded as "2026-12" as the reader names it ("دسامبر ۲۰۲۶", "December 2026")."""
+    if not period:
+        return ""
+    locale = locale or current_locale()
+    try:
+        day = date(int(period[:4]), int(period[5:7]), 1)
+        text = babel_dates.format_date(day, format="LLLL y", locale=cldr_locale(locale))
+    except (ValueError, IndexError):
+        return period
+    return native_digits(text, locale)
+
+
+def country_name(code: str, locale: str | None = None) -> str:
+    """A country's name in the reader's language (CLDR), from its ISO 3166-1 code."""
+    reader = Locale.parse(cldr_locale(locale or current_locale()))
+    return reader.territories.get(code, code)
+
+
 def format_number(value, locale: str | None = None) -> str:
     if value is None:
         return ""
     locale = locale or current_locale()
     text = babel_numbers.format_decimal(value, locale=cldr_locale(locale), numbering_system="default")
     return native_digits(text, locale)
+
+
+def exact_number(value, locale: str | None = None) -> str:
+    """A decimal number with every digit it has (no grouping), in the reader's digits and decimal sign."""
+    if value is None:
+        return ""
+    locale = locale or current_locale()
+    text = babel_numbers.format_decimal(Decimal(str(value)), format="0.##########", locale=cldr_locale(locale),
+                                        numbering_system="default")
+    return native_digits(text, locale)
+
+
+def semicolon(locale: str | None = None) -> str:
+    """The separator between clauses: the Arabic semicolon in right-to-left locales ("؛ "), else "; "."""
+    return "؛ " if is_rtl(locale or current_locale()) else "; "
+
+
+def format_coordinates(lat, lon, locale: str | None = None) -> str:
+    """A place as latitude, longitude in decimal degrees, every digit kept, in the reader's digits and separators."""
+    if lat is None or lon is None:
+        return ""
+    locale = locale or current_locale()
+    shown = [exact_number(v, locale) for v in (lat, lon)]
+    return ("، " if is_rtl(locale) and locale != "ur" else ", ").join(shown)
+
+
+# Where CLDR's list patterns keep the Latin comma in an Arabic-script locale (Sorani inherits root's "{0}, {1}").
+LIST_PATTERNS = {"ckb": ("، ", " و ")}
+
+
+def join_list(items, locale: str | None = None) -> str:
+    """Items as the locale lists them: "A، B و C" in Persian, "A, B, and C" in English (CLDR list patterns)."""
+    items = [str(item) for item in items]
+    if not items:
+        return ""
+    locale = locale or current_locale()
+    if locale in LIST_PATTERNS:
+        sep, last = LIST_PATTERNS[locale]
+        return items[0] if len(items) == 1 else sep.join(items[:-1]) + last + items[-1]
+    return babel_lists.format_list(items, style="standard", locale=cldr_locale(locale))
 
 
 class PageFormat:
@@ -513,6 +609,7 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
         date=format_date, datetime=format_datetime, when=format_when, number=format_number, money=format_money,
+        join_list=join_list, month=format_month,
         digits=native_digits, ltr=isolate_ltr, isolate=isolate, date_input=date_input_value,
         time_input=time_input_value,
     )
@@ -522,8 +619,40 @@ def init_i18n(app: Flask) -> None:
                                  dir_of=dir_of, date_echo=date_echo, date_format_hint=date_format_hint,
                                  date_example=date_example,
                                  solar_dates=lambda: current_locale() in SOLAR_HIJRI_LOCALES,
-                                 native_digits=native_digits, zone_of=zone_of)  # calls: Jinja folds '14:30'|digits
+                                 native_digits=native_digits, zone_of=zone_of,  # calls: Jinja folds '14:30'|digits
+                                 coordinates=format_coordinates, exact_number=exact_number, join_list=join_list,
+                                 country_name=country_name)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    _numbers_in_templates_read_natively(app)
+
+
+def shown_number(value):
+    """A number given to a template's message as people read it: counts and years in the reader's digits (grouped
+    from five digits, so that a year stays 2026), anything else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, int) and abs(value) < 10000:
+        return native_digits(str(value))
+    return format_number(value)
+
+
+def _numbers_in_templates_read_natively(app: Flask) -> None:
+    """Numbers passed to ``_()`` and ``ngettext()`` in templates (``%(num)s`` included) are written in the reader's
+    digits: a Persian sentence never shows "3 از 4"."""
+    env = app.jinja_env
+    plain_gettext, plain_ngettext = env.globals["gettext"], env.globals["ngettext"]
+
+    @pass_context
+    def gettext_(context, string, **variables):
+        return plain_gettext(context, string, **{k: shown_number(v) for k, v in variables.items()})
+
+    @pass_context
+    def ngettext_(context, singular, plural, num, **variables):
+        variables = {k: shown_number(v) for k, v in variables.items()}
+        variables.setdefault("num", shown_number(num))
+        return plain_ngettext(context, singular, plural, num, **variables)
+
+    env.globals.update(gettext=gettext_, ngettext=ngettext_)
 
 
 def translations_dir() -> Path:

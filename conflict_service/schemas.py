@@ -16,7 +16,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as L_
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from conflict_service.i18n import format_date, plain_digits, plain_number
+from conflict_service.i18n import LOCALES, format_date, plain_digits, plain_number
 from conflict_service.timeutil import utcnow
 
 
@@ -227,6 +227,17 @@ def not_in_future(value: date | datetime | None) -> None:
     day = value.date() if isinstance(value, datetime) else value
     if day is not None and day > utcnow().date() + timedelta(days=1):
         raise ValidationError(gettext("This date is in the future."))
+
+
+def names_field(max_length: int, **kwargs) -> fields.Dict:
+    """Names per language (DESIGN §14): {"fa": "خراسان رضوی", "en": "Razavi Khorasan"}; a blank name is dropped."""
+    return fields.Dict(keys=fields.String(validate=validate.OneOf(LOCALES, error=L_("Not a language of the service."))),
+                       values=fields.String(validate=[validate.Length(max=max_length), single_line]),
+                       metadata={"description": "Name per locale code, shown to readers of that language"}, **kwargs)
+
+
+def clean_names(names: dict | None) -> dict:
+    return {code: " ".join(name.split()) for code, name in (names or {}).items() if name and name.strip()}
 
 
 def latitude(**kwargs) -> fields.Float:

@@ -62,6 +62,9 @@ def _verified(scheme) -> list[Claim]:
     return list(db.session.scalars(stmt))
 
 
+RATES_AGREED = "Համաձայնեցված է գյուղական կոմիտեների հետ"
+
+
 def _moment(day: date, hour: int = 9) -> datetime:
     return min(datetime(day.year, day.month, day.day, hour, tzinfo=utcnow().tzinfo), utcnow() - timedelta(hours=1))
 
@@ -74,8 +77,8 @@ def _season(scheme, year: int, manager, now: datetime):
         step = year - now.year + 1
         entries = [{"species": species, "amount": Decimal(amount + 15 * step if species == Species.SHEEP else amount),
                     "valid_from": date(year - 1, 12, 1)} for species, amount in PREMIUMS.items()]
-        operations.record_premium_rates(season, {"entries": entries, "note": "Agreed by the village committees"},
-                                        manager, source="demo")
+        operations.record_premium_rates(season, {"entries": entries, "note": RATES_AGREED}, manager,
+                                        source="demo")
     return season
 
 

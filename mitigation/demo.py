@@ -20,18 +20,20 @@ K = MeasureKind
 # (kind, weight, cost range in whole currency units) per office; costs are typical local prices.
 PLANS = {
     "IR-RKH-DRG": {"share": 0.5, "clerk": "clerk_ir", "inspectors": ["verifier_ir", "verifier2_ir", "clerk_ir"],
-                   "currency": "IRR", "funders": ["Conservation fund", "UNDP", "Department of Environment"],
+                   "currency": "IRR", "funders": ["صندوق حفاظت", "برنامهٔ عمران ملل متحد", "ادارهٔ کل حفاظت محیط زیست"],
                    "kinds": [(K.PREDATOR_PROOF_CORRAL, 5, (250_000_000, 450_000_000)),
                              (K.GUARDIAN_DOG, 3, (30_000_000, 60_000_000)), (K.FOXLIGHT, 2, (12_000_000, 20_000_000)),
                              (K.TRAINING, 1, (4_000_000, 6_000_000))]},
     "AM-SU-KPN": {"share": 0.45, "clerk": "clerk_am", "inspectors": ["verifier_am", "clerk_am"], "currency": "AMD",
-                  "funders": ["Conservation fund", "UNDP", "Caucasus Nature Fund"],
+                  "funders": ["Պահպանության հիմնադրամ", "ՄԱԶԾ", "Կովկասի բնության հիմնադրամ"],
                   "kinds": [(K.PREDATOR_PROOF_CORRAL, 3, (600_000, 1_200_000)),
                             (K.ELECTRIC_FENCE, 2, (250_000, 400_000)), (K.GUARDIAN_DOG, 3, (60_000, 100_000)),
                             (K.PROTECTIVE_COLLAR, 1, (10_000, 20_000))]},
 }
 VACCINATION_PATTERNS = ["yearly", "lapsed", "yearly", "none", "yearly", "lapsed"]  # dog after dog
-DOG_NAMES = ["Sardar", "Shirin", "Zangi", "Aslan", "Bakhtiar", "Gampr", "Chalang", "Bobik", "Qaraqash", "Sheri"]
+DOG_NAMES = {"IR": ["سردار", "شیرین", "زنگی", "اصلان", "بختیار", "چالنگ", "قره‌قاش", "شیری"],
+             "AM": ["Գամփռ", "Բոբիկ", "Ասլան", "Զանգի", "Շերի", "Սարդար"]}
+SITES = {"IR": ["", "قشلاق", "چادر ییلاق", "کنار خانه"], "AM": ["", "ձմեռանոց", "ամառային արոտի ճամբար", "տան մոտ"]}
 FINDINGS = [(MeasureStatus.GOOD, 60), (MeasureStatus.NEEDS_REPAIR, 20), (MeasureStatus.FAILED, 12),
             (MeasureStatus.ABANDONED, 8)]
 
@@ -70,11 +72,11 @@ def _install(rng, owner, kind, plan, users, now, patterns):
     cost = _money(rng, *next(c for k, _w, c in plan["kinds"] if k == kind), plan["currency"])
     share = (cost * Decimal(rng.choice([0, 10, 15, 20, 25])) / 100).quantize(Decimal(1))
     data = {"owner_id": owner.id, "kind": kind, "installed_on": local_date(moment, tz),
-            "site": rng.choice(["", "winter quarters", "summer pasture camp", "by the house"]),
+            "site": rng.choice(SITES[owner.office.country_code]),
             "lat": owner.home_lat, "lon": owner.home_lon, "cost": cost, "currency": plan["currency"],
             "funder": rng.choice(plan["funders"]), "owner_contribution": share, "notes": ""}
     if kind == K.GUARDIAN_DOG:
-        data["dog"] = {"name": rng.choice(DOG_NAMES), "sex": rng.choice(list(DogSex)),
+        data["dog"] = {"name": rng.choice(DOG_NAMES[owner.office.country_code]), "sex": rng.choice(list(DogSex)),
                        "birth_year": local_date(moment, tz).year - rng.randint(0, 3)}
     with clock_at(moment):
         measure = create_measure(data, users[plan["clerk"]])
@@ -93,7 +95,7 @@ def _inspect(rng, measure, plan, users, installed, now) -> None:
         day = local_date(moment, measure.owner.office.timezone)
         with clock_at(to_utc(datetime.combine(day, time(10, 0)), measure.owner.office.timezone)):
             record_inspection(measure, {"inspected_on": day, "status": status,
-                                        "notes": _note(rng, status)}, inspector)
+                                        "notes": _note(rng, status, measure.owner.office.country_code)}, inspector)
         if status == MeasureStatus.ABANDONED:
             return
         moment += timedelta(days=rng.uniform(150, 420))
@@ -114,11 +116,22 @@ def _vaccinate(rng, dog, clerk, installed, now, pattern: str) -> None:
         moment += timedelta(days=rng.uniform(330, 360))
 
 
-def _note(rng, status: MeasureStatus) -> str:
-    return rng.choice({
-        MeasureStatus.GOOD: ["Walls and gate sound.", "Working as intended.", ""],
-        MeasureStatus.NEEDS_REPAIR: ["Gate hinge broken; owner will fix.", "Mesh torn on the north side.",
-                                     "Battery weak."],
-        MeasureStatus.FAILED: ["Roof collapsed after snow.", "Fence wire stolen.", "Light no longer flashes."],
-        MeasureStatus.ABANDONED: ["Family moved to the city.", "No longer used; herd sold."],
-    }[status])
+def _note(rng, status: MeasureStatus, country: str = "IR") -> str:
+    return rng.choice((ARMENIAN_NOTES if country == "AM" else PERSIAN_NOTES)[status])
+
+
+PERSIAN_NOTES = {
+    MeasureStatus.GOOD: ["دیوارها و در سالم است.", "همان‌طور که باید کار می‌کند.", ""],
+    MeasureStatus.NEEDS_REPAIR: ["لولای در شکسته؛ دامدار تعمیر می‌کند.", "توری در سمت شمال پاره شده.",
+                                 "باتری ضعیف است."],
+    MeasureStatus.FAILED: ["سقف پس از برف فروریخت.", "سیم حصار دزدیده شد.", "چراغ دیگر چشمک نمی‌زند."],
+    MeasureStatus.ABANDONED: ["خانواده به شهر رفت.", "دیگر استفاده نمی‌شود؛ گله فروخته شد."],
+}
+ARMENIAN_NOTES = {
+    MeasureStatus.GOOD: ["Պատերն ու դարպասը անվնաս են։", "Աշխատում է ինչպես պետք է։", ""],
+    MeasureStatus.NEEDS_REPAIR: ["Դարպասի ծխնին կոտրված է, սեփականատերը կնորոգի։",
+                                 "Հյուսիսային կողմում ցանցը պատռված է։", "Մարտկոցը թույլ է։"],
+    MeasureStatus.FAILED: ["Ձյունից հետո տանիքը փլվեց։", "Ցանկապատի լարը գողացել են։", "Լույսն այլևս չի թարթում։"],
+    MeasureStatus.ABANDONED: ["Ընտանիքը տեղափոխվեց քաղաք։", "Այլևս չի օգտագործվում, հոտը վաճառվել է։"],
+}
+

@@ -126,6 +126,21 @@ def payouts(user, group_by: list[str], f: Filters = Filters()) -> list[dict]:
         item = dict(row)
         item["amount"] = money(item["amount"], item["currency"])
         rows.append(item)
+    return local_names(rows)
+
+
+def local_names(rows: list[dict]) -> list[dict]:
+    """Programme, region and office names in the reader's language (DESIGN §14), where the rows carry them."""
+    programmes = {r["programme"] for r in rows if r.get("programme_name") is not None}
+    codes = {r[k] for r in rows for k in ("region", "office") if r.get(f"{k}_name") is not None}
+    by_id = {p.id: p for p in db.session.scalars(sa.select(Programme).where(Programme.id.in_(programmes)))}
+    by_code = {j.code: j for j in db.session.scalars(sa.select(Jurisdiction).where(Jurisdiction.code.in_(codes)))}
+    for r in rows:
+        if r.get("programme") in by_id and "programme_name" in r:
+            r["programme_name"] = by_id[r["programme"]].local_name
+        for k in ("region", "office"):
+            if r.get(k) in by_code and f"{k}_name" in r:
+                r[f"{k}_name"] = by_code[r[k]].local_name
     return rows
 
 
@@ -240,7 +255,7 @@ def deadlines(user, group_by: list[str], f: Filters = Filters()) -> list[dict]:
             s = entry.setdefault(step, dict(empty))
             total = s["count"] + s["open_late"]
             s["share_within"] = number(s["within"] / total, 3) if total else None
-    return [entry for _key, entry in sorted(merged.items(), key=lambda kv: tuple(str(v) for v in kv[0]))]
+    return local_names([entry for _key, entry in sorted(merged.items(), key=lambda kv: tuple(str(v) for v in kv[0]))])
 
 
 # --- liabilities ---------------------------------------------------------------------------------------------
@@ -267,7 +282,7 @@ def liabilities(user, f: Filters = Filters()) -> list[dict]:
         oldest = item["oldest"]
         item["oldest"] = oldest if oldest is None or oldest.tzinfo else oldest.replace(tzinfo=UTC)
         rows.append(item)
-    return rows
+    return local_names(rows)
 
 
 # --- verified losses (dashboard) -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from claims.models import Claim
 from conflict_service.db import db
+from conflict_service.i18n import local_name
 from conflict_service.jurisdictions.models import Jurisdiction
 from oversight.reports import latest_verification
 from oversight.sql import days_between, money, month, number, percentiles
@@ -97,5 +98,7 @@ def figures() -> list[dict]:
 
 
 def _region_names(ids) -> dict[int, tuple[str, str]]:
-    stmt = sa.select(Jurisdiction.id, Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.id.in_(ids))
-    return {jid: (code, name) for jid, code, name in db.session.execute(stmt)}
+    """Each region's code and its name in the reader's language (DESIGN §14)."""
+    stmt = sa.select(Jurisdiction.id, Jurisdiction.code, Jurisdiction.name, Jurisdiction.names).where(
+        Jurisdiction.id.in_(ids))
+    return {jid: (code, local_name(name, names)) for jid, code, name, names in db.session.execute(stmt)}

@@ -7,15 +7,17 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species
-from conflict_service.i18n import format_date, format_money, format_number, round_money
+from conflict_service.i18n import format_date, format_money, format_number, join_list, native_digits, round_money
 from mitigation.enums import MeasureKind
 from payouts.engine import Assessment
 
 SNAPSHOT_VERSION = 1
 MONEY_PARAMS = frozenset({"rate", "cap", "prior", "remaining", "deductible"})
 DATE_PARAMS = frozenset({"date", "since", "start", "end"})
+DAY_COUNTS = frozenset({"days", "deadline", "limit"})  # in the report-deadline lines: "3 days"
 NUMBER_PARAMS = frozenset({"pct", "negligence", "noncompliance", "bonus", "count", "days", "deadline", "limit",
                            "digits", "lost", "insured", "left"})
 ENUM_PARAMS = {"species": Species, "age_class": AgeClass, "outcome": LossOutcome, "predator": Predator,
@@ -31,10 +33,11 @@ LINE_TEXT: dict[str, object] = {
     "base_missing": L_("{count} × {species} ({age_class}) missing, at {rate} × {pct} %"),
     "no_rate": L_("{count} × {species} ({age_class}) {outcome}: no rate in force on {date}"),
     "base_total": L_("Base amount"),
-    "on_time": L_("Filed {days} days after the incident, within the deadline of {deadline} days: unchanged"),
-    "late_half": L_("Filed {days} days after the incident, after the deadline of {deadline} days but within {limit}: "
+    # i18n: {days} and {deadline} read "1 day", "3 days" (counted with their plural forms)
+    "on_time": L_("Reported {days} after the incident, within the deadline of {deadline}: unchanged"),
+    "late_half": L_("Reported {days} after the incident, after the deadline of {deadline} but within {limit}: "
                     "× {pct} %"),
-    "too_late": L_("Filed {days} days after the incident, more than {limit} days: not payable"),
+    "too_late": L_("Reported {days} after the incident, more than {limit}: not payable"),
     "unguarded_night": L_("Night-time loss outside a corral, with no herder and no guard dog present: × {pct} % "
                           "(less {negligence} %)"),
     "guarded": L_("Loss by day, in a corral, or with a herder or guard dog present: unchanged"),
@@ -121,9 +124,14 @@ def _param_text(key: str, value, currency: str) -> str:
     if key in ENUM_PARAMS:
         return str(ENUM_PARAMS[key](value).title)
     if key == "covered":
-        return ", ".join(str(Predator(v).title) for v in value) or "—"
+        return join_list(str(Predator(v).title) for v in value) or "—"
     if key == "measures":
-        return ", ".join(str(MeasureKind(v).title) for v in value) or "—"
+        return join_list(str(MeasureKind(v).title) for v in value) or "—"
+    if key == "year":  # a programme year's name, "1405" or "2026/27": digits only, never grouped
+        return native_digits(str(value))
+    if key in DAY_COUNTS:
+        days = int(value)  # the catalog's "%(num)s day(s)", with the count in the reader's digits
+        return ngettext("%(num)s day", "%(num)s days", days).replace(str(days), format_number(days), 1)
     if key in DATE_PARAMS:
         return format_date(date.fromisoformat(value))
     if key in NUMBER_PARAMS:

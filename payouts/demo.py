@@ -59,6 +59,10 @@ class Plan:
     forgotten: set[int] = field(default_factory=set)
     batches: list = field(default_factory=list)
 
+# What managers write, in their office's language.
+SECOND_LOOK = {"IR": "عکس‌ها و گزارش کارشناس بازدید بررسی شد.", "AM": "Ստուգվեցին լուսանկարները և ստուգողի զեկույցը։"}
+WALLET_NOT_REGISTERED = {"IRR": "کیف پول همراه به نام این شماره ثبت نشده است.",
+                         "AMD": "Բջջային դրամապանակը գրանցված չէ այս համարով։"}
 
 def load(context: dict) -> None:
     users, programmes = context["users"], context["programmes"]
@@ -85,8 +89,9 @@ def _rules_and_rates(ir, am, users) -> None:
             recorded = datetime(valid_from.year, valid_from.month, valid_from.day, 8, tzinfo=utcnow().tzinfo) \
                 - timedelta(days=10)
             with clock_at(min(recorded, utcnow())):
-                table = operations.record_rates(programme, {"entries": entries, "note": "Rates of the year"},
-                                                manager, source="demo")
+                note = "نرخ‌های سال" if programme.currency == "IRR" else "Տարվա դրույքաչափերը"
+                table = operations.record_rates(programme, {"entries": entries, "note": note}, manager,
+                                                source="demo")
                 operations.confirm_rates(table, second)  # rates are money rules: a second manager confirms
 
 
@@ -124,7 +129,7 @@ def _approve(plan: Plan, when: datetime, claim: Claim, *, final: bool = True) ->
             result = operations.approve_claim(claim, {"note": ""}, first)
         if result.awaiting_second and final:
             with clock_at(min(when + timedelta(hours=plan.rng.uniform(3, 40)), utcnow() - timedelta(hours=1))):
-                operations.approve_claim(claim, {"note": "Checked the photos and the verifier's report."}, second)
+                operations.approve_claim(claim, {"note": SECOND_LOOK[claim.office.country_code]}, second)
     except DomainError:
         pass  # e.g. the household cap was reached meanwhile: it stays in the queue for a decision
 
@@ -185,8 +190,7 @@ def _batch(plan: Plan, programme, moment: datetime, *, confirm: bool) -> None:
     for payment in db.session.scalars(sa.select(Payment).where(Payment.batch_id == batch.id)):
         with clock_at(paid_at + timedelta(hours=1)):
             if plan.rng.random() < 0.06:
-                operations.fail_payment(payment, {"reason": "Mobile-money wallet not registered to this number"},
-                                        approver)
+                operations.fail_payment(payment, {"reason": WALLET_NOT_REGISTERED[payment.currency]}, approver)
             else:
                 operations.confirm_payment(payment, {"reference": f"TRX{plan.rng.randint(10**7, 10**8 - 1)}",
                                                      "paid_at": paid_at}, approver)

@@ -64,6 +64,7 @@ class Facts:
     location: tuple[float, float] | None = None  # (lat, lon)
     in_exclusion_zone: Callable[[float, float], bool] | None = None  # None: the programme has no zones
     prior_approved: Decimal = ZERO
+    programme_year: str | None = None  # the programme year of the incident, in its calendar ("1405", "2026")
     extra: Mapping[str, object] = field(default_factory=dict)
 
 

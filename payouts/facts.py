@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from claims.circumstances import Circumstances
 from claims.enums import Predator
 from claims.models import Claim, Programme
+from claims.years import year_bounds
 from claims.zones import contains_test
 from conflict_service.db import db
 from mitigation import assessment as mitigation
@@ -56,7 +57,8 @@ def rate_in_force(history: list[tuple[date, int, Decimal]], on: date) -> Decimal
 
 
 def approved_before(claims: list[Claim]) -> dict[int, Decimal]:
-    """What each claim's household already had approved in the programme for the incident's calendar year."""
+    """What each claim's household already had approved in the programme for the incident's programme year (its
+    calendar and first month: in Iran the year from Nowruz)."""
     owner_ids = {c.owner_id for c in claims}
     stmt = (sa.select(Award.claim_id, Award.owner_id, Award.programme_id, Award.incident_date, Award.total)
             .where(Award.owner_id.in_(owner_ids)))
@@ -65,7 +67,7 @@ def approved_before(claims: list[Claim]) -> dict[int, Decimal]:
     for claim in claims:
         out[claim.id] = sum((r.total for r in rows if r.owner_id == claim.owner_id and r.claim_id != claim.id
                              and r.programme_id == claim.programme_id
-                             and r.incident_date.year == claim.incident_date.year), ZERO)
+                             and r.incident_date in year_bounds(claim.programme, claim.incident_date)), ZERO)
     return out
 
 
@@ -118,4 +120,5 @@ def _facts(claim, verification, rates, prior, zone_test, extra) -> Facts:
                  confidence=verification.confidence, circumstances=Circumstances.of_claim(claim, verification),
                  losses=losses, incident_date=claim.incident_date, filed_date=claim.filed_date,
                  is_insurance=programme.is_insurance, location=location(claim, verification),
-                 in_exclusion_zone=zone_test, prior_approved=prior, extra=extra)
+                 in_exclusion_zone=zone_test, prior_approved=prior, extra=extra,
+                 programme_year=year_bounds(programme, claim.incident_date).label)

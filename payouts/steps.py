@@ -113,7 +113,7 @@ def household_cap(state: Running) -> None:
     if cap is None:
         return
     remaining = max(cap - prior, ZERO)
-    params = {"cap": cap, "prior": prior, "year": state.facts.incident_date.year}
+    params = {"cap": cap, "prior": prior, "year": state.facts.programme_year or str(state.facts.incident_date.year)}
     if state.amount > remaining:
         state.amount = remaining
         state.note("household_cap", "cap_limited", remaining=remaining, **params)

@@ -24,8 +24,16 @@ from verification.schemas import VerificationCreateSchema
 OTHER_PREDATORS = ["wolf", "wolf", "wolf", "bear", "lynx", "jackal", "dog"]
 REJECTIONS = ["not_depredation", "insufficient_evidence", "insufficient_evidence", "false_claim", "duplicate"]
 DISPOSALS = ["buried"] * 10 + ["burned"] * 3 + ["removed"] * 5 + ["left_in_place"] * 2
-NOTES = ["Fresh kill; tracks in the mud by the stream.", "Owner and a neighbour present at the visit.",
-         "Carcass partly eaten, dragged about 40 m uphill.", "Ground too dry for tracks.", ""]
+# What verifiers write, in their office's language.
+NOTES = {"IR": ["لاشهٔ تازه؛ ردپا در گل کنار جوی.", "دامدار و یکی از همسایه‌ها هنگام بازدید حاضر بودند.",
+                "لاشه تا حدی خورده شده و حدود ۴۰ متر به بالای شیب کشیده شده بود.", "زمین برای ردپا بیش از حد خشک بود.",
+                ""],
+         "AM": ["Թարմ որս․ հետքեր առվակի մոտ ցեխի մեջ։", "Այցին ներկա էին սեփականատերը և հարևանը։",
+                "Դիակը մասամբ կերված է, քարշ է տրված մոտ 40 մ դեպի վեր։", "Հողը չափազանց չոր էր հետքերի համար։", ""]}
+REASSIGNMENT = {"IR": "کارشناس اول این هفته در بخش دیگری است.",
+                "AM": "Առաջին ստուգողն այս շաբաթ այլ համայնքում է։"}
+APPEAL = {"IR": "دامدار همسایه‌ای را آورد که آن شب پلنگی را کنار آغل دیده بود.",
+          "AM": "Սեփականատերը բերեց հարևանին, որն այդ գիշեր ընձառյուծ էր տեսել փարախի մոտ։"}
 
 
 def load(context: dict) -> None:
@@ -64,8 +72,8 @@ def _carry(rng: random.Random, claim, users, now: datetime, *, reject: bool = Fa
         assign_verifier(claim, {"verifier_id": verifier.id}, clerk)
     if other is not None and rng.random() < 0.06 and assigned_at + timedelta(hours=6) < now:
         with clock_at(assigned_at + timedelta(hours=rng.uniform(2, 6))):
-            assign_verifier(claim, {"verifier_id": other.id, "reason": "The first verifier is away in another "
-                                    "district this week."}, clerk)
+            assign_verifier(claim, {"verifier_id": other.id, "reason": REASSIGNMENT[claim.office.country_code]},
+                            clerk)
         verifier, other = other, verifier
     visited_at = assigned_at + timedelta(hours=rng.uniform(20, 70))
     if not reject and (visited_at > now - timedelta(hours=1) or rng.random() < 0.05):
@@ -89,7 +97,7 @@ def _appeal(rng: random.Random, claim, clerk, new_verifier, now: datetime) -> No
         return
     assign_now = rng.random() < 0.85
     with clock_at(appealed_at):
-        file_appeal(claim, {"reason": "The owner brought a neighbour who saw a leopard at the corral that night.",
+        file_appeal(claim, {"reason": APPEAL[claim.office.country_code],
                             "verifier_id": new_verifier.id if assign_now else None}, clerk)
     revisit = appealed_at + timedelta(hours=rng.uniform(24, 60))
     if assign_now and revisit < now - timedelta(hours=1):
@@ -99,7 +107,7 @@ def _appeal(rng: random.Random, claim, clerk, new_verifier, now: datetime) -> No
 def _visit_payload(rng: random.Random, claim, visited_at: datetime, outcome: str | None) -> tuple[dict, bytes | None]:
     predator, outcome, reason = _attribution(rng, outcome)
     payload = {"visited_at": visited_at.isoformat(), "predator": predator, "outcome": outcome,
-               "rejection_reason": reason, "notes": rng.choice(NOTES)}
+               "rejection_reason": reason, "notes": rng.choice(NOTES[claim.office.country_code])}
     payload["confidence"] = rng.choice(["confirmed", "probable", "probable", "possible"]) if outcome == "confirmed" \
         else rng.choice(["probable", "possible"])
     payload.update(_checklist(rng, predator))

@@ -17,10 +17,11 @@ from flask_babel import lazy_gettext as L_
 from sqlalchemy.exc import IntegrityError
 
 from claims import clocks
+from claims.enums import Confidence, Predator
 from claims.models import Claim
 from claims.states import ClaimAction, ClaimState, apply_action, check_action
 from conflict_service.audit.operations import jsonable, record
-from conflict_service.audit.presentation import register
+from conflict_service.audit.presentation import register, register_value
 from conflict_service.auth.models import Role, User
 from conflict_service.auth.queries import users_with_role_in
 from conflict_service.db import db
@@ -28,7 +29,7 @@ from conflict_service.errors import Forbidden, InvalidTransition, NotFound, Vali
 from conflict_service.jurisdictions.queries import office_ids
 from conflict_service.timeutil import clock_at, local_date, utcnow
 from verification import evidence as files
-from verification.enums import AssignmentEnd, VerificationOutcome
+from verification.enums import AssignmentEnd, EvidenceKind, RejectionReason, VerificationOutcome
 from verification.models import Appeal, Assignment, EvidenceFile, Verification, VerifiedLossLine
 from verification.permissions import CLERK_EVIDENCE_STATES, VERIFIER_EVIDENCE_STATES
 from verification.schemas import CHECKLIST, CORRECTIONS
@@ -50,6 +51,10 @@ def register_texts() -> None:
         "claim.appeal": L_("Appeal filed; the claim goes back to verification"),
         "claim.evidence_added": L_("Evidence attached: {kind} {sha256_short}"),
     })
+    register_value("predator", lambda code: Predator(code).title)
+    register_value("confidence", lambda code: Confidence(code).title)
+    register_value("rejection_reason", lambda code: RejectionReason(code).title)
+    register_value("kind", lambda code: EvidenceKind(code).title)
 
 
 def verification_round(claim: Claim) -> int:

@@ -16,7 +16,7 @@ from conflict_service.auth.schemas import UserCreateSchema, UserUpdateSchema
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import language_choices
+from conflict_service.i18n import language_choices, zone_of
 from conflict_service.jurisdictions import operations as j_ops
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.schemas import JurisdictionCreateSchema
@@ -32,8 +32,9 @@ TIMEZONES = sorted(tz for tz in available_timezones() if tz.startswith(("Asia/",
 def _choices() -> dict:
     """Choices for the forms: only the jurisdictions within the administrator's own."""
     t = jq.tree()
-    return {"roles": Role.choices(), "languages": language_choices(), "timezones": [(tz, tz) for tz in TIMEZONES],
-            "jurisdictions": [(j.id, f"{'  ' * len(t.ancestors(j.id))}{j.code} · {j.name}") for j in _own_tree(t)]}
+    return {"roles": Role.choices(), "languages": language_choices(),
+            "timezones": [(tz, zone_of(tz)) for tz in TIMEZONES],
+            "jurisdictions": [(j.id, f"{'  ' * len(t.ancestors(j.id))}{j.local_name}") for j in _own_tree(t)]}
 
 
 def _own_tree(t) -> list:
@@ -115,6 +116,7 @@ def jurisdictions():
     values, errors = {}, {}
     if request.method == "POST":
         values = web_forms.clean(request.form, ("short_code", "name", "parent_id", "timezone"))
+        values["names"] = web_forms.names(request.form)
         try:
             j = j_ops.create_jurisdiction(web_forms.load(JurisdictionCreateSchema(), values), g.user)
             db.session.commit()

@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
-from conflict_service.i18n import format_datetime, format_money
+from conflict_service.i18n import format_datetime, format_money, format_number, isolate, join_list
 
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
@@ -23,7 +23,17 @@ _DESCRIPTIONS: dict[str, object] = {
     "token.revoked": L_("API token of {label} revoked"),
     "jurisdiction.created": L_("Jurisdiction {label} created"),
     "jurisdiction.updated": L_("Jurisdiction {label} changed"),
+    "user.language_changed": L_("{label} chose another language"),
+    "user.field_credential_created": L_("Field device connection created for {label}"),
+    "user.field_credential_revoked": L_("Field device connection of {label} revoked"),
+    "export.claims": L_("Claims exported as {label}"),
 }
+
+
+def actor_name(event) -> str:
+    """Who did it: a sign-in name, or the service itself (events with no user) in the reader's language."""
+    name = event.actor_name
+    return _("the service") if name in (None, "", "system") else name
 
 
 def register(descriptions: dict[str, object]) -> None:
@@ -37,7 +47,7 @@ def is_described(action: str) -> bool:
 
 def describe(event) -> str:
     template = _DESCRIPTIONS.get(event.action)
-    label = event.entity_label or f"#{event.entity_id}"
+    label = isolate(event.entity_label or f"#{format_number(event.entity_id)}")
     if template is None:
         return _("{action} on {label}").format(action=event.action, label=label)
     try:
@@ -68,13 +78,22 @@ def _readable(data: dict) -> dict:
             except (KeyError, ValueError):
                 pass  # an unknown code reads as itself
     currency = data.get("currency")
-    if not currency:
-        return out
-    for key in MONEY_KEYS:
+    for key in MONEY_KEYS if currency else ():
         value = out.get(key)
         if isinstance(value, str | int) and str(value).replace(".", "", 1).lstrip("-").isdigit():
             out[key] = format_money(Decimal(str(value)), currency)
+    for key, value in out.items():
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            out[key] = format_number(value)  # counts and numbers in the reader's digits
+        elif isinstance(value, list) and key not in _VALUE_WORDS:
+            out[key] = join_list([str(v) for v in value])
+        elif key in _ISOLATED and isinstance(value, str):
+            out[key] = isolate(value)  # a Latin reference keeps its place in a right-to-left sentence
     return out
+
+
+# Recorded references read as they are (bank references, batch and file labels), each set apart in its direction.
+_ISOLATED = {"reference", "label", "number", "claim_number", "batch_label"}
 
 
 class _Params(dict):
@@ -102,10 +121,19 @@ def show_value(value, tz: str = "UTC", field: str | None = None) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
-        return "; ".join(show_value(v, tz) for v in value)
+        return join_list([show_value(v, tz, field) for v in value])
+    if isinstance(value, int | float | Decimal):
+        return format_number(value)
     if isinstance(value, str) and _ISO_MOMENT.match(value):
         return format_datetime(datetime.fromisoformat(value), tz=tz)
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        return format_number(Decimal(value))
+    if isinstance(value, dict):
+        return join_list([f"{field_label(k)}: {show_value(v, tz, k)}" for k, v in value.items()])
     return str(value)
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def field_label(name: str) -> str:

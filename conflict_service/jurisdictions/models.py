@@ -4,6 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conflict_service.db import Base, enum_column
 from conflict_service.enums import TitledEnum
+from conflict_service.i18n import NamedInLanguages
 
 RANGE_COUNTRIES = ("IR", "AM", "AZ", "GE", "TR", "IQ", "AF", "PK", "TM", "UZ", "KZ", "RU", "TJ")
 
@@ -18,7 +19,7 @@ class Level(TitledEnum):
         return {cls.COUNTRY: L_("Country"), cls.REGION: L_("Region"), cls.OFFICE: L_("Office")}
 
 
-class Jurisdiction(Base):
+class Jurisdiction(NamedInLanguages, Base):
     """A country, a region (province) in it, or a local office in a region."""
 
     __tablename__ = "jurisdictions"
@@ -31,6 +32,7 @@ class Jurisdiction(Base):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jurisdictions.id"), index=True)
     country_code: Mapped[str] = mapped_column(sa.String(2), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
+    names: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")  # locale → name (DESIGN §14)
     timezone: Mapped[str] = mapped_column(sa.String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
 

@@ -12,8 +12,9 @@ from conflict_service.db import db
 from conflict_service.errors import Forbidden, NotFound, ValidationError
 from conflict_service.jurisdictions.models import RANGE_COUNTRIES, Jurisdiction, Level
 from conflict_service.jurisdictions.queries import forget_tree, scope_ids, tree
+from conflict_service.schemas import clean_names
 
-AUDITED = ("code", "short_code", "level", "parent_id", "name", "timezone", "is_active")
+AUDITED = ("code", "short_code", "level", "parent_id", "name", "names", "timezone", "is_active")
 CHILD_LEVEL = {None: Level.COUNTRY, Level.COUNTRY: Level.REGION, Level.REGION: Level.OFFICE}
 
 
@@ -43,6 +44,7 @@ def create_jurisdiction(data: dict, actor) -> Jurisdiction:
     code = short if parent is None else f"{parent.code}-{short}"
     j = Jurisdiction(code=code, short_code=short, level=level, parent_id=parent.id if parent else None,
                      country_code=short if parent is None else parent.country_code, name=data["name"].strip(),
+                     names=clean_names(data.get("names")),
                      timezone=data.get("timezone") or (parent.timezone if parent else "UTC"))
     db.session.add(j)
     db.session.flush()
@@ -81,6 +83,8 @@ def update_jurisdiction(j: Jurisdiction, data: dict, actor) -> Jurisdiction:
     for key in ("name", "timezone", "is_active"):
         if key in data:
             setattr(j, key, data[key])
+    if "names" in data:
+        j.names = clean_names(data["names"])
     db.session.flush()
     forget_tree()
     record("jurisdiction.updated", j, actor=actor, changes=diff(before, snapshot(j, AUDITED)))

@@ -1,6 +1,6 @@
 from marshmallow import fields
 
-from conflict_service.schemas import BaseSchema, required_text
+from conflict_service.schemas import BaseSchema, names_field, required_text
 
 
 class JurisdictionSchema(BaseSchema):
@@ -11,6 +11,8 @@ class JurisdictionSchema(BaseSchema):
     parent_id = fields.Integer(allow_none=True)
     country_code = fields.String()
     name = fields.String()
+    names = fields.Dict(keys=fields.String(), values=fields.String())
+    local_name = fields.String(metadata={"description": "The name in the caller's language"})
     timezone = fields.String()
     is_active = fields.Boolean()
 
@@ -18,5 +20,6 @@ class JurisdictionSchema(BaseSchema):
 class JurisdictionCreateSchema(BaseSchema):
     short_code = required_text(12)
     name = required_text(120, one_line=True)
+    names = names_field(120, load_default=dict)
     parent_id = fields.Integer(load_default=None, allow_none=True)
     timezone = fields.String(load_default=None, allow_none=True)

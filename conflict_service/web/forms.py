@@ -45,6 +45,12 @@ def clean(form: MultiDict, names) -> dict:
     return out
 
 
+def names(form: MultiDict) -> dict:
+    """Names per language typed in ``names-<locale>`` fields (blank ones dropped): {"fa": "…", "en": "…"}."""
+    return {key[len("names-"):]: value.strip() for key, value in form.items()
+            if key.startswith("names-") and value.strip()}
+
+
 def flags(form: MultiDict, names) -> dict:
     """Checkboxes: a hidden 'false' and an optional 'true' — the last value wins."""
     return {name: form.getlist(name)[-1] == "true" for name in names if form.getlist(name)}

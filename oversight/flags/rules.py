@@ -24,7 +24,7 @@ from claims.models import Claim, HerdCount, LossLine, Owner, Programme
 from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import db
-from conflict_service.i18n import format_number
+from conflict_service.i18n import format_number, isolate, join_list, native_digits, semicolon
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.jurisdictions.queries import tree
 from conflict_service.timeutil import day_start
@@ -70,9 +70,11 @@ def describe(code: str, details: dict) -> str:
 
 
 def _localised(value, key: str = ""):
-    """Numbers in a flag's details written in the reader's digits (۲ in Persian), years left as they are."""
-    if isinstance(value, bool) or key == "year":
+    """Numbers in a flag's details written in the reader's digits (۲ in Persian), years without grouping."""
+    if isinstance(value, bool):
         return value
+    if key == "year":
+        return native_digits(str(value))
     if isinstance(value, int | float):
         return format_number(value)
     if isinstance(value, dict):
@@ -91,14 +93,14 @@ def _species(code: str) -> str:
 
 
 def _numbers(details: dict) -> str:
-    return ", ".join(details.get("claims", []))
+    return join_list(isolate(n) for n in details.get("claims", []))
 
 
 # --- the rules ----------------------------------------------------------------------------------------------
 
 @rule("possible_duplicate", L_("Possible duplicate"),
       lambda d: _("Same owner and species, incident within {days} days: {claims}.").format(
-          days=DUPLICATE_WINDOW_DAYS, claims=_numbers(d)))
+          days=format_number(DUPLICATE_WINDOW_DAYS), claims=_numbers(d)))
 def possible_duplicate(targets: sa.Select) -> dict[int, dict]:
     other, mine, theirs = aliased(Claim), aliased(LossLine), aliased(LossLine)
     same_species = (sa.select(1).select_from(mine).join(theirs, theirs.species == mine.species)
@@ -111,7 +113,7 @@ def possible_duplicate(targets: sa.Select) -> dict[int, dict]:
 
 
 @rule("loss_exceeds_herd", L_("Loss larger than the registered herd"),
-      lambda d: "; ".join(_("{species}: {lost} claimed, {herd} registered").format(
+      lambda d: semicolon().join(_("{species}: {lost} claimed, {herd} registered").format(
           lost=line["lost"], herd=line["herd"], species=_species(line["species"])) for line in d["lines"]))
 def loss_exceeds_herd(targets: sa.Select) -> dict[int, dict]:
     lost = (sa.select(LossLine.claim_id, LossLine.species, sa.func.sum(LossLine.count).label("lost"))
@@ -130,7 +132,7 @@ def loss_exceeds_herd(targets: sa.Select) -> dict[int, dict]:
 
 @rule("soon_after_enrolment", L_("Claim soon after insurance enrolment"),
       lambda d: _("Incident {days} days after policy {policy} was taken out (within {window} days).").format(
-          window=ENROLMENT_WINDOW_DAYS, **d))
+          window=format_number(ENROLMENT_WINDOW_DAYS), **d))
 def soon_after_enrolment(targets: sa.Select) -> dict[int, dict]:
     gap = dates_apart(Policy.enrolled_on, Claim.incident_date)
     stmt = (sa.select(Claim.id, Policy.number, gap).join(Policy, sa.and_(
@@ -162,7 +164,7 @@ def too_many_claims(targets: sa.Select) -> dict[int, dict]:
 
 @rule("far_from_home", L_("Incident far from the owner's home"),
       lambda d: _("The incident was {km} km from the owner's home (more than {limit} km).").format(
-          limit=int(FAR_FROM_HOME_KM), **d))
+          limit=format_number(int(FAR_FROM_HOME_KM)), **d))
 def far_from_home(targets: sa.Select) -> dict[int, dict]:
     stmt = (sa.select(Claim.id, Claim.incident_lat, Claim.incident_lon, Owner.home_lat, Owner.home_lon)
             .join(Owner, Owner.id == Claim.owner_id)
@@ -208,7 +210,7 @@ def _photo_text(d: dict) -> str:
                 name=p["name"], hours=p["hours_before"]))
         if p.get("km") is not None:
             parts.append(_("{name}: taken {km} km from the incident").format(name=p["name"], km=p["km"]))
-    return "; ".join(parts)
+    return semicolon().join(parts)
 
 
 @rule("photo_mismatch", L_("Photo taken long before the incident or far from it"), _photo_text)

@@ -179,7 +179,7 @@ def test_an_owner_speaks_the_language_of_the_offices_programme_unless_told(api, 
 
 def test_the_owner_form_proposes_the_offices_language(client, world, persian_clerk):
     page = client.get("/owners/new").get_data(as_text=True)
-    assert '<option value="fa" selected>' in page
+    assert '<option value="fa" lang="fa" selected>' in page
 
 
 def test_a_herd_count_cannot_be_in_the_future(api, world):

@@ -117,7 +117,7 @@ def test_correct_a_measure(client, world, build, owner):
     r = post_form(client, path, _form("", funder="UNDP", cost="320000000"))
     assert r.status_code == 302
     shown = page(client.get(r.headers["Location"]))
-    assert "UNDP" in shown and "320,000,000" in shown and "Mitigation measure #" in shown
+    assert "UNDP" in shown and "320,000,000" in shown and "Mitigation measure \u2068#" in shown
 
 
 def test_owner_page_lists_the_households_measures(app, client, world, build, owner):

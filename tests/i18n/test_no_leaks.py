@@ -1,0 +1,139 @@
+"""Everything in the reader's script (DESIGN §14, issue 20 "Done when"): each role, in fa, ps, ar, ckb and ur, opens
+every page of the URL map it may open on the access test's world (the demo data, one user per role) in headless
+Chromium, and reads no Latin-script word outside a short allow-list (claim numbers, currency codes, units) and no
+digit outside the locale's CLDR numbering system; the same for the case file, the receipt and the public status
+page of a claim that went the whole way (PDF text from pdftotext).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+
+import pytest
+import sqlalchemy as sa
+
+from claims.models import Claim
+from claims.states import ClaimState
+from conflict_service.auth.models import User
+from conflict_service.db import db
+from tests.browser import PHONE
+from tests.casefiles.pdftools import pdf_text
+from tests.hardening.test_access import ROLES, build_world
+from tests.hardening.test_accessibility import page_paths, sign_in
+from tests.helpers import PASSWORD, csrf_token
+from tests.i18n.leaks import CHECKED_LOCALES, VISIBLE_TEXT_JS, Leaks, html_text, leaks
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.committing]
+
+# The API reference is written for programmers, in English, like the API's own field names.
+NOT_FOR_READERS = {"/api/v1/docs"}
+LOCALES = tuple(os.environ.get("LEAK_LOCALES", ",".join(CHECKED_LOCALES)).split(","))
+
+
+def report(found: dict[str, Leaks], loads: int) -> str:
+    total = Leaks()
+    for one in found.values():
+        total += one
+    lines = [f"{len(found)} of {loads} page loads leak ({sum(total.words.values())} Latin words, "
+             f"{sum(total.digits.values())} digit runs); most common {total.sample(30)}"]
+    lines += [f"{where}: {one.sample()}" for where, one in sorted(found.items())]
+    return "\n".join(lines)
+
+
+def test_every_page_is_in_the_readers_script(app, live_server, chromium):
+    world, _secrets = build_world(app)
+    found: dict[str, Leaks] = {}
+    loads = 0
+    with app.app_context():
+        paths = {role: page_paths(app, world, role) for role in ROLES}
+        for locale in LOCALES:
+            for role in ROLES:
+                context = chromium.new_context(**PHONE, extra_http_headers={"Accept-Language": locale})
+                page = context.new_page()
+                sign_in(page, live_server, role, locale)
+                for path in paths[role]:
+                    if path in NOT_FOR_READERS:
+                        continue
+                    answer = context.request.get(live_server + path, max_redirects=0)
+                    if answer.status != 200 or not answer.headers.get("content-type", "").startswith("text/html"):
+                        continue  # a download (documents are read below), or a page this world cannot fill
+                    page.goto(live_server + path)
+                    loads += 1
+                    if seen := leaks(page.evaluate(VISIBLE_TEXT_JS), locale):
+                        found[f"{locale} {role} {path}"] = seen
+                context.close()
+    assert loads > 200, f"only {loads} pages were read"
+    assert not found, report(found, loads)
+
+
+def _finished_claim() -> Claim:
+    """An Iranian demo claim that went the whole way (paid), else the furthest one."""
+    order = [ClaimState.PAID, ClaimState.IN_PAYMENT, ClaimState.APPROVED, ClaimState.VERIFIED]
+    for state in order:
+        claim = db.session.scalar(sa.select(Claim).where(Claim.status == state, Claim.number.like("IR-%"))
+                                  .order_by(Claim.id))
+        if claim is not None:
+            return claim
+    raise AssertionError("the demo data has no Iranian claim past verification")
+
+
+def test_documents_and_status_page_are_in_the_readers_script(app):
+    world, _secrets = build_world(app)
+    found: dict[str, Leaks] = {}
+    with app.app_context():
+        claim = _finished_claim()
+        number, pin, claim_id = claim.number, claim.pin, claim.id
+        for locale in LOCALES:
+            client = app.test_client()
+            token = csrf_token(client, "/login")
+            client.post("/login", data={"username": "acc_clerk_ir", "password": PASSWORD, "csrf_token": token})
+            for kind in ("casefile", "receipt"):
+                r = client.get(f"/claims/{claim_id}/{kind}.pdf?lang={locale}")
+                assert r.status_code == 200 and r.mimetype == "application/pdf", (kind, r.status_code)
+                if dump := os.environ.get("LEAK_DUMP"):
+                    with open(f"{dump}/{locale}-{kind}.txt", "w") as f:
+                        f.write(pdf_text(r.data))
+                if seen := leaks(pdf_text(r.data), locale):
+                    found[f"{locale} {kind}.pdf"] = seen
+            visitor = app.test_client()
+            token = csrf_token(visitor, f"/status/{number}?lang={locale}")
+            r = visitor.post(f"/status/{number}?lang={locale}", data={"csrf_token": token, "pin": pin})
+            assert r.status_code == 200, r.status_code
+            if seen := leaks(html_text(r.get_data(as_text=True)), locale):
+                found[f"{locale} status page"] = seen
+    assert not found, report(found, 3 * len(LOCALES))
+
+
+def scan_with_client(app, world, locales) -> tuple[dict[str, Leaks], int]:
+    """The page walk without a browser (server HTML, roughly innerText): for counting while fixing."""
+    found: dict[str, Leaks] = {}
+    loads = 0
+    by_role = defaultdict(list)
+    with app.app_context():
+        for role in ROLES:
+            by_role[role] = page_paths(app, world, role)
+        for locale in locales:
+            for role in ROLES:
+                client = app.test_client()
+                if role != "anonymous":
+                    username = f"acc_{role}_ir"
+                    db.session.execute(sa.update(User).where(User.username == username)
+                                       .values(preferred_language=locale))
+                    db.session.commit()
+                    client.post("/login", data={"username": username, "password": PASSWORD})
+                for path in by_role[role]:
+                    if path in NOT_FOR_READERS:
+                        continue
+                    sep = "&" if "?" in path else "?"
+                    r = client.get(f"{path}{sep}lang={locale}" if role == "anonymous" else path)
+                    if r.status_code != 200 or r.mimetype != "text/html":
+                        continue
+                    loads += 1
+                    text = html_text(r.get_data(as_text=True))
+                    if dump := os.environ.get("LEAK_DUMP"):
+                        with open(f"{dump}/{locale}-{role}-{path.strip('/').replace('/', '_')}.txt", "w") as f:
+                            f.write(text)
+                    if seen := leaks(text, locale):
+                        found[f"{locale} {role} {path}"] = seen
+    return found, loads
