@@ -29,6 +29,7 @@ from notifications.schemas import (
     OutboxQuerySchema,
     PreviewQuerySchema,
     PreviewSchema,
+    StaffContactAnswerSchema,
     StaffContactSchema,
 )
 
@@ -136,7 +137,7 @@ class Previews(MethodView):
 @me.route("/mail")
 class MyMail(MethodView):
     @me.doc(security=BEARER)
-    @me.response(200, StaffContactSchema)
+    @me.response(200, StaffContactAnswerSchema)
     @roles_allowed()
     def get(self):
         """Your e-mail address for digests and escalations, and whether you want the daily digest."""
@@ -144,7 +145,7 @@ class MyMail(MethodView):
 
     @me.doc(security=BEARER)
     @me.arguments(StaffContactSchema)
-    @me.response(200, StaffContactSchema)
+    @me.response(200, StaffContactAnswerSchema)
     @roles_allowed()
     def put(self, data):
         """Set your e-mail address; `is_digest_wanted: false` turns the daily digest off."""

@@ -102,3 +102,9 @@ class StaffContactSchema(BaseSchema):
         "description": "null while none is recorded."})
     is_digest_wanted = fields.Boolean(load_default=True, metadata={
         "description": "false: no daily digest (escalations to managers still arrive)."})
+
+
+class StaffContactAnswerSchema(StaffContactSchema):
+    """The contact as answered: no address (null) until one is recorded."""
+
+    email = fields.Email(allow_none=True, metadata={"description": "null while none is recorded."})
