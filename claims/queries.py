@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -13,6 +14,7 @@ from claims.models import Claim, LossLine, Owner, Programme
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.errors import NotFound
+from conflict_service.i18n import local_name
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.pagination import Page, paginate
 from conflict_service.timeutil import utcnow
@@ -44,11 +46,13 @@ def programmes_for(user, *, active_only: bool = False) -> list[Programme]:
     return list(db.session.scalars(stmt))
 
 
-def programme_names_for(user) -> list[sa.Row]:
-    """Ids and names of the programmes a user may see (a filter's choices), without loading whole programmes."""
-    return db.session.execute(sa.select(Programme.id, Programme.name)
+def programme_names_for(user) -> list[SimpleNamespace]:
+    """Ids and names (official and in the reader's language) of the programmes a user may see (a filter's choices),
+    without loading whole programmes."""
+    rows = db.session.execute(sa.select(Programme.id, Programme.name, Programme.names)
                               .where(Programme.jurisdiction_id.in_(jq.related_ids_select(user)))
                               .order_by(Programme.name)).all()
+    return [SimpleNamespace(id=r.id, name=r.name, local_name=local_name(r.name, r.names)) for r in rows]
 
 
 def get_programme(programme_id: int, user) -> Programme:
