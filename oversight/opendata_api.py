@@ -27,7 +27,7 @@ class OpenDataQuerySchema(FilterSchema):
     tier = fields.String(load_default=Tier.PUBLIC.value, validate=validate.OneOf(
         [t.value for t in Tier], error=L_("Choose public or partner.")), metadata={
         "description": "public: region and 0.5° cell; partner: 0.1° grid. Months only in both."})
-    recipient = fields.String(load_default=None, validate=validate.Length(max=120, error=L_(
+    recipient = fields.String(load_default=None, validate=validate.Length(max=80, error=L_(
         "At most {max} characters.")), metadata={
         "description": "Who receives the file: identifiers are stable for one recipient and differ between two. "
                        "Needed for the partner tier."})
