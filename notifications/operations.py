@@ -22,7 +22,7 @@ from conflict_service.db import db
 from conflict_service.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from conflict_service.i18n import plain_digits
 from conflict_service.jurisdictions.queries import office_ids
-from conflict_service.timeutil import local_date, utcnow
+from conflict_service.timeutil import local_date, local_today, utcnow
 from notifications import profiles, texts
 from notifications.enums import ConsentChannel, ConsentSource, Medium, MessageState, Template
 from notifications.models import Consent, OutboxMessage, StaffContact
@@ -37,6 +37,15 @@ CONSENT_FIELDS = ("channel", "language", "recorded_on", "source")
 
 def consent_of(owner: Owner) -> Consent | None:
     return db.session.get(Consent, owner.id)
+
+
+def record_office_sms_consent(owner: Owner, actor) -> Consent:
+    """The owner agreed at the office, today, to texts in their preferred language (the registration form's box)."""
+    if not owner.phone:
+        raise ValidationError.field("consent_sms", _("The owner has no phone number; record one first."))
+    return set_consent(owner, {"channel": ConsentChannel.SMS, "language": owner.preferred_language,
+                               "recorded_on": local_today(owner.office.timezone), "source": ConsentSource.OFFICE},
+                       actor)
 
 
 def set_consent(owner: Owner, data: dict, actor) -> Consent:

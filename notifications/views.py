@@ -18,7 +18,7 @@ from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act
 from conflict_service.web.extensions import FormPart
-from conflict_service.web.views import nav
+from conflict_service.web.views import nav, safe_next
 from notifications import operations, queries
 from notifications.enums import ConsentChannel, ConsentSource, MessageState, Template
 from notifications.permissions import OUTBOX_READERS, can_read_outbox, can_record_consent, can_resend
@@ -75,14 +75,9 @@ def _ticked(form) -> bool:
 
 
 def intake_consent_apply(owner, form, user) -> None:
-    """Record SMS consent for a newly registered owner when the clerk ticked it (asked at the office, today)."""
-    if not _ticked(form):
-        return
-    if not owner.phone:
-        raise ValidationError.field("consent_sms", _("The owner has no phone number; record one first."))
-    operations.set_consent(owner, {"channel": ConsentChannel.SMS, "language": owner.preferred_language,
-                                   "recorded_on": local_today(owner.office.timezone),
-                                   "source": ConsentSource.OFFICE}, user)
+    """Record SMS consent for a newly registered owner when the clerk ticked it."""
+    if _ticked(form):
+        operations.record_office_sms_consent(owner, user)
 
 
 INTAKE_CONSENT = FormPart(intake_consent_fields, intake_consent_apply)
@@ -133,7 +128,7 @@ def outbox_page():
 def resend(message_id):
     message = operations.get_message(message_id, g.user)
     return act(lambda: operations.resend(message, g.user), _("The message is queued again."),
-               request.form.get("next") or url_for("notifications.outbox_page"))
+               safe_next(request.form.get("next"), url_for("notifications.outbox_page")))
 
 
 @bp.get("/outbox/previews")

@@ -31,8 +31,9 @@ def test_the_page_lists_failures_with_reasons_and_resends(client, world, make, g
     page = client.get("/outbox?state=failed").get_data(as_text=True)
     assert "invalid number" in page and "Send again" in page and message.address in page
     assert "No messages match" in client.get("/outbox?state=delivered").get_data(as_text=True)
-    r = post_form(client, f"/outbox/{message.id}/resend", {"next": "/outbox"}, form_path="/outbox")
-    assert r.status_code == 302
+    r = post_form(client, f"/outbox/{message.id}/resend", {"next": "https://evil.example/outbox"}, form_path="/outbox")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/outbox")  # only a same-site path is followed
+    assert "evil.example" not in r.headers["Location"]
     assert outbox(owner_id=message.owner_id)[0].state == MessageState.QUEUED
     assert sender.send_due().sent == 1 and len(generic.accepted) == 1
     assert db.session.scalar(sa.select(AuditEvent.id).where(AuditEvent.action == "outbox_message.resent"))
