@@ -7,16 +7,12 @@
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
 
 import sqlalchemy as sa
-from babel import Locale
 from flask import render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from casefiles.context import build_context
@@ -25,16 +21,14 @@ from claims.models import Claim
 from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.i18n import (
-    cldr_locale,
     format_date,
     format_number,
-    html_lang,
     is_rtl,
     normalise,
     set_context_programme,
-    text_direction,
 )
 from conflict_service.pdf import render_pdf
+from conflict_service.printing import Languages, css_string, page_counter
 
 log = logging.getLogger(__name__)
 
@@ -42,31 +36,6 @@ KINDS = {
     "casefile": ("casefiles/casefile.html", L_("Case file")),
     "receipt": ("casefiles/receipt.html", L_("Claim receipt")),
 }
-# CSS counter styles that write page numbers in the locale's digits (defined in WeasyPrint's UA stylesheet).
-COUNTER_STYLES = {"arabext": "persian", "arab": "arabic-indic"}
-PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
-
-
-@dataclass(frozen=True)
-class Languages:
-    """The document's language and, for a bilingual document, the programme's official language."""
-
-    primary: str
-    secondary: str | None = None
-
-    def bi(self, text, **variables) -> Markup:
-        """A label in the document's language, followed by the official language's when bilingual."""
-        first = _translate(text, variables)
-        if not self.secondary:
-            return escape(first)
-        with force_locale(self.secondary):
-            second = _translate(text, variables)
-        if second == first:
-            return escape(first)
-        return Markup('<span class="l1">{}</span> <span class="l2" lang="{}" dir="{}">{}</span>').format(
-            first, html_lang(self.secondary), text_direction(self.secondary), second)
-
-
 class Localized:
     """A value formatted when the sentence around it is: a bilingual sentence gets each language's own
     digits and calendar (``localized(format_date, due, tz=tz)`` inside ``bi(...)``)."""
@@ -78,10 +47,6 @@ class Localized:
         return str(self.fn(*self.args, **self.kwargs))
 
 
-def _translate(text, variables: dict) -> str:
-    return _(text, **variables) if isinstance(text, str) else str(text)
-
-
 def document_languages(claim, lang: str | None, bilingual: bool) -> Languages:
     primary = normalise(lang) or normalise(claim.owner.preferred_language) or "en"
     secondary = normalise(claim.programme.official_language) if bilingual else None
@@ -90,20 +55,10 @@ def document_languages(claim, lang: str | None, bilingual: bool) -> Languages:
 
 def page_css(number: str, code: str, locale: str) -> Markup:
     """The running footer: claim number, verification code and "Page X of Y" in the locale's words and digits."""
-    system = Locale.parse(cldr_locale(locale)).default_numbering_system
-    style = COUNTER_STYLES.get(system, "decimal")
-    parts = PLACEHOLDER.split(_("Page %(page)s of %(pages)s"))
-    content = " ".join(f"counter({p}, {style})" if i % 2 else _css_string(p) for i, p in enumerate(parts) if p)
     start, end = ("bottom-right", "bottom-left") if is_rtl(locale) else ("bottom-left", "bottom-right")
-    return Markup(  # noqa: S704 - every text part goes through _css_string
-        f"@page {{ @bottom-center {{ content: {content}; }} "
-        f"@{start} {{ content: {_css_string(number)}; }} @{end} {{ content: {_css_string(code)}; }} }}")
-
-
-def _css_string(text: str) -> str:
-    """A CSS string literal that cannot end the string, the rule or the <style> element."""
-    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>\n\r' else ch for ch in text)
-    return f'"{escaped}"'
+    return Markup(  # noqa: S704 - every text part goes through css_string
+        f"@page {{ @bottom-center {{ content: {page_counter(locale)}; }} "
+        f"@{start} {{ content: {css_string(number)}; }} @{end} {{ content: {css_string(code)}; }} }}")
 
 
 def filename(claim, kind: str, langs: Languages) -> str:

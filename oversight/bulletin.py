@@ -27,6 +27,7 @@ from conflict_service.i18n import SOLAR_HIJRI_LOCALES, html_lang, native_digits,
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Jurisdiction, Level
 from conflict_service.pdf import render_pdf
+from conflict_service.printing import Languages
 from conflict_service.timeutil import utcnow
 from insurance import queries as insurance_queries
 from mitigation.chart import caption as mitigation_caption
@@ -184,6 +185,6 @@ def render(user, choice: Choice) -> tuple[bytes, str]:
                                direction=text_direction(lang), page_css=bulletin_page.page_css(lang),
                                caption=mitigation_caption,
                                year_label=year_label(choice.year, context["start"], context["end"], lang),
-                               bi=bulletin_page.Bilingual(secondary if secondary != lang else None).bi)
+                               bi=Languages(lang, secondary if secondary != lang else None).bi)
     scope_name = context["programme"].id if context["programme"] else context["country"].code
     return render_pdf(html), f"bulletin-{scope_name}-{choice.year}-{lang}.pdf"
