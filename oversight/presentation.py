@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
 from conflict_service.audit.presentation import register, register_value, register_values
-from oversight.opendata import Tier
+from oversight.opendata import PUBLIC_RECIPIENT, Tier
+
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "XLSX", "geojson": "GeoJSON", "zip": "ZIP"}  # files are known by these names
 
 
 def init() -> None:
@@ -16,3 +19,6 @@ def init() -> None:
     })
     register_values({"tier": Tier})
     register_value("tier", lambda code: Tier(code).title)
+    # i18n: who receives the public tier's file (anyone who downloads it), in "Public tier for the public"
+    register_value("recipient", lambda name: _("anyone who downloads it") if name == PUBLIC_RECIPIENT else name)
+    register_value("format", lambda code: FORMAT_NAMES.get(code, code))

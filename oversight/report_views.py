@@ -27,9 +27,8 @@ ARGS = ("group_by", "programme_id", "from", "to")
 
 def _args(schema) -> tuple[dict, dict]:
     """The query, or the defaults and the messages when it is wrong (the page shows them; status 422)."""
-    raw = web_forms.clean(request.args, ARGS)
     try:
-        return web_forms.load(schema, raw), {}
+        return web_forms.load(schema, _raw()), {}
     except ValidationError as error:
         return schema.load({}), error.errors
 
@@ -41,8 +40,15 @@ def _page(template: str, schema, **context):
                            programmes=programmes_for(g.user), **context), (422 if errors else 200)
 
 
+def _raw() -> dict:
+    raw = web_forms.clean(request.args, ARGS)
+    if len(ticked := request.args.getlist("group_by")) > 1:  # the page's boxes; links and the API use commas
+        raw["group_by"] = ",".join(ticked)
+    return raw
+
+
 def _csv_args(schema) -> dict:
-    return web_forms.load(schema, web_forms.clean(request.args, ARGS))
+    return web_forms.load(schema, _raw())
 
 
 @bp.get("/reports/payouts")
@@ -64,7 +70,8 @@ def payouts_csv():
 @bp.get("/reports/deadlines")
 @login_required(*OVERSEERS)
 def deadlines_page():
-    return _page("oversight/report_deadlines.html", DeadlineQuerySchema(), groups=reports.DEADLINE_GROUPS,
+    groups = {d: reports.DIMENSIONS[d] for d in reports.DEADLINE_GROUPS}
+    return _page("oversight/report_deadlines.html", DeadlineQuerySchema(), groups=groups,
                  rows=lambda a: reports.deadlines(g.user, a["group_by"], filters(a)))
 
 

@@ -203,6 +203,7 @@ def test_public_page_and_download_need_no_sign_in(client, world, data, tmp_path)
     assert len(rows) == 6  # every jurisdiction: Armenia's lone event is withheld
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "export.opendata"))
     assert event.actor_name is None or event.actor_name == "" or event.actor_id is None
+    assert describe(event) == "Open data exported: Public tier for anyone who downloads it, 6 events"  # no raw code
 
 
 def test_export_page_for_overseers(client, world, data):

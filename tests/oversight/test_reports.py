@@ -124,6 +124,16 @@ def test_pages_show_the_figures(client, world, data):
     assert client.get("/reports/liabilities").status_code == 200
 
 
+def test_group_by_is_chosen_with_named_boxes(client, world, data):
+    """A clerk ticks translated names; nobody types the codes (region, month) of the API."""
+    login(client, world.ir.manager)
+    page = client.get("/reports/payouts?group_by=month&group_by=species&lang=fa").get_data(as_text=True)
+    assert 'value="month" checked' in page and 'value="species" checked' in page and 'value="region">' in page
+    assert "نوع دام" in page and "Comma-separated" not in page  # the species box, named in Persian
+    csv_lines = client.get("/reports/payouts.csv?group_by=month&group_by=species").get_data(as_text=True)
+    assert csv_lines.splitlines()[0].startswith("month,species,")
+
+
 def test_cli(runner, world, data):
     r = runner.invoke(args=["reports", "payouts", "--user", "auditor_ir", "--group-by", "month", "--csv"])
     assert r.exit_code == 0, r.output
