@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as L_
 
 from conflict_service.i18n import format_datetime, format_money, format_number, isolate, join_list
 
+NUMBERED = re.compile(r"#\d{1,12}")  # a label recorded as a number: a payment batch, a measure
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 _DESCRIPTIONS: dict[str, object] = {
@@ -45,9 +46,18 @@ def is_described(action: str) -> bool:
     return action in _DESCRIPTIONS
 
 
+def _label(event) -> str:
+    """The entity's label as recorded; a numbered one ("#32", a batch or a measure) in the reader's digits."""
+    if not event.entity_label:
+        return f"#{format_number(event.entity_id)}"
+    if NUMBERED.fullmatch(event.entity_label):
+        return f"#{format_number(int(event.entity_label[1:]))}"
+    return event.entity_label
+
+
 def describe(event) -> str:
     template = _DESCRIPTIONS.get(event.action)
-    label = isolate(event.entity_label or f"#{format_number(event.entity_id)}")
+    label = isolate(_label(event))
     if template is None:
         return _("{action} on {label}").format(action=event.action, label=label)
     try:

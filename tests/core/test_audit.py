@@ -207,3 +207,17 @@ def test_the_audit_key_lives_outside_the_database(tmp_path):
     assert audit_keys(again).public_key() == keys.public_key()  # the same file, the same keys
     with pytest.raises(ConfigError, match="AUDIT_KEY"):
         create_app({"DEPLOYMENT": "production", "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+
+
+def test_numbered_labels_read_in_the_readers_digits(app):
+    """A batch recorded as "#32" reads "#۳۲" in Persian, like every other number of the sentence."""
+    from flask_babel import force_locale
+
+    from conflict_service.audit.presentation import describe
+
+    event = AuditEvent(action="payment_batch.exported", entity_type="payment_batch", entity_id=32, entity_label="#32",
+                       data={})
+    with app.test_request_context(), force_locale("fa"):
+        assert "#۳۲" in describe(event) and "32" not in describe(event)
+    with app.test_request_context(), force_locale("en"):
+        assert "#32" in describe(event)

@@ -30,6 +30,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.committing]
 NOT_FOR_READERS = {"/api/v1/docs"}
 LOCALES = tuple(os.environ.get("LEAK_LOCALES", ",".join(CHECKED_LOCALES)).split(","))
 # The page walk visits every page of every role: in CI it reads Persian only (LEAK_LOCALES=fa,ps,ar,ckb,ur for all).
+# Issue 20 asks for no leaking page at all; until then the count may only fall. Leaking page loads at the last count
+# per locale (fa: 2026-12-06, after the report and audit mends) — lower it whenever pages are mended.
+LEAKING_PAGES_AT_MOST = {"fa": 35}
 PAGE_LOCALES = tuple(os.environ.get("LEAK_LOCALES", "fa").split(","))
 
 
@@ -43,8 +46,6 @@ def report(found: dict[str, Leaks], loads: int) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.xfail(reason="issue 20 open: pages still show test-world English, Latin terms kept by translations and "
-                          "report codes (51 of 246 fa/ur page loads at the last count)", strict=False)
 def test_every_page_is_in_the_readers_script(app, live_server, chromium):
     world, _secrets = build_world(app)
     found: dict[str, Leaks] = {}
@@ -68,7 +69,8 @@ def test_every_page_is_in_the_readers_script(app, live_server, chromium):
                         found[f"{locale} {role} {path}"] = seen
                 context.close()
     assert loads > 100 * len(PAGE_LOCALES), f"only {loads} pages were read"
-    assert not found, report(found, loads)
+    ceiling = sum(LEAKING_PAGES_AT_MOST.get(locale, 0) for locale in PAGE_LOCALES)
+    assert len(found) <= ceiling, report(found, loads)
 
 
 def _finished_claim() -> Claim:
