@@ -130,6 +130,8 @@ def test_group_by_is_chosen_with_named_boxes(client, world, data):
     page = client.get("/reports/payouts?group_by=month&group_by=species&lang=fa").get_data(as_text=True)
     assert 'value="month" checked' in page and 'value="species" checked' in page and 'value="region">' in page
     assert "نوع دام" in page and "Comma-separated" not in page  # the species box, named in Persian
+    refused = client.get("/reports/payouts?group_by=month&group_by=species&from=2026-05-01&to=2026-04-01")
+    assert refused.status_code == 422 and 'value="species" checked' in refused.get_data(as_text=True)  # kept
     csv_lines = client.get("/reports/payouts.csv?group_by=month&group_by=species").get_data(as_text=True)
     assert csv_lines.splitlines()[0].startswith("month,species,")
 
