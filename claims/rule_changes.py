@@ -18,13 +18,14 @@ from claims.enums import Confidence, RuleChangeStatus
 from claims.models import Programme, RuleChange
 from conflict_service.audit.operations import diff, jsonable, record, snapshot
 from conflict_service.db import db
-from conflict_service.errors import Conflict, Forbidden, InvalidTransition, NotFound
+from conflict_service.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationError
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import utcnow
 
 DECIMAL_RULES = ("injured_pct", "missing_pct", "negligence_pct", "noncompliance_pct", "mitigation_bonus_pct",
                  "coverage_pct", "deductible", "household_annual_cap", "dual_approval_threshold", "advance_pct",
                  "late_interest_pct_per_year")
+NOTE_MAX = 2000
 # Everything that decides how much a claim pays, whether it pays, or who must sign for it.
 MONEY_RULES = (*DECIMAL_RULES, "payment_sla_days", "max_claims_per_year", "min_confidence", "covered_predators",
                "exclusion_zones")
@@ -64,6 +65,8 @@ def confirm(change: RuleChange, actor) -> RuleChange:
 
 def refuse(change: RuleChange, actor, note: str = "") -> RuleChange:
     """Refuse a proposal (another manager), or withdraw it (its author); the rules stay as they are."""
+    if len(note) > NOTE_MAX:
+        raise ValidationError.field("note", _("At most {max} characters.").format(max=NOTE_MAX))
     programme = _decide_start(change, actor)
     _close(change, RuleChangeStatus.REFUSED, actor, note.strip())
     record("programme.rules_refused", programme, actor=actor, reason=note.strip() or None,

@@ -34,10 +34,11 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
-from conflict_service.errors import Conflict, Forbidden, InvalidTransition, ValidationError
+from conflict_service.errors import ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
+from conflict_service.web.actions import act
 from conflict_service.web.extensions import form_parts, render_form_parts, render_slot
 from conflict_service.web.views import nav
 
@@ -266,19 +267,12 @@ def programme_detail(programme_id):
 @login_required(Role.MANAGER)
 def rule_change_decide(programme_id, change_id, decision):
     change = rule_changes.get_change(queries.get_programme(programme_id, g.user), change_id)
-    try:
-        if decision == "confirm":
-            rule_changes.confirm(change, g.user)
-            message = _("The change of the money rules is confirmed and applies from now.")
-        else:
-            rule_changes.refuse(change, g.user, request.form.get("note", "")[:2000])
-            message = _("The proposed change of the money rules is refused; the rules stay as they were.")
-        db.session.commit()
-        flash(message, "success")
-    except (Forbidden, Conflict, InvalidTransition) as error:  # said on the page, next to the proposal
-        db.session.rollback()
-        flash(str(error.message), "error")
-    return redirect(url_for("claims.programme_detail", programme_id=programme_id) + "#rule-changes")
+    back = url_for("claims.programme_detail", programme_id=programme_id) + "#rule-changes"
+    if decision == "confirm":
+        return act(lambda: rule_changes.confirm(change, g.user),
+                   _("The change of the money rules is confirmed and applies from now."), back)
+    return act(lambda: rule_changes.refuse(change, g.user, request.form.get("note", "")),
+               _("The proposed change of the money rules is refused; the rules stay as they were."), back)
 
 
 @bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])

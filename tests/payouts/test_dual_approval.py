@@ -110,6 +110,21 @@ def test_proposals_are_audited_and_reachable_from_the_page_and_the_cli(client, r
     assert events[:2] == ["programme.rules_confirmed", "programme.rules_proposed"]
 
 
+def test_a_refusal_with_an_over_long_reason_changes_nothing_and_says_why(client, payouts, ir):
+    from tests.helpers import login, post_form
+
+    update_programme(ir.programme, {"advance_pct": Decimal(15)}, ir.manager)
+    (change,) = rule_changes.pending(ir.programme)
+    db.session.commit()
+    login(client, ir.manager2)
+    url = f"/programmes/{ir.programme.id}/rule-changes/{change.id}/refuse"
+    r = post_form(client, url, {"note": "x" * 2001}, form_path=f"/programmes/{ir.programme.id}")
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "At most 2000 characters." in page  # refused, not cut short
+    db.session.expire_all()
+    assert rule_changes.pending(ir.programme) == [change]
+
+
 def test_a_rate_version_recorded_by_a_manager_is_in_force_only_once_another_confirms(client, payouts, ir):
     from datetime import date
 
