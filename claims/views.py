@@ -256,7 +256,7 @@ def programme_detail(programme_id):
     set_context_programme(programme)
     return render_template("claims/programme_detail.html", programme=programme,
                            programme_year_text=presentation.programme_year_text,
-                           predator_titles=dict(Predator.choices()),
+                           covered=[dict(Predator.choices()).get(p, p) for p in programme.covered_predators],
                            history=events_for("programme", programme.id),
                            can_edit=can_manage_programmes(g.user) and programme.jurisdiction_id in jq.scope_ids(g.user),
                            pending_changes=rule_changes.pending(programme),

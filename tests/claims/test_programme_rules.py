@@ -101,3 +101,13 @@ def test_zones_are_stored_as_a_feature_collection_and_tested_by_lat_lon(ctx):
     assert inside(37.45, 59.1) and not inside(37.6, 59.1)
     assert normalise({"type": "FeatureCollection", "features": []}) is None
     assert contains_test(None) is None
+
+
+def test_the_programme_page_lists_covered_predators_as_the_reader_lists(client, world):
+    from tests.helpers import login
+
+    login(client, world.ir.manager)
+    page = client.get(f"/programmes/{world.ir.programme.id}?lang=fa").get_data(as_text=True)
+    assert "پلنگ و پلنگ برفی" in page  # Persian joins with «و», never a Latin comma
+    page = client.get(f"/programmes/{world.ir.programme.id}?lang=en").get_data(as_text=True)
+    assert "Leopard and snow leopard" in page or "Leopard and Snow leopard" in page
