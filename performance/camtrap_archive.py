@@ -8,9 +8,12 @@ claim, and a folder's symlinks cannot lead outside the folder.
 from __future__ import annotations
 
 import io
+import lzma
 import os
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
@@ -19,6 +22,9 @@ from flask_babel import gettext as _
 from conflict_service.i18n import format_number
 
 PACKAGE_FILE = "datapackage.json"
+# What a damaged or hostile archive raises while it is opened or unpacked (bz2 raises OSError)
+_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError,
+            zlib.error, lzma.LZMAError, struct.error)
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024  # the zip as uploaded
 MAX_FILE_BYTES = 64 * 1024 * 1024  # one unpacked CSV
 MAX_METADATA_BYTES = 2 * 1024 * 1024  # datapackage.json
@@ -85,7 +91,7 @@ def _zip_reader(data: bytes, label: str) -> Reader:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+    except _DAMAGED:
         raise Unreadable(label, _("The package is not a zip archive or a folder.")) from None
     if len(members) > MAX_MEMBERS:
         raise Unreadable(label, _("The archive holds more than {count} files.").format(
@@ -104,7 +110,7 @@ def _zip_reader(data: bytes, label: str) -> Reader:
         try:
             with archive.open(member) as stream:
                 return _bounded(name, stream.read(_limit(name) + 1))
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError):
+        except _DAMAGED:
             raise Unreadable(name, _("The file could not be unpacked.")) from None
 
     return read

@@ -224,3 +224,13 @@ def test_messages_are_translated(app):
     ("Panthera pardusx", False), ("", False), (None, False)])
 def test_is_leopard(name, leopard):
     assert is_leopard(name) is leopard
+
+
+@pytest.mark.parametrize("offset", [0, 10, 200])
+def test_a_damaged_member_is_refused_with_a_message(offset):
+    data = bytearray(_zip(DEMO))
+    member = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("observations.csv")
+    start = member.header_offset + 30 + len(member.filename.encode()) + len(member.extra)
+    data[start + offset] ^= 0xFF  # a flipped byte inside the deflated data: a zlib error or a CRC mismatch
+    error = _refused(bytes(data))
+    assert [(p.file, p.message) for p in error.problems] == [("observations.csv", "The file could not be unpacked.")]
