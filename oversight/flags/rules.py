@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 from sqlalchemy.orm import aliased
 
 from claims.enums import Species
