@@ -24,10 +24,10 @@ from claims.validation import CLOCK_SKEW, time_errors
 from conflict_service.audit.operations import created, diff, jsonable, record, snapshot
 from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, ValidationError
+from conflict_service.i18n import format_date, format_datetime, format_number
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Level
 from conflict_service.schemas import clean_names
-from conflict_service.i18n import format_date, format_datetime, format_number
 from conflict_service.timeutil import local_date, utcnow
 
 log = logging.getLogger(__name__)

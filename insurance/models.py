@@ -107,7 +107,7 @@ class Policy(Base):
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("owners.id"), index=True)
     office_id: Mapped[int] = mapped_column(sa.ForeignKey("jurisdictions.id"), index=True)
     enrolled_on: Mapped[date]  # the day the owner enrolled (signed, maybe on paper); cover starts then
-    paper_reference: Mapped[str | None] = mapped_column(sa.String(120))  # the paper record of an enrolment typed in late
+    paper_reference: Mapped[str | None] = mapped_column(sa.String(120))  # the paper form of one typed in late
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
     enrolled_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     agreement_signed_on: Mapped[date]

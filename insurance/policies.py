@@ -48,7 +48,8 @@ def enrol(data: dict, actor) -> Policy:
     lines = _priced_lines(owner, season, data["lines"], enrolled_on)
     policy = Policy(number=_next_number(owner.office, season.starts_on.year), programme_id=programme.id,
                     season_id=season.id, owner_id=owner.id, office_id=owner.office_id, enrolled_on=enrolled_on,
-                    paper_reference=data.get("paper_reference") or None, enrolled_by_id=actor.id, agreement_signed_on=data["agreement_signed_on"],
+                    paper_reference=data.get("paper_reference") or None, enrolled_by_id=actor.id,
+                    agreement_signed_on=data["agreement_signed_on"],
                     premium_due=sum((ln.premium for ln in lines), Decimal(0)), lines=lines)
     try:
         with db.session.begin_nested():  # a policy added in a savepoint that fails leaves the session

@@ -26,6 +26,7 @@ bp = Blueprint("insurance_policies", __name__, template_folder="templates", url_
 
 LINE_ROWS = 3
 PREMIUM_FIELDS = ("amount", "paid_on", "method", "reference")
+POLICY_FIELDS = ("season_id", "agreement_signed_on", "enrolled_on", "paper_reference")
 
 
 @bp.get("/policies")
@@ -69,7 +70,7 @@ def policy_new():
         try:
             data = web_forms.load(PolicyCreateSchema(), {
                 "owner_id": owner.id, "lines": web_forms.rows(request.form, "lines", ("species", "head_count")),
-                **web_forms.clean(request.form, ("season_id", "agreement_signed_on", "enrolled_on", "paper_reference"))})
+                **web_forms.clean(request.form, POLICY_FIELDS)})
             policy = operations.enrol(data, g.user)
             db.session.commit()
             flash(_("{owner} enrolled: policy {number}, premium due {amount}.").format(

@@ -51,8 +51,8 @@ def test_a_paper_enrolment_typed_in_today_covers_a_loss_since_it_was_signed(insu
     event = events_for("insurance_policy", policy.id)[0]
     assert event.action == "insurance_policy.enrolled_on_paper"
     assert event.data["enrolled_on"] == "2026-06-01" and event.data["reference"] == "SY-114"
-    assert describe(event) == (f"{owner.name} enrolled for 2026 on paper on Jun 1, 2026 (form \u2068SY-114\u2069), typed in "
-                               "later: premium AMD\xa0100,000.00")
+    assert describe(event) == (f"{owner.name} enrolled for 2026 on paper on Jun 1, 2026 (form \u2068SY-114\u2069), "
+                               "typed in later: premium AMD\xa0100,000.00")
 
 
 def test_the_premium_is_priced_at_the_rates_in_force_on_the_paper_day(insurance):
