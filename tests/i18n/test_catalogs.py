@@ -163,3 +163,48 @@ def test_glossary_terms_are_translated_as_the_glossary_says(locale):
     differ = [(row["en"], cat[row["en"]].string, row[locale]) for row in glossary()
               if row["en"] in cat and cat[row["en"]].string and cat[row["en"]].string != row[locale]]
     assert not differ, f"{locale}: catalog and glossary disagree: {differ}"
+
+
+# Digits in sentences (DESIGN §14, issue 20): where a locale writes its own digits, a number that is part of the
+# sentence ("at least 10 characters", "below 1", "0.5°") is written in them; numbers that vary come through
+# placeholders, formatted per locale. Latin digits stay only inside what is typed or read as a code: a token with
+# Latin letters (SHA-256, UTF-8, /api/v1/…, Samsung A14), a typed example (2026-05-01, sheep,2000,…, 1234.50, 1/a),
+# the number of a standard after its Latin name (ISO 4217, OpenAPI 3) and an HTTP status code.
+NATIVE_DIGIT_LOCALES = ("fa", "fa_AF", "ps", "ar", "ckb")
+_PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%[sd%]|\{[^{}]*\}")
+_EDGE = "()[]«»“”\"'،؛:;,.!?…—–‎‏\u061c"
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_TYPED_EXAMPLE = re.compile(r"\d[-:/,+T]\d|^\d+\.\d+$")
+HTTP_STATUSES = {"422"}
+
+
+def latin_digit_problems(text: str) -> list[str]:
+    """The Latin digit runs of one translation that a reader of a native-digit locale should read in his digits."""
+    tokens = _PLACEHOLDER.sub(" ", text).split()
+    found = []
+    for i, raw in enumerate(tokens):
+        token = raw.strip(_EDGE)
+        if not re.search(r"[0-9]", token):
+            continue
+        quantity = token.endswith(("°", "%"))
+        after_latin_name = i > 0 and re.fullmatch(r"[A-Za-z][A-Za-z-]*", tokens[i - 1].strip(_EDGE)) is not None
+        if _LATIN_LETTER.search(token) or token in HTTP_STATUSES or after_latin_name or (
+                _TYPED_EXAMPLE.search(token) and not quantity):
+            continue
+        found.append(token)
+    return found
+
+
+@pytest.mark.parametrize("locale", NATIVE_DIGIT_LOCALES)
+def test_sentences_write_the_locales_own_digits(locale):
+    problems = [(_first_id(m), text) for m in catalog(locale) if m.id for text in _forms(m)
+                if text and latin_digit_problems(text)]
+    assert not problems, f"{locale}: {len(problems)} translations write Latin digits in a sentence: {problems[:5]}"
+
+
+def test_the_digit_check_finds_sentence_numbers_and_spares_codes():
+    assert latin_digit_problems("دست‌کم 10 نویسه.") == ["10"]
+    assert latin_digit_problems("مربع 0.5° و ۹۵%% و 95%%") == ["0.5°", "95"]
+    assert latin_digit_problems("کد ISO 4217 (SHA-256، UTF-8)، مثلاً 2026-05-01 یا sheep,2000 یا 1234.50؛ 422") == []
+    assert latin_digit_problems("بین ‎-90 و %(num)s") == ["-90"]
+    assert latin_digit_problems("دست‌کم ۱۰ نویسه و {n} مورد") == []
