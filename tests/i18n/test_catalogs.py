@@ -208,3 +208,30 @@ def test_the_digit_check_finds_sentence_numbers_and_spares_codes():
     assert latin_digit_problems("کد ISO 4217 (SHA-256، UTF-8)، مثلاً 2026-05-01 یا sheep,2000 یا 1234.50؛ 422") == []
     assert latin_digit_problems("بین ‎-90 و %(num)s") == ["-90"]
     assert latin_digit_problems("دست‌کم ۱۰ نویسه و {n} مورد") == []
+
+
+# Turkic languages choose a case suffix by the sound of the word before it ("1'in", "5'in", "6'nın"): a suffix glued
+# to a placeholder or a number ("%(pct)s'ini", "%50'ini", "{n}-ə qədər") is wrong for some of the values the
+# placeholder takes. Sentences are phrased so that nothing attaches to a number ("en çok %(n)s", "Zona {n}").
+SUFFIXING_LOCALES = ("tr", "uz", "az", "kk", "tk")
+_GLUED = re.compile(r"(?:%\(\w+\)[sdf]|\{[^{}]*\}|%%|(?<![\w.,:-])\d+(?:[.,]\d+)?)['’ʼ‘-]?(?=[^\W\d_])(?![A-Z]?\d)")
+
+
+def glued_suffixes(text: str) -> list[str]:
+    """What a translation glues to a placeholder or a number: "%(pct)s'ini", "{n}-zona", "500'e". A code such as
+    2026-05-01T21:30 or IR-DRG-2026-000123-F1 is not a number with a suffix."""
+    return [text[m.start():m.end() + re.match(r"[^\W\d_]*", text[m.end():]).end()] for m in _GLUED.finditer(text)]
+
+
+@pytest.mark.parametrize("locale", SUFFIXING_LOCALES)
+def test_no_suffix_is_glued_to_a_placeholder_or_a_number(locale):
+    problems = [(_first_id(m), glued_suffixes(text)) for m in catalog(locale) if m.id for text in _forms(m)
+                if text and glued_suffixes(text)]
+    assert not problems, f"{locale}: {len(problems)} translations glue a suffix to a number: {problems[:5]}"
+
+
+def test_the_suffix_check_finds_glued_suffixes_and_spares_codes():
+    assert glued_suffixes("kaybın %%%(pct)s'ini öder") == ["%(pct)s'ini"]
+    assert glued_suffixes("%50'ini öder; {n}-zona; 500'e kadar; %(n)s-ə qədər") == ["50'ini", "{n}-zona", "500'e", "%(n)s-ə"]
+    assert glued_suffixes("en çok %(n)s; Zona {n}: örneğin 2026-05-01T21:30:00+03:00, IR-DRG-2026-000123-F1") == []
+    assert glued_suffixes("%%95 aralığı; -180 va 180 oraligʻida; %(pct)s faizini") == []
