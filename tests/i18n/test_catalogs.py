@@ -235,3 +235,48 @@ def test_the_suffix_check_finds_glued_suffixes_and_spares_codes():
     assert glued_suffixes("%50'ini öder; {n}-zona; 500'e kadar; %(n)s-ə qədər") == ["50'ini", "{n}-zona", "500'e", "%(n)s-ə"]
     assert glued_suffixes("en çok %(n)s; Zona {n}: örneğin 2026-05-01T21:30:00+03:00, IR-DRG-2026-000123-F1") == []
     assert glued_suffixes("%%95 aralığı; -180 va 180 oraligʻida; %(pct)s faizini") == []
+
+
+def glossary_forms() -> list[dict]:
+    """Per glossary term, the English that names it (a regular expression) and, per locale, the stems of the agreed
+    word ("|" between alternatives): a stem, not the word, because the word is declined and conjugated in sentences."""
+    with (ROOT / "glossary_forms.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def term_problems(cat: Catalog, locale: str, forms: list[dict]) -> list[tuple[str, str, str]]:
+    problems = []
+    for row in forms:
+        english, agreed = re.compile(row["english"], re.IGNORECASE), re.compile(row[locale], re.IGNORECASE)
+        for message in cat:
+            ids = list(message.id) if message.pluralizable else [message.id]
+            if not message.id or not any(english.search(i) for i in ids):
+                continue
+            problems += [(row["en"], ids[0], text) for text in _forms(message) if text and not agreed.search(text)]
+    return problems
+
+
+def test_glossary_forms_cover_every_locale_and_name_a_glossary_term():
+    terms = {row["en"] for row in glossary()}
+    for row in glossary_forms():
+        assert row["en"] in terms, f"{row['en']} is not in glossary.csv"
+        assert all(row[loc].strip() for loc in LOCALES if loc != "en"), f"{row['en']}: a locale has no agreed word"
+
+
+@pytest.mark.parametrize("locale", [loc for loc in COMPLETE_LOCALES if loc != "en"])
+def test_messages_naming_a_glossary_term_use_the_agreed_word(locale):
+    """A message that names a coined term ("retaliation freeze", "batch", "verified", "approved") uses the locale's
+    agreed word for it everywhere: a payment batch is never a "list", and "verified" and "approved" never share a word."""
+    problems = term_problems(catalog(locale), locale, glossary_forms())
+    assert not problems, f"{locale}: {len(problems)} messages leave the glossary's word, e.g. {problems[:4]}"
+
+
+def test_the_glossary_word_check_finds_another_word():
+    cat = Catalog(locale="tr")
+    cat.add("Payment batches", "Ödeme listeleri")
+    cat.add("Build a batch", "Paket oluştur")
+    cat.add("Verified losses", "Onaylanmış kayıplar")
+    forms = [{"en": "Batch", "english": r"\bbatch", "tr": "paket"},
+             {"en": "Verified", "english": r"\bverified\b", "tr": "doğrula"}]
+    assert [(term, msgid) for term, msgid, _ in term_problems(cat, "tr", forms)] == [
+        ("Batch", "Payment batches"), ("Verified", "Verified losses")]
