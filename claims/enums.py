@@ -83,7 +83,8 @@ class Confidence(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.POSSIBLE: L_("Possible"), cls.PROBABLE: L_("Probable"), cls.CONFIRMED: LP_("predator identification", "Confirmed")}
+        return {cls.POSSIBLE: L_("Possible"), cls.PROBABLE: L_("Probable"),
+                cls.CONFIRMED: LP_("predator identification", "Confirmed")}
 
 
 class TimeOfDay(TitledEnum):

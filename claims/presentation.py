@@ -50,7 +50,8 @@ def register_texts() -> None:
         # programme fields and rules, named as on the programme's page
         "names": L_("Names in other languages"), "year_calendar": L_("Programme year counted in"),
         "year_start_month": L_("First month of the programme year"), "kind": L_("Kind"), "currency": L_("Currency"),
-        "jurisdiction_id": L_("Run in"), "official_language": L_("Official language"), "is_active": LP_("programme", "Active"),
+        "jurisdiction_id": L_("Run in"), "official_language": L_("Official language"),
+        "is_active": LP_("programme", "Active"),
         "covered_predators": L_("Covered predators"), "min_confidence": L_("Minimum confidence"),
         "injured_pct": L_("Injured animals"), "missing_pct": L_("Missing animals"),
         "report_deadline_days": L_("Reporting deadline"), "negligence_pct": L_("Negligence reduction"),

@@ -39,8 +39,9 @@ class ClaimState(TitledEnum):
     @classmethod
     def _titles(cls):
         return {cls.SUBMITTED: L_("Submitted"), cls.UNDER_VERIFICATION: L_("Under verification"),
-                cls.VERIFIED: LP_("claim status", "Verified"), cls.REJECTED: LP_("claim status", "Rejected"), cls.APPROVED: LP_("claim status", "Approved"),
-                cls.AWAITING_FUNDS: L_("Awaiting funds"), cls.IN_PAYMENT: L_("In payment"), cls.PAID: LP_("claim status", "Paid"),
+                cls.VERIFIED: LP_("claim status", "Verified"), cls.REJECTED: LP_("claim status", "Rejected"),
+                cls.APPROVED: LP_("claim status", "Approved"), cls.AWAITING_FUNDS: L_("Awaiting funds"),
+                cls.IN_PAYMENT: L_("In payment"), cls.PAID: LP_("claim status", "Paid"),
                 cls.WITHDRAWN: L_("Withdrawn")}
 
     @property

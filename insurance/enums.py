@@ -57,5 +57,6 @@ class PolicyStatus(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.UPCOMING: L_("Cover not started yet"), cls.ACTIVE: LP_("policy status", "Active"), cls.ENDED: L_("Season ended"),
+        return {cls.UPCOMING: L_("Cover not started yet"), cls.ACTIVE: LP_("policy status", "Active"),
+                cls.ENDED: L_("Season ended"),
                 cls.VIOLATION: L_("Cover ended: poaching violation")}

@@ -65,7 +65,8 @@ class Template(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.FILED: L_("Claim filed"), cls.VISITED: L_("Site visit recorded"), cls.APPROVED: LP_("message template", "Approved"),
-                cls.REJECTED: LP_("message template", "Rejected"), cls.PAID: LP_("message template", "Paid"), cls.STATUS: L_("Status answer"),
+        return {cls.FILED: L_("Claim filed"), cls.VISITED: L_("Site visit recorded"),
+                cls.APPROVED: LP_("message template", "Approved"), cls.REJECTED: LP_("message template", "Rejected"),
+                cls.PAID: LP_("message template", "Paid"), cls.STATUS: L_("Status answer"),
                 cls.STOPPED: L_("Messages stopped"), cls.DIGEST: L_("Daily digest"),
                 cls.ESCALATION: L_("Escalation")}

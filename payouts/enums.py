@@ -35,7 +35,8 @@ class PaymentStatus(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.PENDING: LP_("payment status", "Pending"), cls.SENT: LP_("payment status", "Sent"), cls.CONFIRMED: LP_("payment status", "Confirmed"),
+        return {cls.PENDING: LP_("payment status", "Pending"), cls.SENT: LP_("payment status", "Sent"),
+                cls.CONFIRMED: LP_("payment status", "Confirmed"),
                 cls.FAILED: LP_("payment status", "Failed"), cls.CANCELLED: LP_("payment status", "Cancelled")}
 
 

@@ -10,7 +10,8 @@ class VerificationOutcome(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.CONFIRMED: LP_("verification outcome", "Confirmed"), cls.REJECTED: LP_("verification outcome", "Rejected")}
+        return {cls.CONFIRMED: LP_("verification outcome", "Confirmed"),
+                cls.REJECTED: LP_("verification outcome", "Rejected")}
 
 
 class RejectionReason(TitledEnum):

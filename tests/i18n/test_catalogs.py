@@ -232,7 +232,8 @@ def test_no_suffix_is_glued_to_a_placeholder_or_a_number(locale):
 
 def test_the_suffix_check_finds_glued_suffixes_and_spares_codes():
     assert glued_suffixes("kaybın %%%(pct)s'ini öder") == ["%(pct)s'ini"]
-    assert glued_suffixes("%50'ini öder; {n}-zona; 500'e kadar; %(n)s-ə qədər") == ["50'ini", "{n}-zona", "500'e", "%(n)s-ə"]
+    assert glued_suffixes("%50'ini öder; {n}-zona; 500'e kadar; %(n)s-ə qədər") == [
+        "50'ini", "{n}-zona", "500'e", "%(n)s-ə"]
     assert glued_suffixes("en çok %(n)s; Zona {n}: örneğin 2026-05-01T21:30:00+03:00, IR-DRG-2026-000123-F1") == []
     assert glued_suffixes("%%95 aralığı; -180 va 180 oraligʻida; %(pct)s faizini") == []
 
@@ -266,7 +267,7 @@ def test_glossary_forms_cover_every_locale_and_name_a_glossary_term():
 @pytest.mark.parametrize("locale", [loc for loc in COMPLETE_LOCALES if loc != "en"])
 def test_messages_naming_a_glossary_term_use_the_agreed_word(locale):
     """A message that names a coined term ("retaliation freeze", "batch", "verified", "approved") uses the locale's
-    agreed word for it everywhere: a payment batch is never a "list", and "verified" and "approved" never share a word."""
+    agreed word for it everywhere: a payment batch is never a "list"; "verified" and "approved" never share a word."""
     problems = term_problems(catalog(locale), locale, glossary_forms())
     assert not problems, f"{locale}: {len(problems)} messages leave the glossary's word, e.g. {problems[:4]}"
 
