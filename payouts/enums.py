@@ -12,7 +12,7 @@ class PaymentKind(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.ADVANCE: L_("Advance"), cls.FINAL: L_("Payment")}
+        return {cls.ADVANCE: L_("Advance"), cls.FINAL: LP_("payment kind", "Payment")}
 
 
 class PaymentMethod(TitledEnum):
