@@ -11,8 +11,13 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
+from claims.enums import Confidence
 from conflict_service.i18n import LOCALES, PLURAL_FORMS, translations_dir
+from mitigation.enums import MeasureStatus
+from notifications.enums import MessageState
+from payouts.enums import BatchStatus, PaymentStatus
 
 # Locales whose catalogs must be complete. The final translation pass sets this to LOCALES (all sixteen);
 # until then the catalogs exist with correct headers and are checked for everything but completeness.
@@ -281,3 +286,17 @@ def test_the_glossary_word_check_finds_another_word():
              {"en": "Verified", "english": r"\bverified\b", "tr": "doğrula"}]
     assert [(term, msgid) for term, msgid, _ in term_problems(cat, "tr", forms)] == [
         ("Batch", "Payment batches"), ("Verified", "Verified losses")]
+
+
+# One English word, several things (issue 20): the status titles carry a message context, so each language can
+# name a failed payment otherwise than a broken fence, and a confirmed payment otherwise than a sure identification.
+@pytest.mark.parametrize("locale", ["fa", "ar", "ru", "tr", "uz"])
+def test_a_word_naming_different_things_reads_differently_by_its_context(ctx, locale):
+    with force_locale(locale):
+        failed = {str(MeasureStatus.FAILED.title), str(PaymentStatus.FAILED.title), str(MessageState.FAILED.title)}
+        confirmed = {str(Confidence.CONFIRMED.title), str(PaymentStatus.CONFIRMED.title)}
+        cancelled = str(PaymentStatus.CANCELLED.title)
+        assert "Failed" not in failed and "Confirmed" not in confirmed
+        assert len(failed) == 3 and len(confirmed) == 2, (failed, confirmed)
+        assert cancelled == catalog(locale).get("Cancelled", context="payment status").string
+        assert str(BatchStatus.CANCELLED.title) == catalog(locale).get("Cancelled", context="batch status").string
