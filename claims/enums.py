@@ -1,6 +1,7 @@
 """The domain's vocabulary (DESIGN §3), each value with a translatable title."""
 
 from flask_babel import lazy_gettext as L_
+from flask_babel import lazy_pgettext as LP_
 
 from conflict_service.enums import TitledEnum
 
@@ -82,7 +83,8 @@ class Confidence(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.POSSIBLE: L_("Possible"), cls.PROBABLE: L_("Probable"), cls.CONFIRMED: L_("Confirmed")}
+        return {cls.POSSIBLE: L_("Possible"), cls.PROBABLE: L_("Probable"),
+                cls.CONFIRMED: LP_("predator identification", "Confirmed")}
 
 
 class TimeOfDay(TitledEnum):
@@ -137,7 +139,7 @@ class RuleChangeStatus(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.PENDING: L_("Waiting for a second manager"), cls.CONFIRMED: L_("Confirmed"),
+        return {cls.PENDING: L_("Waiting for a second manager"), cls.CONFIRMED: LP_("rule change", "Confirmed"),
                 cls.REFUSED: L_("Refused or withdrawn")}
 
 

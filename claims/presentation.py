@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import lazy_pgettext as LP_
 
 from claims.enums import Confidence, Predator, ProgrammeKind, ReportChannel, TimeOfDay, YearCalendar
 from claims.states import ClaimState
@@ -50,7 +51,8 @@ def register_texts() -> None:
         # programme fields and rules, named as on the programme's page
         "names": L_("Names in other languages"), "year_calendar": L_("Programme year counted in"),
         "year_start_month": L_("First month of the programme year"), "kind": L_("Kind"), "currency": L_("Currency"),
-        "jurisdiction_id": L_("Run in"), "official_language": L_("Official language"), "is_active": L_("Active"),
+        "jurisdiction_id": L_("Run in"), "official_language": L_("Official language"),
+        "is_active": LP_("programme", "Active"),
         "covered_predators": L_("Covered predators"), "min_confidence": L_("Minimum confidence"),
         "injured_pct": L_("Injured animals"), "missing_pct": L_("Missing animals"),
         "report_deadline_days": L_("Reporting deadline"),
