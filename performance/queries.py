@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from claims.enums import ProgrammeKind
+from claims.models import Programme
 from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.jurisdictions import queries as jq
@@ -26,6 +28,13 @@ def page(stmt: sa.Select, number: int, per_page: int) -> dict:
     items = list(db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)))
     return {"items": items, "page": number, "per_page": per_page, "total": total,
             "pages": max(1, -(-total // per_page))}
+
+
+def programmes_for(user) -> list[Programme]:
+    """Active performance programmes in or above the user's jurisdictions (an import's choices)."""
+    return list(db.session.scalars(sa.select(Programme).where(
+        Programme.kind == ProgrammeKind.PERFORMANCE, Programme.is_active.is_(True),
+        Programme.jurisdiction_id.in_(jq.related_ids(user))).order_by(Programme.name)))
 
 
 def get_contract(contract_id: int, user) -> Contract:
