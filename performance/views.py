@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
@@ -16,7 +16,7 @@ from conflict_service.i18n import format_number
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act
 from conflict_service.web.views import nav
-from performance import evidence, operations, periods, queries
+from performance import evidence, operations, periods, queries, statement
 from performance.enums import Review
 from performance.permissions import IMPORTERS, PERFORMANCE_READERS, can_manage_contracts, can_review
 from performance.schemas import ObservationReviewSchema
@@ -54,6 +54,15 @@ def period_detail(period_id):
     period = queries.get_period(period_id, g.user)
     return render_template("performance/period.html", period=period, contract=period.contract,
                            view=queries.assessment_view(period), can_manage=can_manage_contracts(g.user))
+
+
+@bp.get("/performance/periods/<int:period_id>/statement.pdf")
+@login_required(*PERFORMANCE_READERS)
+def period_statement(period_id):
+    """The printed statement for the community, in the programme's language (``?lang=`` for another)."""
+    pdf, filename = statement.render(queries.get_period(period_id, g.user), request.args.get("lang"))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 @bp.post("/performance/periods/<int:period_id>/approve")

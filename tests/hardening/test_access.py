@@ -191,6 +191,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('performance.package_import', 'POST'): 'vm',
     ('performance.period_approve', 'POST'): 'm',
     ('performance.period_detail', 'GET'): 'vma',
+    ('performance.period_statement', 'GET'): 'vma',
     ('Schemes.AwaitingFunds', 'GET'): 'ma',
     ('Schemes.Contributions', 'POST'): 'm',
     ('Schemes.Ledger', 'GET'): 'ma',

@@ -51,3 +51,22 @@ def test_queue_import_and_review(client, perf, world):
     assert reviewed.status_code == 302
     db.session.expire_all()
     assert db.session.get(Observation, observation.id).review == Review.CONFIRMED
+
+
+def test_the_statement_is_printed_in_the_programme_language(client, perf, world):
+    from tests.casefiles.pdftools import pdf_lines
+
+    contract = perf.contract()
+    camera = perf.camera(contract, "D1", tehran(2025, 3, 30), tehran(2025, 7, 3))
+    for day in (3, 9, 15):
+        perf.leopard(camera, tehran(2025, 5, day, 22))
+    period = contract.periods[0]
+    db.session.commit()
+    login(client, world.ir.auditor)
+    response = client.get(f"/performance/periods/{period.id}/statement.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "\n".join(pdf_lines(response.data))
+    assert "Chehel Mir herders" in text
+    assert "۹٬۹۰۰٬۰۰۰" in text  # 0.99 units × 10,000,000 rials, in Persian digits (the programme speaks fa)
+    english = "\n".join(pdf_lines(client.get(f"/performance/periods/{period.id}/statement.pdf?lang=en").data))
+    assert "9,900,000" in english and "verified leopard detections" in english
