@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import re
-import string
 import subprocess
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from conflict_service.i18n import LOCALES, PLURAL_FORMS, translations_dir
+from conflict_service.translation_review.checks import placeholders
 
 # Locales whose catalogs must be complete. The final translation pass sets this to LOCALES (all sixteen);
 # until then the catalogs exist with correct headers and are checked for everything but completeness.
@@ -21,7 +20,6 @@ from conflict_service.i18n import LOCALES, PLURAL_FORMS, translations_dir
 COMPLETE_LOCALES: tuple[str, ...] = LOCALES
 
 ROOT = translations_dir()
-PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 
 
 def load(path: Path) -> Catalog:
@@ -31,20 +29,6 @@ def load(path: Path) -> Catalog:
 
 def catalog(locale: str) -> Catalog:
     return load(ROOT / locale / "LC_MESSAGES" / "messages.po")
-
-
-def placeholders(text: str, flags) -> set[str]:
-    """The placeholders of one message: %(name)s and positional %s for python-format, {name} for brace-format."""
-    found: set[str] = set()
-    if "python-format" in flags:
-        matches = [m for m in PERCENT.finditer(text) if m.group(0) != "%%"]
-        found |= {f"%({m.group(1)})" if m.group(1) else f"%{i}" for i, m in enumerate(matches)}
-    if "python-brace-format" in flags:
-        try:
-            found |= {f"{{{name}}}" for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
-        except ValueError:
-            found.add("<unbalanced braces>")
-    return found
 
 
 def _forms(message) -> list[str]:
