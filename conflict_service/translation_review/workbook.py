@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import native_digits
+from conflict_service.i18n import join_list, native_digits
 
 HEADERS = (L_("Identifier"), L_("Context"), L_("English source"), L_("Plural forms"), L_("Current translation"),
            L_("Page"), L_("Glossary terms"), L_("Correction"))
@@ -70,7 +70,7 @@ def plural_note(catalog: Catalog, message: Message) -> str:
         numbers.setdefault(plural(n), []).append(n)
     lines = [_("English plural: {text}").format(text=message.id[1])]
     for i in range(catalog.num_plurals):
-        shown = ", ".join(native_digits(str(n)) for n in numbers.get(i, [])[:6])
+        shown = join_list([native_digits(str(n)) for n in numbers.get(i, [])[:6]])
         lines.append(_("[{i}] for {numbers} …").format(i=native_digits(str(i)), numbers=shown or "—"))
     return "\n".join(lines)
 

@@ -68,12 +68,13 @@ def test_the_sheet_has_context_pages_plurals_and_glossary_terms(sheets):
     rows = {r[workbook.SOURCE]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     claims = rows["%(num)s claim"]
     assert "claims/templates/claims/claim_list.html" in claims[1]
-    assert "English plural: %(num)s claims" in claims[3] and "[٥] for ١٠٠, ١٠١, ١٠٢" in claims[3]
+    assert claims[3].startswith("الجمع الإنجليزي: %(num)s claims")  # the sheet speaks the reviewer's language
+    assert "[٥] للأعداد ١٠٠ و١٠١ و١٠٢ …" in claims[3]  # which numbers take each form
     assert claims[4].count("\n") == 5 and claims[4].startswith("[٠] ")
     assert "— /claims" in claims[5]  # the page: its title in Arabic, the English one and the URL rule
     assert claims[6] == "Claim → مطالبة تعويض" and claims[7] is None
     assert "/admin/users" in rows[SOURCE][5]
-    killed = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] and "Context: leopard" in r[1]]
+    killed = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] and "السياق: leopard" in r[1]]
     assert killed, "a message with a msgctxt shows its context"
 
 
