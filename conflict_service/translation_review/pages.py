@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Flask
 from flask_babel import gettext as _
@@ -25,6 +26,7 @@ from conflict_service.i18n import native_digits
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TITLE = re.compile(r"{%-?\s*block title\s*-?%}(.*?){%-?\s*endblock", re.S)
+SLOT = re.compile(r"""slot\(\s*['"](\w+)['"]""")
 MSGID = re.compile(r"""_\(\s*(['"])(.+?)\1""")
 SHOWN_PAGES = 3
 
@@ -51,50 +53,91 @@ def _relative(path: str | None) -> str | None:
         return None
 
 
-def _module_functions(path: str) -> dict[str, tuple[int, int, set[str], set[str]]]:
-    """Each function of a module: its lines, the templates it names and the names it calls."""
+class Function(NamedTuple):
+    start: int
+    end: int
+    templates: set[str]
+    calls: set[str]
+    slots: set[str]
+
+
+def _module_functions(path: str) -> dict[str, Function]:
+    """Each function of a module: its lines, the templates it names, the names it calls and the slots it renders."""
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
-    found = {}
+    found: dict[str, Function] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            names = {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-                     and n.value.endswith(".html")}
-            calls = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-            found.setdefault(node.name, (node.lineno, node.end_lineno or node.lineno, names, calls))
+            calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+            found.setdefault(node.name, Function(
+                node.lineno, node.end_lineno or node.lineno,
+                {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                 and n.value.endswith(".html")},
+                {c.func.id for c in calls if isinstance(c.func, ast.Name)},
+                {c.args[0].value for c in calls if isinstance(c.func, ast.Name) and c.func.id == "render_slot"
+                 and c.args and isinstance(c.args[0], ast.Constant)}))
     return found
 
 
-def _reached(functions: dict, start: str) -> list[str]:
+def _reached(functions: dict[str, Function], start: str) -> list[str]:
     """The function and the module's functions it calls, directly or through others."""
     seen, todo = [], [start]
     while todo:
         name = todo.pop()
         if name in functions and name not in seen:
             seen.append(name)
-            todo.extend(functions[name][3])
+            todo.extend(functions[name].calls)
     return seen
 
 
+class _Modules(dict):
+    def __missing__(self, path: str) -> dict[str, Function]:
+        self[path] = _module_functions(path)
+        return self[path]
+
+
+def _place(index: PageIndex, path: str, functions: dict[str, Function], reached: list[str], page: Page) -> None:
+    for name in reached:
+        function = functions[name]
+        index.lines[path].append((function.start, function.end, page))
+        for template in function.templates:
+            index.templates[template].append(page)
+
+
 def build(app: Flask) -> PageIndex:
-    index, modules = PageIndex(), {}
+    index, modules, hosts = PageIndex(), _Modules(), defaultdict(list)  # hosts: slot name → pages showing it
     for rule in app.url_map.iter_rules():
         view = app.view_functions.get(rule.endpoint)
-        if view is None or rule.rule.startswith("/api/") or rule.endpoint == "static":
+        path = _relative(inspect.getsourcefile(inspect.unwrap(view))) if view is not None else None
+        if path is None or rule.rule.startswith("/api/") or rule.endpoint == "static":
             continue
-        fn = inspect.unwrap(view)
-        path = _relative(inspect.getsourcefile(fn))
-        if path is None:
-            continue
-        functions = modules.setdefault(path, _module_functions(path))
+        functions = modules[path]
+        reached = _reached(functions, inspect.unwrap(view).__name__)
+        templates = [t for name in reached for t in sorted(functions[name].templates)]
+        page = Page(rule.endpoint, rule.rule, templates[0] if templates else None)
         index.pages += 1
-        for name in _reached(functions, fn.__name__):
-            start, end, templates, _calls = functions[name]
-            page = Page(rule.endpoint, rule.rule, next(iter(sorted(templates)), None))
-            index.lines[path].append((start, end, page))
-            for template in templates:
-                index.templates[template].append(page)
+        _place(index, path, functions, reached, page)
+        for name in reached:
+            for slot in functions[name].slots:
+                hosts[slot].append(page)
+    _contributions(app, index, modules, hosts)
     _spread_through_templates(app, index)
     return index
+
+
+def _contributions(app: Flask, index: PageIndex, modules: _Modules, hosts: dict) -> None:
+    """A section a higher package contributes to a slot is on the pages that render the slot (the claim page…)."""
+    for template, pages in list(index.templates.items()):
+        source = app.jinja_env.loader.get_source(app.jinja_env, template)[0]
+        for slot in SLOT.findall(source):
+            hosts[slot] += pages
+    for slot, contributions in app.extensions.get("slots", {}).items():
+        for fn in contributions:
+            fn = inspect.unwrap(fn)
+            path = _relative(inspect.getsourcefile(fn))
+            if path is not None:
+                functions = modules[path]
+                for page in _unique(hosts.get(slot, [])):
+                    _place(index, path, functions, _reached(functions, fn.__name__), page)
 
 
 def _spread_through_templates(app: Flask, index: PageIndex) -> None:

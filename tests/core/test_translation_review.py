@@ -230,4 +230,6 @@ def test_pages_are_found_from_source_references(app, ctx):
     assert pages.describe(index, [("conflict_service/templates/admin/users.html", 4)], str) == "Users — /admin/users"
     assert "/admin/users/new" in pages.describe(index, [("conflict_service/admin/views.py", 70)], str)
     assert pages.describe(index, [("claims/enums.py", 3)], str).startswith("Not a page of its own: claims/enums.py")
+    documents = pages.describe(index, [("casefiles/templates/casefiles/claim_documents.html", 15)], str)
+    assert documents.endswith("— /claims/<int:claim_id>")  # a section contributed to the claim page's slot
     assert pages.describe(index, [("conflict_service/templates/base.html", 3)], str).startswith("Most pages")
