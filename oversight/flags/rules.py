@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 from sqlalchemy.orm import aliased
 
 from claims.enums import Species
@@ -101,8 +101,8 @@ def _numbers(details: dict) -> str:
     shown = _visible_numbers(numbers)
     words = [isolate(n) for n in numbers if n in shown]
     if hidden := len(numbers) - len(words):
-        words.append(ngettext("%(count)s claim outside your jurisdictions", "%(count)s claims outside your jurisdictions",
-                              hidden, count=format_number(hidden)))
+        words.append(ngettext("%(count)s claim outside your jurisdictions",
+                              "%(count)s claims outside your jurisdictions", hidden, count=format_number(hidden)))
     return join_list(words)
 
 
