@@ -223,6 +223,8 @@ def test_the_cli_exports_and_imports(app, runner, world, sheets, catalog_copy, t
     assert result.exit_code == 1 and "The placeholder {name} is missing." in result.output
     result = runner.invoke(args=["translations", "changes", "--locale", "fa"])
     assert "Parisa" in result.output and SOURCE in result.output
+    result = runner.invoke(args=["translations", "export", "en", "--out", str(tmp_path / "en.xlsx")])
+    assert result.exit_code == 1 and "other than English" in result.output and not (tmp_path / "en.xlsx").exists()
 
 
 def test_pages_are_found_from_source_references(app, ctx):
