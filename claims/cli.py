@@ -1,4 +1,4 @@
-"""Command-line tools of claims: proposed changes of programmes' money rules (DESIGN §2)."""
+"""Command-line tools of claims: programmes' evidence rules, proposed changes of their money rules (DESIGN §2)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from claims import queries, rule_changes
+from claims import operations, presentation, queries, rule_changes
+from claims.enums import EvidenceSign
+from claims.schemas import ProgrammeUpdateSchema
 from conflict_service.cli import acting_user, fail
 from conflict_service.db import db
 from conflict_service.errors import DomainError
+from conflict_service.web import forms as web_forms
 
-programmes_cli = AppGroup("programmes", help="Programmes: proposed changes of their money rules.")
+programmes_cli = AppGroup("programmes", help="Programmes: evidence rules; proposed changes of their money rules.")
 
 
 @programmes_cli.command("rule-changes")
@@ -59,6 +62,37 @@ def rule_change_refuse(programme_id, change_id, username, note):
         fail(error)
     db.session.commit()
     click.echo(f"Proposal #{change_id} refused.")
+
+
+@programmes_cli.command("evidence-rules")
+@click.argument("programme_id", type=int)
+@click.option("--user", "username", required=True, help="A manager of the programme (an auditor may only read).")
+@click.option("--level", type=click.Choice(["confirmed", "probable"]), help="The rule to change.")
+@click.option("--carcass/--no-carcass", default=None, help="Whether a carcass must have been found.")
+@click.option("--signs", help="The signs counted, comma-separated: " + ", ".join(s.value for s in EvidenceSign))
+@click.option("--min-signs", type=int, help="How many of the signs counted are needed.")
+@click.option("--min-photos", type=int, help="How many photos are needed.")
+def evidence_rules(programme_id, username, level, carcass, signs, min_signs, min_photos):
+    """Show PROGRAMME_ID's evidence rules, or propose a change of one level (a second manager confirms it)."""
+    user = acting_user(username)
+    given = {"carcass_required": carcass, "signs": signs.split(",") if signs is not None else None,
+             "min_signs": min_signs, "min_photos": min_photos}
+    given = {k: v for k, v in given.items() if v is not None}
+    try:
+        programme = queries.get_programme(programme_id, user)
+        if given:
+            if level is None:
+                raise click.UsageError("Say which rule to change with --level.")
+            data = {(f"is_{level}_{k}" if k == "carcass_required" else f"{level}_{k}"): v for k, v in given.items()}
+            operations.update_programme(programme, web_forms.load(ProgrammeUpdateSchema(), data, partial=True), user)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    for confidence, needs in presentation.evidence_rules(programme):
+        click.echo(f"{confidence}: {needs}")
+    for change in rule_changes.pending(programme) if given else []:
+        click.echo(f"Proposal #{change.id} waits for a second manager: flask programmes confirm-rules "
+                   f"{programme.id} {change.id} --user OTHER")
 
 
 def register(app: Flask) -> None:

@@ -10,7 +10,17 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay, YearCalendar
+from claims.enums import (
+    AgeClass,
+    Confidence,
+    EvidenceSign,
+    LossOutcome,
+    Predator,
+    ProgrammeKind,
+    Species,
+    TimeOfDay,
+    YearCalendar,
+)
 from claims.queries import office_language, programme_usable_at, programmes_for
 from conflict_service.errors import ValidationError
 from conflict_service.i18n import language_choices, native_digits
@@ -131,7 +141,10 @@ RULE_TEXT = ("report_deadline_days", "injured_pct", "missing_pct", "negligence_p
              "mitigation_bonus_pct", "coverage_pct", "deductible", "household_annual_cap", "dual_approval_threshold",
              "verification_sla_hours", "decision_sla_days", "payment_sla_days",
              "confirmation_sla_days", "appeal_days", "max_claims_per_year", "advance_pct",
-             "late_interest_pct_per_year", "retaliation_freeze_days")
+             "late_interest_pct_per_year", "retaliation_freeze_days", "confirmed_min_signs", "confirmed_min_photos",
+             "probable_min_signs", "probable_min_photos")
+RULE_FLAGS = ("is_active", "is_toman_shown", "is_confirmed_carcass_required", "is_probable_carcass_required")
+RULE_LISTS = ("covered_predators", "confirmed_signs", "probable_signs")
 NULLABLE_RULES = ("household_annual_cap", "dual_approval_threshold", "max_claims_per_year")
 PROGRAMME_NEW = ("name", "kind", "jurisdiction_id", "currency", "official_language")
 
@@ -140,10 +153,10 @@ def programme_values_from(programme) -> dict:
     values = {k: _plain(getattr(programme, k)) for k in (*RULE_TEXT, "name", "official_language")}
     values.update(names=dict(programme.names or {}), year_calendar=programme.year_calendar.value,
                   year_start_month=str(programme.year_start_month),
-                  min_confidence=programme.min_confidence.value, is_active=programme.is_active,
-                  is_toman_shown=programme.is_toman_shown,
-                  covered_predators=list(programme.covered_predators or []),
+                  min_confidence=programme.min_confidence.value,
                   exclusion_zones=json.dumps(programme.exclusion_zones, indent=1) if programme.exclusion_zones else "")
+    values.update({k: getattr(programme, k) for k in RULE_FLAGS})
+    values.update({k: list(getattr(programme, k) or []) for k in RULE_LISTS})
     return values
 
 
@@ -158,8 +171,8 @@ def programme_values(form: MultiDict) -> dict:
     values = {k: form.get(k, "") for k in (*RULE_TEXT, "name", "official_language", "min_confidence",
                                             "exclusion_zones", "year_calendar", "year_start_month")}
     values["names"] = web_forms.names(form)
-    values["covered_predators"] = form.getlist("covered_predators")
-    values.update(web_forms.flags(form, ("is_active", "is_toman_shown")))
+    values.update({k: form.getlist(k) for k in RULE_LISTS})
+    values.update(web_forms.flags(form, RULE_FLAGS))
     return values
 
 
@@ -168,8 +181,8 @@ def programme_data(form: MultiDict, schema) -> dict:
     data = web_forms.clean(form, (*RULE_TEXT, "name", "official_language", "min_confidence", "year_calendar",
                                   "year_start_month"))
     data["names"] = web_forms.names(form)
-    data.update(web_forms.flags(form, ("is_active", "is_toman_shown")))
-    data["covered_predators"] = form.getlist("covered_predators")
+    data.update(web_forms.flags(form, RULE_FLAGS))
+    data.update({k: form.getlist(k) for k in RULE_LISTS})
     for key in NULLABLE_RULES:
         data.setdefault(key, None)
     errors: dict = {}
@@ -183,6 +196,9 @@ def programme_data(form: MultiDict, schema) -> dict:
 
 def programme_choices(user) -> dict:
     return {"predators": Predator.choices(), "confidences": Confidence.choices(), "kinds": ProgrammeKind.choices(),
+            "signs": EvidenceSign.choices(),
+            "evidence_levels": [(c.value, _("For a “{confidence}” attribution").format(confidence=c.title))
+                                for c in (Confidence.CONFIRMED, Confidence.PROBABLE)],
             "calendars": YearCalendar.choices(), "months": month_choices(),
             "languages": language_choices(),
             "jurisdictions": [(j.id, j.local_name) for j in visible_in(user)]}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -10,6 +12,7 @@ from claims.enums import (
     AgeClass,
     Clock,
     Confidence,
+    EvidenceSign,
     LossOutcome,
     Predator,
     ProgrammeKind,
@@ -48,7 +51,20 @@ RULE_DEFAULTS: dict[str, object] = {
     "advance_pct": Decimal(0),
     "late_interest_pct_per_year": Decimal(0),
     "retaliation_freeze_days": 0,
+    # The least evidence an attribution needs (DESIGN §5): a carcass, so many of the counted signs, so many photos.
+    "is_confirmed_carcass_required": True,
+    "confirmed_signs": [EvidenceSign.NECK_BITES.value, EvidenceSign.TRACKS.value, EvidenceSign.CANINE_SPACING.value,
+                        EvidenceSign.CAMERA_TRAP_IMAGE.value],
+    "confirmed_min_signs": 2,
+    "confirmed_min_photos": 1,
+    "is_probable_carcass_required": False,
+    "probable_signs": [s.value for s in EvidenceSign],
+    "probable_min_signs": 1,
+    "probable_min_photos": 0,
 }
+EVIDENCE_RULES = tuple(f"{level}_{part}" for level in ("confirmed", "probable")
+                       for part in ("signs", "min_signs", "min_photos")) + (
+    "is_confirmed_carcass_required", "is_probable_carcass_required")
 PCT = sa.Numeric(7, 3)
 AWAITING_VERIFICATION = (ClaimState.SUBMITTED, ClaimState.UNDER_VERIFICATION)
 
@@ -101,6 +117,19 @@ class Programme(NamedInLanguages, Base):
         PCT, default=RULE_DEFAULTS["late_interest_pct_per_year"])
     retaliation_freeze_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["retaliation_freeze_days"])
     exclusion_zones: Mapped[dict | None] = mapped_column(sa.JSON)
+    is_confirmed_carcass_required: Mapped[bool] = mapped_column(
+        default=RULE_DEFAULTS["is_confirmed_carcass_required"], server_default=sa.true())
+    confirmed_signs: Mapped[list] = mapped_column(sa.JSON, default=lambda: list(RULE_DEFAULTS["confirmed_signs"]),
+                                                  server_default=json.dumps(RULE_DEFAULTS["confirmed_signs"]))
+    confirmed_min_signs: Mapped[int] = mapped_column(default=RULE_DEFAULTS["confirmed_min_signs"], server_default="2")
+    confirmed_min_photos: Mapped[int] = mapped_column(default=RULE_DEFAULTS["confirmed_min_photos"],
+                                                      server_default="1")
+    is_probable_carcass_required: Mapped[bool] = mapped_column(
+        default=RULE_DEFAULTS["is_probable_carcass_required"], server_default=sa.false())
+    probable_signs: Mapped[list] = mapped_column(sa.JSON, default=lambda: list(RULE_DEFAULTS["probable_signs"]),
+                                                 server_default=json.dumps(RULE_DEFAULTS["probable_signs"]))
+    probable_min_signs: Mapped[int] = mapped_column(default=RULE_DEFAULTS["probable_min_signs"], server_default="1")
+    probable_min_photos: Mapped[int] = mapped_column(default=RULE_DEFAULTS["probable_min_photos"], server_default="0")
 
     jurisdiction: Mapped[Jurisdiction] = relationship(lazy="joined")
 
@@ -115,6 +144,26 @@ class Programme(NamedInLanguages, Base):
     @property
     def is_insurance(self) -> bool:
         return self.kind == ProgrammeKind.INSURANCE
+
+    def evidence_rule(self, confidence: Confidence) -> EvidenceRule | None:
+        """The least evidence an attribution at ``confidence`` needs; None when anything will do (``possible``)."""
+        if confidence == Confidence.POSSIBLE:
+            return None
+        level = confidence.value
+        return EvidenceRule(confidence, getattr(self, f"is_{level}_carcass_required"),
+                            tuple(EvidenceSign(s) for s in getattr(self, f"{level}_signs") or []),
+                            getattr(self, f"{level}_min_signs"), getattr(self, f"{level}_min_photos"))
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    """A programme's least evidence for one level of confidence."""
+
+    confidence: Confidence
+    is_carcass_required: bool
+    signs: tuple[EvidenceSign, ...]
+    min_signs: int
+    min_photos: int
 
 
 class RuleChange(Base):

@@ -67,8 +67,10 @@ def update_programme(programme: Programme, data: dict, actor) -> Programme:
     if programme.jurisdiction_id not in jq.scope_ids(actor):
         raise Forbidden(_("This programme is run above your jurisdiction; a manager there changes its rules."))
     data = dict(data)
-    if data.get("covered_predators") is not None:
-        data["covered_predators"] = sorted({p.value for p in data["covered_predators"]})
+    for key in ("covered_predators", "confirmed_signs", "probable_signs"):
+        if data.get(key) is not None:
+            data[key] = sorted({p.value for p in data[key]})
+    _check_evidence_rules(programme, data)
     rule_changes.propose(programme, {k: v for k, v in data.items() if k in rule_changes.MONEY_RULES}, actor)
     direct = [k for k in PROGRAMME_EDITABLE if k not in rule_changes.MONEY_RULES]
     before = snapshot(programme, direct)
@@ -81,6 +83,16 @@ def update_programme(programme: Programme, data: dict, actor) -> Programme:
     if changes:
         record("programme.updated", programme, actor=actor, changes=changes)
     return programme
+
+
+def _check_evidence_rules(programme: Programme, data: dict) -> None:
+    """A rule may not ask for more signs than it counts: no visit could ever meet it."""
+    for level in ("confirmed", "probable"):
+        signs = data.get(f"{level}_signs", getattr(programme, f"{level}_signs"))
+        least = data.get(f"{level}_min_signs", getattr(programme, f"{level}_min_signs"))
+        if least > len(signs):
+            raise ValidationError.field(f"{level}_min_signs", _("At most {count}: only that many signs are ticked.")
+                                        .format(count=len(signs)))
 
 
 # --- owners ------------------------------------------------------------------------------------------------

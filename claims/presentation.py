@@ -4,12 +4,13 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 
-from claims.enums import Confidence, Predator, ProgrammeKind, TimeOfDay, YearCalendar
+from claims.enums import Confidence, EvidenceSign, Predator, ProgrammeKind, TimeOfDay, YearCalendar
 from claims.states import ClaimState
 from claims.years import year_bounds
 from conflict_service.audit.presentation import register, register_fields, register_values
-from conflict_service.i18n import format_date, native_digits
+from conflict_service.i18n import format_date, format_number, join_list, native_digits
 from conflict_service.timeutil import utcnow
 
 
@@ -60,6 +61,14 @@ def register_texts() -> None:
         "late_interest_pct_per_year": L_("Late-payment interest"), "appeal_days": L_("Appeal period"),
         "max_claims_per_year": L_("Claims per owner a year"), "retaliation_freeze_days": L_("Retaliation freeze"),
         "coverage_pct": L_("Insurance coverage"), "deductible": L_("Deductible"),
+        "is_confirmed_carcass_required": L_("Carcass needed for a confirmed attribution"),
+        "confirmed_signs": L_("Signs counted for a confirmed attribution"),
+        "confirmed_min_signs": L_("Signs needed for a confirmed attribution"),
+        "confirmed_min_photos": L_("Photos needed for a confirmed attribution"),
+        "is_probable_carcass_required": L_("Carcass needed for a probable attribution"),
+        "probable_signs": L_("Signs counted for a probable attribution"),
+        "probable_min_signs": L_("Signs needed for a probable attribution"),
+        "probable_min_photos": L_("Photos needed for a probable attribution"),
     })
 
     # money-rule proposals (claims/rule_changes.py)
@@ -71,7 +80,25 @@ def register_texts() -> None:
     })
 
     register_values({"status": ClaimState, "time_of_day": TimeOfDay, "year_calendar": YearCalendar,
-                     "min_confidence": Confidence, "covered_predators": Predator, "kind": ProgrammeKind})
+                     "min_confidence": Confidence, "covered_predators": Predator, "kind": ProgrammeKind,
+                     "confirmed_signs": EvidenceSign, "probable_signs": EvidenceSign})
+
+
+def evidence_rules(programme) -> list[tuple[str, str]]:
+    """The programme's evidence rules as its page lists them: (the level, what it needs)."""
+    levels = (Confidence.CONFIRMED, Confidence.PROBABLE)
+    return [(c.title, evidence_rule_text(programme.evidence_rule(c))) for c in levels]
+
+
+def evidence_rule_text(rule) -> str:
+    """One level of a programme's evidence rules as a sentence: "a carcass; 2 of bite marks, tracks; 1 photo"."""
+    parts = [_("a carcass found")] if rule.is_carcass_required else []
+    if rule.min_signs:
+        parts.append(_("{count} of: {signs}").format(count=format_number(rule.min_signs),
+                                                     signs=join_list([str(s.title) for s in rule.signs])))
+    if rule.min_photos:
+        parts.append(ngettext("%(num)s photo", "%(num)s photos", rule.min_photos))
+    return "; ".join(parts) if parts else _("nothing in particular")
 
 
 def programme_year_text(programme) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
@@ -109,6 +110,16 @@ class ClaimFilters:
     verifier_id: int | None = None
     overdue: bool | None = None
     clock: Clock | None = None
+    carcass_left: bool | None = None
+
+
+# Conditions on a claim that only a higher package can write in SQL (verification: a carcass left in place),
+# registered by ``create_app`` under the name of the filter that uses them.
+_CONDITIONS: dict[str, Callable[[], sa.ColumnElement]] = {}
+
+
+def register_condition(name: str, build: Callable[[], sa.ColumnElement]) -> None:
+    _CONDITIONS[name] = build
 
 
 def overdue_clause(clock: Clock | None = None):
@@ -144,6 +155,9 @@ def _conditions(user, f: ClaimFilters, offices=None) -> list:
     if f.overdue is not None:
         late = overdue_clause()
         out.append(late if f.overdue else sa.or_(Claim.due_at.is_(None), sa.not_(late)))
+    if f.carcass_left is not None:
+        left = _CONDITIONS["carcass_left"]()
+        out.append(left if f.carcass_left else sa.not_(left))
     if f.incident_from:
         out.append(Claim.incident_date >= f.incident_from)
     if f.incident_to:

@@ -10,6 +10,7 @@ from claims.enums import (
     AgeClass,
     Clock,
     Confidence,
+    EvidenceSign,
     LossOutcome,
     Predator,
     ProgrammeKind,
@@ -94,6 +95,11 @@ def _days(low: int, high: int, **kwargs):
                           **kwargs)
 
 
+def _signs(level: str):
+    return fields.List(enum_field(EvidenceSign), metadata={
+        "description": f"The signs counted towards a {level} attribution: {', '.join(s.value for s in EvidenceSign)}"})
+
+
 class ProgrammeRulesSchema(BaseSchema):
     """The rules of DESIGN §5–§6 that a manager may change (percentages as numbers: 25 means 25 %)."""
 
@@ -125,6 +131,18 @@ class ProgrammeRulesSchema(BaseSchema):
                                                              "(1: January, or Farvardin, i.e. Nowruz)"})
     exclusion_zones = ExclusionZones(allow_none=True, metadata={
         "description": "GeoJSON polygons [lon, lat]; stored as a FeatureCollection; null for none"})
+    is_confirmed_carcass_required = fields.Boolean(metadata={
+        "description": "A confirmed attribution needs a carcass found at the site"})
+    confirmed_signs = _signs("confirmed")
+    confirmed_min_signs = _days(0, len(EvidenceSign), metadata={
+        "description": "How many of confirmed_signs a confirmed attribution needs"})
+    confirmed_min_photos = _days(0, 20, metadata={"description": "How many photos a confirmed attribution needs"})
+    is_probable_carcass_required = fields.Boolean(metadata={
+        "description": "A probable attribution needs a carcass found at the site"})
+    probable_signs = _signs("probable")
+    probable_min_signs = _days(0, len(EvidenceSign), metadata={
+        "description": "How many of probable_signs a probable attribution needs"})
+    probable_min_photos = _days(0, 20, metadata={"description": "How many photos a probable attribution needs"})
 
 
 class ProgrammeUpdateSchema(ProgrammeRulesSchema):
@@ -149,6 +167,8 @@ class ProgrammeSchema(ProgrammeRulesSchema):
     is_toman_shown = fields.Boolean()
     covered_predators = fields.List(fields.String())
     exclusion_zones = fields.Raw(allow_none=True)
+    confirmed_signs = fields.List(fields.String())
+    probable_signs = fields.List(fields.String())
 
     @post_dump
     def _plain_numbers(self, data, **_kwargs):
@@ -356,6 +376,9 @@ class ClaimQuerySchema(PageArgsSchema):
         "description": "true: only claims whose current stage is past its due time; false: all others."})
     clock = enum_field(Clock, load_default=None, metadata={
         "description": "Only claims whose current stage is this one (with overdue: overdue at this stage)."})
+    carcass_left = fields.Boolean(load_default=None, metadata={
+        "description": "true: only claims with a carcass left in place whose disposal is not recorded (poisoning "
+                       "risk); false: all others."})
 
     @validates_schema(skip_on_field_errors=False)
     def _range(self, data, **_kwargs):

@@ -131,7 +131,7 @@ def owner_edit(owner_id):
 @login_required(*RECORD_READERS)
 def claim_list():
     raw = web_forms.clean(request.args, ("office_id", "programme_id", "incident_from", "incident_to", "q", "overdue",
-                                             "clock", "page"))
+                                         "clock", "carcass_left", "page"))
     if request.args.getlist("status"):
         raw["status"] = [s for s in request.args.getlist("status") if s]
     try:
@@ -256,6 +256,7 @@ def programme_detail(programme_id):
     set_context_programme(programme)
     return render_template("claims/programme_detail.html", programme=programme,
                            programme_year_text=presentation.programme_year_text,
+                           evidence_rules=presentation.evidence_rules(programme),
                            covered=[dict(Predator.choices()).get(p, p) for p in programme.covered_predators],
                            history=events_for("programme", programme.id),
                            can_edit=can_manage_programmes(g.user) and programme.jurisdiction_id in jq.scope_ids(g.user),
