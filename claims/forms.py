@@ -145,6 +145,7 @@ RULE_TEXT = ("report_deadline_days", "injured_pct", "missing_pct", "negligence_p
              "probable_min_signs", "probable_min_photos")
 RULE_FLAGS = ("is_active", "is_toman_shown", "is_confirmed_carcass_required", "is_probable_carcass_required")
 RULE_LISTS = ("covered_predators", "confirmed_signs", "probable_signs")
+SIGN_LISTS = ("confirmed_signs", "probable_signs")  # the form sends an empty marker, so none ticked is not "absent"
 NULLABLE_RULES = ("household_annual_cap", "dual_approval_threshold", "max_claims_per_year")
 PROGRAMME_NEW = ("name", "kind", "jurisdiction_id", "currency", "official_language")
 
@@ -171,7 +172,7 @@ def programme_values(form: MultiDict) -> dict:
     values = {k: form.get(k, "") for k in (*RULE_TEXT, "name", "official_language", "min_confidence",
                                             "exclusion_zones", "year_calendar", "year_start_month")}
     values["names"] = web_forms.names(form)
-    values.update({k: form.getlist(k) for k in RULE_LISTS})
+    values.update({k: [v for v in form.getlist(k) if v] for k in RULE_LISTS})
     values.update(web_forms.flags(form, RULE_FLAGS))
     return values
 
@@ -182,7 +183,8 @@ def programme_data(form: MultiDict, schema) -> dict:
                                   "year_start_month"))
     data["names"] = web_forms.names(form)
     data.update(web_forms.flags(form, RULE_FLAGS))
-    data.update({k: form.getlist(k) for k in RULE_LISTS})
+    data["covered_predators"] = form.getlist("covered_predators")
+    data.update({k: [v for v in form.getlist(k) if v] for k in SIGN_LISTS if k in form})
     for key in NULLABLE_RULES:
         data.setdefault(key, None)
     errors: dict = {}

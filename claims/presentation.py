@@ -97,7 +97,8 @@ def evidence_rule_text(rule) -> str:
         parts.append(_("{count} of: {signs}").format(count=format_number(rule.min_signs),
                                                      signs=join_list([str(s.title) for s in rule.signs])))
     if rule.min_photos:
-        parts.append(ngettext("%(num)s photo", "%(num)s photos", rule.min_photos))
+        count = rule.min_photos
+        parts.append(ngettext("%(num)s photo", "%(num)s photos", count).replace(str(count), format_number(count), 1))
     return "; ".join(parts) if parts else _("nothing in particular")
 
 
