@@ -28,8 +28,8 @@ DECIMAL_RULES = ("injured_pct", "missing_pct", "negligence_pct", "noncompliance_
 NOTE_MAX = 2000
 # Everything that decides how much a claim pays, whether it pays, or who must sign for it.
 # The evidence rules decide whether a visit may call an attribution confirmed or probable, hence whether it pays.
-MONEY_RULES = (*DECIMAL_RULES, "payment_sla_days", "max_claims_per_year", "min_confidence", "covered_predators",
-               "exclusion_zones", *EVIDENCE_RULES)
+MONEY_RULES = (*DECIMAL_RULES, "report_backdating_days", "payment_sla_days", "max_claims_per_year", "min_confidence",
+               "covered_predators", "exclusion_zones", *EVIDENCE_RULES)
 
 
 def propose(programme: Programme, values: dict, actor) -> RuleChange | None:
