@@ -1,7 +1,7 @@
 """evidence rules per programme; the later disposal of a carcass left in place
 
 Revision ID: 5e1dc0a7b3f2
-Revises: b9cc8a493c25, 7d2c4e91b0a3
+Revises: b9cc8a493c25
 Create Date: 2026-12-06 02:20:00.000000
 """
 from alembic import op
@@ -10,8 +10,7 @@ import conflict_service.db
 
 
 revision = '5e1dc0a7b3f2'
-# main has two heads (performance; report date): this revision follows both, so there is one head again.
-down_revision = ('b9cc8a493c25', '7d2c4e91b0a3')
+down_revision = 'b9cc8a493c25'
 branch_labels = None
 depends_on = None
 
