@@ -106,7 +106,9 @@ class OwnerMaker:
             "created_at": created_at, "created_by_id": office.clerk_id})
         self.tables["herd_counts"] += [{"id": self.w.next_id("herd_counts"), "owner_id": owner.id,
                                         "species": species.value, "head_count": count,
-                                        "counted_on": created_at.date()} for species, count in owner.herd.items()]
+                                        "counted_on": created_at.date(), "recorded_at": created_at,
+                                        "recorded_by_id": office.clerk_id, "corrects_id": None, "note": ""}
+                                       for species, count in owner.herd.items()]
         method = rnd.choice([PaymentMethod.BANK, PaymentMethod.MOBILE_MONEY, PaymentMethod.CASH])
         bank = method == PaymentMethod.BANK
         self.tables["payout_accounts"].append({
