@@ -176,7 +176,7 @@ class OwnerHerd(MethodView):
         """The owner's herd history, and the counts in force on a day (``?on=YYYY-MM-DD``)."""
         owner = queries.get_owner(owner_id, signed_in_user())
         return {"owner_id": owner.id, "on": args["on"], "in_force": owner.herd_on(args["on"]),
-                "history": owner.herd_counts}
+                "history": owner.herd_history}
 
     @owners.doc(security=BEARER)
     @owners.arguments(HerdCountCreateSchema)

@@ -81,7 +81,7 @@ def herd_history(owner_id, username, day):
         fail(error)
     on = day.date() if day else None
     in_force = {count_in_force(owner.herd_counts, h.species, on) for h in owner.herd_counts}
-    for h in owner.herd_counts:
+    for h in owner.herd_history:
         mark = "*" if h in in_force else " "
         state = f" corrected by #{h.corrected_by.id}" if h.corrected_by else ""
         fixes = f" corrects #{h.corrects_id}: {h.note}" if h.corrects_id else ""

@@ -69,7 +69,7 @@ def herd_count_defaults(owner) -> dict:
 def herd_history(owner) -> list[dict]:
     """Per species, every count newest first, the one in force today marked, corrected ones with their correction."""
     out = []
-    for species in dict.fromkeys(h.species for h in owner.herd_counts):
+    for species in dict.fromkeys(h.species for h in owner.herd_history):
         in_force = count_in_force(owner.herd_counts, species, None)
         rows = sorted((h for h in owner.herd_counts if h.species == species), key=lambda h: (h.counted_on, h.id),
                       reverse=True)
@@ -82,7 +82,7 @@ def correctable_counts(owner) -> list[tuple[int, str]]:
     corrected = {h.corrects_id for h in owner.herd_counts}
     return [(h.id, _("{species}: {count}, counted on {date}").format(
         species=h.species.title, count=format_number(h.head_count), date=format_date(h.counted_on)))
-        for h in owner.herd_counts if h.id not in corrected]
+        for h in owner.herd_history if h.id not in corrected]
 
 
 # --- claims ------------------------------------------------------------------------------------------------

@@ -170,6 +170,11 @@ class Owner(Base):
         return self.office_id
 
     @property
+    def herd_history(self) -> list[HerdCount]:
+        """Every count ever recorded, corrected ones included, per species and date."""
+        return sorted(self.herd_counts, key=lambda h: (h.species.value, h.counted_on, h.id or 0))
+
+    @property
     def herd(self) -> list[HerdCount]:
         """The count in force today for each species counted (the latest valid one)."""
         return self.herd_on(None)
@@ -178,7 +183,7 @@ class Owner(Base):
         """The count in force on ``day`` for each species (DESIGN §3): the latest valid count made on or before it,
         or, for a herd first counted after that day, its first count (a later raise never replaces it)."""
         found = (count_in_force(self.herd_counts, species, day) for species in dict.fromkeys(
-            h.species for h in self.herd_counts))
+            h.species for h in self.herd_history))
         return [h for h in found if h is not None]
 
     def head_count(self, species: Species, on: date | None = None) -> int | None:
