@@ -8,7 +8,7 @@ import time_machine
 
 from claims.enums import Species
 from claims.models import HerdCount, count_in_force
-from claims.operations import record_herd_count, update_owner
+from claims.operations import record_herd_count
 from claims.queries import head_count_in_force
 from conflict_service.audit.models import AuditEvent
 from conflict_service.audit.presentation import describe
@@ -95,7 +95,8 @@ def test_a_herd_raised_after_the_incident_does_not_clear_the_flag(make, world, o
 
 def test_a_herd_first_counted_after_the_incident_is_compared_with_that_first_count(make, world):
     ir = world.ir
-    late = make.owner(ir.clerk, ir.office, herd=[{"species": SHEEP, "head_count": 50, "counted_on": date(2026, 11, 15)}])
+    late = make.owner(ir.clerk, ir.office, herd=[{"species": SHEEP, "head_count": 50,
+                                                  "counted_on": date(2026, 11, 15)}])
     claim = make.claim(ir, late, incident_at=at(2026, 11, 10, 20), lines=[line("sheep", 60)])
     count(late, ir.clerk, SHEEP, 500, date(2026, 11, 18))
     assert rules.loss_exceeds_herd(sa.select(sa.literal(claim.id)))[claim.id]["lines"] == [
