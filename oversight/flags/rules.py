@@ -102,8 +102,8 @@ def _numbers(details: dict) -> str:
     shown = _visible_numbers(numbers)
     words = [isolate(n) for n in numbers if n in shown]
     if hidden := len(numbers) - len(words):
-        words.append(ngettext("%(count)s claim outside your jurisdictions", "%(count)s claims outside your jurisdictions",
-                              hidden, count=format_number(hidden)))
+        words.append(ngettext("%(count)s claim outside your jurisdictions",
+                              "%(count)s claims outside your jurisdictions", hidden, count=format_number(hidden)))
     return join_list(words)
 
 
