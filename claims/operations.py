@@ -171,8 +171,12 @@ def record_herd_count(owner: Owner, data: dict, actor) -> HerdCount:
     if not permissions.can_register_owner(actor):
         raise Forbidden(_("Only office clerks record herd counts."))
     corrects = _corrected(owner, data) if data.get("corrects_id") is not None else None
-    row = _new_count(owner, data, actor, corrects)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a count corrects one mistyped count only: the unique corrects_id
+            row = _new_count(owner, data, actor, corrects)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("This count was corrected a moment ago; reload the page.")) from None
     if corrects is None:
         _record_count(owner, row, actor)
     else:

@@ -35,7 +35,7 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
-from conflict_service.errors import ValidationError
+from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
@@ -123,10 +123,10 @@ def owner_herd_count(owner_id):
         data = web_forms.load(HerdCountCreateSchema(), web_forms.clean(request.form, forms.HERD_COUNT_FIELDS))
         operations.record_herd_count(owner, data, g.user)
         db.session.commit()
-    except ValidationError as error:
+    except (ValidationError, Conflict) as error:
         db.session.rollback()
         values = {k: request.form.get(k, "") for k in forms.HERD_COUNT_FIELDS}
-        return _owner_page(owner, values, error.errors)
+        return _owner_page(owner, values, error.errors or {"corrects_id": [error.message]})
     flash(_("Herd count recorded."), "success")
     return redirect(url_for("claims.owner_detail", owner_id=owner.id, _anchor="herd"))
 

@@ -123,6 +123,18 @@ def test_a_correction_names_the_mistyped_count_and_is_audited(owner, world):
                                "120 counted on Oct 1, 2026)")
 
 
+def test_a_correction_made_a_moment_ago_elsewhere_is_a_conflict(owner, world):
+    from conflict_service.errors import Conflict
+
+    mistyped = owner.herd_history[1]  # the sheep; another clerk's correction lands after this page was read
+    db.session.execute(sa.insert(HerdCount).values(owner_id=owner.id, species=SHEEP, head_count=12, note="other",
+                                                   counted_on=date(2026, 4, 1), recorded_at=NOW,
+                                                   corrects_id=mistyped.id))
+    with pytest.raises(Conflict):
+        count(owner, world.ir.clerk, SHEEP, 121, date(2026, 4, 1), corrects_id=mistyped.id, note="mine")
+    assert db.session.scalar(sa.select(sa.func.count(HerdCount.id)).where(HerdCount.corrects_id.is_not(None))) == 1
+
+
 def test_a_patch_naming_only_sheep_keeps_the_goat_count(api, owner):
     db.session.commit()
     r = api("clerk").patch(f"/api/v1/owners/{owner.id}",
