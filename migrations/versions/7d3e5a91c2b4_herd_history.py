@@ -1,7 +1,7 @@
 """herd history: dated counts per species, never overwritten; corrections name the count they correct
 
 Revision ID: 7d3e5a91c2b4
-Revises: 7d2c4e91b0a3, b9cc8a493c25
+Revises: b9cc8a493c25
 Create Date: 2026-12-06 02:20:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import conflict_service.db
 
 
 revision = '7d3e5a91c2b4'
-down_revision = ('7d2c4e91b0a3', 'b9cc8a493c25')  # also joins main's two heads
+down_revision = 'b9cc8a493c25'
 branch_labels = None
 depends_on = None
 
