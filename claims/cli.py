@@ -1,17 +1,21 @@
-"""Command-line tools of claims: programmes' evidence rules, proposed changes of their money rules (DESIGN §2)."""
+"""Command-line tools of claims: programmes' evidence rules, proposed changes of their money rules (DESIGN §2);
+owners' herd history."""
 
 from __future__ import annotations
 
 import click
+import marshmallow
 from flask import Flask
 from flask.cli import AppGroup
 
 from claims import operations, presentation, queries, rule_changes
-from claims.enums import EvidenceSign
-from claims.schemas import ProgrammeUpdateSchema
+from claims.enums import EvidenceSign, Species
+from claims.models import count_in_force
+from claims.schemas import HerdCountCreateSchema, ProgrammeUpdateSchema
 from conflict_service.cli import acting_user, fail
 from conflict_service.db import db
-from conflict_service.errors import DomainError
+from conflict_service.errors import DomainError, ValidationError
+from conflict_service.errors import plain as plain_errors
 from conflict_service.web import forms as web_forms
 
 programmes_cli = AppGroup("programmes", help="Programmes: evidence rules; proposed changes of their money rules.")
@@ -95,5 +99,53 @@ def evidence_rules(programme_id, username, level, carcass, signs, min_signs, min
                    f"{programme.id} {change.id} --user OTHER")
 
 
+owners_cli = AppGroup("owners", help="Owners: their herd history.")
+
+
+@owners_cli.command("herd")
+@click.argument("owner_id", type=int)
+@click.option("--user", "username", required=True, help="A user who sees the owner's office.")
+@click.option("--on", "day", type=click.DateTime(["%Y-%m-%d"]), help="Mark the counts in force on this day.")
+def herd_history(owner_id, username, day):
+    """List OWNER_ID's herd counts, oldest first; * marks the count in force (today, or on --on)."""
+    try:
+        owner = queries.get_owner(owner_id, acting_user(username))
+    except DomainError as error:
+        fail(error)
+    on = day.date() if day else None
+    in_force = {count_in_force(owner.herd_counts, h.species, on) for h in owner.herd_counts}
+    for h in owner.herd_history:
+        mark = "*" if h in in_force else " "
+        state = f" corrected by #{h.corrected_by.id}" if h.corrected_by else ""
+        fixes = f" corrects #{h.corrects_id}: {h.note}" if h.corrects_id else ""
+        who = h.recorded_by.username if h.recorded_by else "system"
+        click.echo(f"{mark} #{h.id} {h.species.value} {h.head_count} counted {h.counted_on.isoformat()}, recorded "
+                   f"{h.recorded_at:%Y-%m-%d %H:%M} UTC by {who}{state}{fixes}")
+
+
+@owners_cli.command("count-herd")
+@click.argument("owner_id", type=int)
+@click.option("--user", "username", required=True, help="A clerk of the owner's office.")
+@click.option("--species", type=click.Choice([s.value for s in Species]), required=True)
+@click.option("--head-count", type=int, required=True)
+@click.option("--counted-on", required=True, help="The day of the count, YYYY-MM-DD.")
+@click.option("--corrects", "corrects_id", type=int, help="The id of a mistyped count this one corrects.")
+@click.option("--note", default="", help="Why the count is corrected (required with --corrects).")
+def herd_count(owner_id, username, species, head_count, counted_on, corrects_id, note):
+    """Record a new dated count of one species of OWNER_ID's herd (or correct a mistyped one)."""
+    user = acting_user(username)
+    try:
+        data = HerdCountCreateSchema().load({"species": species, "head_count": head_count, "counted_on": counted_on,
+                                             "corrects_id": corrects_id, "note": note})
+        count = operations.record_herd_count(queries.get_owner(owner_id, user), data, user)
+    except marshmallow.ValidationError as error:
+        fail(ValidationError(plain_errors(error.messages)))
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    click.echo(f"Recorded count #{count.id}: {count.species.value} {count.head_count} on {count.counted_on}.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(programmes_cli)
+    app.cli.add_command(owners_cli)

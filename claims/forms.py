@@ -22,15 +22,17 @@ from claims.enums import (
     TimeOfDay,
     YearCalendar,
 )
+from claims.models import count_in_force
 from claims.queries import office_language, programme_usable_at, programmes_for
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import language_choices, native_digits
+from conflict_service.i18n import format_date, format_number, language_choices, native_digits
 from conflict_service.jurisdictions.queries import offices_for, scope_ids, tree
 from conflict_service.timeutil import local_today, utcnow
 from conflict_service.web import forms as web_forms
 
 OWNER_TEXT = ("name", "national_id", "phone", "village", "office_id", "home_lat", "home_lon", "preferred_language")
 HERD_FIELDS = ("species", "head_count", "counted_on")
+HERD_COUNT_FIELDS = (*HERD_FIELDS, "corrects_id", "note")
 LINE_FIELDS = ("species", "age_class", "outcome", "count")
 CLAIM_TEXT = ("programme_id", "incident_village", "incident_lat", "incident_lon", "time_of_day", "narrative",
               "report_channel")
@@ -61,16 +63,38 @@ def owner_values(form: MultiDict) -> dict:
 
 
 def owner_values_from(owner) -> dict:
-    values = {k: getattr(owner, k) for k in OWNER_TEXT}
-    values["herd"] = [{"species": h.species.value, "head_count": h.head_count, "counted_on": h.counted_on.isoformat()}
-                      for h in owner.herd] + [{}]
-    return values
+    return {k: getattr(owner, k) for k in OWNER_TEXT}  # herd counts are added on the owner's page, never edited
 
 
 def owner_data(form: MultiDict) -> dict:
     data = web_forms.clean(form, OWNER_TEXT)
-    data["herd"] = web_forms.rows(form, "herd", HERD_FIELDS)
+    herd = web_forms.rows(form, "herd", HERD_FIELDS)
+    if herd:
+        data["herd"] = herd
     return data
+
+
+def herd_count_defaults(owner) -> dict:
+    return {"counted_on": local_today(owner.office.timezone).isoformat()}
+
+
+def herd_history(owner) -> list[dict]:
+    """Per species, every count newest first, the one in force today marked, corrected ones with their correction."""
+    out = []
+    for species in dict.fromkeys(h.species for h in owner.herd_history):
+        in_force = count_in_force(owner.herd_counts, species, None)
+        rows = sorted((h for h in owner.herd_counts if h.species == species), key=lambda h: (h.counted_on, h.id),
+                      reverse=True)
+        out.append({"species": species, "in_force": in_force, "rows": rows})
+    return out
+
+
+def correctable_counts(owner) -> list[tuple[int, str]]:
+    """The counts a correction may name (those not corrected yet), as the reader reads them."""
+    corrected = {h.corrects_id for h in owner.herd_counts}
+    return [(h.id, _("{species}: {count}, counted on {date}").format(
+        species=h.species.title, count=format_number(h.head_count), date=format_date(h.counted_on)))
+        for h in owner.herd_history if h.id not in corrected]
 
 
 # --- claims ------------------------------------------------------------------------------------------------

@@ -216,8 +216,9 @@ class Owner(Base):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     office: Mapped[Jurisdiction] = relationship(lazy="joined")
-    herd: Mapped[list[HerdCount]] = relationship(back_populates="owner", cascade="all, delete-orphan",
-                                                 order_by="HerdCount.species", lazy="selectin")
+    herd_counts: Mapped[list[HerdCount]] = relationship(
+        back_populates="owner", cascade="all, delete-orphan", lazy="selectin",
+        order_by=lambda: (HerdCount.species, HerdCount.counted_on, HerdCount.id))
 
     @property
     def audit_label(self) -> str:
@@ -227,11 +228,43 @@ class Owner(Base):
     def audit_scope_id(self) -> int:
         return self.office_id
 
-    def head_count(self, species: Species) -> int | None:
-        return next((h.head_count for h in self.herd if h.species == species), None)
+    @property
+    def herd_history(self) -> list[HerdCount]:
+        """Every count ever recorded, corrected ones included, per species and date."""
+        return sorted(self.herd_counts, key=lambda h: (h.species.value, h.counted_on, h.id or 0))
+
+    @property
+    def herd(self) -> list[HerdCount]:
+        """The count in force today for each species counted (the latest valid one)."""
+        return self.herd_on(None)
+
+    def herd_on(self, day: date | None) -> list[HerdCount]:
+        """The count in force on ``day`` for each species (DESIGN §3): the latest valid count made on or before it,
+        or, for a herd first counted after that day, its first count (a later raise never replaces it)."""
+        found = (count_in_force(self.herd_counts, species, day) for species in dict.fromkeys(
+            h.species for h in self.herd_history))
+        return [h for h in found if h is not None]
+
+    def head_count(self, species: Species, on: date | None = None) -> int | None:
+        row = count_in_force(self.herd_counts, species, on)
+        return row.head_count if row else None
+
+
+def count_in_force(rows: list[HerdCount], species: Species, day: date | None) -> HerdCount | None:
+    """The count of ``species`` in force on ``day`` (``None``: the latest) among an owner's ``rows``; a corrected
+    record never counts, its correction does. The same rule as ``claims.queries.head_count_in_force`` in SQL."""
+    corrected = {h.corrects_id for h in rows if h.corrects_id}
+    valid = [h for h in rows if h.species == species and h.id not in corrected]
+    before = [h for h in valid if day is None or h.counted_on <= day]
+    if before:
+        return max(before, key=lambda h: (h.counted_on, h.id or 0))
+    return min(valid, key=lambda h: (h.counted_on, h.id or 0), default=None)
 
 
 class HerdCount(Base):
+    """One dated head count of one species of an owner's herd. Counts are never overwritten: a new count is a new
+    row, and a mistyped one is corrected by a new row that names it (``corrects_id``) with the reason."""
+
     __tablename__ = "herd_counts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -239,11 +272,21 @@ class HerdCount(Base):
     species: Mapped[Species] = mapped_column(enum_column(Species))
     head_count: Mapped[int]
     counted_on: Mapped[date]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("herd_counts.id"), unique=True)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
 
-    owner: Mapped[Owner] = relationship(back_populates="herd")
+    owner: Mapped[Owner] = relationship(back_populates="herd_counts")
+    recorded_by: Mapped[User | None] = relationship(lazy="joined")
 
-    __table_args__ = (sa.UniqueConstraint("owner_id", "species"),
+    __table_args__ = (sa.Index("ix_herd_counts_owner_species_day", "owner_id", "species", "counted_on"),
                       sa.CheckConstraint("head_count >= 0", name="head_count_not_negative"))
+
+    @property
+    def corrected_by(self) -> HerdCount | None:
+        """The count that corrects this mistyped one, if any (this one then no longer counts)."""
+        return next((h for h in self.owner.herd_counts if h.corrects_id == self.id), None)
 
 
 class Claim(Base):

@@ -1,16 +1,25 @@
 """How claims' audit events read in the history (stored in English codes, shown in the reader's language)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 from flask_babel import lazy_pgettext as LP_
 from flask_babel import ngettext
 
-from claims.enums import Confidence, EvidenceSign, Predator, ProgrammeKind, ReportChannel, TimeOfDay, YearCalendar
+from claims.enums import (
+    Confidence,
+    EvidenceSign,
+    Predator,
+    ProgrammeKind,
+    ReportChannel,
+    Species,
+    TimeOfDay,
+    YearCalendar,
+)
 from claims.states import ClaimState
 from claims.years import year_bounds
-from conflict_service.audit.presentation import register, register_fields, register_values
+from conflict_service.audit.presentation import register, register_fields, register_value, register_values
 from conflict_service.i18n import format_date, format_number, join_list, native_digits
 from conflict_service.timeutil import utcnow
 
@@ -22,6 +31,9 @@ def register_texts() -> None:
         "programme.updated": L_("Programme {label} changed"),
         "owner.registered": L_("Owner {label} registered"),
         "owner.updated": L_("Owner {label} corrected"),
+        "owner.herd_counted": L_("Herd count recorded ({species}: {head_count}, counted on {counted_on})"),
+        "owner.herd_count_corrected": L_("Herd count #{corrects} corrected ({species}: {previous} counted on "
+                                         "{previous_on} replaced by {head_count} counted on {counted_on})"),
         "claim.submitted": L_("Claim {label} filed"),
         "claim.updated": L_("Claim {label} corrected"),
         "claim.assign": L_("Assigned to a verifier"),
@@ -83,6 +95,9 @@ def register_texts() -> None:
         "programme.rules_refused": L_("Change of the money rules of {label} refused (proposal {proposal})"),
     })
 
+    register_value("species", lambda code: Species(code).title)
+    for key in ("counted_on", "previous_on"):
+        register_value(key, lambda iso: format_date(date.fromisoformat(iso)))
     register_values({"status": ClaimState, "time_of_day": TimeOfDay, "year_calendar": YearCalendar,
                      "min_confidence": Confidence, "covered_predators": Predator, "kind": ProgrammeKind,
                      "report_channel": ReportChannel, "confirmed_signs": EvidenceSign,

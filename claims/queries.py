@@ -8,10 +8,10 @@ from datetime import date
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from claims.enums import Clock
-from claims.models import Claim, LossLine, Owner, Programme
+from claims.models import Claim, HerdCount, LossLine, Owner, Programme
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.errors import NotFound
@@ -68,6 +68,22 @@ def get_owner(owner_id: int, user) -> Owner:
     if owner is None or owner.office_id not in jq.office_ids(user):
         raise NotFound()
     return owner
+
+
+def head_count_in_force(owner_id, species, day) -> sa.ColumnElement:
+    """SQL for the head count of ``species`` in an owner's herd in force on ``day`` (columns or values): the latest
+    valid count made on or before the day, else the first one made after it (``None`` when never counted). The same
+    rule as ``claims.models.count_in_force``; a corrected record never counts."""
+    valid = sa.and_(HerdCount.owner_id == owner_id, HerdCount.species == species,
+                    ~sa.exists().where(_correction.corrects_id == HerdCount.id))
+    before = (sa.select(HerdCount.head_count).where(valid, HerdCount.counted_on <= day)
+              .order_by(HerdCount.counted_on.desc(), HerdCount.id.desc()).limit(1).scalar_subquery())
+    after = (sa.select(HerdCount.head_count).where(valid, HerdCount.counted_on > day)
+             .order_by(HerdCount.counted_on, HerdCount.id).limit(1).scalar_subquery())
+    return sa.func.coalesce(before, after)
+
+
+_correction = aliased(HerdCount)
 
 
 def owners_page(user, *, q: str | None = None, office_id: int | None = None, village: str | None = None,

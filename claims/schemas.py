@@ -222,6 +222,43 @@ class HerdEntrySchema(BaseSchema):
     counted_on = fields.Date(required=True, validate=not_in_future)
 
 
+class HerdCountCreateSchema(HerdEntrySchema):
+    """A new dated count of one species; with ``corrects_id``, the correction of a mistyped count (``note`` says
+    why)."""
+
+    corrects_id = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "The id of the mistyped count this one corrects (same species); it then no longer counts."})
+    note = fields.String(load_default="", validate=validate.Length(max=2000, error=L_("At most {max} characters.")))
+
+
+class HerdCountSchema(BaseSchema):
+    id = fields.Integer()
+    species = enum_field(Species)
+    head_count = fields.Integer()
+    counted_on = fields.Date()
+    recorded_at = fields.AwareDateTime()
+    recorded_by = fields.String(attribute="recorded_by.username", allow_none=True)
+    corrects_id = fields.Integer(allow_none=True)
+    corrected_by_id = fields.Function(lambda h: h.corrected_by.id if h.corrected_by else None, metadata={
+        "type": "integer", "nullable": True, "description": "The count that corrects this one (it no longer counts)."})
+    note = fields.String()
+
+
+class HerdQuerySchema(BaseSchema):
+    on = fields.Date(load_default=None, metadata={"description": "The day whose counts in force are wanted "
+                                                                 "(default: the latest counts)."})
+
+
+class HerdSchema(BaseSchema):
+    owner_id = fields.Integer()
+    on = fields.Date(allow_none=True)
+    in_force = fields.List(fields.Nested(HerdCountSchema), metadata={
+        "description": "Per species, the count the checks use on that day: the latest valid count made on or before "
+                       "it, or the first one made after it for a herd first counted later."})
+    history = fields.List(fields.Nested(HerdCountSchema), metadata={
+        "description": "Every count ever recorded, per species and date, corrected ones included."})
+
+
 class OwnerCreateSchema(BaseSchema):
     name = required_text(160, one_line=True)
     national_id = digits_text(40, allow_none=True, load_default=None)

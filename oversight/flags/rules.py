@@ -23,7 +23,8 @@ from flask_babel import ngettext
 from sqlalchemy.orm import aliased
 
 from claims.enums import Species
-from claims.models import Claim, HerdCount, LossLine, Owner, Programme
+from claims.models import Claim, LossLine, Owner, Programme
+from claims.queries import head_count_in_force
 from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import db
@@ -137,11 +138,11 @@ def possible_duplicate(targets: sa.Select) -> dict[int, dict]:
 def loss_exceeds_herd(targets: sa.Select) -> dict[int, dict]:
     lost = (sa.select(LossLine.claim_id, LossLine.species, sa.func.sum(LossLine.count).label("lost"))
             .where(LossLine.claim_id.in_(targets)).group_by(LossLine.claim_id, LossLine.species).subquery())
-    herd = sa.func.coalesce(HerdCount.head_count, 0)
-    stmt = (sa.select(lost.c.claim_id, lost.c.species, lost.c.lost, herd.label("herd"))
-            .join(Claim, Claim.id == lost.c.claim_id)
-            .outerjoin(HerdCount, sa.and_(HerdCount.owner_id == Claim.owner_id, HerdCount.species == lost.c.species))
-            .where(lost.c.lost > herd).order_by(lost.c.claim_id, lost.c.species))
+    # the count in force on the incident date: a count raised after the incident does not clear the flag
+    herd = sa.func.coalesce(head_count_in_force(Claim.owner_id, lost.c.species, Claim.incident_date), 0)
+    inner = (sa.select(lost.c.claim_id, lost.c.species, lost.c.lost, herd.label("herd"))
+             .join(Claim, Claim.id == lost.c.claim_id).subquery())
+    stmt = sa.select(inner).where(inner.c.lost > inner.c.herd).order_by(inner.c.claim_id, inner.c.species)
     out: dict[int, dict] = defaultdict(lambda: {"lines": []})
     for claim_id, species, count, head in db.session.execute(stmt):
         out[claim_id]["lines"].append({"species": str(species.value if hasattr(species, "value") else species),
