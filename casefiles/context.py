@@ -14,7 +14,7 @@ from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as L_
 from markupsafe import Markup
 
-from casefiles.schemas import ClaimDoc, OfficeDoc, OwnerDoc, ProgrammeDoc
+from casefiles.schemas import ClaimDoc, HerdDoc, OfficeDoc, OwnerDoc, ProgrammeDoc
 from casefiles.sections import DocumentOptions, build_sections, claim_events
 from claims.permissions import mask
 from conflict_service.audit.models import AuditEvent
@@ -84,6 +84,7 @@ def qr_svg(url: str) -> Markup:
 
 def build_context(claim, options: DocumentOptions, base_url: str | None = None) -> dict:
     owner = OwnerDoc().dump(claim.owner)
+    owner["herd"] = HerdDoc(many=True).dump(claim.owner.herd_on(claim.incident_date))  # as counted on that day
     if not options.show_personal:
         owner["national_id"], owner["phone"] = mask(owner["national_id"]), mask(owner["phone"])
     url = status_url(claim.number, base_url)

@@ -53,7 +53,6 @@ class OwnerDoc(_Doc):
     preferred_language = fields.String()
     home_lat = fields.Float(allow_none=True)
     home_lon = fields.Float(allow_none=True)
-    herd = fields.List(fields.Nested(HerdDoc))
 
 
 class LineDoc(_Doc):

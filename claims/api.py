@@ -12,6 +12,10 @@ from claims.schemas import (
     ClaimPageSchema,
     ClaimQuerySchema,
     ClaimSchema,
+    HerdCountCreateSchema,
+    HerdCountSchema,
+    HerdQuerySchema,
+    HerdSchema,
     OwnerCreateSchema,
     OwnerPageSchema,
     OwnerQuerySchema,
@@ -154,11 +158,36 @@ class OwnerItem(MethodView):
     @owners.response(200, OwnerSchema)
     @roles_allowed(Role.CLERK)
     def patch(self, data, owner_id):
-        """Correct an owner's details or herd (clerks)."""
+        """Correct an owner's details (clerks); herd counts given are added as new dated counts, and species not
+        named keep theirs."""
         user = signed_in_user()
         owner = operations.update_owner(queries.get_owner(owner_id, user), data, user)
         db.session.commit()
         return owner
+
+
+@owners.route("/<int:owner_id>/herd")
+class OwnerHerd(MethodView):
+    @owners.doc(security=BEARER)
+    @owners.arguments(HerdQuerySchema, location="query")
+    @owners.response(200, HerdSchema)
+    @roles_allowed(*RECORD_READERS)
+    def get(self, args, owner_id):
+        """The owner's herd history, and the counts in force on a day (``?on=YYYY-MM-DD``)."""
+        owner = queries.get_owner(owner_id, signed_in_user())
+        return {"owner_id": owner.id, "on": args["on"], "in_force": owner.herd_on(args["on"]),
+                "history": owner.herd_history}
+
+    @owners.doc(security=BEARER)
+    @owners.arguments(HerdCountCreateSchema)
+    @owners.response(201, HerdCountSchema)
+    @roles_allowed(Role.CLERK)
+    def post(self, data, owner_id):
+        """Record a new dated count of one species, or correct a mistyped one (clerks); nothing is overwritten."""
+        user = signed_in_user()
+        count = operations.record_herd_count(queries.get_owner(owner_id, user), data, user)
+        db.session.commit()
+        return count
 
 
 @claims.route("")

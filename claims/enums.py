@@ -6,7 +6,7 @@ from flask_babel import lazy_pgettext as LP_
 from conflict_service.enums import TitledEnum
 
 __all__ = ["TitledEnum", "Clock", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence",
-           "TimeOfDay", "RuleChangeStatus", "YearCalendar", "ReportChannel"]
+           "TimeOfDay", "RuleChangeStatus", "YearCalendar", "ReportChannel", "EvidenceSign"]
 
 
 class ProgrammeKind(TitledEnum):
@@ -87,6 +87,27 @@ class Confidence(TitledEnum):
     def _titles(cls):
         return {cls.POSSIBLE: L_("Possible"), cls.PROBABLE: L_("Probable"),
                 cls.CONFIRMED: LP_("predator identification", "Confirmed")}
+
+
+class EvidenceSign(TitledEnum):
+    """A sign of the predator a site visit can record, counted by a programme's evidence rules (DESIGN §3, §5)."""
+
+    NECK_BITES = "neck_bites"
+    CANINE_SPACING = "canine_spacing"
+    CLAW_MARKS = "claw_marks"
+    DRAG_MARKS = "drag_marks"
+    CARCASS_CACHED = "carcass_cached"
+    TRACKS = "tracks"
+    SCAT = "scat"
+    HAIR = "hair"
+    CAMERA_TRAP_IMAGE = "camera_trap_image"
+
+    @classmethod
+    def _titles(cls):
+        return {cls.NECK_BITES: L_("Bite marks on the neck or throat"), cls.CANINE_SPACING: L_("Canine spacing"),
+                cls.CLAW_MARKS: L_("Claw marks"), cls.DRAG_MARKS: L_("Drag marks"),
+                cls.CARCASS_CACHED: L_("Carcass cached or covered"), cls.TRACKS: L_("Tracks"), cls.SCAT: L_("Scat"),
+                cls.HAIR: L_("Hair"), cls.CAMERA_TRAP_IMAGE: L_("Camera-trap image")}
 
 
 class TimeOfDay(TitledEnum):

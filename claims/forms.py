@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from claims.enums import (
     AgeClass,
     Confidence,
+    EvidenceSign,
     LossOutcome,
     Predator,
     ProgrammeKind,
@@ -21,15 +22,17 @@ from claims.enums import (
     TimeOfDay,
     YearCalendar,
 )
+from claims.models import count_in_force
 from claims.queries import office_language, programme_usable_at, programmes_for
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import language_choices, native_digits
+from conflict_service.i18n import format_date, format_number, language_choices, native_digits
 from conflict_service.jurisdictions.queries import offices_for, scope_ids, tree
 from conflict_service.timeutil import local_today, utcnow
 from conflict_service.web import forms as web_forms
 
 OWNER_TEXT = ("name", "national_id", "phone", "village", "office_id", "home_lat", "home_lon", "preferred_language")
 HERD_FIELDS = ("species", "head_count", "counted_on")
+HERD_COUNT_FIELDS = (*HERD_FIELDS, "corrects_id", "note")
 LINE_FIELDS = ("species", "age_class", "outcome", "count")
 CLAIM_TEXT = ("programme_id", "incident_village", "incident_lat", "incident_lon", "time_of_day", "narrative",
               "report_channel")
@@ -60,16 +63,38 @@ def owner_values(form: MultiDict) -> dict:
 
 
 def owner_values_from(owner) -> dict:
-    values = {k: getattr(owner, k) for k in OWNER_TEXT}
-    values["herd"] = [{"species": h.species.value, "head_count": h.head_count, "counted_on": h.counted_on.isoformat()}
-                      for h in owner.herd] + [{}]
-    return values
+    return {k: getattr(owner, k) for k in OWNER_TEXT}  # herd counts are added on the owner's page, never edited
 
 
 def owner_data(form: MultiDict) -> dict:
     data = web_forms.clean(form, OWNER_TEXT)
-    data["herd"] = web_forms.rows(form, "herd", HERD_FIELDS)
+    herd = web_forms.rows(form, "herd", HERD_FIELDS)
+    if herd:
+        data["herd"] = herd
     return data
+
+
+def herd_count_defaults(owner) -> dict:
+    return {"counted_on": local_today(owner.office.timezone).isoformat()}
+
+
+def herd_history(owner) -> list[dict]:
+    """Per species, every count newest first, the one in force today marked, corrected ones with their correction."""
+    out = []
+    for species in dict.fromkeys(h.species for h in owner.herd_history):
+        in_force = count_in_force(owner.herd_counts, species, None)
+        rows = sorted((h for h in owner.herd_counts if h.species == species), key=lambda h: (h.counted_on, h.id),
+                      reverse=True)
+        out.append({"species": species, "in_force": in_force, "rows": rows})
+    return out
+
+
+def correctable_counts(owner) -> list[tuple[int, str]]:
+    """The counts a correction may name (those not corrected yet), as the reader reads them."""
+    corrected = {h.corrects_id for h in owner.herd_counts}
+    return [(h.id, _("{species}: {count}, counted on {date}").format(
+        species=h.species.title, count=format_number(h.head_count), date=format_date(h.counted_on)))
+        for h in owner.herd_history if h.id not in corrected]
 
 
 # --- claims ------------------------------------------------------------------------------------------------
@@ -144,7 +169,11 @@ RULE_TEXT = ("report_deadline_days", "report_backdating_days", "injured_pct", "m
              "noncompliance_pct", "mitigation_bonus_pct", "coverage_pct", "deductible", "household_annual_cap",
              "dual_approval_threshold", "verification_sla_hours", "decision_sla_days", "payment_sla_days",
              "confirmation_sla_days", "appeal_days", "max_claims_per_year", "advance_pct",
-             "late_interest_pct_per_year", "retaliation_freeze_days")
+             "late_interest_pct_per_year", "retaliation_freeze_days", "confirmed_min_signs", "confirmed_min_photos",
+             "probable_min_signs", "probable_min_photos")
+RULE_FLAGS = ("is_active", "is_toman_shown", "is_confirmed_carcass_required", "is_probable_carcass_required")
+RULE_LISTS = ("covered_predators", "confirmed_signs", "probable_signs")
+SIGN_LISTS = ("confirmed_signs", "probable_signs")  # the form sends an empty marker, so none ticked is not "absent"
 NULLABLE_RULES = ("household_annual_cap", "dual_approval_threshold", "max_claims_per_year")
 PROGRAMME_NEW = ("name", "kind", "jurisdiction_id", "currency", "official_language")
 
@@ -153,10 +182,10 @@ def programme_values_from(programme) -> dict:
     values = {k: _plain(getattr(programme, k)) for k in (*RULE_TEXT, "name", "official_language")}
     values.update(names=dict(programme.names or {}), year_calendar=programme.year_calendar.value,
                   year_start_month=str(programme.year_start_month),
-                  min_confidence=programme.min_confidence.value, is_active=programme.is_active,
-                  is_toman_shown=programme.is_toman_shown,
-                  covered_predators=list(programme.covered_predators or []),
+                  min_confidence=programme.min_confidence.value,
                   exclusion_zones=json.dumps(programme.exclusion_zones, indent=1) if programme.exclusion_zones else "")
+    values.update({k: getattr(programme, k) for k in RULE_FLAGS})
+    values.update({k: list(getattr(programme, k) or []) for k in RULE_LISTS})
     return values
 
 
@@ -171,8 +200,8 @@ def programme_values(form: MultiDict) -> dict:
     values = {k: form.get(k, "") for k in (*RULE_TEXT, "name", "official_language", "min_confidence",
                                             "exclusion_zones", "year_calendar", "year_start_month")}
     values["names"] = web_forms.names(form)
-    values["covered_predators"] = form.getlist("covered_predators")
-    values.update(web_forms.flags(form, ("is_active", "is_toman_shown")))
+    values.update({k: [v for v in form.getlist(k) if v] for k in RULE_LISTS})
+    values.update(web_forms.flags(form, RULE_FLAGS))
     return values
 
 
@@ -181,8 +210,9 @@ def programme_data(form: MultiDict, schema) -> dict:
     data = web_forms.clean(form, (*RULE_TEXT, "name", "official_language", "min_confidence", "year_calendar",
                                   "year_start_month"))
     data["names"] = web_forms.names(form)
-    data.update(web_forms.flags(form, ("is_active", "is_toman_shown")))
+    data.update(web_forms.flags(form, RULE_FLAGS))
     data["covered_predators"] = form.getlist("covered_predators")
+    data.update({k: [v for v in form.getlist(k) if v] for k in SIGN_LISTS if k in form})
     for key in NULLABLE_RULES:
         data.setdefault(key, None)
     errors: dict = {}
@@ -196,6 +226,9 @@ def programme_data(form: MultiDict, schema) -> dict:
 
 def programme_choices(user) -> dict:
     return {"predators": Predator.choices(), "confidences": Confidence.choices(), "kinds": ProgrammeKind.choices(),
+            "signs": EvidenceSign.choices(),
+            "evidence_levels": [(c.value, _("For a “{confidence}” attribution").format(confidence=c.title))
+                                for c in (Confidence.CONFIRMED, Confidence.PROBABLE)],
             "calendars": YearCalendar.choices(), "months": month_choices(),
             "languages": language_choices(),
             "jurisdictions": [(j.id, j.local_name) for j in visible_in(user)]}

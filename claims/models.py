@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -10,6 +12,7 @@ from claims.enums import (
     AgeClass,
     Clock,
     Confidence,
+    EvidenceSign,
     LossOutcome,
     Predator,
     ProgrammeKind,
@@ -50,7 +53,20 @@ RULE_DEFAULTS: dict[str, object] = {
     "advance_pct": Decimal(0),
     "late_interest_pct_per_year": Decimal(0),
     "retaliation_freeze_days": 0,
+    # The least evidence an attribution needs (DESIGN §5): a carcass, so many of the counted signs, so many photos.
+    "is_confirmed_carcass_required": True,
+    "confirmed_signs": [EvidenceSign.NECK_BITES.value, EvidenceSign.TRACKS.value, EvidenceSign.CANINE_SPACING.value,
+                        EvidenceSign.CAMERA_TRAP_IMAGE.value],
+    "confirmed_min_signs": 2,
+    "confirmed_min_photos": 1,
+    "is_probable_carcass_required": False,
+    "probable_signs": [s.value for s in EvidenceSign],
+    "probable_min_signs": 1,
+    "probable_min_photos": 0,
 }
+EVIDENCE_RULES = tuple(f"{level}_{part}" for level in ("confirmed", "probable")
+                       for part in ("signs", "min_signs", "min_photos")) + (
+    "is_confirmed_carcass_required", "is_probable_carcass_required")
 PCT = sa.Numeric(7, 3)
 AWAITING_VERIFICATION = (ClaimState.SUBMITTED, ClaimState.UNDER_VERIFICATION)
 
@@ -106,6 +122,19 @@ class Programme(NamedInLanguages, Base):
         PCT, default=RULE_DEFAULTS["late_interest_pct_per_year"])
     retaliation_freeze_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["retaliation_freeze_days"])
     exclusion_zones: Mapped[dict | None] = mapped_column(sa.JSON)
+    is_confirmed_carcass_required: Mapped[bool] = mapped_column(
+        default=RULE_DEFAULTS["is_confirmed_carcass_required"], server_default=sa.true())
+    confirmed_signs: Mapped[list] = mapped_column(sa.JSON, default=lambda: list(RULE_DEFAULTS["confirmed_signs"]),
+                                                  server_default=json.dumps(RULE_DEFAULTS["confirmed_signs"]))
+    confirmed_min_signs: Mapped[int] = mapped_column(default=RULE_DEFAULTS["confirmed_min_signs"], server_default="2")
+    confirmed_min_photos: Mapped[int] = mapped_column(default=RULE_DEFAULTS["confirmed_min_photos"],
+                                                      server_default="1")
+    is_probable_carcass_required: Mapped[bool] = mapped_column(
+        default=RULE_DEFAULTS["is_probable_carcass_required"], server_default=sa.false())
+    probable_signs: Mapped[list] = mapped_column(sa.JSON, default=lambda: list(RULE_DEFAULTS["probable_signs"]),
+                                                 server_default=json.dumps(RULE_DEFAULTS["probable_signs"]))
+    probable_min_signs: Mapped[int] = mapped_column(default=RULE_DEFAULTS["probable_min_signs"], server_default="1")
+    probable_min_photos: Mapped[int] = mapped_column(default=RULE_DEFAULTS["probable_min_photos"], server_default="0")
 
     jurisdiction: Mapped[Jurisdiction] = relationship(lazy="joined")
 
@@ -125,6 +154,26 @@ class Programme(NamedInLanguages, Base):
     def takes_claims(self) -> bool:
         """A conservation-performance programme pays communities by contract, never for claimed losses."""
         return self.kind != ProgrammeKind.PERFORMANCE
+
+    def evidence_rule(self, confidence: Confidence) -> EvidenceRule | None:
+        """The least evidence an attribution at ``confidence`` needs; None when anything will do (``possible``)."""
+        if confidence == Confidence.POSSIBLE:
+            return None
+        level = confidence.value
+        return EvidenceRule(confidence, getattr(self, f"is_{level}_carcass_required"),
+                            tuple(EvidenceSign(s) for s in getattr(self, f"{level}_signs") or []),
+                            getattr(self, f"{level}_min_signs"), getattr(self, f"{level}_min_photos"))
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    """A programme's least evidence for one level of confidence."""
+
+    confidence: Confidence
+    is_carcass_required: bool
+    signs: tuple[EvidenceSign, ...]
+    min_signs: int
+    min_photos: int
 
 
 class RuleChange(Base):
@@ -167,8 +216,9 @@ class Owner(Base):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     office: Mapped[Jurisdiction] = relationship(lazy="joined")
-    herd: Mapped[list[HerdCount]] = relationship(back_populates="owner", cascade="all, delete-orphan",
-                                                 order_by="HerdCount.species", lazy="selectin")
+    herd_counts: Mapped[list[HerdCount]] = relationship(
+        back_populates="owner", cascade="all, delete-orphan", lazy="selectin",
+        order_by=lambda: (HerdCount.species, HerdCount.counted_on, HerdCount.id))
 
     @property
     def audit_label(self) -> str:
@@ -178,11 +228,43 @@ class Owner(Base):
     def audit_scope_id(self) -> int:
         return self.office_id
 
-    def head_count(self, species: Species) -> int | None:
-        return next((h.head_count for h in self.herd if h.species == species), None)
+    @property
+    def herd_history(self) -> list[HerdCount]:
+        """Every count ever recorded, corrected ones included, per species and date."""
+        return sorted(self.herd_counts, key=lambda h: (h.species.value, h.counted_on, h.id or 0))
+
+    @property
+    def herd(self) -> list[HerdCount]:
+        """The count in force today for each species counted (the latest valid one)."""
+        return self.herd_on(None)
+
+    def herd_on(self, day: date | None) -> list[HerdCount]:
+        """The count in force on ``day`` for each species (DESIGN §3): the latest valid count made on or before it,
+        or, for a herd first counted after that day, its first count (a later raise never replaces it)."""
+        found = (count_in_force(self.herd_counts, species, day) for species in dict.fromkeys(
+            h.species for h in self.herd_history))
+        return [h for h in found if h is not None]
+
+    def head_count(self, species: Species, on: date | None = None) -> int | None:
+        row = count_in_force(self.herd_counts, species, on)
+        return row.head_count if row else None
+
+
+def count_in_force(rows: list[HerdCount], species: Species, day: date | None) -> HerdCount | None:
+    """The count of ``species`` in force on ``day`` (``None``: the latest) among an owner's ``rows``; a corrected
+    record never counts, its correction does. The same rule as ``claims.queries.head_count_in_force`` in SQL."""
+    corrected = {h.corrects_id for h in rows if h.corrects_id}
+    valid = [h for h in rows if h.species == species and h.id not in corrected]
+    before = [h for h in valid if day is None or h.counted_on <= day]
+    if before:
+        return max(before, key=lambda h: (h.counted_on, h.id or 0))
+    return min(valid, key=lambda h: (h.counted_on, h.id or 0), default=None)
 
 
 class HerdCount(Base):
+    """One dated head count of one species of an owner's herd. Counts are never overwritten: a new count is a new
+    row, and a mistyped one is corrected by a new row that names it (``corrects_id``) with the reason."""
+
     __tablename__ = "herd_counts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,11 +272,21 @@ class HerdCount(Base):
     species: Mapped[Species] = mapped_column(enum_column(Species))
     head_count: Mapped[int]
     counted_on: Mapped[date]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("herd_counts.id"), unique=True)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
 
-    owner: Mapped[Owner] = relationship(back_populates="herd")
+    owner: Mapped[Owner] = relationship(back_populates="herd_counts")
+    recorded_by: Mapped[User | None] = relationship(lazy="joined")
 
-    __table_args__ = (sa.UniqueConstraint("owner_id", "species"),
+    __table_args__ = (sa.Index("ix_herd_counts_owner_species_day", "owner_id", "species", "counted_on"),
                       sa.CheckConstraint("head_count >= 0", name="head_count_not_negative"))
+
+    @property
+    def corrected_by(self) -> HerdCount | None:
+        """The count that corrects this mistyped one, if any (this one then no longer counts)."""
+        return next((h for h in self.owner.herd_counts if h.corrects_id == self.id), None)
 
 
 class Claim(Base):

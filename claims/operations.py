@@ -17,7 +17,17 @@ from sqlalchemy.exc import IntegrityError
 
 from claims import clocks, permissions, rule_changes, years
 from claims.enums import ReportChannel
-from claims.models import RULE_DEFAULTS, Claim, ClaimCounter, HerdCount, IdempotencyKey, LossLine, Owner, Programme
+from claims.models import (
+    RULE_DEFAULTS,
+    Claim,
+    ClaimCounter,
+    HerdCount,
+    IdempotencyKey,
+    LossLine,
+    Owner,
+    Programme,
+    count_in_force,
+)
 from claims.queries import get_claim, office_language, programme_usable_at
 from claims.states import ClaimAction, ClaimState, apply_action
 from claims.validation import CLOCK_SKEW, time_errors
@@ -70,8 +80,10 @@ def update_programme(programme: Programme, data: dict, actor) -> Programme:
     if programme.jurisdiction_id not in jq.scope_ids(actor):
         raise Forbidden(_("This programme is run above your jurisdiction; a manager there changes its rules."))
     data = dict(data)
-    if data.get("covered_predators") is not None:
-        data["covered_predators"] = sorted({p.value for p in data["covered_predators"]})
+    for key in ("covered_predators", "confirmed_signs", "probable_signs"):
+        if data.get(key) is not None:
+            data[key] = sorted({p.value for p in data[key]})
+    _check_evidence_rules(programme, data)
     rule_changes.propose(programme, {k: v for k, v in data.items() if k in rule_changes.MONEY_RULES}, actor)
     direct = [k for k in PROGRAMME_EDITABLE if k not in rule_changes.MONEY_RULES]
     before = snapshot(programme, direct)
@@ -84,6 +96,16 @@ def update_programme(programme: Programme, data: dict, actor) -> Programme:
     if changes:
         record("programme.updated", programme, actor=actor, changes=changes)
     return programme
+
+
+def _check_evidence_rules(programme: Programme, data: dict) -> None:
+    """A rule may not ask for more signs than it counts: no visit could ever meet it."""
+    for level in ("confirmed", "probable"):
+        signs = data.get(f"{level}_signs", getattr(programme, f"{level}_signs"))
+        least = data.get(f"{level}_min_signs", getattr(programme, f"{level}_min_signs"))
+        if least > len(signs):
+            raise ValidationError.field(f"{level}_min_signs", _("At most {count}: only that many signs are ticked.")
+                                        .format(count=len(signs)))
 
 
 # --- owners ------------------------------------------------------------------------------------------------
@@ -104,7 +126,7 @@ def register_owner(data: dict, actor) -> Owner:
     owner.preferred_language = data.get("preferred_language") or office_language(office)
     owner.name, owner.village = owner.name.strip(), owner.village.strip()
     db.session.add(owner)
-    _replace_herd(owner, data.get("herd") or [])
+    _add_counts(owner, data.get("herd") or [], actor)
     db.session.flush()
     record("owner.registered", owner, actor=actor,
            changes=created(snapshot(owner, OWNER_FIELDS) | {"herd": _herd_summary(owner)}))
@@ -112,37 +134,94 @@ def register_owner(data: dict, actor) -> Owner:
 
 
 def update_owner(owner: Owner, data: dict, actor) -> Owner:
-    """Correct an owner's details or herd counts; only the fields given change."""
+    """Correct an owner's details; only the fields given change. Herd counts given are added to the history as new
+    dated counts (each audited); species not named keep their counts."""
     if not permissions.can_register_owner(actor):
         raise Forbidden(_("Only office clerks change owner records."))
     if "office_id" in data:
         _check_office(data["office_id"], actor)
-    before = snapshot(owner, OWNER_FIELDS) | {"herd": _herd_summary(owner)}
+    before = snapshot(owner, OWNER_FIELDS)
     for key in OWNER_FIELDS:
         if key in data:
             setattr(owner, key, data[key])
     if not owner.preferred_language:
         owner.preferred_language = office_language(jq.tree().by_id[owner.office_id])
-    if "herd" in data:
-        _replace_herd(owner, data["herd"])
+    added = _add_counts(owner, data.get("herd") or [], actor)
     db.session.flush()
-    changes = diff(before, snapshot(owner, OWNER_FIELDS) | {"herd": _herd_summary(owner)})
+    for row in added:
+        _record_count(owner, row, actor)
+    changes = diff(before, snapshot(owner, OWNER_FIELDS))
     if changes:
         record("owner.updated", owner, actor=actor, changes=changes)
     return owner
 
 
-def _replace_herd(owner: Owner, entries: list[dict]) -> None:
+def _add_counts(owner: Owner, entries: list[dict], actor) -> list[HerdCount]:
+    """New dated counts, one per species named; a count equal to the one in force on its date adds nothing (a form
+    sent again does not double the history)."""
     species = [e["species"] for e in entries]
     if len(species) != len(set(species)):
         raise ValidationError.field("herd", _("Each species may appear only once in the herd."))
-    by_species = {h.species: h for h in owner.herd}
-    keep = []
+    added = []
     for entry in entries:
-        row = by_species.get(entry["species"]) or HerdCount(species=entry["species"])
-        row.head_count, row.counted_on = entry["head_count"], entry["counted_on"]
-        keep.append(row)
-    owner.herd = keep
+        same = count_in_force(owner.herd_counts, entry["species"], entry["counted_on"])
+        if same and (same.counted_on, same.head_count) == (entry["counted_on"], entry["head_count"]):
+            continue
+        added.append(_new_count(owner, entry, actor))
+    return added
+
+
+def _new_count(owner: Owner, entry: dict, actor, corrects: HerdCount | None = None) -> HerdCount:
+    row = HerdCount(species=entry["species"], head_count=entry["head_count"], counted_on=entry["counted_on"],
+                    recorded_at=utcnow(), recorded_by_id=actor.id, corrects_id=corrects.id if corrects else None,
+                    note=(entry.get("note") or "").strip())
+    owner.herd_counts.append(row)
+    return row
+
+
+def record_herd_count(owner: Owner, data: dict, actor) -> HerdCount:
+    """Add a dated head count of one species to the owner's herd history (DESIGN §3); nothing is overwritten. With
+    ``corrects_id`` the count corrects a mistyped one (same species, a reason required): the mistyped record stays
+    in the history, marked corrected, and no longer counts."""
+    if not permissions.can_register_owner(actor):
+        raise Forbidden(_("Only office clerks record herd counts."))
+    corrects = _corrected(owner, data) if data.get("corrects_id") is not None else None
+    try:
+        with db.session.begin_nested():  # a count corrects one mistyped count only: the unique corrects_id
+            row = _new_count(owner, data, actor, corrects)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("This count was corrected a moment ago; reload the page.")) from None
+    if corrects is None:
+        _record_count(owner, row, actor)
+    else:
+        record("owner.herd_count_corrected", owner, actor=actor, reason=row.note, data={
+            "count": row.id, "corrects": corrects.id, "species": row.species.value,
+            "previous": corrects.head_count, "previous_on": corrects.counted_on,
+            "head_count": row.head_count, "counted_on": row.counted_on})
+    return row
+
+
+def _corrected(owner: Owner, data: dict) -> HerdCount:
+    mistyped = next((h for h in owner.herd_counts if h.id == data["corrects_id"]), None)
+    if mistyped is None:
+        raise ValidationError.field("corrects_id", _("Choose one of this owner's herd counts."))
+    errors = {}
+    if any(h.corrects_id == mistyped.id for h in owner.herd_counts):
+        errors["corrects_id"] = [_("This count has been corrected already; correct its correction instead.")]
+    if data["species"] != mistyped.species:
+        errors["species"] = [_("A correction keeps the species of the count it corrects ({species}).").format(
+            species=str(mistyped.species.title).lower())]
+    if not (data.get("note") or "").strip():
+        errors["note"] = [_("Say why the count is corrected.")]
+    if errors:
+        raise ValidationError(errors)
+    return mistyped
+
+
+def _record_count(owner: Owner, row: HerdCount, actor) -> None:
+    record("owner.herd_counted", owner, actor=actor, data={
+        "count": row.id, "species": row.species.value, "head_count": row.head_count, "counted_on": row.counted_on})
 
 
 def _herd_summary(owner: Owner) -> dict:

@@ -1,16 +1,26 @@
 """How claims' audit events read in the history (stored in English codes, shown in the reader's language)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 from flask_babel import lazy_pgettext as LP_
+from flask_babel import ngettext
 
-from claims.enums import Confidence, Predator, ProgrammeKind, ReportChannel, TimeOfDay, YearCalendar
+from claims.enums import (
+    Confidence,
+    EvidenceSign,
+    Predator,
+    ProgrammeKind,
+    ReportChannel,
+    Species,
+    TimeOfDay,
+    YearCalendar,
+)
 from claims.states import ClaimState
 from claims.years import year_bounds
-from conflict_service.audit.presentation import register, register_fields, register_values
-from conflict_service.i18n import format_date, native_digits
+from conflict_service.audit.presentation import register, register_fields, register_value, register_values
+from conflict_service.i18n import format_date, format_number, join_list, native_digits
 from conflict_service.timeutil import utcnow
 
 
@@ -21,6 +31,9 @@ def register_texts() -> None:
         "programme.updated": L_("Programme {label} changed"),
         "owner.registered": L_("Owner {label} registered"),
         "owner.updated": L_("Owner {label} corrected"),
+        "owner.herd_counted": L_("Herd count recorded ({species}: {head_count}, counted on {counted_on})"),
+        "owner.herd_count_corrected": L_("Herd count #{corrects} corrected ({species}: {previous} counted on "
+                                         "{previous_on} replaced by {head_count} counted on {counted_on})"),
         "claim.submitted": L_("Claim {label} filed"),
         "claim.updated": L_("Claim {label} corrected"),
         "claim.assign": L_("Assigned to a verifier"),
@@ -64,6 +77,14 @@ def register_texts() -> None:
         "late_interest_pct_per_year": L_("Late-payment interest"), "appeal_days": L_("Appeal period"),
         "max_claims_per_year": L_("Claims per owner a year"), "retaliation_freeze_days": L_("Retaliation freeze"),
         "coverage_pct": L_("Insurance coverage"), "deductible": L_("Deductible"),
+        "is_confirmed_carcass_required": L_("Carcass needed for a confirmed attribution"),
+        "confirmed_signs": L_("Signs counted for a confirmed attribution"),
+        "confirmed_min_signs": L_("Signs needed for a confirmed attribution"),
+        "confirmed_min_photos": L_("Photos needed for a confirmed attribution"),
+        "is_probable_carcass_required": L_("Carcass needed for a probable attribution"),
+        "probable_signs": L_("Signs counted for a probable attribution"),
+        "probable_min_signs": L_("Signs needed for a probable attribution"),
+        "probable_min_photos": L_("Photos needed for a probable attribution"),
     })
 
     # money-rule proposals (claims/rule_changes.py)
@@ -74,9 +95,31 @@ def register_texts() -> None:
         "programme.rules_refused": L_("Change of the money rules of {label} refused (proposal {proposal})"),
     })
 
+    register_value("species", lambda code: Species(code).title)
+    for key in ("counted_on", "previous_on"):
+        register_value(key, lambda iso: format_date(date.fromisoformat(iso)))
     register_values({"status": ClaimState, "time_of_day": TimeOfDay, "year_calendar": YearCalendar,
                      "min_confidence": Confidence, "covered_predators": Predator, "kind": ProgrammeKind,
-                     "report_channel": ReportChannel})
+                     "report_channel": ReportChannel, "confirmed_signs": EvidenceSign,
+                     "probable_signs": EvidenceSign})
+
+
+def evidence_rules(programme) -> list[tuple[str, str]]:
+    """The programme's evidence rules as its page lists them: (the level, what it needs)."""
+    levels = (Confidence.CONFIRMED, Confidence.PROBABLE)
+    return [(c.title, evidence_rule_text(programme.evidence_rule(c))) for c in levels]
+
+
+def evidence_rule_text(rule) -> str:
+    """One level of a programme's evidence rules as a sentence: "a carcass; 2 of bite marks, tracks; 1 photo"."""
+    parts = [_("a carcass found")] if rule.is_carcass_required else []
+    if rule.min_signs:
+        parts.append(_("{count} of: {signs}").format(count=format_number(rule.min_signs),
+                                                     signs=join_list([str(s.title) for s in rule.signs])))
+    if rule.min_photos:
+        count = rule.min_photos
+        parts.append(ngettext("%(num)s photo", "%(num)s photos", count).replace(str(count), format_number(count), 1))
+    return "; ".join(parts) if parts else _("nothing in particular")
 
 
 def programme_year_text(programme) -> str:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from claims.enums import Clock
-from claims.models import Claim, LossLine, Owner, Programme
+from claims.models import Claim, HerdCount, LossLine, Owner, Programme
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.errors import NotFound
@@ -69,6 +70,22 @@ def get_owner(owner_id: int, user) -> Owner:
     return owner
 
 
+def head_count_in_force(owner_id, species, day) -> sa.ColumnElement:
+    """SQL for the head count of ``species`` in an owner's herd in force on ``day`` (columns or values): the latest
+    valid count made on or before the day, else the first one made after it (``None`` when never counted). The same
+    rule as ``claims.models.count_in_force``; a corrected record never counts."""
+    valid = sa.and_(HerdCount.owner_id == owner_id, HerdCount.species == species,
+                    ~sa.exists().where(_correction.corrects_id == HerdCount.id))
+    before = (sa.select(HerdCount.head_count).where(valid, HerdCount.counted_on <= day)
+              .order_by(HerdCount.counted_on.desc(), HerdCount.id.desc()).limit(1).scalar_subquery())
+    after = (sa.select(HerdCount.head_count).where(valid, HerdCount.counted_on > day)
+             .order_by(HerdCount.counted_on, HerdCount.id).limit(1).scalar_subquery())
+    return sa.func.coalesce(before, after)
+
+
+_correction = aliased(HerdCount)
+
+
 def owners_page(user, *, q: str | None = None, office_id: int | None = None, village: str | None = None,
                 page: int = 1, per_page: int = 50) -> Page:
     stmt = sa.select(Owner).where(Owner.office_id.in_(jq.office_ids(user))).order_by(Owner.name, Owner.id)
@@ -109,6 +126,16 @@ class ClaimFilters:
     verifier_id: int | None = None
     overdue: bool | None = None
     clock: Clock | None = None
+    carcass_left: bool | None = None
+
+
+# Conditions on a claim that only a higher package can write in SQL (verification: a carcass left in place),
+# registered by ``create_app`` under the name of the filter that uses them.
+_CONDITIONS: dict[str, Callable[[], sa.ColumnElement]] = {}
+
+
+def register_condition(name: str, build: Callable[[], sa.ColumnElement]) -> None:
+    _CONDITIONS[name] = build
 
 
 def overdue_clause(clock: Clock | None = None):
@@ -144,6 +171,9 @@ def _conditions(user, f: ClaimFilters, offices=None) -> list:
     if f.overdue is not None:
         late = overdue_clause()
         out.append(late if f.overdue else sa.or_(Claim.due_at.is_(None), sa.not_(late)))
+    if f.carcass_left is not None:
+        left = _CONDITIONS["carcass_left"]()
+        out.append(left if f.carcass_left else sa.not_(left))
     if f.incident_from:
         out.append(Claim.incident_date >= f.incident_from)
     if f.incident_to:

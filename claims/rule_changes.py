@@ -1,9 +1,9 @@
 """Changes of a programme's money rules are proposals until a second manager confirms them (DESIGN §2).
 
 A manager who changes what a claim is worth or who must sign for it (percentages, caps, the dual-approval
-threshold, advances, interest, covered predators, exclusion zones) proposes; the change applies from the moment
-another manager of the programme's jurisdiction confirms it, and only if the rules are still those it was proposed
-against. So no one person can switch a safeguard off, act, and switch it back on.
+threshold, advances, interest, covered predators, exclusion zones, the evidence an attribution needs) proposes;
+the change applies from the moment another manager of the programme's jurisdiction confirms it, and only if the
+rules are still those it was proposed against. So no one person can switch a safeguard off, act, and switch it back on.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from claims import permissions
 from claims.enums import Confidence, RuleChangeStatus
-from claims.models import Programme, RuleChange
+from claims.models import EVIDENCE_RULES, Programme, RuleChange
 from conflict_service.audit.operations import diff, jsonable, record, snapshot
 from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationError
@@ -27,9 +27,9 @@ DECIMAL_RULES = ("injured_pct", "missing_pct", "negligence_pct", "noncompliance_
                  "late_interest_pct_per_year")
 NOTE_MAX = 2000
 # Everything that decides how much a claim pays, whether it pays, or who must sign for it.
+# The evidence rules decide whether a visit may call an attribution confirmed or probable, hence whether it pays.
 MONEY_RULES = (*DECIMAL_RULES, "report_backdating_days", "payment_sla_days", "max_claims_per_year", "min_confidence",
-               "covered_predators", "exclusion_zones")
-
+               "covered_predators", "exclusion_zones", *EVIDENCE_RULES)
 
 
 def propose(programme: Programme, values: dict, actor) -> RuleChange | None:

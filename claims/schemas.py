@@ -10,6 +10,7 @@ from claims.enums import (
     AgeClass,
     Clock,
     Confidence,
+    EvidenceSign,
     LossOutcome,
     Predator,
     ProgrammeKind,
@@ -95,6 +96,11 @@ def _days(low: int, high: int, **kwargs):
                           **kwargs)
 
 
+def _signs(level: str):
+    return fields.List(enum_field(EvidenceSign), metadata={
+        "description": f"The signs counted towards a {level} attribution: {', '.join(s.value for s in EvidenceSign)}"})
+
+
 class ProgrammeRulesSchema(BaseSchema):
     """The rules of DESIGN §5–§6 that a manager may change (percentages as numbers: 25 means 25 %)."""
 
@@ -128,6 +134,18 @@ class ProgrammeRulesSchema(BaseSchema):
                                                              "(1: January, or Farvardin, i.e. Nowruz)"})
     exclusion_zones = ExclusionZones(allow_none=True, metadata={
         "description": "GeoJSON polygons [lon, lat]; stored as a FeatureCollection; null for none"})
+    is_confirmed_carcass_required = fields.Boolean(metadata={
+        "description": "A confirmed attribution needs a carcass found at the site"})
+    confirmed_signs = _signs("confirmed")
+    confirmed_min_signs = _days(0, len(EvidenceSign), metadata={
+        "description": "How many of confirmed_signs a confirmed attribution needs"})
+    confirmed_min_photos = _days(0, 20, metadata={"description": "How many photos a confirmed attribution needs"})
+    is_probable_carcass_required = fields.Boolean(metadata={
+        "description": "A probable attribution needs a carcass found at the site"})
+    probable_signs = _signs("probable")
+    probable_min_signs = _days(0, len(EvidenceSign), metadata={
+        "description": "How many of probable_signs a probable attribution needs"})
+    probable_min_photos = _days(0, 20, metadata={"description": "How many photos a probable attribution needs"})
 
 
 class ProgrammeUpdateSchema(ProgrammeRulesSchema):
@@ -152,6 +170,8 @@ class ProgrammeSchema(ProgrammeRulesSchema):
     is_toman_shown = fields.Boolean()
     covered_predators = fields.List(fields.String())
     exclusion_zones = fields.Raw(allow_none=True)
+    confirmed_signs = fields.List(fields.String())
+    probable_signs = fields.List(fields.String())
 
     @post_dump
     def _plain_numbers(self, data, **_kwargs):
@@ -200,6 +220,43 @@ class HerdEntrySchema(BaseSchema):
     species = enum_field(Species, required=True)
     head_count = fields.Integer(required=True, validate=validate.Range(min=0, error=L_("Must not be negative.")))
     counted_on = fields.Date(required=True, validate=not_in_future)
+
+
+class HerdCountCreateSchema(HerdEntrySchema):
+    """A new dated count of one species; with ``corrects_id``, the correction of a mistyped count (``note`` says
+    why)."""
+
+    corrects_id = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "The id of the mistyped count this one corrects (same species); it then no longer counts."})
+    note = fields.String(load_default="", validate=validate.Length(max=2000, error=L_("At most {max} characters.")))
+
+
+class HerdCountSchema(BaseSchema):
+    id = fields.Integer()
+    species = enum_field(Species)
+    head_count = fields.Integer()
+    counted_on = fields.Date()
+    recorded_at = fields.AwareDateTime()
+    recorded_by = fields.String(attribute="recorded_by.username", allow_none=True)
+    corrects_id = fields.Integer(allow_none=True)
+    corrected_by_id = fields.Function(lambda h: h.corrected_by.id if h.corrected_by else None, metadata={
+        "type": "integer", "nullable": True, "description": "The count that corrects this one (it no longer counts)."})
+    note = fields.String()
+
+
+class HerdQuerySchema(BaseSchema):
+    on = fields.Date(load_default=None, metadata={"description": "The day whose counts in force are wanted "
+                                                                 "(default: the latest counts)."})
+
+
+class HerdSchema(BaseSchema):
+    owner_id = fields.Integer()
+    on = fields.Date(allow_none=True)
+    in_force = fields.List(fields.Nested(HerdCountSchema), metadata={
+        "description": "Per species, the count the checks use on that day: the latest valid count made on or before "
+                       "it, or the first one made after it for a herd first counted later."})
+    history = fields.List(fields.Nested(HerdCountSchema), metadata={
+        "description": "Every count ever recorded, per species and date, corrected ones included."})
 
 
 class OwnerCreateSchema(BaseSchema):
@@ -368,6 +425,9 @@ class ClaimQuerySchema(PageArgsSchema):
         "description": "true: only claims whose current stage is past its due time; false: all others."})
     clock = enum_field(Clock, load_default=None, metadata={
         "description": "Only claims whose current stage is this one (with overdue: overdue at this stage)."})
+    carcass_left = fields.Boolean(load_default=None, metadata={
+        "description": "true: only claims with a carcass left in place whose disposal is not recorded (poisoning "
+                       "risk); false: all others."})
 
     @validates_schema(skip_on_field_errors=False)
     def _range(self, data, **_kwargs):

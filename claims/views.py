@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
 from claims import forms, operations, presentation, queries, rule_changes
-from claims.enums import Clock, Predator
+from claims.enums import Clock, Predator, Species
 from claims.permissions import (
     can_edit_claim,
     can_file_claim,
@@ -21,6 +21,7 @@ from claims.permissions import (
 from claims.schemas import (
     ClaimCreateSchema,
     ClaimQuerySchema,
+    HerdCountCreateSchema,
     OwnerCreateSchema,
     OwnerQuerySchema,
     ProgrammeCreateSchema,
@@ -34,7 +35,7 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
-from conflict_service.errors import ValidationError
+from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
@@ -99,11 +100,35 @@ def owner_new():
 @bp.get("/owners/<int:owner_id>")
 @login_required(*RECORD_READERS)
 def owner_detail(owner_id):
-    owner = queries.get_owner(owner_id, g.user)
+    return _owner_page(queries.get_owner(owner_id, g.user))
+
+
+def _owner_page(owner, herd_values: dict | None = None, herd_errors: dict | None = None):
+    """The owner's page; with the herd-count form as the clerk typed it when it was refused."""
     claims = queries.claims_page(g.user, queries.ClaimFilters(owner_id=owner.id), 1, 100).items
     return render_template("claims/owner_detail.html", owner=owner, claims=claims,
                            show_personal=can_see_personal_data(g.user), can_edit=can_register_owner(g.user),
-                           can_file=can_file_claim(g.user), sections=render_slot("owner", owner, g.user))
+                           can_file=can_file_claim(g.user), sections=render_slot("owner", owner, g.user),
+                           herd=forms.herd_history(owner), herd_values=herd_values or forms.herd_count_defaults(owner),
+                           herd_errors=herd_errors or {}, species=Species.choices(),
+                           correctable=forms.correctable_counts(owner)), (422 if herd_errors else 200)
+
+
+@bp.post("/owners/<int:owner_id>/herd")
+@login_required(Role.CLERK)
+def owner_herd_count(owner_id):
+    """Record a new dated herd count (or correct a mistyped one) from the owner's page."""
+    owner = queries.get_owner(owner_id, g.user)
+    try:
+        data = web_forms.load(HerdCountCreateSchema(), web_forms.clean(request.form, forms.HERD_COUNT_FIELDS))
+        operations.record_herd_count(owner, data, g.user)
+        db.session.commit()
+    except (ValidationError, Conflict) as error:
+        db.session.rollback()
+        values = {k: request.form.get(k, "") for k in forms.HERD_COUNT_FIELDS}
+        return _owner_page(owner, values, error.errors or {"corrects_id": [error.message]})
+    flash(_("Herd count recorded."), "success")
+    return redirect(url_for("claims.owner_detail", owner_id=owner.id, _anchor="herd"))
 
 
 @bp.route("/owners/<int:owner_id>/edit", methods=["GET", "POST"])
@@ -131,7 +156,7 @@ def owner_edit(owner_id):
 @login_required(*RECORD_READERS)
 def claim_list():
     raw = web_forms.clean(request.args, ("office_id", "programme_id", "incident_from", "incident_to", "q", "overdue",
-                                             "clock", "page"))
+                                         "clock", "carcass_left", "page"))
     if request.args.getlist("status"):
         raw["status"] = [s for s in request.args.getlist("status") if s]
     try:
@@ -256,6 +281,7 @@ def programme_detail(programme_id):
     set_context_programme(programme)
     return render_template("claims/programme_detail.html", programme=programme,
                            programme_year_text=presentation.programme_year_text,
+                           evidence_rules=presentation.evidence_rules(programme),
                            covered=[dict(Predator.choices()).get(p, p) for p in programme.covered_predators],
                            history=events_for("programme", programme.id),
                            can_edit=can_manage_programmes(g.user) and programme.jurisdiction_id in jq.scope_ids(g.user),

@@ -25,10 +25,11 @@ from claims import api as claims_api
 from claims import cli as claims_cli
 from claims import demo as claims_demo
 from claims import presentation as claims_presentation
+from claims import queries as claims_queries
 from claims import views as claims_views
 from conflict_service import cli as core_cli
 from conflict_service import demo as core_demo
-from conflict_service import images
+from conflict_service import events, images
 from conflict_service.admin import views as admin_views
 from conflict_service.api import init_api
 from conflict_service.audit import api as audit_api
@@ -74,6 +75,7 @@ from oversight import views as oversight_views
 from oversight import wiring as oversight_wiring
 from oversight.flags import api as flags_api
 from oversight.flags import cli as flags_cli
+from oversight.flags import operations as flags_operations
 from oversight.flags import presentation as flags_presentation
 from oversight.flags import views as flags_views
 from payouts import api as payouts_api
@@ -94,6 +96,7 @@ from verification import cli as verification_cli
 from verification import demo as verification_demo
 from verification import models as verification_models  # noqa: F401 - tables for the migrations
 from verification import operations as verification_operations
+from verification import queries as verification_queries
 from verification import views as verification_views
 
 csrf = CSRFProtect()
@@ -190,6 +193,9 @@ def _wire_domain() -> None:
                   freezes_presentation, flags_presentation, translation_review_presentation):
         texts.register_texts()
     casefiles_sections_payouts.register_sections()
+    # A carcass left in place (DESIGN §3): a filter of the claim lists and exports, a flag cleared by its disposal.
+    claims_queries.register_condition("carcass_left", verification_queries.carcass_left_clause)
+    events.subscribe("claim.carcass_disposed", flags_operations.refresh_claim)
 
 
 def _contribute(app: Flask) -> None:

@@ -58,14 +58,15 @@ class Money(sa.types.TypeDecorator):
 
 
 def enum_column(enum_cls: type[enum.StrEnum], **kwargs) -> sa.Enum:
-    """Store a StrEnum by its value in a VARCHAR with a CHECK constraint (portable, migration-friendly)."""
+    """Store a StrEnum by its value in a VARCHAR with a CHECK constraint (portable, migration-friendly); a second
+    column of the same enum in one table passes its own ``name`` so that the constraints' names differ."""
+    kwargs.setdefault("name", enum_cls.__name__.lower())
     return sa.Enum(
         enum_cls,
         native_enum=False,
         create_constraint=True,
         length=32,
         values_callable=lambda members: [m.value for m in members],
-        name=f"{enum_cls.__name__.lower()}",
         validate_strings=True,
         **kwargs,
     )

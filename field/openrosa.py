@@ -73,8 +73,7 @@ def _message(status: int, text: str, headers=None, nature: str = "") -> Response
 def _domain_error(error: DomainError):
     db.session.rollback()
     text = str(error.message)
-    details = [str(m) for messages in error.errors.values() for m in (messages if isinstance(messages, list)
-                                                                       else [messages])]
+    details = _details(error.errors)
     if details:
         text = " ".join([text, *details]) if text != str(DomainError.default_message) else " ".join(details)
     # OpenRosa clients read 400 as "the request was wrong": a refused file or an unreadable form.
@@ -172,7 +171,13 @@ def submission():
         text = _("Site visit recorded for claim {number}.").format(number=record.claim_ref)
     else:
         text = _("Received. A manager will review it: {reason}").format(reason=record.reason.title)
+        text = " ".join([text, *_details(record.reason_detail.get("errors") or {})])
     return _message(201, text, nature="submit_success")
+
+
+def _details(errors: dict) -> list[str]:
+    """What exactly was refused (the evidence a rule asks for, an answer out of range), for the device to show."""
+    return [str(m) for messages in errors.values() for m in (messages if isinstance(messages, list) else [messages])]
 
 
 @bp.errorhandler(BadInstance)

@@ -34,6 +34,7 @@ from field import instance as instances
 from field.enums import ReviewReason, SubmissionStatus
 from field.models import FieldSubmission, FieldSubmissionFile
 from verification import evidence as files
+from verification.enums import EvidenceKind
 from verification.models import Assignment
 from verification.operations import attach, inspect_uploads, record_verification
 from verification.schemas import VerificationCreateSchema
@@ -76,7 +77,7 @@ def receive(data: bytes, uploads, credential) -> tuple[FieldSubmission, bool]:
     except IntegrityError:
         return _repeat(_by_instance(found.instance_id), digest, uploads, user), False
     if claim is not None:
-        _try_apply(submission, claim, found, user)
+        _try_apply(submission, claim, found, user, _photos(inspected))
     _keep_files(submission, inspected, found)
     record("field_submission.received", submission, actor=user, data={
         "instance_id": submission.instance_id, "device": submission.device_id or credential.username,
@@ -150,8 +151,14 @@ def _obstacle(claim: Claim, user: User) -> tuple[ReviewReason | None, dict]:
     return None, {}
 
 
-def _try_apply(submission: FieldSubmission, claim: Claim, found: instances.Instance, user: User) -> bool:
-    """Record the visit as ``user`` (the sender); on any refusal keep the record with the reason."""
+def _photos(inspected: list[files.Inspected]) -> int:
+    return len({item.sha256 for item in inspected if item.type.kind == EvidenceKind.PHOTO})
+
+
+def _try_apply(submission: FieldSubmission, claim: Claim, found: instances.Instance, user: User,
+               photos: int = 0) -> bool:
+    """Record the visit as ``user`` (the sender), counting the ``photos`` it came with; on any refusal (its evidence
+    short of the programme's rules, say) keep the record with the reason."""
     reason, detail = _obstacle(claim, user)
     data = None
     if reason is None:
@@ -160,7 +167,7 @@ def _try_apply(submission: FieldSubmission, claim: Claim, found: instances.Insta
         except ValidationError as error:
             reason, detail = ReviewReason.INVALID, {"errors": plain(error.errors)}
     if reason is None:
-        visit, error = _attempt(lambda: record_verification(claim, data, user))
+        visit, error = _attempt(lambda: record_verification(claim, data, user, photos_sent=photos))
         if error is not None:
             reason, detail = ReviewReason.REFUSED, {"message": str(error.message), "errors": plain(error.errors)}
         else:
@@ -224,12 +231,12 @@ def apply(submission: FieldSubmission, note: str, actor: User) -> FieldSubmissio
     if claim is None or claim.office_id not in office_ids(submission.user):
         raise Conflict(_("The claim named in the record was not found in its verifier's area."))
     submission.claim_id, submission.claim = claim.id, claim
-    if not _try_apply(submission, claim, found, submission.user):
+    waiting = [(row, _stored(row, claim)) for row in submission.files if row.evidence_id is None]
+    if not _try_apply(submission, claim, found, submission.user, _photos([item for _row, item in waiting])):
         raise Conflict(_("The record still cannot be applied: {reason}").format(reason=submission.reason.title),
                        errors=submission.reason_detail.get("errors") or {})
-    for row in submission.files:
-        if row.evidence_id is None:
-            row.evidence_id = attach(claim, _stored(row, claim), submission.user).id
+    for row, item in waiting:
+        row.evidence_id = attach(claim, item, submission.user).id
     _reviewed(submission, note, actor, "field_submission.applied")
     return submission
 

@@ -246,7 +246,7 @@ def _file(sim: Simulation, owner_id: int, count: int):
 
 
 def _visit(visited: datetime, count: int) -> dict:
-    return {"visited_at": visited.isoformat(), "predator": "leopard", "confidence": "confirmed",
+    return {"visited_at": visited.isoformat(), "predator": "leopard", "confidence": "probable",  # no photo taken
             "outcome": "confirmed", "has_carcass": True, "has_neck_bites": True, "canine_spacing_mm": 42,
             "has_tracks": True, "carcass_disposal": "buried", "notes": "Tracks in the corral mud; throat bites.",
             "lines": [{"species": "sheep", "age_class": "adult", "outcome": "killed", "count": count}]}

@@ -109,7 +109,8 @@ def _check_dates(season: Season, data: dict, today, enrolled_on) -> None:
 
 
 def _priced_lines(owner: Owner, season: Season, entries: list[dict], today) -> list[PolicyLine]:
-    """One line per species, checked against the registered herd and priced at the rate in force today."""
+    """One line per species, checked against the herd count in force on the enrolment date and priced at the rate in
+    force then."""
     if not entries:
         raise ValidationError.field("lines", _("Insure at least one species."))
     rates, errors, seen, lines = queries.premium_rates_in_force(season.id, today), {}, set(), []
@@ -133,7 +134,7 @@ def _line_problem(owner: Owner, species, heads: int, rates: dict, seen: set, tod
     if species not in rates:
         return {"species": [_("The season has no premium rate for {species} on {date}.").format(
             species=str(species.title).lower(), date=today.isoformat())]}
-    registered = owner.head_count(species)
+    registered = owner.head_count(species, on=today)  # the count in force on the enrolment date (DESIGN §3)
     if registered is None or heads > registered:
         return {"head_count": [_("The owner's registered herd has {count} {species}; update the herd record before "
                                  "insuring more.").format(count=registered or 0, species=str(species.title).lower())]}

@@ -20,13 +20,15 @@ exports_cli = AppGroup("exports", help="Exports of claims.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "xlsx"]), default="csv", show_default=True)
 @click.option("--status", "statuses", multiple=True, type=click.Choice([s.value for s in ClaimState]))
 @click.option("--programme", "programme_id", type=int, default=None)
+@click.option("--carcass-left", is_flag=True, help="Only claims with a carcass left in place, not yet disposed of.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default="-", show_default=True)
-def export_claims(username, fmt, statuses, programme_id, out):
+def export_claims(username, fmt, statuses, programme_id, carcass_left, out):
     """Write claims as CSV, GeoJSON or XLSX to a file (or standard output)."""
     user = auth_queries.get_by_username(username)
     if user is None:
         raise click.ClickException(f"No user {username!r}.")
-    filters = ClaimFilters(status=[ClaimState(s) for s in statuses] or None, programme_id=programme_id)
+    filters = ClaimFilters(status=[ClaimState(s) for s in statuses] or None, programme_id=programme_id,
+                           carcass_left=True if carcass_left else None)
     count = exports.audit_export(user, fmt, filters)
     db.session.commit()
     items = exports.rows(user, filters)

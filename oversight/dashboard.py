@@ -21,6 +21,7 @@ from insurance.statement import fund_view
 from oversight import charts, mapdata, reports
 from oversight import funds as fund_health
 from payouts import queries as payout_queries
+from verification.queries import carcass_left_clause
 
 LIST_LIMIT = 50
 MAP_LIMIT = 500
@@ -40,6 +41,7 @@ class Dashboard:
     map: dict = field(default_factory=dict)
     losses_chart: dict = field(default_factory=dict)
     health: dict = field(default_factory=dict)
+    carcasses_left: int = 0
 
 
 def claims_by_state(user) -> list[tuple[ClaimState, int]]:
@@ -54,6 +56,12 @@ def overdue_verifications(user) -> tuple[list[Claim], int]:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(*where)) or 0
     stmt = sa.select(Claim).where(*where).order_by(Claim.verification_due_at, Claim.id).limit(LIST_LIMIT)
     return list(db.session.scalars(stmt)), count
+
+
+def carcasses_left(user) -> int:
+    """Claims with a carcass left in place whose disposal nobody has recorded (poisoning risk), in any state."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Claim).where(
+        Claim.office_id.in_(jq.office_ids(user)), carcass_left_clause())) or 0
 
 
 def payout_charts(user) -> list[dict]:
@@ -106,5 +114,5 @@ def build(user) -> Dashboard:
                      charts=payout_charts(user),
                      losses=losses, funds=funds, map=incident_map(user),
                      losses_chart=charts.hbars([(r["predator"], r["species"], r["heads"]) for r in losses]),
-                     health={s.id: fund_health.health(s) for s in schemes})
+                     health={s.id: fund_health.health(s) for s in schemes}, carcasses_left=carcasses_left(user))
 

@@ -24,12 +24,13 @@ from conflict_service.db import db
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.jurisdictions.queries import home_timezone
 from conflict_service.spreadsheets import safe_cell
+from verification.queries import carcass_left_clause
 
 BATCH = 2000
 COLUMNS = ["number", "status", "programme", "currency", "office", "owner", "national_id", "phone", "village",
            "incident_date", "incident_at", "time_of_day", "incident_lat", "incident_lon", "is_in_corral",
            "is_herder_present", "is_guard_dog_present", "losses", "head_count", "filed_at", "verification_due_at",
-           "timezone"]
+           "timezone", "carcass_left"]
 
 
 def _losses_subquery():
@@ -50,7 +51,8 @@ def export_statement(user, filters: ClaimFilters) -> sa.Select:
                       Claim.incident_village.label("village"), Claim.incident_date, Claim.incident_at,
                       Claim.time_of_day, Claim.incident_lat, Claim.incident_lon, Claim.is_in_corral,
                       Claim.is_herder_present, Claim.is_guard_dog_present, losses.c.losses, losses.c.head_count,
-                      Claim.filed_at, Claim.verification_due_at)
+                      Claim.filed_at, Claim.verification_due_at,
+                      carcass_left_clause().label("carcass_left"))
             .join(ids, ids.c.id == Claim.id).join(Owner, Owner.id == Claim.owner_id)
             .join(Programme, Programme.id == Claim.programme_id).join(Jurisdiction, Jurisdiction.id == Claim.office_id)
             .outerjoin(losses, losses.c.claim_id == Claim.id).order_by(Claim.id))

@@ -17,6 +17,7 @@ from verification.schemas import (
     AppealSchema,
     AssignmentSchema,
     AssignSchema,
+    CarcassDisposalSchema,
     EvidenceSchema,
     EvidenceUploadedSchema,
     EvidenceUploadSchema,
@@ -164,3 +165,21 @@ class ClaimAppeal(MethodView):
         operations.file_appeal(get_claim(claim_id, user), data, user)
         db.session.commit()
         return get_claim(claim_id, user)
+
+
+@blp.route("/claims/<int:claim_id>/carcass-disposal")
+class ClaimCarcassDisposal(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(CarcassDisposalSchema)
+    @blp.response(200, VerificationSchema(many=True))
+    @roles_allowed(*FIELD_RECORDERS)
+    def post(self, data, claim_id):
+        """Record that the carcass a site visit left in place was disposed of later (clerks, verifiers).
+
+        Clears the claim's "carcass left in place" flag. 409 when no carcass of the claim is waiting for it;
+        422 for a date in the future or before the visit. Returns the site visits it applied to.
+        """
+        user = signed_in_user()
+        visits = operations.record_carcass_disposal(get_claim(claim_id, user), data, user)
+        db.session.commit()
+        return visits

@@ -16,7 +16,7 @@ from conflict_service.errors import DomainError, ValidationError
 from conflict_service.errors import plain as plain_errors
 from conflict_service.timeutil import utcnow
 from verification import operations, queries
-from verification.schemas import AppealSchema, AssignSchema, VerificationCreateSchema
+from verification.schemas import AppealSchema, AssignSchema, CarcassDisposalSchema, VerificationCreateSchema
 
 cli = AppGroup("verification", help="Field verification: worklists, assignment, site visits, evidence, appeals.")
 AS_USER = click.option("--as", "username", required=True, help="Act as this user (their role and jurisdictions).")
@@ -137,3 +137,17 @@ def appeal(number, reason, verifier, username):
     claim = _run(lambda: operations.file_appeal(get_claim_by_number(number, user), data, user))
     click.echo(f"{claim.number} appealed; back to verification, due "
                f"{claim.verification_due_at.isoformat(timespec='minutes')}.")
+
+
+@cli.command("carcass-disposed")
+@click.argument("number")
+@click.option("--on", "disposed_on", required=True, help="The office's local date it was disposed of (YYYY-MM-DD).")
+@click.option("--how", required=True, type=click.Choice(["buried", "burned", "removed"]))
+@click.option("--by", "done_by", required=True, help="Who disposed of it (the owner, a ranger...).")
+@AS_USER
+def carcass_disposed(number, disposed_on, how, done_by, username):
+    """Record that the carcass left in place on claim NUMBER was disposed of later (clears its flag)."""
+    user = acting_user(username)
+    data = _load(CarcassDisposalSchema(), {"disposed_on": disposed_on, "how": how, "done_by": done_by})
+    visits = _run(lambda: operations.record_carcass_disposal(get_claim_by_number(number, user), data, user))
+    click.echo(f"{number}: disposal of the carcass recorded ({how}, {disposed_on}) for {len(visits)} site visit(s).")

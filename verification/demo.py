@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
+from claims.enums import Confidence
 from claims.states import ClaimState
 from conflict_service.timeutil import clock_at, utcnow
+from verification import attribution
 from verification.evidence import DATETIME_ORIGINAL, EXIF_IFD, GPS_IFD, OFFSET_TIME_ORIGINAL
 from verification.operations import assign_verifier, file_appeal, record_verification
 from verification.schemas import VerificationCreateSchema
@@ -86,6 +88,10 @@ def _carry(rng: random.Random, claim, users, now: datetime, *, reject: bool = Fa
 def _visit(rng: random.Random, claim, verifier, visited_at: datetime, now: datetime, *, outcome=None) -> bool:
     payload, photo = _visit_payload(rng, claim, visited_at, outcome)
     uploads = [(io.BytesIO(photo), f"IMG_{rng.randint(1000, 9999)}.jpg")] if photo else []
+    # A demo verifier rates no higher than the programme's evidence rules allow, as a real one must.
+    best = attribution.supported(claim.programme, payload, attribution.photos_for(claim) + len(uploads))
+    if Confidence(payload["confidence"]).rank > best.rank:
+        payload["confidence"] = best.value
     with clock_at(min(visited_at + timedelta(hours=rng.uniform(0.5, 6)), now)):
         record_verification(claim, VerificationCreateSchema().load(payload), verifier, uploads)
     return payload["outcome"] == "rejected"

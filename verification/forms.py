@@ -73,3 +73,8 @@ def visit_data(form: MultiDict, claim, schema) -> dict:
 def uploads(files: MultiDict, name: str) -> list[tuple]:
     """The files chosen in a file input; an input left empty sends a nameless, empty part, which is skipped."""
     return [(f.stream, f.filename) for f in files.getlist(name) if f.filename]
+
+
+def disposal_choices() -> list[tuple[str, str]]:
+    """How a carcass left in place can have been disposed of later (not "left in place" again)."""
+    return [(key, title) for key, title in CarcassDisposal.choices() if key != CarcassDisposal.LEFT_IN_PLACE.value]

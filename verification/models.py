@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -84,9 +84,17 @@ class Verification(Base):
     outcome: Mapped[VerificationOutcome] = mapped_column(enum_column(VerificationOutcome))
     rejection_reason: Mapped[RejectionReason | None] = mapped_column(enum_column(RejectionReason))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # A carcass left in place, disposed of later (recorded by a follow-up visit or call): this clears the flag.
+    carcass_disposed_on: Mapped[date | None]
+    carcass_disposed_how: Mapped[CarcassDisposal | None] = mapped_column(
+        enum_column(CarcassDisposal, name="carcassdisposedhow"))
+    carcass_disposed_by: Mapped[str | None] = mapped_column(sa.String(160))  # who did it (owner, ranger, ...)
+    carcass_disposal_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    carcass_disposal_recorded_at: Mapped[datetime | None]
 
     claim: Mapped[Claim] = relationship()
-    verifier: Mapped[User] = relationship(lazy="joined")
+    verifier: Mapped[User] = relationship(foreign_keys=[verifier_id], lazy="joined")
+    carcass_disposal_recorded_by: Mapped[User | None] = relationship(foreign_keys=[carcass_disposal_recorded_by_id])
     lines: Mapped[list[VerifiedLossLine]] = relationship(back_populates="verification", cascade="all, delete-orphan",
                                                          order_by="VerifiedLossLine.position", lazy="selectin")
 
@@ -96,7 +104,8 @@ class Verification(Base):
 
     @property
     def is_carcass_left(self) -> bool:
-        return self.carcass_disposal == CarcassDisposal.LEFT_IN_PLACE
+        """Flag: the carcass was left in place and nobody has recorded its disposal since (poisoning risk)."""
+        return self.carcass_disposal == CarcassDisposal.LEFT_IN_PLACE and self.carcass_disposed_on is None
 
     @property
     def head_verified(self) -> int:

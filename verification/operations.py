@@ -8,7 +8,7 @@ and only then changes anything; the move itself goes through ``apply_action``. T
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -26,10 +26,12 @@ from conflict_service.auth.models import Role, User
 from conflict_service.auth.queries import users_with_role_in
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from conflict_service.i18n import format_date
 from conflict_service.jurisdictions.queries import office_ids
 from conflict_service.timeutil import clock_at, local_date, utcnow
+from verification import attribution, permissions, queries
 from verification import evidence as files
-from verification.enums import AssignmentEnd, EvidenceKind, RejectionReason, VerificationOutcome
+from verification.enums import AssignmentEnd, CarcassDisposal, EvidenceKind, RejectionReason, VerificationOutcome
 from verification.models import Appeal, Assignment, EvidenceFile, Verification, VerifiedLossLine
 from verification.permissions import CLERK_EVIDENCE_STATES, VERIFIER_EVIDENCE_STATES
 from verification.schemas import CHECKLIST, CORRECTIONS
@@ -50,11 +52,15 @@ def register_texts() -> None:
         "claim.verify_reject": L_("Site visit recorded by {verifier}: rejected ({rejection_reason})"),
         "claim.appeal": L_("Appeal filed; the claim goes back to verification"),
         "claim.evidence_added": L_("Evidence attached: {kind} {sha256_short}"),
+        "claim.carcass_disposed": L_("Carcass left in place disposed of on {disposed_on} ({how}) by {done_by}; "
+                                     "recorded by {recorder}"),
     })
     register_value("predator", lambda code: Predator(code).title)
     register_value("confidence", lambda code: Confidence(code).title)
     register_value("rejection_reason", lambda code: RejectionReason(code).title)
     register_value("kind", lambda code: EvidenceKind(code).title)
+    register_value("how", lambda code: CarcassDisposal(code).title)
+    register_value("disposed_on", lambda day: format_date(date.fromisoformat(day)))
 
 
 def verification_round(claim: Claim) -> int:
@@ -118,17 +124,19 @@ def _end_assignment(claim: Claim, why: AssignmentEnd) -> None:
 
 # --- site visit ----------------------------------------------------------------------------------------
 
-def record_verification(claim: Claim, data: dict, actor, uploads=()) -> Verification:
+def record_verification(claim: Claim, data: dict, actor, uploads=(), *, photos_sent: int = 0) -> Verification:
     """Record the assigned verifier's site visit; confirmed → verified, rejected → rejected.
 
     ``uploads`` are ``(stream, filename)`` pairs of photos taken at the visit; every one is checked before
-    anything is saved, so one bad file refuses the whole visit and nothing is written.
+    anything is saved, so one bad file refuses the whole visit and nothing is written. ``photos_sent`` counts
+    photos that came with the visit but that the caller attaches itself (a field record's), for the evidence rules.
     """
     confirmed = data["outcome"] == VerificationOutcome.CONFIRMED
     action = ClaimAction.VERIFY_CONFIRM if confirmed else ClaimAction.VERIFY_REJECT
     check_action(claim, action, actor)
     _check_visit(claim, data)
     inspected = inspect_uploads(claim, uploads)
+    attribution.check(claim.programme, data, attribution.photos_for(claim, inspected) + photos_sent)
     visit = Verification(claim_id=claim.id, verifier_id=actor.id, round=verification_round(claim),
                          recorded_at=utcnow(), **{k: data[k] for k in VISIT_FIELDS if k in data})
     visit.lines = [VerifiedLossLine(position=i, **line) for i, line in enumerate(data.get("lines") or [])]
@@ -168,6 +176,37 @@ def _visit_summary(claim: Claim, visit: Verification, actor) -> dict:
         "head_claimed": claim.head_lost, "head_verified": visit.head_verified,
         "carcass_disposal": visit.carcass_disposal, "visited_at": visit.visited_at, "round": visit.round,
     })
+
+
+# --- a carcass left in place ------------------------------------------------------------------------------
+
+def record_carcass_disposal(claim: Claim, data: dict, actor) -> list[Verification]:
+    """Record that the carcass a site visit left in place was disposed of later; this clears its flag."""
+    if actor is None or claim.office_id not in office_ids(actor):
+        raise NotFound()
+    left = queries.carcasses_left(claim)
+    if not left:
+        raise InvalidTransition(_("No carcass left in place is waiting for its disposal on this claim."))
+    if not permissions.can_record_carcass_disposal(actor, left[0]):
+        raise Forbidden(_("Office clerks and field verifiers record the disposal of a carcass."))
+    day, tz = data["disposed_on"], claim.office.timezone
+    if day > local_date(utcnow(), tz):
+        raise ValidationError.field("disposed_on", _("The disposal cannot be in the future."))
+    visited = min(local_date(v.visited_at, tz) for v in left)
+    if day < visited:
+        raise ValidationError.field("disposed_on", _("The disposal cannot be before the site visit ({date}).").format(
+            date=format_date(visited)))
+    now = utcnow()
+    for visit in left:
+        visit.carcass_disposed_on, visit.carcass_disposed_how = day, data["how"]
+        visit.carcass_disposed_by = data["done_by"].strip()
+        visit.carcass_disposal_recorded_by_id, visit.carcass_disposal_recorded_at = actor.id, now
+    db.session.flush()
+    record("claim.carcass_disposed", claim, actor=actor, data=jsonable({
+        "disposed_on": day, "how": data["how"], "done_by": data["done_by"].strip(),
+        "recorder": actor.display_name, "rounds": [v.round for v in left]}))
+    log.info("claim %s: carcass disposal recorded by %s", claim.number, actor.username)
+    return left
 
 
 # --- appeal --------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from claims.states import ClaimState
 from conflict_service.auth.models import Role
-from conflict_service.auth.roles import CASE_HANDLERS
+from conflict_service.auth.roles import CASE_HANDLERS, FIELD_RECORDERS
 
 # A clerk may attach evidence until the claim has been decided on, or to support the owner's appeal.
 CLERK_EVIDENCE_STATES = (ClaimState.SUBMITTED, ClaimState.UNDER_VERIFICATION, ClaimState.REJECTED)
@@ -41,3 +41,8 @@ def can_appeal(user, claim) -> bool:
 
 def has_worklist(user) -> bool:
     return user is not None and user.role == Role.VERIFIER
+
+
+def can_record_carcass_disposal(user, visit) -> bool:
+    """Office clerks (the owner reports it) and field verifiers (they saw it) record a carcass's later disposal."""
+    return user is not None and user.role in FIELD_RECORDERS and visit.is_carcass_left

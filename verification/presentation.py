@@ -140,4 +140,5 @@ def claim_context(claim, user) -> dict:
         "can_upload": permissions.can_add_evidence(user, claim), "can_appeal": may_appeal,
         "verifiers": queries.assignable_verifiers(claim) if can_assign or may_appeal else [],
         "checklist": CHECKLIST_LABELS, "correction_labels": CORRECTION_LABELS,
+        "can_dispose": lambda visit: permissions.can_record_carcass_disposal(user, visit),
     }

@@ -16,7 +16,22 @@ from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.jurisdictions.queries import office_ids
 from conflict_service.pagination import Page, paginate
+from verification.enums import CarcassDisposal
 from verification.models import Appeal, Assignment, EvidenceFile, Verification
+
+
+def carcass_left_clause():
+    """SQL, per claim: a carcass was left in place and nobody has recorded its disposal since (poisoning risk)."""
+    return (sa.select(Verification.id).where(Verification.claim_id == Claim.id,
+                                             Verification.carcass_disposal == CarcassDisposal.LEFT_IN_PLACE,
+                                             Verification.carcass_disposed_on.is_(None)).exists())
+
+
+def carcasses_left(claim: Claim) -> list[Verification]:
+    """The claim's site visits whose carcass was left in place and is not yet recorded as disposed of."""
+    return list(db.session.scalars(sa.select(Verification).where(
+        Verification.claim_id == claim.id, Verification.carcass_disposal == CarcassDisposal.LEFT_IN_PLACE,
+        Verification.carcass_disposed_on.is_(None)).order_by(Verification.round)))
 
 
 def worklist_statement(user, *, overdue: bool | None = None) -> sa.Select:

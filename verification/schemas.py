@@ -92,6 +92,25 @@ def _outcome_rules(data: dict, errors: dict) -> None:
         errors["rejection_reason"] = [L_("Give the reason for rejecting the claim.")]
 
 
+class CarcassDisposalSchema(BaseSchema):
+    """The later disposal of a carcass that a site visit left in place (it clears the flag)."""
+
+    disposed_on = fields.Date(required=True, error_messages={"required": L_("Give the date of the disposal.")},
+                              metadata={"description": "The office's local date the carcass was disposed of."})
+    how = enum_field(CarcassDisposal, required=True, error_messages={
+        "required": L_("Say what was done with the carcass.")}, validate=validate.NoneOf(
+        [CarcassDisposal.LEFT_IN_PLACE], error=L_("Say how the carcass was disposed of: buried, burned or removed.")))
+    done_by = fields.String(required=True, validate=[
+        validate.Length(min=1, max=160, error=L_("Say who disposed of it, in at most {max} characters."))],
+        error_messages={"required": L_("Say who disposed of it.")},
+        metadata={"description": "Who disposed of it (the owner, a ranger...)."})
+
+    @validates_schema
+    def _one_line(self, data, **_kwargs):
+        if data.get("done_by") is not None and not data["done_by"].strip():
+            raise ValidationError(L_("Say who disposed of it."), "done_by")
+
+
 class UserBriefSchema(BaseSchema):
     id = fields.Integer()
     username = fields.String()
@@ -128,7 +147,14 @@ class VerificationSchema(BaseSchema):
     is_herder_present = fields.Boolean(allow_none=True)
     is_guard_dog_present = fields.Boolean(allow_none=True)
     carcass_disposal = enum_field(CarcassDisposal, allow_none=True)
-    is_carcass_left = fields.Boolean(metadata={"description": "Flag: the carcass was left in place (poisoning risk)."})
+    is_carcass_left = fields.Boolean(metadata={
+        "description": "Flag: the carcass was left in place and its disposal is not recorded (poisoning risk)."})
+    carcass_disposed_on = fields.Date(allow_none=True, metadata={
+        "description": "A carcass left in place: the date it was disposed of later."})
+    carcass_disposed_how = enum_field(CarcassDisposal, allow_none=True)
+    carcass_disposed_by = fields.String(allow_none=True, metadata={"description": "Who disposed of it."})
+    carcass_disposal_recorded_by = fields.Nested(lambda: UserBriefSchema(), allow_none=True)
+    carcass_disposal_recorded_at = fields.AwareDateTime(allow_none=True)
     outcome = enum_field(VerificationOutcome)
     rejection_reason = enum_field(RejectionReason, allow_none=True)
     notes = fields.String()

@@ -15,7 +15,7 @@ from claims.permissions import can_view_records
 from claims.queries import get_claim
 from claims.states import ClaimAction, check_action
 from conflict_service.auth.models import Role
-from conflict_service.auth.roles import CASE_HANDLERS, RECORD_READERS
+from conflict_service.auth.roles import CASE_HANDLERS, FIELD_RECORDERS, RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
@@ -24,7 +24,13 @@ from conflict_service.web.views import nav
 from verification import drafts, forms, operations, permissions, queries
 from verification.files import send_evidence
 from verification.presentation import claim_context
-from verification.schemas import AppealSchema, AssignSchema, VerificationCreateSchema, WorklistQuerySchema
+from verification.schemas import (
+    AppealSchema,
+    AssignSchema,
+    CarcassDisposalSchema,
+    VerificationCreateSchema,
+    WorklistQuerySchema,
+)
 
 bp = Blueprint("verification", __name__, template_folder="templates")
 
@@ -165,6 +171,30 @@ def assign(claim_id):
             errors = error.errors
     return render_template("verification/assign_form.html", values=values, errors=errors,
                            **claim_context(claim, g.user)), (422 if errors else 200)
+
+
+@bp.route("/claims/<int:claim_id>/carcass-disposal", methods=["GET", "POST"])
+@login_required(*FIELD_RECORDERS)
+def carcass_disposal(claim_id):
+    claim = get_claim(claim_id, g.user)
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            data = web_forms.load(CarcassDisposalSchema(), web_forms.clean(request.form, ("disposed_on", "how",
+                                                                                            "done_by")))
+            operations.record_carcass_disposal(claim, data, g.user)
+            db.session.commit()
+            flash(_("Disposal of the carcass recorded: the flag of claim {number} is cleared.").format(
+                number=claim.number), "success")
+            return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification"))
+        except ValidationError as error:
+            errors = error.errors
+    elif not queries.carcasses_left(claim):
+        flash(_("No carcass left in place is waiting for its disposal on this claim."), "info")
+        return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification"))
+    return render_template("verification/carcass_form.html", values=values, errors=errors,
+                           disposals=forms.disposal_choices(), **claim_context(claim, g.user)), (422 if errors else 200)
 
 
 @bp.route("/claims/<int:claim_id>/appeal", methods=["GET", "POST"])

@@ -28,6 +28,7 @@ FAMILY = ["Ahmadi", "Karimov", "Hosseini", "Petrosyan", "Beridze", "Yilmaz", "Ra
           "Khan", "Saidov", "Tursunov", "Mammadov", "Gelashvili", "Sargsyan", "Barzani", "Durrani", "Kaya"]
 VILLAGES = ["Upper", "Lower", "Old", "New", "Stone", "River", "Spring", "Pass", "Walnut", "Juniper", "Meadow",
             "Cedar", "Rock", "Wolf", "Eagle", "Poplar"]
+RECOUNT_DAYS = 365
 TABLES = ["owners", "herd_counts", "payout_accounts", "mitigation_measures", "guardian_dogs", "dog_vaccinations",
           "mitigation_inspections", "insurance_policies", "insurance_policy_lines", "premium_payments"]
 
@@ -106,7 +107,11 @@ class OwnerMaker:
             "created_at": created_at, "created_by_id": office.clerk_id})
         self.tables["herd_counts"] += [{"id": self.w.next_id("herd_counts"), "owner_id": owner.id,
                                         "species": species.value, "head_count": count,
-                                        "counted_on": created_at.date()} for species, count in owner.herd.items()]
+                                        "counted_on": created_at.date(), "recorded_at": created_at,
+                                        "recorded_by_id": office.clerk_id, "corrects_id": None, "note": ""}
+                                       for species, count in owner.herd.items()]
+        if owner.id % 3 == 0:  # a third of the herds are counted again a year later: a history, never overwritten
+            self._recount(owner, created_at + timedelta(days=RECOUNT_DAYS))
         method = rnd.choice([PaymentMethod.BANK, PaymentMethod.MOBILE_MONEY, PaymentMethod.CASH])
         bank = method == PaymentMethod.BANK
         self.tables["payout_accounts"].append({
@@ -116,6 +121,21 @@ class OwnerMaker:
         self.chain.add(created_at, (office.clerk_id, self.usernames[office.clerk_id]), "owner.registered",
                        ("owner", owner.id, owner.name[:80]), office.id,
                        changes={"name": [None, owner.name], "village": [None, owner.village]})
+
+    def _recount(self, owner: OwnerRow, at: datetime) -> None:
+        """A later dated count of each species (a tenth more head), recorded and audited as the service does."""
+        if at >= self.now:
+            return
+        clerk = owner.office.clerk_id
+        for species, count in owner.herd.items():
+            row = {"id": self.w.next_id("herd_counts"), "owner_id": owner.id, "species": species.value,
+                   "head_count": count + max(1, count // 10), "counted_on": at.date(), "recorded_at": at,
+                   "recorded_by_id": clerk, "corrects_id": None, "note": ""}
+            self.tables["herd_counts"].append(row)
+            self.chain.add(at, (clerk, self.usernames[clerk]), "owner.herd_counted",
+                           ("owner", owner.id, owner.name[:80]), owner.office.id,
+                           data={"count": row["id"], "species": species.value, "head_count": row["head_count"],
+                                 "counted_on": at.date().isoformat()})
 
     def _measure(self, owner: OwnerRow) -> None:
         rnd, office = self.rnd, owner.office

@@ -55,6 +55,12 @@ def refresh(targets: sa.Select) -> Counter:
     return changes
 
 
+def refresh_claim(claim: Claim, **_event) -> None:
+    """Bring one claim's flags up to date at once (subscribed to ``claim.carcass_disposed``: the flag clears even on
+    a claim no longer open, which the periodic refresh leaves alone)."""
+    refresh(sa.select(Claim.id).where(Claim.id == claim.id))
+
+
 def _raise(flag: AnomalyFlag | None, claim_id: int, code: str, details: dict, now) -> str:
     if flag is not None and flag.cleared_at is None:
         if flag.details != details:

@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -22,17 +23,18 @@ from flask_babel import ngettext
 from sqlalchemy.orm import aliased
 
 from claims.enums import Species
-from claims.models import Claim, HerdCount, LossLine, Owner, Programme
+from claims.models import Claim, LossLine, Owner, Programme
+from claims.queries import head_count_in_force
 from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import db
-from conflict_service.i18n import format_number, isolate, join_list, native_digits, semicolon
+from conflict_service.i18n import format_date, format_number, isolate, join_list, native_digits, semicolon
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.jurisdictions.queries import office_ids_select, tree
-from conflict_service.timeutil import day_start
+from conflict_service.timeutil import day_start, local_date
 from insurance.models import Policy
 from oversight.sql import dates_apart
-from verification.enums import EvidenceKind, VerificationOutcome
+from verification.enums import CarcassDisposal, EvidenceKind, VerificationOutcome
 from verification.geo import distance_km
 from verification.models import PHOTO_EARLY_HOURS, PHOTO_FAR_KM, EvidenceFile, Verification
 
@@ -136,11 +138,11 @@ def possible_duplicate(targets: sa.Select) -> dict[int, dict]:
 def loss_exceeds_herd(targets: sa.Select) -> dict[int, dict]:
     lost = (sa.select(LossLine.claim_id, LossLine.species, sa.func.sum(LossLine.count).label("lost"))
             .where(LossLine.claim_id.in_(targets)).group_by(LossLine.claim_id, LossLine.species).subquery())
-    herd = sa.func.coalesce(HerdCount.head_count, 0)
-    stmt = (sa.select(lost.c.claim_id, lost.c.species, lost.c.lost, herd.label("herd"))
-            .join(Claim, Claim.id == lost.c.claim_id)
-            .outerjoin(HerdCount, sa.and_(HerdCount.owner_id == Claim.owner_id, HerdCount.species == lost.c.species))
-            .where(lost.c.lost > herd).order_by(lost.c.claim_id, lost.c.species))
+    # the count in force on the incident date: a count raised after the incident does not clear the flag
+    herd = sa.func.coalesce(head_count_in_force(Claim.owner_id, lost.c.species, Claim.incident_date), 0)
+    inner = (sa.select(lost.c.claim_id, lost.c.species, lost.c.lost, herd.label("herd"))
+             .join(Claim, Claim.id == lost.c.claim_id).subquery())
+    stmt = sa.select(inner).where(inner.c.lost > inner.c.herd).order_by(inner.c.claim_id, inner.c.species)
     out: dict[int, dict] = defaultdict(lambda: {"lines": []})
     for claim_id, species, count, head in db.session.execute(stmt):
         out[claim_id]["lines"].append({"species": str(species.value if hasattr(species, "value") else species),
@@ -193,6 +195,22 @@ def far_from_home(targets: sa.Select) -> dict[int, dict]:
         if km is not None and km > FAR_FROM_HOME_KM:
             out[claim_id] = {"km": round(km, 1)}
     return out
+
+
+@rule("carcass_left", L_("Carcass left in place"),
+      lambda d: _("The site visit on {date} left the carcass in place and no disposal has been recorded since: it "
+                  "may be poisoned in revenge and kill leopards.").format(date=format_date(date.fromisoformat(
+                      d["visited_on"]))))
+def carcass_left(targets: sa.Select) -> dict[int, dict]:
+    """Until a disposal is recorded (``verification.operations.record_carcass_disposal``), which clears it."""
+    stmt = (sa.select(Verification.claim_id, sa.func.min(Verification.visited_at), Claim.office_id)
+            .join(Claim, Claim.id == Verification.claim_id)
+            .where(Verification.claim_id.in_(targets), Verification.carcass_disposal == CarcassDisposal.LEFT_IN_PLACE,
+                   Verification.carcass_disposed_on.is_(None))
+            .group_by(Verification.claim_id, Claim.office_id))
+    offices = tree().by_id
+    return {claim_id: {"visited_on": local_date(visited, offices[office_id].timezone).isoformat()}
+            for claim_id, visited, office_id in db.session.execute(stmt)}
 
 
 @rule("shared_photo", L_("The same photo on another claim"),

@@ -95,3 +95,31 @@ def test_a_proposed_money_rule_change_on_a_phone(make, live_server, phone, lang)
     section.locator("button.primary").click()
     phone.wait_for_url(re.compile(r"/programmes/\d+"))
     assert phone.locator(".flash-success").count() == 1
+
+
+def test_the_herd_history_on_a_phone_in_persian(make, live_server, phone):
+    """The owner page's herd history and its form, in the Solar Hijri calendar and Persian digits, at 390 px."""
+    from datetime import date
+
+    from claims.enums import Species
+    from claims.operations import record_herd_count
+
+    world = make.world()
+    world.ir.clerk.preferred_language = "fa"
+    owner = make.owner(world.ir.clerk, world.ir.office, name="فاطمه عباسی", village="چهل‌میر")
+    mistyped = record_herd_count(owner, {"species": Species.SHEEP, "head_count": 1500,
+                                         "counted_on": date(2025, 10, 1)}, world.ir.clerk)
+    db.session.commit()
+    sign_in(phone, live_server, world.ir.clerk)
+    phone.goto(f"{live_server}/owners/{owner.id}")
+    phone.locator("#f-species").select_option("sheep")
+    phone.locator("#f-head_count").fill("۱۵۰")
+    phone.locator("#f-counted_on").fill("۱۴۰۴/۰۷/۰۹")
+    phone.locator("#f-corrects_id").select_option(str(mistyped.id))
+    phone.locator("#f-note").fill("یک صفر اضافه")
+    phone.locator("#herd button.primary").click()
+    phone.wait_for_url(re.compile(rf"/owners/{owner.id}#herd$"))
+    herd = phone.locator("#herd").inner_text()
+    assert "۱۵۰" in herd and "۱٬۵۰۰" in herd and "۱۴۰۴" in herd and "یک صفر اضافه" in herd
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 391
+    assert screenshot(phone, "owner-herd-fa-phone").stat().st_size > 10_000

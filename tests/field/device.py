@@ -117,7 +117,7 @@ def parse_challenge(response) -> dict:
 def instance_xml(claim_number: str, *, instance_id: str | None = None, version: str = "test", photos=(),
                  outcome: str = "confirmed", predator: str = "leopard", visited_at: str | None = None,
                  lines=(("sheep", "adult", "killed", 2),), extra: str = "", checklist="has_carcass has_neck_bites",
-                 rejection_reason: str = "", carcass: str = "buried") -> bytes:
+                 rejection_reason: str = "", carcass: str = "buried", confidence: str = "probable") -> bytes:
     """A filled site-visit instance as ODK Collect writes it (empty elements for unanswered questions)."""
     from conflict_service.timeutil import utcnow
 
@@ -133,7 +133,7 @@ def instance_xml(claim_number: str, *, instance_id: str | None = None, version: 
             f"<claimed_losses>2 × Sheep</claimed_losses><claimed_note/><visited_at>{visited}</visited_at>"
             f"<visit_location>37.4512 59.1209 1201.5 3.8</visit_location><checklist>{checklist}</checklist>"
             f"<canine_spacing_mm>42</canine_spacing_mm>{photo_xml}<predator>{predator}</predator>"
-            f"<confidence>probable</confidence>{lines_xml}<circumstances><time_of_day/><is_in_corral>false"
+            f"<confidence>{confidence}</confidence>{lines_xml}<circumstances><time_of_day/><is_in_corral>false"
             f"</is_in_corral><is_herder_present/><is_guard_dog_present/></circumstances>"
             f"<carcass_disposal>{carcass}</carcass_disposal><outcome>{outcome}</outcome>"
             f"<rejection_reason>{rejection_reason}</rejection_reason><notes>Throat bites; drag marks.</notes>{extra}"

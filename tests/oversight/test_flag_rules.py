@@ -146,7 +146,7 @@ def test_no_outlier_when_rates_are_similar_or_samples_small(make, ir, owner, con
 
 def test_every_rule_of_the_design_is_registered():
     assert set(rules.RULES) == {"possible_duplicate", "loss_exceeds_herd", "soon_after_enrolment", "too_many_claims",
-                                "far_from_home", "shared_photo", "photo_mismatch", "verifier_outlier"}
+                                "far_from_home", "carcass_left", "shared_photo", "photo_mismatch", "verifier_outlier"}
 
 
 def _ids(claim):

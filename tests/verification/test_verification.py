@@ -46,7 +46,7 @@ def test_submitted_assigned_verified(client, world, claim):
 
 def test_rejected_with_a_reason_code(client, world, assigned):
     r = post_visit(client, assigned, world.ir.verifier, outcome="rejected", rejection_reason="other_predator",
-                   predator="wolf", confidence="confirmed", lines=[])
+                   predator="wolf", confidence="probable", lines=[])
     assert r.status_code == 201, r.get_json()
     db.session.expire_all()
     assert assigned.status == ClaimState.REJECTED
