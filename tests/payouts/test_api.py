@@ -163,6 +163,21 @@ def test_csv_import_reports_every_bad_line(client, world):
     assert r.status_code == 201 and r.get_json()["source"] == "csv" and len(r.get_json()["entries"]) == 1
 
 
+def test_csv_import_reports_fractions_and_duplicates_with_the_other_bad_lines_in_one_pass(client, world):
+    # IRR has no minor unit; line 5 repeats line 2's species, age class and date; line 3 does not read at all.
+    bad = (b"species,age_class,amount,valid_from\nsheep,adult,45000000,2025-03-21\ngoat,old,1,2025-03-21\n"
+           b"goat,adult,30000000.5,2025-03-21\nsheep,adult,46000000,2025-03-21\n")
+    r = client.post(f"/api/v1/programmes/{world.ir.programme.id}/rates/import",
+                    data={"file": (io.BytesIO(bad), "rates.csv")}, headers=bearer(client, world.ir.manager))
+    assert r.status_code == 422
+    assert r.get_json()["errors"]["file"] == [
+        "Line 3, age_class: Must be one of: young, adult.",
+        "Line 4, amount: IRR amounts have at most 0 decimal places.",
+        "Line 5, valid_from: This species and age class already has a rate from this date in the table."]
+    rates = client.get(f"/api/v1/programmes/{world.ir.programme.id}/rates", headers=bearer(client, world.ir.manager))
+    assert rates.get_json()["versions"] == []  # nothing recorded
+
+
 def test_batch_lifecycle_through_the_api(client, payouts, ir):
     claim = payouts.approved(ir, **DAY)
     commit()
