@@ -53,9 +53,6 @@ premiums = blueprint("Premiums", __name__, "/premiums", "Premiums paid on polici
 
 class PremiumFileSchema(BaseSchema):
     file = Upload(required=True, metadata={"description": "CSV: species,amount,valid_from"})
-
-
-class PremiumFileNoteSchema(BaseSchema):
     note = optional_text(500)
 
 
@@ -158,15 +155,14 @@ class PremiumRates(MethodView):
 @schemes.route("/<int:scheme_id>/seasons/<int:season_id>/premium-rates/import")
 class PremiumRatesImport(MethodView):
     @schemes.doc(security=BEARER)
-    @schemes.arguments(PremiumFileSchema, location="files")
-    @schemes.arguments(PremiumFileNoteSchema, location="form")
+    @schemes.arguments(PremiumFileSchema, location="multipart")
     @schemes.response(201, PremiumTableSchema)
     @roles_allowed(Role.MANAGER)
-    def post(self, files, form, scheme_id, season_id):
+    def post(self, data, scheme_id, season_id):
         """Import premium rates from CSV (managers); a bad line answers 422 naming every bad line."""
         user = signed_in_user()
-        table = operations.import_premium_rates(season_of(scheme_id, season_id, user), files["file"].read(), user,
-                                                schema=PremiumRateEntrySchema(), note=form.get("note") or "")
+        table = operations.import_premium_rates(season_of(scheme_id, season_id, user), data["file"].read(), user,
+                                                schema=PremiumRateEntrySchema(), note=data.get("note") or "")
         db.session.commit()
         return table
 
