@@ -62,7 +62,7 @@ def export_response(user, args: dict, fmt: str) -> Response:
     req = request_of(args)
     body, _count = export(user, req, fmt)
     name = f"leopard-conflict-{req.tier.value}.{'zip' if fmt == 'dwca.zip' else fmt}"
-    return Response(body, mimetype=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"',
+    return Response(body, content_type=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"',
                                                           "Cache-Control": "no-store"})
 
 

@@ -8,7 +8,7 @@ import pytest
 from claims.enums import TimeOfDay
 from conflict_service.db import db
 from conflict_service.timeutil import local_today, utcnow
-from tests.helpers import bearer
+from tests.helpers import bearer, login
 
 DAY = {"time_of_day": TimeOfDay.DAY}
 
@@ -282,3 +282,22 @@ def test_the_openapi_document_describes_payouts(client):
         assert path in paths
     assert "patch" in paths["/api/v1/programmes/{programme_id}"]
     assert paths["/api/v1/payments/{payment_id}"]["parameters"][0]["schema"]["maximum"] == 2**31 - 1
+
+
+def test_the_payment_file_for_excel_starts_with_a_byte_order_mark(client, runner, payouts, ir, tmp_path):
+    owner = payouts.make.owner(ir.clerk, ir.office, name="رحیم اسدی")
+    payouts.approved(ir, owner=owner, **DAY)
+    batch = payouts.batch(ir)
+    commit()
+    url = f"/api/v1/payment-batches/{batch.id}/payment-file.csv"
+    plain = client.get(url, headers=bearer(client, ir.manager)).data
+    assert plain.startswith(b"payee,") and "رحیم اسدی".encode() in plain
+    assert client.get(f"{url}?bom=true", headers=bearer(client, ir.manager)).data == b"\xef\xbb\xbf" + plain
+    login(client, ir.manager)
+    page = client.get(f"/payment-batches/{batch.id}").get_data(as_text=True)
+    assert 'name="bom"' in page
+    assert client.get(f"/payment-batches/{batch.id}/payment-file.csv?bom=true").data == b"\xef\xbb\xbf" + plain
+    out = tmp_path / "batch.csv"
+    result = runner.invoke(args=["batches", "export", str(batch.id), "--user", "manager_ir", "--bom", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == b"\xef\xbb\xbf" + plain
