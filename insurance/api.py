@@ -12,7 +12,7 @@ from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from conflict_service.errors import NotFound
-from conflict_service.schemas import BaseSchema, optional_text
+from conflict_service.schemas import BaseSchema, bom_field, optional_text
 from conflict_service.spreadsheets import csv_response
 from conflict_service.timeutil import local_today
 from insurance import operations, queries
@@ -58,6 +58,7 @@ class PremiumFileSchema(BaseSchema):
 
 class StatementCsvQuerySchema(BaseSchema):
     part = fields.String(load_default="statement", validate=validate.OneOf(list(CSV_KINDS)))
+    bom = bom_field()
 
 
 def scheme_view(scheme, user) -> dict:
@@ -245,7 +246,7 @@ class StatementCsv(MethodView):
         season = season_of(scheme_id, season_id, user)
         text = CSV_KINDS[args["part"]](statement(season.programme, season, user))
         name = f"{args['part']}-{season.programme_id}-{season.id}.csv"
-        return csv_response(text, name)
+        return csv_response(text, name, bom=args["bom"])
 
 
 # --- policies ---------------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from conflict_service.auth.session import login_required, require_user
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import set_context_programme
-from conflict_service.schemas import CsvFileSchema
 from conflict_service.spreadsheets import csv_response
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
@@ -111,7 +110,7 @@ def batch_cancel(batch_id):
 @login_required(Role.MANAGER)
 def batch_file(batch_id):
     batch = queries.get_batch(batch_id, g.user)
-    bom = web_forms.load(CsvFileSchema(), web_forms.clean(request.args, ("bom",)))["bom"]
+    bom = web_forms.bom(request.args)
     text = operations.payment_file(batch, g.user)
     db.session.commit()
     return csv_response(text, f"payment-batch-{batch.id}.csv", bom=bom)

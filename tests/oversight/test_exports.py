@@ -188,6 +188,9 @@ def test_csv_for_excel_starts_with_a_byte_order_mark_on_request(client, runner, 
     login(client, world.ir.auditor)
     assert 'name="bom"' in client.get("/exports").get_data(as_text=True)
     assert client.get("/exports/claims.csv?bom=true").data.startswith(b"\xef\xbb\xbfnumber,")
+    assert 'name="bom"' in client.get("/reports/payouts").get_data(as_text=True)
+    report = client.get("/reports/payouts.csv").data
+    assert client.get("/reports/payouts.csv?bom=true").data == b"\xef\xbb\xbf" + report
     out = tmp_path / "claims.csv"
     r = runner.invoke(args=["exports", "claims", "--user", "auditor_ir", "--bom", "--out", str(out)])
     assert r.exit_code == 0, r.output
