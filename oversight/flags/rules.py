@@ -15,8 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 from sqlalchemy.orm import aliased
 
 from claims.enums import Species
@@ -26,7 +28,7 @@ from conflict_service.auth.models import User
 from conflict_service.db import db
 from conflict_service.i18n import format_number, isolate, join_list, native_digits, semicolon
 from conflict_service.jurisdictions.models import Jurisdiction
-from conflict_service.jurisdictions.queries import tree
+from conflict_service.jurisdictions.queries import office_ids_select, tree
 from conflict_service.timeutil import day_start
 from insurance.models import Policy
 from oversight.sql import dates_apart
@@ -93,7 +95,23 @@ def _species(code: str) -> str:
 
 
 def _numbers(details: dict) -> str:
-    return join_list(isolate(n) for n in details.get("claims", []))
+    """The other claims a flag names, as far as the reader may see them: a manager of one region is told how many
+    claims of another region share the photo, not their numbers (the flag is raised country-wide)."""
+    numbers = details.get("claims", [])
+    shown = _visible_numbers(numbers)
+    words = [isolate(n) for n in numbers if n in shown]
+    if hidden := len(numbers) - len(words):
+        words.append(ngettext("%(count)s claim outside your jurisdictions",
+                              "%(count)s claims outside your jurisdictions", hidden, count=format_number(hidden)))
+    return join_list(words)
+
+
+def _visible_numbers(numbers: list[str]) -> set[str]:
+    user = g.get("user") if has_request_context() else None
+    if user is None or not numbers:  # the command line acts for the whole installation
+        return set(numbers)
+    stmt = sa.select(Claim.number).where(Claim.number.in_(numbers), Claim.office_id.in_(office_ids_select(user)))
+    return set(db.session.scalars(stmt))
 
 
 # --- the rules ----------------------------------------------------------------------------------------------

@@ -162,3 +162,28 @@ def test_the_same_photo_in_another_country_is_neither_named_nor_revealed(make, w
     again = claim(make, ir, owner, days_ago=10)
     photo(again, ir.clerk, "a" * 64)
     assert rules.shared_photo(_ids(mine))[mine.id] == {"claims": [again.number]}  # the same country still counts
+
+
+def test_a_region_manager_is_told_how_many_claims_of_another_region_share_the_photo_not_which(app, make, ir, owner):
+    """Issue 16 item 6: the flag is raised country-wide, but a claim number of another region is not shown to a
+    manager of one region; the country's manager and the command line see every number."""
+    from flask import g
+
+    from claims.operations import submit_claim
+
+    office = make.jurisdiction("OF2", parent=make.jurisdiction("RG2", parent=ir.country))
+    clerk = make.user("clerk", office)
+    theirs, _ = submit_claim(make.claim_data(make.owner(clerk, office), ir.programme), clerk)
+    mine = claim(make, ir, owner)
+    photo(mine, ir.clerk, "b" * 64)
+    photo(theirs, clerk, "b" * 64)
+    details = rules.shared_photo(_ids(mine))[mine.id]
+    assert details == {"claims": [theirs.number]}
+    regional = make.user("manager", ir.region)
+    with app.test_request_context():
+        g.user = regional
+        text = rules.describe("shared_photo", details)
+        assert theirs.number not in text and "1 claim outside your jurisdictions" in text
+        g.user = ir.manager
+        assert theirs.number in rules.describe("shared_photo", details)
+    assert theirs.number in rules.describe("shared_photo", details)  # no request: the command line

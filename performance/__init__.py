@@ -1,0 +1,1 @@
+"""Conservation-performance contracts, camera-trap evidence and period payouts (DESIGN §13)."""
