@@ -99,6 +99,7 @@ class ClaimDoc(_Doc):
     is_guard_dog_present = fields.Boolean()
     narrative = fields.String()
     reported_at = Value()
+    report_channel = Value()
     filed_at = Value()
     filed_date = Value()
     verification_due_at = Value()

@@ -1,11 +1,12 @@
 """The domain's vocabulary (DESIGN §3), each value with a translatable title."""
 
 from flask_babel import lazy_gettext as L_
+from flask_babel import lazy_pgettext as LP_
 
 from conflict_service.enums import TitledEnum
 
 __all__ = ["TitledEnum", "Clock", "ProgrammeKind", "Species", "AgeClass", "LossOutcome", "Predator", "Confidence",
-           "TimeOfDay", "RuleChangeStatus", "YearCalendar"]
+           "TimeOfDay", "RuleChangeStatus", "YearCalendar", "ReportChannel"]
 
 
 class ProgrammeKind(TitledEnum):
@@ -82,7 +83,8 @@ class Confidence(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.POSSIBLE: L_("Possible"), cls.PROBABLE: L_("Probable"), cls.CONFIRMED: L_("Confirmed")}
+        return {cls.POSSIBLE: L_("Possible"), cls.PROBABLE: L_("Probable"),
+                cls.CONFIRMED: LP_("predator identification", "Confirmed")}
 
 
 class TimeOfDay(TitledEnum):
@@ -92,6 +94,29 @@ class TimeOfDay(TitledEnum):
     @classmethod
     def _titles(cls):
         return {cls.DAY: L_("Day"), cls.NIGHT: L_("Night")}
+
+
+class ReportChannel(TitledEnum):
+    """How the owner first reported the loss (DESIGN §5.3): at the office when the claim is filed, or earlier."""
+
+    OFFICE = "office"
+    PHONE = "phone"
+    RANGER = "ranger"
+    PAPER_FORM = "paper_form"
+    FIELD_RECORD = "field_record"
+
+    @property
+    def tells_the_service(self) -> bool:
+        """The programme's own people heard of the loss at the report (not only when a paper reached the office),
+        so the site visit was due from then."""
+        return self is not ReportChannel.PAPER_FORM
+
+    @classmethod
+    def _titles(cls):
+        return {cls.OFFICE: L_("At the office"), cls.PHONE: L_("By phone to the office"),
+                # i18n: the owner told a ranger or game guard, who noted it
+                cls.RANGER: L_("To a ranger"), cls.PAPER_FORM: L_("On a paper form"),
+                cls.FIELD_RECORD: L_("In an offline field record")}
 
 
 class YearCalendar(TitledEnum):
@@ -114,7 +139,7 @@ class RuleChangeStatus(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.PENDING: L_("Waiting for a second manager"), cls.CONFIRMED: L_("Confirmed"),
+        return {cls.PENDING: L_("Waiting for a second manager"), cls.CONFIRMED: LP_("rule change", "Confirmed"),
                 cls.REFUSED: L_("Refused or withdrawn")}
 
 

@@ -10,7 +10,17 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay, YearCalendar
+from claims.enums import (
+    AgeClass,
+    Confidence,
+    LossOutcome,
+    Predator,
+    ProgrammeKind,
+    ReportChannel,
+    Species,
+    TimeOfDay,
+    YearCalendar,
+)
 from claims.queries import office_language, programme_usable_at, programmes_for
 from conflict_service.errors import ValidationError
 from conflict_service.i18n import language_choices, native_digits
@@ -21,7 +31,8 @@ from conflict_service.web import forms as web_forms
 OWNER_TEXT = ("name", "national_id", "phone", "village", "office_id", "home_lat", "home_lon", "preferred_language")
 HERD_FIELDS = ("species", "head_count", "counted_on")
 LINE_FIELDS = ("species", "age_class", "outcome", "count")
-CLAIM_TEXT = ("programme_id", "incident_village", "incident_lat", "incident_lon", "time_of_day", "narrative")
+CLAIM_TEXT = ("programme_id", "incident_village", "incident_lat", "incident_lon", "time_of_day", "narrative",
+              "report_channel")
 CLAIM_FLAGS = ("is_in_corral", "is_herder_present", "is_guard_dog_present")
 CLAIM_TIMES = ("incident_date", "incident_time", "reported_date", "reported_time")
 MIN_LINE_ROWS = 3
@@ -66,7 +77,8 @@ def owner_data(form: MultiDict) -> dict:
 def claim_choices(user, owner) -> dict:
     programmes = [p for p in programmes_for(user, active_only=True) if programme_usable_at(p, owner.office)]
     return {"programmes": [(p.id, p.name) for p in programmes], "species": Species.choices(),
-            "age_classes": AgeClass.choices(), "outcomes": LossOutcome.choices(), "times_of_day": TimeOfDay.choices()}
+            "age_classes": AgeClass.choices(), "outcomes": LossOutcome.choices(), "times_of_day": TimeOfDay.choices(),
+            "report_channels": ReportChannel.choices()}
 
 
 def claim_defaults(owner) -> dict:
@@ -87,7 +99,7 @@ def claim_values_from(claim) -> dict:
     tz = ZoneInfo(claim.office.timezone)
     reported = claim.reported_at.astimezone(tz)
     values = {k: getattr(claim, k) for k in (*CLAIM_TEXT, *CLAIM_FLAGS)}
-    values["time_of_day"] = claim.time_of_day.value
+    values["time_of_day"], values["report_channel"] = claim.time_of_day.value, claim.report_channel.value
     incident_time = claim.incident_at.astimezone(tz).strftime("%H:%M") if claim.incident_at else ""
     values.update(incident_date=claim.incident_date.isoformat(), incident_time=incident_time,
                   reported_date=reported.date().isoformat(), reported_time=reported.strftime("%H:%M"))
@@ -127,9 +139,9 @@ def now_local(tz: str) -> datetime:
 
 # --- programmes --------------------------------------------------------------------------------------------
 
-RULE_TEXT = ("report_deadline_days", "injured_pct", "missing_pct", "negligence_pct", "noncompliance_pct",
-             "mitigation_bonus_pct", "coverage_pct", "deductible", "household_annual_cap", "dual_approval_threshold",
-             "verification_sla_hours", "decision_sla_days", "payment_sla_days",
+RULE_TEXT = ("report_deadline_days", "report_backdating_days", "injured_pct", "missing_pct", "negligence_pct",
+             "noncompliance_pct", "mitigation_bonus_pct", "coverage_pct", "deductible", "household_annual_cap",
+             "dual_approval_threshold", "verification_sla_hours", "decision_sla_days", "payment_sla_days",
              "confirmation_sla_days", "appeal_days", "max_claims_per_year", "advance_pct",
              "late_interest_pct_per_year", "retaliation_freeze_days")
 NULLABLE_RULES = ("household_annual_cap", "dual_approval_threshold", "max_claims_per_year")

@@ -13,6 +13,7 @@ from claims.enums import (
     LossOutcome,
     Predator,
     ProgrammeKind,
+    ReportChannel,
     RuleChangeStatus,
     Species,
     TimeOfDay,
@@ -23,11 +24,12 @@ from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
 from conflict_service.i18n import NamedInLanguages
 from conflict_service.jurisdictions.models import Jurisdiction
-from conflict_service.timeutil import day_start, utcnow
+from conflict_service.timeutil import day_start, local_date, utcnow
 
 # Programme rules with the defaults of DESIGN §5–§6. Percentages are plain numbers (25 means 25 %).
 RULE_DEFAULTS: dict[str, object] = {
     "report_deadline_days": 3,
+    "report_backdating_days": 7,
     "injured_pct": Decimal(30),
     "missing_pct": Decimal(0),
     "negligence_pct": Decimal(25),
@@ -72,6 +74,9 @@ class Programme(NamedInLanguages, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     report_deadline_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["report_deadline_days"])
+    # How many days before filing an earlier report (phone, ranger, paper form, field record) may be dated (§5.3).
+    report_backdating_days: Mapped[int] = mapped_column(default=RULE_DEFAULTS["report_backdating_days"],
+                                                        server_default="7")
     injured_pct: Mapped[Decimal] = mapped_column(PCT, default=RULE_DEFAULTS["injured_pct"])
     missing_pct: Mapped[Decimal] = mapped_column(PCT, default=RULE_DEFAULTS["missing_pct"])
     negligence_pct: Mapped[Decimal] = mapped_column(PCT, default=RULE_DEFAULTS["negligence_pct"])
@@ -214,7 +219,9 @@ class Claim(Base):
     is_guard_dog_present: Mapped[bool] = mapped_column(default=False)
     narrative: Mapped[str] = mapped_column(sa.Text, default="")
 
-    reported_at: Mapped[datetime]
+    reported_at: Mapped[datetime]  # when the owner first reported the loss (DESIGN §5.3), at or before filing
+    report_channel: Mapped[ReportChannel] = mapped_column(enum_column(ReportChannel), default=ReportChannel.OFFICE,
+                                                          server_default=ReportChannel.OFFICE.value)
     filed_at: Mapped[datetime] = mapped_column(default=utcnow)
     filed_date: Mapped[date]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -234,6 +241,11 @@ class Claim(Base):
     assigned_verifier: Mapped[User | None] = relationship(foreign_keys=[assigned_verifier_id])
     lines: Mapped[list[LossLine]] = relationship(back_populates="claim", cascade="all, delete-orphan",
                                                  order_by="LossLine.position", lazy="selectin")
+
+    @property
+    def reported_date(self) -> date:
+        """The office's day of the owner's report: what the late-report step counts to (DESIGN §5.3)."""
+        return local_date(self.reported_at, self.office.timezone)
 
     @property
     def incident_earliest(self) -> datetime:

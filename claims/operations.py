@@ -10,18 +10,21 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from claims import clocks, permissions, rule_changes, years
+from claims.enums import ReportChannel
 from claims.models import RULE_DEFAULTS, Claim, ClaimCounter, HerdCount, IdempotencyKey, LossLine, Owner, Programme
 from claims.queries import get_claim, office_language, programme_usable_at
 from claims.states import ClaimAction, ClaimState, apply_action
-from claims.validation import time_errors
+from claims.validation import CLOCK_SKEW, time_errors
 from conflict_service.audit.operations import created, diff, jsonable, record, snapshot
 from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, ValidationError
+from conflict_service.i18n import format_date, format_datetime, format_number
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Level
 from conflict_service.schemas import clean_names
@@ -37,7 +40,7 @@ PROGRAMME_EDITABLE = ("name", "names", "official_language", "is_active", "is_tom
                       "year_start_month", *RULE_FIELDS)
 CLAIM_FIELDS = ("owner_id", "programme_id", "office_id", "incident_date", "incident_at", "incident_lat", "incident_lon",
                 "incident_village", "time_of_day", "is_in_corral", "is_herder_present", "is_guard_dog_present",
-                "narrative", "reported_at")
+                "narrative", "reported_at", "report_channel")
 IDEMPOTENCY_TTL = timedelta(hours=24)
 
 
@@ -168,10 +171,11 @@ def submit_claim(data: dict, actor, *, idempotency_key: str | None = None,
     now = utcnow()
     claim = Claim(owner_id=owner.id, programme_id=programme.id, office_id=office.id, filed_by_id=actor.id,
                   status=ClaimState.SUBMITTED, status_changed_at=now, filed_at=now,
-                  filed_date=local_date(now, office.timezone), pin=f"{secrets.randbelow(10**6):06d}",
-                  verification_due_at=now + timedelta(hours=programme.verification_sla_hours))
+                  filed_date=local_date(now, office.timezone), pin=f"{secrets.randbelow(10**6):06d}")
     _assign_fields(claim, data, office)
     claim.reported_at = data.get("reported_at") or now
+    claim.report_channel = data.get("report_channel") or ReportChannel.OFFICE
+    _start_verification_clock(claim, programme)
     claim.lines = [LossLine(position=i, **line) for i, line in enumerate(data["lines"])]
     claim.number = _next_number(office, claim.filed_date.year)
     clocks.refresh(claim)
@@ -185,10 +189,17 @@ def submit_claim(data: dict, actor, *, idempotency_key: str | None = None,
     return claim, False
 
 
+def _start_verification_clock(claim: Claim, programme: Programme) -> None:
+    """The site visit is due ``verification_sla_hours`` after filing, or after the owner's earlier report when the
+    programme's own people heard it then (at the office, by phone, a ranger, a field record; DESIGN §5.3, §6)."""
+    start = claim.reported_at if claim.report_channel.tells_the_service else claim.filed_at
+    claim.verification_due_at = start + timedelta(hours=programme.verification_sla_hours)
+
+
 def _assign_fields(claim: Claim, data: dict, office) -> None:
     for key in CLAIM_FIELDS:
-        if key in data and key not in ("owner_id", "programme_id", "office_id", "reported_at", "incident_date",
-                                       "incident_at"):
+        if key in data and key not in ("owner_id", "programme_id", "office_id", "reported_at", "report_channel",
+                                       "incident_date", "incident_at"):
             setattr(claim, key, data[key])
     if "incident_village" in data:
         claim.incident_village = data["incident_village"].strip()
@@ -223,6 +234,8 @@ def _validate_claim(data: dict, actor, claim: Claim | None = None):
     if programme is None or not programme.is_active or (office and not programme_usable_at(programme, office)):
         errors["programme_id"] = [_("Choose an active programme that covers this office.")]
     _check_times(data, claim, office, errors)
+    if programme is not None and office is not None and "reported_at" not in errors:
+        _check_report_date(data, claim, programme, office, errors)
     if errors:
         raise ValidationError(errors)
     return owner, programme, office
@@ -244,6 +257,27 @@ def _check_times(data: dict, claim: Claim | None, office, errors: dict) -> None:
     reported_at = data.get("reported_at") or (claim.reported_at if claim else utcnow())
     errors.update(time_errors(incident_at, reported_at, incident_date=incident_date,
                               tz=office.timezone if office is not None else None))
+
+
+def _check_report_date(data: dict, claim: Claim | None, programme: Programme, office, errors: dict) -> None:
+    """An earlier report may precede filing by at most the programme's ``report_backdating_days`` (office days), and
+    never come after it (DESIGN §5.3)."""
+    reported_at = data.get("reported_at")
+    if reported_at is None:
+        return
+    filed_at = claim.filed_at if claim else utcnow()
+    filed_date = local_date(filed_at, office.timezone)
+    earliest = filed_date - timedelta(days=programme.report_backdating_days)
+    if local_date(reported_at, office.timezone) < earliest:
+        days = programme.report_backdating_days
+        errors["reported_at"] = [ngettext(
+            "%(programme)s accepts an earlier report at most %(days)s day before the claim is filed: %(date)s or "
+            "later.",
+            "%(programme)s accepts an earlier report at most %(days)s days before the claim is filed: %(date)s or "
+            "later.", days, programme=programme.name, days=format_number(days), date=format_date(earliest))]
+    elif claim is not None and reported_at > claim.filed_at + CLOCK_SKEW:
+        errors["reported_at"] = [_("The owner reported the loss by the time the claim was filed, {moment} at the "
+                                   "latest.").format(moment=format_datetime(claim.filed_at, tz=office.timezone))]
 
 
 def _next_number(office, year: int) -> str:
@@ -299,12 +333,14 @@ def update_claim(claim: Claim, data: dict, actor) -> Claim:
     if claim.status != ClaimState.SUBMITTED:
         raise InvalidTransition(_("This claim is {state}; it can only be changed while submitted.").format(
             state=str(claim.status.title).lower()))
-    _owner, _programme, office = _validate_claim(data, actor, claim)
+    _owner, programme, office = _validate_claim(data, actor, claim)
     before = snapshot(claim, CLAIM_FIELDS) | {"lines": _lines_summary(claim)}
-    for key in ("owner_id", "programme_id", "office_id", "reported_at"):
+    for key in ("owner_id", "programme_id", "office_id", "reported_at", "report_channel"):
         if data.get(key) is not None:
             setattr(claim, key, data[key])
     _assign_fields(claim, data, office)
+    _start_verification_clock(claim, programme)
+    clocks.refresh(claim)
     if "lines" in data:
         claim.lines = [LossLine(position=i, **line) for i, line in enumerate(data["lines"])]
     db.session.flush()

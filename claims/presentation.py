@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import lazy_pgettext as LP_
 
-from claims.enums import Confidence, Predator, ProgrammeKind, TimeOfDay, YearCalendar
+from claims.enums import Confidence, Predator, ProgrammeKind, ReportChannel, TimeOfDay, YearCalendar
 from claims.states import ClaimState
 from claims.years import year_bounds
 from conflict_service.audit.presentation import register, register_fields, register_values
@@ -42,17 +43,20 @@ def register_texts() -> None:
         "incident_village": L_("Village or place"), "time_of_day": L_("Day or night"),
         "is_in_corral": L_("In a corral"), "is_herder_present": L_("Herder present"),
         "is_guard_dog_present": L_("Guard dog present"), "narrative": L_("Narrative"),
-        "reported_at": L_("Reported by the owner"), "lines": L_("Losses"), "name": L_("Name"),
+        "reported_at": L_("Reported by the owner"), "report_channel": L_("How the owner reported"),
+        "lines": L_("Losses"), "name": L_("Name"),
         "national_id": L_("National ID"), "phone": L_("Phone"), "village": L_("Village"),
         "home_lat": L_("Latitude"), "home_lon": L_("Longitude"), "preferred_language": L_("Preferred language"),
         "herd": L_("Herd"), "incident_date": L_("Incident date"), "is_toman_shown": L_("Amounts also in toman"),
         # programme fields and rules, named as on the programme's page
         "names": L_("Names in other languages"), "year_calendar": L_("Programme year counted in"),
         "year_start_month": L_("First month of the programme year"), "kind": L_("Kind"), "currency": L_("Currency"),
-        "jurisdiction_id": L_("Run in"), "official_language": L_("Official language"), "is_active": L_("Active"),
+        "jurisdiction_id": L_("Run in"), "official_language": L_("Official language"),
+        "is_active": LP_("programme", "Active"),
         "covered_predators": L_("Covered predators"), "min_confidence": L_("Minimum confidence"),
         "injured_pct": L_("Injured animals"), "missing_pct": L_("Missing animals"),
-        "report_deadline_days": L_("Reporting deadline"), "negligence_pct": L_("Negligence reduction"),
+        "report_deadline_days": L_("Reporting deadline"),
+        "report_backdating_days": L_("Earlier report accepted up to"), "negligence_pct": L_("Negligence reduction"),
         "noncompliance_pct": L_("Corral not used"), "mitigation_bonus_pct": L_("Mitigation bonus"),
         "household_annual_cap": L_("Household cap a year"), "exclusion_zones": L_("Exclusion zones"),
         "dual_approval_threshold": L_("Two approvals above"), "advance_pct": L_("Advance"),
@@ -71,7 +75,8 @@ def register_texts() -> None:
     })
 
     register_values({"status": ClaimState, "time_of_day": TimeOfDay, "year_calendar": YearCalendar,
-                     "min_confidence": Confidence, "covered_predators": Predator, "kind": ProgrammeKind})
+                     "min_confidence": Confidence, "covered_predators": Predator, "kind": ProgrammeKind,
+                     "report_channel": ReportChannel})
 
 
 def programme_year_text(programme) -> str:

@@ -27,8 +27,8 @@ DECIMAL_RULES = ("injured_pct", "missing_pct", "negligence_pct", "noncompliance_
                  "late_interest_pct_per_year")
 NOTE_MAX = 2000
 # Everything that decides how much a claim pays, whether it pays, or who must sign for it.
-MONEY_RULES = (*DECIMAL_RULES, "payment_sla_days", "max_claims_per_year", "min_confidence", "covered_predators",
-               "exclusion_zones")
+MONEY_RULES = (*DECIMAL_RULES, "report_backdating_days", "payment_sla_days", "max_claims_per_year", "min_confidence",
+               "covered_predators", "exclusion_zones")
 
 
 

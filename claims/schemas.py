@@ -13,6 +13,7 @@ from claims.enums import (
     LossOutcome,
     Predator,
     ProgrammeKind,
+    ReportChannel,
     RuleChangeStatus,
     Species,
     TimeOfDay,
@@ -98,6 +99,8 @@ class ProgrammeRulesSchema(BaseSchema):
     """The rules of DESIGN §5–§6 that a manager may change (percentages as numbers: 25 means 25 %)."""
 
     report_deadline_days = _days(0, 365)
+    report_backdating_days = _days(0, 90, metadata={
+        "description": "How many days before filing an owner's earlier report may be dated (DESIGN §5.3)"})
     injured_pct = _pct()
     missing_pct = _pct()
     negligence_pct = _pct()
@@ -273,7 +276,13 @@ class ClaimCreateSchema(BaseSchema):
     is_guard_dog_present = fields.Boolean(load_default=False)
     narrative = fields.String(load_default="", validate=validate.Length(
         max=5000, error=L_("Use at most {max} characters.")))
-    reported_at = fields.AwareDateTime(load_default=None)
+    reported_at = fields.AwareDateTime(load_default=None, metadata={
+        "description": "When the owner first reported the loss (DESIGN §5.3); leave it out when the owner reports "
+                       "now. An earlier report may precede filing by at most the programme's report_backdating_days "
+                       "and counts for the late-report step."})
+    report_channel = enum_field(ReportChannel, load_default=None, metadata={
+        "description": "How the owner reported: at the office (the default), by phone, to a ranger, on a paper "
+                       "form or in an offline field record."})
     lines = fields.List(fields.Nested(LossLineSchema), required=True, validate=validate.Length(
         min=1, max=20, error=L_("Give between {min} and {max} loss lines.")))
 
@@ -328,6 +337,9 @@ class ClaimSchema(BaseSchema):
     is_guard_dog_present = fields.Boolean()
     narrative = fields.String()
     reported_at = fields.AwareDateTime()
+    reported_date = fields.Date(dump_only=True, metadata={
+        "description": "The office's day of the report: what the late-report step counts to"})
+    report_channel = enum_field(ReportChannel)
     filed_at = fields.AwareDateTime()
     verification_due_at = fields.AwareDateTime(allow_none=True)
     is_verification_overdue = fields.Boolean(dump_only=True)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import lazy_pgettext as LP_
 
 from claims.enums import TitledEnum
 from conflict_service.audit.operations import record
@@ -38,8 +39,9 @@ class ClaimState(TitledEnum):
     @classmethod
     def _titles(cls):
         return {cls.SUBMITTED: L_("Submitted"), cls.UNDER_VERIFICATION: L_("Under verification"),
-                cls.VERIFIED: L_("Verified"), cls.REJECTED: L_("Rejected"), cls.APPROVED: L_("Approved"),
-                cls.AWAITING_FUNDS: L_("Awaiting funds"), cls.IN_PAYMENT: L_("In payment"), cls.PAID: L_("Paid"),
+                cls.VERIFIED: LP_("claim status", "Verified"), cls.REJECTED: LP_("claim status", "Rejected"),
+                cls.APPROVED: LP_("claim status", "Approved"), cls.AWAITING_FUNDS: L_("Awaiting funds"),
+                cls.IN_PAYMENT: L_("In payment"), cls.PAID: LP_("claim status", "Paid"),
                 cls.WITHDRAWN: L_("Withdrawn")}
 
     @property

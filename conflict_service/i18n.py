@@ -309,14 +309,23 @@ def _iso(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def format_month(period: str | None, locale: str | None = None) -> str:
-    """A calendar month recorded as "2026-12" as the reader names it ("دسامبر ۲۰۲۶", "December 2026")."""
+def reader_calendar(locale: str | None = None) -> str:
+    """The calendar the reader counts months in: ``solar_hijri`` for fa, fa_AF and ps, else ``gregorian``."""
+    return "solar_hijri" if (locale or current_locale()) in SOLAR_HIJRI_LOCALES else "gregorian"
+
+
+def format_month(period: str | None, calendar: str = "gregorian", locale: str | None = None) -> str:
+    """A month recorded as "2026-12" (Gregorian) or "1405-09" (``calendar="solar_hijri"``) as the reader names it:
+    "December 2026", "آذر ۱۴۰۵" (the Afghan month names in fa_AF and ps)."""
     if not period:
         return ""
     locale = locale or current_locale()
     try:
-        day = date(int(period[:4]), int(period[5:7]), 1)
-        text = babel_dates.format_date(day, format="LLLL y", locale=cldr_locale(locale))
+        year, number = int(period[:4]), int(period[5:7])
+        if calendar == "solar_hijri":
+            months = SOLAR_MONTHS.get(locale, SOLAR_MONTHS["fa"])
+            return native_digits(f"{months[number - 1]} {year}", locale)
+        text = babel_dates.format_date(date(year, number, 1), format="LLLL y", locale=cldr_locale(locale))
     except (ValueError, IndexError):
         return period
     return native_digits(text, locale)
@@ -614,6 +623,7 @@ def init_i18n(app: Flask) -> None:
         time_input=time_input_value,
     )
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,
+                                 reader_calendar=reader_calendar,
                                  language_name=language_name, language_title=language_title,
                                  text_direction=text_direction, html_lang=html_lang,
                                  dir_of=dir_of, date_echo=date_echo, date_format_hint=date_format_hint,

@@ -1,4 +1,5 @@
-"""Command-line tools of insurance: fund balances, season statements, donor contributions, premium rates."""
+"""Command-line tools of insurance: fund balances, season statements, enrolment, donor contributions, premium
+rates."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
+from marshmallow import ValidationError as MarshmallowError
 
 from claims.models import Programme
 from conflict_service.cli import acting_user, fail, record_rates_file
@@ -19,7 +21,7 @@ from conflict_service.i18n import format_money
 from conflict_service.timeutil import local_today
 from insurance import operations, queries
 from insurance.models import Season
-from insurance.schemas import PremiumRateEntrySchema
+from insurance.schemas import PolicyCreateSchema, PremiumRateEntrySchema
 from insurance.statement import CSV_KINDS, fund_view, statement
 
 insurance_cli = AppGroup("insurance", help="Community insurance: funds, statements, contributions, premium rates.")
@@ -113,6 +115,38 @@ def contribute(scheme_id, amount, donor, username, received_on, reference, seaso
     click.echo(f"Posting no. {tx.seq}: {_money(value, scheme.currency)} from {donor}. "
                f"Available now {_money(f['available'], scheme.currency)}; claims still awaiting funds: "
                f"{f['awaiting_count']}.")
+
+
+@insurance_cli.command("enrol")
+@click.argument("scheme_id", type=int)
+@click.argument("season")
+@click.argument("owner_id", type=int)
+@click.option("--line", "lines", multiple=True, required=True, metavar="SPECIES=HEAD",
+              help="Head insured of a species, e.g. --line sheep=50 (repeatable).")
+@click.option("--signed-on", "signed_on", required=True, help="Day the no-poaching agreement was signed (YYYY-MM-DD).")
+@click.option("--enrolled-on", "enrolled_on", default=None,
+              help="Day of a paper enrolment typed in later (YYYY-MM-DD; default: today); needs --paper-reference.")
+@click.option("--paper-reference", "paper_reference", default=None, help="Reference of the paper enrolment form.")
+@click.option("--user", "username", required=True, help="The clerk enrolling the owner (audited).")
+def enrol(scheme_id, season, owner_id, lines, signed_on, enrolled_on, paper_reference, username):
+    """Enrol OWNER_ID in SEASON of a scheme (the same checks as the enrolment page)."""
+    scheme, user = _scheme(scheme_id), acting_user(username)
+    entries = []
+    for pair in lines:
+        species, _sep, head = pair.partition("=")
+        entries.append({"species": species.strip(), "head_count": head.strip()})
+    raw = {"owner_id": owner_id, "season_id": _season(scheme, season).id, "agreement_signed_on": signed_on,
+           "lines": entries, "enrolled_on": enrolled_on, "paper_reference": paper_reference}
+    try:
+        policy = operations.enrol(PolicyCreateSchema().load({k: v for k, v in raw.items() if v is not None}), user)
+    except MarshmallowError as error:
+        raise click.ClickException(f"{error.messages}") from None
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    click.echo(f"Policy {policy.number}: owner {owner_id} enrolled for {policy.season.name} on "
+               f"{policy.enrolled_on.isoformat()}, cover from {policy.cover_from.isoformat()}; premium due "
+               f"{_money(policy.premium_due, scheme.currency)}.")
 
 
 @insurance_cli.command("premium-rates")

@@ -1,6 +1,7 @@
 """The vocabulary of insurance: the fund's accounts and the kinds of its transactions."""
 
 from flask_babel import lazy_gettext as L_
+from flask_babel import lazy_pgettext as LP_
 
 from claims.enums import TitledEnum
 
@@ -56,5 +57,6 @@ class PolicyStatus(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.UPCOMING: L_("Cover not started yet"), cls.ACTIVE: L_("Active"), cls.ENDED: L_("Season ended"),
+        return {cls.UPCOMING: L_("Cover not started yet"), cls.ACTIVE: LP_("policy status", "Active"),
+                cls.ENDED: L_("Season ended"),
                 cls.VIOLATION: L_("Cover ended: poaching violation")}

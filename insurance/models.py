@@ -39,6 +39,11 @@ class Season(Base):
                       sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"))
 
     @property
+    def late_entry_until(self) -> date:
+        """The last day a paper enrolment signed during the season may be typed in (DESIGN §5.3's backdating limit)."""
+        return self.ends_on + timedelta(days=self.programme.report_backdating_days)
+
+    @property
     def audit_label(self) -> str:
         return f"{self.programme.name} · {self.name}"
 
@@ -101,7 +106,8 @@ class Policy(Base):
     season_id: Mapped[int] = mapped_column(sa.ForeignKey("insurance_seasons.id"))
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("owners.id"), index=True)
     office_id: Mapped[int] = mapped_column(sa.ForeignKey("jurisdictions.id"), index=True)
-    enrolled_on: Mapped[date]
+    enrolled_on: Mapped[date]  # the day the owner enrolled (signed, maybe on paper); cover starts then
+    paper_reference: Mapped[str | None] = mapped_column(sa.String(120))  # the paper form of one typed in late
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
     enrolled_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     agreement_signed_on: Mapped[date]

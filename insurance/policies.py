@@ -16,6 +16,7 @@ from claims.queries import programme_usable_at
 from conflict_service.audit.operations import record
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
+from conflict_service.i18n import format_date
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import local_today, utcnow
 from insurance import queries
@@ -27,7 +28,10 @@ log = logging.getLogger(__name__)
 
 
 def enrol(data: dict, actor) -> Policy:
-    """Enrol an owner for a season: insured head per species, priced at the premium rates in force today."""
+    """Enrol an owner for a season: insured head per species, priced at the premium rates in force on the enrolment
+    day. That day is today, or the earlier day of a paper enrolment (with the paper's reference) within the season;
+    a paper enrolment signed during a season may be typed in up to the scheme's ``report_backdating_days`` after
+    the season's end. Cover starts on the enrolment day."""
     check_clerk(actor, _("Only office clerks enrol owners in insurance schemes."))
     owner, season = _owner(data["owner_id"], actor), _season(data["season_id"], actor)
     programme = season.programme
@@ -35,15 +39,17 @@ def enrol(data: dict, actor) -> Policy:
         raise ValidationError.field("season_id", _("{name} does not cover the owner's office.").format(
             name=programme.name))
     today = local_today(owner.office.timezone)
-    _check_dates(season, data, today)
+    enrolled_on = data.get("enrolled_on") or today
+    _check_dates(season, data, today, enrolled_on)
     existing = db.session.scalar(sa.select(Policy).where(Policy.season_id == season.id, Policy.owner_id == owner.id))
     if existing is not None:
         raise Conflict(_("{owner} is already enrolled for {season}: policy {number}.").format(
             owner=owner.name, season=season.name, number=existing.number))
-    lines = _priced_lines(owner, season, data["lines"], today)
+    lines = _priced_lines(owner, season, data["lines"], enrolled_on)
     policy = Policy(number=_next_number(owner.office, season.starts_on.year), programme_id=programme.id,
-                    season_id=season.id, owner_id=owner.id, office_id=owner.office_id, enrolled_on=today,
-                    enrolled_by_id=actor.id, agreement_signed_on=data["agreement_signed_on"],
+                    season_id=season.id, owner_id=owner.id, office_id=owner.office_id, enrolled_on=enrolled_on,
+                    paper_reference=data.get("paper_reference") or None, enrolled_by_id=actor.id,
+                    agreement_signed_on=data["agreement_signed_on"],
                     premium_due=sum((ln.premium for ln in lines), Decimal(0)), lines=lines)
     try:
         with db.session.begin_nested():  # a policy added in a savepoint that fails leaves the session
@@ -52,10 +58,12 @@ def enrol(data: dict, actor) -> Policy:
     except IntegrityError:
         raise Conflict(_("{owner} was enrolled for {season} a moment ago; reload the page.").format(
             owner=owner.name, season=season.name)) from None
-    record("insurance_policy.enrolled", policy, actor=actor, data={
+    action = "insurance_policy.enrolled_on_paper" if policy.enrolled_on < today else "insurance_policy.enrolled"
+    record(action, policy, actor=actor, data={
         "owner": owner.name, "season": season.name, "scheme": programme.name, "currency": programme.currency,
         "amount": money_str(policy.premium_due, programme.currency),
-        "agreement_signed_on": policy.agreement_signed_on,
+        "agreement_signed_on": policy.agreement_signed_on, "enrolled_on": policy.enrolled_on,
+        "reference": policy.paper_reference,
         "lines": [[ln.species.value, ln.head_count, money_str(ln.rate, programme.currency)] for ln in lines]})
     record("owner.insurance_enrolled", owner, actor=actor, data={"policy": policy.number, "season": season.name,
                                                                 "scheme": programme.name})
@@ -77,11 +85,23 @@ def _season(season_id: int, actor) -> Season:
     return season
 
 
-def _check_dates(season: Season, data: dict, today) -> None:
+def _check_dates(season: Season, data: dict, today, enrolled_on) -> None:
     errors = {}
-    if today > season.ends_on:
+    on_paper = enrolled_on < today
+    if enrolled_on > today:
+        errors["enrolled_on"] = [_("The owner cannot have enrolled after today.")]
+    elif on_paper and not (season.starts_on <= enrolled_on <= season.ends_on):
+        errors["enrolled_on"] = [_("An enrolment dated before today falls within the season, {start} to {end}.").format(
+            start=format_date(season.starts_on), end=format_date(season.ends_on))]
+    elif on_paper and not data.get("paper_reference"):
+        errors["paper_reference"] = [_("Give the reference of the paper enrolment form signed on that day.")]
+    if today > season.late_entry_until:
         errors["season_id"] = [_("The season {name} ended on {date}; enrol the owner for a later season.").format(
-            name=season.name, date=season.ends_on.isoformat())]
+            name=season.name, date=format_date(season.ends_on))]
+    elif today > season.ends_on and not on_paper:
+        errors["enrolled_on"] = [_("The season {name} ended on {date}: only a paper enrolment signed during it can "
+                                   "be typed in, until {until}; give the day it was signed.").format(
+            name=season.name, date=format_date(season.ends_on), until=format_date(season.late_entry_until))]
     if data["agreement_signed_on"] > today:
         errors["agreement_signed_on"] = [_("The agreement cannot have been signed after today.")]
     if errors:

@@ -1,8 +1,11 @@
 """Words for people: the audit actions of insurance, and codes in histories shown by their titles."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as L_
 
-from conflict_service.audit.presentation import register, register_fields
+from conflict_service.audit.presentation import register, register_fields, register_value
+from conflict_service.i18n import format_date
 
 
 def register_texts() -> None:
@@ -11,6 +14,8 @@ def register_texts() -> None:
         "insurance_season.created": L_("Season {label} created"),
         "insurance_season.premium_rates_recorded": L_("Premium rates version {version} recorded for {label}"),
         "insurance_policy.enrolled": L_("{owner} enrolled for {season}: premium {amount}"),
+        "insurance_policy.enrolled_on_paper": L_("{owner} enrolled for {season} on paper on {enrolled_on} (form "
+                                                 "{reference}), typed in later: premium {amount}"),
         "insurance_policy.premium_paid": L_("Premium of {amount} paid (receipt {receipt})"),
         "insurance_policy.premium_reversed": L_("Premium payment {reference} of {amount} reversed"),
         "insurance_policy.violation_recorded": L_("Poaching violation recorded: cover ended from that day"),
@@ -22,3 +27,4 @@ def register_texts() -> None:
         "claim.release_funds": L_("{amount} reserved in the insurance fund (posting no. {seq}): ready for payment"),
     })
     register_fields({"violation_on": L_("Poaching violation on")})
+    register_value("enrolled_on", lambda value: format_date(date.fromisoformat(value)))

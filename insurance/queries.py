@@ -75,12 +75,13 @@ def current_season(programme: Programme) -> Season | None:
 
 
 def open_seasons(user, day_of=None) -> list[Season]:
-    """Seasons of the schemes the user sees that have not ended yet (for enrolment)."""
+    """Seasons of the schemes the user sees that still take enrolments: not ended yet, or ended less than the
+    scheme's ``report_backdating_days`` ago (a paper enrolment signed during the season, typed in late)."""
     schemes = schemes_for(user)
     out = []
     for season in db.session.scalars(sa.select(Season).where(Season.programme_id.in_([p.id for p in schemes]))
                                      .order_by(Season.starts_on)):
-        if (day_of or local_today(season.programme.jurisdiction.timezone)) <= season.ends_on:
+        if (day_of or local_today(season.programme.jurisdiction.timezone)) <= season.late_entry_until:
             out.append(season)
     return out
 

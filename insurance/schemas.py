@@ -111,6 +111,12 @@ class PolicyCreateSchema(BaseSchema):
     season_id = fields.Integer(required=True, validate=ID)
     agreement_signed_on = fields.Date(required=True, metadata={
         "description": "The day the owner signed the no-poaching agreement"})
+    enrolled_on = fields.Date(load_default=None, metadata={
+        "description": "The day the owner enrolled; leave it out for today. An earlier day (a paper enrolment typed "
+                       "in later) falls within the season and needs paper_reference; such an enrolment may be typed "
+                       "in up to the scheme's report_backdating_days after the season's end. Cover starts on it."})
+    paper_reference = optional_text(120, one_line=True, metadata={
+        "description": "The reference of the paper enrolment form, for an enrolment dated before today"})
     lines = fields.List(fields.Nested(PolicyLineCreateSchema), required=True, validate=validate.Length(
         min=1, max=len(Species), error=L_("Insure between {min} and {max} species.")))
 
@@ -135,6 +141,9 @@ class PolicySchema(BaseSchema):
     office_id = fields.Integer(attribute="policy.office_id")
     enrolled_on = fields.Date(attribute="policy.enrolled_on")
     enrolled_by = fields.String(attribute="policy.enrolled_by.username")
+    enrolled_at = fields.AwareDateTime(attribute="policy.enrolled_at", metadata={
+        "description": "When the enrolment was typed in"})
+    paper_reference = fields.String(attribute="policy.paper_reference", allow_none=True)
     agreement_signed_on = fields.Date(attribute="policy.agreement_signed_on")
     cover_from = fields.Date(attribute="policy.cover_from")
     cover_to = fields.Date(attribute="policy.cover_to")

@@ -26,6 +26,7 @@ bp = Blueprint("insurance_policies", __name__, template_folder="templates", url_
 
 LINE_ROWS = 3
 PREMIUM_FIELDS = ("amount", "paid_on", "method", "reference")
+POLICY_FIELDS = ("season_id", "agreement_signed_on", "enrolled_on", "paper_reference")
 
 
 @bp.get("/policies")
@@ -58,17 +59,18 @@ def policy_new():
     owner = get_owner(owner_id, g.user)
     seasons = queries.open_seasons(g.user)
     values = {"season_id": str(seasons[0].id) if len(seasons) == 1 else "",
-              "agreement_signed_on": local_today(owner.office.timezone).isoformat(),
+              "agreement_signed_on": local_today(owner.office.timezone).isoformat(), "enrolled_on": "",
+              "paper_reference": "",
               "rows": [{"species": h.species.value, "head_count": ""} for h in owner.herd] or [{}]}
     errors: dict = {}
     if request.method == "POST":
         values = {"season_id": request.form.get("season_id", ""),
-                  "agreement_signed_on": request.form.get("agreement_signed_on", ""),
+                  **{k: request.form.get(k, "") for k in ("agreement_signed_on", "enrolled_on", "paper_reference")},
                   "rows": web_forms.rows(request.form, "lines", ("species", "head_count")) or [{}]}
         try:
             data = web_forms.load(PolicyCreateSchema(), {
                 "owner_id": owner.id, "lines": web_forms.rows(request.form, "lines", ("species", "head_count")),
-                **web_forms.clean(request.form, ("season_id", "agreement_signed_on"))})
+                **web_forms.clean(request.form, POLICY_FIELDS)})
             policy = operations.enrol(data, g.user)
             db.session.commit()
             flash(_("{owner} enrolled: policy {number}, premium due {amount}.").format(

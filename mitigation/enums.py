@@ -1,6 +1,7 @@
 """The vocabulary of mitigation (DESIGN §3): kinds of measure, inspection findings, dogs and vaccines."""
 
 from flask_babel import lazy_gettext as L_
+from flask_babel import lazy_pgettext as LP_
 
 from conflict_service.enums import TitledEnum
 
@@ -32,7 +33,7 @@ class MeasureStatus(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.GOOD: L_("Good"), cls.NEEDS_REPAIR: L_("Needs repair"), cls.FAILED: L_("Failed"),
+        return {cls.GOOD: L_("Good"), cls.NEEDS_REPAIR: L_("Needs repair"), cls.FAILED: LP_("measure status", "Failed"),
                 cls.ABANDONED: L_("Abandoned")}
 
     @property

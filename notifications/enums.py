@@ -1,6 +1,7 @@
 """The vocabulary of notifications: consent channels, message states and media, owner message templates."""
 
 from flask_babel import lazy_gettext as L_
+from flask_babel import lazy_pgettext as LP_
 
 from conflict_service.enums import TitledEnum
 
@@ -36,8 +37,8 @@ class MessageState(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.QUEUED: L_("Queued"), cls.SENDING: L_("Being sent"), cls.SENT: L_("Sent"),
-                cls.DELIVERED: L_("Delivered"), cls.FAILED: L_("Failed")}
+        return {cls.QUEUED: L_("Queued"), cls.SENDING: L_("Being sent"), cls.SENT: LP_("message status", "Sent"),
+                cls.DELIVERED: L_("Delivered"), cls.FAILED: LP_("message status", "Failed")}
 
 
 class Medium(TitledEnum):
@@ -64,7 +65,8 @@ class Template(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.FILED: L_("Claim filed"), cls.VISITED: L_("Site visit recorded"), cls.APPROVED: L_("Approved"),
-                cls.REJECTED: L_("Rejected"), cls.PAID: L_("Paid"), cls.STATUS: L_("Status answer"),
+        return {cls.FILED: L_("Claim filed"), cls.VISITED: L_("Site visit recorded"),
+                cls.APPROVED: LP_("message template", "Approved"), cls.REJECTED: LP_("message template", "Rejected"),
+                cls.PAID: LP_("message template", "Paid"), cls.STATUS: L_("Status answer"),
                 cls.STOPPED: L_("Messages stopped"), cls.DIGEST: L_("Daily digest"),
                 cls.ESCALATION: L_("Escalation")}

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from persiantools.jdatetime import JalaliDate
 
 from claims.enums import Clock
 from claims.models import Claim
 from claims.queries import overdue_clause, overdue_counts
 from claims.states import ClaimState
 from conflict_service.db import db
+from conflict_service.i18n import reader_calendar
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import utcnow
 from insurance import queries as insurance_queries
@@ -56,16 +58,31 @@ def overdue_verifications(user) -> tuple[list[Claim], int]:
 
 def payout_charts(user) -> list[dict]:
     """One chart per currency: amounts paid in each of the last months (months without payments show empty)."""
-    today = utcnow().date()
-    index = today.year * 12 + today.month - 1
-    months = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - CHART_MONTHS + 1, index + 1)]
-    start = date.fromisoformat(months[0] + "-01")
-    rows = reports.payouts(user, ["month"], reports.Filters(start=start))
+    calendar = reader_calendar()
+    months, start = _last_months(utcnow().date(), calendar)
+    rows = reports.payouts(user, ["month"], reports.Filters(start=start, calendar=calendar))
     out = []
     for currency in sorted({r["currency"] for r in rows}):
         by_month = {r["month"]: r["amount"] for r in rows if r["currency"] == currency}
-        out.append({"currency": currency, **charts.bars([(m, by_month.get(m, 0)) for m in months])})
+        out.append({"currency": currency, "calendar": calendar,
+                    **charts.bars([(m, by_month.get(m, 0)) for m in months])})
     return out
+
+
+def _last_months(today: date, calendar: str) -> tuple[list[str], date]:
+    """The last CHART_MONTHS months up to this one in the reader's calendar (``YYYY-MM``, Solar Hijri months for
+    fa, fa_AF and ps) and the Gregorian day the first of them begins."""
+    if calendar == "solar_hijri":
+        jd = JalaliDate(today)
+        year, number = jd.year, jd.month
+    else:
+        year, number = today.year, today.month
+    index = year * 12 + number - 1
+    months = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - CHART_MONTHS + 1, index + 1)]
+    first_year, first_month = int(months[0][:4]), int(months[0][5:])
+    start = JalaliDate(first_year, first_month, 1).to_gregorian() if calendar == "solar_hijri" \
+        else date(first_year, first_month, 1)
+    return months, start
 
 
 def incident_map(user) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, g, render_template, request
 from flask_babel import lazy_gettext as L_
 
@@ -12,6 +14,7 @@ from conflict_service.audit.keys import audit_keys
 from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.errors import ValidationError
+from conflict_service.i18n import reader_calendar
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 from oversight import charts, dashboard, report_csv, reports, transparency
@@ -47,6 +50,12 @@ def _raw() -> dict:
     return raw
 
 
+def _in_reader_months(args: dict):
+    """A page counts months in its reader's calendar (Solar Hijri in fa, fa_AF, ps); its CSV and the API keep the
+    Gregorian ``YYYY-MM`` that spreadsheets and programs read."""
+    return dataclasses.replace(filters(args), calendar=reader_calendar())
+
+
 def _csv_args(schema) -> dict:
     return web_forms.load(schema, _raw())
 
@@ -56,7 +65,7 @@ def _csv_args(schema) -> dict:
 def payouts_page():
     labels = {"predator": dict(Predator.choices()), "species": dict(Species.choices())}
     return _page("oversight/report_payouts.html", PayoutQuerySchema(), dimensions=reports.DIMENSIONS, labels=labels,
-                 rows=lambda a: reports.payouts(g.user, a["group_by"], filters(a)))
+                 rows=lambda a: reports.payouts(g.user, a["group_by"], _in_reader_months(a)))
 
 
 @bp.get("/reports/payouts.csv")
@@ -73,7 +82,7 @@ def payouts_csv():
 def deadlines_page():
     groups = {d: reports.DIMENSIONS[d] for d in reports.DEADLINE_GROUPS}
     return _page("oversight/report_deadlines.html", DeadlineQuerySchema(), groups=groups,
-                 rows=lambda a: reports.deadlines(g.user, a["group_by"], filters(a)))
+                 rows=lambda a: reports.deadlines(g.user, a["group_by"], _in_reader_months(a)))
 
 
 @bp.get("/reports/deadlines.csv")
@@ -109,7 +118,7 @@ def dashboard_page():
 
 @bp.get("/transparency")
 def transparency_page():
-    return render_template("oversight/transparency.html", rows=transparency.figures(),
+    return render_template("oversight/transparency.html", rows=transparency.figures(reader_calendar()),
                            min_claims=transparency.MIN_CLAIMS, checkpoint=audit_queries.last_checkpoint(),
                            public_key=audit_keys().public_key())
 

@@ -36,6 +36,7 @@ class Filters:
     programme_id: int | None = None
     start: date | None = None  # inclusive, on the date of the event the report counts
     end: date | None = None
+    calendar: str = "gregorian"  # the months of a "month" grouping: "gregorian" or "solar_hijri" (DESIGN §14)
 
 
 def _moment(day: date) -> datetime:
@@ -90,7 +91,7 @@ def payouts(user, group_by: list[str], f: Filters = Filters()) -> list[dict]:
     if "programme" in group_by:
         ids.append(Claim.programme_id.label("programme"))
     if "month" in group_by:
-        ids.append(month(Payment.paid_at).label("month"))
+        ids.append(month(Payment.paid_at, f.calendar).label("month"))
     if "predator" in group_by or "species" in group_by:
         latest = latest_verification()
         stmt = stmt.outerjoin(latest, latest.c.claim_id == Claim.id)
@@ -149,12 +150,12 @@ def local_names(rows: list[dict]) -> list[dict]:
 DEADLINE_GROUPS = ("region", "month")
 
 
-def _group_columns(group_by, moment, office, region) -> list:
+def _group_columns(group_by, moment, office, region, calendar: str) -> list:
     cols = [Programme.id.label("programme"), Programme.name.label("programme_name")]
     if "region" in group_by:
         cols += [region.code.label("region"), region.name.label("region_name")]
     if "month" in group_by:
-        cols.append(month(moment).label("month"))
+        cols.append(month(moment, calendar).label("month"))
     return cols
 
 
@@ -164,7 +165,7 @@ def _samples(user, base, start, end, limit_col, group_by, f: Filters, unit) -> s
     stmt = (base.join(Programme, Programme.id == Claim.programme_id)
             .join(office, office.id == Claim.office_id).join(region, region.id == office.parent_id)
             .where(Claim.office_id.in_(jq.office_ids(user)), *_between(end, f))
-            .add_columns(*_group_columns(group_by, end, office, region), value.label("value"),
+            .add_columns(*_group_columns(group_by, end, office, region, f.calendar), value.label("value"),
                          (value <= limit_col).label("is_within"), limit_col.label("limit")))
     if f.programme_id:
         stmt = stmt.where(Claim.programme_id == f.programme_id)
@@ -212,7 +213,7 @@ DEADLINE_STEPS = ("verification", "decision", "payment")
 def open_late(user, group_by, f: Filters) -> list[dict]:
     """Open claims now past their stage's due time, per group and stage (the month is the due date's)."""
     office, region = aliased(Jurisdiction, name="office"), aliased(Jurisdiction, name="region")
-    cols = _group_columns(group_by, Claim.due_at, office, region)
+    cols = _group_columns(group_by, Claim.due_at, office, region, f.calendar)
     stmt = (sa.select(*cols, Claim.due_clock.label("clock"), sa.func.count().label("n")).select_from(Claim)
             .join(Programme, Programme.id == Claim.programme_id)
             .join(office, office.id == Claim.office_id).join(region, region.id == office.parent_id)

@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from decimal import Decimal
 
 import sqlalchemy as sa
+from persiantools.jdatetime import JalaliDate
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from conflict_service.db import db
 from conflict_service.i18n import round_money
+from conflict_service.timeutil import utcnow
+
+FIRST_SOLAR_YEAR = 1380  # 2001: nothing the service records is older; an older moment gets no month
 
 
-def month(column) -> sa.ColumnElement:
-    """``YYYY-MM`` of a UTC timestamp."""
+def month(column, calendar: str = "gregorian") -> sa.ColumnElement:
+    """``YYYY-MM`` of a UTC timestamp in the Gregorian calendar, or in the Solar Hijri one (``1405-09``: the month
+    from 1 Azar to the end of Azar 1405) for readers who count months from Nowruz."""
+    if calendar == "solar_hijri":
+        return _solar_month(column)
     if db.dialect == "postgresql":
         return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM")
     return sa.func.strftime("%Y-%m", column)
+
+
+def _solar_month(column) -> sa.ColumnElement:
+    """A CASE over the first days (00:00 UTC, as the Gregorian months are cut) of the Solar Hijri months, newest
+    first so that recent rows match after a few tests, from next month back to Farvardin 1380."""
+    today = JalaliDate(utcnow().date())
+    year, number = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    starts = []
+    while (year, number) >= (FIRST_SOLAR_YEAR, 1):
+        starts.append((JalaliDate(year, number, 1).to_gregorian(), f"{year:04d}-{number:02d}"))
+        year, number = (year - 1, 12) if number == 1 else (year, number - 1)
+    return sa.case(*((column >= datetime.combine(day, time(0), tzinfo=UTC), sa.literal(key)) for day, key in starts),
+                   else_=sa.null())
 
 
 def hours_between(start, end) -> sa.ColumnElement:

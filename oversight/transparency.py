@@ -31,45 +31,46 @@ def _region_joins(stmt):
     return stmt, region
 
 
-def _filed():
+def _filed(calendar: str):
     stmt, region = _region_joins(sa.select().select_from(Claim))
-    keys = (region.id, month(Claim.filed_at))
+    keys = (region.id, month(Claim.filed_at, calendar))
     return stmt.add_columns(*keys, sa.func.count()).group_by(*keys)
 
 
-def _verified():
+def _verified(calendar: str):
     latest = latest_verification()
     stmt = (sa.select().select_from(Claim).join(latest, latest.c.claim_id == Claim.id)
             .join(Verification, Verification.id == latest.c.verification_id)
             .join(VerifiedLossLine, VerifiedLossLine.verification_id == Verification.id)
             .where(Verification.outcome == VerificationOutcome.CONFIRMED))
     stmt, region = _region_joins(stmt)
-    keys = (region.id, month(Verification.recorded_at))
+    keys = (region.id, month(Verification.recorded_at, calendar))
     return stmt.add_columns(*keys, sa.func.count(sa.distinct(Claim.id)), sa.func.sum(VerifiedLossLine.count)) \
         .group_by(*keys)
 
 
-def _paid():
+def _paid(calendar: str):
     stmt = (sa.select().select_from(Payment).join(Claim, Claim.id == Payment.claim_id)
             .where(Payment.status == PaymentStatus.CONFIRMED))
     stmt, region = _region_joins(stmt)
-    keys = (region.id, month(Payment.paid_at), Payment.currency)
+    keys = (region.id, month(Payment.paid_at, calendar), Payment.currency)
     return stmt.add_columns(*keys, sa.func.count(sa.distinct(Claim.id)), sa.func.sum(Payment.amount)) \
         .group_by(*keys)
 
 
-def _days_to_payment():
+def _days_to_payment(calendar: str):
     stmt = (sa.select().select_from(Payment).join(Claim, Claim.id == Payment.claim_id)
             .where(Payment.status == PaymentStatus.CONFIRMED, Payment.kind == PaymentKind.FINAL))
     stmt, region = _region_joins(stmt)
-    samples = stmt.add_columns(region.id.label("region_id"), month(Payment.paid_at).label("month"),
+    samples = stmt.add_columns(region.id.label("region_id"), month(Payment.paid_at, calendar).label("month"),
                                days_between(Claim.filed_at, Payment.paid_at).label("value")).subquery("samples")
     return percentiles(samples, ["region_id", "month"], fractions=(0.5,))
 
 
-def figures() -> list[dict]:
+def figures(calendar: str = "gregorian") -> list[dict]:
     """One row per region and month with any activity, newest month first. A withheld figure is ``None`` and its
-    name is listed in the row's ``suppressed``."""
+    name is listed in the row's ``suppressed``. Months are Gregorian (``2026-12``) or, for readers who count from
+    Nowruz, Solar Hijri (``1405-09``): the figures are counted in the reader's months, not relabelled."""
     rows: dict[tuple, dict] = {}
 
     def put(region_id, period, name, value, n):
@@ -83,13 +84,13 @@ def figures() -> list[dict]:
         else:
             entry[name] = value
 
-    for region_id, period, n in db.session.execute(_filed()):
+    for region_id, period, n in db.session.execute(_filed(calendar)):
         put(region_id, period, "claims_filed", n, n)
-    for region_id, period, n, heads in db.session.execute(_verified()):
+    for region_id, period, n, heads in db.session.execute(_verified(calendar)):
         put(region_id, period, "verified_animals", int(heads), n)
-    for region_id, period, currency, n, amount in db.session.execute(_paid()):
+    for region_id, period, currency, n, amount in db.session.execute(_paid(calendar)):
         put(region_id, period, "paid", {"currency": currency, "claims": n, "amount": money(amount, currency)}, n)
-    for item in db.session.execute(_days_to_payment()).mappings():
+    for item in db.session.execute(_days_to_payment(calendar)).mappings():
         put(item["region_id"], item["month"], "median_days_to_payment", number(item["p50"]), item["n"])
     names = _region_names({k[0] for k in rows})
     ordered = sorted(rows.items(), key=lambda kv: (kv[0][1], names[kv[0][0]][1]), reverse=True)

@@ -62,7 +62,7 @@ REASON_TEXT: dict[str, object] = {
                       "programme."),
     "no_rate": L_("No rate is in force on the incident date for a verified loss; the claim can be paid once one "
                   "exists."),
-    "late_report": L_("The claim was filed more than twice the reporting deadline after the incident."),
+    "late_report": L_("The loss was reported more than twice the reporting deadline after the incident."),
     "excluded_zone": L_("The incident happened inside one of the programme's exclusion zones."),
     "household_cap_reached": L_("The household has already been approved the programme's annual cap for this year."),
     "nothing_payable": L_("Nothing is payable after the programme's rules are applied."),

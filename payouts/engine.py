@@ -59,7 +59,7 @@ class Facts:
     circumstances: Circumstances
     losses: tuple[Loss, ...]
     incident_date: date
-    filed_date: date
+    reported_date: date  # the office's day the owner reported the loss (DESIGN §5.3), at or before filing
     is_insurance: bool = False
     location: tuple[float, float] | None = None  # (lat, lon)
     in_exclusion_zone: Callable[[float, float], bool] | None = None  # None: the programme has no zones

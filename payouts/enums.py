@@ -1,6 +1,7 @@
 """The vocabulary of payouts: payment kinds, methods and states, batch states, decisions and reason codes."""
 
 from flask_babel import lazy_gettext as L_
+from flask_babel import lazy_pgettext as LP_
 
 from claims.enums import TitledEnum
 
@@ -11,7 +12,7 @@ class PaymentKind(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.ADVANCE: L_("Advance"), cls.FINAL: L_("Payment")}
+        return {cls.ADVANCE: L_("Advance"), cls.FINAL: LP_("payment kind", "Payment")}
 
 
 class PaymentMethod(TitledEnum):
@@ -34,8 +35,9 @@ class PaymentStatus(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.PENDING: L_("Pending"), cls.SENT: L_("Sent"), cls.CONFIRMED: L_("Confirmed"),
-                cls.FAILED: L_("Failed"), cls.CANCELLED: L_("Cancelled")}
+        return {cls.PENDING: LP_("payment status", "Pending"), cls.SENT: LP_("payment status", "Sent"),
+                cls.CONFIRMED: LP_("payment status", "Confirmed"),
+                cls.FAILED: LP_("payment status", "Failed"), cls.CANCELLED: LP_("payment status", "Cancelled")}
 
 
 # A payment in one of these states blocks another of the same kind for the claim (see the partial unique index).
@@ -51,7 +53,7 @@ class BatchStatus(TitledEnum):
     @classmethod
     def _titles(cls):
         return {cls.AWAITING_APPROVAL: L_("Awaiting approval"), cls.APPROVED: L_("Approved, payments sent"),
-                cls.CLOSED: L_("Closed"), cls.CANCELLED: L_("Cancelled")}
+                cls.CLOSED: LP_("batch status", "Closed"), cls.CANCELLED: LP_("batch status", "Cancelled")}
 
     @property
     def is_open(self) -> bool:

@@ -118,7 +118,7 @@ def _facts(claim, verification, rates, prior, zone_test, extra) -> Facts:
                    for ln in verification.lines)
     return Facts(currency=programme.currency, rules=rules_of(programme), predator=verification.predator,
                  confidence=verification.confidence, circumstances=Circumstances.of_claim(claim, verification),
-                 losses=losses, incident_date=claim.incident_date, filed_date=claim.filed_date,
+                 losses=losses, incident_date=claim.incident_date, reported_date=claim.reported_date,
                  is_insurance=programme.is_insurance, location=location(claim, verification),
                  in_exclusion_zone=zone_test, prior_approved=prior, extra=extra,
                  programme_year=year_bounds(programme, claim.incident_date).label)

@@ -48,9 +48,10 @@ def base(state: Running) -> None:
 
 
 def late_report(state: Running) -> None:
-    """§5.3: on time unchanged; up to twice the deadline halved; later not payable."""
+    """§5.3: days from the incident to the owner's report (the filing, or an earlier report the clerk recorded): on
+    time unchanged; up to twice the deadline halved; later not payable."""
     f = state.facts
-    days, deadline = (f.filed_date - f.incident_date).days, f.rules.report_deadline_days
+    days, deadline = (f.reported_date - f.incident_date).days, f.rules.report_deadline_days
     if days <= deadline:
         state.note("late_report", "on_time", days=days, deadline=deadline)
     elif days <= 2 * deadline:

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as L_
+from flask_babel import lazy_pgettext as LP_
 
 from claims.enums import TitledEnum
 
@@ -9,7 +10,8 @@ class VerificationOutcome(TitledEnum):
 
     @classmethod
     def _titles(cls):
-        return {cls.CONFIRMED: L_("Confirmed"), cls.REJECTED: L_("Rejected")}
+        return {cls.CONFIRMED: LP_("verification outcome", "Confirmed"),
+                cls.REJECTED: LP_("verification outcome", "Rejected")}
 
 
 class RejectionReason(TitledEnum):

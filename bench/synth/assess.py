@@ -87,7 +87,7 @@ class Assessor:
                        for ln in draft.lines)
         return Facts(currency=programme.currency, rules=programme.rules, predator=draft.predator,
                      confidence=draft.confidence, circumstances=draft.circumstances, losses=losses,
-                     incident_date=draft.incident_date, filed_date=draft.filed_date,
+                     incident_date=draft.incident_date, reported_date=draft.filed_date,
                      is_insurance=programme.is_insurance, location=draft.location,
                      in_exclusion_zone=programme.zone_test, prior_approved=self._prior(draft),
                      extra=self._extra(draft))

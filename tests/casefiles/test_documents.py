@@ -95,6 +95,18 @@ def test_receipt_says_what_happens_next_and_by_when(filed):
     assert "appeal once, within 30 days" in text
 
 
+def test_receipt_and_case_file_state_when_and_how_the_owner_reported(filed):
+    from claims.enums import ReportChannel
+
+    with time_machine.travel(datetime(2026, 5, 8, 9, 0, tzinfo=UTC), tick=False):
+        claim = filed(language="en", incident_at=datetime(2026, 5, 2, 3, 0, tzinfo=UTC),
+                      reported_at=datetime(2026, 5, 2, 5, 30, tzinfo=UTC), report_channel=ReportChannel.PHONE)
+    for kind in ("receipt", "casefile"):
+        text = " ".join(pdf_text(documents.render(claim, kind, base_url=BASE)[0]).split())
+        assert "Reported by the owner" in text and "By phone to the office" in text, kind
+        assert "May 2, 2026" in text, kind
+
+
 def test_auditor_copy_masks_personal_data(filed):
     claim = filed(language="en")
     full = pdf_text(documents.render(claim, "casefile", base_url=BASE)[0])

@@ -4,12 +4,15 @@ sees the same form in Dari. Headless Chromium at 390 px; the screenshots are loo
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from claims.models import Claim
 from conflict_service.db import db
+from conflict_service.i18n import gregorian, solar_hijri
+from conflict_service.timeutil import local_today
 from tests.browser import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.committing]
@@ -24,10 +27,12 @@ def test_a_claim_in_persian_digits_and_solar_hijri_on_a_phone(make, live_server,
     phone.goto(f"{live_server}/claims/new?owner_id={owner.id}")
     assert phone.locator("html").get_attribute("lang") == "fa"
 
+    # The loss two days ago, reported yesterday (within the programme's week of backdating, DESIGN §5.3).
+    incident_day = local_today(world.ir.office.timezone) - timedelta(days=2)
     date = phone.locator("#f-incident_date")
-    date.fill("۱۴ آذر ۱۴۰۴")
+    date.fill(solar_hijri(incident_day, "fa"))  # e.g. "۱۴ آذر ۱۴۰۴"
     echo = phone.locator("#f-incident_date-echo")
-    echo.filter(has_text="۵ دسامبر ۲۰۲۵").wait_for()  # app.js echoes the Gregorian date while typing
+    echo.filter(has_text=gregorian(incident_day, "fa", "long")).wait_for()  # app.js echoes the Gregorian date
     phone.locator("#f-incident_time").fill("۲۲:۴۰")
     phone.locator("#f-time_of_day").select_option("night")
     phone.locator("#f-incident_lat").fill("۳۷٫۴۴")
@@ -36,8 +41,9 @@ def test_a_claim_in_persian_digits_and_solar_hijri_on_a_phone(make, live_server,
     phone.locator("#f-lines-0-age_class").select_option("adult")
     phone.locator("#f-lines-0-outcome").select_option("killed")
     phone.locator("#f-lines-0-count").fill("۳")
-    phone.locator("#f-reported_date").fill("۱۴۰۴/۰۹/۱۵")
+    phone.locator("#f-reported_date").fill(solar_hijri(incident_day + timedelta(days=1), "fa"))
     phone.locator("#f-reported_time").fill("۹")
+    phone.locator("#f-report_channel").select_option("phone")
     assert screenshot(phone, "claim-form-fa-phone").stat().st_size > 10_000
     phone.locator("form.panel button.primary").click()
     phone.wait_for_url(re.compile(r"/claims/\d+$"))
@@ -45,9 +51,10 @@ def test_a_claim_in_persian_digits_and_solar_hijri_on_a_phone(make, live_server,
 
     db.session.expire_all()
     claim = db.session.scalar(sa.select(Claim))
-    assert claim.incident_date.isoformat() == "2025-12-05" and claim.lines[0].count == 3
+    assert claim.incident_date == incident_day and claim.lines[0].count == 3
     assert (claim.incident_lat, claim.incident_lon) == (37.44, 59.11)
-    assert claim.incident_at.isoformat() == "2025-12-05T19:10:00+00:00"  # 22:40 in Tehran
+    assert claim.incident_at.isoformat() == f"{incident_day.isoformat()}T19:10:00+00:00"  # 22:40 in Tehran
+    assert claim.reported_date == incident_day + timedelta(days=1) and claim.report_channel.value == "phone"
 
 
 @pytest.mark.parametrize("locale", ["fa_AF", "ps"])

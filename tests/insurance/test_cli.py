@@ -66,3 +66,16 @@ def test_a_premium_file_reports_every_bad_line_in_one_pass(runner, insurance, tm
         "Line 4, amount: AMD amounts have at most 2 decimal places.",
         "Line 5, valid_from: This species already has a premium rate from this date in the table."]
     assert queries.premium_rates_in_force(insurance.season.id, date(2026, 7, 1))[Species.SHEEP]["amount"] == 2000
+
+
+def test_a_paper_enrolment_from_the_command_line(runner, insurance):
+    owner = insurance.owner()
+    args = ["insurance", "enrol", str(insurance.scheme.id), "2026", str(owner.id), "--line", "sheep=30",
+            "--signed-on", "2026-05-01", "--enrolled-on", "2026-05-01", "--user", insurance.am.clerk.username]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code == 1 and "paper_reference: Give the reference of the paper enrolment form" in \
+        refused.output
+    result = runner.invoke(args=[*args, "--paper-reference", "SY-9"])
+    assert result.exit_code == 0, result.output
+    assert "enrolled for 2026 on 2026-05-01, cover from 2026-05-01; premium due AMD\xa060,000.00." in result.output
+    assert [p.policy.paper_reference for p in queries.policies_of_owner(owner.id)] == ["SY-9"]

@@ -49,7 +49,7 @@ def test_an_ended_season_takes_no_enrolment(insurance):
                                                       "ends_on": date(2025, 12, 31)}, insurance.am.manager)
     with pytest.raises(ValidationError, match="Some fields") as error:
         insurance.enrol(season=old, when=at(2026, 6, 15))
-    assert "ended on 2025-12-31" in error.value.errors["season_id"][0]
+    assert "ended on Dec 31, 2025" in error.value.errors["season_id"][0]
 
 
 def test_one_policy_per_owner_and_season(insurance):

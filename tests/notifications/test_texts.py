@@ -41,4 +41,4 @@ def test_english_stays_in_the_gsm_alphabet(ctx):
 
 def test_persian_text_reads_in_persian_with_the_amount_in_persian_digits(ctx):
     text = rendered(Template.APPROVED, "fa")
-    assert text.startswith("درخواست IR-DRG-2026-000078 تأیید شد") and "۴۵٬۰۰۰٬۰۰۰" in text
+    assert text.startswith("درخواست IR-DRG-2026-000078 تصویب شد") and "۴۵٬۰۰۰٬۰۰۰" in text

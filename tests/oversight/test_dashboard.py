@@ -87,3 +87,29 @@ def test_the_transparency_page_publishes_the_signed_head_of_the_audit_chain(clie
     signature, public_key = re.findall(r'<code class="ltr wrap-anywhere">([A-Za-z0-9+/=]{40,})</code>', html)
     assert head and (int(head[1]), head[2]) == (check.head_seq, check.head_hash)
     assert verify_head(public_key, check.head_seq, check.head_hash, signature)
+
+
+def test_a_persian_reader_sees_figures_counted_in_solar_hijri_months(client, world, data, time_machine):
+    """Issue 20 point 4: the months are the reader's, and the figures are counted in them, not relabelled: March
+    2026 holds Esfand 1404 and the first days of Farvardin 1405 (Nowruz was on 21 March)."""
+    from oversight import transparency
+
+    rows = {(r["region"], r["month"]): r for r in transparency.figures("solar_hijri")}
+    esfand, farvardin = rows[(world.ir.region.code, "1404-12")], rows[(world.ir.region.code, "1405-01")]
+    assert esfand["claims_filed"] == 5 and esfand["verified_animals"] == 10  # all filed and visited on 1-5 March
+    withheld = [{"currency": "IRR", "claims": None, "amount": None}]
+    assert esfand["paid"] == farvardin["paid"] == withheld  # A and D's advance in Esfand; B and C after Nowruz
+    page = client.get("/transparency?lang=fa").get_data(as_text=True)
+    assert "اسفند ۱۴۰۴" in page and "فروردین ۱۴۰۵" in page and "2026" not in page
+    assert "حمل ۱۴۰۵" in client.get("/transparency?lang=fa_AF").get_data(as_text=True)  # Afghan month names
+    assert "March 2026" in client.get("/transparency?lang=en").get_data(as_text=True)
+    assert client.get("/api/v1/public/transparency").get_json()["rows"][0]["month"].startswith("2026-")  # ISO
+
+    time_machine.move_to("2026-04-20T12:00:00Z")
+    login(client, world.ir.manager)
+    report = client.get("/reports/payouts?group_by=month&lang=fa").get_data(as_text=True)
+    assert "اسفند ۱۴۰۴" in report and "فروردین ۱۴۰۵" in report
+    dashboard = client.get("/dashboard?lang=fa").get_data(as_text=True)
+    assert "<title>فروردین ۱۴۰۵:" in dashboard and "<title>اسفند ۱۴۰۴:" in dashboard
+    csv = client.get("/reports/payouts.csv?group_by=month").get_data(as_text=True)
+    assert "2026-03" in csv  # a spreadsheet keeps ISO months

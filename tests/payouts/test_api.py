@@ -61,7 +61,7 @@ def test_not_payable_reasons_are_codes_with_text(client, payouts, ir):
     commit()
     body = client.get(f"/api/v1/claims/{claim.id}/assessment", headers=bearer(client, ir.manager)).get_json()
     assert (body["payable"], body["total"]) == (False, "0")
-    assert body["reasons"] == [{"code": "late_report", "message": "The claim was filed more than twice the reporting "
+    assert body["reasons"] == [{"code": "late_report", "message": "The loss was reported more than twice the reporting "
                                                                   "deadline after the incident."}]
 
 

@@ -157,7 +157,7 @@ def test_the_engine_is_a_pure_function_of_its_facts():
                   predator=Predator.LEOPARD, confidence=Confidence.CONFIRMED,
                   circumstances=Circumstances(TimeOfDay.NIGHT, False, False, False),
                   losses=(Loss(Species.SHEEP, AgeClass.ADULT, LossOutcome.KILLED, 1, Decimal("45000001")),),
-                  incident_date=at(2026, 5, 1).date(), filed_date=at(2026, 5, 1).date())
+                  incident_date=at(2026, 5, 1).date(), reported_date=at(2026, 5, 1).date())
     # 45,000,001 × 75 % = 33,750,000.75 → 33,750,001
     result = assess(facts, DEFAULT_STEPS)
     assert result.total == Decimal("33750001")

@@ -9,8 +9,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from claims.enums import Confidence, Predator, TimeOfDay
+from conflict_service.db import db
 from conflict_service.timeutil import local_date, utcnow
 from payouts import assessment
 from tests.payouts.conftest import loss, set_rates
@@ -124,6 +126,33 @@ def test_late_report(payouts, ir, days_late, expected):
     result = assessment.live(claim)
     assert result.total == Decimal(expected)
     assert result.reasons == (("late_report",) if days_late == 7 else ())
+
+
+def test_an_owner_who_phoned_on_the_incident_day_is_paid_in_full_when_the_paper_comes_six_days_later(payouts, ir):
+    # Without the phone call 6 days late would be halved (see above); counted to the call it is 0 days: 2 × 45,000,000
+    from claims.enums import ReportChannel
+    from payouts.models import Award
+
+    incident = utcnow() - timedelta(days=6)
+    claim = payouts.approved(ir, incident_at=incident, reported_at=incident + timedelta(hours=2),
+                             report_channel=ReportChannel.PHONE, **DAY)
+    assert (claim.filed_date - claim.incident_date).days == 6 and claim.reported_date == claim.incident_date
+    result = assessment.live(claim)
+    assert result.total == Decimal("90000000") and result.reasons == ()
+    on_time = next(line for line in result.lines if line.code == "on_time")
+    assert on_time.params["days"] == 0
+    award = db.session.scalar(sa.select(Award).where(Award.claim_id == claim.id))
+    assert award.total == Decimal("90000000")
+
+
+def test_a_report_within_the_backdating_limit_still_counts_when_it_was_itself_late(payouts, ir):
+    # Reported by a ranger 5 days after the incident, typed in 2 days later: 5 days > 3 → × 50 %: 45,000,000
+    from claims.enums import ReportChannel
+
+    incident = utcnow() - timedelta(days=7)
+    claim = payouts.verified(ir, incident_at=incident, reported_at=incident + timedelta(days=5),
+                             report_channel=ReportChannel.RANGER, **DAY)
+    assert assessment.live(claim).total == Decimal("45000000")
 
 
 def test_late_report_counts_local_dates_of_the_office(payouts, ir, make):
