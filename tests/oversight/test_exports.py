@@ -195,6 +195,11 @@ def test_csv_for_excel_starts_with_a_byte_order_mark_on_request(client, runner, 
     r = runner.invoke(args=["exports", "claims", "--user", "auditor_ir", "--bom", "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert out.read_bytes().startswith(b"\xef\xbb\xbfnumber,") and claim.number in out.read_text("utf-8-sig")
+    r = runner.invoke(args=["exports", "claims", "--user", "auditor_ir", "--lang", "fa", "--out", str(out)])
+    with force_locale("fa"):
+        submitted = str(ClaimState.SUBMITTED.title)
+    assert r.exit_code == 0 and next(csv.DictReader(io.StringIO(out.read_text("utf-8"))))["status"] == submitted
+    assert submitted != "Submitted"
 
 
 def test_every_download_names_its_charset_once(client, payouts, world, make):
