@@ -12,10 +12,12 @@ __all__ = ["TitledEnum", "Clock", "ProgrammeKind", "Species", "AgeClass", "LossO
 class ProgrammeKind(TitledEnum):
     COMPENSATION = "compensation"
     INSURANCE = "insurance"
+    PERFORMANCE = "performance"  # pays communities by contract for leopards alive (DESIGN §13); takes no claims
 
     @classmethod
     def _titles(cls):
-        return {cls.COMPENSATION: L_("Compensation programme"), cls.INSURANCE: L_("Community insurance scheme")}
+        return {cls.COMPENSATION: L_("Compensation programme"), cls.INSURANCE: L_("Community insurance scheme"),
+                cls.PERFORMANCE: L_("Conservation-performance programme")}
 
 
 class Species(TitledEnum):

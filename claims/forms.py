@@ -75,7 +75,8 @@ def owner_data(form: MultiDict) -> dict:
 # --- claims ------------------------------------------------------------------------------------------------
 
 def claim_choices(user, owner) -> dict:
-    programmes = [p for p in programmes_for(user, active_only=True) if programme_usable_at(p, owner.office)]
+    programmes = [p for p in programmes_for(user, active_only=True)
+                  if p.takes_claims and programme_usable_at(p, owner.office)]
     return {"programmes": [(p.id, p.name) for p in programmes], "species": Species.choices(),
             "age_classes": AgeClass.choices(), "outcomes": LossOutcome.choices(), "times_of_day": TimeOfDay.choices(),
             "report_channels": ReportChannel.choices()}

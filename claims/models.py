@@ -121,6 +121,11 @@ class Programme(NamedInLanguages, Base):
     def is_insurance(self) -> bool:
         return self.kind == ProgrammeKind.INSURANCE
 
+    @property
+    def takes_claims(self) -> bool:
+        """A conservation-performance programme pays communities by contract, never for claimed losses."""
+        return self.kind != ProgrammeKind.PERFORMANCE
+
 
 class RuleChange(Base):
     """A change of a programme's money rules proposed by one manager; it applies when a second one confirms it."""

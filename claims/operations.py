@@ -233,6 +233,9 @@ def _validate_claim(data: dict, actor, claim: Claim | None = None):
     programme = db.session.get(Programme, data.get("programme_id", claim.programme_id if claim else None))
     if programme is None or not programme.is_active or (office and not programme_usable_at(programme, office)):
         errors["programme_id"] = [_("Choose an active programme that covers this office.")]
+    elif not programme.takes_claims:
+        errors["programme_id"] = [_("A conservation-performance programme pays communities by contract; it takes "
+                                    "no claims.")]
     _check_times(data, claim, office, errors)
     if programme is not None and office is not None and "reported_at" not in errors:
         _check_report_date(data, claim, programme, office, errors)

@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 import field
 import insurance
 import notifications
+import performance
 from casefiles import api as casefiles_api
 from casefiles import cli as casefiles_cli
 from casefiles import sections_payouts as casefiles_sections_payouts
@@ -162,6 +163,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(flags_cli.flags_cli)
     app.extensions["demo_steps"] = [core_demo.load, claims_demo.load, verification_demo.load, mitigation_demo.load,
                                     payouts_demo.load, insurance_demo.load]
+    performance.init_app(app)  # after the demo steps: it adds its own, after insurance's
     notifications.init_app(app)  # after the demo steps: it adds its own
     register_error_handlers(app)
     return app
@@ -251,8 +253,8 @@ def _configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(_RequestIdFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
-    for name in ("conflict_service", "claims", "verification", "mitigation", "payouts", "insurance", "field",
-                 "casefiles", "oversight"):
+    for name in ("conflict_service", "claims", "verification", "mitigation", "payouts", "insurance", "performance",
+                 "field", "casefiles", "oversight"):
         logger = logging.getLogger(name)
         if not logger.handlers:
             logger.addHandler(handler)

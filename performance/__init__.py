@@ -1,1 +1,22 @@
-"""Conservation-performance contracts, camera-trap evidence and period payouts (DESIGN §13)."""
+"""Conservation-performance contracts, camera-trap evidence and period payouts (DESIGN §13).
+
+A programme of kind ``performance`` takes no claims: it holds contracts with communities (``models``), paid per
+verified unit (``assessment``) counted from imported Camtrap DP packages (``camtrap``, ``evidence``) over periods
+(``periods``). It sits beside ``insurance`` above ``payouts`` and plugs in only through :func:`init_app`.
+"""
+
+
+def init_app(app) -> None:
+    """Wire performance into the app: its pages and navigation entry, API, CLI, demo step and the words for its
+    audit events."""
+    from conflict_service.api import api
+    from performance import api as performance_api
+    from performance import cli, demo, presentation, views
+
+    app.extensions["csrf"].exempt(performance_api.blp)
+    api.register_blueprint(performance_api.blp)
+    app.register_blueprint(views.bp)
+    app.extensions["nav"] = [*app.extensions.get("nav", []), *views.NAV]
+    app.cli.add_command(cli.cli)
+    presentation.register_texts()
+    app.extensions["demo_steps"].append(demo.load)

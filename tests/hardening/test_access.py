@@ -47,6 +47,7 @@ from payouts.freezes.models import KillCause, RetaliationFreeze
 from payouts.freezes.operations import record_freeze
 from payouts.models import Payment, PaymentBatch, RateTable, Reconciliation
 from payouts.operations import record_rates
+from performance.models import Contract, ContractChange, Observation
 from tests.factories import Factory
 from tests.field.device import instance_xml
 from tests.helpers import PASSWORD
@@ -169,6 +170,28 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Reports.Deadlines', 'GET'): 'ma',
     ('Reports.Liabilities', 'GET'): 'ma',
     ('Reports.Payouts', 'GET'): 'ma',
+    ('Performance.Communities', 'POST'): 'm',
+    ('Performance.ContractChangeDecision', 'POST'): 'm',
+    ('Performance.ContractChanges', 'POST'): 'm',
+    ('Performance.ContractConfirm', 'POST'): 'm',
+    ('Performance.ContractItem', 'GET'): 'vma',
+    ('Performance.Contracts', 'GET'): 'vma',
+    ('Performance.Contracts', 'POST'): 'm',
+    ('Performance.Imports', 'POST'): 'vm',
+    ('Performance.ObservationReview', 'POST'): 'v',
+    ('Performance.Observations', 'GET'): 'vma',
+    ('Performance.PeriodApprove', 'POST'): 'm',
+    ('Performance.PeriodAssessment', 'GET'): 'vma',
+    ('Performance.Periods', 'GET'): 'vma',
+    ('performance.contract_confirm', 'POST'): 'm',
+    ('performance.contract_detail', 'GET'): 'vma',
+    ('performance.contract_list', 'GET'): 'vma',
+    ('performance.observation_queue', 'GET'): 'vma',
+    ('performance.observation_review', 'POST'): 'v',
+    ('performance.package_import', 'POST'): 'vm',
+    ('performance.period_approve', 'POST'): 'm',
+    ('performance.period_detail', 'GET'): 'vma',
+    ('performance.period_statement', 'GET'): 'vma',
     ('Schemes.AwaitingFunds', 'GET'): 'ma',
     ('Schemes.Contributions', 'POST'): 'm',
     ('Schemes.Ledger', 'GET'): 'ma',
@@ -441,6 +464,17 @@ class World:
         freeze = first(RetaliationFreeze, RetaliationFreeze.id, lambda f: of_programme(f.programme_id))
         if freeze:
             s["freeze"] = {"freeze_id": freeze.id}
+        contract = first(Contract, Contract.id, lambda c: of_programme(c.community.programme_id))
+        if contract:
+            s["contract"] = {"contract_id": contract.id}
+            s["period"] = {"period_id": contract.periods[-1].id}
+            change = db.session.scalar(sa.select(ContractChange).where(ContractChange.contract_id == contract.id))
+            if change:
+                s["contract_change"] = {"contract_id": contract.id, "change_id": change.id}
+        observation = first(Observation, Observation.id,
+                            lambda o: of_programme(o.deployment.camera_import.programme_id))
+        if observation:
+            s["observation"] = {"observation_id": observation.id}
         country = db.session.scalar(sa.select(Jurisdiction).where(Jurisdiction.code == cc))
         s["jurisdiction"] = {"jurisdiction_id": country.id}
         user = db.session.scalar(sa.select(User).where(User.username == f"acc_clerk_{cc.lower()}"))
@@ -465,6 +499,8 @@ class World:
         kinds = self.ids[cc]
         if "evidence_id" in names:
             kind = "evidence"
+        elif "change_id" in names and "contract_id" in names:
+            kind = "contract_change"
         elif "change_id" in names:
             kind = "rule_change"
         elif "version" in names:
@@ -485,7 +521,8 @@ class World:
                     "measure_id": "measure", "dog_id": "dog", "batch_id": "batch", "scheme_id": "scheme",
                     "reconciliation_id": "reconciliation", "policy_id": "policy", "jurisdiction_id": "jurisdiction",
                     "user_id": "user", "flag_id": "flag", "freeze_id": "freeze",
-                    "submission_id": "field_submission", "message_id": "message"}[name]
+                    "submission_id": "field_submission", "message_id": "message", "contract_id": "contract",
+                    "period_id": "period", "observation_id": "observation"}[name]
         found = kinds.get(kind)
         if found is None:
             return None

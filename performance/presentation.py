@@ -1,0 +1,64 @@
+"""Words for people: performance's audit actions, and each line of a period's assessment in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as L_
+
+from conflict_service.audit.presentation import register
+from conflict_service.i18n import format_date, format_money, format_number, join_list
+
+LINE_TEXT = {
+    # i18n: {units} is a number with up to two decimals; a deployment-month is 30 days of one camera running
+    "detections": L_("{detections} verified leopard detections over {camera_days} camera-days: {units} per "
+                     "deployment-month"),
+    "reproductions": L_("Verified leopard reproductions: {units}"),
+    "no_retaliation": L_("A period without retaliation: one unit"),
+    "monitoring_failed": L_("Monitoring failed: the cameras did not run the whole period ({deployments})"),
+    "average": L_("Fallback: the average of the last {periods} verified periods, {units} units"),
+    "nothing": L_("Fallback: the contract pays nothing for a period without monitoring"),
+    "no_history": L_("Fallback: no earlier verified period to average, so nothing"),
+    "units_times_rate": L_("{units} units × {rate} per unit"),
+    "capped": L_("Capped at {cap} per period"),
+    "cancelled": L_("Forfeited: {events}"),
+    "cut": L_("Cut by {pct}%: {events}"),
+    "rounded": L_("Rounded once, half up, to the minor unit of {currency}"),
+}
+EVENT_TEXT = {"retaliation": L_("leopard killed on {on} (record {reference})"),
+              "poaching": L_("poaching violation on {on} (policy {reference})")}
+
+
+def describe_line(line: dict, currency: str) -> str:
+    params = dict(line.get("params", {}))
+    for key in ("units", "detections", "camera_days", "pct", "periods"):
+        if key in params:
+            params[key] = format_number(Decimal(str(params[key])))
+    for key in ("rate", "cap"):
+        if key in params:
+            params[key] = format_money(Decimal(params[key]), currency, exact=True)
+    if "deployments" in params:
+        params["deployments"] = join_list(params["deployments"]) or _("no camera ran")
+    if "events" in params:
+        params["events"] = join_list(str(EVENT_TEXT[e["kind"]]).format(
+            on=format_date(date.fromisoformat(e["on"])), reference=e["reference"]) for e in params["events"])
+    template = LINE_TEXT.get(line["code"])
+    return str(template).format(**params) if template is not None else line["code"]
+
+
+def register_texts() -> None:
+    """Describe performance's audit actions for people (``performance.init_app`` calls it)."""
+    register({
+        "performance_community.created": L_("Community {label} registered"),
+        "performance_contract.created": L_("Performance contract {label} written"),
+        "performance_contract.confirmed": L_("Performance contract {label} confirmed by a second manager"),
+        "performance_contract.change_proposed": L_("Change of contract {label}'s money terms proposed"),
+        "performance_contract.change_confirmed": L_("Change of contract {label}'s money terms confirmed"),
+        "performance_contract.change_refused": L_("Change of contract {label}'s money terms refused"),
+        "performance_import.recorded": L_("Camera-trap package {label} imported"),
+        "performance_observation.confirmed": L_("Leopard observation {label} confirmed"),
+        "performance_observation.rejected": L_("Leopard observation {label} rejected"),
+        "performance_period.approved": L_("Period {label} approved for {total}"),
+    })
