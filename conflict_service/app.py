@@ -46,6 +46,10 @@ from conflict_service.i18n import init_i18n
 from conflict_service.jurisdictions import api as jurisdictions_api
 from conflict_service.schemas import install_translated_messages
 from conflict_service.security import init_security
+from conflict_service.translation_review import api as translation_review_api
+from conflict_service.translation_review import cli as translation_review_cli
+from conflict_service.translation_review import presentation as translation_review_presentation
+from conflict_service.translation_review import views as translation_review_views
 from conflict_service.web import views as web_views
 from conflict_service.web.caching import init_caching
 from conflict_service.web.extensions import contribute
@@ -126,19 +130,19 @@ def create_app(test_config: dict | None = None) -> Flask:
                       payouts_api_payments.reconciliations, insurance_api.schemes, insurance_api.policies,
                       insurance_api.premiums, casefiles_api.blp, casefiles_api.premiums, oversight_api.blp,
                       oversight_report_api.blp, oversight_report_api.public, freezes_api.blp, flags_api.blp,
-                      flags_api.claim_flags]
+                      flags_api.claim_flags, translation_review_api.blp]
     init_api(app, api_blueprints)
     for bp in api_blueprints:
         csrf.exempt(bp)  # bearer tokens are not ambient credentials; CSRF guards the cookie-based pages
     for bp in (web_views.bp, auth_views.bp, admin_views.bp, audit_views.bp, claims_views.bp, verification_views.bp,
                mitigation_views.bp, mitigation_report_views.bp, payouts_views.bp, payouts_views_payments.bp,
                insurance_views.bp, insurance_views_policies.bp, casefiles_views.bp, oversight_views.bp,
-               oversight_report_views.bp, freezes_views.bp, flags_views.bp):
+               oversight_report_views.bp, freezes_views.bp, flags_views.bp, translation_review_views.bp):
         app.register_blueprint(bp)
     app.extensions["nav"] = [*claims_views.NAV, *verification_views.NAV, *mitigation_views.NAV, *payouts_views.NAV,
                              *payouts_views_payments.NAV, *insurance_views.NAV, *freezes_views.NAV,
                              *oversight_report_views.NAV, *oversight_views.NAV, *flags_views.NAV, *audit_views.NAV,
-                             *admin_views.NAV]
+                             *admin_views.NAV, *translation_review_views.NAV]
     _contribute(app)
     audit_consistency.register(app, payouts_consistency.check)  # business tables against their audit events
     _wire_domain()
@@ -150,6 +154,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                                  actor_name=actor_name)
 
     core_cli.register(app)
+    app.cli.add_command(translation_review_cli.translations_cli)
     app.cli.add_command(oversight_cli.exports_cli)
     app.cli.add_command(oversight_report_cli.reports_cli)
     _bench(app)
@@ -182,7 +187,7 @@ def _wire_domain() -> None:
     for its audit events, the case file's assessment and payments sections."""
     audit_operations.listen()
     for texts in (claims_presentation, verification_operations, mitigation_presentation, payouts_presentation,
-                  freezes_presentation, flags_presentation):
+                  freezes_presentation, flags_presentation, translation_review_presentation):
         texts.register_texts()
     casefiles_sections_payouts.register_sections()
 

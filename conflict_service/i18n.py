@@ -614,7 +614,9 @@ def date_echo(value, locale: str | None = None) -> str:
 
 
 def init_i18n(app: Flask) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations_dir()))
+    # The catalogs the instance reads; a deployment may keep them outside the code (reviewed corrections go there).
+    app.config.setdefault("TRANSLATIONS_DIR", str(translations_dir()))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.config["TRANSLATIONS_DIR"])
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
         date=format_date, datetime=format_datetime, when=format_when, number=format_number, money=format_money,

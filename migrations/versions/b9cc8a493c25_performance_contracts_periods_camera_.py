@@ -4,7 +4,7 @@ Adds the tables of conservation-performance contracts and the programme kind ``p
 constraint of ``programmes.kind`` is rewritten: autogenerate does not see enum values).
 
 Revision ID: b9cc8a493c25
-Revises: 489ceb29ef5e
+Revises: 7d2c4e91b0a3
 Create Date: 2026-12-06 02:06:30.472862
 """
 import re
@@ -15,7 +15,7 @@ import conflict_service.db
 
 
 revision = 'b9cc8a493c25'
-down_revision = '489ceb29ef5e'
+down_revision = '7d2c4e91b0a3'
 branch_labels = None
 depends_on = None
 

@@ -62,6 +62,9 @@ LETTER = {"clerk": "c", "verifier": "v", "manager": "m", "auditor": "a", "admin"
 # "*" any signed-in user; "public" anyone, signed in or not. Objects of a foreign jurisdiction are refused to all.
 EXPECTED: dict[tuple[str, str], str] = {
     ('Audit.AuditEvents', 'GET'): 'mad',
+    ('Translations.Sheet', 'GET'): 'd',
+    ('Translations.Imports', 'POST'): 'd',
+    ('Translations.Changes', 'GET'): 'd',
     ('Audit.ChainVerification', 'GET'): 'mad',
     ('Audit.ChainVerification', 'POST'): 'mad',
     ('Auth.Me', 'GET'): '*',
@@ -227,6 +230,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('api-docs.openapi_json', 'GET'): 'public',
     ('api_docs.docs_page', 'GET'): 'public',
     ('audit.index', 'GET'): 'mad',
+    ('translation_review.index', 'GET'): 'd',
+    ('translation_review.index', 'POST'): 'd',
+    ('translation_review.export', 'GET'): 'd',
     ('audit.verify', 'POST'): 'mad',
     ('auth.login', 'GET'): 'public',
     ('auth.login', 'POST'): '-',  # open to all, but empty credentials are refused (401) to everyone

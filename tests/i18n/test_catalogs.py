@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import string
 import subprocess
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from flask_babel import force_locale
 
 from claims.enums import Confidence
 from conflict_service.i18n import LOCALES, PLURAL_FORMS, translations_dir
+from conflict_service.translation_review.checks import placeholders
 from mitigation.enums import MeasureStatus
 from notifications.enums import MessageState
 from payouts.enums import BatchStatus, PaymentStatus
@@ -26,7 +26,6 @@ from payouts.enums import BatchStatus, PaymentStatus
 COMPLETE_LOCALES: tuple[str, ...] = LOCALES
 
 ROOT = translations_dir()
-PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 
 
 def load(path: Path) -> Catalog:
@@ -36,20 +35,6 @@ def load(path: Path) -> Catalog:
 
 def catalog(locale: str) -> Catalog:
     return load(ROOT / locale / "LC_MESSAGES" / "messages.po")
-
-
-def placeholders(text: str, flags) -> set[str]:
-    """The placeholders of one message: %(name)s and positional %s for python-format, {name} for brace-format."""
-    found: set[str] = set()
-    if "python-format" in flags:
-        matches = [m for m in PERCENT.finditer(text) if m.group(0) != "%%"]
-        found |= {f"%({m.group(1)})" if m.group(1) else f"%{i}" for i, m in enumerate(matches)}
-    if "python-brace-format" in flags:
-        try:
-            found |= {f"{{{name}}}" for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
-        except ValueError:
-            found.add("<unbalanced braces>")
-    return found
 
 
 def _forms(message) -> list[str]:
