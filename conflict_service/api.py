@@ -12,6 +12,7 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields
 from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 
 from conflict_service.api_reference import operations
 from conflict_service.schemas import ErrorSchema
@@ -51,9 +52,18 @@ class BodyParser(FlaskParser):
         except (RecursionError, ValueError) as error:
             raise json.JSONDecodeError(type(error).__name__, "", 0) from None
 
+    # "multipart": the fields and files of one multipart/form-data body read by one schema (a CSV file and its note),
+    # so the OpenAPI document describes them as one request body.
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
 
 class ServiceBlueprint(ApiBlueprint):
     ARGUMENTS_PARSER = BodyParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**ApiBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+                                             "multipart": "multipart/form-data"}
 
 
 def blueprint(name: str, import_name: str, url_prefix: str, description: str) -> ApiBlueprint:

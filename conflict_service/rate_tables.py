@@ -80,20 +80,33 @@ def check_entries(currency: str, entries: list[dict], key: tuple[str, ...], dupl
         raise ValidationError({"entries": errors})
 
 
-def import_file(content: bytes, schema: marshmallow.Schema, columns: tuple[str, ...], record: Callable):
-    """``record(entries)`` with the entries of a CSV file; its refusals are restated with the file's line numbers."""
-    entries, lines = parse_csv(content, schema, columns)
+def import_file(content: bytes, schema: marshmallow.Schema, columns: tuple[str, ...], record: Callable,
+                check: Callable):
+    """``record(entries)`` with the entries of a CSV file, or every bad line of it at once, with its line number.
+
+    ``check(entries)`` is the owner's check of a whole table (duplicates, the currency's minor unit): it runs over
+    the lines that read well even when others do not, so one pass reports every bad line.
+    """
+    entries, lines, problems = parse_csv(content, schema, columns)
+    if entries:
+        try:
+            check(entries)
+        except ValidationError as error:
+            problems.extend(_entry_problems(error.errors, lines))
+    if problems:
+        raise ValidationError({"file": [text for _line, text in sorted(problems, key=lambda p: p[0])]})
+    if not entries:
+        raise ValidationError.field("file", _("The file has no rates below its header line."))
     try:
         return record(entries)
     except ValidationError as error:
         raise ValidationError({"file": as_lines(error.errors, lines)}) from None
 
 
-def parse_csv(content: bytes, schema: marshmallow.Schema, columns: tuple[str, ...]) -> tuple[list[dict], list[int]]:
-    """Read rows of ``columns``; every bad row is reported with its line number.
-
-    Returns the entries and, for each, the line of the file it came from.
-    """
+def parse_csv(content: bytes, schema: marshmallow.Schema,
+              columns: tuple[str, ...]) -> tuple[list[dict], list[int], list[tuple[int, str]]]:
+    """Read rows of ``columns``: the entries that read well, for each the line of the file it came from, and the
+    problems of the others as ``(line, message)``. A file that cannot be read at all is refused at once."""
     if len(content) > MAX_CSV_BYTES:
         raise ValidationError.field("file", _("The file is larger than {size} bytes.").format(size=MAX_CSV_BYTES))
     try:
@@ -113,12 +126,8 @@ def parse_csv(content: bytes, schema: marshmallow.Schema, columns: tuple[str, ..
             entries.append(schema.load({c: (row.get(c) or "").strip() for c in columns}))
             lines.append(line_no)
         except marshmallow.ValidationError as error:
-            problems.extend(_row_messages(line_no, error.messages))
-    if problems:
-        raise ValidationError({"file": problems})
-    if not entries:
-        raise ValidationError.field("file", _("The file has no rates below its header line."))
-    return entries, lines
+            problems.extend((line_no, text) for text in _row_messages(line_no, error.messages))
+    return entries, lines, problems
 
 
 def _dialect(text: str):
@@ -140,10 +149,15 @@ def _row_messages(line_no: int, messages: dict) -> list[str]:
 
 def as_lines(errors: dict, lines: list[int]) -> list[str]:
     """Entry errors (by position) restated with the file's line numbers."""
+    return [text for _line, text in _entry_problems(errors, lines)]
+
+
+def _entry_problems(errors: dict, lines: list[int]) -> list[tuple[int, str]]:
     per_entry = errors.get("entries")
-    if not isinstance(per_entry, dict):
-        return [str(m) for msgs in errors.values() for m in (msgs if isinstance(msgs, list) else [msgs])]
+    if not isinstance(per_entry, dict):  # about the table as a whole: before every line
+        return [(0, str(m)) for msgs in errors.values() for m in (msgs if isinstance(msgs, list) else [msgs])]
     out = []
     for index, fields in per_entry.items():
-        out.extend(_row_messages(lines[int(index)], fields))
+        line = lines[int(index)]
+        out.extend((line, text) for text in _row_messages(line, fields))
     return out

@@ -148,6 +148,19 @@ class BaseSchema(Schema):
         ordered = True
 
 
+BOM_HELP = ("Start the CSV file with a UTF-8 byte-order mark, so that Excel reads Persian, Arabic and Armenian text "
+            "right (other programs do not need it).")
+
+
+def bom_field() -> fields.Boolean:
+    """``bom``: a CSV download for Excel (see ``conflict_service.spreadsheets.BOM``)."""
+    return fields.Boolean(load_default=False, metadata={"description": BOM_HELP})
+
+
+class CsvFileSchema(BaseSchema):
+    bom = bom_field()
+
+
 def enum_field(enum_cls, **kwargs) -> fields.Enum:
     """An enum given and shown by its value (``"sheep"``), with the allowed values listed in errors."""
     return fields.Enum(enum_cls, by_value=True, **kwargs)

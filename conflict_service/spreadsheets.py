@@ -8,6 +8,10 @@ import re
 
 from flask import Response
 
+# Excel reads a CSV file as UTF-8 (Persian, Arabic, Armenian names) only when it starts with this mark; other
+# programs and scripts do not need it, so it is offered (``bom``), not imposed.
+BOM = "\ufeff"
+CSV_MEDIA = "text/csv; charset=utf-8"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 # What a bank or mobile-money operator reads in an account column: a phone (+98 915 555 0101) or an account number.
@@ -42,10 +46,10 @@ def csv_text(rows, header=None, *, line_end: str = "\r\n", safe: bool = True) ->
     return buffer.getvalue()
 
 
-def csv_response(text: str, filename: str, *, no_store: bool = False) -> Response:
+def csv_response(text: str, filename: str, *, no_store: bool = False, bom: bool = False) -> Response:
     """A CSV file to download: UTF-8 ``text/csv``, saved as ``filename``; ``no_store`` when it holds what only the
-    signed-in reader may see and must not be kept by a cache."""
+    signed-in reader may see and must not be kept by a cache; ``bom`` for Excel (see :data:`BOM`)."""
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if no_store:
         headers["Cache-Control"] = "no-store"
-    return Response(text, mimetype="text/csv", headers=headers)
+    return Response(BOM + text if bom else text, content_type=CSV_MEDIA, headers=headers)

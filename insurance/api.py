@@ -12,7 +12,7 @@ from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from conflict_service.errors import NotFound
-from conflict_service.schemas import BaseSchema, optional_text
+from conflict_service.schemas import BaseSchema, bom_field, optional_text
 from conflict_service.spreadsheets import csv_response
 from conflict_service.timeutil import local_today
 from insurance import operations, queries
@@ -53,14 +53,12 @@ premiums = blueprint("Premiums", __name__, "/premiums", "Premiums paid on polici
 
 class PremiumFileSchema(BaseSchema):
     file = Upload(required=True, metadata={"description": "CSV: species,amount,valid_from"})
-
-
-class PremiumFileNoteSchema(BaseSchema):
     note = optional_text(500)
 
 
 class StatementCsvQuerySchema(BaseSchema):
     part = fields.String(load_default="statement", validate=validate.OneOf(list(CSV_KINDS)))
+    bom = bom_field()
 
 
 def scheme_view(scheme, user) -> dict:
@@ -158,15 +156,14 @@ class PremiumRates(MethodView):
 @schemes.route("/<int:scheme_id>/seasons/<int:season_id>/premium-rates/import")
 class PremiumRatesImport(MethodView):
     @schemes.doc(security=BEARER)
-    @schemes.arguments(PremiumFileSchema, location="files")
-    @schemes.arguments(PremiumFileNoteSchema, location="form")
+    @schemes.arguments(PremiumFileSchema, location="multipart")
     @schemes.response(201, PremiumTableSchema)
     @roles_allowed(Role.MANAGER)
-    def post(self, files, form, scheme_id, season_id):
+    def post(self, data, scheme_id, season_id):
         """Import premium rates from CSV (managers); a bad line answers 422 naming every bad line."""
         user = signed_in_user()
-        table = operations.import_premium_rates(season_of(scheme_id, season_id, user), files["file"].read(), user,
-                                                schema=PremiumRateEntrySchema(), note=form.get("note") or "")
+        table = operations.import_premium_rates(season_of(scheme_id, season_id, user), data["file"].read(), user,
+                                                schema=PremiumRateEntrySchema(), note=data.get("note") or "")
         db.session.commit()
         return table
 
@@ -249,7 +246,7 @@ class StatementCsv(MethodView):
         season = season_of(scheme_id, season_id, user)
         text = CSV_KINDS[args["part"]](statement(season.programme, season, user))
         name = f"{args['part']}-{season.programme_id}-{season.id}.csv"
-        return csv_response(text, name)
+        return csv_response(text, name, bom=args["bom"])
 
 
 # --- policies ---------------------------------------------------------------------------------------------------

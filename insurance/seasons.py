@@ -55,13 +55,18 @@ def _check_overlap(programme: Programme, starts, ends) -> None:
             name=clash.name, start=clash.starts_on.isoformat(), end=clash.ends_on.isoformat()))
 
 
+def check_premium_rates(season: Season, entries: list[dict]) -> None:
+    """A version of the premium rates: no species twice from one date, amounts in the currency's minor unit."""
+    rate_tables.check_entries(season.programme.currency, entries, ("species", "valid_from"),
+                              _("This species already has a premium rate from this date in the table."))
+
+
 def record_premium_rates(season: Season, data: dict, actor, *, source: str = "api") -> PremiumTable:
     """Add a version of the season's premium rates: ``{"entries": [{species, amount, valid_from}], "note"}``."""
     programme = season.programme
     check_manage_scheme(actor, programme, _("Only a programme manager can change premium rates."))
     entries = data["entries"]
-    rate_tables.check_entries(programme.currency, entries, ("species", "valid_from"),
-                              _("This species already has a premium rate from this date in the table."))
+    check_premium_rates(season, entries)
     table = rate_tables.add_version(season, "season_id", PremiumTable, PremiumRate, entries, actor, source=source,
                                     note=data.get("note"))
     record("insurance_season.premium_rates_recorded", season, actor=actor, data={
@@ -76,4 +81,5 @@ def import_premium_rates(season: Season, content: bytes, actor, *, schema: marsh
     """Record the premium rates of a CSV file (``species,amount,valid_from``), or report every bad line."""
     check_manage_scheme(actor, season.programme, _("Only a programme manager can change premium rates."))
     return rate_tables.import_file(content, schema, PREMIUM_COLUMNS, lambda entries: record_premium_rates(
-        season, {"entries": entries, "note": note}, actor, source=source))
+        season, {"entries": entries, "note": note}, actor, source=source),
+        check=lambda entries: check_premium_rates(season, entries))

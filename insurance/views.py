@@ -177,4 +177,4 @@ def season_csv(season_id, part):
     season = queries.get_season(season_id, g.user)
     text = CSV_KINDS[part](statement(season.programme, season, g.user))
     name = f"{part}-{season.programme_id}-{season.id}.csv"
-    return csv_response(text, name)
+    return csv_response(text, name, bom=web_forms.bom(request.args))

@@ -10,7 +10,7 @@ from conflict_service.auth.roles import FIELD_RECORDERS, RECORD_READERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from mitigation import effectiveness, export, operations, queries
-from mitigation.report_schemas import ReportQuerySchema, ReportSchema
+from mitigation.report_schemas import ReportCsvQuerySchema, ReportQuerySchema, ReportSchema
 from mitigation.schemas import (
     DogOutSchema,
     DogPageSchema,
@@ -159,9 +159,9 @@ class Effectiveness(MethodView):
 class EffectivenessCsv(MethodView):
     @reports.doc(security=BEARER, responses={200: {"description": "The report rows as CSV",
                                                    "content": {"text/csv": {"schema": {"type": "string"}}}}})
-    @reports.arguments(ReportQuerySchema, location="query")
+    @reports.arguments(ReportCsvQuerySchema, location="query")
     @roles_allowed(*RECORD_READERS)
     def get(self, args):
         """The same report as CSV, one row per region and kind of measure."""
         report = effectiveness.effectiveness(signed_in_user(), _params(args))
-        return export.report_response(report)
+        return export.report_response(report, bom=args["bom"])

@@ -45,5 +45,5 @@ def report_csv(report) -> str:
     return csv_text((_row(row, report) for row in report.rows), COLUMNS)
 
 
-def report_response(report) -> Response:
-    return csv_response(report_csv(report), "mitigation-effectiveness.csv")
+def report_response(report, *, bom: bool = False) -> Response:
+    return csv_response(report_csv(report), "mitigation-effectiveness.csv", bom=bom)

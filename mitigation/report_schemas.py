@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as L_
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from claims.enums import Predator, TimeOfDay
-from conflict_service.schemas import BaseSchema, enum_field
+from conflict_service.schemas import BaseSchema, bom_field, enum_field
 from mitigation.enums import MeasureKind
 from mitigation.stats import CONTINUITY, MIN_EVENTS, MIN_HOUSEHOLD_YEARS
 
@@ -90,3 +90,7 @@ class ReportSchema(BaseSchema):
     def _thresholds(self, _report):
         return ThresholdsSchema().dump({"min_events": MIN_EVENTS, "min_household_years": MIN_HOUSEHOLD_YEARS,
                                         "continuity_correction": CONTINUITY})
+
+
+class ReportCsvQuerySchema(ReportQuerySchema):
+    bom = bom_field()

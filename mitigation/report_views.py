@@ -53,4 +53,4 @@ def report_csv():
     args, errors = _args()
     if errors:
         raise ValidationError(errors)
-    return report_response(_report(args))
+    return report_response(_report(args), bom=web_forms.bom(request.args))

@@ -11,12 +11,14 @@ from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
+from conflict_service.schemas import bom_field
+from conflict_service.spreadsheets import BOM, CSV_MEDIA
 from conflict_service.timeutil import utcnow
 from oversight import dwca, opendata
 from oversight.opendata import PUBLIC_RECIPIENT, Request, Tier
 from oversight.report_schemas import FilterSchema
 
-FORMATS = {"dwca.zip": "application/zip", "csv": "text/csv; charset=utf-8", "geojson": "application/geo+json"}
+FORMATS = {"dwca.zip": "application/zip", "csv": CSV_MEDIA, "geojson": "application/geo+json"}
 FORMAT_RULE = "<any('dwca.zip', csv, geojson):fmt>"
 
 blp = blueprint("Open data", __name__, "/exports", "Verified predator events for range-wide databases, anonymised "
@@ -32,6 +34,8 @@ class OpenDataQuerySchema(FilterSchema):
         "description": "Who receives the file: identifiers are stable for one recipient and differ between two. "
                        "Needed for the partner tier."})
 
+    bom = bom_field()  # CSV only
+
     @validates_schema(skip_on_field_errors=True)
     def _recipient(self, data, **_kwargs):
         if data.get("tier") == Tier.PARTNER and not (data.get("recipient") or "").strip():
@@ -44,13 +48,13 @@ def request_of(args: dict) -> Request:
                    programme_id=args.get("programme_id"))
 
 
-def export(user, req: Request, fmt: str) -> tuple[bytes, int]:
+def export(user, req: Request, fmt: str, *, bom: bool = False) -> tuple[bytes, int]:
     """Build the file, audit the export (who, tier, recipient, rows) and commit; ``user`` None is the public."""
     events, withheld = opendata.events(user, req)
     if fmt == "dwca.zip":
         body = dwca.archive(events, req, utcnow().date())
     elif fmt == "csv":
-        body = dwca.csv_text(events, req.tier).encode()
+        body = ((BOM if bom else "") + dwca.csv_text(events, req.tier)).encode()
     else:
         body = dwca.geojson_text(events, req.tier).encode()
     opendata.audit(user, req, fmt, len(events), withheld)
@@ -60,9 +64,9 @@ def export(user, req: Request, fmt: str) -> tuple[bytes, int]:
 
 def export_response(user, args: dict, fmt: str) -> Response:
     req = request_of(args)
-    body, _count = export(user, req, fmt)
+    body, _count = export(user, req, fmt, bom=args.get("bom", False))
     name = f"leopard-conflict-{req.tier.value}.{'zip' if fmt == 'dwca.zip' else fmt}"
-    return Response(body, mimetype=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"',
+    return Response(body, content_type=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"',
                                                           "Cache-Control": "no-store"})
 
 

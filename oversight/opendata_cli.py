@@ -24,13 +24,14 @@ opendata_cli = AppGroup("opendata", help="Open data for range-wide databases (Da
 @click.option("--from", "start", default=None, help="Incidents from this date (YYYY-MM-DD).")
 @click.option("--to", "end", default=None, help="Incidents to this date (YYYY-MM-DD).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
-def export_command(username, tier, recipient, fmt, programme_id, start, end, out):
+@click.option("--bom", is_flag=True, help="CSV for Excel: start with a UTF-8 byte-order mark (Persian reads right).")
+def export_command(username, tier, recipient, fmt, programme_id, start, end, out, bom):
     """Write the anonymised events of one tier for one recipient to a file."""
     user = _user(username)
     if user.role not in OVERSEERS:
         raise click.ClickException(f"{username!r} is not a manager or auditor.")
     args = _load(OpenDataQuerySchema(), {"tier": tier, "recipient": recipient, "programme_id": programme_id,
                                          "from": start, "to": end})
-    body, count = export(user, request_of(args), fmt)
+    body, count = export(user, request_of(args), fmt, bom=bom)
     out.write_bytes(body)
     click.echo(f"{count} events written to {out}.", err=True)

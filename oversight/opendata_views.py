@@ -17,7 +17,7 @@ from oversight.opendata_api import FORMAT_RULE, OpenDataQuerySchema, export_resp
 
 bp = Blueprint("opendata", __name__, template_folder="templates")
 NAV = [nav(L_("Open data"), "opendata.export_page", *OVERSEERS)]
-ARGS = ("tier", "recipient", "from", "to", "programme_id")
+ARGS = ("tier", "recipient", "from", "to", "programme_id", "bom")
 PUBLIC_LIMIT = "60 per hour"
 
 
@@ -51,7 +51,7 @@ def public_page():
 @limiter.limit(PUBLIC_LIMIT)
 def public_download(fmt: str):
     """The public tier for anyone: every jurisdiction, regions and 0.5° squares, months."""
-    raw = {**web_forms.clean(request.args, ("from", "to")), "tier": Tier.PUBLIC.value}
+    raw = {**web_forms.clean(request.args, ("from", "to", "bom")), "tier": Tier.PUBLIC.value}
     try:
         args = web_forms.load(OpenDataQuerySchema(), raw)
     except ValidationError as error:

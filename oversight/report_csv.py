@@ -38,5 +38,5 @@ def text(columns: list[str], rows: list[dict]) -> str:
     return csv_text(([row.get(c) for c in columns] for row in rows), columns)
 
 
-def response(name: str, columns: list[str], rows: list[dict]) -> Response:
-    return csv_response(text(columns, rows), f"{name}.csv", no_store=True)
+def response(name: str, columns: list[str], rows: list[dict], *, bom: bool = False) -> Response:
+    return csv_response(text(columns, rows), f"{name}.csv", no_store=True, bom=bom)

@@ -73,7 +73,8 @@ def payouts_page():
 def payouts_csv():
     args = _csv_args(PayoutQuerySchema())
     rows = reports.payouts(g.user, args["group_by"], filters(args))
-    return report_csv.response("payouts", report_csv.payout_columns(args["group_by"]), rows)
+    return report_csv.response("payouts", report_csv.payout_columns(args["group_by"]), rows,
+                               bom=web_forms.bom(request.args))
 
 
 @bp.get("/reports/deadlines")
@@ -89,7 +90,8 @@ def deadlines_page():
 def deadlines_csv():
     args = _csv_args(DeadlineQuerySchema())
     rows = [report_csv.flat_deadline(r) for r in reports.deadlines(g.user, args["group_by"], filters(args))]
-    return report_csv.response("deadlines", report_csv.deadline_columns(args["group_by"]), rows)
+    return report_csv.response("deadlines", report_csv.deadline_columns(args["group_by"]), rows,
+                               bom=web_forms.bom(request.args))
 
 
 @bp.get("/reports/liabilities")
@@ -103,7 +105,8 @@ def liabilities_page():
 @login_required(*OVERSEERS)
 def liabilities_csv():
     args = _csv_args(FilterSchema(only=("programme_id",)))
-    return report_csv.response("liabilities", report_csv.LIABILITY_COLUMNS, reports.liabilities(g.user, filters(args)))
+    return report_csv.response("liabilities", report_csv.LIABILITY_COLUMNS, reports.liabilities(g.user, filters(args)),
+                               bom=web_forms.bom(request.args))
 
 
 @bp.get("/dashboard")

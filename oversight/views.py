@@ -71,7 +71,7 @@ def exports_page():
 @login_required(*OVERSEERS)
 def export_download(fmt: str):
     raw = web_forms.clean(request.args, ("office_id", "programme_id", "incident_from", "incident_to", "q",
-                                         "carcass_left"))
+                                         "carcass_left", "bom"))
     if request.args.getlist("status"):
         raw["status"] = [s for s in request.args.getlist("status") if s]
     return export_response(g.user, fmt, web_forms.load(ExportQuerySchema(), raw))

@@ -40,9 +40,6 @@ payout_details = blueprint("Payout details", __name__, "/owners", "How an owner 
 
 class RateFileSchema(BaseSchema):
     file = Upload(required=True, metadata={"description": "CSV: species,age_class,amount,valid_from"})
-
-
-class RateFileNoteSchema(BaseSchema):
     note = optional_text(500)
 
 
@@ -77,15 +74,14 @@ class Rates(MethodView):
 @rates.route("/<int:programme_id>/rates/import")
 class RatesImport(MethodView):
     @rates.doc(security=BEARER)
-    @rates.arguments(RateFileSchema, location="files")
-    @rates.arguments(RateFileNoteSchema, location="form")
+    @rates.arguments(RateFileSchema, location="multipart")
     @rates.response(201, RateTableSchema)
     @roles_allowed(Role.MANAGER)
-    def post(self, files, form, programme_id):
+    def post(self, data, programme_id):
         """Import a rate table from CSV (managers); a bad line answers 422 naming every bad line."""
         user = signed_in_user()
-        table = operations.import_csv(get_programme(programme_id, user), files["file"].read(), user,
-                                      schema=RateEntrySchema(), note=form.get("note") or "")
+        table = operations.import_csv(get_programme(programme_id, user), data["file"].read(), user,
+                                      schema=RateEntrySchema(), note=data.get("note") or "")
         db.session.commit()
         return table
 

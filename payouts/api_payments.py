@@ -10,7 +10,7 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
-from conflict_service.schemas import BaseSchema, PageArgsSchema, page_schema
+from conflict_service.schemas import BaseSchema, CsvFileSchema, PageArgsSchema, page_schema
 from conflict_service.spreadsheets import csv_response
 from payouts import operations, queries
 from payouts.presentation import reconciliation_view
@@ -110,13 +110,14 @@ class BatchCancel(MethodView):
 class BatchFile(MethodView):
     @batches.doc(security=BEARER, responses={"200": {"description": "The payment file",
                                                      "content": {"text/csv": {"schema": {"type": "string"}}}}})
+    @batches.arguments(CsvFileSchema, location="query")
     @roles_allowed(Role.MANAGER)
-    def get(self, batch_id):
+    def get(self, args, batch_id):
         """The payment file of an approved batch: payee, account or phone, amount, currency, reference."""
         user = signed_in_user()
         text = operations.payment_file(queries.get_batch(batch_id, user), user)
         db.session.commit()
-        return csv_response(text, f"payment-batch-{batch_id}.csv")
+        return csv_response(text, f"payment-batch-{batch_id}.csv", bom=args["bom"])
 
 
 @payments.route("/overdue")

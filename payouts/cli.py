@@ -15,6 +15,7 @@ from conflict_service.cli import acting_user, fail, record_rates_file
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
+from conflict_service.spreadsheets import BOM
 from conflict_service.timeutil import local_today
 from payouts import operations, queries
 from payouts.presentation import reconciliation_message
@@ -62,7 +63,8 @@ def rates_list(programme_id, on):
 @click.option("--user", "username", required=True, help="The manager exporting the file (audited).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
-def batches_export(batch_id, username, output):
+@click.option("--bom", is_flag=True, help="For Excel: start with a UTF-8 byte-order mark (Persian names read right).")
+def batches_export(batch_id, username, output, bom):
     """Write the payment file of an approved batch (payee, account or phone, amount, currency, reference)."""
     user = acting_user(username)
     try:
@@ -70,6 +72,7 @@ def batches_export(batch_id, username, output):
     except DomainError as error:
         fail(error)
     db.session.commit()
+    text = BOM + text if bom else text
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {output}.", err=True)

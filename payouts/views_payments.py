@@ -110,9 +110,10 @@ def batch_cancel(batch_id):
 @login_required(Role.MANAGER)
 def batch_file(batch_id):
     batch = queries.get_batch(batch_id, g.user)
+    bom = web_forms.bom(request.args)
     text = operations.payment_file(batch, g.user)
     db.session.commit()
-    return csv_response(text, f"payment-batch-{batch.id}.csv")
+    return csv_response(text, f"payment-batch-{batch.id}.csv", bom=bom)
 
 
 @bp.post("/payments/<int:payment_id>/confirm")

@@ -39,9 +39,6 @@ blp = blueprint("Performance", __name__, "/performance",
 
 class PackageFileSchema(BaseSchema):
     file = Upload(required=True, metadata={"description": "A Camtrap DP package as a zip archive"})
-
-
-class PackageFormSchema(BaseSchema):
     programme_id = fields.Integer(required=True)
 
 
@@ -168,14 +165,13 @@ class PeriodApprove(MethodView):
 @blp.route("/imports")
 class Imports(MethodView):
     @blp.doc(security=BEARER)
-    @blp.arguments(PackageFileSchema, location="files")
-    @blp.arguments(PackageFormSchema, location="form")
+    @blp.arguments(PackageFileSchema, location="multipart")
     @blp.response(201, CameraImportSchema)
     @roles_allowed(*IMPORTERS)
-    def post(self, files, form):
+    def post(self, args):
         """Import a Camtrap DP package: every bad row is listed (422) and nothing recorded, or all of it is."""
-        upload = files["file"]
-        batch = evidence.import_package(form["programme_id"], upload.read(), upload.filename or "",
+        upload = args["file"]
+        batch = evidence.import_package(args["programme_id"], upload.read(), upload.filename or "",
                                         signed_in_user())
         db.session.commit()
         return queries.import_view(batch)

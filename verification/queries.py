@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from claims.enums import Clock
 from claims.models import Claim
@@ -21,10 +22,13 @@ from verification.models import Appeal, Assignment, EvidenceFile, Verification
 
 
 def carcass_left_clause():
-    """SQL, per claim: a carcass was left in place and nobody has recorded its disposal since (poisoning risk)."""
-    return (sa.select(Verification.id).where(Verification.claim_id == Claim.id,
-                                             Verification.carcass_disposal == CarcassDisposal.LEFT_IN_PLACE,
-                                             Verification.carcass_disposed_on.is_(None)).exists())
+    """SQL, per claim: a carcass was left in place and nobody has recorded its disposal since (poisoning risk).
+    Its own alias of the site visits, correlated to the claim only, so a statement that also joins a visit (the
+    export joins the latest) keeps it a subquery."""
+    visit = aliased(Verification)
+    return (sa.select(visit.id).where(visit.claim_id == Claim.id,
+                                      visit.carcass_disposal == CarcassDisposal.LEFT_IN_PLACE,
+                                      visit.carcass_disposed_on.is_(None)).correlate(Claim).exists())
 
 
 def carcasses_left(claim: Claim) -> list[Verification]:

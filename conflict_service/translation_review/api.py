@@ -20,9 +20,6 @@ XLSX_BODY = {"type": "string", "format": "binary"}
 
 class SheetSchema(BaseSchema):
     file = Upload(required=True, metadata={"description": "The review sheet (XLSX) with the Correction column filled"})
-
-
-class ImportArgsSchema(BaseSchema):
     reviewer = fields.String(required=True, metadata={"description": "Who reviewed the translations"})
     locale = fields.String(load_default=None, metadata={"description": "The sheet's language (default: its name)"})
 
@@ -77,13 +74,12 @@ class Sheet(MethodView):
 @blp.route("/imports")
 class Imports(MethodView):
     @blp.doc(security=BEARER)
-    @blp.arguments(SheetSchema, location="files")
-    @blp.arguments(ImportArgsSchema, location="form")
+    @blp.arguments(SheetSchema, location="multipart")
     @blp.response(201, ImportReportSchema)
     @roles_allowed(Role.ADMIN)
-    def post(self, files, args):
+    def post(self, args):
         """Check a corrected sheet and apply it: 422 listing every wrong row, and nothing changed, if any is wrong."""
-        report = operations.import_corrections(files["file"].read(), args["reviewer"], signed_in_user(),
+        report = operations.import_corrections(args["file"].read(), args["reviewer"], signed_in_user(),
                                                args["locale"])
         db.session.commit()
         return report

@@ -32,6 +32,13 @@ def whole(value: str) -> int:
     return number
 
 
+def bom(args: MultiDict) -> bool:
+    """The *CSV for Excel* choice of a download (``bom``), read as the API reads it."""
+    from conflict_service.schemas import CsvFileSchema
+
+    return load(CsvFileSchema(), clean(args, ("bom",)))["bom"]
+
+
 def clean(form: MultiDict, names) -> dict:
     """Pick the named fields, dropping blanks so that optional fields stay unset."""
     out = {}

@@ -36,12 +36,17 @@ def check_can_edit(programme: Programme, actor) -> None:
         raise Forbidden(_("This programme is run above your jurisdiction; a manager there changes its rates."))
 
 
+def check_rates(programme: Programme, entries: list[dict]) -> None:
+    """A version of the rate table: no species and age class twice from one date, amounts in the minor unit."""
+    rate_tables.check_entries(programme.currency, entries, ("species", "age_class", "valid_from"),
+                              _("This species and age class already has a rate from this date in the table."))
+
+
 def record_rates(programme: Programme, data: dict, actor, *, source: str = "api") -> RateTable:
     """Add a version of the rate table: ``{"entries": [{species, age_class, amount, valid_from}], "note"}``."""
     check_can_edit(programme, actor)
     entries = data["entries"]
-    rate_tables.check_entries(programme.currency, entries, ("species", "age_class", "valid_from"),
-                              _("This species and age class already has a rate from this date in the table."))
+    check_rates(programme, entries)
     table = rate_tables.add_version(programme, "programme_id", RateTable, Rate, entries, actor, source=source,
                                     note=data.get("note"))
     table.is_pending = actor is not None  # the server's operator (CLI without --user) is not a manager
@@ -92,4 +97,5 @@ def import_csv(programme: Programme, content: bytes, actor, *, schema: marshmall
     """Record the rates of a CSV file as a new version, or change nothing and report every bad line."""
     check_can_edit(programme, actor)
     return rate_tables.import_file(content, schema, CSV_COLUMNS, lambda entries: record_rates(
-        programme, {"entries": entries, "note": note}, actor, source=source))
+        programme, {"entries": entries, "note": note}, actor, source=source),
+        check=lambda entries: check_rates(programme, entries))

@@ -1,8 +1,10 @@
 """Batch rendering on Redis (RQ): jobs render claims in a worker; the command collects their PDFs."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 import uuid
 import zipfile
 from pathlib import Path
@@ -76,3 +78,58 @@ def test_the_command_and_the_worker_processes(redis_app, tmp_path):
     assert f"{len(ids)} documents written" in output
     with zipfile.ZipFile(target) as archive:
         assert len(archive.namelist()) == len(ids)
+
+
+def _spawned_children(pid: int) -> list[int]:
+    """The worker processes (multiprocessing's spawned children) whose parent is ``pid``, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if ppid == pid and b"spawn_main" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's wait is missing
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_the_worker_command_stops_its_worker_processes(redis_app, tmp_path, signum):
+    env = {**os.environ, "DATABASE_URL": redis_app.config["DATABASE_URL"], "REDIS_URL": REDIS_URL,
+           "SECRET_KEY": "test", "AUDIT_KEY": TEST_AUDIT_KEY, "INSTANCE_PATH": str(tmp_path),
+           "RQ_CASEFILES_QUEUE": redis_app.config["RQ_CASEFILES_QUEUE"]}
+    root, log = Path(__file__).resolve().parents[2], tmp_path / "worker.log"
+    with log.open("w") as output:
+        command = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "casefiles", "worker",
+                                    "--processes", "2"], cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT)
+    children: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(children) < 2 and time.monotonic() < deadline and command.poll() is None:
+            time.sleep(0.2)
+            children = _spawned_children(command.pid)
+        assert len(children) == 2, log.read_text()
+        time.sleep(1)  # let the workers get going
+        command.send_signal(signum)
+        command.wait(timeout=90)
+        survivors = [pid for pid in children if _alive(pid)]
+        assert survivors == [], f"worker processes still running after {signal.Signals(signum).name}"
+    finally:
+        for pid in children:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        if command.poll() is None:
+            command.kill()
+        command.wait()

@@ -1,5 +1,7 @@
 """The insurance API: schemes, seasons, premium rates, policies, premiums, the ledger and statements."""
 
+import io
+
 import pytest
 
 from claims.enums import Species
@@ -199,3 +201,13 @@ def test_the_openapi_document_lists_the_insurance_resources(client):
     for path in ("/api/v1/schemes", "/api/v1/policies", "/api/v1/premiums", "/api/v1/premiums/{payment_id}/receipt.pdf",
                  "/api/v1/schemes/{scheme_id}/seasons/{season_id}/statement"):
         assert path in paths
+
+
+def test_premium_rates_import_reads_the_file_and_its_note_from_one_multipart_body(client, insurance, am):
+    commit()
+    url = f"/api/v1/schemes/{insurance.scheme.id}/seasons/{insurance.season.id}/premium-rates/import"
+    body = {"file": (io.BytesIO(b"species,amount,valid_from\nsheep,2100.50,2026-07-01\n"), "premiums.csv"),
+            "note": "village council, June"}
+    r = client.post(url, data=body, headers=bearer(client, am.manager))
+    assert r.status_code == 201, r.get_json()
+    assert (r.get_json()["note"], r.get_json()["source"]) == ("village council, June", "csv")

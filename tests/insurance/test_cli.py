@@ -53,6 +53,21 @@ def test_premium_rates_from_a_file(runner, insurance, tmp_path):
     assert queries.premium_rates_in_force(insurance.season.id, date(2026, 6, 30))[Species.SHEEP]["amount"] == 2000
 
 
+def test_a_premium_file_reports_every_bad_line_in_one_pass(runner, insurance, tmp_path):
+    path = tmp_path / "premiums.csv"
+    # AMD has two decimal places; line 4 repeats line 2's species and date; line 3 does not read at all.
+    path.write_text("species,amount,valid_from\nsheep,2100,2026-07-01\ngoat,-5,2026-07-01\n"
+                    "cattle,12000.505,2026-07-01\nsheep,2200,2026-07-01\n")
+    result = runner.invoke(args=["insurance", "premium-rates", str(insurance.scheme.id), "2026", str(path)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip().startswith("Line")]
+    assert [line.strip() for line in lines] == [
+        "Line 3, amount: Must not be negative.",
+        "Line 4, amount: AMD amounts have at most 2 decimal places.",
+        "Line 5, valid_from: This species already has a premium rate from this date in the table."]
+    assert queries.premium_rates_in_force(insurance.season.id, date(2026, 7, 1))[Species.SHEEP]["amount"] == 2000
+
+
 def test_a_paper_enrolment_from_the_command_line(runner, insurance):
     owner = insurance.owner()
     args = ["insurance", "enrol", str(insurance.scheme.id), "2026", str(owner.id), "--line", "sheep=30",

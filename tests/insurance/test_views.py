@@ -98,6 +98,10 @@ def test_the_statement_page_and_downloads(client, insurance):
     assert "Fund statement 2026" in page and "AMD\xa015,000.00" in page and policy.number in page
     csv = client.get(f"/insurance/seasons/{insurance.season.id}/enrolment.csv")
     assert csv.mimetype == "text/csv" and "village,policies,insured_sheep" in csv.get_data(as_text=True)
+    html = client.get(f"/insurance/seasons/{insurance.season.id}/statement").get_data(as_text=True)
+    assert f"/insurance/seasons/{insurance.season.id}/enrolment.csv?bom=true" in html  # the link for Excel
+    excel = client.get(f"/insurance/seasons/{insurance.season.id}/enrolment.csv?bom=true")
+    assert excel.data == b"\xef\xbb\xbf" + csv.data and not csv.data.startswith(b"\xef\xbb\xbf")
     assert "Record a donor contribution" not in text(client.get(f"/insurance/schemes/{insurance.scheme.id}"))
 
 

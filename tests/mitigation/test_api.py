@@ -213,6 +213,8 @@ def test_report_as_json_and_csv(api, owner):
     assert row["estimate"]["verdict"] == "small_sample" and row["estimate"]["small_sample"] is True
     r = api("auditor").get("/api/v1/reports/mitigation-effectiveness.csv?start=2024-01-01")
     assert r.status_code == 200 and r.mimetype == "text/csv"
+    excel = api("auditor").get("/api/v1/reports/mitigation-effectiveness.csv?start=2024-01-01&bom=true")
+    assert excel.data == b"\xef\xbb\xbf" + r.data
     rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
     assert rows[0]["measure_kind"] == "predator_proof_corral" and rows[0]["verdict"] == "small_sample"
     assert rows[0]["adopters_before_household_years"] == "1.42" and rows[0]["window_months"] == "24"

@@ -173,6 +173,9 @@ def test_report_page_and_csv(client, world, ctx):
     assert "Adopters" in shown and "Non-adopters" in shown
     csv = client.get("/mitigation/effectiveness.csv?start=2020-01-01&end=2025-12-31")
     assert csv.mimetype == "text/csv" and "attachment" in csv.headers["Content-Disposition"]
+    assert "effectiveness.csv?start=2020-01-01&end=2025-12-31&bom=true" in shown  # the link for Excel
+    excel = client.get("/mitigation/effectiveness.csv?start=2020-01-01&end=2025-12-31&bom=true")
+    assert excel.data == b"\xef\xbb\xbf" + csv.data
     lines = csv.get_data(as_text=True).splitlines()
     assert lines[0].startswith("region_code,region,measure_kind") and lines[1].startswith("IR-REG,Region of IR,")
     assert "fewer" in lines[1]

@@ -56,3 +56,17 @@ def test_dashboard_and_open_data_on_a_phone(make, live_server, phone, lang):
     phone.goto(f"{live_server}/open-data?lang={lang}")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, f"open-data-public-{lang}-phone")
+
+
+def test_the_csv_for_excel_choice_on_a_phone_in_persian(make, live_server, phone):
+    world = make.world()
+    manager = make.user("manager", world.ir.country, username="manager_fa", preferred_language="fa")
+    db.session.commit()
+    _sign_in(phone, live_server, manager)
+    for path, name in (("/exports?lang=fa", "exports"), ("/reports/payouts?lang=fa", "report-payouts")):
+        phone.goto(f"{live_server}{path}")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        box = phone.locator("#f-bom")
+        assert box.is_visible() and phone.locator("label[for=f-bom]").inner_text() == "CSV برای اکسل"
+        box.check()
+        screenshot(phone, f"{name}-bom-fa-phone")

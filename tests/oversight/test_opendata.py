@@ -184,6 +184,9 @@ def test_csv_and_geojson_hold_the_same_records(client, world, data):
                                                       headers=headers).get_data(as_text=True))))
     geo = client.get("/api/v1/exports/events.geojson?tier=partner&recipient=x", headers=headers).get_json()
     assert len(rows) == 4 and len(geo["features"]) == 4
+    plain = client.get("/api/v1/exports/events.csv?tier=partner&recipient=x", headers=headers).data
+    excel = client.get("/api/v1/exports/events.csv?tier=partner&recipient=x&bom=true", headers=headers).data
+    assert excel == b"\xef\xbb\xbf" + plain and not plain.startswith(b"\xef\xbb\xbf")
     assert {r["eventID"] for r in rows} == {f["properties"]["eventID"] for f in geo["features"]}
     assert geo["features"][0]["geometry"] == {"type": "Point", "coordinates": [59.15, 37.65]}
     assert {r["livestockKilled"] for r in rows} == {"2 sheep"}
@@ -222,6 +225,11 @@ def test_cli_export(runner, world, data, tmp_path):
     assert r.exit_code == 0, r.output
     rows, _ = _read(out)
     assert len(rows) == 4
+    excel = tmp_path / "events.csv"
+    r = runner.invoke(args=["opendata", "export", "--user", "auditor_ir", "--tier", "public", "--format", "csv",
+                            "--bom", "--out", str(excel)])
+    assert r.exit_code == 0, r.output
+    assert excel.read_bytes().startswith(b"\xef\xbb\xbfeventID")
     r = runner.invoke(args=["opendata", "export", "--user", "clerk_ir", "--out", str(out)])
     assert r.exit_code != 0
     r = runner.invoke(args=["opendata", "export", "--user", "auditor_ir", "--tier", "partner", "--out", str(out)])

@@ -8,7 +8,7 @@ import pytest
 from claims.enums import TimeOfDay
 from conflict_service.db import db
 from conflict_service.timeutil import local_today, utcnow
-from tests.helpers import bearer
+from tests.helpers import bearer, login
 
 DAY = {"time_of_day": TimeOfDay.DAY}
 
@@ -163,6 +163,21 @@ def test_csv_import_reports_every_bad_line(client, world):
     assert r.status_code == 201 and r.get_json()["source"] == "csv" and len(r.get_json()["entries"]) == 1
 
 
+def test_csv_import_reports_fractions_and_duplicates_with_the_other_bad_lines_in_one_pass(client, world):
+    # IRR has no minor unit; line 5 repeats line 2's species, age class and date; line 3 does not read at all.
+    bad = (b"species,age_class,amount,valid_from\nsheep,adult,45000000,2025-03-21\ngoat,old,1,2025-03-21\n"
+           b"goat,adult,30000000.5,2025-03-21\nsheep,adult,46000000,2025-03-21\n")
+    r = client.post(f"/api/v1/programmes/{world.ir.programme.id}/rates/import",
+                    data={"file": (io.BytesIO(bad), "rates.csv")}, headers=bearer(client, world.ir.manager))
+    assert r.status_code == 422
+    assert r.get_json()["errors"]["file"] == [
+        "Line 3, age_class: Must be one of: young, adult.",
+        "Line 4, amount: IRR amounts have at most 0 decimal places.",
+        "Line 5, valid_from: This species and age class already has a rate from this date in the table."]
+    rates = client.get(f"/api/v1/programmes/{world.ir.programme.id}/rates", headers=bearer(client, world.ir.manager))
+    assert rates.get_json()["versions"] == []  # nothing recorded
+
+
 def test_batch_lifecycle_through_the_api(client, payouts, ir):
     claim = payouts.approved(ir, **DAY)
     commit()
@@ -267,3 +282,22 @@ def test_the_openapi_document_describes_payouts(client):
         assert path in paths
     assert "patch" in paths["/api/v1/programmes/{programme_id}"]
     assert paths["/api/v1/payments/{payment_id}"]["parameters"][0]["schema"]["maximum"] == 2**31 - 1
+
+
+def test_the_payment_file_for_excel_starts_with_a_byte_order_mark(client, runner, payouts, ir, tmp_path):
+    owner = payouts.make.owner(ir.clerk, ir.office, name="رحیم اسدی")
+    payouts.approved(ir, owner=owner, **DAY)
+    batch = payouts.batch(ir)
+    commit()
+    url = f"/api/v1/payment-batches/{batch.id}/payment-file.csv"
+    plain = client.get(url, headers=bearer(client, ir.manager)).data
+    assert plain.startswith(b"payee,") and "رحیم اسدی".encode() in plain
+    assert client.get(f"{url}?bom=true", headers=bearer(client, ir.manager)).data == b"\xef\xbb\xbf" + plain
+    login(client, ir.manager)
+    page = client.get(f"/payment-batches/{batch.id}").get_data(as_text=True)
+    assert 'name="bom"' in page
+    assert client.get(f"/payment-batches/{batch.id}/payment-file.csv?bom=true").data == b"\xef\xbb\xbf" + plain
+    out = tmp_path / "batch.csv"
+    result = runner.invoke(args=["batches", "export", str(batch.id), "--user", "manager_ir", "--bom", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == b"\xef\xbb\xbf" + plain
