@@ -81,7 +81,9 @@ def _pct(**kwargs):
 
 def _places(digits: int):
     def check(value):
-        if value is not None and value.as_tuple().exponent < -digits and value != round(value, digits):
+        """Trailing zeros do not count ("12.5000" is fine); normalising never raises, where rounding a value of
+        more digits than the context holds does (a 10^25 that the range check refuses beside this one)."""
+        if value is not None and value.is_finite() and value.normalize().as_tuple().exponent < -digits:
             raise ValidationError(L_("Use at most {digits} decimal places.").format(digits=digits))
     return check
 

@@ -53,6 +53,7 @@ def test_a_manager_changes_rules_and_each_change_is_audited(client, world):
 @pytest.mark.parametrize(("body", "field", "message"), [
     ({"injured_pct": "101"}, "injured_pct", "Must be between 0 and 100."),
     ({"negligence_pct": "12.3456"}, "negligence_pct", "at most 3 decimal places"),
+    ({"coverage_pct": "10000000000000000000000000.0000"}, "coverage_pct", "Must be between 0 and 100."),
     ({"report_deadline_days": -1}, "report_deadline_days", "Must be between 0 and 365."),
     ({"payment_sla_days": 0}, "payment_sla_days", "Must be between 1 and 365."),
     ({"household_annual_cap": "-5"}, "household_annual_cap", "Must not be negative."),
@@ -111,3 +112,17 @@ def test_the_programme_page_lists_covered_predators_as_the_reader_lists(client, 
     assert "پلنگ و پلنگ برفی" in page  # Persian joins with «و», never a Latin comma
     page = client.get(f"/programmes/{world.ir.programme.id}?lang=en").get_data(as_text=True)
     assert "Leopard and snow leopard" in page or "Leopard and Snow leopard" in page
+
+
+def test_decimal_places_count_no_trailing_zeros_and_never_fail_on_huge_values():
+    from decimal import Decimal
+
+    from marshmallow import ValidationError
+
+    from claims.schemas import _places
+
+    check = _places(3)
+    check(Decimal("80.5000"))  # 80.5: one place
+    check(Decimal("10000000000000000000000000.0000"))  # the range check refuses it; this one must not raise
+    with pytest.raises(ValidationError):
+        check(Decimal("12.3456"))
