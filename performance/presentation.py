@@ -31,6 +31,14 @@ EVENT_TEXT = {"retaliation": L_("leopard killed on {on} (record {reference})"),
               "poaching": L_("poaching violation on {on} (policy {reference})")}
 
 
+# Camtrap DP's life stages (observations.lifeStage) by name; a value outside the standard is shown as imported.
+LIFE_STAGES = {"adult": L_("adult"), "subadult": L_("subadult"), "juvenile": L_("juvenile")}
+
+
+def life_stage(code: str | None) -> str:
+    return str(LIFE_STAGES.get((code or "").lower(), code or ""))
+
+
 def describe_line(line: dict, currency: str) -> str:
     params = dict(line.get("params", {}))
     for key in ("units", "detections", "camera_days", "pct", "periods"):

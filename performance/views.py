@@ -16,7 +16,7 @@ from conflict_service.i18n import format_number
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act
 from conflict_service.web.views import nav
-from performance import evidence, operations, periods, queries, statement
+from performance import evidence, operations, periods, presentation, queries, statement
 from performance.enums import Review
 from performance.permissions import IMPORTERS, PERFORMANCE_READERS, can_manage_contracts, can_review
 from performance.schemas import ObservationReviewSchema
@@ -80,7 +80,7 @@ def _queue(errors=None, status=200):
     return render_template("performance/observations.html", observations=list(db.session.scalars(
         stmt.limit(QUEUE_SIZE))), waiting=waiting, programme_choices=programmes, errors=errors or {},
         values=request.form.to_dict(), can_review=can_review(g.user),
-        can_import=g.user.role in IMPORTERS), status
+        can_import=g.user.role in IMPORTERS, life_stage=presentation.life_stage), status
 
 
 @bp.get("/performance/observations")
