@@ -15,6 +15,7 @@ from conflict_service.auth.models import User
 from conflict_service.db import db
 from conflict_service.security import limiter
 from oversight.models import StatusLookupGuard
+from oversight.public import MAX_FAILURES
 from tests.factories import PASSWORD, Factory
 from tests.helpers import csrf_token
 
@@ -67,7 +68,10 @@ def test_ten_parallel_wrong_pins_lock_the_lookup(app, world):
     wrong = "000000" if world["pin"] != "000000" else "111111"
     responses = _parallel(app, lambda client: csrf_token(client, path),
                           lambda client, token: client.post(path, data={"csrf_token": token, "pin": wrong}))
-    assert sorted(r.status_code for r in responses) == [422] * ATTEMPTS
+    codes = [r.status_code for r in responses]
+    # Each is a counted wrong PIN (422) or, once the lookup is locked, refused unseen (429): the lock comes after
+    # MAX_FAILURES wrong PINs however they interleave, so at least that many were counted, and none got through.
+    assert set(codes) <= {422, 429} and codes.count(422) >= MAX_FAILURES, codes
     with app.app_context():
         assert db.session.get(StatusLookupGuard, world["claim_id"]).locked_until is not None
     client = app.test_client()
