@@ -12,7 +12,7 @@ from claims import operations, presentation, queries, rule_changes
 from claims.enums import EvidenceSign, Species
 from claims.models import count_in_force
 from claims.schemas import HerdCountCreateSchema, ProgrammeUpdateSchema
-from conflict_service.cli import acting_user, fail
+from conflict_service.cli import acting_user, committed, fail
 from conflict_service.db import db
 from conflict_service.errors import DomainError, ValidationError
 from conflict_service.errors import plain as plain_errors
@@ -44,11 +44,8 @@ def rule_changes_list(programme_id, username):
 def rule_change_confirm(programme_id, change_id, username):
     """Confirm proposal CHANGE_ID of PROGRAMME_ID: its rules apply from now."""
     user = acting_user(username)
-    try:
+    with committed():
         rule_changes.confirm(rule_changes.get_change(queries.get_programme(programme_id, user), change_id), user)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     click.echo(f"Proposal #{change_id} confirmed; the rules apply from now.")
 
 
@@ -60,11 +57,8 @@ def rule_change_confirm(programme_id, change_id, username):
 def rule_change_refuse(programme_id, change_id, username, note):
     """Refuse (or withdraw) proposal CHANGE_ID of PROGRAMME_ID; the rules stay as they are."""
     user = acting_user(username)
-    try:
+    with committed():
         rule_changes.refuse(rule_changes.get_change(queries.get_programme(programme_id, user), change_id), user, note)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     click.echo(f"Proposal #{change_id} refused.")
 
 
@@ -82,16 +76,13 @@ def evidence_rules(programme_id, username, level, carcass, signs, min_signs, min
     given = {"carcass_required": carcass, "signs": signs.split(",") if signs is not None else None,
              "min_signs": min_signs, "min_photos": min_photos}
     given = {k: v for k, v in given.items() if v is not None}
-    try:
+    with committed():
         programme = queries.get_programme(programme_id, user)
         if given:
             if level is None:
                 raise click.UsageError("Say which rule to change with --level.")
             data = {(f"is_{level}_{k}" if k == "carcass_required" else f"{level}_{k}"): v for k, v in given.items()}
             operations.update_programme(programme, web_forms.load(ProgrammeUpdateSchema(), data, partial=True), user)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     for confidence, needs in presentation.evidence_rules(programme):
         click.echo(f"{confidence}: {needs}")
     for change in rule_changes.pending(programme) if given else []:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -53,6 +54,17 @@ def record_rates_file(record, what: str) -> None:
         fail(error)
     db.session.commit()
     click.echo(f"Recorded version {table.version} with {len(table.entries)} {what}.")
+
+
+@contextmanager
+def committed():
+    """Run a command's operation and commit what it changed; a refusal stops the command with its message (the
+    session is rolled back by the app context's end, so nothing of it is kept)."""
+    try:
+        yield
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
 
 
 def fail(error: DomainError) -> None:
@@ -112,14 +124,11 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(username, role, codes, full_name, language, password_stdin):
     """Create a user; the password is asked for (or read from stdin)."""
-    try:
+    with committed():
         ids = [jq.get_by_code(code).id for code in codes]
         user = auth_ops.create_user({"username": username, "role": role, "jurisdiction_ids": ids,
                                      "full_name": full_name, "preferred_language": language,
                                      "password": _read_password(password_stdin)}, actor=None)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     click.echo(f"Created {user.username} ({user.role.value}) in {', '.join(codes)}.")
 
 
@@ -140,11 +149,8 @@ def users_set_password(username, password_stdin):
     user = auth_queries.get_by_username(username)
     if user is None:
         raise click.ClickException(f"No user {username!r}.")
-    try:
+    with committed():
         auth_ops.set_password(user, _read_password(password_stdin), actor=None)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     click.echo("Password changed.")
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from conflict_service.cli import acting_user, fail
-from conflict_service.db import db
-from conflict_service.errors import DomainError
+from conflict_service.cli import acting_user, committed
 from field import operations, queries
 from field.enums import SubmissionStatus
 
@@ -31,11 +29,8 @@ def submissions(status, username):
 
 def _review(action, submission_id: int, note: str, username: str):
     user = acting_user(username)
-    try:
+    with committed():
         submission = action(operations.get_for_review(submission_id, user), note, user)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     return submission
 
 

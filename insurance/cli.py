@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from marshmallow import ValidationError as MarshmallowError
 
 from claims.models import Programme
-from conflict_service.cli import acting_user, fail, record_rates_file
+from conflict_service.cli import acting_user, committed, fail, record_rates_file
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
@@ -106,11 +106,8 @@ def contribute(scheme_id, amount, donor, username, received_on, reference, seaso
     day: date = received_on.date() if received_on else local_today(scheme.jurisdiction.timezone)
     data = {"amount": value, "received_on": day, "donor": donor, "reference": reference,
             "season_id": _season(scheme, season).id if season else None}
-    try:
+    with committed():
         tx = operations.contribute(scheme, data, user)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     f = fund_view(scheme)
     click.echo(f"Posting no. {tx.seq}: {_money(value, scheme.currency)} from {donor}. "
                f"Available now {_money(f['available'], scheme.currency)}; claims still awaiting funds: "

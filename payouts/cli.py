@@ -11,9 +11,8 @@ from flask.cli import AppGroup
 
 from claims.models import Programme
 from claims.queries import get_programme
-from conflict_service.cli import acting_user, fail, record_rates_file
+from conflict_service.cli import acting_user, committed, record_rates_file
 from conflict_service.db import db
-from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
 from conflict_service.spreadsheets import BOM
 from conflict_service.timeutil import local_today
@@ -67,11 +66,8 @@ def rates_list(programme_id, on):
 def batches_export(batch_id, username, output, bom):
     """Write the payment file of an approved batch (payee, account or phone, amount, currency, reference)."""
     user = acting_user(username)
-    try:
+    with committed():
         text = operations.payment_file(queries.get_batch(batch_id, user), user)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     text = BOM + text if bom else text
     if output:
         output.write_text(text, encoding="utf-8")
@@ -86,11 +82,8 @@ def batches_export(batch_id, username, output, bom):
 def payments_reconcile(file, username):
     """Import a bank statement (CSV: reference,amount,date): confirm matches and list every mismatch."""
     user = acting_user(username)
-    try:
+    with committed():
         report = operations.reconcile(file.name, file.read_bytes(), user)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     for row in report.results:
         line = row["line"] if row["line"] is not None else "-"
         click.echo(f"{line!s:>5}  {row['reference'] or '—':<28} {row['code']:<20} {reconciliation_message(row)}")
@@ -115,11 +108,8 @@ def payments_overdue(username):
 def rates_confirm(programme_id, version, username):
     """Confirm VERSION of PROGRAMME_ID's rates, recorded by another manager: in force from now."""
     user = acting_user(username)
-    try:
+    with committed():
         operations.confirm_rates(queries.get_rate_table(_programme(programme_id, user), version), user)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     click.echo(f"Version {version} confirmed; its rates are in force from now.")
 
 
@@ -131,11 +121,8 @@ def rates_confirm(programme_id, version, username):
 def rates_refuse(programme_id, version, username, note):
     """Refuse (or withdraw) VERSION of PROGRAMME_ID's rates; it never comes into force."""
     user = acting_user(username)
-    try:
+    with committed():
         operations.refuse_rates(queries.get_rate_table(_programme(programme_id, user), version), user, note)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     click.echo(f"Version {version} refused.")
 
 

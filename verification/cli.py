@@ -10,9 +10,8 @@ import marshmallow
 from flask.cli import AppGroup
 
 from claims.queries import get_claim_by_number
-from conflict_service.cli import acting_user, fail
-from conflict_service.db import db
-from conflict_service.errors import DomainError, ValidationError
+from conflict_service.cli import acting_user, committed, fail
+from conflict_service.errors import ValidationError
 from conflict_service.errors import plain as plain_errors
 from conflict_service.timeutil import utcnow
 from verification import operations, queries
@@ -35,11 +34,8 @@ def _load(schema: marshmallow.Schema, data: dict) -> dict:
 
 def _run(fn):
     """Run an operation and commit, or report the refusal as the API would (operations refuse before changing)."""
-    try:
+    with committed():
         result = fn()
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     return result
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from conflict_service.cli import acting_user, fail
-from conflict_service.db import db
-from conflict_service.errors import DomainError
+from conflict_service.cli import acting_user, committed
 from conflict_service.jurisdictions.queries import get_by_code
 from conflict_service.web.forms import load
 from payouts.freezes import operations, queries
@@ -38,13 +36,10 @@ def _line(freeze) -> str:
 def freezes_record(username, programme_id, cause, killed_on, code, lat, lon, radius_km, note):
     """Record a leopard killed or poisoned: payments in the area are held for the programme's freeze days."""
     user = acting_user(username)
-    try:
+    with committed():
         raw = {"programme_id": programme_id, "cause": cause, "killed_on": killed_on, "note": note, "lat": lat,
                "lon": lon, "radius_km": radius_km, "jurisdiction_id": get_by_code(code).id if code else None}
         freeze = operations.record_freeze(load(FreezeCreateSchema(), raw), user)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     click.echo(_line(queries.view(freeze)))
 
 
@@ -66,10 +61,7 @@ def freezes_list(username, active):
 def freezes_lift(freeze_id, username, reason):
     """Lift a freeze before its period ends; its claims can be paid again."""
     user = acting_user(username)
-    try:
+    with committed():
         freeze = operations.lift_freeze(operations.get_freeze(freeze_id, user), load(LiftSchema(), {"reason": reason}),
                                         user)
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     click.echo(_line(queries.view(freeze)))
