@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 def test_bench_runs_every_measurement_once(tmp_path):
     out = tmp_path / "bench.json"
     run = subprocess.run([sys.executable, "bench/run.py", "--claims", "200", "--iterations", "1", "--batch", "4",
-                          "--seconds", "1", "--field", "2", "--json", str(out)], cwd=ROOT, capture_output=True,
+                          "--seconds", "2", "--field", "2", "--json", str(out)], cwd=ROOT, capture_output=True,
                          text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(out.read_text())
