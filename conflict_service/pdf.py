@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
@@ -146,9 +147,27 @@ def evidence_available(sha256: str, variant: str = "") -> bool:
     return True
 
 
+_fonts = threading.local()
+
+
+def font_config():
+    """This thread's WeasyPrint font configuration, built once and kept: every document links the same
+    ``@font-face`` rules (``asset:css/pdf.css``), and a fresh configuration would load Fontconfig's system setup
+    again and copy, scan and register the ten shipped fonts (2.7 MB) for every document. WeasyPrint's own cache
+    key for a face is its rule (family, weight, source URL), so a face is added once and each later document finds
+    it; the fonts are only ever read from ``asset:`` URLs. One per thread: a Pango font map is not safe to share
+    between threads rendering at once (gunicorn's threads)."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 def render_pdf(html: str, *, base_url: str = ASSET_BASE, url_fetcher=None) -> bytes:
     """Render an (autoescaped) HTML document to PDF bytes; resources only through the restricted fetcher."""
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher or fetcher(), media_type="print")
-    return document.write_pdf()
+    return document.write_pdf(font_config=font_config())
