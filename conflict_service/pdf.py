@@ -12,8 +12,10 @@ HTTP is never spoken, so there is no redirect to follow. Generated images (the Q
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -147,22 +149,43 @@ def evidence_available(sha256: str, variant: str = "") -> bool:
     return True
 
 
-_fonts = threading.local()
+_spare_font_configs: list = []  # WeasyPrint font configurations no render is using right now
+_font_configs_lock = threading.Lock()
 
 
+@contextlib.contextmanager
 def font_config():
-    """This thread's WeasyPrint font configuration, built once and kept: every document links the same
-    ``@font-face`` rules (``asset:css/pdf.css``), and a fresh configuration would load Fontconfig's system setup
-    again and copy, scan and register the ten shipped fonts (2.7 MB) for every document. WeasyPrint's own cache
+    """A WeasyPrint font configuration for one render, built once and kept for the next: every document links the
+    same ``@font-face`` rules (``asset:css/pdf.css``), and a fresh configuration would load Fontconfig's system
+    setup again and copy, scan and register the ten shipped fonts (2.7 MB) for every document. WeasyPrint's own
     key for a face is its rule (family, weight, source URL), so a face is added once and each later document finds
-    it; the fonts are only ever read from ``asset:`` URLs. One per thread: a Pango font map is not safe to share
-    between threads rendering at once (gunicorn's threads)."""
-    config = getattr(_fonts, "config", None)
+    it; fonts are only ever read from ``asset:`` URLs. A render borrows a configuration no other render is using
+    (a Pango font map is not safe to share between threads rendering at once, as gunicorn's threads do) and gives
+    it back: a process keeps as many as it ever rendered at once."""
+    with _font_configs_lock:
+        config = _spare_font_configs.pop() if _spare_font_configs else None
     if config is None:
         from weasyprint.text.fonts import FontConfiguration
 
-        config = _fonts.config = FontConfiguration()
-    return config
+        config = FontConfiguration()
+    try:
+        yield config
+    finally:
+        with _font_configs_lock:
+            _spare_font_configs.append(config)
+
+
+def _after_fork_in_child() -> None:
+    """A forked process starts without its parent's configurations (their fonts sit in the parent's temporary folder,
+    which the parent deletes when it is done with them) and with a lock nobody holds."""
+    global _font_configs_lock
+    for config in _spare_font_configs:
+        config._folder = None  # the parent's folder: never deleted from here (WeasyPrint deletes _folder on __del__)
+    _spare_font_configs.clear()
+    _font_configs_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def render_pdf(html: str, *, base_url: str = ASSET_BASE, url_fetcher=None) -> bytes:
@@ -170,4 +193,5 @@ def render_pdf(html: str, *, base_url: str = ASSET_BASE, url_fetcher=None) -> by
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher or fetcher(), media_type="print")
-    return document.write_pdf(font_config=font_config())
+    with font_config() as fonts:
+        return document.write_pdf(font_config=fonts)
