@@ -228,6 +228,11 @@ class Payment(Base):
     def audit_label(self) -> str:
         return self.reference
 
+    @property
+    def audit_scope_id(self) -> int | None:
+        """A subject's payment is audited as itself, in its subject's jurisdiction (a claim's, on its claim)."""
+        return self.jurisdiction_id
+
 
 class Reconciliation(Base):
     """An imported bank statement and, row by row, what it matched and what it did not."""

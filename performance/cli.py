@@ -1,4 +1,5 @@
-"""Command-line tools of performance: import a Camtrap DP package, show and approve a period's assessment."""
+"""Command-line tools of performance: import a Camtrap DP package, show and approve a period's assessment, and put
+an approved period in a payment batch."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from conflict_service.cli import acting_user, fail
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
-from performance import evidence, periods, queries
+from performance import evidence, payments, periods, queries
 from performance.models import Period
 
 cli = AppGroup("performance", help="Conservation-performance contracts: camera-trap imports, period assessments.")
@@ -53,6 +54,27 @@ def assessment_command(period_id):
     click.echo(f"Total: {format_money(view['total'], view['currency'], 'en')}")
     for share in view["shares"]:
         click.echo(f"  {share['name']}: {format_money(share['amount'], view['currency'], 'en')}")
+    click.echo(f"Status: {view['period'].status.value}")
+    for payment in view["payments"]:
+        click.echo(f"  {payment.reference:<28} {payment.payee_name:<30} "
+                   f"{format_money(payment.amount, payment.currency, 'en'):>18}  {payment.status.value:<10} "
+                   f"batch {payment.batch_id or '-'}")
+
+
+@cli.command("pay")
+@click.argument("period_id", type=int)
+@click.option("--user", "username", required=True, help="The manager building the batch (another approves it).")
+@click.option("--note", default="", help="A note kept with the batch.")
+def pay_command(period_id, username, note):
+    """Put an approved period in a new payment batch of its programme: its lump sum, or one payment per member."""
+    user = acting_user(username)
+    try:
+        batch = payments.pay(queries.get_period(period_id, user), {"note": note}, user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        fail(error)
+    click.echo(f"Period {period_id} is in payment batch {batch.id}; another manager approves the batch.")
 
 
 @cli.command("approve")
