@@ -202,10 +202,12 @@ def batch_sums(batch_ids: list[int]) -> dict[int, tuple[int, Decimal]]:
 
 
 def batch_payments(batch_id: int) -> list[tuple[Payment, Claim | None]]:
-    """A batch's payments with their claims (None for a registered subject's payment)."""
-    stmt = (sa.select(Payment, Claim).outerjoin(Claim, Payment.claim_id == Claim.id)
-            .where(Payment.batch_id == batch_id).order_by(Payment.id))
-    return [tuple(row) for row in db.session.execute(stmt)]
+    """A batch's payments with their claims (None for a registered subject's payment). Two statements: an outer
+    join would lose the subject payments to the inner joins Claim's eager loading adds."""
+    payments = list(db.session.scalars(sa.select(Payment).where(Payment.batch_id == batch_id).order_by(Payment.id)))
+    ids = {p.claim_id for p in payments if p.claim_id is not None}
+    claims = {c.id: c for c in db.session.scalars(sa.select(Claim).where(Claim.id.in_(ids)))} if ids else {}
+    return [(p, claims.get(p.claim_id)) for p in payments]
 
 
 @dataclass

@@ -16,6 +16,7 @@ from conflict_service.schemas import (
     required_text,
 )
 from payouts.enums import PaymentMethod, PaymentStatus
+from payouts.schemas import MoneyString
 from performance.enums import Distribution, Fallback, Forfeiture, Indicator, PeriodStatus, Review
 
 POSITIVE = validate.Range(min=1, max=1000, error=L_("Must be between {min} and {max}."))
@@ -147,7 +148,7 @@ class PeriodPaymentSchema(BaseSchema):
     part = fields.Integer(attribute="subject_part", metadata={
         "description": "0: the lump sum to the community; else the owner id of the member paid"})
     payee_name = fields.String()
-    amount = fields.Decimal(as_string=True)
+    amount = MoneyString()
     currency = fields.String()
     status = enum_field(PaymentStatus)
     batch_id = fields.Integer(allow_none=True)

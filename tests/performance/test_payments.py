@@ -165,3 +165,94 @@ def test_the_database_refuses_a_second_live_payment_of_a_period(perf, world):
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.add(orphan)
         db.session.flush()
+
+
+@pytest.fixture
+def paid(perf, world, payouts):
+    """A lump-sum period (19,800,000 IRR) and a claim, each paid and confirmed in its own batch."""
+    ir = world.ir
+    period = approved_period(perf, world, distribution=Distribution.LUMP_SUM)
+    payouts.rates(ir)
+    claim = payouts.approved(ir, time_of_day=TimeOfDay.DAY)
+    today = local_today("Asia/Tehran")
+    for batch in (payouts.batch(ir, [claim]), payments.pay(period, {}, ir.manager)):
+        if batch.status == BatchStatus.AWAITING_APPROVAL:
+            operations.approve_batch(batch, ir.manager2)
+    for payment in db.session.scalars(sa.select(Payment).where(Payment.status == PaymentStatus.SENT)).all():
+        operations.confirm_payment(payment, {"reference": "BANK", "paid_on": today}, ir.manager)
+    claim_paid = db.session.scalar(sa.select(Payment.amount).where(Payment.claim_id == claim.id))
+    db.session.commit()
+    return period, claim, claim_paid
+
+
+def test_the_payouts_report_counts_performance_payments_apart_from_compensation(client, runner, paid, world):
+    from oversight import reports
+    from oversight.performance_payouts import performance_payouts
+    from tests.helpers import bearer, login
+
+    period, claim, claim_paid = paid
+    programme = period.contract.community.programme
+    (compensation,) = reports.payouts(world.ir.manager, [])
+    assert (compensation["claims"], compensation["amount"]) == (1, claim_paid)  # the period is not in it
+    (row,) = performance_payouts(world.ir.manager, ["region", "office", "programme"])
+    assert (row["office"], row["programme_name"], row["periods"], row["amount"], row["currency"]) == (
+        world.ir.office.code, programme.name, 1, 19_800_000, "IRR")
+    assert performance_payouts(world.am.manager, []) == []  # another country's manager sees none of it
+
+    headers = bearer(client, world.ir.auditor)
+    api = client.get("/api/v1/reports/payouts?group_by=programme&payments=performance", headers=headers).get_json()
+    assert api["payments"] == "performance"
+    assert [(r["programme"], r["periods"], r["amount"]) for r in api["rows"]] == [(programme.id, 1, "19800000")]
+    default = client.get("/api/v1/reports/payouts?group_by=programme", headers=headers).get_json()
+    assert programme.id not in [r["programme"] for r in default["rows"]]
+    wrong = client.get("/api/v1/reports/payouts?payments=bonus", headers=headers)
+    assert wrong.status_code == 422 and "payments" in wrong.get_json()["errors"]
+
+    login(client, world.ir.auditor)
+    csv = client.get("/reports/payouts.csv?group_by=programme&payments=performance").get_data(as_text=True)
+    assert csv.splitlines() == ["programme,programme_name,currency,periods,amount",
+                                f"{programme.id},{programme.name},IRR,1,19800000"]
+    page = client.get("/reports/payouts?group_by=programme").get_data(as_text=True)
+    assert "Performance payments" in page and "19,800,000" in page
+
+    out = runner.invoke(args=["reports", "payouts", "--user", world.ir.auditor.username, "--group-by", "programme",
+                              "--payments", "performance", "--csv"])
+    assert out.exit_code == 0 and f"{programme.id},{programme.name},IRR,1,19800000" in out.output
+
+
+def test_the_period_page_api_and_cli_show_its_payments(client, runner, paid, world):
+    from tests.helpers import bearer, login
+
+    period, _claim, _amount = paid
+    reference = f"PERF-{period.contract_id}-1-1"
+    view = client.get(f"/api/v1/performance/periods/{period.id}/assessment",
+                      headers=bearer(client, world.ir.manager)).get_json()
+    assert view["period"]["status"] == "paid"
+    assert [(p["reference"], p["amount"], p["status"], p["part"]) for p in view["payments"]] == [
+        (reference, "19800000", "confirmed", 0)]
+    login(client, world.ir.manager)
+    page = client.get(f"/performance/periods/{period.id}").get_data(as_text=True)
+    assert reference in page and "Paid" in page
+    batch_id = view["payments"][0]["batch_id"]
+    batch_page = client.get(f"/payment-batches/{batch_id}").get_data(as_text=True)
+    assert "Chehel Mir herders: period" in batch_page and reference in batch_page
+    out = runner.invoke(args=["performance", "assessment", str(period.id)])
+    assert out.exit_code == 0 and "Status: paid" in out.output and reference in out.output
+
+
+def test_batches_of_a_performance_programme_on_the_web_and_the_cli(client, runner, perf, world):
+    from tests.helpers import login, post_form
+
+    period = approved_period(perf, world, distribution=Distribution.LUMP_SUM)
+    programme = period.contract.community.programme
+    db.session.commit()
+    login(client, world.ir.manager)
+    form = client.get(f"/payment-batches/new?programme_id={programme.id}").get_data(as_text=True)
+    assert f'name="subject_ids" value="{period.id}"' in form and "19,800,000" in form
+    refused = post_form(client, "/payment-batches/new", {"programme_id": programme.id},
+                        form_path=f"/payment-batches/new?programme_id={programme.id}")
+    assert "Tick at least one period to pay." in refused.get_data(as_text=True)
+    out = runner.invoke(args=["performance", "pay", str(period.id), "--user", world.ir.manager.username])
+    assert out.exit_code == 0 and "is in payment batch" in out.output
+    again = runner.invoke(args=["performance", "pay", str(period.id), "--user", world.ir.manager.username])
+    assert again.exit_code != 0 and "already in a payment batch" in again.output
