@@ -1,5 +1,6 @@
 """Command-line tools of performance: communities and contracts (written, confirmed, their money terms changed), a
-Camtrap DP package's import, a period's assessment and approval — each through the operations the API and pages use."""
+Camtrap DP package's import, a period's assessment and approval, and an approved period put in a payment batch —
+each through the operations the API and pages use."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from conflict_service.i18n import format_money
 from conflict_service.jurisdictions.queries import get_by_code
 from conflict_service.web.forms import load
 from payouts.enums import PaymentMethod
-from performance import evidence, operations, periods, queries
+from performance import evidence, operations, payments, periods, queries
 from performance.enums import Distribution, Fallback, Forfeiture, Indicator
 from performance.models import MONEY_TERMS, Contract, Period
 from performance.schemas import CommunityCreateSchema, ContractCreateSchema, ContractTermsChangeSchema
@@ -220,6 +221,23 @@ def assessment_command(period_id):
     click.echo(f"Total: {format_money(view['total'], view['currency'], 'en')}")
     for share in view["shares"]:
         click.echo(f"  {share['name']}: {format_money(share['amount'], view['currency'], 'en')}")
+    click.echo(f"Status: {view['period'].status.value}")
+    for payment in view["payments"]:
+        click.echo(f"  {payment.reference:<28} {payment.payee_name:<30} "
+                   f"{format_money(payment.amount, payment.currency, 'en'):>18}  {payment.status.value:<10} "
+                   f"batch {payment.batch_id or '-'}")
+
+
+@cli.command("pay")
+@click.argument("period_id", type=int)
+@click.option("--user", "username", required=True, help="The manager building the batch (another approves it).")
+@click.option("--note", default="", help="A note kept with the batch.")
+def pay_command(period_id, username, note):
+    """Put an approved period in a new payment batch of its programme: its lump sum, or one payment per member."""
+    user = acting_user(username)
+    with committed():
+        batch = payments.pay(queries.get_period(period_id, user), {"note": note}, user)
+    click.echo(f"Period {period_id} is in payment batch {batch.id}; another manager approves the batch.")
 
 
 @cli.command("approve")

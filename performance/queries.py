@@ -9,7 +9,7 @@ from claims.models import Owner, Programme
 from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.jurisdictions import queries as jq
-from performance import evidence, periods
+from performance import evidence, payments, periods
 from performance.enums import PeriodStatus, Review
 from performance.models import CameraImport, Community, Contract, ContractChange, Deployment, Observation, Period
 from performance.presentation import describe_line
@@ -102,7 +102,7 @@ def assessment_view(period: Period) -> dict:
     return {"period": period, "currency": currency, "units": data["units"], "total": data["total"],
             "is_fallback": data["is_fallback"], "monitoring_failed": data["monitoring_failed"], "is_frozen": frozen,
             "lines": [{**line, "text": describe_line(line, currency)} for line in data["lines"]],
-            "shares": shares or []}
+            "shares": shares or [], "payments": payments.payments_of([period.id])}
 
 
 def observations_statement(user, review: Review | None) -> sa.Select:

@@ -16,6 +16,7 @@ from conflict_service.i18n import format_number
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act
 from conflict_service.web.views import nav
+from payouts.permissions import can_manage_payouts
 from performance import evidence, forms, operations, periods, presentation, queries, statement
 from performance.enums import Review
 from performance.permissions import IMPORTERS, PERFORMANCE_READERS, can_manage_contracts, can_review
@@ -134,7 +135,8 @@ def contract_confirm(contract_id):
 def period_detail(period_id):
     period = queries.get_period(period_id, g.user)
     return render_template("performance/period.html", period=period, contract=period.contract,
-                           view=queries.assessment_view(period), can_manage=can_manage_contracts(g.user))
+                           view=queries.assessment_view(period), can_manage=can_manage_contracts(g.user),
+                           can_pay=can_manage_payouts(g.user))
 
 
 @bp.get("/performance/periods/<int:period_id>/statement.pdf")
