@@ -67,5 +67,7 @@ class Transparency(MethodView):
     @public.response(200, TransparencySchema)
     def get(self):
         """Claims filed, verified losses, amounts paid and median days to payment per region and month. Figures
-        resting on fewer than `min_claims` claims are withheld (null, named in `suppressed`)."""
-        return {"min_claims": transparency.MIN_CLAIMS, "rows": transparency.figures()}
+        resting on fewer than `min_claims` claims are withheld (null, named in `suppressed`). Performance payments
+        to communities are apart, in `performance`, per region and year."""
+        return {"min_claims": transparency.MIN_CLAIMS, "rows": transparency.figures(),
+                "performance": transparency.performance_figures()}

@@ -147,6 +147,24 @@ class TransparencyRowSchema(BaseSchema):
         "description": "Figures withheld because they rest on fewer than min_claims claims."})
 
 
+class PerformancePaidCellSchema(BaseSchema):
+    currency = fields.String()
+    communities = fields.Integer()
+    periods = fields.Integer()
+    amount = fields.Decimal(as_string=True, allow_none=True)
+
+
+class PerformanceTransparencyRowSchema(BaseSchema):
+    region = fields.String()
+    region_name = fields.String()
+    year = fields.String()
+    paid = fields.List(fields.Nested(PerformancePaidCellSchema))
+    suppressed = fields.List(fields.String(), metadata={
+        "description": "Amounts withheld because they rest on fewer than min_claims member households."})
+
+
 class TransparencySchema(BaseSchema):
     min_claims = fields.Integer()
     rows = fields.List(fields.Nested(TransparencyRowSchema))
+    performance = fields.List(fields.Nested(PerformanceTransparencyRowSchema), metadata={
+        "description": "Performance payments to communities (not compensation), per region and Gregorian year."})

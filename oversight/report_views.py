@@ -122,6 +122,7 @@ def dashboard_page():
 @bp.get("/transparency")
 def transparency_page():
     return render_template("oversight/transparency.html", rows=transparency.figures(reader_calendar()),
+                           performance=transparency.performance_figures(reader_calendar()),
                            min_claims=transparency.MIN_CLAIMS, checkpoint=audit_queries.last_checkpoint(),
                            public_key=audit_keys().public_key())
 
