@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from conflict_service.db import db
+from conflict_service.i18n import native_digits
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
 from payouts.enums import PaymentMethod
@@ -54,13 +55,17 @@ def contract_data(form: MultiDict) -> dict:
 
 
 def terms_values(contract: Contract) -> dict:
-    """A contract's money terms as the change form shows them first (numbers without trailing zeros)."""
+    """A contract's money terms as the change form shows them first: choices by value, numbers without trailing
+    zeros in the reader's digits (which the schema reads back)."""
     values = {}
     for key in MONEY_TERMS:
         value = getattr(contract, key)
-        if isinstance(value, Decimal):
-            value = format(value.normalize(), "f")
-        values[key] = "" if value is None else str(getattr(value, "value", value))
+        if value is None:
+            values[key] = ""
+        elif hasattr(value, "value"):
+            values[key] = value.value
+        else:
+            values[key] = native_digits(format(value.normalize(), "f") if isinstance(value, Decimal) else str(value))
     return values
 
 

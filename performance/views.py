@@ -12,7 +12,7 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
-from conflict_service.i18n import format_number
+from conflict_service.i18n import format_number, native_digits
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act
 from conflict_service.web.views import nav
@@ -76,7 +76,8 @@ def community_new():
 def contract_new():
     values, errors = forms.contract_values(request.values), {}
     if request.method == "GET":
-        values |= {"period_count": "4", "period_months": "3", "fallback_periods": "3"}
+        values |= {"period_count": native_digits("4"), "period_months": native_digits("3"),
+                   "fallback_periods": native_digits("3")}
     else:
         try:
             contract = operations.create_contract(forms.contract_data(request.form), g.user)

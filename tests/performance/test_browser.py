@@ -54,9 +54,11 @@ def test_community_and_contract_forms_on_a_phone_in_persian(live_server, phone, 
     readable(phone, "contract", data)
     phone.goto(f"{live_server}/performance/contracts/{contract.id}/changes/new")
     readable(phone, "change-new", data)
+    assert phone.locator("#f-rate").input_value() == "۱۰۰۰۰۰۰۰"  # the terms in force, in the reader's digits
 
     phone.goto(f"{live_server}/performance/contracts/new?community_id={community.id}")
     readable(phone, "contract-new", data)
+    assert phone.locator("#f-period_count").input_value() == "۴"
     for name, value in (("starts_on", "۱۴۰۵/۰۱/۱۲"), ("period_months", "۶"), ("period_count", "۲"),
                         ("rate", "۵٬۰۰۰٬۰۰۰"), ("fallback_periods", "۲")):
         phone.locator(f"#f-{name}").fill(value)
