@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import field as field_bench  # noqa: E402
-from bench.server import gunicorn  # noqa: E402
+from bench.server import gunicorn, server_cpu_seconds  # noqa: E402
 
 EXPORT_BOUND_MB = 150
 AUDITOR = "synth_auditor"
@@ -247,9 +247,13 @@ def measure_list(base: str, ctx: InProcess, n: int) -> list[Figure]:
         cur.close()
         raw.rollback()
 
+    cpu = server_cpu_seconds(base)
     app_t, floor_t = timed_pairs(app_call, floor_call, n, warm=2)
+    cpu = (server_cpu_seconds(base) - cpu) / (n + 2)  # the warm-up pages included
     raw.close()
-    note = f"filters {params}"
+    # The service's own CPU per page (every gunicorn process, from /proc): unlike the times, it hardly changes with
+    # what else runs on the machine.
+    note = f"filters {params}; the service's CPU {cpu * 1000:.1f} ms a page"
     return [Figure("claims list page, p50", statistics.median(app_t) * 1000, statistics.median(floor_t) * 1000, "ms",
                    note=note).judge(None),
             Figure("claims list page, p95", percentile(app_t, 95) * 1000, percentile(floor_t, 95) * 1000, "ms",
