@@ -1,9 +1,11 @@
-"""A payment batch read on a phone in Dari: the stacked rows keep their label on the reading side, badges stay pills."""
+"""Payouts on a phone in Dari: a batch's stacked rows keep their label on the reading side and badges stay pills;
+the approve and reject forms read as two forms."""
 
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale, gettext
 
 from claims.enums import TimeOfDay
 from conflict_service.db import db
@@ -45,3 +47,21 @@ def test_a_confirmed_batch_on_a_phone_in_dari(make, world, payouts, live_server,
     height = badge.evaluate("el => el.getBoundingClientRect().height")
     line = badge.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
     assert height < 2.2 * line, (height, line)
+
+
+def test_the_approve_and_reject_forms_read_apart_on_a_phone(make, world, payouts, live_server, phone):
+    ir = world.ir
+    payouts.rates(ir)
+    claim = payouts.verified(ir, time_of_day=TimeOfDay.DAY)
+    ir.manager.preferred_language = "fa_AF"
+    db.session.commit()
+    sign_in(phone, live_server, ir.manager)
+    phone.goto(f"{live_server}/claims/{claim.id}")
+    screenshot(phone, "claim-decision-fa_AF-phone")
+    approve, reject = phone.locator(".decision-forms > form").all()
+    # One column on the phone: the rejection's reason came straight under the approve button, labelled "Reason".
+    assert approve.bounding_box()["y"] < reject.bounding_box()["y"]
+    with force_locale("fa_AF"):
+        assert phone.locator("label[for=reason_code]").inner_text() == gettext("Reason for rejection")
+    for form in (approve, reject):
+        assert form.evaluate("el => parseFloat(getComputedStyle(el).borderTopWidth)") > 0
