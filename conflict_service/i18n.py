@@ -353,6 +353,21 @@ def format_number(value, locale: str | None = None) -> str:
     return native_digits(text, locale)
 
 
+def format_percent(value, locale: str | None = None) -> str:
+    """A percentage (25 means 25 %) as the locale writes one: its percent sign (٪ in Persian), its side (%25 in
+    Turkish), its spacing (25 % in German) and digits; up to four decimals kept, none added."""
+    if value is None:
+        return ""
+    locale = locale or current_locale()
+    reader = Locale.parse(cldr_locale(locale))
+    pattern = reader.percent_formats[None].pattern.replace("#,##0", "#,##0.####")
+    system = reader.default_numbering_system
+    text = babel_numbers.format_percent(Decimal(str(value)) / 100, format=pattern, locale=reader,
+                                        numbering_system=system)
+    sign = reader.number_symbols.get(system, {}).get("percentSign", "%")  # Babel keeps the Latin sign for arabext
+    return native_digits(text.replace("%", sign) if "%" not in sign else text, locale)
+
+
 def exact_number(value, locale: str | None = None) -> str:
     """A decimal number with every digit it has (no grouping), in the reader's digits and decimal sign."""
     if value is None:
@@ -627,7 +642,7 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.config["TRANSLATIONS_DIR"])
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
-        date=format_date, datetime=format_datetime, when=format_when, number=format_number, money=format_money,
+        date=format_date, datetime=format_datetime, when=format_when, number=format_number, percent=format_percent, money=format_money,
         join_list=join_list, month=format_month,
         digits=native_digits, ltr=isolate_ltr, isolate=isolate, date_input=date_input_value,
         time_input=time_input_value,

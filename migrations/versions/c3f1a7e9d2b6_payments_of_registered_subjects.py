@@ -14,9 +14,8 @@ Revision ID: c3f1a7e9d2b6
 Revises: 7d3e5a91c2b4
 Create Date: 2026-12-06 05:20:00.000000
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c3f1a7e9d2b6'
 down_revision = '7d3e5a91c2b4'

@@ -20,6 +20,7 @@ from conflict_service.i18n import (
     format_datetime,
     format_money,
     format_number,
+    format_percent,
     is_rtl,
     language_choices,
     normalise,
@@ -130,3 +131,11 @@ def test_a_pages_formatter_writes_what_the_filters_write(locale):
     for n in (0, 7, 1234, 1_000_000, 7):
         assert shown.number(n) == format_number(n, locale)
     assert shown.date(None) == "" and shown.number(None) == ""
+
+
+@pytest.mark.parametrize(("locale", "value", "expected"), [
+    ("en", 30, "30%"), ("en", Decimal("12.5"), "12.5%"), ("de", 30, "30\u00a0%"), ("tr", 30, "%30"),
+    ("fa", 30, "۳۰٪"), ("fa", Decimal("12.5"), "۱۲٫۵٪"), ("ckb", 30, "٣٠٪"), ("ur", 30, "30٪"), ("en", None, ""),
+])
+def test_percentages_are_written_as_the_locale_writes_them(locale, value, expected):
+    assert format_percent(value, locale) == expected  # a Persian reader sees ۳۰٪, never a detached "۳۰ %"

@@ -134,7 +134,7 @@ def test_programme_rules_form(client, ir):
     assert ir.programme.injured_pct == 35 and ir.programme.covered_predators == ["leopard", "wolf"]
     assert ir.programme.dual_approval_threshold == 150000000
     page = text(client.get(f"/programmes/{ir.programme.id}"))
-    assert "35 %" in page and "Leopard and Wolf" in page
+    assert "35%" in page and "Leopard and Wolf" in page
 
 
 def test_batches_from_the_pages(client, payouts, ir):
