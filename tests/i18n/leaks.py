@@ -31,6 +31,11 @@ FILE_NAME = re.compile(r"\b[\w-]+\.(?:jpe?g|png|pdf|csv|xlsx|xml)\b", re.IGNOREC
 DOCUMENT_CODE = re.compile(r"\b[0-9A-F]{4}(?:-[0-9A-F]{4}){2,}\b")
 # A bank's or a batch's reference as it was typed or received (TRX61821066, MELLI0000001): read as it is.
 REFERENCE = re.compile(r"\b[A-Z]{2,}-?\d{3,}\b")
+# The identifiers a Camtrap DP package gives its records, as the researchers wrote them (observation O0029, deployment
+# GOL-D01, individual TAN-M01, event TAN-D01-E001): a verifier finds the record in the package and the camera in the
+# field by them, as a clerk finds a claim by its number; pages show them in <bdi dir="ltr">. Capitals then digits
+# (a letter group, then a number or hyphenated letter+number parts), never a word.
+CAMERA_TRAP_ID = re.compile(r"\b[A-Z]{1,4}(?:-[A-Z]{1,2}\d{2,4})*(?:\d{3,5}|-[A-Z]{1,2}\d{2,4})\b")
 ALLOWED_WORDS = frozenset({
     "IRR", "AFN", "AMD", "AZN", "GEL", "TRY", "IQD", "PKR", "TMT", "UZS", "KZT", "RUB", "TJS", "USD", "EUR",
     "km", "mm", "cm", "m", "kg", "ha", "KB", "kB", "MB", "GB",
@@ -76,7 +81,7 @@ def leaks(text: str, locale: str) -> Leaks:
     """The Latin words and foreign digit runs in ``text`` read in ``locale``."""
     text = REFERENCE.sub(" ", ADDRESS.sub(" ", CLAIM_NUMBER.sub(" ", text)))
     text = JURISDICTION_CODE.sub(" ", FILE_NAME.sub(" ", DOCUMENT_CODE.sub(" ", text)))
-    text = HASH.sub(" ", USERNAME.sub(" ", text))
+    text = CAMERA_TRAP_ID.sub(" ", HASH.sub(" ", USERNAME.sub(" ", text)))
     found = Leaks()
     for word in LATIN_WORD.findall(text):
         word = word.strip("'’_-")

@@ -129,7 +129,8 @@ def scan_with_client(app, world, locales) -> tuple[dict[str, Leaks], int]:
                     db.session.execute(sa.update(User).where(User.username == username)
                                        .values(preferred_language=locale))
                     db.session.commit()
-                    client.post("/login", data={"username": username, "password": PASSWORD})
+                    token = csrf_token(client, "/login")
+                    client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
                 for path in by_role[role]:
                     if path in NOT_FOR_READERS:
                         continue
@@ -140,7 +141,8 @@ def scan_with_client(app, world, locales) -> tuple[dict[str, Leaks], int]:
                     loads += 1
                     text = html_text(r.get_data(as_text=True))
                     if dump := os.environ.get("LEAK_DUMP"):
-                        with open(f"{dump}/{locale}-{role}-{path.strip('/').replace('/', '_')}.txt", "w") as f:
+                        name = path.strip("/").replace("/", "_").replace("?", "_")
+                        with open(f"{dump}/{locale}-{role}-{name}.txt", "w") as f:
                             f.write(text)
                     if seen := leaks(text, locale):
                         found[f"{locale} {role} {path}"] = seen
