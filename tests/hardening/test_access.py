@@ -565,7 +565,7 @@ def build_world(app):
                 programme.retaliation_freeze_days = 30
                 record_freeze({"programme_id": programme.id, "cause": KillCause.POISONED,
                                "killed_on": utcnow().date() - timedelta(days=3), "jurisdiction_id": office.id,
-                               "note": "access test"}, users["manager"])
+                               "note": "گزارش محیط‌بان: لاشهٔ پلنگ مسموم در درهٔ کل‌گز"}, users["manager"])
             for programme in db.session.scalars(sa.select(Programme).where(Programme.jurisdiction_id == country.id)):
                 # A change of the money rules waiting for a second manager, proposed by the demo's manager.
                 rule_changes.propose(programme, {"advance_pct": Decimal(5)},
