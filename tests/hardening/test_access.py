@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -586,8 +587,9 @@ def build_world(app):
 def field_record(verifier, office) -> None:
     """A field record waiting for review, about a claim of the office (the demo sends none)."""
     claim = db.session.scalar(sa.select(Claim).where(Claim.office_id == office.id).order_by(Claim.id))
-    xml = instance_xml(claim.number).decode()
-    db.session.add(FieldSubmission(instance_id=f"uuid:access-{office.id}", user_id=verifier.id, claim_ref=claim.number,
+    # As ODK Collect writes them: a verifier's notes in Persian, a random instance ID.
+    xml = instance_xml(claim.number, notes="جای دندان روی گلو؛ ردّ کشیدن لاشه تا صخره‌ها").decode()
+    db.session.add(FieldSubmission(instance_id=f"uuid:{uuid.uuid4()}", user_id=verifier.id, claim_ref=claim.number,
                                    claim_id=claim.id, xml=xml, xml_sha256="0" * 64,
                                    status=SubmissionStatus.NEEDS_REVIEW, reason=ReviewReason.REASSIGNED))
 

@@ -36,6 +36,9 @@ REFERENCE = re.compile(r"\b[A-Z]{2,}-?\d{3,}\b")
 # field by them, as a clerk finds a claim by its number; pages show them in <bdi dir="ltr">. Capitals then digits
 # (a letter group, then a number or hyphenated letter+number parts), never a word.
 CAMERA_TRAP_ID = re.compile(r"\b[A-Z]{1,4}(?:-[A-Z]{1,2}\d{2,4})*(?:\d{3,5}|-[A-Z]{1,2}\d{2,4})\b")
+# A field record's instance ID as ODK Collect writes it (OpenRosa's "uuid:" and a UUID), the identifier a manager quotes
+# to the verifier whose phone sent it; pages show it in <bdi dir="ltr">.
+INSTANCE_ID = re.compile(r"\buuid:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b")
 ALLOWED_WORDS = frozenset({
     "IRR", "AFN", "AMD", "AZN", "GEL", "TRY", "IQD", "PKR", "TMT", "UZS", "KZT", "RUB", "TJS", "USD", "EUR",
     "km", "mm", "cm", "m", "kg", "ha", "KB", "kB", "MB", "GB",
@@ -79,7 +82,7 @@ class Leaks:
 
 def leaks(text: str, locale: str) -> Leaks:
     """The Latin words and foreign digit runs in ``text`` read in ``locale``."""
-    text = REFERENCE.sub(" ", ADDRESS.sub(" ", CLAIM_NUMBER.sub(" ", text)))
+    text = REFERENCE.sub(" ", ADDRESS.sub(" ", CLAIM_NUMBER.sub(" ", INSTANCE_ID.sub(" ", text))))
     text = JURISDICTION_CODE.sub(" ", FILE_NAME.sub(" ", DOCUMENT_CODE.sub(" ", text)))
     text = CAMERA_TRAP_ID.sub(" ", HASH.sub(" ", USERNAME.sub(" ", text)))
     found = Leaks()
