@@ -39,6 +39,9 @@ CAMERA_TRAP_ID = re.compile(r"\b[A-Z]{1,4}(?:-[A-Z]{1,2}\d{2,4})*(?:\d{3,5}|-[A-
 # A field record's instance ID as ODK Collect writes it (OpenRosa's "uuid:" and a UUID), the identifier a manager quotes
 # to the verifier whose phone sent it; pages show it in <bdi dir="ltr">.
 INSTANCE_ID = re.compile(r"\buuid:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b")
+# A performance payment's reference (PERF-3-2: contract 3's second period; -M12: member 12's share; -1: the first
+# payment of it), which the bank statement carries back for reconciliation, like a claim's payment number.
+PERFORMANCE_REFERENCE = re.compile(r"(?<![A-Za-z0-9])PERF-\d+-\d+(?:-M\d+)?(?:-\d+)?(?![A-Za-z0-9])")
 ALLOWED_WORDS = frozenset({
     "IRR", "AFN", "AMD", "AZN", "GEL", "TRY", "IQD", "PKR", "TMT", "UZS", "KZT", "RUB", "TJS", "USD", "EUR",
     "km", "mm", "cm", "m", "kg", "ha", "KB", "kB", "MB", "GB",
@@ -85,7 +88,8 @@ class Leaks:
 
 def leaks(text: str, locale: str) -> Leaks:
     """The Latin words and foreign digit runs in ``text`` read in ``locale``."""
-    text = REFERENCE.sub(" ", ADDRESS.sub(" ", CLAIM_NUMBER.sub(" ", INSTANCE_ID.sub(" ", text))))
+    text = INSTANCE_ID.sub(" ", PERFORMANCE_REFERENCE.sub(" ", text))
+    text = REFERENCE.sub(" ", ADDRESS.sub(" ", CLAIM_NUMBER.sub(" ", text)))
     text = JURISDICTION_CODE.sub(" ", FILE_NAME.sub(" ", DOCUMENT_CODE.sub(" ", text)))
     text = CAMERA_TRAP_ID.sub(" ", HASH.sub(" ", HASH_PREFIX.sub(" ", USERNAME.sub(" ", text))))
     found = Leaks()
