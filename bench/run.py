@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import field as field_bench  # noqa: E402
-from bench.server import gunicorn  # noqa: E402
+from bench.server import gunicorn, server_cpu_seconds  # noqa: E402
 
 EXPORT_BOUND_MB = 150
 AUDITOR = "synth_auditor"
@@ -160,6 +160,21 @@ def timed(fn, n: int, warm: int = 1) -> list[float]:
     return out
 
 
+def timed_pairs(app_fn, floor_fn, n: int, warm: int = 1) -> tuple[list[float], list[float]]:
+    """Time the app and its floor alternately, one of each per round: on a shared machine whose load drifts during
+    the run, both sides see the same load (timed one after the other, the ratio also measured the drift)."""
+    for _ in range(warm):
+        app_fn()
+        floor_fn()
+    app_t, floor_t = [], []
+    for _ in range(n):
+        for fn, out in ((app_fn, app_t), (floor_fn, floor_t)):
+            started = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - started)
+    return app_t, floor_t
+
+
 class InProcess:
     """The service's app in this process, for the floors (the same SQL, bare WeasyPrint)."""
 
@@ -232,10 +247,13 @@ def measure_list(base: str, ctx: InProcess, n: int) -> list[Figure]:
         cur.close()
         raw.rollback()
 
-    app_t = timed(app_call, n, warm=2)
-    floor_t = timed(floor_call, n, warm=2)
+    cpu = server_cpu_seconds(base)
+    app_t, floor_t = timed_pairs(app_call, floor_call, n, warm=2)
+    cpu = (server_cpu_seconds(base) - cpu) / (n + 2)  # the warm-up pages included
     raw.close()
-    note = f"filters {params}"
+    # The service's own CPU per page (every gunicorn process, from /proc): unlike the times, it hardly changes with
+    # what else runs on the machine.
+    note = f"filters {params}; the service's CPU {cpu * 1000:.1f} ms a page"
     return [Figure("claims list page, p50", statistics.median(app_t) * 1000, statistics.median(floor_t) * 1000, "ms",
                    note=note).judge(None),
             Figure("claims list page, p95", percentile(app_t, 95) * 1000, percentile(floor_t, 95) * 1000, "ms",

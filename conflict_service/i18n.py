@@ -7,6 +7,7 @@ language where a page declares one (:func:`set_context_language`), then English.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime, time
@@ -194,7 +195,14 @@ def language_title(code: str) -> str:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return [(code, language_name(code)) for code in LOCALES]
+    """Every language the service speaks, each named in itself (the switcher on every page): the same list for every
+    reader, built once."""
+    return list(_language_choices())
+
+
+@functools.cache
+def _language_choices() -> tuple[tuple[str, str], ...]:
+    return tuple((code, language_name(code)) for code in LOCALES)
 
 
 def cldr_locale(locale: str) -> str:
