@@ -24,8 +24,7 @@ from conflict_service.timeutil import utcnow
 
 def programme_usable_at(programme: Programme, office) -> bool:
     """A programme covers an office when it is run at the office or at a level above it."""
-    t = jq.tree()
-    return programme.jurisdiction_id in {office.id, *t.ancestors(office.id)}
+    return programme.jurisdiction_id in jq.lineage(office)
 
 
 def office_language(office) -> str:

@@ -68,6 +68,25 @@ def office_ids(user) -> set[int]:
     return {jid for jid in scope_ids(user) if t.by_id[jid].level == Level.OFFICE}
 
 
+def lineage(jurisdiction: Jurisdiction) -> list[int]:
+    """The jurisdiction's id and the ids above it, nearest first, from its own parents (``Jurisdiction.parent`` is
+    loaded with it, two levels deep: office, region, country), without loading the tree: ``[jid, *ancestors(jid)]``."""
+    out, node = [], jurisdiction
+    while node is not None:
+        out.append(node.id)
+        node = node.parent
+    return out
+
+
+def in_scope(user, jurisdiction: Jurisdiction | None) -> bool:
+    """``jurisdiction.id in scope_ids(user)`` for one loaded jurisdiction, without loading the tree: it is at or below
+    one of the user's own when one of the user's own is in its lineage."""
+    if jurisdiction is None:
+        return False
+    own = {j.id for j in user.jurisdictions}
+    return not own.isdisjoint(lineage(jurisdiction))
+
+
 def related_ids(user) -> set[int]:
     """The user's scope plus the levels above it (a national programme is run above an office)."""
     t = tree()
