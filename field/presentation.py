@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species, TimeOfDay
+from conflict_service.i18n import current_locale, exact_number, format_coordinates, format_number, is_rtl, semicolon
 from field.instance import Instance
 from verification.enums import CarcassDisposal, RejectionReason, VerificationOutcome
 from verification.presentation import CHECKLIST_LABELS, CORRECTION_LABELS, VISIT_LABELS
@@ -32,10 +34,19 @@ def _when(value: str):
         return value
 
 
+def _number(value: str, shown=exact_number) -> str:
+    """A number as sent, in the reader's digits and decimal sign; an answer that is not a number, as sent."""
+    try:
+        return shown(Decimal(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+
+
 def _line(line: dict) -> str:
-    return "{count} × {species} ({age}, {outcome})".format(
-        count=line.get("count", "?"), species=str(_title(Species, line.get("species", ""))),
-        age=str(_title(AgeClass, line.get("age_class", ""))).lower(),
+    comma = "، " if is_rtl(current_locale()) else ", "
+    return "{count} × {species} ({age}{comma}{outcome})".format(
+        count=_number(line.get("count", "?"), format_number), species=str(_title(Species, line.get("species", ""))),
+        age=str(_title(AgeClass, line.get("age_class", ""))).lower(), comma=comma,
         outcome=str(_title(LossOutcome, line.get("outcome", ""))).lower())
 
 
@@ -47,16 +58,22 @@ def answers(found: Instance) -> list[tuple[object, object]]:
         if key == "checklist":
             ticked = [str(label) for name, label in CHECKLIST_LABELS if visit.get(name)]
             if ticked:
-                out.append((labels["checklist"], "; ".join(ticked)))
+                out.append((labels["checklist"], semicolon().join(ticked)))
         elif key == "visit_lat" and visit.get("visit_lat") is not None:
-            out.append((labels["visit_location"], f"{visit['visit_lat']}, {visit['visit_lon']}"))
+            try:
+                place = format_coordinates(Decimal(visit["visit_lat"]), Decimal(visit["visit_lon"]))
+            except (InvalidOperation, TypeError, ValueError):
+                place = f"{visit['visit_lat']}, {visit['visit_lon']}"
+            out.append((labels["visit_location"], place))
         elif key in ("is_in_corral", "is_herder_present", "is_guard_dog_present") and key in visit:
             out.append((labels[key], _("Yes") if visit[key] == "true" else _("No")))
         elif key in CHOICES and visit.get(key):
             out.append((labels[key], str(_title(CHOICES[key], visit[key]))))
         elif key == "visited_at" and visit.get(key):
             out.append((labels[key], _when(visit[key])))
-        elif key in ("canine_spacing_mm", "notes") and visit.get(key):
+        elif key == "canine_spacing_mm" and visit.get(key):
+            out.append((labels[key], _number(visit[key])))
+        elif key == "notes" and visit.get(key):
             out.append((labels[key], visit[key]))
     if visit.get("lines"):
         out.append((labels["lines"], [_line(line) for line in visit["lines"]]))

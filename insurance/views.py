@@ -17,7 +17,7 @@ from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
 from conflict_service.i18n import set_context_programme
-from conflict_service.spreadsheets import csv_response
+from conflict_service.spreadsheets import csv_response, csv_text
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web import rate_tables as rate_forms
@@ -33,6 +33,7 @@ from insurance.schemas import (
     PremiumRateEntrySchema,
     SeasonCreateSchema,
 )
+from insurance.seasons import PREMIUM_COLUMNS
 from insurance.statement import CSV_KINDS, fund_view, statement
 
 bp = Blueprint("insurance", __name__, template_folder="templates", url_prefix="/insurance")
@@ -106,6 +107,13 @@ def contribution_new(scheme_id):
 
 
 # --- premium rates -----------------------------------------------------------------------------------------------
+
+@bp.get("/premium-rates/sample.csv")
+@login_required(*INSURANCE_READERS)
+def premium_rates_sample():
+    """The premium rate import's columns as its first line reads them, with one example rate."""
+    return csv_response(csv_text([("sheep", "2000", "2026-01-01")], header=PREMIUM_COLUMNS), "premium-rates-sample.csv")
+
 
 @bp.route("/seasons/<int:season_id>/rates", methods=["GET", "POST"])
 @login_required(*INSURANCE_READERS)

@@ -19,6 +19,7 @@ from conflict_service.db import db
 from conflict_service.errors import DomainError, ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
+from conflict_service.spreadsheets import csv_response, csv_text
 from conflict_service.web import forms as web_forms
 from conflict_service.web import rate_tables as rate_forms
 from conflict_service.web.actions import act
@@ -27,6 +28,7 @@ from payouts import assessment, breakdown, operations, queries
 from payouts.api import account_view, rates_view
 from payouts.enums import LIVE_PAYMENT_STATES, PaymentKind, PaymentMethod, RejectReason
 from payouts.operations.decisions import needs_two, pending_first_approval
+from payouts.operations.rates import CSV_COLUMNS
 from payouts.permissions import can_edit_payout_details, can_manage_payouts
 from payouts.schemas import ApproveSchema, PayoutAccountSchema, RateEntrySchema, RejectSchema
 
@@ -152,6 +154,15 @@ def payout_details(owner_id):
 def programme_section(programme, user) -> str:
     return render_template("payouts/programme_rates_section.html", programme=programme, view=rates_view(programme),
                            can_edit=can_manage_payouts(user) and programme.jurisdiction_id in jq.scope_ids(user))
+
+
+@bp.get("/rates/sample.csv")
+@login_required(*OVERSEERS)
+def rates_sample():
+    """The rate import's columns as its first line reads them, with one example rate (pages describe the columns in
+    the reader's language and link here rather than print the importer's column names)."""
+    return csv_response(csv_text([("sheep", "adult", "45000000", "2026-03-21")], header=CSV_COLUMNS),
+                        "rates-sample.csv")
 
 
 @bp.route("/programmes/<int:programme_id>/rates", methods=["GET", "POST"])

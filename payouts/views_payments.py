@@ -14,13 +14,14 @@ from conflict_service.auth.session import login_required, require_user
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import set_context_programme
-from conflict_service.spreadsheets import csv_response
+from conflict_service.spreadsheets import csv_response, csv_text
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act
 from conflict_service.web.views import nav
 from payouts import operations, queries
 from payouts.enums import BatchStatus, PaymentStatus
+from payouts.operations.reconciliation import REQUIRED
 from payouts.permissions import can_manage_payouts
 from payouts.presentation import reconciliation_view
 from payouts.schemas import BatchCreateSchema, CancelSchema, ConfirmSchema, FailSchema
@@ -155,6 +156,14 @@ def payment_fail(payment_id):
             _("Payment {reference} marked failed; the claim waits for a new batch."))
     return act(run, done.format(reference=payment.reference),
                url_for("payments.batch_detail", batch_id=payment.batch_id))
+
+
+@bp.get("/reconciliations/sample.csv")
+@login_required(*OVERSEERS)
+def reconciliation_sample():
+    """A bank statement's columns as the reconciliation reads them, with one example row."""
+    return csv_response(csv_text([("IR-DRG-2026-000123-F1", "45000000", "2026-05-14", "TRX61821066", "IRR")],
+                                 header=(*REQUIRED, "bank_reference", "currency")), "statement-sample.csv")
 
 
 @bp.route("/reconciliations", methods=["GET", "POST"])

@@ -36,6 +36,17 @@ EVENT_TEXT = {"retaliation": L_("leopard killed on {on} (record {reference})"),
 LIFE_STAGES = {"adult": L_("adult"), "subadult": L_("subadult"), "juvenile": L_("juvenile")}
 
 
+# Only leopards are imported (camtrap.is_leopard); the Persian leopard's names in the literature (P. p. tulliana, and
+# saxicolor and ciscaucasica before the 2017 revision) read as its common name, any other subspecies as "Leopard".
+PERSIAN_LEOPARD = {"tulliana", "saxicolor", "ciscaucasica"}
+
+
+def species_name(scientific_name: str | None) -> str:
+    """An imported observation's taxon by its name in the reader's language (the scientific name is for a title)."""
+    words = (scientific_name or "").lower().split()
+    return _("Persian leopard") if PERSIAN_LEOPARD & set(words[2:3]) else _("Leopard")
+
+
 def life_stage(code: str | None) -> str:
     return str(LIFE_STAGES.get((code or "").lower(), code or ""))
 
@@ -89,7 +100,10 @@ def register_texts() -> None:
         "performance_contract.change_proposed": L_("Change of contract {label}'s money terms proposed"),
         "performance_contract.change_confirmed": L_("Change of contract {label}'s money terms confirmed"),
         "performance_contract.change_refused": L_("Change of contract {label}'s money terms refused"),
-        "performance_import.recorded": L_("Camera-trap package {label} imported"),
+        # The package's name is the researchers' identifier (camtrap-ir-tandoureh-2025): kept in the event's data,
+        # not in a sentence read in every language.
+        "performance_import.recorded": L_("Camera-trap package imported (cameras: {deployments}, leopard "
+                                          "observations: {leopards})"),
         "performance_observation.confirmed": L_("Leopard observation {label} confirmed"),
         "performance_observation.rejected": L_("Leopard observation {label} rejected"),
         "performance_period.approved": L_("Period {label} approved for {total}"),

@@ -164,7 +164,8 @@ def _queue(errors=None, status=200):
     return render_template("performance/observations.html", observations=list(db.session.scalars(
         stmt.limit(QUEUE_SIZE))), waiting=waiting, programme_choices=programmes, errors=errors or {},
         values=request.form.to_dict(), can_review=can_review(g.user),
-        can_import=g.user.role in IMPORTERS, life_stage=presentation.life_stage), status
+        can_import=g.user.role in IMPORTERS, life_stage=presentation.life_stage,
+        species_name=presentation.species_name), status
 
 
 @bp.get("/performance/observations")

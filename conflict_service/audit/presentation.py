@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as L_
 
 from conflict_service.i18n import format_datetime, format_money, format_number, isolate, join_list
 
-NUMBERED = re.compile(r"#\d{1,12}")  # a label recorded as a number: a payment batch, a measure
+# A label recorded as a number: a payment batch, a measure; a contract's period (#3/2, contract 3's second period).
+NUMBERED = re.compile(r"#\d{1,12}(?:/\d{1,12})?")
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 _DESCRIPTIONS: dict[str, object] = {
@@ -51,7 +52,7 @@ def _label(event) -> str:
     if not event.entity_label:
         return f"#{format_number(event.entity_id)}"
     if NUMBERED.fullmatch(event.entity_label):
-        return f"#{format_number(int(event.entity_label[1:]))}"
+        return "#" + "/".join(format_number(int(n)) for n in event.entity_label[1:].split("/"))
     return event.entity_label
 
 

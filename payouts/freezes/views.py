@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 
 from claims.queries import programmes_for
 from conflict_service.auth.models import Role
@@ -12,6 +13,7 @@ from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.i18n import format_number
 from conflict_service.jurisdictions.models import Level
 from conflict_service.jurisdictions.queries import scope_ids, tree
 from conflict_service.web import forms as web_forms
@@ -53,11 +55,17 @@ def freeze_new():
             errors = error.errors
     programmes = programmes_for(g.user, active_only=True)
     return render_template("freezes/form.html", values=values, errors=errors, causes=KillCause.choices(),
-                           programmes=[(p.id, _("{name} ({days} days)").format(name=p.name,
-                                                                                days=p.retaliation_freeze_days)
-                                        if p.retaliation_freeze_days else _("{name} (freeze off)").format(name=p.name))
-                                       for p in programmes],
+                           programmes=[(p.id, _freeze_choice(p)) for p in programmes],
                            areas=_areas(g.user)), 422 if errors else 200
+
+
+def _freeze_choice(programme) -> str:
+    """A programme as a choice: its name in the reader's language and the length of its freeze."""
+    days = programme.retaliation_freeze_days
+    if not days:
+        return _("{name} (freeze off)").format(name=programme.local_name)
+    return ngettext("%(name)s (%(days)s day)", "%(name)s (%(days)s days)", days, name=programme.local_name,
+                    days=format_number(days))
 
 
 def _areas(user) -> list[tuple[int, str]]:

@@ -221,3 +221,17 @@ def test_numbered_labels_read_in_the_readers_digits(app):
         assert "#۳۲" in describe(event) and "32" not in describe(event)
     with app.test_request_context(), force_locale("en"):
         assert "#32" in describe(event)
+
+
+def test_a_contracts_period_reads_in_the_readers_digits(app):
+    """A performance period recorded as "#3/2" (contract 3's second period) reads "#۳/۲" in Persian."""
+    from flask_babel import force_locale
+
+    from conflict_service.audit.presentation import describe
+
+    event = AuditEvent(action="performance_period.approved", entity_type="performance_period", entity_id=7,
+                       entity_label="#3/2", data={"total": "49500000", "currency": "IRR"})
+    with app.test_request_context(), force_locale("fa"):
+        assert "#۳/۲" in describe(event) and "3" not in describe(event)
+    with app.test_request_context(), force_locale("en"):
+        assert "#3/2" in describe(event)

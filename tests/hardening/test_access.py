@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -302,6 +303,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('insurance_policies.premium_new', 'POST'): 'c',
     ('insurance.premium_rates', 'GET'): 'cma',
     ('insurance.premium_rates', 'POST'): 'm',
+    ('insurance.premium_rates_sample', 'GET'): 'cma',
     ('insurance.scheme_detail', 'GET'): 'cma',
     ('insurance.schemes', 'GET'): 'cma',
     ('insurance.season_csv', 'GET'): 'ma',
@@ -337,6 +339,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('payments.reconciliation_detail', 'GET'): 'ma',
     ('payments.reconciliation_list', 'GET'): 'ma',
     ('payments.reconciliation_list', 'POST'): 'm',
+    ('payments.reconciliation_sample', 'GET'): 'ma',
     ('payouts.approvals', 'GET'): 'ma',
     ('payouts.claim_advance', 'POST'): 'm',
     ('payouts.claim_approve', 'POST'): 'm',
@@ -345,6 +348,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('payouts.payout_details', 'POST'): 'cm',
     ('payouts.rates', 'GET'): 'ma',
     ('payouts.rates', 'POST'): 'm',
+    ('payouts.rates_sample', 'GET'): 'ma',
     ('payouts.rates_decide', 'POST'): 'm',
     ('public.export_download', 'GET'): 'ma',
     ('public.exports_page', 'GET'): 'ma',
@@ -570,7 +574,7 @@ def build_world(app):
                 programme.retaliation_freeze_days = 30
                 record_freeze({"programme_id": programme.id, "cause": KillCause.POISONED,
                                "killed_on": utcnow().date() - timedelta(days=3), "jurisdiction_id": office.id,
-                               "note": "access test"}, users["manager"])
+                               "note": "گزارش محیط‌بان: لاشهٔ پلنگ مسموم در درهٔ کل‌گز"}, users["manager"])
             for programme in db.session.scalars(sa.select(Programme).where(Programme.jurisdiction_id == country.id)):
                 # A change of the money rules waiting for a second manager, proposed by the demo's manager.
                 rule_changes.propose(programme, {"advance_pct": Decimal(5)},
@@ -591,8 +595,9 @@ def build_world(app):
 def field_record(verifier, office) -> None:
     """A field record waiting for review, about a claim of the office (the demo sends none)."""
     claim = db.session.scalar(sa.select(Claim).where(Claim.office_id == office.id).order_by(Claim.id))
-    xml = instance_xml(claim.number).decode()
-    db.session.add(FieldSubmission(instance_id=f"uuid:access-{office.id}", user_id=verifier.id, claim_ref=claim.number,
+    # As ODK Collect writes them: a verifier's notes in Persian, a random instance ID.
+    xml = instance_xml(claim.number, notes="جای دندان روی گلو؛ ردّ کشیدن لاشه تا صخره‌ها").decode()
+    db.session.add(FieldSubmission(instance_id=f"uuid:{uuid.uuid4()}", user_id=verifier.id, claim_ref=claim.number,
                                    claim_id=claim.id, xml=xml, xml_sha256="0" * 64,
                                    status=SubmissionStatus.NEEDS_REVIEW, reason=ReviewReason.REASSIGNED))
 

@@ -178,3 +178,16 @@ def test_pages_show_why_a_payment_is_held(client, payouts, ir):
     assert "Payment held: retaliation freeze" in client.get(f"/claims/{claim.id}").get_data(as_text=True)
     batch_page = client.get(f"/payment-batches/new?programme_id={ir.programme.id}").get_data(as_text=True)
     assert "Held by a retaliation freeze" in batch_page
+
+
+def test_the_form_names_each_programme_and_its_freeze_in_the_readers_language(client, ir):
+    """The programme by its Persian name, its freeze length with the right plural in Persian digits."""
+    ir.programme.names = {"en": "Razavi programme", "fa": "برنامهٔ رضوی"}
+    ir.programme.retaliation_freeze_days = 30
+    db.session.commit()
+    sign_in(client, ir.manager)
+    page = client.get("/freezes/new?lang=fa").get_data(as_text=True)
+    assert "برنامهٔ رضوی (۳۰ روز)" in page
+    ir.programme.retaliation_freeze_days = 1
+    db.session.commit()
+    assert "Razavi programme (1 day)<" in client.get("/freezes/new?lang=en").get_data(as_text=True)

@@ -101,6 +101,19 @@ def test_rates_csv_upload_from_the_page(client, ir):
     assert r.status_code == 422 and "Line 2, amount: Not a valid number." in text(r)
 
 
+def test_the_rates_page_links_a_sample_file_the_import_accepts(client, ir):
+    """The page describes the columns in words and links a sample file; that file, as downloaded, records a version."""
+    db.session.commit()
+    sign_in(client, ir.manager)
+    url = f"/programmes/{ir.programme.id}/rates"
+    page = text(client.get(url))
+    assert 'href="/rates/sample.csv"' in page and "age_class," not in page
+    sample = client.get("/rates/sample.csv")
+    assert sample.mimetype == "text/csv" and sample.data.startswith(b"species,age_class,amount,valid_from\r\n")
+    r = client.post(url, data={"csrf_token": csrf_token(client, url), "file": (io.BytesIO(sample.data), "r.csv")})
+    assert r.status_code == 302, text(r)
+
+
 def test_programme_rules_form(client, ir):
     db.session.commit()
     sign_in(client, ir.manager)
@@ -177,6 +190,17 @@ def test_reconciliation_page(client, payouts, ir):
     page = text(client.get(r.headers["Location"]))
     assert "Matched: the payment of IRR\xa090,000,000 is confirmed." in page
     assert "melli.csv" in text(client.get("/reconciliations"))
+
+
+def test_the_reconciliation_page_links_a_sample_statement_the_import_reads(client, ir):
+    db.session.commit()
+    sign_in(client, ir.manager)
+    assert 'href="/reconciliations/sample.csv"' in text(client.get("/reconciliations"))
+    sample = client.get("/reconciliations/sample.csv")
+    assert sample.data.startswith(b"reference,amount,date,bank_reference,currency\r\n")
+    r = client.post("/reconciliations", data={"csrf_token": csrf_token(client, "/reconciliations"),
+                                              "statement": (io.BytesIO(sample.data), "sample.csv")})
+    assert r.status_code == 302  # read: its one row is listed as not matching any payment
 
 
 def test_payout_details_on_the_owner_page(client, make, ir):

@@ -3,8 +3,10 @@ review — each change through the same operations as the API."""
 
 import io
 
+import pytest
+
 from conflict_service.db import db
-from performance import demo
+from performance import demo, evidence
 from performance.enums import PeriodStatus, Review
 from performance.models import Observation
 from tests.helpers import csrf_token, login
@@ -51,6 +53,39 @@ def test_queue_import_and_review(client, perf, world):
     assert reviewed.status_code == 302
     db.session.expire_all()
     assert db.session.get(Observation, observation.id).review == Review.CONFIRMED
+
+
+def test_the_queue_and_the_import_read_in_the_readers_language(app, client, perf, world):
+    """The species by its name in Persian (the scientific name only in a title), the demo cameras' places in Persian,
+    the package's identifiers set apart left to right; the import's audit line counts instead of naming the package."""
+    from flask_babel import force_locale
+
+    from conflict_service.audit.models import AuditEvent
+    from conflict_service.audit.presentation import describe
+    from tests.i18n.leaks import html_text, leaks
+
+    contract = perf.contract()
+    evidence.import_package(contract.community.programme_id, demo.package_bytes(), "tandoureh.zip", world.ir.verifier)
+    db.session.commit()
+    login(client, world.ir.verifier)
+    page = client.get("/performance/observations?lang=fa").get_data(as_text=True)
+    assert '<span title="Panthera pardus">پلنگ</span>' in page
+    assert "تندوره، درهٔ کل‌گز" in page and '<bdi dir="ltr">TAN-D01</bdi>' in page
+    seen = leaks(html_text(page), "fa").words
+    assert not {"Panthera", "pardus", "Golestan", "ridge"} & set(seen)  # what is left: the fixture's English programme
+    event = db.session.query(AuditEvent).filter_by(action="performance_import.recorded").one()
+    with app.test_request_context(), force_locale("fa"):
+        assert describe(event) == "بستهٔ دوربین تله‌ای وارد شد (دوربین‌ها: ۴، مشاهده‌های پلنگ: ۱۱)"
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("Panthera pardus", "Leopard"), ("Panthera pardus tulliana", "Persian leopard"),
+    ("panthera Pardus saxicolor", "Persian leopard"), ("Panthera pardus kotiya", "Leopard")])
+def test_an_observation_is_named_by_its_common_name(app, name, shown):
+    from performance.presentation import species_name
+
+    with app.test_request_context():
+        assert species_name(name) == shown
 
 
 def test_the_statement_is_printed_in_the_programme_language(client, perf, world):
