@@ -642,8 +642,8 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.config["TRANSLATIONS_DIR"])
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
-        date=format_date, datetime=format_datetime, when=format_when, number=format_number, percent=format_percent, money=format_money,
-        join_list=join_list, month=format_month,
+        date=format_date, datetime=format_datetime, when=format_when, number=format_number, money=format_money,
+        percent=format_percent, join_list=join_list, month=format_month,
         digits=native_digits, ltr=isolate_ltr, isolate=isolate, date_input=date_input_value,
         time_input=time_input_value,
     )
