@@ -129,7 +129,9 @@ def scan_with_client(app, world, locales) -> tuple[dict[str, Leaks], int]:
                     db.session.execute(sa.update(User).where(User.username == username)
                                        .values(preferred_language=locale))
                     db.session.commit()
-                    client.post("/login", data={"username": username, "password": PASSWORD})
+                    token = csrf_token(client, "/login")
+                    r = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+                    assert r.status_code == 302, (username, r.status_code)
                 for path in by_role[role]:
                     if path in NOT_FOR_READERS:
                         continue
