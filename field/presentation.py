@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species, TimeOfDay
+from conflict_service.i18n import exact_number, format_coordinates, format_number, join_list
 from field.instance import Instance
 from verification.enums import CarcassDisposal, RejectionReason, VerificationOutcome
 from verification.presentation import CHECKLIST_LABELS, CORRECTION_LABELS, VISIT_LABELS
@@ -33,10 +35,27 @@ def _when(value: str):
 
 
 def _line(line: dict) -> str:
-    return "{count} × {species} ({age}, {outcome})".format(
-        count=line.get("count", "?"), species=str(_title(Species, line.get("species", ""))),
-        age=str(_title(AgeClass, line.get("age_class", ""))).lower(),
-        outcome=str(_title(LossOutcome, line.get("outcome", ""))).lower())
+    count = line.get("count", "?")
+    return "{count} × {species} ({details})".format(
+        count=format_number(int(count)) if str(count).isdigit() else count,
+        species=str(_title(Species, line.get("species", ""))),
+        details=join_list([str(_title(AgeClass, line.get("age_class", ""))).lower(),
+                           str(_title(LossOutcome, line.get("outcome", ""))).lower()]))
+
+
+def _number(value: str) -> str:
+    """A number as the device sent it ("37.4512"), in the reader's digits; anything else as it was sent."""
+    try:
+        return exact_number(Decimal(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+
+
+def _coordinates(lat: str, lon: str | None) -> str:
+    try:
+        return format_coordinates(Decimal(lat), Decimal(lon))
+    except (InvalidOperation, TypeError, ValueError):
+        return f"{lat}, {lon}"
 
 
 def answers(found: Instance) -> list[tuple[object, object]]:
@@ -47,16 +66,18 @@ def answers(found: Instance) -> list[tuple[object, object]]:
         if key == "checklist":
             ticked = [str(label) for name, label in CHECKLIST_LABELS if visit.get(name)]
             if ticked:
-                out.append((labels["checklist"], "; ".join(ticked)))
+                out.append((labels["checklist"], join_list(ticked)))
         elif key == "visit_lat" and visit.get("visit_lat") is not None:
-            out.append((labels["visit_location"], f"{visit['visit_lat']}, {visit['visit_lon']}"))
+            out.append((labels["visit_location"], _coordinates(visit["visit_lat"], visit.get("visit_lon"))))
         elif key in ("is_in_corral", "is_herder_present", "is_guard_dog_present") and key in visit:
             out.append((labels[key], _("Yes") if visit[key] == "true" else _("No")))
         elif key in CHOICES and visit.get(key):
             out.append((labels[key], str(_title(CHOICES[key], visit[key]))))
         elif key == "visited_at" and visit.get(key):
             out.append((labels[key], _when(visit[key])))
-        elif key in ("canine_spacing_mm", "notes") and visit.get(key):
+        elif key == "canine_spacing_mm" and visit.get(key):
+            out.append((labels[key], _number(visit[key])))
+        elif key == "notes" and visit.get(key):
             out.append((labels[key], visit[key]))
     if visit.get("lines"):
         out.append((labels["lines"], [_line(line) for line in visit["lines"]]))

@@ -16,7 +16,7 @@ from conflict_service.auth.schemas import UserCreateSchema, UserUpdateSchema
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import NotFound, ValidationError
-from conflict_service.i18n import language_choices, zone_of
+from conflict_service.i18n import language_titles, zone_of
 from conflict_service.jurisdictions import operations as j_ops
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Jurisdiction
@@ -33,7 +33,7 @@ TIMEZONES = sorted(tz for tz in available_timezones() if tz.startswith(("Asia/",
 def _choices() -> dict:
     """Choices for the forms: only the jurisdictions within the administrator's own."""
     t = jq.tree()
-    return {"roles": Role.choices(), "languages": language_choices(),
+    return {"roles": Role.choices(), "languages": language_titles(),
             "timezones": [(tz, zone_of(tz)) for tz in TIMEZONES],
             "jurisdictions": [(j.id, f"{'  ' * len(t.ancestors(j.id))}{j.local_name}") for j in _own_tree(t)]}
 

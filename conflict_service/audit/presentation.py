@@ -9,9 +9,10 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
-from conflict_service.i18n import format_datetime, format_money, format_number, isolate, join_list
+from conflict_service.i18n import format_datetime, format_money, format_number, isolate, join_list, native_digits
 
 NUMBERED = re.compile(r"#\d{1,12}")  # a label recorded as a number: a payment batch, a measure
+NUMBERS_ONLY = re.compile(r"#?\d{1,12}(?:[/.-]\d{1,12})+")  # numbers joined by a sign: a contract's period "#1/3"
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 _DESCRIPTIONS: dict[str, object] = {
@@ -52,6 +53,8 @@ def _label(event) -> str:
         return f"#{format_number(event.entity_id)}"
     if NUMBERED.fullmatch(event.entity_label):
         return f"#{format_number(int(event.entity_label[1:]))}"
+    if NUMBERS_ONLY.fullmatch(event.entity_label):  # a contract's period "#1/3": digits in the reader's script
+        return native_digits(event.entity_label)
     return event.entity_label
 
 

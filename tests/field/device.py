@@ -117,7 +117,8 @@ def parse_challenge(response) -> dict:
 def instance_xml(claim_number: str, *, instance_id: str | None = None, version: str = "test", photos=(),
                  outcome: str = "confirmed", predator: str = "leopard", visited_at: str | None = None,
                  lines=(("sheep", "adult", "killed", 2),), extra: str = "", checklist="has_carcass has_neck_bites",
-                 rejection_reason: str = "", carcass: str = "buried", confidence: str = "probable") -> bytes:
+                 rejection_reason: str = "", carcass: str = "buried", confidence: str = "probable",
+                 notes: str = "Throat bites; drag marks.") -> bytes:
     """A filled site-visit instance as ODK Collect writes it (empty elements for unanswered questions)."""
     from conflict_service.timeutil import utcnow
 
@@ -136,6 +137,6 @@ def instance_xml(claim_number: str, *, instance_id: str | None = None, version: 
             f"<confidence>{confidence}</confidence>{lines_xml}<circumstances><time_of_day/><is_in_corral>false"
             f"</is_in_corral><is_herder_present/><is_guard_dog_present/></circumstances>"
             f"<carcass_disposal>{carcass}</carcass_disposal><outcome>{outcome}</outcome>"
-            f"<rejection_reason>{rejection_reason}</rejection_reason><notes>Throat bites; drag marks.</notes>{extra}"
+            f"<rejection_reason>{rejection_reason}</rejection_reason><notes>{notes}</notes>{extra}"
             f"<meta><instanceID>{instance_id or 'uuid:' + secrets.token_hex(16)}</instanceID>"
             f"<instanceName>{claim_number}</instanceName></meta></site_visit>").encode()
