@@ -382,13 +382,20 @@ def semicolon(locale: str | None = None) -> str:
     return "؛ " if is_rtl(locale or current_locale()) else "; "
 
 
+def comma(locale: str | None = None) -> str:
+    """The separator between two facts of one thing ("adult, killed") or a latitude and a longitude: the Arabic comma
+    in the right-to-left locales but Urdu (whose pages use ", " beside its Latin digits, as coordinates always did)."""
+    locale = locale or current_locale()
+    return "، " if is_rtl(locale) and locale != "ur" else ", "
+
+
 def format_coordinates(lat, lon, locale: str | None = None) -> str:
     """A place as latitude, longitude in decimal degrees, every digit kept, in the reader's digits and separators."""
     if lat is None or lon is None:
         return ""
     locale = locale or current_locale()
     shown = [exact_number(v, locale) for v in (lat, lon)]
-    return ("، " if is_rtl(locale) and locale != "ur" else ", ").join(shown)
+    return comma(locale).join(shown)
 
 
 # Where CLDR's list patterns keep the Latin comma in an Arabic-script locale (Sorani inherits root's "{0}, {1}").

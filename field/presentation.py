@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species, TimeOfDay
-from conflict_service.i18n import exact_number, format_coordinates, format_number, join_list
+from conflict_service.i18n import comma, exact_number, format_coordinates, format_number, join_list
 from field.instance import Instance
 from verification.enums import CarcassDisposal, RejectionReason, VerificationOutcome
 from verification.presentation import CHECKLIST_LABELS, CORRECTION_LABELS, VISIT_LABELS
@@ -36,11 +36,11 @@ def _when(value: str):
 
 def _line(line: dict) -> str:
     count = line.get("count", "?")
-    return "{count} × {species} ({details})".format(
+    return "{count} × {species} ({age}{comma}{outcome})".format(
         count=format_number(int(count)) if str(count).isdigit() else count,
-        species=str(_title(Species, line.get("species", ""))),
-        details=join_list([str(_title(AgeClass, line.get("age_class", ""))).lower(),
-                           str(_title(LossOutcome, line.get("outcome", ""))).lower()]))
+        species=str(_title(Species, line.get("species", ""))), comma=comma(),
+        age=str(_title(AgeClass, line.get("age_class", ""))).lower(),
+        outcome=str(_title(LossOutcome, line.get("outcome", ""))).lower())
 
 
 def _number(value: str) -> str:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from markupsafe import Markup
 
 from conflict_service.i18n import format_datetime, format_money, format_number, isolate, join_list, native_digits
 
@@ -56,6 +57,23 @@ def _label(event) -> str:
     if NUMBERS_ONLY.fullmatch(event.entity_label):  # a contract's period "#1/3": digits in the reader's script
         return native_digits(event.entity_label)
     return event.entity_label
+
+
+# An identifier another system gave (a Camtrap DP package "camtrap-ir-tandoureh-2025", an observation "O0020"): letters
+# and digits without spaces, like a claim number; no word of any language (BCP 47 "zxx").
+IDENTIFIER = re.compile(r"(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[A-Za-z0-9._:-]{2,80}")
+
+
+def describe_html(event) -> Markup:
+    """``describe`` for pages: a label that is another system's identifier is marked as no language, so that a reader's
+    tools (and the page's language checks) do not take it for an English word; every other part is the reader's."""
+    text = describe(event)
+    label = _label(event)
+    isolated = str(isolate(label))
+    if not IDENTIFIER.fullmatch(label) or isolated not in text:
+        return Markup.escape(text)
+    before, _sep, after = text.partition(isolated)
+    return Markup('{}<bdi lang="zxx" dir="ltr">{}</bdi>{}').format(before, label, after)
 
 
 def describe(event) -> str:

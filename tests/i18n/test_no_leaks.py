@@ -28,7 +28,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.committing]
 
 # The API reference is written for programmers, in English, like the API's own field names.
 NOT_FOR_READERS = {"/api/v1/docs"}
-LOCALES = tuple(os.environ.get("LEAK_LOCALES", ",".join(CHECKED_LOCALES)).split(","))
+# The documents and the status page are read in all five locales always (a minute); LEAK_LOCALES narrows the page walk.
+LOCALES = tuple(os.environ.get("LEAK_DOCUMENT_LOCALES", ",".join(CHECKED_LOCALES)).split(","))
 # The page walk visits every page of every role: in CI it reads Persian only (LEAK_LOCALES=fa,ps,ar,ckb,ur for all).
 # Issue 20 asks for no leaking page at all; until then the count may only fall. Leaking page loads at the last count
 # per locale (fa: 2026-12-06, 35 after the report and audit mends; 41 since the camera-trap pages show what a
