@@ -65,20 +65,24 @@ IDENTIFIER = re.compile(r"(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[A-Za-z0-9._:-]{2,80}")
 
 
 def describe_html(event) -> Markup:
-    """``describe`` for pages: a label that is another system's identifier is marked as no language, so that a reader's
-    tools (and the page's language checks) do not take it for an English word; every other part is the reader's."""
-    text = describe(event)
+    """``describe`` for pages, escaped once: a label that is another system's identifier is marked as no language, so
+    that a reader's tools (and the page's language checks) do not take it for an English word; any other label is set
+    apart in its direction. Every other part of the sentence is the reader's."""
     label = _label(event)
-    isolated = str(isolate(label))
-    if not IDENTIFIER.fullmatch(label) or isolated not in text:
-        return Markup.escape(text)
-    before, _sep, after = text.partition(isolated)
-    return Markup('{}<bdi lang="zxx" dir="ltr">{}</bdi>{}').format(before, label, after)
+    text = Markup.escape(describe(event, label=_LABEL_SLOT))
+    if IDENTIFIER.fullmatch(label):
+        shown = Markup('<bdi lang="zxx" dir="ltr">{}</bdi>').format(label)
+    else:
+        shown = isolate(label)
+    return text.replace(_LABEL_SLOT, shown)  # Markup.replace: the slot is filled with markup, not escaped again
 
 
-def describe(event) -> str:
+_LABEL_SLOT = "\ue000"  # a private-use character: where the label goes, filled after the sentence is escaped
+
+
+def describe(event, label: str | None = None) -> str:
     template = _DESCRIPTIONS.get(event.action)
-    label = isolate(_label(event))
+    label = isolate(_label(event)) if label is None else label
     if template is None:
         return _("{action} on {label}").format(action=event.action, label=label)
     try:

@@ -221,3 +221,24 @@ def test_numbered_labels_read_in_the_readers_digits(app):
         assert "#۳۲" in describe(event) and "32" not in describe(event)
     with app.test_request_context(), force_locale("en"):
         assert "#32" in describe(event)
+
+
+def test_another_systems_identifier_in_an_event_is_marked_as_no_language(app):
+    """Issue 20: a camera-trap package's or an observation's identifier is no English word (lang="zxx"); a period's
+    number is in the reader's digits; a name stays the reader's text."""
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+
+    from conflict_service.audit.presentation import describe_html
+
+    def event(action, label):
+        return SimpleNamespace(action=action, entity_label=label, data={})
+
+    with app.test_request_context("/"), force_locale("fa"):
+        package = str(describe_html(event("performance_import.recorded", "camtrap-ir-tandoureh-2025")))
+        period = str(describe_html(event("performance_period.approved", "#1/3")))
+        person = str(describe_html(event("jurisdiction.updated", "Dargaz <office>")))
+    assert '<bdi lang="zxx" dir="ltr">camtrap-ir-tandoureh-2025</bdi>' in package
+    assert "۱/۳" in period and "1/3" not in period
+    assert "zxx" not in person and "&lt;office&gt;" in person and "&amp;" not in person  # escaped once
