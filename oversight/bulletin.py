@@ -1,7 +1,8 @@
 """The annual bulletin (DESIGN §12, CAMI 19.9): one country's or programme's year as a printable A4 PDF.
 
 Every figure comes from the oversight reports for the same dates and scope (``reports.payouts``,
-``reports.deadlines``, ``reports.losses``), so the bulletin and the report pages always agree. The context is plain
+``reports.deadlines``, ``reports.losses``; performance payments to communities, apart from compensation, from the
+payouts report's ``performance_payouts``), so the bulletin and the report pages always agree. The context is plain
 data built before rendering; the template only lays it out. The audit trail's head at the time of printing is
 quoted so that a reader can later check the trail the figures came from.
 """
@@ -33,6 +34,7 @@ from insurance import queries as insurance_queries
 from mitigation.chart import caption as mitigation_caption
 from mitigation.effectiveness import ReportParams, effectiveness
 from oversight import bulletin_page, charts, funds, mapdata, reports
+from oversight.performance_payouts import performance_payouts
 from oversight.reports import Filters
 from oversight.sql import month
 from verification.models import Appeal
@@ -131,6 +133,9 @@ def figures(scope, f: Filters) -> dict:
                         for c in sorted({r["currency"] for r in paid_by_month})],
         "deadlines": reports.deadlines(scope, [], f),
         "appeals": _appeals(scope, f),
+        # Communities paid for leopards alive: not compensation, so never in the figures above.
+        "performance_paid": performance_payouts(scope, [], f),
+        "performance_by_region": performance_payouts(scope, ["region"], f),
     }
 
 

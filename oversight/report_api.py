@@ -8,6 +8,7 @@ from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
 from oversight import reports, transparency
+from oversight.performance_payouts import payout_rows
 from oversight.report_schemas import (
     DeadlineQuerySchema,
     DeadlineReportSchema,
@@ -31,9 +32,11 @@ class Payouts(MethodView):
     @roles_allowed(*OVERSEERS)
     def get(self, args):
         """Amounts paid (confirmed payments) and claims paid, per currency and any of region, office, programme,
-        month, predator, species."""
+        month, predator, species; with ``payments=performance``, the payments of performance periods instead
+        (counted apart: compensation never includes them)."""
         user = signed_in_user()
-        return {"group_by": args["group_by"], "rows": reports.payouts(user, args["group_by"], filters(args))}
+        return {"group_by": args["group_by"], "payments": args["payments"],
+                "rows": payout_rows(user, args["group_by"], filters(args), args["payments"])}
 
 
 @blp.route("/deadlines")
@@ -64,5 +67,7 @@ class Transparency(MethodView):
     @public.response(200, TransparencySchema)
     def get(self):
         """Claims filed, verified losses, amounts paid and median days to payment per region and month. Figures
-        resting on fewer than `min_claims` claims are withheld (null, named in `suppressed`)."""
-        return {"min_claims": transparency.MIN_CLAIMS, "rows": transparency.figures()}
+        resting on fewer than `min_claims` claims are withheld (null, named in `suppressed`). Performance payments
+        to communities are apart, in `performance`, per region and year."""
+        return {"min_claims": transparency.MIN_CLAIMS, "rows": transparency.figures(),
+                "performance": transparency.performance_figures()}

@@ -11,6 +11,7 @@ from conflict_service.auth import queries as auth_queries
 from conflict_service.errors import ValidationError
 from conflict_service.web import forms as web_forms
 from oversight import report_csv, reports
+from oversight.performance_payouts import payout_rows
 from oversight.report_schemas import DeadlineQuerySchema, FilterSchema, PayoutQuerySchema, filters
 
 reports_cli = AppGroup("reports", help="Payouts, deadlines and liabilities reports.")
@@ -66,13 +67,16 @@ def dated(fn):
 @reports_cli.command("payouts")
 @click.option("--group-by", default="programme", show_default=True,
               help="Comma-separated: " + ", ".join(reports.DIMENSIONS) + ".")
+@click.option("--payments", default="compensation", show_default=True,
+              help="compensation (claims) or performance (performance periods, counted apart).")
 @common
 @dated
-def payouts(group_by, username, programme_id, as_csv, start, end):
-    """Amounts paid and claims paid, per currency and the chosen dimensions."""
-    args = _load(PayoutQuerySchema(), {"group_by": group_by, "programme_id": programme_id, "from": start, "to": end})
-    rows = reports.payouts(_user(username), args["group_by"], filters(args))
-    _print(report_csv.payout_columns(args["group_by"]), rows, as_csv)
+def payouts(group_by, payments, username, programme_id, as_csv, start, end):
+    """Amounts paid and claims (or performance periods) paid, per currency and the chosen dimensions."""
+    args = _load(PayoutQuerySchema(), {"group_by": group_by, "programme_id": programme_id, "from": start, "to": end,
+                                       "payments": payments})
+    rows = payout_rows(_user(username), args["group_by"], filters(args), args["payments"])
+    _print(report_csv.payout_columns(args["group_by"], args["payments"]), rows, as_csv)
 
 
 @reports_cli.command("deadlines")

@@ -11,11 +11,11 @@ STEP_FIELDS = ("count", "median", "p90", "within", "open_late", "share_within", 
 NAMED = ("region", "office", "programme")
 
 
-def payout_columns(group_by: list[str]) -> list[str]:
+def payout_columns(group_by: list[str], payments: str = "compensation") -> list[str]:
     cols = []
     for dim in (d for d in DIMENSIONS if d in group_by):
         cols += [dim, f"{dim}_name"] if dim in NAMED else [dim]
-    return [*cols, "currency", "claims", "amount"]
+    return [*cols, "currency", "periods" if payments == "performance" else "claims", "amount"]
 
 
 def deadline_columns(group_by: list[str]) -> list[str]:

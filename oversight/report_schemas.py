@@ -9,6 +9,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from conflict_service.schemas import BaseSchema, money_field
 from oversight.reports import DEADLINE_GROUPS, DIMENSIONS, Filters
 
+PAYMENT_KINDS = ("compensation", "performance")
+
 
 class GroupBy(fields.String):
     """A comma-separated list of dimensions (``region,month``), each allowed once."""
@@ -49,6 +51,10 @@ def filters(args: dict) -> Filters:
 class PayoutQuerySchema(FilterSchema):
     group_by = GroupBy(DIMENSIONS, load_default=lambda: ["programme"], metadata={
         "description": "Comma-separated: " + ", ".join(DIMENSIONS) + ". Currency is always a dimension."})
+    payments = fields.String(load_default="compensation", validate=validate.OneOf(
+        PAYMENT_KINDS, error=L_("Choose one of: {choices}.")), metadata={
+        "description": "compensation (claims' payments, the default) or performance (conservation-performance "
+                       "periods' payments, never counted with compensation; predator and species read empty)"})
 
 
 class DeadlineQuerySchema(FilterSchema):
@@ -68,12 +74,14 @@ class PayoutRowSchema(BaseSchema):
     species = fields.String(allow_none=True, metadata={
         "description": "Verified species; a payment is split across species in proportion to verified head."})
     currency = fields.String()
-    claims = fields.Integer()
+    claims = fields.Integer(metadata={"description": "Claims paid (compensation rows)."})
+    periods = fields.Integer(metadata={"description": "Performance periods paid (performance rows)."})
     amount = money_field()
 
 
 class PayoutReportSchema(BaseSchema):
     group_by = fields.List(fields.String())
+    payments = fields.String(metadata={"description": "compensation or performance: what the rows count"})
     rows = fields.List(fields.Nested(PayoutRowSchema))
 
 
@@ -139,6 +147,24 @@ class TransparencyRowSchema(BaseSchema):
         "description": "Figures withheld because they rest on fewer than min_claims claims."})
 
 
+class PerformancePaidCellSchema(BaseSchema):
+    currency = fields.String()
+    communities = fields.Integer()
+    periods = fields.Integer()
+    amount = fields.Decimal(as_string=True, allow_none=True)
+
+
+class PerformanceTransparencyRowSchema(BaseSchema):
+    region = fields.String()
+    region_name = fields.String()
+    year = fields.String()
+    paid = fields.List(fields.Nested(PerformancePaidCellSchema))
+    suppressed = fields.List(fields.String(), metadata={
+        "description": "Amounts withheld because they rest on fewer than min_claims member households."})
+
+
 class TransparencySchema(BaseSchema):
     min_claims = fields.Integer()
     rows = fields.List(fields.Nested(TransparencyRowSchema))
+    performance = fields.List(fields.Nested(PerformanceTransparencyRowSchema), metadata={
+        "description": "Performance payments to communities (not compensation), per region and Gregorian year."})

@@ -19,13 +19,14 @@ from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 from oversight import charts, dashboard, report_csv, reports, transparency
 from oversight import funds as fund_health
+from oversight.performance_payouts import payout_rows, performance_payouts
 from oversight.permissions import can_read_reports
 from oversight.report_schemas import DeadlineQuerySchema, FilterSchema, PayoutQuerySchema, filters
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 NAV = [nav(L_("Dashboard"), "reports.dashboard_page", *OVERSEERS),
        nav(L_("Reports"), "reports.payouts_page", *OVERSEERS)]
-ARGS = ("group_by", "programme_id", "from", "to")
+ARGS = ("group_by", "programme_id", "from", "to", "payments")
 
 
 def _args(schema) -> tuple[dict, dict]:
@@ -65,15 +66,17 @@ def _csv_args(schema) -> dict:
 def payouts_page():
     labels = {"predator": dict(Predator.choices()), "species": dict(Species.choices())}
     return _page("oversight/report_payouts.html", PayoutQuerySchema(), dimensions=reports.DIMENSIONS, labels=labels,
-                 rows=lambda a: reports.payouts(g.user, a["group_by"], _in_reader_months(a)))
+                 rows=lambda a: reports.payouts(g.user, a["group_by"], _in_reader_months(a)),
+                 performance=lambda a: performance_payouts(g.user, a["group_by"], _in_reader_months(a)))
 
 
 @bp.get("/reports/payouts.csv")
 @login_required(*OVERSEERS)
 def payouts_csv():
     args = _csv_args(PayoutQuerySchema())
-    rows = reports.payouts(g.user, args["group_by"], filters(args))
-    return report_csv.response("payouts", report_csv.payout_columns(args["group_by"]), rows,
+    rows = payout_rows(g.user, args["group_by"], filters(args), args["payments"])
+    name = "performance-payouts" if args["payments"] == "performance" else "payouts"
+    return report_csv.response(name, report_csv.payout_columns(args["group_by"], args["payments"]), rows,
                                bom=web_forms.bom(request.args))
 
 
@@ -119,6 +122,7 @@ def dashboard_page():
 @bp.get("/transparency")
 def transparency_page():
     return render_template("oversight/transparency.html", rows=transparency.figures(reader_calendar()),
+                           performance=transparency.performance_figures(reader_calendar()),
                            min_claims=transparency.MIN_CLAIMS, checkpoint=audit_queries.last_checkpoint(),
                            public_key=audit_keys().public_key())
 

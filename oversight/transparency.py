@@ -4,6 +4,11 @@ No personal data and no claim numbers leave this module: only counts, sums and m
 A figure resting on fewer than ``MIN_CLAIMS`` claims is withheld (``None``), so that no household can be
 recognised from it. Each figure is counted in the month its event happened: claims in the month they were filed,
 verified losses in the month of the site visit's record, payments in the month the money arrived.
+
+Performance payments (DESIGN §13: communities paid for leopards alive) are not compensation and are counted apart,
+per region and year (:func:`performance_figures`): confirmed payments of periods, in the year the money arrived.
+An amount resting on fewer than ``MIN_CLAIMS`` households (the members of the communities paid) is withheld too,
+since a member's share could be read from it.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from sqlalchemy.orm import aliased
 from claims.models import Claim
 from conflict_service.db import db
 from conflict_service.i18n import local_name
-from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.jurisdictions.models import Jurisdiction, Level
 from oversight.reports import latest_verification
 from oversight.sql import days_between, money, month, number, percentiles
 from payouts.enums import PaymentKind, PaymentStatus
 from payouts.models import Payment
+from performance.models import Contract, Member, Period
+from performance.payments import SUBJECT
 from verification.enums import VerificationOutcome
 from verification.models import Verification, VerifiedLossLine
 
@@ -96,6 +103,44 @@ def figures(calendar: str = "gregorian") -> list[dict]:
     ordered = sorted(rows.items(), key=lambda kv: (kv[0][1], names[kv[0][0]][1]), reverse=True)
     return [{"region": names[rid][0], "region_name": names[rid][1], "month": period, **entry}
             for (rid, period), entry in ordered]
+
+
+def _performance_paid():
+    """Confirmed payments of performance periods, with the region of the community paid (an office's region; a
+    community of a region or a country is its own)."""
+    place = aliased(Jurisdiction, name="place")
+    region = sa.case((place.level == Level.OFFICE, place.parent_id), else_=place.id)
+    stmt = (sa.select().select_from(Payment).join(place, place.id == Payment.jurisdiction_id)
+            .where(Payment.subject == SUBJECT, Payment.status == PaymentStatus.CONFIRMED))
+    return stmt, region
+
+
+def performance_figures(calendar: str = "gregorian") -> list[dict]:
+    """Performance payments per region and year (the reader's years), newest first: communities and periods paid
+    and the amount per currency; an amount resting on fewer than ``MIN_CLAIMS`` households is withheld (``None``,
+    ``suppressed`` names it)."""
+    stmt, region = _performance_paid()
+    year = sa.func.substr(month(Payment.paid_at, calendar), 1, 4)
+    keys = (region, year)
+    paid = stmt.join(Period, Period.id == Payment.subject_id).join(Contract, Contract.id == Period.contract_id)
+    sums = paid.add_columns(*keys, Payment.currency, sa.func.count(sa.distinct(Contract.community_id)),
+                            sa.func.count(sa.distinct(Period.id)), sa.func.sum(Payment.amount)) \
+        .group_by(*keys, Payment.currency)
+    households = dict(((rid, y), n) for rid, y, n in db.session.execute(
+        paid.join(Member, Member.community_id == Contract.community_id)
+        .add_columns(*keys, sa.func.count(sa.distinct(Member.owner_id))).group_by(*keys)))
+    rows: dict[tuple, dict] = {}
+    for region_id, in_year, currency, communities, periods_paid, amount in db.session.execute(sums):
+        entry = rows.setdefault((region_id, in_year), {"paid": [], "suppressed": []})
+        withheld = households.get((region_id, in_year), 0) < MIN_CLAIMS
+        entry["paid"].append({"currency": currency, "communities": communities, "periods": periods_paid,
+                              "amount": None if withheld else money(amount, currency)})
+        if withheld and "paid" not in entry["suppressed"]:
+            entry["suppressed"].append("paid")
+    names = _region_names({k[0] for k in rows})
+    ordered = sorted(rows.items(), key=lambda kv: (kv[0][1], names[kv[0][0]][1]), reverse=True)
+    return [{"region": names[rid][0], "region_name": names[rid][1], "year": in_year, **entry}
+            for (rid, in_year), entry in ordered]
 
 
 def _region_names(ids) -> dict[int, tuple[str, str]]:

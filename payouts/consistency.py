@@ -17,10 +17,11 @@ from conflict_service.db import db
 from payouts.enums import PaymentStatus
 from payouts.models import Award, Payment
 
+# A claim's payment is audited on its claim; a registered subject's (a performance period's) on the payment itself.
 STATE_ACTIONS = {
-    PaymentStatus.SENT: {"claim.payment_sent"},
-    PaymentStatus.CONFIRMED: {"claim.pay", "claim.advance_paid"},
-    PaymentStatus.FAILED: {"claim.fail_payment", "claim.advance_failed"},
+    PaymentStatus.SENT: {"claim.payment_sent", "payment.sent"},
+    PaymentStatus.CONFIRMED: {"claim.pay", "claim.advance_paid", "payment.confirmed"},
+    PaymentStatus.FAILED: {"claim.fail_payment", "claim.advance_failed", "payment.failed"},
 }
 PAYMENT_ACTIONS = set().union(*STATE_ACTIONS.values())
 BATCH = 5000
@@ -34,7 +35,7 @@ def check() -> list[Mismatch]:
 def _last_events(actions: set[str], key: str) -> dict:
     """The last event of these actions per claim (``key="claim"``) or per payment reference (``"reference"``)."""
     stmt = (sa.select(AuditEvent.seq, AuditEvent.action, AuditEvent.entity_id, AuditEvent.data)
-            .where(AuditEvent.entity_type == "claim", AuditEvent.action.in_(actions))
+            .where(AuditEvent.entity_type.in_(("claim", "payment")), AuditEvent.action.in_(actions))
             .order_by(AuditEvent.seq).execution_options(yield_per=BATCH))
     last = {}
     for row in db.session.execute(stmt):

@@ -26,6 +26,9 @@ from payouts.enums import (
 )
 
 LIVE_SQL = "status IN ({})".format(", ".join(f"'{state.value}'" for state in LIVE_PAYMENT_STATES))
+SUBJECT_LIVE_SQL = f"subject IS NOT NULL AND {LIVE_SQL}"
+ONE_SUBJECT_SQL = ("(claim_id IS NOT NULL AND subject IS NULL) OR (claim_id IS NULL AND subject IS NOT NULL AND "
+                   "subject_id IS NOT NULL AND subject_part IS NOT NULL AND jurisdiction_id IS NOT NULL)")
 
 
 class RateTable(VersionedTable, Base):
@@ -171,13 +174,21 @@ class PaymentBatch(Base):
 
 
 class Payment(Base):
-    """One transfer to an owner: an advance or the (rest of the) approved amount, plus any late interest."""
+    """One transfer: to an owner for a claim (an advance or the (rest of the) approved amount, plus any late
+    interest), or for a subject a higher package registers (``payouts.subjects``: an approved performance period,
+    lump sum or one member's share)."""
 
     __tablename__ = "payments"
     __audit_type__ = "payment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(sa.ForeignKey("claims.id"), index=True)
+    claim_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claims.id"), index=True)
+    # Or a registered subject: its kind (``performance_period``), id and part (0 the whole, else e.g. the member
+    # owner's id), and the jurisdiction it belongs to (who sees the payment, as a claim's office does).
+    subject: Mapped[str | None] = mapped_column(sa.String(40))
+    subject_id: Mapped[int | None]
+    subject_part: Mapped[int | None]
+    jurisdiction_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jurisdictions.id"))
     batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payment_batches.id"), index=True)
     kind: Mapped[PaymentKind] = mapped_column(enum_column(PaymentKind))
     status: Mapped[PaymentStatus] = mapped_column(enum_column(PaymentStatus), default=PaymentStatus.PENDING)
@@ -198,19 +209,29 @@ class Payment(Base):
     settled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     failure_reason: Mapped[str | None] = mapped_column(sa.Text)
 
-    claim: Mapped[Claim] = relationship(lazy="raise")
+    claim: Mapped[Claim | None] = relationship(lazy="raise")
     batch: Mapped[PaymentBatch | None] = relationship(back_populates="payments", lazy="raise")
 
     __table_args__ = (
         # Never two live payments of one kind for a claim: no claim in two open batches, never paid twice.
         sa.Index("uq_payments_live_per_claim", "claim_id", "kind", unique=True,
                  sqlite_where=sa.text(LIVE_SQL), postgresql_where=sa.text(LIVE_SQL)),
+        # Likewise never two live payments of one part of a subject: a period (or a member's share) paid once.
+        sa.Index("uq_payments_live_per_subject", "subject", "subject_id", "subject_part", unique=True,
+                 sqlite_where=sa.text(SUBJECT_LIVE_SQL), postgresql_where=sa.text(SUBJECT_LIVE_SQL)),
+        sa.Index("ix_payments_subject", "subject", "subject_id"),
+        sa.CheckConstraint(ONE_SUBJECT_SQL, name="one_subject"),
         sa.CheckConstraint("amount >= 0 AND principal >= 0 AND interest >= 0", name="amounts_not_negative"),
     )
 
     @property
     def audit_label(self) -> str:
         return self.reference
+
+    @property
+    def audit_scope_id(self) -> int | None:
+        """A subject's payment is audited as itself, in its subject's jurisdiction (a claim's, on its claim)."""
+        return self.jurisdiction_id
 
 
 class Reconciliation(Base):

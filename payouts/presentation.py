@@ -27,6 +27,10 @@ def register_texts() -> None:
         "claim.payment_sent": L_("Payment {reference} of {amount} sent with batch #{batch}"),
         "claim.pay": L_("Paid: {amount} ({reference})"),
         "claim.fail_payment": L_("Payment {reference} failed; the claim waits for a new batch"),
+        # a registered subject's payment (a performance period's), audited on the payment itself
+        "payment.sent": L_("Payment {reference} of {amount} sent with batch #{batch}"),
+        "payment.confirmed": L_("Paid: {amount} ({reference})"),
+        "payment.failed": L_("Payment {reference} failed"),
         "owner.payout_details_changed": L_("Payout details of {label} changed"),
         "payment_batch.created": L_("Payment batch {label} built: {payments} payments, {total}"),
         "payment_batch.approved": L_("Payment batch {label} approved and sent"),

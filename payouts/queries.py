@@ -23,6 +23,7 @@ from payouts.enums import BatchStatus, DecisionKind, PaymentKind, PaymentStatus
 from payouts.freezes import holds as freeze_holds
 from payouts.models import Award, Decision, Payment, PaymentBatch, Rate, RateTable, Reconciliation
 from payouts.operations.decisions import needs_two
+from payouts.operations.reconciliation import payments_in_reach
 
 OWED = (ClaimState.APPROVED, ClaimState.AWAITING_FUNDS, ClaimState.IN_PAYMENT)
 
@@ -147,9 +148,7 @@ def payments_for(claim_id: int) -> list[Payment]:
 
 
 def get_payment(payment_id: int, user) -> Payment:
-    stmt = (sa.select(Payment).join(Claim, Payment.claim_id == Claim.id)
-            .where(Payment.id == payment_id, Claim.office_id.in_(jq.office_ids(user))))
-    payment = db.session.scalar(stmt)
+    payment = db.session.scalar(sa.select(Payment).where(Payment.id == payment_id, payments_in_reach(user)))
     if payment is None:
         raise NotFound()
     return payment
@@ -157,8 +156,7 @@ def get_payment(payment_id: int, user) -> Payment:
 
 def _batch_visible(user):
     """A batch is visible when its programme is, and none of its payments is for a claim outside the user's offices."""
-    foreign = (sa.select(Payment.id).join(Claim, Payment.claim_id == Claim.id)
-               .where(Payment.batch_id == PaymentBatch.id, Claim.office_id.not_in(jq.office_ids(user))))
+    foreign = sa.select(Payment.id).where(Payment.batch_id == PaymentBatch.id, ~payments_in_reach(user))
     programmes = sa.select(Programme.id).where(Programme.jurisdiction_id.in_(jq.related_ids(user)))
     return sa.and_(PaymentBatch.programme_id.in_(programmes), ~sa.exists(foreign))
 
@@ -203,10 +201,13 @@ def batch_sums(batch_ids: list[int]) -> dict[int, tuple[int, Decimal]]:
     return {bid: (n, Decimal(total)) for bid, n, total in db.session.execute(stmt)}
 
 
-def batch_payments(batch_id: int) -> list[tuple[Payment, Claim]]:
-    stmt = (sa.select(Payment, Claim).join(Claim, Payment.claim_id == Claim.id)
-            .where(Payment.batch_id == batch_id).order_by(Payment.id))
-    return [tuple(row) for row in db.session.execute(stmt)]
+def batch_payments(batch_id: int) -> list[tuple[Payment, Claim | None]]:
+    """A batch's payments with their claims (None for a registered subject's payment). Two statements: an outer
+    join would lose the subject payments to the inner joins Claim's eager loading adds."""
+    payments = list(db.session.scalars(sa.select(Payment).where(Payment.batch_id == batch_id).order_by(Payment.id)))
+    ids = {p.claim_id for p in payments if p.claim_id is not None}
+    claims = {c.id: c for c in db.session.scalars(sa.select(Claim).where(Claim.id.in_(ids)))} if ids else {}
+    return [(p, claims.get(p.claim_id)) for p in payments]
 
 
 @dataclass

@@ -153,7 +153,12 @@ class ApprovalResultSchema(BaseSchema):
 
 class PaymentSchema(BaseSchema):
     id = fields.Integer()
-    claim_id = fields.Integer()
+    claim_id = fields.Integer(allow_none=True, metadata={"description": "null for a payment of another subject"})
+    subject = fields.String(allow_none=True, metadata={
+        "description": "what else the payment pays (performance_period), null for a claim's payment"})
+    subject_id = fields.Integer(allow_none=True)
+    subject_part = fields.Integer(allow_none=True, metadata={
+        "description": "0: the whole subject (a lump sum); else the owner id of the member whose share it is"})
     batch_id = fields.Integer(allow_none=True)
     kind = enum_field(PaymentKind)
     status = enum_field(PaymentStatus)
@@ -201,6 +206,10 @@ class BatchCreateSchema(BaseSchema):
     claim_ids = fields.List(fields.Integer(validate=ID), load_default=None, validate=validate.Length(
         min=1, max=1000, error=L_("Give between {min} and {max} claims.")), metadata={
         "description": "Claims to pay; leave out to take everything waiting in the programme"})
+    subject_ids = fields.List(fields.Integer(validate=ID), load_default=None, validate=validate.Length(
+        min=1, max=1000, error=L_("Give between {min} and {max} periods.")), metadata={
+        "description": "For a programme paying other subjects (performance: approved periods), the ids of those "
+                       "to pay; leave out to take everything waiting"})
     note = optional_text(500)
 
 

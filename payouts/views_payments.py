@@ -24,6 +24,8 @@ from payouts.enums import BatchStatus, PaymentStatus
 from payouts.permissions import can_manage_payouts
 from payouts.presentation import reconciliation_view
 from payouts.schemas import BatchCreateSchema, CancelSchema, ConfirmSchema, FailSchema
+from payouts.subjects import labels as subject_labels
+from payouts.subjects import subjects_of
 
 bp = Blueprint("payments", __name__, template_folder="templates")
 
@@ -51,13 +53,16 @@ def batch_new():
     programmes = programmes_for(g.user)
     chosen_id = request.values.get("programme_id", type=web_forms.whole)
     programme = next((p for p in programmes if p.id == chosen_id), programmes[0] if len(programmes) == 1 else None)
+    subjects = subjects_of(programme) if programme else None  # a programme paying periods instead of claims
+    key = "subject_ids" if subjects else "claim_ids"
     if request.method == "POST" and programme is not None:
-        chosen = [int(v) for v in request.form.getlist("claim_ids") if v.isdigit()]
+        chosen = [int(v) for v in request.form.getlist(key) if v.isdigit()]
         try:
-            data = web_forms.load(BatchCreateSchema(), {"programme_id": programme.id, "claim_ids": chosen or None,
+            data = web_forms.load(BatchCreateSchema(), {"programme_id": programme.id, key: chosen or None,
                                                         **web_forms.clean(request.form, ("note",))})
             if not chosen:
-                raise ValidationError.field("claim_ids", _("Tick at least one claim to pay."))
+                raise ValidationError.field(key, _("Tick at least one period to pay.") if subjects
+                                            else _("Tick at least one claim to pay."))
             batch = operations.build_batch(data, g.user)
             db.session.commit()
             flash(_("Batch #{id} built; another manager must approve it.").format(id=batch.id), "success")
@@ -66,8 +71,14 @@ def batch_new():
             db.session.rollback()
             flash(" ".join(str(m) for msgs in getattr(error, "errors", {}).values() for m in msgs)
                   or str(error.message), "error")
+    if subjects:
+        due = subjects.waiting(programme, g.user)
+        names = subjects.labels([subject.id for subject, _due in due])
+        return render_template("payouts/batch_new.html", programmes=programmes, programme=programme, waiting=[],
+                               due=[(names[d.subject_id], d, sum(p.principal for p in d.parts)) for _s, d in due])
     waiting = queries.waiting_for_payment(g.user, programme) if programme else []
-    return render_template("payouts/batch_new.html", programmes=programmes, programme=programme, waiting=waiting)
+    return render_template("payouts/batch_new.html", programmes=programmes, programme=programme, waiting=waiting,
+                           due=None)
 
 
 @bp.get("/payment-batches/<int:batch_id>")
@@ -76,12 +87,13 @@ def batch_detail(batch_id):
     batch = queries.get_batch(batch_id, g.user)
     rows = queries.batch_payments(batch.id)
     show_personal = can_see_personal_data(g.user)
+    names = subject_labels([p for p, _claim in rows])
     set_context_programme(batch.programme)
     return render_template("payouts/batch_detail.html", batch=batch, rows=rows,
                            sums=queries.batch_sums([batch.id]).get(batch.id, (0, 0)),
                            can_manage=can_manage_payouts(g.user), account=lambda v: v if show_personal else mask(v),
                            today=local_today(batch.programme.jurisdiction.timezone).isoformat(),
-                           SENT=PaymentStatus.SENT)
+                           SENT=PaymentStatus.SENT, subject_label=lambda p: names.get((p.subject, p.subject_id)))
 
 
 @bp.post("/payment-batches/<int:batch_id>/approve")
@@ -139,8 +151,10 @@ def payment_fail(payment_id):
         operations.fail_payment(payment, web_forms.load(FailSchema(), web_forms.clean(request.form, ("reason",))),
                                 g.user)
 
-    return act(run, _("Payment {reference} marked failed; the claim waits for a new batch.").format(
-        reference=payment.reference), url_for("payments.batch_detail", batch_id=payment.batch_id))
+    done = (_("Payment {reference} marked failed; the period waits for a new batch.") if payment.subject else
+            _("Payment {reference} marked failed; the claim waits for a new batch."))
+    return act(run, done.format(reference=payment.reference),
+               url_for("payments.batch_detail", batch_id=payment.batch_id))
 
 
 @bp.route("/reconciliations", methods=["GET", "POST"])

@@ -7,11 +7,13 @@ verified unit (``assessment``) counted from imported Camtrap DP packages (``camt
 
 
 def init_app(app) -> None:
-    """Wire performance into the app: its pages and navigation entry, API, CLI, demo step and the words for its
-    audit events."""
+    """Wire performance into the app: its pages and navigation entry, API, CLI, demo step, the words for its
+    audit events, and its approved periods as what payouts' batches of a performance programme pay."""
+    from claims.enums import ProgrammeKind
     from conflict_service.api import api
+    from payouts.subjects import register_subjects
     from performance import api as performance_api
-    from performance import cli, demo, presentation, views
+    from performance import cli, demo, payments, presentation, views
 
     app.extensions["csrf"].exempt(performance_api.blp)
     api.register_blueprint(performance_api.blp)
@@ -20,3 +22,4 @@ def init_app(app) -> None:
     app.cli.add_command(cli.cli)
     presentation.register_texts()
     app.extensions["demo_steps"].append(demo.load)
+    register_subjects(app, ProgrammeKind.PERFORMANCE, payments.SUBJECTS)  # approved periods paid in batches

@@ -37,6 +37,13 @@ blp = blueprint("Performance", __name__, "/performance",
                 "Conservation-performance contracts with communities, camera-trap evidence and period payouts.")
 
 
+def _saved(result):
+    """Commit the request's one change and answer with what the operation returned. Every write handler ends here;
+    a refusal never does: the error handler answers it and the session is rolled back."""
+    db.session.commit()
+    return result
+
+
 class PackageFileSchema(BaseSchema):
     file = Upload(required=True, metadata={"description": "A Camtrap DP package as a zip archive"})
     programme_id = fields.Integer(required=True)
@@ -50,9 +57,7 @@ class Communities(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data):
         """Register a community (managers): its area as GeoJSON polygons, its account and its members."""
-        community = operations.create_community(data, signed_in_user())
-        db.session.commit()
-        return community
+        return _saved(operations.create_community(data, signed_in_user()))
 
 
 @blp.route("/contracts")
@@ -72,9 +77,7 @@ class Contracts(MethodView):
     @roles_allowed(Role.MANAGER)
     def post(self, data):
         """Write a contract (managers); it binds once a second manager confirms it."""
-        contract = operations.create_contract(data, signed_in_user())
-        db.session.commit()
-        return contract
+        return _saved(operations.create_contract(data, signed_in_user()))
 
 
 @blp.route("/contracts/<int:contract_id>")
@@ -95,9 +98,7 @@ class ContractConfirm(MethodView):
     def post(self, contract_id):
         """Confirm a contract another manager wrote."""
         user = signed_in_user()
-        contract = operations.confirm_contract(queries.get_contract(contract_id, user), user)
-        db.session.commit()
-        return contract
+        return _saved(operations.confirm_contract(queries.get_contract(contract_id, user), user))
 
 
 @blp.route("/contracts/<int:contract_id>/changes")
@@ -109,9 +110,7 @@ class ContractChanges(MethodView):
     def post(self, data, contract_id):
         """Propose new money terms (managers); they apply when a second manager confirms them."""
         user = signed_in_user()
-        change = operations.propose_change(queries.get_contract(contract_id, user), data, user)
-        db.session.commit()
-        return change
+        return _saved(operations.propose_change(queries.get_contract(contract_id, user), data, user))
 
 
 @blp.route("/contracts/<int:contract_id>/changes/<int:change_id>/decision")
@@ -124,9 +123,7 @@ class ContractChangeDecision(MethodView):
         """Confirm (another manager) or refuse a proposed change of the money terms."""
         user = signed_in_user()
         change = queries.get_change(queries.get_contract(contract_id, user), change_id)
-        change = operations.decide_change(change, data["confirm"], user)
-        db.session.commit()
-        return change
+        return _saved(operations.decide_change(change, data["confirm"], user))
 
 
 @blp.route("/contracts/<int:contract_id>/periods")
@@ -157,9 +154,7 @@ class PeriodApprove(MethodView):
     def post(self, period_id):
         """Approve an ended period (a manager who verified none of its observations): its assessment is frozen."""
         user = signed_in_user()
-        period = periods.approve(queries.get_period(period_id, user), user)
-        db.session.commit()
-        return queries.assessment_view(period)
+        return queries.assessment_view(_saved(periods.approve(queries.get_period(period_id, user), user)))
 
 
 @blp.route("/imports")
@@ -171,10 +166,8 @@ class Imports(MethodView):
     def post(self, args):
         """Import a Camtrap DP package: every bad row is listed (422) and nothing recorded, or all of it is."""
         upload = args["file"]
-        batch = evidence.import_package(args["programme_id"], upload.read(), upload.filename or "",
-                                        signed_in_user())
-        db.session.commit()
-        return queries.import_view(batch)
+        return queries.import_view(_saved(evidence.import_package(args["programme_id"], upload.read(),
+                                                                  upload.filename or "", signed_in_user())))
 
 
 @blp.route("/observations")
@@ -198,6 +191,4 @@ class ObservationReview(MethodView):
     def post(self, data, observation_id):
         """Confirm (with count, individual, young) or reject a leopard observation (verifiers)."""
         user = signed_in_user()
-        observation = evidence.review(queries.get_observation(observation_id, user), data, user)
-        db.session.commit()
-        return observation
+        return _saved(evidence.review(queries.get_observation(observation_id, user), data, user))

@@ -5,7 +5,9 @@ National Park per verified leopard detection, with the camera-trap sample packag
 The contract runs in quarters from 1 April 2025. A verifier reviews the leopard observations (one rejected as
 misidentified); a manager approves the first three quarters: the second quarter's monitoring failed (the stolen
 camera), so it is paid the first quarter's units, and says so. The fourth waits for approval, and a higher cap
-waits for a second manager's confirmation.
+waits for a second manager's confirmation. The first quarter is paid through a payment batch, one payment per
+member's share, confirmed from the bank's statement; the second is sent and waits for the bank; the third waits
+for a batch.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from claims.enums import ProgrammeKind
 from claims.operations import create_programme
 from conflict_service.db import db
 from conflict_service.timeutil import clock_at
+from payouts import operations as payout_operations
 from payouts.enums import PaymentMethod
-from performance import evidence, operations, periods
+from performance import evidence, operations, payments, periods
 from performance.enums import Distribution, Fallback, Forfeiture, Indicator, Review
 from performance.models import Observation
 
@@ -83,5 +86,22 @@ def load(context: dict) -> None:
             periods.approve(period, manager)
     with clock_at(_at(date(2026, 4, 21))):  # a higher cap for the new contract year, waiting for a second manager
         operations.propose_change(contract, {"cap": Decimal(750_000_000)}, manager)
+    _pay(contract, manager, manager2)
     context.setdefault("programmes", {})["performance"] = programme
     context["performance"] = {"contract": contract, "community": community}
+
+
+def _pay(contract, manager, manager2) -> None:
+    """Quarter 1 paid and reconciled, quarter 2 sent, quarter 3 left waiting (built and approved by two managers)."""
+    first, second = contract.periods[0], contract.periods[1]
+    for period, day in ((first, date(2026, 4, 25)), (second, date(2026, 5, 3))):
+        with clock_at(_at(day)):
+            batch = payments.pay(period, {"note": f"Q{period.number}"}, manager)
+        with clock_at(_at(day, 15)):
+            payout_operations.approve_batch(batch, manager2)
+            payout_operations.payment_file(batch, manager2)
+    rows = [f"{p.reference},{p.amount.normalize():f},2026-04-28,MELLI{4_100_000 + p.id}"
+            for p in payments.payments_of([first.id])]
+    statement = "\n".join(["reference,amount,date,bank_reference", *rows]) + "\n"
+    with clock_at(_at(date(2026, 4, 29))):
+        payout_operations.reconcile("melli-statement-2026-04-28-performance.csv", statement.encode(), manager)

@@ -74,9 +74,11 @@ class Review(TitledEnum):
 
 class PeriodStatus(TitledEnum):
     OPEN = "open"
-    APPROVED = "approved"
+    APPROVED = "approved"  # payable: approved, or a payment of it failed
+    IN_PAYMENT = "in_payment"  # every part is in a payment batch, not all confirmed yet
     PAID = "paid"
 
     @classmethod
     def _titles(cls):
-        return {cls.OPEN: L_("Not yet approved"), cls.APPROVED: L_("Approved"), cls.PAID: L_("Paid")}
+        return {cls.OPEN: L_("Not yet approved"), cls.APPROVED: L_("Approved"), cls.IN_PAYMENT: L_("In payment"),
+                cls.PAID: L_("Paid")}

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as L_
 
 from conflict_service.audit.presentation import register
 from conflict_service.i18n import format_date, format_money, format_number, join_list
+from performance.enums import Distribution, Fallback, Forfeiture, Indicator
 
 LINE_TEXT = {
     # i18n: {units} is a number with up to two decimals; a deployment-month is 30 days of one camera running
@@ -37,6 +38,29 @@ LIFE_STAGES = {"adult": L_("adult"), "subadult": L_("subadult"), "juvenile": L_(
 
 def life_stage(code: str | None) -> str:
     return str(LIFE_STAGES.get((code or "").lower(), code or ""))
+
+
+# The money terms of a contract (models.MONEY_TERMS) by name, as a proposed change lists them.
+TERM_LABELS = {"indicator": L_("Indicator"), "rate": L_("Rate per unit"), "cap": L_("Cap per period"),
+               "forfeiture": L_("Retaliation or poaching in the area"), "forfeit_pct": L_("Percentage cut"),
+               "fallback": L_("When monitoring fails"), "fallback_periods": L_("Periods averaged"),
+               "distribution": L_("Distribution")}
+TERM_ENUMS = {"indicator": Indicator, "forfeiture": Forfeiture, "fallback": Fallback, "distribution": Distribution}
+
+
+def term_label(key: str) -> str:
+    return str(TERM_LABELS.get(key, key))
+
+
+def term_value(key: str, value, currency: str) -> str:
+    """A money term as stored in a proposal (JSON: strings and numbers), for the reader."""
+    if value is None:
+        return _("None")
+    if key in TERM_ENUMS:
+        return str(TERM_ENUMS[key](value).title)
+    if key in ("rate", "cap"):
+        return format_money(Decimal(str(value)), currency, exact=True)
+    return format_number(Decimal(str(value)))
 
 
 def describe_line(line: dict, currency: str) -> str:
@@ -69,4 +93,8 @@ def register_texts() -> None:
         "performance_observation.confirmed": L_("Leopard observation {label} confirmed"),
         "performance_observation.rejected": L_("Leopard observation {label} rejected"),
         "performance_period.approved": L_("Period {label} approved for {total}"),
+        "performance_period.batched": L_("Period {label} added to payment batch #{batch}: {amount}"),
+        "performance_period.unbatched": L_("Period {label} taken out of payment batch #{batch}"),
+        "performance_period.payment_confirmed": L_("Payment {reference} of period {label} confirmed: {amount}"),
+        "performance_period.payment_failed": L_("Payment {reference} of period {label} failed"),
     })

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from claims.enums import ProgrammeKind
-from claims.models import Programme
+from claims.models import Owner, Programme
 from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.jurisdictions import queries as jq
-from performance import evidence, periods
+from performance import evidence, payments, periods
 from performance.enums import PeriodStatus, Review
 from performance.models import CameraImport, Community, Contract, ContractChange, Deployment, Observation, Period
 from performance.presentation import describe_line
@@ -44,6 +44,34 @@ def get_contract(contract_id: int, user) -> Contract:
     return contract
 
 
+def communities_statement(user, programme_id: int | None = None) -> sa.Select:
+    stmt = (sa.select(Community).where(Community.jurisdiction_id.in_(jq.scope_ids(user)))
+            .order_by(Community.name, Community.id))
+    if programme_id:
+        stmt = stmt.where(Community.programme_id == programme_id)
+    return stmt
+
+
+def managed_programmes(user) -> list[Programme]:
+    """Performance programmes a manager may register communities for (run in or below their jurisdictions)."""
+    return [p for p in programmes_for(user) if p.jurisdiction_id in jq.scope_ids(user)]
+
+
+def owners_under(jurisdiction_id: int | None, user, limit: int) -> list[Owner]:
+    """Owners registered at the offices at or below ``jurisdiction_id`` that the user sees, by village and name
+    (a community's possible members); at most ``limit`` + 1, so the caller can tell there are more."""
+    if jurisdiction_id not in jq.scope_ids(user):
+        return []
+    offices = jq.tree().descendants(jurisdiction_id)
+    return list(db.session.scalars(sa.select(Owner).where(Owner.office_id.in_(offices))
+                                   .order_by(Owner.village, Owner.name, Owner.id).limit(limit + 1)))
+
+
+def pending_changes(contract: Contract) -> list[ContractChange]:
+    return list(db.session.scalars(sa.select(ContractChange).where(
+        ContractChange.contract_id == contract.id, ContractChange.is_confirmed.is_(None)).order_by(ContractChange.id)))
+
+
 def get_community(community_id: int, user) -> Community:
     community = db.session.get(Community, community_id)
     if community is None or community.jurisdiction_id not in jq.scope_ids(user):
@@ -74,7 +102,7 @@ def assessment_view(period: Period) -> dict:
     return {"period": period, "currency": currency, "units": data["units"], "total": data["total"],
             "is_fallback": data["is_fallback"], "monitoring_failed": data["monitoring_failed"], "is_frozen": frozen,
             "lines": [{**line, "text": describe_line(line, currency)} for line in data["lines"]],
-            "shares": shares or []}
+            "shares": shares or [], "payments": payments.payments_of([period.id])}
 
 
 def observations_statement(user, review: Review | None) -> sa.Select:

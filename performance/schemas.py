@@ -15,7 +15,8 @@ from conflict_service.schemas import (
     percent_field,
     required_text,
 )
-from payouts.enums import PaymentMethod
+from payouts.enums import PaymentMethod, PaymentStatus
+from payouts.schemas import MoneyString
 from performance.enums import Distribution, Fallback, Forfeiture, Indicator, PeriodStatus, Review
 
 POSITIVE = validate.Range(min=1, max=1000, error=L_("Must be between {min} and {max}."))
@@ -141,6 +142,20 @@ class MemberShareSchema(BaseSchema):
     amount = fields.String()
 
 
+class PeriodPaymentSchema(BaseSchema):
+    id = fields.Integer()
+    reference = fields.String()
+    part = fields.Integer(attribute="subject_part", metadata={
+        "description": "0: the lump sum to the community; else the owner id of the member paid"})
+    payee_name = fields.String()
+    amount = MoneyString()
+    currency = fields.String()
+    status = enum_field(PaymentStatus)
+    batch_id = fields.Integer(allow_none=True)
+    paid_at = fields.AwareDateTime(allow_none=True)
+    failure_reason = fields.String(allow_none=True)
+
+
 class PeriodAssessmentSchema(BaseSchema):
     period = fields.Nested(PeriodSchema)
     currency = fields.String()
@@ -151,6 +166,8 @@ class PeriodAssessmentSchema(BaseSchema):
     is_frozen = fields.Boolean(metadata={"description": "true once approved: the breakdown frozen then"})
     lines = fields.List(fields.Nested(PeriodLineSchema))
     shares = fields.List(fields.Nested(MemberShareSchema))
+    payments = fields.List(fields.Nested(PeriodPaymentSchema), metadata={
+        "description": "the period's payments through payment batches, cancelled and failed ones included"})
 
 
 class ContractQuerySchema(PageArgsSchema):

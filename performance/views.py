@@ -12,11 +12,12 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
-from conflict_service.i18n import format_number
+from conflict_service.i18n import format_number, native_digits
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act
 from conflict_service.web.views import nav
-from performance import evidence, operations, periods, presentation, queries, statement
+from payouts.permissions import can_manage_payouts
+from performance import evidence, forms, operations, periods, presentation, queries, statement
 from performance.enums import Review
 from performance.permissions import IMPORTERS, PERFORMANCE_READERS, can_manage_contracts, can_review
 from performance.schemas import ObservationReviewSchema
@@ -24,20 +25,102 @@ from performance.schemas import ObservationReviewSchema
 bp = Blueprint("performance", __name__, template_folder="templates")
 NAV = [nav(L_("Performance payments"), "performance.contract_list", *PERFORMANCE_READERS)]
 QUEUE_SIZE = 100
+MEMBER_CHOICES = 400  # owners a community form lists at once; more, and the manager picks a smaller office first
 
 
 @bp.get("/performance")
 @login_required(*PERFORMANCE_READERS)
 def contract_list():
     contracts = list(db.session.scalars(queries.contracts_statement(g.user)))
-    return render_template("performance/list.html", contracts=contracts)
+    return render_template("performance/list.html", contracts=contracts, can_manage=can_manage_contracts(g.user))
 
 
 @bp.get("/performance/contracts/<int:contract_id>")
 @login_required(*PERFORMANCE_READERS)
 def contract_detail(contract_id):
     contract = queries.get_contract(contract_id, g.user)
-    return render_template("performance/contract.html", contract=contract, can_manage=can_manage_contracts(g.user))
+    return render_template("performance/contract.html", contract=contract, can_manage=can_manage_contracts(g.user),
+                           pending_changes=queries.pending_changes(contract), term_label=presentation.term_label,
+                           term_value=presentation.term_value)
+
+
+@bp.get("/performance/communities")
+@login_required(*PERFORMANCE_READERS)
+def community_list():
+    return render_template("performance/communities.html", can_manage=can_manage_contracts(g.user),
+                           communities=list(db.session.scalars(queries.communities_statement(g.user))))
+
+
+@bp.route("/performance/communities/new", methods=["GET", "POST"])
+@login_required(Role.MANAGER)
+def community_new():
+    """Register a community; "Show the owners" redisplays the form with the chosen office's owners to tick."""
+    values, errors = forms.community_values(request.values), {}
+    if request.method == "POST" and "show_owners" not in request.form:
+        try:
+            community = operations.create_community(forms.community_data(request.form), g.user)
+            db.session.commit()
+            flash(_("Community {name} registered.").format(name=community.name), "success")
+            return redirect(url_for("performance.community_list"))
+        except ValidationError as error:
+            db.session.rollback()
+            errors = error.errors
+    place = request.values.get("jurisdiction_id", type=web_forms.whole)
+    owners = queries.owners_under(place, g.user, MEMBER_CHOICES)
+    return render_template("performance/community_new.html", values=values, errors=errors, owners=owners,
+                           max_owners=MEMBER_CHOICES, **forms.community_choices(g.user)), (422 if errors else 200)
+
+
+@bp.route("/performance/contracts/new", methods=["GET", "POST"])
+@login_required(Role.MANAGER)
+def contract_new():
+    values, errors = forms.contract_values(request.values), {}
+    if request.method == "GET":
+        values |= {"period_count": native_digits("4"), "period_months": native_digits("3"),
+                   "fallback_periods": native_digits("3")}
+    else:
+        try:
+            contract = operations.create_contract(forms.contract_data(request.form), g.user)
+            db.session.commit()
+            flash(_("Contract #{id} written; it binds once a second manager confirms it.").format(id=contract.id),
+                  "success")
+            return redirect(url_for("performance.contract_detail", contract_id=contract.id))
+        except ValidationError as error:
+            db.session.rollback()
+            errors = error.errors
+    return render_template("performance/contract_new.html", values=values, errors=errors,
+                           **forms.contract_choices(g.user)), (422 if errors else 200)
+
+
+@bp.route("/performance/contracts/<int:contract_id>/changes/new", methods=["GET", "POST"])
+@login_required(Role.MANAGER)
+def change_new(contract_id):
+    contract = queries.get_contract(contract_id, g.user)
+    values, errors = forms.terms_values(contract), {}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in values}
+        try:
+            operations.propose_change(contract, forms.change_data(request.form), g.user)
+            db.session.commit()
+            flash(_("Change proposed; it applies once a second manager confirms it."), "success")
+            return redirect(url_for("performance.contract_detail", contract_id=contract.id) + "#changes")
+        except ValidationError as error:
+            db.session.rollback()
+            errors = error.errors
+    return render_template("performance/change_new.html", contract=contract, values=values, errors=errors,
+                           **forms.terms_choices()), (422 if errors else 200)
+
+
+@bp.post("/performance/contracts/<int:contract_id>/changes/<int:change_id>/<any(confirm, refuse):decision>")
+@login_required(Role.MANAGER)
+def change_decide(contract_id, change_id, decision):
+    change = queries.get_change(queries.get_contract(contract_id, g.user), change_id)
+    back = url_for("performance.contract_detail", contract_id=contract_id) + "#changes"
+    if decision == "confirm":
+        return act(lambda: operations.decide_change(change, True, g.user),
+                   _("The change of the money terms is confirmed and applies from now."), back)
+    return act(lambda: operations.decide_change(change, False, g.user),
+               _("The proposed change is refused; the terms stay as they were."), back)
 
 
 @bp.post("/performance/contracts/<int:contract_id>/confirm")
@@ -53,7 +136,8 @@ def contract_confirm(contract_id):
 def period_detail(period_id):
     period = queries.get_period(period_id, g.user)
     return render_template("performance/period.html", period=period, contract=period.contract,
-                           view=queries.assessment_view(period), can_manage=can_manage_contracts(g.user))
+                           view=queries.assessment_view(period), can_manage=can_manage_contracts(g.user),
+                           can_pay=can_manage_payouts(g.user))
 
 
 @bp.get("/performance/periods/<int:period_id>/statement.pdf")

@@ -2,7 +2,8 @@
 
 Building locks the claims it takes (in id order, so parallel builders queue instead of deadlocking) and
 the partial unique index on payments refuses a second live payment of a kind for a claim, so a claim is
-never in two open batches even if the locks were bypassed.
+never in two open batches even if the locks were bypassed. A programme that pays registered subjects instead
+of claims (``payouts.subjects``: performance periods) builds, sends and cancels them in ``subject_payments``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from payouts.enums import BatchStatus, PaymentKind, PaymentStatus
 from payouts.freezes import holds as freeze_holds
 from payouts.funding import funding_of
 from payouts.models import Award, Payment, PaymentBatch
+from payouts.operations import subject_payments
 from payouts.operations.payments import lock_batch, new_payment, refresh_payee, require_manager
+from payouts.subjects import subjects_of
 
 log = logging.getLogger(__name__)
 CSV_HEADER = ("payee", "account_or_phone", "amount", "currency", "reference", "method")
@@ -41,6 +44,10 @@ def build_batch(data: dict, actor) -> PaymentBatch:
     """Batch what is waiting to be paid in a programme: approved claims and advances not yet sent."""
     require_manager(actor, _("Only a programme manager can build payment batches."))
     programme = get_programme(data["programme_id"], actor)
+    subjects = subjects_of(programme)
+    if subjects is not None:  # a programme paying registered subjects (performance periods), not claims
+        batch, payments = subject_payments.build(programme, subjects, data, actor)
+        return _created(batch, programme, payments, actor)
     wanted = set(data.get("claim_ids") or [])
     claims = _lock_waiting(programme.id, actor, wanted)
     if wanted:
@@ -59,6 +66,10 @@ def build_batch(data: dict, actor) -> PaymentBatch:
         db.session.flush()
     except IntegrityError:
         raise Conflict(_("Another batch took some of these claims at the same moment; reload and try again.")) from None
+    return _created(batch, programme, payments, actor)
+
+
+def _created(batch: PaymentBatch, programme, payments: list[Payment], actor) -> PaymentBatch:
     record("payment_batch.created", batch, actor=actor, data={
         "programme": programme.name, "payments": len(payments), "currency": batch.currency,
         "total": money_str(sum((p.amount for p in payments), Decimal(0)), batch.currency)})
@@ -158,11 +169,12 @@ def approve_batch(batch: PaymentBatch, actor) -> PaymentBatch:
         record("claim.payment_sent", claim, actor=actor, data={
             "batch": batch.id, "reference": payment.reference, "amount": money_str(payment.amount, payment.currency),
             "interest": money_str(payment.interest, payment.currency), "currency": payment.currency})
+    sent = subject_payments.send(batch, actor)
     batch.status, batch.approved_at, batch.approved_by_id = BatchStatus.APPROVED, now, actor.id
     db.session.flush()
     for _payment, claim in rows:
         clocks.refresh(claim)  # a sent payment now waits for its confirmation
-    record("payment_batch.approved", batch, actor=actor, data={"payments": len(rows)})
+    record("payment_batch.approved", batch, actor=actor, data={"payments": len(rows) + sent})
     return batch
 
 
@@ -192,9 +204,10 @@ def cancel_batch(batch: PaymentBatch, data: dict, actor) -> PaymentBatch:
             apply_action(claim, ClaimAction.REMOVE_FROM_BATCH, actor, reason=reason, data={"batch": batch.id})
         else:
             new_payment(claim, PaymentKind.ADVANCE, payment.principal, actor)
+    cancelled = subject_payments.cancel(batch, subjects_of(batch.programme), actor)
     batch.status, batch.closed_at = BatchStatus.CANCELLED, utcnow()
     db.session.flush()
-    record("payment_batch.cancelled", batch, actor=actor, reason=reason, data={"payments": len(rows)})
+    record("payment_batch.cancelled", batch, actor=actor, reason=reason, data={"payments": len(rows) + cancelled})
     return batch
 
 

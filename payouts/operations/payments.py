@@ -1,4 +1,5 @@
-"""Single payments: create one for a claim, confirm it as paid, or mark it failed.
+"""Single payments: create one for a claim, confirm it as paid, or mark it failed (a claim's, or a registered
+subject's: its package's hook then moves the subject).
 
 Locks are always taken in the same order — batch, then payment, then claim — so that parallel
 confirmations (by hand and from a bank statement) wait for each other instead of deadlocking.
@@ -20,14 +21,17 @@ from conflict_service.audit.operations import record
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from conflict_service.i18n import format_date, format_datetime
-from conflict_service.jurisdictions.queries import office_ids
+from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.jurisdictions.queries import office_ids, scope_ids
 from conflict_service.timeutil import local_date, local_today, utcnow
 from payouts.breakdown import money_str
 from payouts.enums import BatchStatus, PaymentKind, PaymentStatus
 from payouts.funding import funding_of
 from payouts.models import Payment, PaymentBatch
 from payouts.operations.accounts import payee_details
+from payouts.operations.subject_payments import event as subject_event
 from payouts.permissions import can_manage_payouts
+from payouts.subjects import subjects_named
 
 log = logging.getLogger(__name__)
 CLOCK_SKEW = timedelta(minutes=5)
@@ -75,14 +79,19 @@ def lock_payment(payment_id: int) -> Payment:
     return db.session.execute(stmt).scalar_one()
 
 
-def _claim_of(payment: Payment, actor) -> Claim:
+def _claim_of(payment: Payment, actor) -> Claim | None:
+    """The claim a payment pays (None for a registered subject's payment), refused outside the user's reach."""
+    if payment.subject is not None:
+        if payment.jurisdiction_id not in scope_ids(actor):
+            raise NotFound()
+        return None
     claim = db.session.get(Claim, payment.claim_id)
     if claim is None or claim.office_id not in office_ids(actor):
         raise NotFound()
     return claim
 
 
-def _settle_start(payment: Payment, actor) -> tuple[PaymentBatch, Payment, Claim]:
+def _settle_start(payment: Payment, actor) -> tuple[PaymentBatch, Payment, Claim | None]:
     require_manager(actor, _("Only a programme manager can confirm or fail payments."))
     if payment.batch_id is None:
         raise InvalidTransition(_("This payment is not in a batch yet, so it has not been sent."))
@@ -98,13 +107,16 @@ def _settle_start(payment: Payment, actor) -> tuple[PaymentBatch, Payment, Claim
 def confirm_payment(payment: Payment, data: dict, actor, *, source: str = "manual") -> Payment:
     """Record that the money arrived: the claim becomes paid (an advance leaves the claim where it is)."""
     batch, payment, claim = _settle_start(payment, actor)
-    paid_at = _paid_moment(data, batch, claim)
+    paid_at = _paid_moment(data, batch, _timezone(payment, claim))
     payment.status, payment.external_reference, payment.paid_at = PaymentStatus.CONFIRMED, data["reference"], paid_at
     payment.settled_at, payment.settled_by_id = utcnow(), actor.id
     db.session.flush()
     event = {"reference": payment.reference, "external_reference": data["reference"], "paid_at": paid_at,
              "amount": money_str(payment.amount, payment.currency), "currency": payment.currency, "source": source}
-    if payment.kind == PaymentKind.FINAL:
+    if claim is None:
+        record("payment.confirmed", payment, actor=actor, data=subject_event(payment) | event)
+        subjects_named(payment.subject).paid(payment.subject_id, payment, actor)
+    elif payment.kind == PaymentKind.FINAL:
         apply_action(claim, ClaimAction.PAY, actor, data=event)
         paid = funding_of(claim.programme).payment_paid
         if paid is not None:  # debited from the scheme's fund with the confirmation
@@ -125,7 +137,10 @@ def fail_payment(payment: Payment, data: dict, actor) -> Payment:
     db.session.flush()
     event = {"reference": payment.reference, "amount": money_str(payment.amount, payment.currency),
              "currency": payment.currency}
-    if payment.kind == PaymentKind.FINAL:
+    if claim is None:
+        record("payment.failed", payment, actor=actor, reason=reason, data=subject_event(payment))
+        subjects_named(payment.subject).failed(payment.subject_id, payment, actor)
+    elif payment.kind == PaymentKind.FINAL:
         apply_action(claim, ClaimAction.FAIL_PAYMENT, actor, reason=reason, data=event)
         failed = funding_of(claim.programme).payment_failed
         if failed is not None:
@@ -136,12 +151,18 @@ def fail_payment(payment: Payment, data: dict, actor) -> Payment:
     return payment
 
 
-def _paid_moment(data: dict, batch: PaymentBatch, claim: Claim) -> datetime:
+def _timezone(payment: Payment, claim: Claim | None) -> str:
+    """Where a statement's day is read: the claim's office, or the subject's jurisdiction."""
+    if claim is not None:
+        return claim.office.timezone
+    return db.session.get(Jurisdiction, payment.jurisdiction_id).timezone
+
+
+def _paid_moment(data: dict, batch: PaymentBatch, tz: str) -> datetime:
     """When the money arrived. An instant (``paid_at``) is compared with the batch's approval as an instant; a day
     (``paid_on``: a bank statement's date, the form's day) is the office's local day and is compared as a day, and
     is recorded as that day's start, or the approval itself on the approval's day, so that no duration measured
     from the approval is ever negative."""
-    tz = claim.office.timezone
     approved = batch.approved_at
     day = data.get("paid_on")
     if day is not None:

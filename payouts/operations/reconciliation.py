@@ -21,7 +21,7 @@ from claims.models import Claim
 from conflict_service.audit.operations import record
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
-from conflict_service.jurisdictions.queries import office_ids
+from conflict_service.jurisdictions.queries import office_ids, scope_ids
 from payouts.breakdown import money_str
 from payouts.enums import PaymentStatus
 from payouts.models import Payment, Reconciliation
@@ -98,9 +98,16 @@ def parse_statement(content: bytes) -> list[Row]:
     return rows
 
 
+def payments_in_reach(actor):
+    """A payment the user may see: its claim in one of their offices, or its subject in their jurisdictions."""
+    claims = sa.select(Claim.id).where(Claim.office_id.in_(office_ids(actor)))
+    # Each side false, never NULL, on the other kind's rows, so that the negation (a batch's foreign payment) holds.
+    return sa.or_(sa.and_(Payment.claim_id.is_not(None), Payment.claim_id.in_(claims)),
+                  sa.and_(Payment.subject.is_not(None), Payment.jurisdiction_id.in_(scope_ids(actor))))
+
+
 def _payments_by_reference(references: set[str], actor) -> dict[str, Payment]:
-    stmt = (sa.select(Payment).join(Claim, Payment.claim_id == Claim.id)
-            .where(Payment.reference.in_(references), Claim.office_id.in_(office_ids(actor))))
+    stmt = sa.select(Payment).where(Payment.reference.in_(references), payments_in_reach(actor))
     return {p.reference: p for p in db.session.scalars(stmt)}
 
 
@@ -158,9 +165,8 @@ def _outstanding(rows: list[Row], payments: dict[str, Payment], actor) -> list[d
     if not batch_ids:
         return []
     listed = {r.reference for r in rows}
-    stmt = (sa.select(Payment).join(Claim, Payment.claim_id == Claim.id)
-            .where(Payment.batch_id.in_(batch_ids), Payment.status == PaymentStatus.SENT,
-                   Claim.office_id.in_(office_ids(actor)))
+    stmt = (sa.select(Payment).where(Payment.batch_id.in_(batch_ids), Payment.status == PaymentStatus.SENT,
+                                     payments_in_reach(actor))
             .order_by(Payment.batch_id, Payment.id))
     return [{"line": None, "reference": p.reference, "amount": money_str(p.amount, p.currency), "date": "",
              "payment_id": p.id, "claim_id": p.claim_id, "code": "not_on_statement", "params": {"batch": p.batch_id}}

@@ -15,7 +15,9 @@ from conflict_service.audit.chain import verify_chain
 from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, ValidationError
 from conflict_service.jurisdictions.models import Jurisdiction
-from performance import demo, evidence
+from payouts import consistency
+from payouts.enums import PaymentStatus
+from performance import demo, evidence, payments
 from performance.enums import PeriodStatus, Review
 from performance.models import CameraImport, Deployment, Observation
 from tests.factories import Factory
@@ -89,7 +91,8 @@ def test_the_demo_contract(ctx):
     demo.load(context)
     contract = context["performance"]["contract"]
     q1, q2, q3, q4 = contract.periods
-    assert [p.status for p in contract.periods] == [PeriodStatus.APPROVED] * 3 + [PeriodStatus.OPEN]
+    assert [p.status for p in contract.periods] == [PeriodStatus.PAID, PeriodStatus.IN_PAYMENT,
+                                                    PeriodStatus.APPROVED, PeriodStatus.OPEN]
     assert not q1.is_fallback and q1.units > 0
     assert q2.is_fallback and q2.units == q1.units  # the stolen camera: the first quarter's units, said so
     assert q2.breakdown["lines"][0]["code"] == "monitoring_failed"
@@ -98,6 +101,12 @@ def test_the_demo_contract(ctx):
     for period in (q1, q2, q3):
         assert sum(Decimal(s["amount"]) for s in period.shares) == period.total
     assert q4.ends_on == date(2026, 4, 1)
+    # Quarter 1 paid member by member, confirmed from the bank's statement; quarter 2 sent, waiting for the bank.
+    paid = payments.payments_of([q1.id])
+    assert len(paid) == 3 and sum(p.amount for p in paid) == q1.total
+    assert {p.status for p in paid} == {PaymentStatus.CONFIRMED}
+    assert {p.status for p in payments.payments_of([q2.id])} == {PaymentStatus.SENT}
     db.session.commit()
     report = verify_chain()
     assert report.is_intact and report.checked > 0
+    assert consistency.check() == []
