@@ -74,9 +74,13 @@ def describe_html(event) -> Markup:
         shown = Markup('<bdi lang="zxx" dir="ltr">{}</bdi>').format(label)
     else:
         shown = isolate(label)
-    return text.replace(_LABEL_SLOT, shown)  # Markup.replace: the slot is filled with markup, not escaped again
+    text = text.replace(_LABEL_SLOT, shown)  # Markup.replace: the slot is filled with markup, not escaped again
+    # References set apart in the sentence (a payment's "PERF-1-1-M6-1"): the same for those that are identifiers.
+    # Safe: an identifier holds only letters, digits and . _ : - (nothing HTML would read).
+    return Markup(_ISOLATED_IDENTIFIER.sub(r'<bdi lang="zxx" dir="ltr">\1</bdi>', str(text)))  # noqa: S704
 
 
+_ISOLATED_IDENTIFIER = re.compile(r"\u2068((?=[^\s\u2069]*\d)(?=[^\s\u2069]*[A-Za-z])[A-Za-z0-9._:-]{2,80})\u2069")
 _LABEL_SLOT = "\ue000"  # a private-use character: where the label goes, filled after the sentence is escaped
 
 
