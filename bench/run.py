@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import field as field_bench  # noqa: E402
-from bench.server import gunicorn  # noqa: E402
+from bench.server import gunicorn, server_cpu_seconds  # noqa: E402
 
 EXPORT_BOUND_MB = 150
 AUDITOR = "synth_auditor"
@@ -160,6 +160,21 @@ def timed(fn, n: int, warm: int = 1) -> list[float]:
     return out
 
 
+def timed_pairs(app_fn, floor_fn, n: int, warm: int = 1) -> tuple[list[float], list[float]]:
+    """Time the app and its floor alternately, one of each per round: on a shared machine whose load drifts during
+    the run, both sides see the same load (timed one after the other, the ratio also measured the drift)."""
+    for _ in range(warm):
+        app_fn()
+        floor_fn()
+    app_t, floor_t = [], []
+    for _ in range(n):
+        for fn, out in ((app_fn, app_t), (floor_fn, floor_t)):
+            started = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - started)
+    return app_t, floor_t
+
+
 class InProcess:
     """The service's app in this process, for the floors (the same SQL, bare WeasyPrint)."""
 
@@ -232,10 +247,13 @@ def measure_list(base: str, ctx: InProcess, n: int) -> list[Figure]:
         cur.close()
         raw.rollback()
 
-    app_t = timed(app_call, n, warm=2)
-    floor_t = timed(floor_call, n, warm=2)
+    cpu = server_cpu_seconds(base)
+    app_t, floor_t = timed_pairs(app_call, floor_call, n, warm=2)
+    cpu = (server_cpu_seconds(base) - cpu) / (n + 2)  # the warm-up pages included
     raw.close()
-    note = f"filters {params}"
+    # The service's own CPU per page (every gunicorn process, from /proc): unlike the times, it hardly changes with
+    # what else runs on the machine.
+    note = f"filters {params}; the service's CPU {cpu * 1000:.1f} ms a page"
     return [Figure("claims list page, p50", statistics.median(app_t) * 1000, statistics.median(floor_t) * 1000, "ms",
                    note=note).judge(None),
             Figure("claims list page, p95", percentile(app_t, 95) * 1000, percentile(floor_t, 95) * 1000, "ms",
@@ -296,11 +314,25 @@ def sample_claim(ctx: InProcess) -> int:
 
 
 def measure_casefile(base: str, ctx: InProcess, n: int) -> list[Figure]:
+    """One case file through the API against bare WeasyPrint on the same, already-built HTML.
+
+    The same document every time; both sides warm (each gunicorn worker has rendered it, the floor has run twice);
+    the app's and the floor's runs alternate, so a change of the shared machine's load hits both alike; medians.
+    The floor is WeasyPrint as a caller without the service would use it: ``HTML(...).write_pdf()`` through the
+    same restricted fetcher, a fresh font configuration each time. The service's own renderer
+    (``conflict_service.pdf.render_pdf``, which keeps one font configuration per thread) on the same HTML is shown
+    beside it: what the service adds over it is the request, the token, reading the claim and building the HTML.
+
+    On a shared machine the wall-clock times say more about the other jobs than about the work, so the CPU time
+    of each side is measured as well (the gunicorn processes' from /proc, the floor's own process's) and judged
+    against the same target in a second row."""
+    from weasyprint import HTML
+
     from casefiles import documents
     from casefiles.sections import DocumentOptions
     from claims.models import Claim
     from conflict_service.db import db
-    from conflict_service.pdf import render_pdf
+    from conflict_service.pdf import ASSET_BASE, fetcher, render_pdf
 
     claim_id = sample_claim(ctx)
     headers = token(base, AUDITOR)
@@ -310,18 +342,36 @@ def measure_casefile(base: str, ctx: InProcess, n: int) -> list[Figure]:
         r.raise_for_status()
         assert r.content.startswith(b"%PDF")
 
+    app_t, floor_t, renderer_t, app_cpu, floor_cpu = [], [], [], [], []
     with ctx.app.test_request_context(base_url=base):
         claim = db.session.get(Claim, claim_id)
         langs = documents.document_languages(claim, None, False)
         html = documents.render_html(claim, "casefile", langs, DocumentOptions(show_personal=False), base)
 
         def floor_call():
+            HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher(), media_type="print").write_pdf()
+
+        def renderer_call():
             render_pdf(html)
 
-        floor_t = timed(floor_call, n, warm=2)
-    app_t = timed(app_call, n, warm=2)
+        for fn in (floor_call, floor_call, renderer_call, renderer_call, *[app_call] * 4):  # warm, both workers
+            fn()
+        for _ in range(n):
+            cpu = server_cpu_seconds(base)
+            app_t += timed(app_call, 1, warm=0)
+            app_cpu.append(server_cpu_seconds(base) - cpu)
+            cpu = time.process_time()
+            floor_t += timed(floor_call, 1, warm=0)
+            floor_cpu.append(time.process_time() - cpu)
+            renderer_t += timed(renderer_call, 1, warm=0)
     return [Figure("one case file (PDF), median", statistics.median(app_t) * 1000, statistics.median(floor_t) * 1000,
-                   "ms", note="floor: WeasyPrint on the already-built HTML").judge(1.15)]
+                   "ms", note=f"floor: bare WeasyPrint on the already-built HTML (a fresh font configuration each "
+                              f"time); {n} alternating runs of each, warm; the service's own renderer on the same "
+                              f"HTML: {statistics.median(renderer_t) * 1000:,.0f} ms").judge(1.15),
+            Figure("one case file (PDF), CPU time, median", statistics.median(app_cpu) * 1000,
+                   statistics.median(floor_cpu) * 1000, "ms",
+                   note="app: every gunicorn process's CPU during the request (/proc); floor: the measuring "
+                        "process's CPU during bare WeasyPrint").judge(1.15)]
 
 
 def measure_batch(env: dict, ctx: InProcess, count: int) -> list[Figure]:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from redis import Redis
-from rq import Queue
-from rq.job import Job, JobStatus
 
 from casefiles.documents import render_claim
 from conflict_service.db import db
+
+if TYPE_CHECKING:
+    from rq import Queue
+    from rq.job import Job
 
 log = logging.getLogger(__name__)
 RESULT_TTL = 3600
@@ -28,6 +30,9 @@ def redis_url() -> str:
 
 
 def queue() -> Queue:
+    from redis import Redis  # with RQ, ~20 MB that only a process using the queue needs
+    from rq import Queue
+
     name = current_app.config.get("RQ_CASEFILES_QUEUE", "casefiles")
     return Queue(name, connection=Redis.from_url(redis_url()), default_timeout=600)
 
@@ -50,6 +55,8 @@ def enqueue(ids: list[int], kinds: list[str], lang, bilingual, base_url) -> list
 
 def collect(jobs: list[Job], on_done: Callable[[Job], None]) -> Iterator[tuple[int, list | None]]:
     """Yield ``(claim_id, documents or None if the job failed)`` as jobs finish, in any order."""
+    from rq.job import JobStatus
+
     pending = {job.id: job for job in jobs}
     while pending:
         finished = False

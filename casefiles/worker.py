@@ -18,8 +18,6 @@ import threading
 import time
 
 from flask.cli import ScriptInfo
-from redis import Redis
-from rq import SimpleWorker
 
 from casefiles import jobs
 
@@ -31,6 +29,9 @@ GRACE_SECONDS = 60.0  # a case file renders in seconds; a worker stuck longer th
 
 def work(app_import_path: str | None, max_jobs: int, burst: bool) -> None:
     """One worker process: the service's app (configured from the environment, as the command's was)."""
+    from redis import Redis
+    from rq import SimpleWorker
+
     _die_with_parent()
     app = ScriptInfo(app_import_path=app_import_path).load_app()
     with app.app_context():

@@ -214,7 +214,7 @@ class Claims(MethodView):
         """File a claim for an owner (clerks)."""
         user = signed_in_user()
         key = request.headers.get("Idempotency-Key")
-        fingerprint = operations.request_fingerprint(request.get_json(silent=True))
+        fingerprint = operations.request_fingerprint(request.get_json(silent=True)) if key else None
         claim, replayed = operations.submit_claim(data, user, idempotency_key=key, fingerprint=fingerprint)
         db.session.commit()
         return (claim, 200, {"Idempotent-Replayed": "true"}) if replayed else claim

@@ -14,6 +14,7 @@ from flask_babel import ngettext
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from claims import clocks, permissions, rule_changes, years
 from claims.enums import ReportChannel
@@ -36,7 +37,7 @@ from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, ValidationError
 from conflict_service.i18n import format_date, format_datetime, format_number
 from conflict_service.jurisdictions import queries as jq
-from conflict_service.jurisdictions.models import Level
+from conflict_service.jurisdictions.models import Jurisdiction, Level
 from conflict_service.schemas import clean_names
 from conflict_service.timeutil import local_date, utcnow
 
@@ -248,7 +249,9 @@ def submit_claim(data: dict, actor, *, idempotency_key: str | None = None,
             return replay, True
     owner, programme, office = _validate_claim(data, actor)
     now = utcnow()
-    claim = Claim(owner_id=owner.id, programme_id=programme.id, office_id=office.id, filed_by_id=actor.id,
+    # The related rows themselves, not only their ids: the answer reads them, and the session keeps loaded rows only
+    # while something refers to them (without this, dumping the claim would load its programme again).
+    claim = Claim(owner=owner, programme=programme, office=office, filed_by_id=actor.id,
                   status=ClaimState.SUBMITTED, status_changed_at=now, filed_at=now,
                   filed_date=local_date(now, office.timezone), pin=f"{secrets.randbelow(10**6):06d}")
     _assign_fields(claim, data, office)
@@ -302,12 +305,14 @@ def _assign_incident_time(claim: Claim, data: dict, office) -> None:
 def _validate_claim(data: dict, actor, claim: Claim | None = None):
     errors: dict[str, list] = {}
     owner_id = data.get("owner_id", claim.owner_id if claim else None)
-    owner = db.session.get(Owner, owner_id)
-    if owner is None or owner.office_id not in jq.office_ids(actor):
+    # The owner with its office (and the office's region and country), not its herd history; the scope is checked
+    # on the office's own lineage, so a submission never loads the whole jurisdiction tree.
+    owner = db.session.get(Owner, owner_id, options=[lazyload(Owner.herd_counts)]) if owner_id is not None else None
+    if owner is None or not _is_own_office(owner.office, actor):
         errors["owner_id"] = [_("No owner with this number is registered in your offices.")]
     office_id = data.get("office_id") or (claim.office_id if claim else owner.office_id if owner else None)
-    office = jq.tree().by_id.get(office_id) if office_id else None
-    if office is None or office.level != Level.OFFICE or office_id not in jq.office_ids(actor):
+    office = db.session.get(Jurisdiction, office_id) if office_id else None
+    if not _is_own_office(office, actor):
         errors["office_id"] = [_("Choose one of your offices.")]
     programme = db.session.get(Programme, data.get("programme_id", claim.programme_id if claim else None))
     if programme is None or not programme.is_active or (office and not programme_usable_at(programme, office)):
@@ -321,6 +326,11 @@ def _validate_claim(data: dict, actor, claim: Claim | None = None):
     if errors:
         raise ValidationError(errors)
     return owner, programme, office
+
+
+def _is_own_office(office, actor) -> bool:
+    """``office.id in jq.office_ids(actor)``, from the office's own lineage."""
+    return office is not None and office.level == Level.OFFICE and jq.in_scope(actor, office)
 
 
 def _check_times(data: dict, claim: Claim | None, office, errors: dict) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,7 @@ from claims.models import Claim, HerdCount, LossLine, Owner, Programme
 from claims.states import ClaimState
 from conflict_service.db import db
 from conflict_service.errors import NotFound
-from conflict_service.i18n import local_name
+from conflict_service.i18n import current_locale, local_name
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.pagination import Page, paginate
 from conflict_service.timeutil import utcnow
@@ -23,8 +24,7 @@ from conflict_service.timeutil import utcnow
 
 def programme_usable_at(programme: Programme, office) -> bool:
     """A programme covers an office when it is run at the office or at a level above it."""
-    t = jq.tree()
-    return programme.jurisdiction_id in {office.id, *t.ancestors(office.id)}
+    return programme.jurisdiction_id in jq.lineage(office)
 
 
 def office_language(office) -> str:
@@ -49,11 +49,16 @@ def programmes_for(user, *, active_only: bool = False) -> list[Programme]:
 
 def programme_names_for(user) -> list[SimpleNamespace]:
     """Ids and names (official and in the reader's language) of the programmes a user may see (a filter's choices),
-    without loading whole programmes."""
-    rows = db.session.execute(sa.select(Programme.id, Programme.name, Programme.names)
-                              .where(Programme.jurisdiction_id.in_(jq.related_ids_select(user)))
-                              .order_by(Programme.name)).all()
-    return [SimpleNamespace(id=r.id, name=r.name, local_name=local_name(r.name, r.names)) for r in rows]
+    without loading whole programmes: one statement built once, the user's id its only parameter."""
+    rows = db.session.connection().execute(_programme_names(), {"scope_user_id": user.id})
+    locale = current_locale()
+    return [SimpleNamespace(id=r.id, name=r.name, local_name=local_name(r.name, r.names, locale)) for r in rows]
+
+
+@functools.cache
+def _programme_names() -> sa.Select:
+    return (sa.select(Programme.id, Programme.name, Programme.names)
+            .where(Programme.jurisdiction_id.in_(jq.related_ids_select())).order_by(Programme.name))
 
 
 def get_programme(programme_id: int, user) -> Programme:
@@ -222,8 +227,9 @@ def claim_list_statements(user, f: ClaimFilters, page: int = 1, per_page: int = 
 def claim_list_page(user, filters: ClaimFilters, page: int = 1, per_page: int = 50) -> Page:
     """One page of the claim list as light rows (see :func:`claim_list_statements`): two statements."""
     count, rows = claim_list_statements(user, filters, page, per_page)
-    return Page(items=db.session.execute(rows).all(), page=page, per_page=per_page,
-                total=db.session.scalar(count) or 0)
+    connection = db.session.connection()  # plain rows: no ORM objects to build, nothing to flush
+    return Page(items=connection.execute(rows).all(), page=page, per_page=per_page,
+                total=connection.scalar(count) or 0)
 
 
 def claims_page(user, filters: ClaimFilters, page: int = 1, per_page: int = 50) -> Page:

@@ -7,6 +7,7 @@ language where a page declares one (:func:`set_context_language`), then English.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime, time
@@ -208,8 +209,15 @@ def language_title(code: str) -> str:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """Each language named in itself: for the language switcher, where readers look for their own language."""
-    return [(code, language_name(code)) for code in LOCALES]
+    """Every language the service speaks, each named in itself (the switcher on every page, where readers look for
+    their own language): the same list for every reader, built once. A language chosen for someone else:
+    ``language_titles``."""
+    return list(_language_choices())
+
+
+@functools.cache
+def _language_choices() -> tuple[tuple[str, str], ...]:
+    return tuple((code, language_name(code)) for code in LOCALES)
 
 
 def language_titles() -> list[tuple[str, str]]:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from flask import current_app
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def alembic_config(connection=None) -> Config:
+    # Alembic is imported when a migration command runs: a process serving requests or exporting never needs it.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", current_app.config["DATABASE_URL"].replace("%", "%%"))
@@ -20,22 +25,28 @@ def alembic_config(connection=None) -> Config:
     return cfg
 
 
+def _command():
+    from alembic import command
+
+    return command
+
+
 def upgrade(revision: str = "head", connection=None) -> None:
-    command.upgrade(alembic_config(connection), revision)
+    _command().upgrade(alembic_config(connection), revision)
 
 
 def downgrade(revision: str, connection=None) -> None:
-    command.downgrade(alembic_config(connection), revision)
+    _command().downgrade(alembic_config(connection), revision)
 
 
 def revision(message: str, autogenerate: bool = True) -> None:
-    command.revision(alembic_config(), message=message, autogenerate=autogenerate)
+    _command().revision(alembic_config(), message=message, autogenerate=autogenerate)
 
 
 def current() -> None:
-    command.current(alembic_config(), verbose=True)
+    _command().current(alembic_config(), verbose=True)
 
 
 def check() -> None:
     """Fail when the models and the migrations differ."""
-    command.check(alembic_config())
+    _command().check(alembic_config())

@@ -12,9 +12,12 @@ HTTP is never spoken, so there is no redirect to follow. Generated images (the Q
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import os
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
@@ -146,9 +149,49 @@ def evidence_available(sha256: str, variant: str = "") -> bool:
     return True
 
 
+_spare_font_configs: list = []  # WeasyPrint font configurations no render is using right now
+_font_configs_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def font_config():
+    """A WeasyPrint font configuration for one render, built once and kept for the next: every document links the
+    same ``@font-face`` rules (``asset:css/pdf.css``), and a fresh configuration would load Fontconfig's system
+    setup again and copy, scan and register the ten shipped fonts (2.7 MB) for every document. WeasyPrint's own
+    key for a face is its rule (family, weight, source URL), so a face is added once and each later document finds
+    it; fonts are only ever read from ``asset:`` URLs. A render borrows a configuration no other render is using
+    (a Pango font map is not safe to share between threads rendering at once, as gunicorn's threads do) and gives
+    it back: a process keeps as many as it ever rendered at once."""
+    with _font_configs_lock:
+        config = _spare_font_configs.pop() if _spare_font_configs else None
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = FontConfiguration()
+    try:
+        yield config
+    finally:
+        with _font_configs_lock:
+            _spare_font_configs.append(config)
+
+
+def _after_fork_in_child() -> None:
+    """A forked process starts without its parent's configurations (their fonts sit in the parent's temporary folder,
+    which the parent deletes when it is done with them) and with a lock nobody holds."""
+    global _font_configs_lock
+    for config in _spare_font_configs:
+        config._folder = None  # the parent's folder: never deleted from here (WeasyPrint deletes _folder on __del__)
+    _spare_font_configs.clear()
+    _font_configs_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def render_pdf(html: str, *, base_url: str = ASSET_BASE, url_fetcher=None) -> bytes:
     """Render an (autoescaped) HTML document to PDF bytes; resources only through the restricted fetcher."""
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher or fetcher(), media_type="print")
-    return document.write_pdf()
+    with font_config() as fonts:
+        return document.write_pdf(font_config=fonts)

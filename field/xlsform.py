@@ -18,7 +18,6 @@ import json
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as L_
-from pyxform import xls2xform
 
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species, TimeOfDay
 from conflict_service.i18n import LOCALES, language_name
@@ -127,6 +126,8 @@ def xform(default_locale: str) -> tuple[str, str]:
     form["settings"] = [{"form_title": title, "form_id": FORM_ID, "version": version,
                          "default_language": language_column(default_locale),
                          "instance_name": "concat(${claim}, ' ', format-date-time(${visited_at}, '%Y-%m-%d'))"}]
+    from pyxform import xls2xform  # on first use: with openpyxl and numpy it is ~40 MB no other process needs
+
     result = xls2xform.convert(form, form_name=FORM_ID)
     return result.xform, version
 

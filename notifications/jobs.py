@@ -8,20 +8,25 @@ queued once per user and day, escalations once per claim, stage and day.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from redis import Redis
-from rq import Queue
 
 from conflict_service.db import db
 from conflict_service.timeutil import utcnow
 from notifications import digests, sender
+
+if TYPE_CHECKING:
+    from rq import Queue
 
 ESCALATE_EVERY = timedelta(hours=1)
 DIGEST_AT = time(3, 0)  # UTC: early morning from Armenia to Tajikistan
 
 
 def queue() -> Queue:
+    from redis import Redis
+    from rq import Queue
+
     return Queue(current_app.config.get("RQ_NOTIFICATIONS_QUEUE", "notifications"),
                  connection=Redis.from_url(current_app.config["REDIS_URL"]))
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from conflict_service.audit.operations import created, diff, record, snapshot
@@ -119,10 +120,16 @@ def start_session(user: User) -> str:
     return raw
 
 
-def session_is_live(user_id: int, raw: str) -> bool:
-    found = db.session.scalar(sa.select(UserSession.revoked_at.is_(None)).where(
-        UserSession.key_hash == _token_hash(raw), UserSession.user_id == user_id))
-    return bool(found)
+def session_user(user_id, raw: str | None) -> tuple[User | None, bool]:
+    """The user of a browser session and whether the session (its raw key) is live on the server, in one statement:
+    every page asks. The user's jurisdictions load when first used (most pages scope their statements in SQL by the
+    user's id and never read them)."""
+    live = (sa.select(UserSession.revoked_at.is_(None))
+            .where(UserSession.key_hash == _token_hash(raw), UserSession.user_id == User.id).scalar_subquery()
+            if isinstance(raw, str) else sa.false())
+    row = db.session.execute(sa.select(User, live).where(User.id == user_id)
+                             .options(lazyload(User.jurisdictions))).first()
+    return (None, False) if row is None else (row[0], bool(row[1]))
 
 
 def end_session(raw: str) -> None:

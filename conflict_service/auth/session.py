@@ -9,8 +9,7 @@ from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from conflict_service.auth.models import Role, User
-from conflict_service.auth.operations import end_session, session_is_live, start_session, user_for_token
-from conflict_service.db import db
+from conflict_service.auth.operations import end_session, session_user, start_session, user_for_token
 from conflict_service.errors import Forbidden, Unauthorized, is_api_request
 from conflict_service.timeutil import utcnow
 
@@ -94,10 +93,9 @@ def _load_from_session() -> None:
     seen_at = _ts(session.get("seen_at"))
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
-    user = db.session.get(User, uid)
+    user, live = session_user(uid, session.get("sid"))
     expired = login_at is None or seen_at is None or now - seen_at > idle or now - login_at > absolute
-    current = (user is not None and user.is_active and session.get("ver") == user.session_version
-               and isinstance(session.get("sid"), str) and session_is_live(user.id, session["sid"]))
+    current = user is not None and user.is_active and session.get("ver") == user.session_version and live
     if not current or expired:
         session.clear()
         g.session_expired = expired and user is not None

@@ -68,6 +68,25 @@ def office_ids(user) -> set[int]:
     return {jid for jid in scope_ids(user) if t.by_id[jid].level == Level.OFFICE}
 
 
+def lineage(jurisdiction: Jurisdiction) -> list[int]:
+    """The jurisdiction's id and the ids above it, nearest first, from its own parents (``Jurisdiction.parent`` is
+    loaded with it, two levels deep: office, region, country), without loading the tree: ``[jid, *ancestors(jid)]``."""
+    out, node = [], jurisdiction
+    while node is not None:
+        out.append(node.id)
+        node = node.parent
+    return out
+
+
+def in_scope(user, jurisdiction: Jurisdiction | None) -> bool:
+    """``jurisdiction.id in scope_ids(user)`` for one loaded jurisdiction, without loading the tree: it is at or below
+    one of the user's own when one of the user's own is in its lineage."""
+    if jurisdiction is None:
+        return False
+    own = {j.id for j in user.jurisdictions}
+    return not own.isdisjoint(lineage(jurisdiction))
+
+
 def related_ids(user) -> set[int]:
     """The user's scope plus the levels above it (a national programme is run above an office)."""
     t = tree()
@@ -78,21 +97,35 @@ def related_ids(user) -> set[int]:
 
 
 _NODE, _PARENT = sa.orm.aliased(Jurisdiction, name="node"), sa.orm.aliased(Jurisdiction, name="parent")
+# The users' own jurisdictions (the auth package's association table, named here without importing it: auth is built
+# on this package).
+_USER_JURISDICTIONS = sa.table("user_jurisdictions", sa.column("user_id"), sa.column("jurisdiction_id"))
+
+
+def _own_select(user) -> sa.Select:
+    """The user's own jurisdictions as SQL with one parameter (their id), however many they hold: a statement with a
+    list of ids per use would carry dozens of parameters, which SQLAlchemy expands and psycopg re-parses on every
+    execution (over 50 it no longer caches the parsed statement). Without a user, the id is given when the statement
+    is executed, as the parameter ``scope_user_id`` (a statement built once)."""
+    table = _USER_JURISDICTIONS
+    user_id = sa.bindparam("scope_user_id") if user is None else sa.bindparam("scope_user_id", user.id)
+    return sa.select(table.c.jurisdiction_id).where(table.c.user_id == user_id)
 
 
 def office_ids_select(user) -> sa.Select:
     """The offices of :func:`office_ids` as SQL, for a statement that needs the scope but not the tree in Python:
     offices at the user's jurisdictions or one or two levels below them (country, region, office)."""
-    own = [j.id for j in user.jurisdictions]
+    own = _own_select(user)
     office, parent = _NODE, _PARENT
     return (sa.select(office.id).outerjoin(parent, parent.id == office.parent_id)
             .where(office.level == Level.OFFICE,
                    sa.or_(office.id.in_(own), office.parent_id.in_(own), parent.parent_id.in_(own))))
 
 
-def related_ids_select(user) -> sa.CompoundSelect:
-    """The jurisdictions of :func:`related_ids` as SQL: the user's scope and the levels above their own."""
-    own = [j.id for j in user.jurisdictions]
+def related_ids_select(user=None) -> sa.CompoundSelect:
+    """The jurisdictions of :func:`related_ids` as SQL: the user's scope and the levels above their own (without a
+    user, the parameter ``scope_user_id`` names them when the statement is executed)."""
+    own = _own_select(user)
     node, parent = _NODE, _PARENT
     below = (sa.select(node.id).outerjoin(parent, parent.id == node.parent_id)
              .where(sa.or_(node.id.in_(own), node.parent_id.in_(own), parent.parent_id.in_(own))))

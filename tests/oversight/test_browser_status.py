@@ -1,0 +1,29 @@
+"""The public status page on a phone in Dari: a herder reads his claim's number whole, right to left around it."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflict_service.db import db
+from tests.browser import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.committing]
+
+
+def test_the_claim_number_in_the_heading_is_never_broken_at_its_hyphens(make, live_server, phone):
+    world = make.world()
+    owner = make.owner(world.ir.clerk, world.ir.office, name="غلام سخی", preferred_language="fa_AF")
+    claim = make.claim(world.ir, owner)
+    db.session.commit()
+    phone.goto(f"{live_server}/status/{claim.number}")
+    phone.locator("input[name=pin]").fill(claim.pin)
+    phone.locator("main form [type=submit]").last.click()
+    number = phone.locator("h1 .ltr")
+    number.wait_for()
+    assert phone.locator("html").get_attribute("lang") == "fa-AF"
+    assert number.inner_text() == claim.number
+    # One line box: at 390 px the heading "درخواست خساره IR-DRG-…" used to break after "2025-", its two halves
+    # laid out right to left.
+    assert number.evaluate("el => el.getClientRects().length") == 1
+    assert phone.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert screenshot(phone, "status-fa_AF-phone").stat().st_size > 10_000
