@@ -12,7 +12,7 @@ from claims import operations, presentation, queries, rule_changes
 from claims.enums import EvidenceSign, Species
 from claims.models import count_in_force
 from claims.schemas import HerdCountCreateSchema, ProgrammeUpdateSchema
-from conflict_service.cli import acting_user, committed, fail
+from conflict_service.cli import acting_user, committed, fail, renamed
 from conflict_service.db import db
 from conflict_service.errors import DomainError, ValidationError
 from conflict_service.errors import plain as plain_errors
@@ -88,6 +88,25 @@ def evidence_rules(programme_id, username, level, carcass, signs, min_signs, min
     for change in rule_changes.pending(programme) if given else []:
         click.echo(f"Proposal #{change.id} waits for a second manager: flask programmes confirm-rules "
                    f"{programme.id} {change.id} --user OTHER")
+
+
+@programmes_cli.command("rename")
+@click.argument("programme_id", type=int)
+@click.argument("name")
+@click.option("--locale", default=None, metavar="LOCALE",
+              help="Change the name in this language (e.g. fa, ps, hy); without it, the official name.")
+@click.option("--user", "username", required=True, help="A manager of the programme's jurisdiction.")
+def programme_rename(programme_id, name, locale, username):
+    """Rename PROGRAMME_ID, or give its name in one language (a blank NAME removes that language's name):
+    flask programmes rename 1 --locale fa "برنامه جبران خسارت" --user manager. Audited."""
+    user = acting_user(username)
+    with committed():
+        programme = queries.get_programme(programme_id, user)
+        data = web_forms.load(ProgrammeUpdateSchema(), renamed(programme.name, programme.names, name, locale),
+                              partial=True)
+        operations.update_programme(programme, data, user)
+    shown = ", ".join(f"{k}: {v}" for k, v in sorted(programme.names.items())) or "-"
+    click.echo(f"Programme {programme.id}: {programme.name} (names: {shown})")
 
 
 owners_cli = AppGroup("owners", help="Owners: their herd history.")

@@ -25,7 +25,7 @@ from claims.enums import (
 from claims.models import count_in_force
 from claims.queries import office_language, programme_usable_at, programmes_for
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import format_date, format_number, language_choices, native_digits
+from conflict_service.i18n import format_date, format_number, language_titles, native_digits
 from conflict_service.jurisdictions.queries import offices_for, scope_ids, tree
 from conflict_service.timeutil import local_today, utcnow
 from conflict_service.web import forms as web_forms
@@ -44,7 +44,7 @@ MIN_LINE_ROWS = 3
 # --- owners ------------------------------------------------------------------------------------------------
 
 def owner_choices(user) -> dict:
-    return {"offices": [(o.id, o.name) for o in offices_for(user)], "languages": language_choices(),
+    return {"offices": [(o.id, o.name) for o in offices_for(user)], "languages": language_titles(),
             "species": Species.choices()}
 
 
@@ -230,7 +230,7 @@ def programme_choices(user) -> dict:
             "evidence_levels": [(c.value, _("For a “{confidence}” attribution").format(confidence=c.title))
                                 for c in (Confidence.CONFIRMED, Confidence.PROBABLE)],
             "calendars": YearCalendar.choices(), "months": month_choices(),
-            "languages": language_choices(),
+            "languages": language_titles(),
             "jurisdictions": [(j.id, j.local_name) for j in visible_in(user)]}
 
 

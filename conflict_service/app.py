@@ -36,7 +36,7 @@ from conflict_service.audit import api as audit_api
 from conflict_service.audit import consistency as audit_consistency
 from conflict_service.audit import operations as audit_operations
 from conflict_service.audit import views as audit_views
-from conflict_service.audit.presentation import actor_name, describe, field_label, show_value
+from conflict_service.audit.presentation import actor_name, describe_html, field_label, show_value
 from conflict_service.auth import api as auth_api
 from conflict_service.auth import views as auth_views
 from conflict_service.auth.session import load_request_user, require_api_authentication
@@ -153,7 +153,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     payouts_clocks.init_app(app)
     insurance.init_app(app)
     oversight_wiring.init_app(app)
-    app.jinja_env.globals.update(describe_event=describe, field_label=field_label, show_value=show_value,
+    app.jinja_env.globals.update(describe_event=describe_html, field_label=field_label, show_value=show_value,
                                  actor_name=actor_name)
 
     core_cli.register(app)

@@ -21,8 +21,9 @@ from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.jurisdictions import operations as j_ops
 from conflict_service.jurisdictions import queries as jq
-from conflict_service.jurisdictions.schemas import JurisdictionCreateSchema
+from conflict_service.jurisdictions.schemas import JurisdictionCreateSchema, JurisdictionUpdateSchema
 from conflict_service.timeutil import utcnow
+from conflict_service.web import forms as web_forms
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 users_cli = AppGroup("users", help="User accounts.")
@@ -184,6 +185,37 @@ def _names_option(pairs) -> dict:
             raise click.BadParameter(f"{pair!r}: give LOCALE=NAME", param_hint="--names")
         names[locale.strip()] = text
     return names
+
+
+def renamed(current_name: str, current_names: dict, name: str, locale: str | None) -> dict:
+    """The update a rename asks for: the official name, or (``--locale``) one language's name kept beside the
+    others; a blank NAME with ``--locale`` removes that language's name (readers then see the official one)."""
+    if locale is None:
+        return {"name": name}
+    names = dict(current_names or {})
+    if name.strip():
+        names[locale] = name
+    else:
+        names.pop(locale, None)
+    return {"names": names}
+
+
+@jur_cli.command("rename")
+@click.argument("code")
+@click.argument("name")
+@click.option("--locale", default=None, metavar="LOCALE",
+              help="Change the name in this language (e.g. fa, ps, hy); without it, the official name.")
+@click.option("--user", "username", default=None, help="The administrator acting (default: the command line).")
+def jurisdictions_rename(code, name, locale, username):
+    """Rename the jurisdiction CODE (IR-RKH-DRG), or give its name in one language:
+    flask jurisdictions rename IR-RKH --locale fa "خراسان رضوی". Audited."""
+    actor = acting_user(username)
+    with committed():
+        j = jq.get_by_code(code)
+        data = web_forms.load(JurisdictionUpdateSchema(), renamed(j.name, j.names, name, locale), partial=True)
+        j = j_ops.update_jurisdiction(j, data, actor)
+    shown = ", ".join(f"{k}: {v}" for k, v in sorted(j.names.items())) or "-"
+    click.echo(f"{j.code}: {j.name} (names: {shown})")
 
 
 @jur_cli.command("list")

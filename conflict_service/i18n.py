@@ -155,6 +155,20 @@ def isolate(value) -> Markup:
     return Markup("\u2068{}\u2069").format("" if value is None else value)
 
 
+def phone_number(value) -> Markup:
+    """A phone number or account as typed (+98 915 696 1950), in the reader's digits and kept left-to-right as a
+    whole inside right-to-left text (DESIGN §14): ``<bdi dir="ltr">+۹۸ ۹۱۵ ۶۹۶ ۱۹۵۰</bdi>``."""
+    if value is None or value == "":
+        return Markup("—")
+    value = str(value)
+    if PHONE_LIKE.fullmatch(value):  # an e-mail address or an IBAN stays as it is written
+        value = native_digits(value)
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
+PHONE_LIKE = re.compile(r"[\d\s+()./•*-]+")
+
+
 # Where a place or programme has no name in the reader's language, the closest one people read (Dari and Iranian
 # Persian write place names alike; Sorani readers in Iraq read Arabic names).
 NAME_FALLBACKS = {"fa_AF": ("fa",), "fa": ("fa_AF",), "tg": ("ru",), "kk": ("ru",), "ckb": ("ar",)}
@@ -195,14 +209,22 @@ def language_title(code: str) -> str:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """Every language the service speaks, each named in itself (the switcher on every page): the same list for every
-    reader, built once."""
+    """Every language the service speaks, each named in itself (the switcher on every page, where readers look for
+    their own language): the same list for every reader, built once. A language chosen for someone else:
+    ``language_titles``."""
     return list(_language_choices())
 
 
 @functools.cache
 def _language_choices() -> tuple[tuple[str, str], ...]:
     return tuple((code, language_name(code)) for code in LOCALES)
+
+
+def language_titles() -> list[tuple[str, str]]:
+    """Each language named in the reader's language: for choosing a language for someone else or something (an
+    owner's messages and documents, a user's pages, a bulletin, a programme), where the reader must read the
+    choice — a Persian clerk reads «ترکمنی», not «Türkmen dili» (DESIGN §14)."""
+    return [(code, language_title(code)) for code in LOCALES]
 
 
 def cldr_locale(locale: str) -> str:
@@ -383,13 +405,20 @@ def semicolon(locale: str | None = None) -> str:
     return "؛ " if is_rtl(locale or current_locale()) else "; "
 
 
+def comma(locale: str | None = None) -> str:
+    """The separator between two facts of one thing ("adult, killed") or a latitude and a longitude: the Arabic comma
+    in the right-to-left locales but Urdu (whose pages use ", " beside its Latin digits, as coordinates always did)."""
+    locale = locale or current_locale()
+    return "، " if is_rtl(locale) and locale != "ur" else ", "
+
+
 def format_coordinates(lat, lon, locale: str | None = None) -> str:
     """A place as latitude, longitude in decimal degrees, every digit kept, in the reader's digits and separators."""
     if lat is None or lon is None:
         return ""
     locale = locale or current_locale()
     shown = [exact_number(v, locale) for v in (lat, lon)]
-    return ("، " if is_rtl(locale) and locale != "ur" else ", ").join(shown)
+    return comma(locale).join(shown)
 
 
 # Where CLDR's list patterns keep the Latin comma in an Arabic-script locale (Sorani inherits root's "{0}, {1}").
@@ -645,11 +674,12 @@ def init_i18n(app: Flask) -> None:
         date=format_date, datetime=format_datetime, when=format_when, number=format_number, money=format_money,
         percent=format_percent, join_list=join_list, month=format_month,
         digits=native_digits, ltr=isolate_ltr, isolate=isolate, date_input=date_input_value,
-        time_input=time_input_value,
+        time_input=time_input_value, phone=phone_number,
     )
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,
                                  reader_calendar=reader_calendar,
                                  language_name=language_name, language_title=language_title,
+                                 language_titles=language_titles,
                                  text_direction=text_direction, html_lang=html_lang,
                                  dir_of=dir_of, date_echo=date_echo, date_format_hint=date_format_hint,
                                  date_example=date_example,

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species, TimeOfDay
-from conflict_service.i18n import current_locale, exact_number, format_coordinates, format_number, is_rtl, semicolon
+from conflict_service.i18n import comma, exact_number, format_coordinates, format_number, semicolon
 from field.instance import Instance
 from verification.enums import CarcassDisposal, RejectionReason, VerificationOutcome
 from verification.presentation import CHECKLIST_LABELS, CORRECTION_LABELS, VISIT_LABELS
@@ -34,20 +34,28 @@ def _when(value: str):
         return value
 
 
-def _number(value: str, shown=exact_number) -> str:
-    """A number as sent, in the reader's digits and decimal sign; an answer that is not a number, as sent."""
+def _line(line: dict) -> str:
+    count = line.get("count", "?")
+    return "{count} × {species} ({age}{comma}{outcome})".format(
+        count=format_number(int(count)) if str(count).isdigit() else count,
+        species=str(_title(Species, line.get("species", ""))), comma=comma(),
+        age=str(_title(AgeClass, line.get("age_class", ""))).lower(),
+        outcome=str(_title(LossOutcome, line.get("outcome", ""))).lower())
+
+
+def _number(value: str) -> str:
+    """A number as the device sent it ("37.4512"), in the reader's digits; anything else as it was sent."""
     try:
-        return shown(Decimal(value))
+        return exact_number(Decimal(value))
     except (InvalidOperation, TypeError, ValueError):
         return value
 
 
-def _line(line: dict) -> str:
-    comma = "، " if is_rtl(current_locale()) else ", "
-    return "{count} × {species} ({age}{comma}{outcome})".format(
-        count=_number(line.get("count", "?"), format_number), species=str(_title(Species, line.get("species", ""))),
-        age=str(_title(AgeClass, line.get("age_class", ""))).lower(), comma=comma,
-        outcome=str(_title(LossOutcome, line.get("outcome", ""))).lower())
+def _coordinates(lat: str, lon: str | None) -> str:
+    try:
+        return format_coordinates(Decimal(lat), Decimal(lon))
+    except (InvalidOperation, TypeError, ValueError):
+        return f"{lat}, {lon}"
 
 
 def answers(found: Instance) -> list[tuple[object, object]]:
@@ -60,11 +68,7 @@ def answers(found: Instance) -> list[tuple[object, object]]:
             if ticked:
                 out.append((labels["checklist"], semicolon().join(ticked)))
         elif key == "visit_lat" and visit.get("visit_lat") is not None:
-            try:
-                place = format_coordinates(Decimal(visit["visit_lat"]), Decimal(visit["visit_lon"]))
-            except (InvalidOperation, TypeError, ValueError):
-                place = f"{visit['visit_lat']}, {visit['visit_lon']}"
-            out.append((labels["visit_location"], place))
+            out.append((labels["visit_location"], _coordinates(visit["visit_lat"], visit.get("visit_lon"))))
         elif key in ("is_in_corral", "is_herder_present", "is_guard_dog_present") and key in visit:
             out.append((labels[key], _("Yes") if visit[key] == "true" else _("No")))
         elif key in CHOICES and visit.get(key):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from claims.models import Owner
 from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
+from conflict_service.i18n import native_digits
 from conflict_service.timeutil import utcnow
 from notifications.enums import ConsentChannel, ConsentSource, Medium, MessageState, Template
 
@@ -89,7 +90,12 @@ class OutboxMessage(Base):
     def shown_text(self) -> str:
         """The text as staff see it: the claim's PIN, a secret of the owner's, is hidden."""
         pin = (self.params or {}).get("pin")
-        return self.text.replace(pin, "•" * len(pin)) if pin else self.text
+        if not pin:
+            return self.text
+        text = self.text
+        for written in {pin, native_digits(pin, self.language)}:  # the message writes it in the owner's digits
+            text = text.replace(written, "•" * len(pin))
+        return text
 
 
 class StaffContact(Base):

@@ -13,14 +13,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 
 from claims.models import Claim, Owner
 from conflict_service.audit.operations import diff, record, snapshot
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, InvalidTransition, NotFound, ValidationError
-from conflict_service.i18n import plain_digits
+from conflict_service.i18n import LOCALES, plain_digits
 from conflict_service.jurisdictions.queries import office_ids
 from conflict_service.timeutil import local_date, local_today, utcnow
 from notifications import profiles, texts
@@ -133,6 +133,21 @@ def delivery_report(reference: str, status: str) -> OutboxMessage:
 
 STATUS_TEXT = re.compile(r"^\s*STATUS\s+(.+?)\s+(\S+)\s*$", re.IGNORECASE)
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+# The word an owner texts to stop messages, in their language (a Persian herder texts «لغو»); pages name it through
+# stop_keyword(), and every language's word is understood whatever language the owner chose.
+def stop_keyword() -> str:
+    """The stop word in the reader's language, as pages and messages name it."""
+    # i18n: one word an owner can type in an SMS to stop all messages (Persian: لغو); no spaces
+    return pgettext("keyword an owner texts to stop messages", "STOP")
+
+
+def stop_words() -> set[str]:
+    """Every word that stops an owner's messages: the usual English ones and each language's own."""
+    words = set(STOP_WORDS)
+    for locale in LOCALES:
+        with force_locale(locale):
+            words.add(stop_keyword().strip().upper())
+    return words
 
 
 def normalise_phone(text: str) -> str:
@@ -153,7 +168,7 @@ def owners_with_phone(phone: str) -> list[Owner]:
 def handle_inbound(sender: str, text: str) -> OutboxMessage | None:
     """Act on a text from an owner: ``STOP`` ends their consent; ``STATUS <number> <PIN>`` is answered."""
     words = plain_digits(text or "").strip()
-    if words.upper() in STOP_WORDS:
+    if words.upper() in stop_words():
         return _stop(sender)
     match = STATUS_TEXT.match(words)
     if match:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from conflict_service.i18n import format_date, format_money
+from conflict_service.i18n import format_date, format_money, native_digits
 from notifications.enums import Template
 from payouts.enums import RejectReason
 
@@ -24,7 +24,8 @@ def _amount(params: dict) -> str:
 
 def _filed(p):
     # i18n: an SMS; keep it under 70 characters with a claim number of 18 characters and a 6-digit PIN
-    return _("Claim {number} filed. PIN {pin}. A verifier will visit.").format(number=p["number"], pin=p["pin"])
+    return _("Claim {number} filed. PIN {pin}. A verifier will visit.").format(
+        number=p["number"], pin=native_digits(p["pin"]))  # in the owner's digits: the status page reads both
 
 
 def _visited(p):

@@ -13,7 +13,7 @@ from conflict_service.auth.roles import CASE_HANDLERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import LOCALES, language_choices
+from conflict_service.i18n import LOCALES, language_titles
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act
@@ -60,13 +60,15 @@ def consent_form(owner_id):
             db.session.rollback()
             errors = error.errors
     return render_template("notifications/consent_form.html", owner=owner, values=values, errors=errors,
+                           stop=operations.stop_keyword(),
                            channels=ConsentChannel.choices(), sources=ConsentSource.choices(),
-                           languages=language_choices()), (422 if errors else 200)
+                           languages=language_titles()), (422 if errors else 200)
 
 
 def intake_consent_fields(values, errors) -> str:
     """The owner registration form's question: may the office text the owner about their claims?"""
-    return render_template("notifications/intake_consent.html", checked=_ticked(values), errors=errors)
+    return render_template("notifications/intake_consent.html", checked=_ticked(values), errors=errors,
+                           stop=operations.stop_keyword())
 
 
 def _ticked(form) -> bool:
@@ -136,4 +138,4 @@ def resend(message_id):
 def previews_page():
     locale = request.args.get("locale") if request.args.get("locale") in LOCALES else None
     return render_template("notifications/previews.html", rows=queries.previews(locale), locale=locale,
-                           languages=language_choices(), can_read=can_read_outbox(g.user))
+                           languages=language_titles(), can_read=can_read_outbox(g.user))

@@ -9,7 +9,7 @@ from claims.queries import programmes_for
 from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import current_locale, language_choices, native_digits, plain_digits
+from conflict_service.i18n import current_locale, language_titles, native_digits, plain_digits
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Level
 from conflict_service.timeutil import utcnow
@@ -29,7 +29,7 @@ def _page(errors: dict):
     return render_template("oversight/bulletin_page.html", args=args, errors=errors,
                            country_choices=[(c.code, c.name) for c in countries],
                            programme_choices=[(p.id, p.name) for p in programmes_for(g.user)],
-                           languages=language_choices()), (422 if errors else 200)
+                           languages=language_titles()), (422 if errors else 200)
 
 
 @bp.get("/reports/bulletin")

@@ -15,11 +15,12 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.schemas import UserCreateSchema, UserUpdateSchema
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
-from conflict_service.errors import ValidationError
-from conflict_service.i18n import language_choices, zone_of
+from conflict_service.errors import NotFound, ValidationError
+from conflict_service.i18n import language_titles, zone_of
 from conflict_service.jurisdictions import operations as j_ops
 from conflict_service.jurisdictions import queries as jq
-from conflict_service.jurisdictions.schemas import JurisdictionCreateSchema
+from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.jurisdictions.schemas import JurisdictionCreateSchema, JurisdictionUpdateSchema
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 
@@ -32,7 +33,7 @@ TIMEZONES = sorted(tz for tz in available_timezones() if tz.startswith(("Asia/",
 def _choices() -> dict:
     """Choices for the forms: only the jurisdictions within the administrator's own."""
     t = jq.tree()
-    return {"roles": Role.choices(), "languages": language_choices(),
+    return {"roles": Role.choices(), "languages": language_titles(),
             "timezones": [(tz, zone_of(tz)) for tz in TIMEZONES],
             "jurisdictions": [(j.id, f"{'  ' * len(t.ancestors(j.id))}{j.local_name}") for j in _own_tree(t)]}
 
@@ -128,3 +129,31 @@ def jurisdictions():
     rows = [(j, len(t.ancestors(j.id))) for j in _own_tree(t)]
     return render_template("admin/jurisdictions.html", rows=rows, values=values, errors=errors,
                            **_choices()), (422 if errors else 200)
+
+
+@bp.route("/jurisdictions/<int:jurisdiction_id>", methods=["GET", "POST"])
+@login_required(Role.ADMIN)
+def jurisdiction_edit(jurisdiction_id):
+    """Rename a country, region or office (official name and names per language), change its time zone or
+    deactivate it: the operation the API's PATCH and `flask jurisdictions rename` use."""
+    j = db.session.get(Jurisdiction, jurisdiction_id)
+    if j is None or j.id not in jq.scope_ids(g.user):
+        raise NotFound()
+    values = {"name": j.name, "names": dict(j.names or {}), "timezone": j.timezone, "is_active": j.is_active}
+    errors: dict = {}
+    if request.method == "POST":
+        values = web_forms.clean(request.form, ("timezone",)) | {"name": request.form.get("name", "")}
+        values["names"] = web_forms.names(request.form)
+        values.update(web_forms.flags(request.form, ("is_active",)))
+        try:
+            j_ops.update_jurisdiction(j, web_forms.load(JurisdictionUpdateSchema(), values, partial=True), g.user)
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("admin.jurisdictions"))
+        except ValidationError as error:
+            errors = error.errors
+    choices = _choices()
+    if j.timezone not in TIMEZONES:  # UTC or a zone outside Asia and Europe stays choosable, not silently replaced
+        choices["timezones"].insert(0, (j.timezone, zone_of(j.timezone)))
+    return render_template("admin/jurisdiction_form.html", j=j, values=values, errors=errors,
+                           **choices), (422 if errors else 200)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from markupsafe import Markup
 
 from conflict_service.i18n import format_datetime, format_money, format_number, isolate, join_list
 
@@ -56,9 +57,34 @@ def _label(event) -> str:
     return event.entity_label
 
 
-def describe(event) -> str:
+# An identifier another system gave (a Camtrap DP package "camtrap-ir-tandoureh-2025", an observation "O0020"): letters
+# and digits without spaces, like a claim number; no word of any language (BCP 47 "zxx").
+IDENTIFIER = re.compile(r"(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[A-Za-z0-9._:-]{2,80}")
+
+
+def describe_html(event) -> Markup:
+    """``describe`` for pages, escaped once: a label that is another system's identifier is marked as no language, so
+    that a reader's tools (and the page's language checks) do not take it for an English word; any other label is set
+    apart in its direction. Every other part of the sentence is the reader's."""
+    label = _label(event)
+    text = Markup.escape(describe(event, label=_LABEL_SLOT))
+    if IDENTIFIER.fullmatch(label):
+        shown = Markup('<bdi lang="zxx" dir="ltr">{}</bdi>').format(label)
+    else:
+        shown = isolate(label)
+    text = text.replace(_LABEL_SLOT, shown)  # Markup.replace: the slot is filled with markup, not escaped again
+    # References set apart in the sentence (a payment's "PERF-1-1-M6-1"): the same for those that are identifiers.
+    # Safe: an identifier holds only letters, digits and . _ : - (nothing HTML would read).
+    return Markup(_ISOLATED_IDENTIFIER.sub(r'<bdi lang="zxx" dir="ltr">\1</bdi>', str(text)))  # noqa: S704
+
+
+_ISOLATED_IDENTIFIER = re.compile(r"\u2068((?=[^\s\u2069]*\d)(?=[^\s\u2069]*[A-Za-z])[A-Za-z0-9._:-]{2,80})\u2069")
+_LABEL_SLOT = "\ue000"  # a private-use character: where the label goes, filled after the sentence is escaped
+
+
+def describe(event, label: str | None = None) -> str:
     template = _DESCRIPTIONS.get(event.action)
-    label = isolate(_label(event))
+    label = isolate(_label(event)) if label is None else label
     if template is None:
         return _("{action} on {label}").format(action=event.action, label=label)
     try:

@@ -8,7 +8,12 @@ from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.jurisdictions import operations, queries
-from conflict_service.jurisdictions.schemas import JurisdictionCreateSchema, JurisdictionSchema
+from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.jurisdictions.schemas import (
+    JurisdictionCreateSchema,
+    JurisdictionSchema,
+    JurisdictionUpdateSchema,
+)
 
 blp = blueprint("Jurisdictions", __name__, "/jurisdictions", "Countries, regions and offices.")
 
@@ -44,3 +49,17 @@ class JurisdictionItem(MethodView):
         if jurisdiction_id not in queries.related_ids(user):
             raise NotFound()
         return queries.tree().by_id[jurisdiction_id]
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(JurisdictionUpdateSchema(partial=True))
+    @blp.response(200, JurisdictionSchema)
+    @roles_allowed(Role.ADMIN)
+    def patch(self, data, jurisdiction_id):
+        """Rename a jurisdiction (its official name, and ``names``: its name per language, which replaces the whole
+        map), change its time zone or deactivate it (administrators, within their own jurisdictions); audited."""
+        j = db.session.get(Jurisdiction, jurisdiction_id)
+        if j is None:
+            raise NotFound()
+        j = operations.update_jurisdiction(j, data, signed_in_user())
+        db.session.commit()
+        return j

@@ -78,11 +78,16 @@ def update_jurisdiction(j: Jurisdiction, data: dict, actor) -> Jurisdiction:
     if actor is not None and j.id not in scope_ids(actor):
         raise NotFound()
     before = snapshot(j, AUDITED)
+    errors: dict = {}
     if "timezone" in data and data["timezone"] not in available_timezones():
-        raise ValidationError.field("timezone", _("Unknown time zone; use an IANA name such as Asia/Tehran."))
+        errors["timezone"] = [_("Unknown time zone; use an IANA name such as Asia/Tehran.")]
+    if "name" in data and not (data["name"] or "").strip():
+        errors["name"] = [_("A name is required.")]
+    if errors:
+        raise ValidationError(errors)
     for key in ("name", "timezone", "is_active"):
         if key in data:
-            setattr(j, key, data[key])
+            setattr(j, key, data[key].strip() if key == "name" else data[key])
     if "names" in data:
         j.names = clean_names(data["names"])
     db.session.flush()

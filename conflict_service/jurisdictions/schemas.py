@@ -23,3 +23,12 @@ class JurisdictionCreateSchema(BaseSchema):
     names = names_field(120, load_default=dict)
     parent_id = fields.Integer(load_default=None, allow_none=True)
     timezone = fields.String(load_default=None, allow_none=True)
+
+
+class JurisdictionUpdateSchema(BaseSchema):
+    """A rename (official name and names per language), a new time zone or a deactivation; loaded with
+    ``partial=True``: what is left out stays as it is. ``names`` replaces the whole map ({locale: name})."""
+    name = required_text(120, one_line=True)
+    names = names_field(120)
+    timezone = fields.String(metadata={"description": "IANA time zone, e.g. Asia/Tehran"})
+    is_active = fields.Boolean()

@@ -235,3 +235,28 @@ def test_a_contracts_period_reads_in_the_readers_digits(app):
         assert "#۳/۲" in describe(event) and "3" not in describe(event)
     with app.test_request_context(), force_locale("en"):
         assert "#3/2" in describe(event)
+
+
+def test_another_systems_identifier_in_an_event_is_marked_as_no_language(app):
+    """Issue 20: a camera-trap package's or an observation's identifier is no English word (lang="zxx"); a period's
+    number is in the reader's digits; a name stays the reader's text."""
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+
+    from conflict_service.audit.presentation import describe_html
+
+    def event(action, label):
+        return SimpleNamespace(action=action, entity_label=label, data={})
+
+    with app.test_request_context("/"), force_locale("fa"):
+        package = str(describe_html(event("performance_import.recorded", "camtrap-ir-tandoureh-2025")))
+        period = str(describe_html(event("performance_period.approved", "#1/3")))
+        person = str(describe_html(event("jurisdiction.updated", "Dargaz <office>")))
+        paid = event("claim.advance_paid", "IR-DRG-2026-000078")
+        paid.data = {"reference": "PERF-1-1-M6-1"}
+        reference = str(describe_html(paid))
+    assert '<bdi lang="zxx" dir="ltr">camtrap-ir-tandoureh-2025</bdi>' in package
+    assert "۱/۳" in period and "1/3" not in period
+    assert '<bdi lang="zxx" dir="ltr">PERF-1-1-M6-1</bdi>' in reference
+    assert "zxx" not in person and "&lt;office&gt;" in person and "&amp;" not in person  # escaped once

@@ -115,3 +115,17 @@ def test_an_old_nonce_is_answered_stale_so_collect_retries_without_asking(client
         assert answer.status_code == 401 and "stale=true" in answer.headers["WWW-Authenticate"]
         assert old["nonce"] != digest.new_nonce()
         assert collect.request("HEAD", "/openrosa/submission").status_code == 204
+
+
+def test_a_record_reads_in_the_readers_script(client, world, assigned, collect):
+    """Issue 20: the place, the canine spacing, the ticked signs and the loss lines in the reader's digits and list
+    separators; the ODK identifiers are marked as no language."""
+    assign_verifier(assigned, {"verifier_id": world.ir.verifier2.id, "reason": "on leave"}, world.ir.clerk)
+    assert collect.post(instance_xml(assigned.number, notes="جای دندان روی گلو."), []).status_code == 201
+    world.ir.manager.preferred_language = "fa"
+    db.session.commit()
+    login(client, world.ir.manager)
+    page = client.get(f"/field-submissions/{record().id}").get_data(as_text=True)
+    assert "۳۷٫۴۵۱۲، ۵۹٫۱۲۰۹" in page and "۴۲" in page and "۲ × گوسفند (" in page
+    assert "37.4512" not in page and "; " not in page
+    assert f'lang="zxx">{record().instance_id}<' in page

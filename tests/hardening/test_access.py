@@ -112,6 +112,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('Freezes.Freezes', 'GET'): 'ma',
     ('Freezes.Freezes', 'POST'): 'm',
     ('Jurisdictions.JurisdictionItem', 'GET'): '*',
+    ('Jurisdictions.JurisdictionItem', 'PATCH'): 'd',
     ('Jurisdictions.Jurisdictions', 'GET'): '*',
     ('Jurisdictions.Jurisdictions', 'POST'): 'd',
     ('MitigationReports.Effectiveness', 'GET'): 'cvma',
@@ -234,6 +235,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('admin.field_credential_revoke', 'POST'): 'd',
     ('admin.jurisdictions', 'GET'): 'd',
     ('admin.jurisdictions', 'POST'): 'd',
+    ('admin.jurisdiction_edit', 'GET'): 'd',
+    ('admin.jurisdiction_edit', 'POST'): 'd',
     ('admin.user_edit', 'GET'): 'd',
     ('admin.user_edit', 'POST'): 'd',
     ('admin.user_new', 'GET'): 'd',
@@ -574,7 +577,7 @@ def build_world(app):
                 programme.retaliation_freeze_days = 30
                 record_freeze({"programme_id": programme.id, "cause": KillCause.POISONED,
                                "killed_on": utcnow().date() - timedelta(days=3), "jurisdiction_id": office.id,
-                               "note": "گزارش محیط‌بان: لاشهٔ پلنگ مسموم در درهٔ کل‌گز"}, users["manager"])
+                               "note": TYPED[cc]["freeze"]}, users["manager"])
             for programme in db.session.scalars(sa.select(Programme).where(Programme.jurisdiction_id == country.id)):
                 # A change of the money rules waiting for a second manager, proposed by the demo's manager.
                 rule_changes.propose(programme, {"advance_pct": Decimal(5)},
@@ -582,8 +585,8 @@ def build_world(app):
                 record_rates(programme, {"entries": [{"species": Species.SHEEP, "age_class": AgeClass.ADULT,
                                                       "amount": Decimal(1000), "valid_from": utcnow().date()}]},
                              context["users"][f"manager_{cc.lower()}"])  # a version waiting for a second manager
-            field_credentials.create(users["verifier"], {"label": "access test"}, users["verifier"])
-            field_record(users["verifier"], office)
+            field_credentials.create(users["verifier"], {"label": TYPED[cc]["device"]}, users["verifier"])
+            field_record(users["verifier"], office, TYPED[cc]["notes"])
         refresh(open_claims())  # the anomaly flags of the demo claims
         db.session.commit()
         world = World()
@@ -592,11 +595,20 @@ def build_world(app):
         return world, secrets
 
 
-def field_record(verifier, office) -> None:
+# What each country's office types, in its language, like the demo data (issue 20: no English in a Persian office).
+TYPED = {
+    "IR": {"freeze": "لاشهٔ مسموم کنار آبشخور", "device": "گوشی کارشناس درگز",
+           "notes": "جای دندان روی گلو؛ ردّ کشیدن لاشه تا صخره‌ها."},
+    "AM": {"freeze": "Թունավորված դիակ ջրի մոտ", "device": "Գորիսի տեսուչի հեռախոս",
+           "notes": "Ատամների հետքեր կոկորդին, դիակը քարշ է տրվել դեպի ժայռերը։"},
+}
+
+
+def field_record(verifier, office, notes: str) -> None:
     """A field record waiting for review, about a claim of the office (the demo sends none)."""
     claim = db.session.scalar(sa.select(Claim).where(Claim.office_id == office.id).order_by(Claim.id))
-    # As ODK Collect writes them: a verifier's notes in Persian, a random instance ID.
-    xml = instance_xml(claim.number, notes="جای دندان روی گلو؛ ردّ کشیدن لاشه تا صخره‌ها").decode()
+    # As ODK Collect writes them: a verifier's notes in the office's language, a random instance ID.
+    xml = instance_xml(claim.number, notes=notes).decode()
     db.session.add(FieldSubmission(instance_id=f"uuid:{uuid.uuid4()}", user_id=verifier.id, claim_ref=claim.number,
                                    claim_id=claim.id, xml=xml, xml_sha256="0" * 64,
                                    status=SubmissionStatus.NEEDS_REVIEW, reason=ReviewReason.REASSIGNED))

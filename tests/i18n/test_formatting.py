@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from babel import Locale
+from flask_babel import force_locale
 
 from conflict_service.i18n import (
     DIGITS,
@@ -23,7 +24,9 @@ from conflict_service.i18n import (
     format_percent,
     is_rtl,
     language_choices,
+    language_titles,
     normalise,
+    phone_number,
     round_money,
 )
 
@@ -105,6 +108,29 @@ def test_switcher_names_each_language_in_itself():
     assert list(names) == list(LOCALES)
     assert names["fa_AF"] == "دری" and names["ka"] == "ქართული" and names["ru"] == "Русский"
     assert {code for code in LOCALES if is_rtl(code)} == RTL_LOCALES == {"fa", "fa_AF", "ps", "ar", "ckb", "ur"}
+
+
+def test_a_language_chosen_for_someone_else_is_named_in_the_readers_language(app):
+    """A Persian clerk choosing an owner's language reads «ترکمنی», not «Türkmen dili» (issue 20 point 4)."""
+    with app.test_request_context("/"):
+        with force_locale("fa"):
+            titles = dict(language_titles())
+        assert list(titles) == list(LOCALES)
+        assert titles["tk"] == "ترکمنی" and titles["en"] == "انگلیسی" and titles["fa_AF"] == "دری"
+        with force_locale("en"):
+            assert dict(language_titles())["fa"] == "Persian"
+
+
+@pytest.mark.parametrize(("locale", "typed", "shown"), [
+    ("fa", "+98 915 696 1950", '<bdi dir="ltr">+۹۸ ۹۱۵ ۶۹۶ ۱۹۵۰</bdi>'),
+    ("ar", "0915-696-1950", '<bdi dir="ltr">٠٩١٥-٦٩٦-١٩٥٠</bdi>'),
+    ("ur", "+92 300 1234567", '<bdi dir="ltr">+92 300 1234567</bdi>'),  # Latin digits are Urdu's own
+    ("fa", "owner@example.org", '<bdi dir="ltr">owner@example.org</bdi>'),  # an address stays as it is written
+    ("fa", None, "—"),
+])
+def test_a_phone_number_is_in_the_readers_digits_and_kept_left_to_right(app, locale, typed, shown):
+    with app.test_request_context("/"), force_locale(locale):
+        assert str(phone_number(typed)) == shown
 
 
 @pytest.mark.parametrize(("text", "expected"), [

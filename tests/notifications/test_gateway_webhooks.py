@@ -11,7 +11,7 @@ from notifications import sender
 from notifications.enums import ConsentChannel, MessageState, Template
 from notifications.models import Consent
 from oversight.models import StatusLookupGuard
-from tests.helpers import bearer, post_form
+from tests.helpers import bearer, login, post_form
 from tests.notifications.support import consent, outbox
 
 SECRET = {"X-Gateway-Secret": "s3cret"}
@@ -160,3 +160,18 @@ def test_quiet_hours_hold_the_message_until_morning(world, make, generic, daytim
     assert message.next_attempt_at == at(2026, 5, 5, 3, 30)  # 07:00 in Tehran
     daytime.move_to(at(2026, 5, 5, 3, 31))
     assert sender.send_due().sent == 1
+
+
+def test_each_languages_stop_word_ends_consent_and_the_page_names_the_readers(client, world, make, generic, daytime):
+    """A Persian herder texts «لغو», whatever language the messages were in; the clerk's page names the word in the
+    clerk's language (issue 20: no English keyword in a Persian page)."""
+    owner = make.owner(world.ir.clerk, world.ir.office, phone="0915 765 4321")
+    consent(owner, world.ir.clerk, language="en")
+    db.session.commit()
+    assert inbound(client, " لغو ", sender_phone="+989157654321").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Consent, owner.id).channel == ConsentChannel.NONE
+    assert inbound(client, "hello", sender_phone="+989157654321").get_json().get("reply") is None
+    login(client, world.ir.clerk)
+    page = client.get(f"/owners/{owner.id}/consent?lang=fa").get_data(as_text=True)
+    assert "لغو" in page and "STOP" not in page

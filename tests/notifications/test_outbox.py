@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from conflict_service.audit.models import AuditEvent
 from conflict_service.db import db
+from conflict_service.i18n import native_digits
 from notifications import sender
 from notifications.enums import MessageState
 from tests.helpers import bearer, login, post_form
@@ -46,6 +47,7 @@ def test_api_lists_filters_and_resends_once(client, world, make, generic, daytim
     assert items[0]["address"].endswith("67") and "+98" not in items[0]["address"]  # auditors: masked
     claim_pin = message.params["pin"]
     assert claim_pin not in items[0]["text"] and "••••••" in items[0]["text"]
+    assert native_digits(claim_pin, message.language) not in items[0]["text"]  # as the owner's digits wrote it
     assert client.get("/api/v1/outbox", headers=bearer(client, world.am.manager)).get_json()["items"] == []
     headers = bearer(client, world.ir.manager)
     assert client.post(f"/api/v1/outbox/{message.id}/resend", headers=headers).get_json()["state"] == "queued"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conflict_service.db import db
+from conflict_service.i18n import native_digits
 from notifications import sender
 from notifications.enums import ConsentChannel, MessageState, Template
 from tests.notifications.support import consent, outbox
@@ -25,7 +26,8 @@ def test_filing_sends_the_owner_one_message_in_their_language(world, make, gener
     body = got.json()
     assert got.headers["Authorization"] == "Bearer tok-123"
     assert body["to"] == "+98 915 123 4567" and body["reference"] == f"lcs-{message.id}"
-    assert claim.number in body["text"] and claim.pin in body["text"] and "درخواست" in body["text"]
+    # The PIN in the owner's digits (the status page and STATUS texts read both)
+    assert claim.number in body["text"] and native_digits(claim.pin, "fa") in body["text"] and "درخواست" in body["text"]
     assert "http" not in body["text"]  # Iran's profile refuses links
     assert outbox(claim_id=claim.id)[0].state == MessageState.SENT
 
