@@ -670,12 +670,11 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("TRANSLATIONS_DIR", str(translations_dir()))
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.config["TRANSLATIONS_DIR"])
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(
-        date=format_date, datetime=format_datetime, when=format_when, number=format_number, money=format_money,
-        percent=format_percent, join_list=join_list, month=format_month,
-        digits=native_digits, ltr=isolate_ltr, isolate=isolate, date_input=date_input_value,
-        time_input=time_input_value, phone=phone_number,
-    )
+    by_reader = dict(date=format_date, datetime=format_datetime, when=format_when, number=format_number,
+                     money=format_money, percent=format_percent, join_list=join_list, month=format_month,
+                     digits=native_digits, date_input=date_input_value, time_input=time_input_value, phone=phone_number)
+    app.jinja_env.filters.update({name: _read_when_shown(f) for name, f in by_reader.items()},
+                                 ltr=isolate_ltr, isolate=isolate)
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,
                                  reader_calendar=reader_calendar,
                                  language_name=language_name, language_title=language_title,
@@ -699,6 +698,16 @@ def shown_number(value):
     if isinstance(value, int) and abs(value) < 10000:
         return native_digits(str(value))
     return format_number(value)
+
+
+def _read_when_shown(filter_):
+    """A filter whose answer depends on the reader: marked as needing the render's context, so that Jinja never folds
+    it at compile time (``{{ 0|number }}`` compiled for a Persian reader would show ``۰`` to every later reader)."""
+    @pass_context
+    @functools.wraps(filter_)
+    def shown(_context, *args, **kwargs):
+        return filter_(*args, **kwargs)
+    return shown
 
 
 def _numbers_in_templates_read_natively(app: Flask) -> None:

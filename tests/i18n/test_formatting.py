@@ -165,3 +165,15 @@ def test_a_pages_formatter_writes_what_the_filters_write(locale):
 ])
 def test_percentages_are_written_as_the_locale_writes_them(locale, value, expected):
     assert format_percent(value, locale) == expected  # a Persian reader sees ۳۰٪, never a detached "۳۰ %"
+
+
+def test_a_constant_in_a_template_is_written_for_each_reader_not_for_the_first(app):
+    """Jinja folds a filter on a constant at compile time unless the filter needs the context: a template compiled
+    while a Persian page was shown must still write 0 for an English reader (the reconciliations page showed ۰)."""
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"), force_locale("fa"):
+        template = app.jinja_env.from_string("{{ 0|number }} {{ 30|percent }} {{ '14:30'|digits }}")
+        assert template.render() == "۰ ۳۰٪ ۱۴:۳۰"
+    with app.test_request_context("/"), force_locale("en"):
+        assert template.render() == "0 30% 14:30"
