@@ -151,6 +151,7 @@ def evidence_available(sha256: str, variant: str = "") -> bool:
 
 _spare_font_configs: list = []  # WeasyPrint font configurations no render is using right now
 _font_configs_lock = threading.Lock()
+_forks_watched = False  # whether a forked child is told to start without this process's configurations
 
 
 @contextlib.contextmanager
@@ -162,7 +163,11 @@ def font_config():
     it; fonts are only ever read from ``asset:`` URLs. A render borrows a configuration no other render is using
     (a Pango font map is not safe to share between threads rendering at once, as gunicorn's threads do) and gives
     it back: a process keeps as many as it ever rendered at once."""
+    global _forks_watched
     with _font_configs_lock:
+        if not _forks_watched:  # at the first render, not at import: importing registers nothing
+            os.register_at_fork(after_in_child=_after_fork_in_child)
+            _forks_watched = True
         config = _spare_font_configs.pop() if _spare_font_configs else None
     if config is None:
         from weasyprint.text.fonts import FontConfiguration
@@ -183,9 +188,6 @@ def _after_fork_in_child() -> None:
         config._folder = None  # the parent's folder: never deleted from here (WeasyPrint deletes _folder on __del__)
     _spare_font_configs.clear()
     _font_configs_lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def render_pdf(html: str, *, base_url: str = ASSET_BASE, url_fetcher=None) -> bytes:
