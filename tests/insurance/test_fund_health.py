@@ -72,3 +72,24 @@ def test_dashboard_panel_writes_percentages_as_the_reader_does(client, insurance
     panel = html.split('id="funds-h"')[1].split("</section>")[0]
     assert ratio in panel and f"({collected}" in panel and threshold in panel
     assert not re.search(r"[%٪]\s*[%٪]|درصد", panel), re.search(r".{20}[%٪]\s*[%٪].{20}", panel)
+
+
+@pytest.mark.browser
+@pytest.mark.committing
+@pytest.mark.slow
+def test_the_funds_health_fits_a_phone_in_armenian(insurance, am, live_server, phone):
+    """Armenian labels are long: the season's row stacks, label and amount may take two lines, never widen the page."""
+    from tests.browser import screenshot, sign_in
+
+    _season_with_a_big_loss(insurance)
+    am.manager.preferred_language = "hy"
+    db.session.commit()
+    sign_in(phone, live_server, am.manager)
+    phone.goto(f"{live_server}/dashboard?lang=hy")
+    panel = phone.locator("#funds-h").locator("xpath=..")
+    assert panel.locator("table.fund-health td.amount").count() == 3
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # The table itself fits: its cells once overflowed it (698 px of content in a 360 px table, out of sight).
+    assert phone.evaluate("Math.max(...[...document.querySelectorAll('table.fund-health')]"
+                          ".map(t => Math.max(t.scrollWidth, t.getBoundingClientRect().right)))") <= 390
+    screenshot(phone, "fund-health-hy-phone")
