@@ -40,7 +40,8 @@ def submit(page: Callable[[dict], str], change: Callable[[], Any], done: Done, t
     When the form is submitted (a POST, unless ``submitted`` says otherwise: a redisplay such as "Add a line"), the
     change runs: committed, ``done`` flashed and on to ``then``; refused with a ValidationError, it is rolled back and
     the form shown again with a message per field (422). ``done`` and ``then`` may be functions of what ``change``
-    returned (the new record's name and page); ``done`` may be a list: a success, then notes ("info").
+    returned (the new record's name and page); ``done`` may be a list: a success, then notes ("info"), or empty
+    (the page gone to says it all).
     """
     if not (request.method == "POST" if submitted is None else submitted):
         return page({}), 200
@@ -51,6 +52,6 @@ def submit(page: Callable[[dict], str], change: Callable[[], Any], done: Done, t
         db.session.rollback()
         return page(error.errors), 422
     messages = done(result) if callable(done) else done
-    for number, message in enumerate([messages] if isinstance(messages, str) else messages):
+    for number, message in enumerate(m for m in ([messages] if isinstance(messages, str) else messages) if m):
         flash(message, "info" if number else "success")
     return redirect(then(result) if callable(then) else then)
