@@ -214,6 +214,10 @@ def test_the_payouts_report_counts_performance_payments_apart_from_compensation(
                                 f"{programme.id},{programme.name},IRR,1,19800000"]
     page = client.get("/reports/payouts?group_by=programme").get_data(as_text=True)
     assert "Performance payments" in page and "19,800,000" in page
+    persian = client.get("/reports/payouts?group_by=programme", headers={"Accept-Language": "fa"}).get_data(
+        as_text=True)
+    table = persian[persian.rindex("<table"):persian.rindex("</table>")]  # the performance payments' table
+    assert "۱۹٬۸۰۰٬۰۰۰" in table and ">۱</td>" in table and programme.local_name in table
 
     out = runner.invoke(args=["reports", "payouts", "--user", world.ir.auditor.username, "--group-by", "programme",
                               "--payments", "performance", "--csv"])
