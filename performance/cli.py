@@ -17,7 +17,7 @@ from conflict_service.jurisdictions.queries import get_by_code
 from conflict_service.web.forms import load
 from payouts.enums import PaymentMethod
 from performance import evidence, operations, payments, periods, queries
-from performance.enums import Distribution, Fallback, Forfeiture, Indicator
+from performance.enums import Distribution, Fallback, Forfeiture, Indicator, PeriodStatus
 from performance.models import MONEY_TERMS, Contract, Period
 from performance.schemas import CommunityCreateSchema, ContractCreateSchema, ContractTermsChangeSchema
 
@@ -221,7 +221,7 @@ def assessment_command(period_id):
     click.echo(f"Total: {format_money(view['total'], view['currency'], 'en')}")
     for share in view["shares"]:
         click.echo(f"  {share['name']}: {format_money(share['amount'], view['currency'], 'en')}")
-    click.echo(f"Status: {view['period'].status.value}")
+    click.echo(f"Status: {view['period'].status.value} ({view['period'].status.title})")
     for payment in view["payments"]:
         click.echo(f"  {payment.reference:<28} {payment.payee_name:<30} "
                    f"{format_money(payment.amount, payment.currency, 'en'):>18}  {payment.status.value:<10} "
@@ -248,5 +248,8 @@ def approve_command(period_id, username):
     user = acting_user(username)
     with committed():
         period = periods.approve(_period(period_id), user)
+    if period.status == PeriodStatus.SETTLED:
+        click.echo(f"Period {period.number} of contract {period.contract_id} approved with nothing to pay: settled.")
+        return
     click.echo(f"Period {period.number} of contract {period.contract_id} approved: "
                f"{format_money(period.total, period.contract.currency, 'en')}.")
