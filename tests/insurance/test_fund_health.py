@@ -3,6 +3,7 @@ thresholds, the reserve in months of average payouts, premiums due against colle
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -55,3 +56,19 @@ def test_dashboard_panel_says_at_risk_in_words(client, insurance, am):
     assert "16.8 months" in panel and "320% · At risk" in panel
     html = client.get("/dashboard?lang=ru").get_data(as_text=True)
     assert "Под угрозой" in html.split('id="funds-h"')[1]
+
+
+@pytest.mark.parametrize(("lang", "ratio", "collected", "threshold"), [
+    ("fa", "۳۲۰٪", "۷۵٪", "بالای ۷۰٪ زیر نظر"),
+    ("tr", "%320", "%75", "%70 üstü izlenmeli"),
+])
+def test_dashboard_panel_writes_percentages_as_the_reader_does(client, insurance, am, lang, ratio, collected,
+                                                               threshold):
+    """The loss ratio, the share collected and the thresholds' sentence carry the locale's percentage (its sign, side
+    and digits), never a second sign or a percent word of the translation's own."""
+    _season_with_a_big_loss(insurance)
+    login(client, am.manager)
+    html = client.get(f"/dashboard?lang={lang}").get_data(as_text=True)
+    panel = html.split('id="funds-h"')[1].split("</section>")[0]
+    assert ratio in panel and f"({collected}" in panel and threshold in panel
+    assert not re.search(r"[%٪]\s*[%٪]|درصد", panel), re.search(r".{20}[%٪]\s*[%٪].{20}", panel)
