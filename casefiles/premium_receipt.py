@@ -35,7 +35,7 @@ def context(payment: PremiumPayment) -> dict:
         "receipt": {"number": payment.receipt_number, "amount": format_money(payment.amount, cur),
                     "paid_on": payment.paid_on, "method": str(payment.method.title), "reference": payment.reference,
                     "recorded_by": payment.recorded_by.display_name},
-        "policy": {"number": policy.number, "season": policy.season.name, "cover_from": policy.cover_from,
+        "policy": {"number": policy.number, "season": policy.season.local_name, "cover_from": policy.cover_from,
                    "cover_to": policy.cover_to, "agreement_signed_on": policy.agreement_signed_on,
                    "lines": [{"species": str(ln.species.title), "head": ln.head_count,
                               "rate": format_money(ln.rate, cur), "premium": format_money(ln.premium, cur)}

@@ -30,6 +30,7 @@ from insurance.schemas import (
     CorrectionSchema,
     PremiumRateEntrySchema,
     SeasonCreateSchema,
+    SeasonUpdateSchema,
 )
 from insurance.seasons import PREMIUM_COLUMNS
 from insurance.statement import CSV_KINDS, fund_view, statement
@@ -75,11 +76,12 @@ def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None):
 def season_new(scheme_id):
     scheme = queries.get_scheme(scheme_id, g.user)
     names = ("name", "starts_on", "ends_on")
-    return submit(lambda errors: _scheme_page(scheme, season_values={k: request.form.get(k, "") for k in names},
-                                              errors=web_forms.flatten(errors, "season")),
-                  lambda: operations.create_season(scheme, web_forms.load(SeasonCreateSchema(), web_forms.clean(
-                      request.form, names)), g.user),
-                  lambda season: _("Season {name} created; record its premium rates next.").format(name=season.name),
+    data = web_forms.clean(request.form, names) | {"names": web_forms.names(request.form)}
+    return submit(lambda errors: _scheme_page(scheme, season_values={k: request.form.get(k, "") for k in names} | {
+                      "names": data["names"]}, errors={f"season-{k}": v for k, v in errors.items()}),
+                  lambda: operations.create_season(scheme, web_forms.load(SeasonCreateSchema(), data), g.user),
+                  lambda season: _("Season {name} created; record its premium rates next.").format(
+                      name=season.local_name),
                   lambda season: url_for("insurance.premium_rates", season_id=season.id))
 
 
@@ -105,6 +107,19 @@ def premium_rates_sample():
     return csv_response(csv_text([("sheep", "2000", "2026-01-01")], header=PREMIUM_COLUMNS), "premium-rates-sample.csv")
 
 
+@bp.post("/seasons/<int:season_id>/names")
+@login_required(Role.MANAGER)
+def season_rename(season_id):
+    season = queries.get_season(season_id, g.user)
+    data = web_forms.clean(request.form, ("name",)) | {"names": web_forms.names(request.form)}
+    return submit(lambda errors: _rates_page(season, rate_forms.blank(RATE_ROWS), {}, name_values=data,
+                                             name_errors={f"season-{k}": v for k, v in errors.items()})[0],
+                  lambda: operations.update_season(season, web_forms.load(SeasonUpdateSchema(), data, partial=True),
+                                                   g.user),
+                  _("The season's names are saved."),
+                  url_for("insurance.premium_rates", season_id=season.id))
+
+
 @bp.route("/seasons/<int:season_id>/rates", methods=["GET", "POST"])
 @login_required(*INSURANCE_READERS)
 def premium_rates(season_id):
@@ -120,10 +135,16 @@ def premium_rates(season_id):
             _("A new version of the premium rates was recorded."), RATE_ROWS)
         if not errors:
             return redirect(url_for("insurance.premium_rates", season_id=season.id))
+    return _rates_page(season, values, errors, status=422 if errors else 200)
+
+
+def _rates_page(season, values, errors, *, name_values=None, name_errors=None, status=200):
     set_context_programme(season.programme)
     return render_template("insurance/rates.html", season=season, scheme=season.programme,
                            view=premium_rates_view(season), values=values, errors=errors, species=Species.choices(),
-                           can_edit=can_manage_scheme(g.user, season.programme)), (422 if errors else 200)
+                           can_edit=can_manage_scheme(g.user, season.programme),
+                           name_values=name_values or {"name": season.name, "names": dict(season.names or {})},
+                           name_errors=name_errors or {}), status
 
 
 # --- the ledger ---------------------------------------------------------------------------------------------------

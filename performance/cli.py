@@ -17,7 +17,7 @@ from conflict_service.jurisdictions.queries import get_by_code
 from conflict_service.web.forms import load
 from payouts.enums import PaymentMethod
 from performance import evidence, operations, payments, periods, queries
-from performance.enums import Distribution, Fallback, Forfeiture, Indicator
+from performance.enums import Distribution, Fallback, Forfeiture, Indicator, PeriodStatus
 from performance.models import MONEY_TERMS, Contract, Period
 from performance.schemas import CommunityCreateSchema, ContractCreateSchema, ContractTermsChangeSchema
 
@@ -227,7 +227,7 @@ def assessment_command(period_id):
     click.echo(f"Total: {_money(view['total'], currency, exact=False)}")
     for share in view["shares"]:
         click.echo(f"  {share['name']}: {_money(share['amount'], currency, exact=False)}")
-    click.echo(f"Status: {view['period'].status.value}")
+    click.echo(f"Status: {view['period'].status.value} ({view['period'].status.title})")
     for payment in view["payments"]:
         click.echo(f"  {payment.reference:<28} {payment.payee_name:<30} "
                    f"{_money(payment.amount, payment.currency, exact=False):>18}  {payment.status.value:<10} "
@@ -255,4 +255,7 @@ def approve_command(period_id, username):
     user = acting_user(username)
     with committed():
         period = periods.approve(_period(period_id), user)
+    if period.status == PeriodStatus.SETTLED:
+        click.echo(f"{_period_name(period)} approved with nothing to pay: settled.")
+        return
     click.echo(f"{_period_name(period)} approved: {_money(period.total, period.contract.currency, exact=False)}.")

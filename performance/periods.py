@@ -163,10 +163,12 @@ def approve(period: Period, actor, today: date | None = None) -> Period:
     period.units, period.is_fallback, period.total = result.units, result.is_fallback, result.total
     period.breakdown = result.to_data()
     period.shares = shares_of(period.contract, result.total)
-    period.status, period.approved_by_id = PeriodStatus.APPROVED, actor.id if actor else None
-    period.approved_at = utcnow()
+    # A total of nothing is never batched: the period closes at its approval instead of waiting for ever.
+    settled = result.total == 0
+    period.status = PeriodStatus.SETTLED if settled else PeriodStatus.APPROVED
+    period.approved_by_id, period.approved_at = actor.id if actor else None, utcnow()
     db.session.flush()
-    record("performance_period.approved", period, actor=actor,
+    record("performance_period.settled" if settled else "performance_period.approved", period, actor=actor,
            data={"total": str(result.total), "currency": period.contract.currency, "units": str(result.units),
                  "fallback": result.is_fallback, "monitoring_failed": result.monitoring_failed})
     return period

@@ -109,6 +109,7 @@ def register_texts() -> None:
         "performance_observation.confirmed": L_("Leopard observation {label} confirmed"),
         "performance_observation.rejected": L_("Leopard observation {label} rejected"),
         "performance_period.approved": L_("Period {label} approved for {total}"),
+        "performance_period.settled": L_("Period {label} approved with nothing to pay: settled"),
         "performance_period.batched": L_("Period {label} added to payment batch #{batch}: {amount}"),
         "performance_period.unbatched": L_("Period {label} taken out of payment batch #{batch}"),
         "performance_period.payment_confirmed": L_("Payment {reference} of period {label} confirmed: {amount}"),

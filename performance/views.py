@@ -18,7 +18,7 @@ from conflict_service.web.actions import act, submit
 from conflict_service.web.views import nav
 from payouts.permissions import can_manage_payouts
 from performance import evidence, forms, operations, periods, presentation, queries, statement
-from performance.enums import Review
+from performance.enums import PeriodStatus, Review
 from performance.permissions import IMPORTERS, PERFORMANCE_READERS, can_manage_contracts, can_review
 from performance.schemas import ObservationReviewSchema
 
@@ -140,7 +140,13 @@ def period_statement(period_id):
 @login_required(Role.MANAGER)
 def period_approve(period_id):
     period = queries.get_period(period_id, g.user)
-    return act(lambda: periods.approve(period, g.user), _("Period approved; its assessment is frozen."),
+
+    def run():
+        if periods.approve(period, g.user).status == PeriodStatus.SETTLED:
+            return _("Period approved with nothing to pay: it is settled and closed.")
+        return None
+
+    return act(run, _("Period approved; its assessment is frozen."),
                url_for("performance.period_detail", period_id=period.id))
 
 
