@@ -373,13 +373,15 @@ def _check_report_date(data: dict, claim: Claim | None, programme: Programme, of
 
 
 def _next_number(office, year: int) -> str:
-    """``{COUNTRY}-{OFFICE}-{YEAR}-{SEQ:06}``; the counter row lock makes parallel filings take turns."""
+    """``{COUNTRY}-{OFFICE}-{YEAR}-{SEQ:06}``. One statement creates the office's counter for the year or takes its
+    next value; the row lock it takes makes parallel filings take turns until the commit (a rollback gives the
+    number back, so numbers stay gap-free)."""
     insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(ClaimCounter).values(office_id=office.id, year=year, last_seq=0)
-                       .on_conflict_do_nothing(index_elements=["office_id", "year"]))
+    statement = insert(ClaimCounter).values(office_id=office.id, year=year, last_seq=1)
     seq = db.session.execute(
-        sa.update(ClaimCounter).where(ClaimCounter.office_id == office.id, ClaimCounter.year == year)
-        .values(last_seq=ClaimCounter.last_seq + 1).returning(ClaimCounter.last_seq)
+        statement.on_conflict_do_update(index_elements=["office_id", "year"],
+                                        set_={"last_seq": ClaimCounter.last_seq + 1})
+        .returning(ClaimCounter.last_seq)
     ).scalar_one()
     return f"{office.country_code}-{office.short_code}-{year}-{seq:06d}"
 
