@@ -10,8 +10,8 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as L_
 
-from casefiles.documents import Languages, Localized
-from conflict_service.i18n import format_date, format_money, format_number, normalise, set_context_programme
+from casefiles.documents import FORMATTERS, Languages
+from conflict_service.i18n import format_money, normalise, set_context_programme
 from conflict_service.pdf import render_pdf
 from insurance import queries
 from insurance.models import PremiumPayment
@@ -57,6 +57,6 @@ def render(payment: PremiumPayment, *, lang: str | None = None, bilingual: bool 
     with force_locale(langs.primary):
         data = context(payment)
         html = render_template("casefiles/premium_receipt.html", **data, title=TITLE, doc=langs, bi=langs.bi,
-                               localized=Localized, format_date=format_date, format_number=format_number)
+                               **FORMATTERS)
     suffix = f"{langs.primary}-{langs.secondary}" if langs.secondary else langs.primary
     return render_pdf(html), f"premium-receipt-{payment.receipt_number}-{suffix}.pdf"

@@ -204,3 +204,12 @@ def _locks_late() -> bool:
 
 
 db = Database()
+
+
+def lock_row(model: type[Base], row_id: int):
+    """The row of ``model`` with this id, read again under its lock until the transaction ends (``SELECT ... FOR
+    UPDATE OF`` its table on PostgreSQL; SQLite's write lock), so that concurrent changes of it run one after
+    another and each sees what the one before wrote; None if there is no such row."""
+    stmt = (sa.select(model).where(model.id == row_id).with_for_update(of=model)
+            .execution_options(populate_existing=True))
+    return db.session.scalars(stmt).one_or_none()

@@ -6,7 +6,7 @@ Policies, enrolment and premium collection are in ``views_policies``; the sectio
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
@@ -14,14 +14,12 @@ from claims.enums import Species
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
-from conflict_service.db import db
-from conflict_service.errors import ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.spreadsheets import csv_response, csv_text
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web import rate_tables as rate_forms
-from conflict_service.web.actions import act
+from conflict_service.web.actions import act, submit
 from conflict_service.web.views import nav
 from insurance import operations, queries
 from insurance.api import premium_rates_view
@@ -58,7 +56,7 @@ def scheme_detail(scheme_id):
     return _scheme_page(queries.get_scheme(scheme_id, g.user))
 
 
-def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None, status=200):
+def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None):
     today = local_today(scheme.jurisdiction.timezone)
     current = queries.current_season(scheme)
     set_context_programme(scheme)
@@ -69,7 +67,7 @@ def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None, s
         can_manage=can_manage_scheme(g.user, scheme), errors=errors or {},
         season_values=season_values or {}, gift_values=gift_values or {"received_on": today.isoformat(),
                                                                         "season_id": getattr(current, "id", "")},
-    ), status
+    )
 
 
 @bp.post("/schemes/<int:scheme_id>/seasons")
@@ -77,16 +75,12 @@ def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None, s
 def season_new(scheme_id):
     scheme = queries.get_scheme(scheme_id, g.user)
     names = ("name", "starts_on", "ends_on")
-    try:
-        season = operations.create_season(scheme, web_forms.load(SeasonCreateSchema(),
-                                                                 web_forms.clean(request.form, names)), g.user)
-        db.session.commit()
-    except ValidationError as error:
-        db.session.rollback()
-        return _scheme_page(scheme, season_values={k: request.form.get(k, "") for k in names},
-                            errors={f"season-{k}": v for k, v in error.errors.items()}, status=422)
-    flash(_("Season {name} created; record its premium rates next.").format(name=season.name), "success")
-    return redirect(url_for("insurance.premium_rates", season_id=season.id))
+    return submit(lambda errors: _scheme_page(scheme, season_values={k: request.form.get(k, "") for k in names},
+                                              errors=web_forms.flatten(errors, "season")),
+                  lambda: operations.create_season(scheme, web_forms.load(SeasonCreateSchema(), web_forms.clean(
+                      request.form, names)), g.user),
+                  lambda season: _("Season {name} created; record its premium rates next.").format(name=season.name),
+                  lambda season: url_for("insurance.premium_rates", season_id=season.id))
 
 
 @bp.post("/schemes/<int:scheme_id>/contributions")
@@ -94,16 +88,12 @@ def season_new(scheme_id):
 def contribution_new(scheme_id):
     scheme = queries.get_scheme(scheme_id, g.user)
     names = ("amount", "received_on", "donor", "reference", "season_id", "note")
-    try:
-        tx = operations.contribute(scheme, web_forms.load(ContributionCreateSchema(),
-                                                          web_forms.clean(request.form, names)), g.user)
-        db.session.commit()
-    except ValidationError as error:
-        db.session.rollback()
-        return _scheme_page(scheme, gift_values={k: request.form.get(k, "") for k in names},
-                            errors={f"gift-{k}": v for k, v in error.errors.items()}, status=422)
-    flash(_("Contribution recorded as posting no. {seq}.").format(seq=tx.seq), "success")
-    return redirect(url_for("insurance.scheme_detail", scheme_id=scheme.id))
+    return submit(lambda errors: _scheme_page(scheme, gift_values={k: request.form.get(k, "") for k in names},
+                                              errors=web_forms.flatten(errors, "gift")),
+                  lambda: operations.contribute(scheme, web_forms.load(ContributionCreateSchema(), web_forms.clean(
+                      request.form, names)), g.user),
+                  lambda tx: _("Contribution recorded as posting no. {seq}.").format(seq=tx.seq),
+                  url_for("insurance.scheme_detail", scheme_id=scheme.id))
 
 
 # --- premium rates -----------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from claims.zones import contains_test
 from conflict_service.audit.operations import record
-from conflict_service.db import db
+from conflict_service.db import db, lock_row
 from conflict_service.errors import Forbidden, InvalidTransition, NotEligible, NotFound
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import day_start, local_today, utcnow
@@ -140,11 +140,9 @@ def shares_of(contract: Contract, total: Decimal) -> list[dict]:
 
 
 def lock_period(period_id: int) -> Period:
-    period = db.session.scalars(sa.select(Period).where(Period.id == period_id)
-                                .with_for_update(of=Period)).one_or_none()
+    period = lock_row(Period, period_id)
     if period is None:
         raise NotFound()
-    db.session.refresh(period)
     return period
 
 

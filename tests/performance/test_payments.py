@@ -214,6 +214,10 @@ def test_the_payouts_report_counts_performance_payments_apart_from_compensation(
                                 f"{programme.id},{programme.name},IRR,1,19800000"]
     page = client.get("/reports/payouts?group_by=programme").get_data(as_text=True)
     assert "Performance payments" in page and "19,800,000" in page
+    persian = client.get("/reports/payouts?group_by=programme", headers={"Accept-Language": "fa"}).get_data(
+        as_text=True)
+    table = persian[persian.rindex("<table"):persian.rindex("</table>")]  # the performance payments' table
+    assert "۱۹٬۸۰۰٬۰۰۰" in table and ">۱</td>" in table and programme.local_name in table
 
     out = runner.invoke(args=["reports", "payouts", "--user", world.ir.auditor.username, "--group-by", "programme",
                               "--payments", "performance", "--csv"])
@@ -238,6 +242,7 @@ def test_the_period_page_api_and_cli_show_its_payments(client, runner, paid, wor
     assert "Chehel Mir herders: period" in batch_page and reference in batch_page
     out = runner.invoke(args=["performance", "assessment", str(period.id)])
     assert out.exit_code == 0 and "Status: paid" in out.output and reference in out.output
+    assert out.output.startswith(f"Period {period.number} of contract {period.contract_id}\n")
 
 
 def test_batches_of_a_performance_programme_on_the_web_and_the_cli(client, runner, perf, world):
@@ -254,5 +259,6 @@ def test_batches_of_a_performance_programme_on_the_web_and_the_cli(client, runne
     assert "Tick at least one period to pay." in refused.get_data(as_text=True)
     out = runner.invoke(args=["performance", "pay", str(period.id), "--user", world.ir.manager.username])
     assert out.exit_code == 0 and "is in payment batch" in out.output
+    assert out.output.startswith(f"Period {period.number} of contract {period.contract_id} is in payment batch")
     again = runner.invoke(args=["performance", "pay", str(period.id), "--user", world.ir.manager.username])
     assert again.exit_code != 0 and "already in a payment batch" in again.output
