@@ -3,7 +3,8 @@ on the same gunicorn:
 
 - ``/bench/bare`` answers at once without touching the application: what gunicorn itself costs.
 - ``/bench/insert`` is the floor of a claim submission: the same numbered, audited insert written by hand. One
-  transaction through the service's own engine, in plain SQL: take the next number from the office's counter row,
+  transaction through the service's own engine, in plain SQL: take the next number from the office's counter row
+  (the service's one statement, ``INSERT … ON CONFLICT DO UPDATE … RETURNING``),
   insert the claim and its loss lines, take the audit chain's lock, read its head and append the event (hashed and
   signed with the audit key as the service does it, so ``flask audit verify`` still finds the chain intact). What
   it leaves out is everything a submission does besides writing: no token check per request (the clerk is looked
@@ -44,9 +45,9 @@ def _typed(sql: str, **types) -> sa.TextClause:
 
 
 STAMP = Claim.__table__.c.filed_at.type
-COUNTER_ROW = sa.text("INSERT INTO claim_counters (office_id, year, last_seq) VALUES (:office, :year, 0) "
-                      "ON CONFLICT (office_id, year) DO NOTHING")
-NEXT_NUMBER = sa.text("UPDATE claim_counters SET last_seq = last_seq + 1 WHERE office_id = :office AND year = :year "
+# The service's own statement (claims.operations._next_number): create the counter or take its next value.
+NEXT_NUMBER = sa.text("INSERT INTO claim_counters (office_id, year, last_seq) VALUES (:office, :year, 1) "
+                      "ON CONFLICT (office_id, year) DO UPDATE SET last_seq = claim_counters.last_seq + 1 "
                       "RETURNING last_seq")
 INSERT_CLAIM = _typed(
     "INSERT INTO claims (number, pin, owner_id, programme_id, office_id, filed_by_id, status, status_changed_at, "
@@ -114,7 +115,6 @@ def _insert(environ, start_response):
     with service.app_context():
         engine = db.engine
     with engine.begin() as conn:
-        conn.execute(COUNTER_ROW, {"office": place["office_id"], "year": filed_date.year})
         seq = conn.execute(NEXT_NUMBER, {"office": place["office_id"], "year": filed_date.year}).scalar_one()
         number = f"{place['country_code']}-{place['short_code']}-{filed_date.year}-{seq:06d}"
         claim_id = conn.execute(INSERT_CLAIM, {
