@@ -51,12 +51,24 @@ def _database_url(tmp_path_factory) -> str:
 
 
 def pytest_collection_modifyitems(config, items):
+    """Each test runs on the databases where it can fail differently: `postgres` tests only on PostgreSQL,
+    `same_on_every_database` tests only on SQLite (.ci/run runs both passes, so CI still runs every test)."""
     if IS_POSTGRES:
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set TEST_DATABASE_URL)")
+        marker, reason = "same_on_every_database", "checks nothing that differs by database: runs on SQLite"
+    else:
+        marker, reason = "postgres", "needs PostgreSQL (set TEST_DATABASE_URL)"
+    skip = pytest.mark.skip(reason=reason)
     for item in items:
-        if "postgres" in item.keywords:
+        if marker in item.keywords:
             item.add_marker(skip)
+    items.sort(key=_longest_first)
+
+
+def _longest_first(item) -> int:
+    """Browser walks and other `slow` tests start first: xdist (`--maxschedchunk`, pyproject) hands out tests a few
+    at a time, so the long ones spread over the workers and the short ones fill in after them, and no worker is left
+    alone at the end with a test of minutes that started late. The sort is stable: otherwise the collection order."""
+    return 0 if "browser" in item.keywords and "slow" in item.keywords else 1 if "slow" in item.keywords else 2
 
 
 class IsolatedClient(FlaskClient):
