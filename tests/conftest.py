@@ -130,13 +130,13 @@ def _clear_evidence(app) -> None:
 def _truncate_all(app) -> None:
     _clear_evidence(app)  # files a committing test stored go with its rows
     with app.app_context(), db.engine.begin() as conn:
-        tables = [t for t in reversed(db_metadata().sorted_tables)]
+        for t in reversed(db_metadata().sorted_tables):  # children first
+            conn.execute(t.delete())
         if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for t in tables:
-                conn.execute(t.delete())
+            # What TRUNCATE ... RESTART IDENTITY did, at a fraction of its cost: TRUNCATE gives each of ~60 tables a
+            # new file (0.3-2 s a test), deleting the few rows a test left takes milliseconds.
+            conn.execute(sa.text("SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+                                 "WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace"))
 
 
 def db_metadata():
