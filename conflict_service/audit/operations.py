@@ -29,6 +29,9 @@ log = logging.getLogger("conflict_service.audit")
 
 PENDING_KEY = "audit_pending"
 PG_LOCK_KEY = 7_420_001  # one advisory lock serialises appends to the chain
+# PostgreSQL's advisory locks are per database; the audit table's oid in the second half of the key makes the lock
+# the chain's own, so chains in different schemas of one database (each test worker's) never wait on each other.
+PG_CHAIN_LOCK_KEYS = f"{PG_LOCK_KEY}, '{AuditEvent.__tablename__}'::regclass::oid::int"
 
 
 def jsonable(value):
@@ -85,7 +88,7 @@ def record(action: str, entity, *, actor=None, changes: dict | None = None, data
 
 def _lock_chain(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
+        session.execute(sa.text(f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK_KEYS})"))
 
 
 def _chain_head(session: Session) -> tuple[int, str]:
