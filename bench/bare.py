@@ -25,6 +25,7 @@ from claims.models import Claim
 from conflict_service.audit.chain import GENESIS_HASH, compute_hash
 from conflict_service.audit.keys import audit_keys
 from conflict_service.audit.models import AuditEvent
+from conflict_service.audit.operations import PG_CHAIN_LOCK_KEYS
 from conflict_service.auth.operations import user_for_token
 from conflict_service.db import db
 from conflict_service.security import limiter
@@ -34,7 +35,6 @@ from wsgi import app as service
 # address more often than that.
 limiter.enabled = False
 
-AUDIT_LOCK_KEY = 7_420_001  # conflict_service.audit.operations.PG_LOCK_KEY
 CLAIM_FIELDS = ("incident_village", "time_of_day", "is_in_corral", "is_herder_present", "is_guard_dog_present",
                 "narrative", "incident_lat", "incident_lon")
 
@@ -60,7 +60,7 @@ INSERT_CLAIM = _typed(
     now=STAMP, incident_at=STAMP, verification_due_at=STAMP)
 INSERT_LINE = sa.text("INSERT INTO loss_lines (claim_id, position, species, age_class, outcome, count) "
                       "VALUES (:claim_id, :position, :species, :age_class, :outcome, :count)")
-LOCK_CHAIN = sa.text(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK_KEY})")
+LOCK_CHAIN = sa.text(f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK_KEYS})")  # the service's lock
 CHAIN_HEAD = sa.text("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
 INSERT_EVENT = _typed(
     "INSERT INTO audit_events (seq, occurred_at, actor_id, actor_name, action, entity_type, entity_id, entity_label, "

@@ -29,6 +29,9 @@ log = logging.getLogger("conflict_service.audit")
 
 PENDING_KEY = "audit_pending"
 PG_LOCK_KEY = 7_420_001  # one advisory lock serialises appends to the chain
+# PostgreSQL's advisory locks are per database; the audit table's oid in the second half of the key makes the lock
+# the chain's own, so chains in different schemas of one database (each test worker's) never wait on each other.
+PG_CHAIN_LOCK_KEYS = f"{PG_LOCK_KEY}, '{AuditEvent.__tablename__}'::regclass::oid::int"
 
 
 def jsonable(value):
@@ -83,8 +86,16 @@ def record(action: str, entity, *, actor=None, changes: dict | None = None, data
     events.emit(action, entity, actor=actor, data=data or {}, reason=reason)
 
 
-LOCK_CHAIN = sa.text("SELECT pg_advisory_xact_lock(:k)")
+LOCK_CHAIN = sa.text(f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK_KEYS})")
 CHAIN_HEAD = sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+
+
+def _lock_chain(connection) -> None:
+    """Hold the chain until the transaction ends: PostgreSQL's advisory lock of this chain, SQLite's one writer."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(LOCK_CHAIN)
+    else:
+        hold_write_lock(connection)  # SQLite's one writer at a time is the chain's lock
 
 
 def _write_pending(session: Session) -> None:
@@ -95,10 +106,7 @@ def _write_pending(session: Session) -> None:
     # The chain is written in plain SQL on the session's connection (its transaction): the events are never read
     # back through this session, and the ORM's unit of work cost a submission more than the three statements.
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(LOCK_CHAIN, {"k": PG_LOCK_KEY})
-    else:
-        hold_write_lock(connection)  # SQLite's one writer at a time is the chain's lock
+    _lock_chain(connection)
     head = connection.execute(CHAIN_HEAD).first()
     seq, prev = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     keys = audit_keys()

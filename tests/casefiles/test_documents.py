@@ -32,6 +32,7 @@ def assert_fonts_shipped_and_embedded(pdf: bytes):
 
 
 @pytest.mark.slow
+@pytest.mark.same_on_every_database  # layout per locale; the claim's queries run on PostgreSQL below
 @pytest.mark.parametrize("locale", LOCALES)
 def test_receipt_and_case_file_render_in_every_locale(locale, filed):
     claim = filed(name=NAMES[locale], language=locale)
@@ -47,6 +48,7 @@ def test_receipt_and_case_file_render_in_every_locale(locale, filed):
 
 
 @pytest.mark.slow
+@pytest.mark.same_on_every_database  # layout per locale; the claim's queries run on PostgreSQL below
 @pytest.mark.parametrize("locale", ["fa", "ur", "ar", "hy", "ka", "ru"])
 def test_bilingual_receipt_stays_on_one_page_and_shows_both_titles(locale, filed):
     claim = filed(name=NAMES[locale], language=locale)  # the Iranian programme's official language is Persian
