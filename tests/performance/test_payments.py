@@ -218,6 +218,7 @@ def test_the_payouts_report_counts_performance_payments_apart_from_compensation(
         as_text=True)
     table = persian[persian.rindex("<table"):persian.rindex("</table>")]  # the performance payments' table
     assert "۱۹٬۸۰۰٬۰۰۰" in table and ">۱</td>" in table and programme.local_name in table
+    assert ">ریال ایران</td>" in table and ">IRR<" not in table  # the currency named, not its code
 
     out = runner.invoke(args=["reports", "payouts", "--user", world.ir.auditor.username, "--group-by", "programme",
                               "--payments", "performance", "--csv"])
