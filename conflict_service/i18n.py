@@ -684,6 +684,7 @@ def init_i18n(app: Flask) -> None:
                                  date_example=date_example,
                                  solar_dates=lambda: current_locale() in SOLAR_HIJRI_LOCALES,
                                  native_digits=native_digits, zone_of=zone_of,  # calls: Jinja folds '14:30'|digits
+                                 format_percent=format_percent,  # format_percent(50), never 50|percent
                                  coordinates=format_coordinates, exact_number=exact_number, join_list=join_list,
                                  country_name=country_name)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
