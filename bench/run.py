@@ -360,7 +360,7 @@ def measure_casefile(base: str, ctx: InProcess, n: int) -> list[Figure]:
         for fn in (floor_call, floor_call, renderer_call, renderer_call, *[app_call] * 4):  # warm, both workers
             fn()
         # The floor is WeasyPrint's own work. Unfrozen, the full collections its allocations set off would also walk
-        # this process's objects (the loaded app, the benchmark's data: a quarter of a million), 130-190 ms each,
+        # this process's objects (the loaded app, the benchmark's data: a quarter of a million), 125-190 ms each,
         # which a caller with nothing else loaded does not pay: frozen, the collector sees only what a render makes.
         gc.collect()
         gc.freeze()

@@ -225,11 +225,10 @@ def collection_deferred():
     A render allocates some 200,000 objects, many alive until it ends (styles, boxes, lines), so the collector
     promotes them and soon runs a full collection, which walks every object of the process — the loaded service's
     quarter of a million — for nothing: what a render leaves behind is its own. Measured in process on a case file,
-    such collections came in every other render and cost 130–190 ms of CPU each (the render itself about 340 ms).
-    Held, the render's objects stay young and ``gc.collect(0)`` frees its cycles (some 30,000 objects) in about
-    12 ms. The collector is process-wide: renders running at once in several threads share the hold, and the last
-    one to finish restarts it (only if it was running before); memory between collections grows by one render's
-    cycles."""
+    such collections came in every other render and cost 125–190 ms of CPU each (the render itself about 340 ms).
+    Held, the render's objects stay young and ``gc.collect(0)`` frees its cycles (some 30,000 objects) in 8–50 ms.
+    The collector is process-wide: renders running at once in several threads share the hold, and the last one to
+    finish restarts it (only if it was running before); memory between collections grows by one render's cycles."""
     global _renders_running, _collector_was_enabled, _collection_forks_watched
     with _renders_lock:
         if not _collection_forks_watched:  # at the first render, not at import
