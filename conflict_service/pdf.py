@@ -222,7 +222,7 @@ _collection_forks_watched = False
 def collection_deferred():
     """Hold Python's cyclic garbage collector while documents render, then collect what they left in one young pass.
 
-    A render allocates some 200,000 objects, many alive until it ends (styles, boxes, lines), so the collector
+    A render makes tens of thousands of objects that live until it ends (styles, boxes, lines), so the collector
     promotes them and soon runs a full collection, which walks every object of the process — the loaded service's
     quarter of a million — for nothing: what a render leaves behind is its own. Measured in process on a case file,
     such collections came in every other render and cost 125–190 ms of CPU each (the render itself about 340 ms).
