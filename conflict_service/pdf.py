@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import logging
 import os
 import re
@@ -211,10 +212,58 @@ def _after_fork_in_child() -> None:
     _font_configs_lock = threading.Lock()
 
 
+_renders_running = 0  # renders in progress in this process, during which the cyclic collector waits
+_renders_lock = threading.Lock()
+_collector_was_enabled = True
+_collection_forks_watched = False
+
+
+@contextlib.contextmanager
+def collection_deferred():
+    """Hold Python's cyclic garbage collector while documents render, then collect what they left in one young pass.
+
+    A render makes tens of thousands of objects that live until it ends (styles, boxes, lines), so the collector
+    promotes them and soon runs a full collection, which walks every object of the process — the loaded service's
+    quarter of a million — for nothing: what a render leaves behind is its own. Measured in process on a case file,
+    such collections came in every other render and cost 125–190 ms of CPU each (the render itself about 340 ms).
+    Held, the render's objects stay young and ``gc.collect(0)`` frees its cycles (some 30,000 objects) in 8–50 ms.
+    The collector is process-wide: renders running at once in several threads share the hold, and the last one to
+    finish restarts it (only if it was running before); memory between collections grows by one render's cycles."""
+    global _renders_running, _collector_was_enabled, _collection_forks_watched
+    with _renders_lock:
+        if not _collection_forks_watched:  # at the first render, not at import
+            os.register_at_fork(after_in_child=_collection_after_fork_in_child)
+            _collection_forks_watched = True
+        if _renders_running == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _renders_running += 1
+    try:
+        yield
+    finally:
+        with _renders_lock:
+            _renders_running -= 1
+            last = _renders_running == 0
+            if last and _collector_was_enabled:
+                gc.enable()
+        if last:
+            gc.collect(0)
+
+
+def _collection_after_fork_in_child() -> None:
+    """A process forked while another thread rendered starts with no render of its own and its collector running."""
+    global _renders_running, _renders_lock
+    if _renders_running and _collector_was_enabled:
+        gc.enable()
+    _renders_running = 0
+    _renders_lock = threading.Lock()
+
+
 def render_pdf(html: str, *, base_url: str = ASSET_BASE, url_fetcher=None) -> bytes:
     """Render an (autoescaped) HTML document to PDF bytes; resources only through the restricted fetcher."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher or fetcher(), media_type="print")
-    with font_config() as fonts:
-        return document.write_pdf(font_config=fonts)
+    with collection_deferred():
+        document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher or fetcher(), media_type="print")
+        with font_config() as fonts:
+            return document.write_pdf(font_config=fonts)
