@@ -25,7 +25,7 @@ def rendered_once(name: str, *key, caller) -> Markup:
     try:
         return kept[full]
     except KeyError:
-        html = kept[full] = Markup(caller())
+        html = kept[full] = caller()  # the block's own output: Markup, autoescaped
         return html
 
 
