@@ -71,6 +71,20 @@ def test_a_second_page_of_the_same_filters_shows_its_own_rows(world, make, clock
     assert other.total == 0 and other.items == []
 
 
+def test_the_benchs_floor_runs_the_pages_own_statements_with_their_values_written_in(world, make, clock):
+    """bench/run.py compiles the page's two statements with their values as literals and runs them on the driver."""
+    for _ in range(3):
+        make.claim(world.ir)
+    db.session.flush()
+    filters = queries.ClaimFilters(status=[ClaimState.SUBMITTED], overdue=False, q="owner")
+    page = queries.claim_list_page(world.ir.clerk, filters, 1, 2)
+    count, rows = queries.claim_list_statements(world.ir.clerk, filters, 1, 2)
+    connection, dialect = db.session.connection(), db.session.get_bind().dialect
+    literal = [str(s.compile(dialect=dialect, compile_kwargs={"literal_binds": True})) for s in (count, rows)]
+    assert connection.exec_driver_sql(literal[0]).scalar() == page.total == 3
+    assert [r[1] for r in connection.exec_driver_sql(literal[1]).all()] == [r.number for r in page.items]
+
+
 def _selected(page: str, select_id: str) -> list[str]:
     select = re.search(rf'<select id="{select_id}".*?</select>', page, re.S).group(0)
     return re.findall(r'<option value="([^"]*)" selected>', select)
