@@ -3,7 +3,8 @@ on the same gunicorn:
 
 - ``/bench/bare`` answers at once without touching the application: what gunicorn itself costs.
 - ``/bench/insert`` is the floor of a claim submission: the same numbered, audited insert written by hand. One
-  transaction through the service's own engine, in plain SQL: take the next number from the office's counter row,
+  transaction through the service's own engine, in plain SQL: take the next number from the office's counter row
+  (the service's one statement, ``INSERT … ON CONFLICT DO UPDATE … RETURNING``),
   insert the claim and its loss lines, take the audit chain's lock, read its head and append the event (hashed and
   signed with the audit key as the service does it, so ``flask audit verify`` still finds the chain intact). What
   it leaves out is everything a submission does besides writing: no token check per request (the clerk is looked
@@ -24,6 +25,7 @@ from claims.models import Claim
 from conflict_service.audit.chain import GENESIS_HASH, compute_hash
 from conflict_service.audit.keys import audit_keys
 from conflict_service.audit.models import AuditEvent
+from conflict_service.audit.operations import PG_CHAIN_LOCK_KEYS
 from conflict_service.auth.operations import user_for_token
 from conflict_service.db import db
 from conflict_service.security import limiter
@@ -33,7 +35,6 @@ from wsgi import app as service
 # address more often than that.
 limiter.enabled = False
 
-AUDIT_LOCK_KEY = 7_420_001  # conflict_service.audit.operations.PG_LOCK_KEY
 CLAIM_FIELDS = ("incident_village", "time_of_day", "is_in_corral", "is_herder_present", "is_guard_dog_present",
                 "narrative", "incident_lat", "incident_lon")
 
@@ -44,9 +45,9 @@ def _typed(sql: str, **types) -> sa.TextClause:
 
 
 STAMP = Claim.__table__.c.filed_at.type
-COUNTER_ROW = sa.text("INSERT INTO claim_counters (office_id, year, last_seq) VALUES (:office, :year, 0) "
-                      "ON CONFLICT (office_id, year) DO NOTHING")
-NEXT_NUMBER = sa.text("UPDATE claim_counters SET last_seq = last_seq + 1 WHERE office_id = :office AND year = :year "
+# The service's own statement (claims.operations._next_number): create the counter or take its next value.
+NEXT_NUMBER = sa.text("INSERT INTO claim_counters (office_id, year, last_seq) VALUES (:office, :year, 1) "
+                      "ON CONFLICT (office_id, year) DO UPDATE SET last_seq = claim_counters.last_seq + 1 "
                       "RETURNING last_seq")
 INSERT_CLAIM = _typed(
     "INSERT INTO claims (number, pin, owner_id, programme_id, office_id, filed_by_id, status, status_changed_at, "
@@ -59,7 +60,7 @@ INSERT_CLAIM = _typed(
     now=STAMP, incident_at=STAMP, verification_due_at=STAMP)
 INSERT_LINE = sa.text("INSERT INTO loss_lines (claim_id, position, species, age_class, outcome, count) "
                       "VALUES (:claim_id, :position, :species, :age_class, :outcome, :count)")
-LOCK_CHAIN = sa.text(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK_KEY})")
+LOCK_CHAIN = sa.text(f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK_KEYS})")  # the service's lock
 CHAIN_HEAD = sa.text("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
 INSERT_EVENT = _typed(
     "INSERT INTO audit_events (seq, occurred_at, actor_id, actor_name, action, entity_type, entity_id, entity_label, "
@@ -114,7 +115,6 @@ def _insert(environ, start_response):
     with service.app_context():
         engine = db.engine
     with engine.begin() as conn:
-        conn.execute(COUNTER_ROW, {"office": place["office_id"], "year": filed_date.year})
         seq = conn.execute(NEXT_NUMBER, {"office": place["office_id"], "year": filed_date.year}).scalar_one()
         number = f"{place['country_code']}-{place['short_code']}-{filed_date.year}-{seq:06d}"
         claim_id = conn.execute(INSERT_CLAIM, {

@@ -23,6 +23,7 @@ from conflict_service.errors import NotFound
 from conflict_service.i18n import (
     format_date,
     format_number,
+    format_percent,
     is_rtl,
     normalise,
     set_context_programme,
@@ -45,6 +46,11 @@ class Localized:
 
     def __str__(self) -> str:
         return str(self.fn(*self.args, **self.kwargs))
+
+
+# What document templates format values with: ``bi('… %(pct)s …', pct=localized(format_percent, x))``.
+FORMATTERS = {"localized": Localized, "format_date": format_date, "format_number": format_number,
+              "format_percent": format_percent}
 
 
 def document_languages(claim, lang: str | None, bilingual: bool) -> Languages:
@@ -71,8 +77,7 @@ def render_html(claim, kind: str, langs: Languages, options: DocumentOptions, ba
     set_context_programme(claim.programme)
     with force_locale(langs.primary):
         context = build_context(claim, options, base_url)
-        return render_template(template, **context, kind=kind, title=title, doc=langs, bi=langs.bi,
-                               localized=Localized, format_date=format_date, format_number=format_number,
+        return render_template(template, **context, kind=kind, title=title, doc=langs, bi=langs.bi, **FORMATTERS,
                                page_css=page_css(claim.number, context["code"], langs.primary))
 
 

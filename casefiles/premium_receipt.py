@@ -10,8 +10,8 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as L_
 
-from casefiles.documents import Languages, Localized
-from conflict_service.i18n import format_date, format_money, format_number, normalise, set_context_programme
+from casefiles.documents import FORMATTERS, Languages
+from conflict_service.i18n import format_money, normalise, set_context_programme
 from conflict_service.pdf import render_pdf
 from insurance import queries
 from insurance.models import PremiumPayment
@@ -35,7 +35,7 @@ def context(payment: PremiumPayment) -> dict:
         "receipt": {"number": payment.receipt_number, "amount": format_money(payment.amount, cur),
                     "paid_on": payment.paid_on, "method": str(payment.method.title), "reference": payment.reference,
                     "recorded_by": payment.recorded_by.display_name},
-        "policy": {"number": policy.number, "season": policy.season.name, "cover_from": policy.cover_from,
+        "policy": {"number": policy.number, "season": policy.season.local_name, "cover_from": policy.cover_from,
                    "cover_to": policy.cover_to, "agreement_signed_on": policy.agreement_signed_on,
                    "lines": [{"species": str(ln.species.title), "head": ln.head_count,
                               "rate": format_money(ln.rate, cur), "premium": format_money(ln.premium, cur)}
@@ -57,6 +57,6 @@ def render(payment: PremiumPayment, *, lang: str | None = None, bilingual: bool 
     with force_locale(langs.primary):
         data = context(payment)
         html = render_template("casefiles/premium_receipt.html", **data, title=TITLE, doc=langs, bi=langs.bi,
-                               localized=Localized, format_date=format_date, format_number=format_number)
+                               **FORMATTERS)
     suffix = f"{langs.primary}-{langs.secondary}" if langs.secondary else langs.primary
     return render_pdf(html), f"premium-receipt-{payment.receipt_number}-{suffix}.pdf"

@@ -34,7 +34,7 @@ from conflict_service.audit.schemas import AuditEventSchema
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
-from conflict_service.db import db
+from conflict_service.db import db, write_lock_at_first_write
 
 programmes = blueprint("Programmes", __name__, "/programmes", "Compensation programmes and insurance schemes.")
 owners = blueprint("Owners", __name__, "/owners", "Livestock-owning households and their herds.")
@@ -190,6 +190,10 @@ class OwnerHerd(MethodView):
         return count
 
 
+# One instance for every submission (webargs builds a schema per request from a class; loading keeps no state).
+CLAIM_CREATE = ClaimCreateSchema()
+
+
 @claims.route("")
 class Claims(MethodView):
     @claims.doc(security=BEARER)
@@ -206,10 +210,11 @@ class Claims(MethodView):
         "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string", "maxLength": 128},
         "description": "Retrying with the same key and body returns the first claim; a different body answers 409.",
     }])
-    @claims.arguments(ClaimCreateSchema)
+    @claims.arguments(CLAIM_CREATE)
     @claims.response(201, ClaimCreatedSchema)
     @claims.alt_response(200, schema=ClaimCreatedSchema, description="A retry with the same Idempotency-Key")
     @roles_allowed(Role.CLERK)
+    @write_lock_at_first_write  # the token and validation reads lock nothing on PostgreSQL either
     def post(self, data):
         """File a claim for an owner (clerks)."""
         user = signed_in_user()

@@ -39,7 +39,7 @@ from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
-from conflict_service.web.actions import act
+from conflict_service.web.actions import act, submit
 from conflict_service.web.extensions import form_parts, render_form_parts, render_slot
 from conflict_service.web.views import nav
 
@@ -78,23 +78,20 @@ def owner_list():
 @bp.route("/owners/new", methods=["GET", "POST"])
 @login_required(Role.CLERK)
 def owner_new():
-    values, errors = forms.owner_defaults(g.user), {}
-    if request.method == "POST":
-        values = forms.owner_values(request.form)
-        try:
-            owner = operations.register_owner(web_forms.load(OwnerCreateSchema(), forms.owner_data(request.form)),
-                                              g.user)
-            for part in form_parts("owner_new"):  # e.g. consent to messages (notifications)
-                part.apply(owner, request.form, g.user)
-            db.session.commit()
-            flash(_("Owner {name} registered.").format(name=owner.name), "success")
-            return redirect(url_for("claims.owner_detail", owner_id=owner.id))
-        except ValidationError as error:
-            db.session.rollback()
-            errors = error.errors
-    parts = render_form_parts("owner_new", request.form if request.method == "POST" else {}, errors)
-    return render_template("claims/owner_form.html", values=values, errors=errors, owner=None, parts=parts,
-                           **forms.owner_choices(g.user)), (422 if errors else 200)
+    posted = request.method == "POST"
+    values = forms.owner_values(request.form) if posted else forms.owner_defaults(g.user)
+
+    def register():
+        owner = operations.register_owner(web_forms.load(OwnerCreateSchema(), forms.owner_data(request.form)), g.user)
+        for part in form_parts("owner_new"):  # e.g. consent to messages (notifications)
+            part.apply(owner, request.form, g.user)
+        return owner
+
+    return submit(lambda errors: render_template(
+        "claims/owner_form.html", values=values, errors=errors, owner=None, **forms.owner_choices(g.user),
+        parts=render_form_parts("owner_new", request.form if posted else {}, errors)),
+        register, lambda owner: _("Owner {name} registered.").format(name=owner.name),
+        lambda owner: url_for("claims.owner_detail", owner_id=owner.id))
 
 
 @bp.get("/owners/<int:owner_id>")
@@ -111,7 +108,7 @@ def _owner_page(owner, herd_values: dict | None = None, herd_errors: dict | None
                            can_file=can_file_claim(g.user), sections=render_slot("owner", owner, g.user),
                            herd=forms.herd_history(owner), herd_values=herd_values or forms.herd_count_defaults(owner),
                            herd_errors=herd_errors or {}, species=Species.choices(),
-                           correctable=forms.correctable_counts(owner)), (422 if herd_errors else 200)
+                           correctable=forms.correctable_counts(owner))
 
 
 @bp.post("/owners/<int:owner_id>/herd")
@@ -119,35 +116,29 @@ def _owner_page(owner, herd_values: dict | None = None, herd_errors: dict | None
 def owner_herd_count(owner_id):
     """Record a new dated herd count (or correct a mistyped one) from the owner's page."""
     owner = queries.get_owner(owner_id, g.user)
-    try:
+
+    def record():
         data = web_forms.load(HerdCountCreateSchema(), web_forms.clean(request.form, forms.HERD_COUNT_FIELDS))
-        operations.record_herd_count(owner, data, g.user)
-        db.session.commit()
-    except (ValidationError, Conflict) as error:
-        db.session.rollback()
-        values = {k: request.form.get(k, "") for k in forms.HERD_COUNT_FIELDS}
-        return _owner_page(owner, values, error.errors or {"corrects_id": [error.message]})
-    flash(_("Herd count recorded."), "success")
-    return redirect(url_for("claims.owner_detail", owner_id=owner.id, _anchor="herd"))
+        try:
+            operations.record_herd_count(owner, data, g.user)
+        except Conflict as error:  # the count corrected was corrected already: shown at its field
+            raise ValidationError(error.errors or {"corrects_id": [error.message]}) from error
+
+    return submit(lambda errors: _owner_page(owner, {k: request.form.get(k, "") for k in forms.HERD_COUNT_FIELDS},
+                                             errors),
+                  record, _("Herd count recorded."), url_for("claims.owner_detail", owner_id=owner.id, _anchor="herd"))
 
 
 @bp.route("/owners/<int:owner_id>/edit", methods=["GET", "POST"])
 @login_required(Role.CLERK)
 def owner_edit(owner_id):
     owner = queries.get_owner(owner_id, g.user)
-    values, errors = forms.owner_values_from(owner), {}
-    if request.method == "POST":
-        values = forms.owner_values(request.form)
-        try:
-            data = web_forms.load(OwnerCreateSchema(), forms.owner_data(request.form))
-            operations.update_owner(owner, data, g.user)
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("claims.owner_detail", owner_id=owner.id))
-        except ValidationError as error:
-            errors = error.errors
-    return render_template("claims/owner_form.html", values=values, errors=errors, owner=owner,
-                           **forms.owner_choices(g.user)), (422 if errors else 200)
+    values = forms.owner_values(request.form) if request.method == "POST" else forms.owner_values_from(owner)
+    return submit(lambda errors: render_template("claims/owner_form.html", values=values, errors=errors, owner=owner,
+                                                 **forms.owner_choices(g.user)),
+                  lambda: operations.update_owner(owner, web_forms.load(OwnerCreateSchema(),
+                                                                        forms.owner_data(request.form)), g.user),
+                  _("Changes saved."), url_for("claims.owner_detail", owner_id=owner.id))
 
 
 # --- claims ------------------------------------------------------------------------------------------------
@@ -180,24 +171,20 @@ def claim_new():
     if owner_id is None:
         return redirect(url_for("claims.owner_list", pick="claim"))
     owner = queries.get_owner(owner_id, g.user)
-    values, errors = forms.claim_defaults(owner), {}
-    if request.method == "POST":
-        values = forms.claim_values(request.form)
-    if request.method == "POST" and "add_line" not in request.form:
-        try:
-            data = forms.claim_data(request.form, owner, ClaimCreateSchema())
-            key = request.form.get("idempotency_key")
-            fingerprint = operations.request_fingerprint(values)
-            claim, _replayed = operations.submit_claim(data, g.user, idempotency_key=key, fingerprint=fingerprint)
-            db.session.commit()
-            flash(_("Claim {number} filed. The owner's PIN for the status page is {pin}.").format(
-                number=claim.number, pin=claim.pin), "success")
-            return redirect(url_for("claims.claim_detail", claim_id=claim.id))
-        except ValidationError as error:
-            errors = error.errors
-    values.setdefault("idempotency_key", uuid.uuid4().hex)
-    return render_template("claims/claim_form.html", owner=owner, claim=None, values=values, errors=errors,
-                           **forms.claim_choices(g.user, owner)), (422 if errors else 200)
+    values = forms.claim_values(request.form) if request.method == "POST" else forms.claim_defaults(owner)
+
+    def file():
+        claim, _replayed = operations.submit_claim(
+            forms.claim_data(request.form, owner, ClaimCreateSchema()), g.user,
+            idempotency_key=request.form.get("idempotency_key"), fingerprint=operations.request_fingerprint(values))
+        return claim
+
+    return submit(lambda errors: render_template(
+        "claims/claim_form.html", owner=owner, claim=None, values={"idempotency_key": uuid.uuid4().hex} | values,
+        errors=errors, **forms.claim_choices(g.user, owner)),
+        file, lambda claim: _("Claim {number} filed. The owner's PIN for the status page is {pin}.").format(
+            number=claim.number, pin=claim.pin),
+        lambda claim: url_for("claims.claim_detail", claim_id=claim.id), submitted=_submitted_claim_form())
 
 
 @bp.get("/claims/<int:claim_id>")
@@ -214,20 +201,19 @@ def claim_detail(claim_id):
 @login_required(Role.CLERK)
 def claim_edit(claim_id):
     claim = queries.get_claim(claim_id, g.user)
-    values, errors = forms.claim_values_from(claim), {}
-    if request.method == "POST":
-        values = forms.claim_values(request.form)
-    if request.method == "POST" and "add_line" not in request.form:
-        try:
-            data = forms.claim_data(request.form, claim.owner, ClaimCreateSchema())
-            operations.update_claim(claim, data, g.user)
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("claims.claim_detail", claim_id=claim.id))
-        except ValidationError as error:
-            errors = error.errors
-    return render_template("claims/claim_form.html", owner=claim.owner, claim=claim, values=values, errors=errors,
-                           **forms.claim_choices(g.user, claim.owner)), (422 if errors else 200)
+    values = forms.claim_values(request.form) if request.method == "POST" else forms.claim_values_from(claim)
+    return submit(lambda errors: render_template("claims/claim_form.html", owner=claim.owner, claim=claim,
+                                                 values=values, errors=errors,
+                                                 **forms.claim_choices(g.user, claim.owner)),
+                  lambda: operations.update_claim(claim, forms.claim_data(request.form, claim.owner,
+                                                                          ClaimCreateSchema()), g.user),
+                  _("Changes saved."), url_for("claims.claim_detail", claim_id=claim.id),
+                  submitted=_submitted_claim_form())
+
+
+def _submitted_claim_form() -> bool:
+    """A claim form is submitted by a POST other than "Add a line" (which shows it again with one more)."""
+    return request.method == "POST" and "add_line" not in request.form
 
 
 @bp.post("/claims/<int:claim_id>/withdraw")
@@ -257,21 +243,16 @@ def programme_list():
 @bp.route("/programmes/new", methods=["GET", "POST"])
 @login_required(Role.MANAGER)
 def programme_new():
-    values, errors = {"kind": "compensation"}, {}
+    values = {"kind": "compensation"}
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in forms.PROGRAMME_NEW} | {"names": web_forms.names(request.form)}
-        try:
-            data = web_forms.load(ProgrammeCreateSchema(), web_forms.clean(request.form, forms.PROGRAMME_NEW)
-                                  | {"names": values["names"]})
-            programme = operations.create_programme(data, g.user)
-            db.session.commit()
-            flash(_("Programme {name} created with the default rules; review them now.").format(
-                name=programme.name), "success")
-            return redirect(url_for("claims.programme_edit", programme_id=programme.id))
-        except ValidationError as error:
-            errors = error.errors
-    return render_template("claims/programme_new.html", values=values, errors=errors,
-                           **forms.programme_choices(g.user)), (422 if errors else 200)
+    return submit(lambda errors: render_template("claims/programme_new.html", values=values, errors=errors,
+                                                 **forms.programme_choices(g.user)),
+                  lambda: operations.create_programme(web_forms.load(ProgrammeCreateSchema(), web_forms.clean(
+                      request.form, forms.PROGRAMME_NEW) | {"names": values["names"]}), g.user),
+                  lambda programme: _("Programme {name} created with the default rules; review them now.").format(
+                      name=programme.name),
+                  lambda programme: url_for("claims.programme_edit", programme_id=programme.id))
 
 
 @bp.get("/programmes/<int:programme_id>")
@@ -305,18 +286,16 @@ def rule_change_decide(programme_id, change_id, decision):
 @login_required(Role.MANAGER)
 def programme_edit(programme_id):
     programme = queries.get_programme(programme_id, g.user)
-    values, errors = forms.programme_values_from(programme), {}
-    if request.method == "POST":
-        values = forms.programme_values(request.form)
-        try:
-            data = forms.programme_data(request.form, ProgrammeUpdateSchema())
-            operations.update_programme(programme, data, g.user)
-            db.session.commit()
-            flash(_("The rules of {name} were saved.").format(name=programme.name), "success")
-            if rule_changes.pending(programme):
-                flash(_("Changes of the money rules apply once a second manager confirms them on this page."), "info")
-            return redirect(url_for("claims.programme_detail", programme_id=programme.id))
-        except ValidationError as error:
-            errors = error.errors
-    return render_template("claims/programme_form.html", programme=programme, values=values, errors=errors,
-                           **forms.programme_choices(g.user)), (422 if errors else 200)
+    values = forms.programme_values(request.form) if request.method == "POST" else forms.programme_values_from(
+        programme)
+
+    def saved(_result):
+        note = _("Changes of the money rules apply once a second manager confirms them on this page.")
+        return [_("The rules of {name} were saved.").format(name=programme.name)] + (
+            [note] if rule_changes.pending(programme) else [])
+
+    return submit(lambda errors: render_template("claims/programme_form.html", programme=programme, values=values,
+                                                 errors=errors, **forms.programme_choices(g.user)),
+                  lambda: operations.update_programme(programme, forms.programme_data(request.form,
+                                                                                      ProgrammeUpdateSchema()), g.user),
+                  saved, url_for("claims.programme_detail", programme_id=programme.id))

@@ -167,7 +167,7 @@ def jurisdictions_create(short_code, name, parent_code, timezone, names):
     try:
         parent_id = jq.get_by_code(parent_code).id if parent_code else None
         data = JurisdictionCreateSchema().load({"short_code": short_code, "name": name, "parent_id": parent_id,
-                                                "timezone": timezone, "names": _names_option(names)})
+                                                "timezone": timezone, "names": names_option(names)})
         j = j_ops.create_jurisdiction(data, actor=None)
     except MarshmallowError as error:
         raise click.ClickException(f"{error.messages}") from None
@@ -177,7 +177,7 @@ def jurisdictions_create(short_code, name, parent_code, timezone, names):
     click.echo(f"Created {j.level.value} {j.code} ({j.name}, {j.timezone}).")
 
 
-def _names_option(pairs) -> dict:
+def names_option(pairs) -> dict:
     names = {}
     for pair in pairs:
         locale, sep, text = pair.partition("=")

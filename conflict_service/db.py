@@ -93,6 +93,9 @@ class Database:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
+            event.listen(engine, "before_cursor_execute", _sqlite_lock_at_first_write)
+            for name in ("commit", "rollback"):
+                event.listen(engine, name, _sqlite_end)
         else:
             ping_when_idle(engine, app.config.get("DATABASE_PING_AFTER_IDLE_SECONDS", PING_AFTER_IDLE_SECONDS))
         app.extensions["database"] = {"engine": engine}
@@ -167,16 +170,75 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+LOCK_LATE = "sqlite_write_lock_late"  # connection.info: a writing request's transaction began deferred
+
+
+def write_lock_at_first_write(handler):
+    """Declare that a handler's reads may come before SQLite's write lock (PostgreSQL: nothing changes).
+
+    Its transaction begins deferred and takes the write lock at its first statement that is not a SELECT: the reads
+    before it (the token, validation) then run beside another writer instead of queueing behind it, and may be as
+    stale as a read on PostgreSQL without a row lock — so only a handler whose reads lock nothing on PostgreSQL
+    either may say so; everything that must not race (a counter, the audit chain) is read after its first write.
+    """
+    handler.sqlite_write_lock_late = True
+    return handler
+
+
 def _sqlite_begin(connection):
     # A request that changes data takes SQLite's write lock as its transaction begins. Begun deferred, a transaction
     # that reads first (the token, the owner, the counter) fails at once when it comes to write after another writer
     # committed (SQLITE_BUSY, without waiting: the request answered 503); begun IMMEDIATE it waits its turn for up to
-    # busy_timeout, as a row lock makes it wait on PostgreSQL. Reads and CLI commands begin deferred as before.
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_writes() else "BEGIN")
+    # busy_timeout, as a row lock makes it wait on PostgreSQL. Reads and CLI commands begin deferred as before; so
+    # does a handler declared with write_lock_at_first_write, which takes the lock at its first write instead.
+    late = _request_writes() and _locks_late()
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_writes() and not late else "BEGIN")
+    if late:
+        connection.info[LOCK_LATE] = True
+
+
+def _sqlite_lock_at_first_write(connection, cursor, statement, _parameters, _context, _executemany):
+    if connection.info.get(LOCK_LATE) and not statement.lstrip()[:6].upper() == "SELECT":
+        _take_write_lock(connection.info, cursor.connection)
+
+
+def hold_write_lock(connection: sa.Connection) -> None:
+    """Before a read that must not be stale (the audit chain's head): under ``write_lock_at_first_write``, take
+    SQLite's write lock now if no write has taken it yet. Nothing to do otherwise (PostgreSQL locks rows itself)."""
+    if connection.info.get(LOCK_LATE):
+        _take_write_lock(connection.info, connection.connection.dbapi_connection)
+
+
+def _take_write_lock(info: dict, dbapi_connection) -> None:
+    # Only reads so far: end their snapshot and wait for the write lock, as BEGIN IMMEDIATE would have. A write
+    # (or a SAVEPOINT) from a stale snapshot would fail at once with SQLITE_BUSY instead of waiting its turn.
+    del info[LOCK_LATE]
+    dbapi_connection.execute("COMMIT")
+    dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def _sqlite_end(connection):
+    connection.info.pop(LOCK_LATE, None)
 
 
 def _request_writes() -> bool:
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
+def _locks_late() -> bool:
+    from conflict_service.auth.session import api_handler  # the request's handler; auth builds on this module
+
+    return request.endpoint is not None and getattr(api_handler(request.endpoint, request.method),
+                                                     "sqlite_write_lock_late", False)
+
+
 db = Database()
+
+
+def lock_row(model: type[Base], row_id: int):
+    """The row of ``model`` with this id, read again under its lock until the transaction ends (``SELECT ... FOR
+    UPDATE OF`` its table on PostgreSQL; SQLite's write lock), so that concurrent changes of it run one after
+    another and each sees what the one before wrote; None if there is no such row."""
+    stmt = (sa.select(model).where(model.id == row_id).with_for_update(of=model)
+            .execution_options(populate_existing=True))
+    return db.session.scalars(stmt).one_or_none()

@@ -367,6 +367,14 @@ def country_name(code: str, locale: str | None = None) -> str:
     return reader.territories.get(code, code)
 
 
+def currency_name(code: str, locale: str | None = None) -> str:
+    """A currency's name in the reader's language (CLDR: «ریال ایران», «հայկական դրամ»), from its ISO 4217 code; a
+    code CLDR does not know is shown as it is."""
+    if not code:
+        return ""
+    return babel_numbers.get_currency_name(code, locale=cldr_locale(locale or current_locale()))
+
+
 def format_number(value, locale: str | None = None) -> str:
     if value is None:
         return ""
@@ -672,7 +680,8 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     by_reader = dict(date=format_date, datetime=format_datetime, when=format_when, number=format_number,
                      money=format_money, percent=format_percent, join_list=join_list, month=format_month,
-                     digits=native_digits, date_input=date_input_value, time_input=time_input_value, phone=phone_number)
+                     digits=native_digits, date_input=date_input_value, time_input=time_input_value, phone=phone_number,
+                     currency_name=currency_name)
     app.jinja_env.filters.update({name: _read_when_shown(f) for name, f in by_reader.items()},
                                  ltr=isolate_ltr, isolate=isolate)
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,
@@ -684,6 +693,7 @@ def init_i18n(app: Flask) -> None:
                                  date_example=date_example,
                                  solar_dates=lambda: current_locale() in SOLAR_HIJRI_LOCALES,
                                  native_digits=native_digits, zone_of=zone_of,  # calls: Jinja folds '14:30'|digits
+                                 format_percent=format_percent,  # format_percent(50), never 50|percent
                                  coordinates=format_coordinates, exact_number=exact_number, join_list=join_list,
                                  country_name=country_name)
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -154,6 +154,30 @@ _font_configs_lock = threading.Lock()
 _forks_watched = False  # whether a forked child is told to start without this process's configurations
 
 
+@functools.cache
+def _font_configuration_class():
+    """WeasyPrint's ``FontConfiguration``, narrowed to delete its temporary font folder only in the process that made
+    it. A forked child holds copies of its parent's configurations; when they went, WeasyPrint's ``__del__`` deleted
+    the parent's folder under the parent's feet. Fails at first use if WeasyPrint no longer cleans up in
+    ``__del__`` (then the cleanup would run in the child by some other way: this class must be revised)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if "__del__" not in vars(FontConfiguration):
+        raise RuntimeError("WeasyPrint's FontConfiguration no longer deletes its font folder in __del__: "
+                           "conflict_service.pdf cannot keep a forked process from deleting its parent's fonts")
+
+    class KeptFontConfiguration(FontConfiguration):
+        def __init__(self):
+            self.made_by_pid = os.getpid()  # first: __del__ runs even when __init__ fails
+            super().__init__()
+
+        def __del__(self):
+            if os.getpid() == self.made_by_pid:
+                super().__del__()
+
+    return KeptFontConfiguration
+
+
 @contextlib.contextmanager
 def font_config():
     """A WeasyPrint font configuration for one render, built once and kept for the next: every document links the
@@ -170,9 +194,7 @@ def font_config():
             _forks_watched = True
         config = _spare_font_configs.pop() if _spare_font_configs else None
     if config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        config = FontConfiguration()
+        config = _font_configuration_class()()
     try:
         yield config
     finally:
@@ -182,10 +204,9 @@ def font_config():
 
 def _after_fork_in_child() -> None:
     """A forked process starts without its parent's configurations (their fonts sit in the parent's temporary folder,
-    which the parent deletes when it is done with them) and with a lock nobody holds."""
+    which the parent deletes when it is done with them; dropping them here deletes nothing, as they were made by
+    another process) and with a lock nobody holds."""
     global _font_configs_lock
-    for config in _spare_font_configs:
-        config._folder = None  # the parent's folder: never deleted from here (WeasyPrint deletes _folder on __del__)
     _spare_font_configs.clear()
     _font_configs_lock = threading.Lock()
 

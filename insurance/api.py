@@ -39,6 +39,7 @@ from insurance.schemas import (
     SchemeSchema,
     SeasonCreateSchema,
     SeasonSchema,
+    SeasonUpdateSchema,
     TransactionPageSchema,
     TransactionSchema,
     ViolationSchema,
@@ -127,6 +128,20 @@ class Seasons(MethodView):
         """Add a season (managers); seasons of a scheme must not overlap."""
         user = signed_in_user()
         season = operations.create_season(queries.get_scheme(scheme_id, user), data, user)
+        db.session.commit()
+        return season
+
+
+@schemes.route("/<int:scheme_id>/seasons/<int:season_id>")
+class SeasonDetail(MethodView):
+    @schemes.doc(security=BEARER)
+    @schemes.arguments(SeasonUpdateSchema(partial=True))
+    @schemes.response(200, SeasonSchema)
+    @roles_allowed(Role.MANAGER)
+    def patch(self, data, scheme_id, season_id):
+        """Rename a season (managers): its official ``name`` and ``names`` per language (the whole map)."""
+        user = signed_in_user()
+        season = operations.update_season(season_of(scheme_id, season_id, user), data, user)
         db.session.commit()
         return season
 

@@ -14,14 +14,15 @@ from flask.cli import AppGroup
 from marshmallow import ValidationError as MarshmallowError
 
 from claims.models import Programme
-from conflict_service.cli import acting_user, committed, fail, record_rates_file
+from conflict_service.cli import acting_user, committed, fail, names_option, record_rates_file, renamed
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
 from conflict_service.timeutil import local_today
+from conflict_service.web import forms as web_forms
 from insurance import operations, queries
 from insurance.models import Season
-from insurance.schemas import PolicyCreateSchema, PremiumRateEntrySchema
+from insurance.schemas import PolicyCreateSchema, PremiumRateEntrySchema, SeasonCreateSchema, SeasonUpdateSchema
 from insurance.statement import CSV_KINDS, fund_view, statement
 
 insurance_cli = AppGroup("insurance", help="Community insurance: funds, statements, contributions, premium rates.")
@@ -112,6 +113,48 @@ def contribute(scheme_id, amount, donor, username, received_on, reference, seaso
     click.echo(f"Posting no. {tx.seq}: {_money(value, scheme.currency)} from {donor}. "
                f"Available now {_money(f['available'], scheme.currency)}; claims still awaiting funds: "
                f"{f['awaiting_count']}.")
+
+
+def _season_line(season: Season) -> str:
+    shown = ", ".join(f"{k}: {v}" for k, v in sorted(season.names.items())) or "-"
+    return (f"Season {season.id} of {season.programme.name}: {season.name} (names: {shown}), "
+            f"{season.starts_on.isoformat()} to {season.ends_on.isoformat()}")
+
+
+@insurance_cli.command("season-create")
+@click.argument("scheme_id", type=int)
+@click.argument("name")
+@click.option("--from", "starts_on", required=True, help="First day of cover (YYYY-MM-DD).")
+@click.option("--to", "ends_on", required=True, help="Last day of cover (YYYY-MM-DD).")
+@click.option("--names", "names", multiple=True, metavar="LOCALE=NAME",
+              help="The name in another language, e.g. --names fa='تابستان ۱۴۰۶' (repeatable).")
+@click.option("--user", "username", required=True, help="A manager of the scheme (audited).")
+def season_create(scheme_id, name, starts_on, ends_on, names, username):
+    """Add a season NAME to a scheme (the page's checks: no overlap with another season, a name not yet used)."""
+    scheme, user = _scheme(scheme_id), acting_user(username)
+    with committed():
+        data = web_forms.load(SeasonCreateSchema(), {"name": name, "starts_on": starts_on, "ends_on": ends_on,
+                                                     "names": names_option(names)})
+        season = operations.create_season(scheme, data, user)
+    click.echo(_season_line(season))
+
+
+@insurance_cli.command("season-rename")
+@click.argument("scheme_id", type=int)
+@click.argument("season")
+@click.argument("name")
+@click.option("--locale", default=None, metavar="LOCALE",
+              help="Change the name in this language (e.g. fa, ps, hy); without it, the official name.")
+@click.option("--user", "username", required=True, help="A manager of the scheme (audited).")
+def season_rename(scheme_id, season, name, locale, username):
+    """Rename SEASON (its name or id), or give its name in one language (a blank NAME removes that language's name):
+    flask insurance season-rename 3 2026 --locale fa "۱۴۰۵" --user manager. Audited."""
+    scheme, user = _scheme(scheme_id), acting_user(username)
+    with committed():
+        found = _season(scheme, season)
+        data = web_forms.load(SeasonUpdateSchema(), renamed(found.name, found.names, name, locale), partial=True)
+        found = operations.update_season(found, data, user)
+    click.echo(_season_line(found))
 
 
 @insurance_cli.command("enrol")

@@ -12,6 +12,7 @@ from claims.enums import Species
 from claims.models import Owner, Programme
 from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
+from conflict_service.i18n import NamedInLanguages
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.rate_tables import VersionedTable
 from conflict_service.timeutil import utcnow
@@ -19,7 +20,7 @@ from insurance.enums import Account, PolicyStatus, TransactionKind
 from payouts.enums import PaymentMethod
 
 
-class Season(Base):
+class Season(NamedInLanguages, Base):
     """A period of cover of a scheme; policies are taken out for one season. Seasons of a scheme never overlap."""
 
     __tablename__ = "insurance_seasons"
@@ -28,6 +29,7 @@ class Season(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(60))
+    names: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")  # locale → name (DESIGN §14)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

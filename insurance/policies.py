@@ -44,7 +44,7 @@ def enrol(data: dict, actor) -> Policy:
     existing = db.session.scalar(sa.select(Policy).where(Policy.season_id == season.id, Policy.owner_id == owner.id))
     if existing is not None:
         raise Conflict(_("{owner} is already enrolled for {season}: policy {number}.").format(
-            owner=owner.name, season=season.name, number=existing.number))
+            owner=owner.name, season=season.local_name, number=existing.number))
     lines = _priced_lines(owner, season, data["lines"], enrolled_on)
     policy = Policy(number=_next_number(owner.office, season.starts_on.year), programme_id=programme.id,
                     season_id=season.id, owner_id=owner.id, office_id=owner.office_id, enrolled_on=enrolled_on,
@@ -57,7 +57,7 @@ def enrol(data: dict, actor) -> Policy:
             db.session.flush()
     except IntegrityError:
         raise Conflict(_("{owner} was enrolled for {season} a moment ago; reload the page.").format(
-            owner=owner.name, season=season.name)) from None
+            owner=owner.name, season=season.local_name)) from None
     action = "insurance_policy.enrolled_on_paper" if policy.enrolled_on < today else "insurance_policy.enrolled"
     record(action, policy, actor=actor, data={
         "owner": owner.name, "season": season.name, "scheme": programme.name, "currency": programme.currency,
@@ -97,11 +97,11 @@ def _check_dates(season: Season, data: dict, today, enrolled_on) -> None:
         errors["paper_reference"] = [_("Give the reference of the paper enrolment form signed on that day.")]
     if today > season.late_entry_until:
         errors["season_id"] = [_("The season {name} ended on {date}; enrol the owner for a later season.").format(
-            name=season.name, date=format_date(season.ends_on))]
+            name=season.local_name, date=format_date(season.ends_on))]
     elif today > season.ends_on and not on_paper:
         errors["enrolled_on"] = [_("The season {name} ended on {date}: only a paper enrolment signed during it can "
                                    "be typed in, until {until}; give the day it was signed.").format(
-            name=season.name, date=format_date(season.ends_on), until=format_date(season.late_entry_until))]
+            name=season.local_name, date=format_date(season.ends_on), until=format_date(season.late_entry_until))]
     if data["agreement_signed_on"] > today:
         errors["agreement_signed_on"] = [_("The agreement cannot have been signed after today.")]
     if errors:

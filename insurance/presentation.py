@@ -12,6 +12,7 @@ def register_texts() -> None:
     """Describe insurance's audit actions and fields for people (``insurance.init_app`` calls it)."""
     register({
         "insurance_season.created": L_("Season {label} created"),
+        "insurance_season.updated": L_("Season {label} renamed"),
         "insurance_season.premium_rates_recorded": L_("Premium rates version {version} recorded for {label}"),
         "insurance_policy.enrolled": L_("{owner} enrolled for {season}: premium {amount}"),
         "insurance_policy.enrolled_on_paper": L_("{owner} enrolled for {season} on paper on {enrolled_on} (form "

@@ -6,7 +6,15 @@ from flask_babel import lazy_gettext as L_
 from marshmallow import fields, validate
 
 from claims.enums import Species
-from conflict_service.schemas import BaseSchema, PageArgsSchema, enum_field, money_field, optional_text, page_schema
+from conflict_service.schemas import (
+    BaseSchema,
+    PageArgsSchema,
+    enum_field,
+    money_field,
+    names_field,
+    optional_text,
+    page_schema,
+)
 from conflict_service.schemas import required_text as _required_text
 from insurance.enums import Account, PolicyStatus, TransactionKind
 from payouts.enums import PaymentMethod
@@ -18,15 +26,26 @@ HEADS = validate.Range(min=1, max=1_000_000, error=L_("Must be between {min} and
 # --- seasons and premium rates ----------------------------------------------------------------------------------
 
 class SeasonCreateSchema(BaseSchema):
-    name = _required_text(60, metadata={"description": "e.g. 2026 or Summer pastures 2026"})
+    name = _required_text(60, metadata={"description": "e.g. 2026 or Summer pastures 2026 (the official name)"})
+    names = names_field(60, load_default=dict)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
+
+
+class SeasonUpdateSchema(BaseSchema):
+    """A rename: the official name and the names per language (``names`` replaces the whole map); loaded with
+    ``partial=True``, what is left out stays as it is."""
+
+    name = _required_text(60)
+    names = names_field(60)
 
 
 class SeasonSchema(BaseSchema):
     id = fields.Integer()
     scheme_id = fields.Integer(attribute="programme_id")
     name = fields.String()
+    names = fields.Dict(keys=fields.String(), values=fields.String())
+    local_name = fields.String(metadata={"description": "The name in the caller's language, else the official one"})
     starts_on = fields.Date()
     ends_on = fields.Date()
     created_at = fields.AwareDateTime()

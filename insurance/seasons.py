@@ -10,16 +10,18 @@ from flask_babel import gettext as _
 
 from claims.models import Programme
 from conflict_service import rate_tables
-from conflict_service.audit.operations import created, record, snapshot
+from conflict_service.audit.operations import created, diff, record, snapshot
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.schemas import clean_names
 from insurance.ledger import open_fund
 from insurance.models import PremiumRate, PremiumTable, Season
 from insurance.permissions import check_manage_scheme
 
 log = logging.getLogger(__name__)
 
-SEASON_FIELDS = ("name", "starts_on", "ends_on")
+SEASON_FIELDS = ("name", "names", "starts_on", "ends_on")
+RENAMED = ("name", "names")
 PREMIUM_COLUMNS = ("species", "amount", "valid_from")
 
 
@@ -33,15 +35,35 @@ def create_season(programme: Programme, data: dict, actor) -> Season:
     if ends < starts:
         raise ValidationError.field("ends_on", _("The season must end on or after the day it starts."))
     _check_overlap(programme, starts, ends)
-    if db.session.scalar(sa.select(Season.id).where(Season.programme_id == programme.id, Season.name == name)):
-        raise ValidationError.field("name", _("This scheme already has a season called {name}.").format(name=name))
-    season = Season(programme_id=programme.id, name=name, starts_on=starts, ends_on=ends,
-                    created_by_id=getattr(actor, "id", None))
+    _check_name_free(programme, name)
+    season = Season(programme_id=programme.id, name=name, names=clean_names(data.get("names")), starts_on=starts,
+                    ends_on=ends, created_by_id=getattr(actor, "id", None))
     db.session.add(season)
     db.session.flush()
     open_fund(programme)
     record("insurance_season.created", season, actor=actor, changes=created(snapshot(season, SEASON_FIELDS)))
     return season
+
+
+def update_season(season: Season, data: dict, actor) -> Season:
+    """Rename a season: its official ``name`` and its ``names`` per language (the whole map); its dates stay."""
+    check_manage_scheme(actor, season.programme)
+    before = snapshot(season, RENAMED)
+    if "name" in data and data["name"].strip() != season.name:
+        _check_name_free(season.programme, data["name"].strip(), but=season.id)
+        season.name = data["name"].strip()
+    if "names" in data:
+        season.names = clean_names(data["names"])
+    db.session.flush()
+    if changes := diff(before, snapshot(season, RENAMED)):
+        record("insurance_season.updated", season, actor=actor, changes=changes)
+    return season
+
+
+def _check_name_free(programme: Programme, name: str, but: int | None = None) -> None:
+    stmt = sa.select(Season.id).where(Season.programme_id == programme.id, Season.name == name, Season.id != but)
+    if db.session.scalar(stmt) is not None:
+        raise ValidationError.field("name", _("This scheme already has a season called {name}.").format(name=name))
 
 
 def _check_overlap(programme: Programme, starts, ends) -> None:

@@ -139,13 +139,14 @@ def statement_csv(s: Statement) -> str:
     def money(value):
         return money_str(value, m)
 
+    scheme, season = s.scheme.local_name, s.season.local_name
     rows = [("scheme", "season", "line", "amount", "currency"),
-            *[(s.scheme.name, s.season.name, name, money(value), m) for name, value in (
+            *[(scheme, season, name, money(value), m) for name, value in (
                 ("opening_balance", s.opening), ("premiums", s.premiums), ("contributions", s.contributions),
                 ("payouts", s.payouts), ("closing_balance", s.closing), ("reserved_for_approved_claims", s.reserved),
                 ("available", s.available), ("premiums_due", s.premiums_due), ("premium_arrears", s.arrears_total),
                 ("awaiting_funds", s.awaiting_total))],
-            (s.scheme.name, s.season.name, "loss_ratio_pct", "" if s.loss_ratio is None else str(s.loss_ratio), "")]
+            (scheme, season, "loss_ratio_pct", "" if s.loss_ratio is None else str(s.loss_ratio), "")]
     return _csv(rows)
 
 

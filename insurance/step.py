@@ -36,7 +36,7 @@ LINE_TEXT = {  # registered with payouts.breakdown.register_texts by insurance.i
                            "no poaching violation"),
     "insurance_species_covered": L_("{lost} × {species} lost, within the insured count: {insured} insured, "
                                     "{left} left after earlier losses this season"),
-    "insurance_coverage": L_("Share of the assessed loss the scheme pays: {pct} %"),
+    "insurance_coverage": L_("Share of the assessed loss the scheme pays: {pct}"),
     "insurance_deductible": L_("Less the deductible of {deductible}, not below zero"),
 }
 REASON_TEXT = {

@@ -6,7 +6,7 @@ Policies, enrolment and premium collection are in ``views_policies``; the sectio
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
@@ -14,14 +14,12 @@ from claims.enums import Species
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
-from conflict_service.db import db
-from conflict_service.errors import ValidationError
 from conflict_service.i18n import set_context_programme
 from conflict_service.spreadsheets import csv_response, csv_text
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web import rate_tables as rate_forms
-from conflict_service.web.actions import act
+from conflict_service.web.actions import act, submit
 from conflict_service.web.views import nav
 from insurance import operations, queries
 from insurance.api import premium_rates_view
@@ -32,6 +30,7 @@ from insurance.schemas import (
     CorrectionSchema,
     PremiumRateEntrySchema,
     SeasonCreateSchema,
+    SeasonUpdateSchema,
 )
 from insurance.seasons import PREMIUM_COLUMNS
 from insurance.statement import CSV_KINDS, fund_view, statement
@@ -58,7 +57,7 @@ def scheme_detail(scheme_id):
     return _scheme_page(queries.get_scheme(scheme_id, g.user))
 
 
-def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None, status=200):
+def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None):
     today = local_today(scheme.jurisdiction.timezone)
     current = queries.current_season(scheme)
     set_context_programme(scheme)
@@ -69,7 +68,7 @@ def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None, s
         can_manage=can_manage_scheme(g.user, scheme), errors=errors or {},
         season_values=season_values or {}, gift_values=gift_values or {"received_on": today.isoformat(),
                                                                         "season_id": getattr(current, "id", "")},
-    ), status
+    )
 
 
 @bp.post("/schemes/<int:scheme_id>/seasons")
@@ -77,16 +76,13 @@ def _scheme_page(scheme, *, season_values=None, gift_values=None, errors=None, s
 def season_new(scheme_id):
     scheme = queries.get_scheme(scheme_id, g.user)
     names = ("name", "starts_on", "ends_on")
-    try:
-        season = operations.create_season(scheme, web_forms.load(SeasonCreateSchema(),
-                                                                 web_forms.clean(request.form, names)), g.user)
-        db.session.commit()
-    except ValidationError as error:
-        db.session.rollback()
-        return _scheme_page(scheme, season_values={k: request.form.get(k, "") for k in names},
-                            errors={f"season-{k}": v for k, v in error.errors.items()}, status=422)
-    flash(_("Season {name} created; record its premium rates next.").format(name=season.name), "success")
-    return redirect(url_for("insurance.premium_rates", season_id=season.id))
+    data = web_forms.clean(request.form, names) | {"names": web_forms.names(request.form)}
+    return submit(lambda errors: _scheme_page(scheme, season_values={k: request.form.get(k, "") for k in names} | {
+                      "names": data["names"]}, errors={f"season-{k}": v for k, v in errors.items()}),
+                  lambda: operations.create_season(scheme, web_forms.load(SeasonCreateSchema(), data), g.user),
+                  lambda season: _("Season {name} created; record its premium rates next.").format(
+                      name=season.local_name),
+                  lambda season: url_for("insurance.premium_rates", season_id=season.id))
 
 
 @bp.post("/schemes/<int:scheme_id>/contributions")
@@ -94,16 +90,12 @@ def season_new(scheme_id):
 def contribution_new(scheme_id):
     scheme = queries.get_scheme(scheme_id, g.user)
     names = ("amount", "received_on", "donor", "reference", "season_id", "note")
-    try:
-        tx = operations.contribute(scheme, web_forms.load(ContributionCreateSchema(),
-                                                          web_forms.clean(request.form, names)), g.user)
-        db.session.commit()
-    except ValidationError as error:
-        db.session.rollback()
-        return _scheme_page(scheme, gift_values={k: request.form.get(k, "") for k in names},
-                            errors={f"gift-{k}": v for k, v in error.errors.items()}, status=422)
-    flash(_("Contribution recorded as posting no. {seq}.").format(seq=tx.seq), "success")
-    return redirect(url_for("insurance.scheme_detail", scheme_id=scheme.id))
+    return submit(lambda errors: _scheme_page(scheme, gift_values={k: request.form.get(k, "") for k in names},
+                                              errors=web_forms.flatten(errors, "gift")),
+                  lambda: operations.contribute(scheme, web_forms.load(ContributionCreateSchema(), web_forms.clean(
+                      request.form, names)), g.user),
+                  lambda tx: _("Contribution recorded as posting no. {seq}.").format(seq=tx.seq),
+                  url_for("insurance.scheme_detail", scheme_id=scheme.id))
 
 
 # --- premium rates -----------------------------------------------------------------------------------------------
@@ -113,6 +105,19 @@ def contribution_new(scheme_id):
 def premium_rates_sample():
     """The premium rate import's columns as its first line reads them, with one example rate."""
     return csv_response(csv_text([("sheep", "2000", "2026-01-01")], header=PREMIUM_COLUMNS), "premium-rates-sample.csv")
+
+
+@bp.post("/seasons/<int:season_id>/names")
+@login_required(Role.MANAGER)
+def season_rename(season_id):
+    season = queries.get_season(season_id, g.user)
+    data = web_forms.clean(request.form, ("name",)) | {"names": web_forms.names(request.form)}
+    return submit(lambda errors: _rates_page(season, rate_forms.blank(RATE_ROWS), {}, name_values=data,
+                                             name_errors={f"season-{k}": v for k, v in errors.items()})[0],
+                  lambda: operations.update_season(season, web_forms.load(SeasonUpdateSchema(), data, partial=True),
+                                                   g.user),
+                  _("The season's names are saved."),
+                  url_for("insurance.premium_rates", season_id=season.id))
 
 
 @bp.route("/seasons/<int:season_id>/rates", methods=["GET", "POST"])
@@ -130,10 +135,16 @@ def premium_rates(season_id):
             _("A new version of the premium rates was recorded."), RATE_ROWS)
         if not errors:
             return redirect(url_for("insurance.premium_rates", season_id=season.id))
+    return _rates_page(season, values, errors, status=422 if errors else 200)
+
+
+def _rates_page(season, values, errors, *, name_values=None, name_errors=None, status=200):
     set_context_programme(season.programme)
     return render_template("insurance/rates.html", season=season, scheme=season.programme,
                            view=premium_rates_view(season), values=values, errors=errors, species=Species.choices(),
-                           can_edit=can_manage_scheme(g.user, season.programme)), (422 if errors else 200)
+                           can_edit=can_manage_scheme(g.user, season.programme),
+                           name_values=name_values or {"name": season.name, "names": dict(season.names or {})},
+                           name_errors=name_errors or {}), status
 
 
 # --- the ledger ---------------------------------------------------------------------------------------------------

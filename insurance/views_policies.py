@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
 from flask_babel import gettext as _
 
 from claims.enums import Species
@@ -17,6 +17,7 @@ from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import format_money, set_context_programme
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
+from conflict_service.web.actions import submit
 from insurance import operations, queries
 from insurance.permissions import INSURANCE_READERS, can_collect_premiums, can_enrol, can_manage_scheme
 from insurance.schemas import PolicyCreateSchema, PolicyQuerySchema, PremiumCreateSchema, ViolationSchema
@@ -62,30 +63,28 @@ def policy_new():
               "agreement_signed_on": local_today(owner.office.timezone).isoformat(), "enrolled_on": "",
               "paper_reference": "",
               "rows": [{"species": h.species.value, "head_count": ""} for h in owner.herd] or [{}]}
-    errors: dict = {}
     if request.method == "POST":
         values = {"season_id": request.form.get("season_id", ""),
                   **{k: request.form.get(k, "") for k in ("agreement_signed_on", "enrolled_on", "paper_reference")},
                   "rows": web_forms.rows(request.form, "lines", ("species", "head_count")) or [{}]}
-        try:
-            data = web_forms.load(PolicyCreateSchema(), {
-                "owner_id": owner.id, "lines": web_forms.rows(request.form, "lines", ("species", "head_count")),
-                **web_forms.clean(request.form, POLICY_FIELDS)})
-            policy = operations.enrol(data, g.user)
-            db.session.commit()
-            flash(_("{owner} enrolled: policy {number}, premium due {amount}.").format(
-                owner=owner.name, number=policy.number, amount=_money(policy.premium_due, policy)), "success")
-            return redirect(url_for("insurance_policies.policy_detail", policy_id=policy.id))
-        except ValidationError as error:
-            db.session.rollback()
-            errors = web_forms.flatten(error.errors)  # the operation's {"lines": {"0": ...}} as form field names
-        except Conflict as error:  # already enrolled for that season
-            db.session.rollback()
-            errors = {"_schema": [str(error.message)]}
     values["rows"] += [{} for _ in range(max(LINE_ROWS - len(values["rows"]), 0))]
-    return render_template("insurance/policy_form.html", owner=owner, seasons=seasons, values=values, errors=errors,
-                           species=Species.choices(), rates={s.id: queries.premium_rates_in_force(
-                               s.id, local_today(owner.office.timezone)) for s in seasons}), (422 if errors else 200)
+
+    def enrol():
+        data = web_forms.load(PolicyCreateSchema(), {
+            "owner_id": owner.id, "lines": web_forms.rows(request.form, "lines", ("species", "head_count")),
+            **web_forms.clean(request.form, POLICY_FIELDS)})
+        try:
+            return operations.enrol(data, g.user)
+        except Conflict as error:  # already enrolled for that season: said above the form
+            raise ValidationError({"_schema": [str(error.message)]}) from error
+
+    return submit(lambda errors: render_template(
+        "insurance/policy_form.html", owner=owner, seasons=seasons, values=values, species=Species.choices(),
+        errors=web_forms.flatten(errors),  # the operation's {"lines": {"0": ...}} as form field names
+        rates={s.id: queries.premium_rates_in_force(s.id, local_today(owner.office.timezone)) for s in seasons}),
+        enrol, lambda policy: _("{owner} enrolled: policy {number}, premium due {amount}.").format(
+            owner=owner.name, number=policy.number, amount=_money(policy.premium_due, policy)),
+        lambda policy: url_for("insurance_policies.policy_detail", policy_id=policy.id))
 
 
 def _money(amount, policy) -> str:
@@ -100,7 +99,7 @@ def policy_detail(policy_id):
     return _policy_page(queries.get_policy(policy_id, g.user))
 
 
-def _policy_page(policy, *, premium_values=None, violation_values=None, errors=None, status=200):
+def _policy_page(policy, *, premium_values=None, violation_values=None, errors=None):
     row = queries.PolicyRow(policy, queries.paid_by_policy([policy.id]).get(policy.id, queries.ZERO))
     today = local_today(policy.office.timezone)
     set_context_programme(policy.season.programme)
@@ -116,25 +115,20 @@ def _policy_page(policy, *, premium_values=None, violation_values=None, errors=N
         can_record_violation=can_manage_scheme(g.user, policy.season.programme) and policy.violation_on is None,
         premium_values=premium_values or {"amount": "", "paid_on": today.isoformat(), "method": "cash"},
         violation_values=violation_values or {"occurred_on": today.isoformat(), "note": ""},
-    ), status
+    )
 
 
 @bp.post("/policies/<int:policy_id>/premiums")
 @login_required(Role.CLERK)
 def premium_new(policy_id):
     policy = queries.get_policy(policy_id, g.user)
-    try:
-        data = web_forms.load(PremiumCreateSchema(), web_forms.clean(request.form, PREMIUM_FIELDS),
-                              partial=("policy_id",))
-        payment = operations.record_premium(policy, data, g.user)
-        db.session.commit()
-    except ValidationError as error:
-        db.session.rollback()
-        return _policy_page(policy, premium_values={k: request.form.get(k, "") for k in PREMIUM_FIELDS},
-                            errors={f"premium-{k}": v for k, v in error.errors.items()}, status=422)
-    flash(_("Premium of {amount} recorded: receipt {receipt}.").format(
-        amount=_money(payment.amount, policy), receipt=payment.receipt_number), "success")
-    return redirect(url_for("insurance_policies.policy_detail", policy_id=policy.id, receipt=payment.id))
+    return submit(lambda errors: _policy_page(policy, errors=web_forms.flatten(errors, "premium"),
+                                              premium_values={k: request.form.get(k, "") for k in PREMIUM_FIELDS}),
+                  lambda: operations.record_premium(policy, web_forms.load(PremiumCreateSchema(), web_forms.clean(
+                      request.form, PREMIUM_FIELDS), partial=("policy_id",)), g.user),
+                  lambda payment: _("Premium of {amount} recorded: receipt {receipt}.").format(
+                      amount=_money(payment.amount, policy), receipt=payment.receipt_number),
+                  lambda payment: url_for("insurance_policies.policy_detail", policy_id=policy.id, receipt=payment.id))
 
 
 @bp.post("/policies/<int:policy_id>/violation")
@@ -142,14 +136,9 @@ def premium_new(policy_id):
 def violation_new(policy_id):
     policy = queries.get_policy(policy_id, g.user)
     names = ("occurred_on", "note")
-    try:
-        operations.record_violation(policy, web_forms.load(ViolationSchema(), web_forms.clean(request.form, names)),
-                                    g.user)
-        db.session.commit()
-    except ValidationError as error:
-        db.session.rollback()
-        return _policy_page(policy, violation_values={k: request.form.get(k, "") for k in names},
-                            errors={f"violation-{k}": v for k, v in error.errors.items()}, status=422)
-    flash(_("Poaching violation recorded: policy {number} no longer covers losses from that day.").format(
-        number=policy.number), "success")
-    return redirect(url_for("insurance_policies.policy_detail", policy_id=policy.id))
+    return submit(lambda errors: _policy_page(policy, violation_values={k: request.form.get(k, "") for k in names},
+                                              errors=web_forms.flatten(errors, "violation")),
+                  lambda: operations.record_violation(policy, web_forms.load(ViolationSchema(), web_forms.clean(
+                      request.form, names)), g.user),
+                  _("Poaching violation recorded: policy {number} no longer covers losses from that day.").format(
+                      number=policy.number), url_for("insurance_policies.policy_detail", policy_id=policy.id))

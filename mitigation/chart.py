@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from conflict_service.i18n import format_number
+from conflict_service.i18n import format_number, format_percent
 
 WIDTH = 360  # narrow, so the text stays readable when a phone scales the drawing down
 LEFT, RIGHT = 14, 346
@@ -41,11 +41,11 @@ def caption(estimate) -> str:
     interval = _("{ratio} ({low} to {high})").format(
         ratio=ratio_text(estimate.ratio), low=ratio_text(estimate.low), high=ratio_text(estimate.high))
     if estimate.verdict == "fewer":
-        return _("{interval}: losses lower by {pct}%").format(interval=interval,
-                                                          pct=format_number(round(-estimate.change_pct)))
+        return _("{interval}: losses lower by {pct}").format(interval=interval,
+                                                          pct=format_percent(round(-estimate.change_pct)))
     if estimate.verdict == "more":
-        return _("{interval}: {pct}% more losses").format(interval=interval,
-                                                         pct=format_number(round(estimate.change_pct)))
+        return _("{interval}: {pct} more losses").format(interval=interval,
+                                                         pct=format_percent(round(estimate.change_pct)))
     return _("{interval}: no clear difference").format(interval=interval)
 
 

@@ -11,10 +11,10 @@ from conflict_service.audit.queries import events_for
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import RECORD_READERS
 from conflict_service.auth.session import login_required
-from conflict_service.db import db
 from conflict_service.errors import ValidationError
 from conflict_service.jurisdictions.queries import offices_for
 from conflict_service.web import forms as web_forms
+from conflict_service.web.actions import submit
 from conflict_service.web.views import nav
 from mitigation import forms, operations, queries
 from mitigation.enums import MeasureKind, MeasureStatus, VaccineKind
@@ -62,48 +62,37 @@ def measure_new():
         flash(_("Choose the owner first, then “Record a measure” on the owner's page."), "info")
         return redirect(url_for("claims.owner_list"))
     owner = claim_queries.get_owner(owner_id, g.user)
-    values, errors = forms.measure_defaults(g.user, owner, request.args.get("kind")), {}
-    if request.method == "POST":
-        values = forms.measure_values(request.form)
-        try:
-            measure = operations.create_measure(forms.measure_data(request.form, owner), g.user)
-            db.session.commit()
-            flash(_("{kind} recorded for {owner}.").format(kind=measure.kind.title, owner=owner.name), "success")
-            return redirect(url_for("mitigation.measure_detail", measure_id=measure.id))
-        except ValidationError as error:
-            errors = error.errors
-    return render_template("mitigation/measure_form.html", owner=owner, measure=None, values=values, errors=errors,
-                           **forms.measure_choices()), (422 if errors else 200)
+    values = (forms.measure_values(request.form) if request.method == "POST"
+              else forms.measure_defaults(g.user, owner, request.args.get("kind")))
+    return submit(lambda errors: render_template("mitigation/measure_form.html", owner=owner, measure=None,
+                                                 values=values, errors=errors, **forms.measure_choices()),
+                  lambda: operations.create_measure(forms.measure_data(request.form, owner), g.user),
+                  lambda measure: _("{kind} recorded for {owner}.").format(kind=measure.kind.title, owner=owner.name),
+                  lambda measure: url_for("mitigation.measure_detail", measure_id=measure.id))
 
 
 @bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])
 @login_required(Role.CLERK)
 def measure_edit(measure_id):
     measure = queries.get_measure(measure_id, g.user)
-    values, errors = forms.measure_values_from(measure), {}
+    values = forms.measure_values_from(measure)
     if request.method == "POST":
         values = forms.measure_values(request.form) | {"kind": measure.kind.value}
-        try:
-            operations.update_measure(measure, forms.measure_data(request.form, measure.owner, kind=measure.kind),
-                                      g.user)
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("mitigation.measure_detail", measure_id=measure.id))
-        except ValidationError as error:
-            errors = error.errors
-    return render_template("mitigation/measure_form.html", owner=measure.owner, measure=measure, values=values,
-                           errors=errors, **forms.measure_choices()), (422 if errors else 200)
+    return submit(lambda errors: render_template("mitigation/measure_form.html", owner=measure.owner, measure=measure,
+                                                 values=values, errors=errors, **forms.measure_choices()),
+                  lambda: operations.update_measure(measure, forms.measure_data(request.form, measure.owner,
+                                                                                kind=measure.kind), g.user),
+                  _("Changes saved."), url_for("mitigation.measure_detail", measure_id=measure.id))
 
 
 def _detail(measure, *, inspection=None, inspection_errors=None, vaccination=None, vaccination_errors=None):
-    status = 422 if inspection_errors or vaccination_errors else 200
     return render_template(
         "mitigation/measure_detail.html", measure=measure, inspections=queries.inspections_of(measure),
         history=events_for("measure", measure.id), statuses=MeasureStatus.choices(), vaccines=VaccineKind.choices(),
         inspection=inspection or forms.inspection_defaults(measure), inspection_errors=inspection_errors or {},
         vaccination=vaccination or forms.vaccination_defaults(measure), vaccination_errors=vaccination_errors or {},
         can_edit=can_record_measure(g.user), can_inspect=can_inspect(g.user),
-        can_vaccinate=can_record_vaccination(g.user) and measure.dog is not None), status
+        can_vaccinate=can_record_vaccination(g.user) and measure.dog is not None)
 
 
 @bp.get("/<int:measure_id>")
@@ -116,30 +105,22 @@ def measure_detail(measure_id):
 @login_required(*FIELD_RECORDERS)
 def inspection_new(measure_id):
     measure = queries.get_measure(measure_id, g.user)
-    try:
-        operations.record_inspection(measure, forms.inspection_data(request.form), g.user)
-        db.session.commit()
-    except ValidationError as error:
-        errors = forms.form_errors(error.errors, forms.INSPECTION_FIELDS)
-        return _detail(measure, inspection=forms.form_values(request.form, forms.INSPECTION_FIELDS),
-                       inspection_errors=errors)
-    flash(_("Inspection recorded."), "success")
-    return redirect(url_for("mitigation.measure_detail", measure_id=measure.id))
+    return submit(lambda errors: _detail(measure, inspection=forms.form_values(request.form, forms.INSPECTION_FIELDS),
+                                         inspection_errors=forms.form_errors(errors, forms.INSPECTION_FIELDS)),
+                  lambda: operations.record_inspection(measure, forms.inspection_data(request.form), g.user),
+                  _("Inspection recorded."), url_for("mitigation.measure_detail", measure_id=measure.id))
 
 
 @bp.post("/<int:measure_id>/vaccinations")
 @login_required(*FIELD_RECORDERS)
 def vaccination_new(measure_id):
     dog = queries.get_dog(measure_id, g.user)
-    try:
-        operations.record_vaccination(dog, forms.vaccination_data(request.form), g.user)
-        db.session.commit()
-    except ValidationError as error:
-        errors = forms.form_errors(error.errors, forms.VACCINATION_FIELDS)
-        return _detail(dog.measure, vaccination=forms.form_values(request.form, forms.VACCINATION_FIELDS),
-                       vaccination_errors=errors)
-    flash(_("Vaccination recorded for {name}.").format(name=dog.name), "success")
-    return redirect(url_for("mitigation.measure_detail", measure_id=measure_id, _anchor="dog"))
+    return submit(lambda errors: _detail(dog.measure,
+                                         vaccination=forms.form_values(request.form, forms.VACCINATION_FIELDS),
+                                         vaccination_errors=forms.form_errors(errors, forms.VACCINATION_FIELDS)),
+                  lambda: operations.record_vaccination(dog, forms.vaccination_data(request.form), g.user),
+                  _("Vaccination recorded for {name}.").format(name=dog.name),
+                  url_for("mitigation.measure_detail", measure_id=measure_id, _anchor="dog"))
 
 
 @bp.get("/dogs")

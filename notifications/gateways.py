@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 
-from notifications import sms
+from notifications import sms, texts
 from notifications.enums import Template
 from notifications.models import OutboxMessage
 
@@ -86,7 +86,9 @@ class Jasmin:
 
 
 # Kavenegar sends only templates registered (and approved) in its panel: ours are named lcs-<template> and take
-# their parameters in this order; token10 and token20 may hold a few words, the others none.
+# their parameters in this order; token10 and token20 may hold a few words (a few spaces), the others none. The values
+# are written in the owner's language and digits, as the plain texts are (texts.token_values): what the lookup API
+# restricts is spaces, not the script, so a Persian owner's PIN and date come in Persian digits.
 KAVENEGAR_TOKENS = {
     Template.FILED: ("number", "pin"),
     Template.VISITED: ("number",),
@@ -104,10 +106,11 @@ def kavenegar_fields(message: OutboxMessage) -> dict:
         raise GatewayError(f"no Kavenegar template for {message.template.value}", permanent=True)
     prefix = current_app.config.get("KAVENEGAR_TEMPLATE_PREFIX", "lcs-")
     fields = {"receptor": message.address, "template": f"{prefix}{message.template.value}"}
+    values = texts.token_values(message.params or {}, message.language)
     for token, name in zip(TOKEN_NAMES, names, strict=False):
         if name is None:
             continue
-        value = str(message.params.get(name if name != "amount" else "amount_text", message.params.get(name, "")))
+        value = values.get(name, "")
         fields[token] = value if token in ("token10", "token20") else value.replace(" ", "\u200c")
     return fields
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from claims.models import Claim
 from conflict_service import events
-from conflict_service.i18n import format_money
 from conflict_service.timeutil import local_date, utcnow
 from notifications.enums import Template
 from notifications.operations import queue_for_owner
@@ -21,31 +20,24 @@ def _base(claim: Claim) -> dict:
     return {"number": claim.number}
 
 
-def _amount_text(claim: Claim, amount) -> str:
-    """The amount as the programme's language writes it, for gateways that send registered templates."""
-    return format_money(amount, claim.programme.currency, claim.programme.official_language, toman=False)
-
-
 def _filed(claim, data):
     return _base(claim) | {"pin": claim.pin}
 
 
 def _approved(claim, data):
     amount, currency = data.get("total"), data.get("currency") or claim.programme.currency
-    return _base(claim) | {"amount": str(amount), "currency": currency, "amount_text": _amount_text(claim, amount)}
+    return _base(claim) | {"amount": str(amount), "currency": currency}
 
 
 def _rejected(claim, data):
     until = local_date(utcnow(), claim.office.timezone) + timedelta(days=claim.programme.appeal_days)
-    return _base(claim) | {"reason_code": data.get("reason_code"), "appeal_until": until.isoformat(),
-                           "reason": data.get("reason_code") or "not_confirmed"}
+    return _base(claim) | {"reason_code": data.get("reason_code"), "appeal_until": until.isoformat()}
 
 
 def _paid(claim, data):
     amount, currency = data.get("amount"), data.get("currency") or claim.programme.currency
     reference = data.get("external_reference") or data.get("reference", "")  # what the owner's bank shows
-    return _base(claim) | {"amount": str(amount), "currency": currency, "reference": reference,
-                           "amount_text": _amount_text(claim, amount)}
+    return _base(claim) | {"amount": str(amount), "currency": currency, "reference": reference}
 
 
 EVENTS = {

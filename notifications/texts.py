@@ -13,7 +13,7 @@ from decimal import Decimal
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from conflict_service.i18n import format_date, format_money, native_digits
+from conflict_service.i18n import date_input_value, format_date, format_money, native_digits
 from notifications.enums import Template
 from payouts.enums import RejectReason
 
@@ -69,13 +69,34 @@ RENDER = {Template.FILED: _filed, Template.VISITED: _visited, Template.APPROVED:
 OWNER_TEMPLATES = (Template.FILED, Template.VISITED, Template.APPROVED, Template.REJECTED, Template.PAID)
 
 
+def _plain_spaces(text: str) -> str:
+    # No-break spaces (in formatted amounts) are not in the GSM-7 alphabet: one would make a Latin text UCS-2.
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
 def render(template: Template, params: dict, language: str, link: str | None = None) -> str:
     """The text of an owner's message in ``language``; ``link`` (the status page) only where links are allowed."""
     with force_locale(language):
-        text = RENDER[template](params)
-    # No-break spaces (in formatted amounts) are not in the GSM-7 alphabet: one would make a Latin text UCS-2.
-    text = text.replace("\xa0", " ").replace("\u202f", " ")
+        text = _plain_spaces(RENDER[template](params))
     return f"{text} {link}" if link else text
+
+
+def token_values(params: dict, language: str) -> dict[str, str]:
+    """A message's parameters for a gateway that fills a registered template (Kavenegar's tokens), written as the
+    owner's text writes them: the PIN in their digits, the amount as their language writes it, the reason in their
+    words and the appeal date in their calendar and digits as one word (``۱۴۰۵/۰۳/۲۴``: a date token takes no
+    spaces). Claim numbers and bank references stay as they are, as in the texts."""
+    values = {"number": params.get("number", ""), "reference": params.get("reference", "")}
+    with force_locale(language):
+        if params.get("pin"):
+            values["pin"] = native_digits(params["pin"])
+        if params.get("amount") is not None and params.get("currency"):
+            values["amount"] = _amount(params)
+        if params.get("appeal_until"):
+            values["appeal_until"] = native_digits(date_input_value(date.fromisoformat(params["appeal_until"])))
+        if "reason_code" in params:
+            values["reason"] = _reason(params)
+    return {name: _plain_spaces(value) for name, value in values.items()}
 
 
 def sample_params(template: Template) -> dict:

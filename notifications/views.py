@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
@@ -11,12 +11,11 @@ from claims.queries import get_owner
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import CASE_HANDLERS
 from conflict_service.auth.session import login_required
-from conflict_service.db import db
 from conflict_service.errors import ValidationError
 from conflict_service.i18n import LOCALES, language_titles
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
-from conflict_service.web.actions import act
+from conflict_service.web.actions import act, submit
 from conflict_service.web.extensions import FormPart
 from conflict_service.web.views import nav, safe_next
 from notifications import operations, queries
@@ -49,20 +48,14 @@ def _consent_values(owner, consent) -> dict:
 @login_required(*CASE_HANDLERS)
 def consent_form(owner_id):
     owner = get_owner(owner_id, g.user)
-    values, errors = _consent_values(owner, operations.consent_of(owner)), {}
-    if request.method == "POST":
-        values = web_forms.clean(request.form, CONSENT_FIELDS)
-        try:
-            operations.set_consent(owner, web_forms.load(ConsentSchema(), values), g.user)
-            db.session.commit()
-            return redirect(url_for("claims.owner_detail", owner_id=owner.id))
-        except ValidationError as error:
-            db.session.rollback()
-            errors = error.errors
-    return render_template("notifications/consent_form.html", owner=owner, values=values, errors=errors,
-                           stop=operations.stop_keyword(),
-                           channels=ConsentChannel.choices(), sources=ConsentSource.choices(),
-                           languages=language_titles()), (422 if errors else 200)
+    values = (web_forms.clean(request.form, CONSENT_FIELDS) if request.method == "POST"
+              else _consent_values(owner, operations.consent_of(owner)))
+    return submit(lambda errors: render_template("notifications/consent_form.html", owner=owner, values=values,
+                                                 errors=errors, stop=operations.stop_keyword(),
+                                                 channels=ConsentChannel.choices(), sources=ConsentSource.choices(),
+                                                 languages=language_titles()),
+                  lambda: operations.set_consent(owner, web_forms.load(ConsentSchema(), values), g.user),
+                  [], url_for("claims.owner_detail", owner_id=owner.id))
 
 
 def intake_consent_fields(values, errors) -> str:
@@ -100,13 +93,9 @@ def profile_section(_subject, user) -> str | None:
 def profile_mail():
     values = {"email": request.form.get("email", "").strip(),
               "is_digest_wanted": request.form.get("is_digest_wanted") == "true"}
-    try:
-        operations.set_staff_contact(g.user, web_forms.load(StaffContactSchema(), values), g.user)
-        db.session.commit()
-    except ValidationError as error:
-        db.session.rollback()
-        return render_template("notifications/profile_mail.html", values=values, errors=error.errors), 422
-    return redirect(url_for("auth.profile"))
+    return submit(lambda errors: render_template("notifications/profile_mail.html", values=values, errors=errors),
+                  lambda: operations.set_staff_contact(g.user, web_forms.load(StaffContactSchema(), values), g.user),
+                  [], url_for("auth.profile"))
 
 
 @bp.get("/outbox")

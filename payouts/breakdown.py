@@ -10,7 +10,15 @@ from flask_babel import lazy_gettext as L_
 from flask_babel import ngettext
 
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species
-from conflict_service.i18n import format_date, format_money, format_number, join_list, native_digits, round_money
+from conflict_service.i18n import (
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    join_list,
+    native_digits,
+    round_money,
+)
 from mitigation.enums import MeasureKind
 from payouts.engine import Assessment
 
@@ -18,8 +26,8 @@ SNAPSHOT_VERSION = 1
 MONEY_PARAMS = frozenset({"rate", "cap", "prior", "remaining", "deductible"})
 DATE_PARAMS = frozenset({"date", "since", "start", "end"})
 DAY_COUNTS = frozenset({"days", "deadline", "limit"})  # in the report-deadline lines: "3 days"
-NUMBER_PARAMS = frozenset({"pct", "negligence", "noncompliance", "bonus", "count", "days", "deadline", "limit",
-                           "digits", "lost", "insured", "left"})
+PERCENT_PARAMS = frozenset({"pct", "negligence", "noncompliance", "bonus"})  # written with the locale's sign
+NUMBER_PARAMS = frozenset({"count", "days", "deadline", "limit", "digits", "lost", "insured", "left"})
 ENUM_PARAMS = {"species": Species, "age_class": AgeClass, "outcome": LossOutcome, "predator": Predator,
                "confidence": Confidence, "min_confidence": Confidence}
 
@@ -29,21 +37,21 @@ LINE_TEXT: dict[str, object] = {
     "not_covered": L_("{predator} ({confidence}) is not covered: the programme pays for {covered} attributed with at "
                       "least “{min_confidence}” confidence"),
     "base_killed": L_("{count} × {species} ({age_class}) killed, at {rate} each"),
-    "base_injured": L_("{count} × {species} ({age_class}) injured, at {rate} × {pct} %"),
-    "base_missing": L_("{count} × {species} ({age_class}) missing, at {rate} × {pct} %"),
+    "base_injured": L_("{count} × {species} ({age_class}) injured, at {rate} × {pct}"),
+    "base_missing": L_("{count} × {species} ({age_class}) missing, at {rate} × {pct}"),
     "no_rate": L_("{count} × {species} ({age_class}) {outcome}: no rate in force on {date}"),
     "base_total": L_("Base amount"),
     # i18n: {days} and {deadline} read "1 day", "3 days" (counted with their plural forms)
     "on_time": L_("Reported {days} after the incident, within the deadline of {deadline}: unchanged"),
     "late_half": L_("Reported {days} after the incident, after the deadline of {deadline} but within {limit}: "
-                    "× {pct} %"),
+                    "× {pct}"),
     "too_late": L_("Reported {days} after the incident, more than {limit}: not payable"),
-    "unguarded_night": L_("Night-time loss outside a corral, with no herder and no guard dog present: × {pct} % "
-                          "(less {negligence} %)"),
+    "unguarded_night": L_("Night-time loss outside a corral, with no herder and no guard dog present: × {pct} "
+                          "(less {negligence})"),
     "guarded": L_("Loss by day, in a corral, or with a herder or guard dog present: unchanged"),
     "mitigation_noncompliance": L_("Night-time loss outside the owner's predator-proof corral, in working order "
-                                   "since {since}: × {pct} % (less {noncompliance} %)"),
-    "mitigation_bonus": L_("Mitigation in use at the loss ({measures}): × {pct} % (plus {bonus} %)"),
+                                   "since {since}: × {pct} (less {noncompliance})"),
+    "mitigation_bonus": L_("Mitigation in use at the loss ({measures}): × {pct} (plus {bonus})"),
     "mitigation_not_in_use": L_("The owner's active measures ({measures}) were not in use at the loss: unchanged"),
     "mitigation_none": L_("No active mitigation measure on the incident date: unchanged"),
     "place_unknown": L_("No incident location was recorded, so the exclusion zones could not be checked"),
@@ -134,6 +142,8 @@ def _param_text(key: str, value, currency: str) -> str:
         return ngettext("%(num)s day", "%(num)s days", days).replace(str(days), format_number(days), 1)
     if key in DATE_PARAMS:
         return format_date(date.fromisoformat(value))
+    if key in PERCENT_PARAMS:
+        return format_percent(Decimal(str(value)))
     if key in NUMBER_PARAMS:
         return format_number(Decimal(str(value)))
     return str(value)

@@ -11,12 +11,14 @@ from flask.cli import AppGroup
 
 from claims.models import Programme
 from claims.queries import get_programme
-from conflict_service.cli import acting_user, committed, record_rates_file
+from conflict_service.cli import acting_user, committed, fail, record_rates_file
 from conflict_service.db import db
+from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
 from conflict_service.spreadsheets import BOM
 from conflict_service.timeutil import local_today
 from payouts import operations, queries
+from payouts.enums import BatchStatus
 from payouts.presentation import reconciliation_message
 from payouts.schemas import RateEntrySchema
 
@@ -74,6 +76,56 @@ def batches_export(batch_id, username, output, bom):
         click.echo(f"Wrote {output}.", err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _batch_line(view: dict) -> str:
+    return (f"#{view['id']:<6} {view['status'].value:<18} {view['programme'].name[:32]:<32} "
+            f"{view['payment_count']:>5} payments  {format_money(view['total'], view['currency'], 'en'):>24}  "
+            f"built by {view['created_by'].username}")
+
+
+@batches_cli.command("list")
+@click.option("--user", "username", required=True, help="List what this user may see.")
+@click.option("--status", type=click.Choice([s.value for s in BatchStatus]), default=None, help="Only this status.")
+@click.option("--programme", "programme_id", type=int, default=None, help="Only this programme's batches.")
+def batches_list(username, status, programme_id):
+    """List payment batches (newest first) with their status, payment count and total."""
+    page = queries.batches_page(acting_user(username), status=BatchStatus(status) if status else None,
+                                programme_id=programme_id, per_page=500)
+    sums = queries.batch_sums([b.id for b in page.items])
+    for batch in page.items:
+        click.echo(_batch_line(queries.batch_view(batch, sums=sums)))
+    click.echo(f"{page.total} batches.")
+
+
+@batches_cli.command("show")
+@click.argument("batch_id", type=int)
+@click.option("--user", "username", required=True, help="Show the batch as this user may see it.")
+def batches_show(batch_id, username):
+    """Show BATCH_ID: its status, who built and approved it, and each payment."""
+    user = acting_user(username)
+    try:
+        batch = queries.get_batch(batch_id, user)
+    except DomainError as error:
+        fail(error)
+    click.echo(_batch_line(queries.batch_view(batch)))
+    if batch.approved_by is not None:
+        click.echo(f"approved by {batch.approved_by.username} at {batch.approved_at.isoformat()}")
+    for payment, claim in queries.batch_payments(batch.id):
+        subject = claim.number if claim is not None else f"{payment.subject} {payment.subject_id}"
+        click.echo(f"  {payment.reference:<28} {subject:<24} {payment.status.value:<10} "
+                   f"{format_money(payment.amount, payment.currency, 'en'):>24}")
+
+
+@batches_cli.command("approve")
+@click.argument("batch_id", type=int)
+@click.option("--user", "username", required=True, help="The approving manager (not the one who built the batch).")
+def batches_approve(batch_id, username):
+    """Approve BATCH_ID, built by another manager: its payments are sent (claims or performance periods)."""
+    user = acting_user(username)
+    with committed():
+        batch = operations.approve_batch(queries.get_batch(batch_id, user), user)
+    click.echo(f"Batch #{batch.id} approved: its payments are sent.")
 
 
 @payments_cli.command("reconcile")

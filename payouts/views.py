@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
@@ -15,14 +15,13 @@ from claims.states import ClaimState
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import CASE_HANDLERS, OVERSEERS
 from conflict_service.auth.session import login_required
-from conflict_service.db import db
-from conflict_service.errors import DomainError, ValidationError
+from conflict_service.errors import DomainError
 from conflict_service.i18n import set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.spreadsheets import csv_response, csv_text
 from conflict_service.web import forms as web_forms
 from conflict_service.web import rate_tables as rate_forms
-from conflict_service.web.actions import act
+from conflict_service.web.actions import act, submit
 from conflict_service.web.views import nav
 from payouts import assessment, breakdown, operations, queries
 from payouts.api import account_view, rates_view
@@ -134,19 +133,13 @@ def payout_details(owner_id):
     current = account_view(owner)
     values = {"method": current["method"].value, "bank_name": current["bank_name"],
               "account_number": current["account_number"] or ""}
-    errors = {}
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in ("method", "bank_name", "account_number")}
-        try:
-            data = web_forms.load(PayoutAccountSchema(), web_forms.clean(request.form, tuple(values)))
-            operations.set_payout_account(owner, data, g.user)
-            db.session.commit()
-            flash(_("Payout details saved."), "success")
-            return redirect(url_for("claims.owner_detail", owner_id=owner.id))
-        except ValidationError as error:
-            errors = error.errors
-    return render_template("payouts/payout_details_form.html", owner=owner, values=values, errors=errors,
-                           methods=PaymentMethod.choices()), (422 if errors else 200)
+    return submit(lambda errors: render_template("payouts/payout_details_form.html", owner=owner, values=values,
+                                                 errors=errors, methods=PaymentMethod.choices()),
+                  lambda: operations.set_payout_account(owner, web_forms.load(PayoutAccountSchema(), web_forms.clean(
+                      request.form, tuple(values))), g.user),
+                  _("Payout details saved."), url_for("claims.owner_detail", owner_id=owner.id))
 
 
 # --- rates ------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from conflict_service.jurisdictions.queries import get_by_code
 from conflict_service.web.forms import load
 from payouts.enums import PaymentMethod
 from performance import evidence, operations, payments, periods, queries
-from performance.enums import Distribution, Fallback, Forfeiture, Indicator
+from performance.enums import Distribution, Fallback, Forfeiture, Indicator, PeriodStatus
 from performance.models import MONEY_TERMS, Contract, Period
 from performance.schemas import CommunityCreateSchema, ContractCreateSchema, ContractTermsChangeSchema
 
@@ -30,8 +30,13 @@ def _values(enum) -> click.Choice:
     return click.Choice([member.value for member in enum])
 
 
-def _money(amount, currency) -> str:
-    return format_money(amount, currency, "en", exact=True) if amount is not None else "none"
+def _money(amount, currency, *, exact: bool = True) -> str:
+    """An amount as the command line writes it (English; every digit unless ``exact=False``), or "none"."""
+    return format_money(amount, currency, "en", exact=exact) if amount is not None else "none"
+
+
+def _period_name(period: Period) -> str:
+    return f"Period {period.number} of contract {period.contract_id}"
 
 
 def _community_line(community) -> str:
@@ -215,16 +220,17 @@ def import_command(programme_id, package, username):
 def assessment_command(period_id):
     """Show a period's assessment step by step."""
     view = queries.assessment_view(_period(period_id))
+    currency = view["currency"]
+    click.echo(_period_name(view["period"]))
     for line in view["lines"]:
-        amount = format_money(line["amount"], view["currency"], "en", exact=True) if line["amount"] else ""
-        click.echo(f"{line['step']:<10} {line['text']}  {amount}")
-    click.echo(f"Total: {format_money(view['total'], view['currency'], 'en')}")
+        click.echo(f"{line['step']:<10} {line['text']}  {_money(line['amount'], currency) if line['amount'] else ''}")
+    click.echo(f"Total: {_money(view['total'], currency, exact=False)}")
     for share in view["shares"]:
-        click.echo(f"  {share['name']}: {format_money(share['amount'], view['currency'], 'en')}")
-    click.echo(f"Status: {view['period'].status.value}")
+        click.echo(f"  {share['name']}: {_money(share['amount'], currency, exact=False)}")
+    click.echo(f"Status: {view['period'].status.value} ({view['period'].status.title})")
     for payment in view["payments"]:
         click.echo(f"  {payment.reference:<28} {payment.payee_name:<30} "
-                   f"{format_money(payment.amount, payment.currency, 'en'):>18}  {payment.status.value:<10} "
+                   f"{_money(payment.amount, payment.currency, exact=False):>18}  {payment.status.value:<10} "
                    f"batch {payment.batch_id or '-'}")
 
 
@@ -236,8 +242,9 @@ def pay_command(period_id, username, note):
     """Put an approved period in a new payment batch of its programme: its lump sum, or one payment per member."""
     user = acting_user(username)
     with committed():
-        batch = payments.pay(queries.get_period(period_id, user), {"note": note}, user)
-    click.echo(f"Period {period_id} is in payment batch {batch.id}; another manager approves the batch.")
+        period = queries.get_period(period_id, user)
+        batch = payments.pay(period, {"note": note}, user)
+    click.echo(f"{_period_name(period)} is in payment batch {batch.id}; another manager approves the batch.")
 
 
 @cli.command("approve")
@@ -248,5 +255,7 @@ def approve_command(period_id, username):
     user = acting_user(username)
     with committed():
         period = periods.approve(_period(period_id), user)
-    click.echo(f"Period {period.number} of contract {period.contract_id} approved: "
-               f"{format_money(period.total, period.contract.currency, 'en')}.")
+    if period.status == PeriodStatus.SETTLED:
+        click.echo(f"{_period_name(period)} approved with nothing to pay: settled.")
+        return
+    click.echo(f"{_period_name(period)} approved: {_money(period.total, period.contract.currency, exact=False)}.")

@@ -77,8 +77,9 @@ class PeriodStatus(TitledEnum):
     APPROVED = "approved"  # payable: approved, or a payment of it failed
     IN_PAYMENT = "in_payment"  # every part is in a payment batch, not all confirmed yet
     PAID = "paid"
+    SETTLED = "settled"  # approved with a total of nothing (forfeited, or no verified units): never paid, closed
 
     @classmethod
     def _titles(cls):
         return {cls.OPEN: L_("Not yet approved"), cls.APPROVED: L_("Approved"), cls.IN_PAYMENT: L_("In payment"),
-                cls.PAID: L_("Paid")}
+                cls.PAID: L_("Paid"), cls.SETTLED: L_("Settled, nothing to pay")}

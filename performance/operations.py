@@ -13,7 +13,7 @@ from claims.enums import ProgrammeKind
 from claims.models import Owner, Programme
 from claims.zones import ZoneError, normalise
 from conflict_service.audit.operations import diff, jsonable, record, snapshot
-from conflict_service.db import db
+from conflict_service.db import db, lock_row
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationError
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import utcnow
@@ -113,11 +113,9 @@ def _check_terms(data: dict) -> None:
 
 
 def lock_contract(contract_id: int) -> Contract:
-    contract = db.session.scalars(sa.select(Contract).where(Contract.id == contract_id)
-                                  .with_for_update(of=Contract)).one_or_none()
+    contract = lock_row(Contract, contract_id)
     if contract is None:
         raise NotFound()
-    db.session.refresh(contract)
     return contract
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from claims.zones import contains_test
 from conflict_service.audit.operations import record
-from conflict_service.db import db
+from conflict_service.db import db, lock_row
 from conflict_service.errors import Forbidden, InvalidTransition, NotEligible, NotFound
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import day_start, local_today, utcnow
@@ -140,11 +140,9 @@ def shares_of(contract: Contract, total: Decimal) -> list[dict]:
 
 
 def lock_period(period_id: int) -> Period:
-    period = db.session.scalars(sa.select(Period).where(Period.id == period_id)
-                                .with_for_update(of=Period)).one_or_none()
+    period = lock_row(Period, period_id)
     if period is None:
         raise NotFound()
-    db.session.refresh(period)
     return period
 
 
@@ -165,10 +163,12 @@ def approve(period: Period, actor, today: date | None = None) -> Period:
     period.units, period.is_fallback, period.total = result.units, result.is_fallback, result.total
     period.breakdown = result.to_data()
     period.shares = shares_of(period.contract, result.total)
-    period.status, period.approved_by_id = PeriodStatus.APPROVED, actor.id if actor else None
-    period.approved_at = utcnow()
+    # A total of nothing is never batched: the period closes at its approval instead of waiting for ever.
+    settled = result.total == 0
+    period.status = PeriodStatus.SETTLED if settled else PeriodStatus.APPROVED
+    period.approved_by_id, period.approved_at = actor.id if actor else None, utcnow()
     db.session.flush()
-    record("performance_period.approved", period, actor=actor,
+    record("performance_period.settled" if settled else "performance_period.approved", period, actor=actor,
            data={"total": str(result.total), "currency": period.contract.currency, "units": str(result.units),
                  "fallback": result.is_fallback, "monitoring_failed": result.monitoring_failed})
     return period

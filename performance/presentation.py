@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
 from conflict_service.audit.presentation import register
-from conflict_service.i18n import format_date, format_money, format_number, join_list
+from conflict_service.i18n import format_date, format_money, format_number, format_percent, join_list
 from performance.enums import Distribution, Fallback, Forfeiture, Indicator
 
 LINE_TEXT = {
@@ -25,7 +25,7 @@ LINE_TEXT = {
     "units_times_rate": L_("{units} units × {rate} per unit"),
     "capped": L_("Capped at {cap} per period"),
     "cancelled": L_("Forfeited: {events}"),
-    "cut": L_("Cut by {pct}%: {events}"),
+    "cut": L_("Cut by {pct}: {events}"),
     "rounded": L_("Rounded once, half up, to the minor unit of {currency}"),
 }
 EVENT_TEXT = {"retaliation": L_("leopard killed on {on} (record {reference})"),
@@ -76,9 +76,11 @@ def term_value(key: str, value, currency: str) -> str:
 
 def describe_line(line: dict, currency: str) -> str:
     params = dict(line.get("params", {}))
-    for key in ("units", "detections", "camera_days", "pct", "periods"):
+    for key in ("units", "detections", "camera_days", "periods"):
         if key in params:
             params[key] = format_number(Decimal(str(params[key])))
+    if "pct" in params:
+        params["pct"] = format_percent(Decimal(str(params["pct"])))
     for key in ("rate", "cap"):
         if key in params:
             params[key] = format_money(Decimal(params[key]), currency, exact=True)
@@ -107,6 +109,7 @@ def register_texts() -> None:
         "performance_observation.confirmed": L_("Leopard observation {label} confirmed"),
         "performance_observation.rejected": L_("Leopard observation {label} rejected"),
         "performance_period.approved": L_("Period {label} approved for {total}"),
+        "performance_period.settled": L_("Period {label} approved with nothing to pay: settled"),
         "performance_period.batched": L_("Period {label} added to payment batch #{batch}: {amount}"),
         "performance_period.unbatched": L_("Period {label} taken out of payment batch #{batch}"),
         "performance_period.payment_confirmed": L_("Payment {reference} of period {label} confirmed: {amount}"),

@@ -14,11 +14,11 @@ from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import format_number, native_digits
 from conflict_service.web import forms as web_forms
-from conflict_service.web.actions import act
+from conflict_service.web.actions import act, submit
 from conflict_service.web.views import nav
 from payouts.permissions import can_manage_payouts
 from performance import evidence, forms, operations, periods, presentation, queries, statement
-from performance.enums import Review
+from performance.enums import PeriodStatus, Review
 from performance.permissions import IMPORTERS, PERFORMANCE_READERS, can_manage_contracts, can_review
 from performance.schemas import ObservationReviewSchema
 
@@ -55,60 +55,47 @@ def community_list():
 @login_required(Role.MANAGER)
 def community_new():
     """Register a community; "Show the owners" redisplays the form with the chosen office's owners to tick."""
-    values, errors = forms.community_values(request.values), {}
-    if request.method == "POST" and "show_owners" not in request.form:
-        try:
-            community = operations.create_community(forms.community_data(request.form), g.user)
-            db.session.commit()
-            flash(_("Community {name} registered.").format(name=community.name), "success")
-            return redirect(url_for("performance.community_list"))
-        except ValidationError as error:
-            db.session.rollback()
-            errors = error.errors
-    place = request.values.get("jurisdiction_id", type=web_forms.whole)
-    owners = queries.owners_under(place, g.user, MEMBER_CHOICES)
-    return render_template("performance/community_new.html", values=values, errors=errors, owners=owners,
-                           max_owners=MEMBER_CHOICES, **forms.community_choices(g.user)), (422 if errors else 200)
+    values = forms.community_values(request.values)
+
+    def page(errors):
+        place = request.values.get("jurisdiction_id", type=web_forms.whole)
+        return render_template("performance/community_new.html", values=values, errors=errors,
+                               owners=queries.owners_under(place, g.user, MEMBER_CHOICES), max_owners=MEMBER_CHOICES,
+                               **forms.community_choices(g.user))
+
+    registering = request.method == "POST" and "show_owners" not in request.form
+    return submit(page, lambda: operations.create_community(forms.community_data(request.form), g.user),
+                  lambda community: _("Community {name} registered.").format(name=community.name),
+                  url_for("performance.community_list"), submitted=registering)
 
 
 @bp.route("/performance/contracts/new", methods=["GET", "POST"])
 @login_required(Role.MANAGER)
 def contract_new():
-    values, errors = forms.contract_values(request.values), {}
+    values = forms.contract_values(request.values)
     if request.method == "GET":
         values |= {"period_count": native_digits("4"), "period_months": native_digits("3"),
                    "fallback_periods": native_digits("3")}
-    else:
-        try:
-            contract = operations.create_contract(forms.contract_data(request.form), g.user)
-            db.session.commit()
-            flash(_("Contract #{id} written; it binds once a second manager confirms it.").format(id=contract.id),
-                  "success")
-            return redirect(url_for("performance.contract_detail", contract_id=contract.id))
-        except ValidationError as error:
-            db.session.rollback()
-            errors = error.errors
-    return render_template("performance/contract_new.html", values=values, errors=errors,
-                           **forms.contract_choices(g.user)), (422 if errors else 200)
+    return submit(lambda errors: render_template("performance/contract_new.html", values=values, errors=errors,
+                                                 **forms.contract_choices(g.user)),
+                  lambda: operations.create_contract(forms.contract_data(request.form), g.user),
+                  lambda contract: _("Contract #{id} written; it binds once a second manager confirms it.").format(
+                      id=contract.id),
+                  lambda contract: url_for("performance.contract_detail", contract_id=contract.id))
 
 
 @bp.route("/performance/contracts/<int:contract_id>/changes/new", methods=["GET", "POST"])
 @login_required(Role.MANAGER)
 def change_new(contract_id):
     contract = queries.get_contract(contract_id, g.user)
-    values, errors = forms.terms_values(contract), {}
+    values = forms.terms_values(contract)
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in values}
-        try:
-            operations.propose_change(contract, forms.change_data(request.form), g.user)
-            db.session.commit()
-            flash(_("Change proposed; it applies once a second manager confirms it."), "success")
-            return redirect(url_for("performance.contract_detail", contract_id=contract.id) + "#changes")
-        except ValidationError as error:
-            db.session.rollback()
-            errors = error.errors
-    return render_template("performance/change_new.html", contract=contract, values=values, errors=errors,
-                           **forms.terms_choices()), (422 if errors else 200)
+    return submit(lambda errors: render_template("performance/change_new.html", contract=contract, values=values,
+                                                 errors=errors, **forms.terms_choices()),
+                  lambda: operations.propose_change(contract, forms.change_data(request.form), g.user),
+                  _("Change proposed; it applies once a second manager confirms it."),
+                  url_for("performance.contract_detail", contract_id=contract.id) + "#changes")
 
 
 @bp.post("/performance/contracts/<int:contract_id>/changes/<int:change_id>/<any(confirm, refuse):decision>")
@@ -153,7 +140,13 @@ def period_statement(period_id):
 @login_required(Role.MANAGER)
 def period_approve(period_id):
     period = queries.get_period(period_id, g.user)
-    return act(lambda: periods.approve(period, g.user), _("Period approved; its assessment is frozen."),
+
+    def run():
+        if periods.approve(period, g.user).status == PeriodStatus.SETTLED:
+            return _("Period approved with nothing to pay: it is settled and closed.")
+        return None
+
+    return act(run, _("Period approved; its assessment is frozen."),
                url_for("performance.period_detail", period_id=period.id))
 
 

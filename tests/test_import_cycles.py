@@ -5,6 +5,10 @@ import tomllib
 from pathlib import Path
 
 import grimp
+import pytest
+
+# Pure Python (no query in it): the same on every database, so it runs on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,6 +20,7 @@ from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
 from conflict_service.web import forms as web_forms
+from conflict_service.web.actions import submit
 from conflict_service.web.views import nav
 from verification import drafts, forms, operations, permissions, queries
 from verification.files import send_evidence
@@ -93,7 +94,7 @@ def visit(claim_id):
             db.session.commit()
             flash(_("Site visit recorded: claim {number} is {state}.").format(
                 number=claim.number, state=str(claim.status.title).lower()), "success")
-            return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification"))
+            return redirect(_verification_of(claim))
         except ValidationError as error:
             errors = error.errors
             db.session.rollback()
@@ -158,43 +159,32 @@ def evidence_thumbnail(claim_id, evidence_id):
 def assign(claim_id):
     claim = get_claim(claim_id, g.user)
     check_action(claim, operations.assign_action(claim), g.user)
-    values, errors = {}, {}
-    if request.method == "POST":
-        values = request.form.to_dict()
-        try:
-            data = web_forms.load(AssignSchema(), web_forms.clean(request.form, ("verifier_id", "reason")))
-            operations.assign_verifier(claim, data, g.user)
-            db.session.commit()
-            flash(_("Claim {number} assigned.").format(number=claim.number), "success")
-            return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification"))
-        except ValidationError as error:
-            errors = error.errors
-    return render_template("verification/assign_form.html", values=values, errors=errors,
-                           **claim_context(claim, g.user)), (422 if errors else 200)
+    return submit(lambda errors: render_template("verification/assign_form.html", values=request.form.to_dict(),
+                                                 errors=errors, **claim_context(claim, g.user)),
+                  lambda: operations.assign_verifier(claim, web_forms.load(AssignSchema(), web_forms.clean(
+                      request.form, ("verifier_id", "reason"))), g.user),
+                  _("Claim {number} assigned.").format(number=claim.number), _verification_of(claim))
+
+
+def _verification_of(claim) -> str:
+    return url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification")
 
 
 @bp.route("/claims/<int:claim_id>/carcass-disposal", methods=["GET", "POST"])
 @login_required(*FIELD_RECORDERS)
 def carcass_disposal(claim_id):
     claim = get_claim(claim_id, g.user)
-    values, errors = {}, {}
-    if request.method == "POST":
-        values = request.form.to_dict()
-        try:
-            data = web_forms.load(CarcassDisposalSchema(), web_forms.clean(request.form, ("disposed_on", "how",
-                                                                                            "done_by")))
-            operations.record_carcass_disposal(claim, data, g.user)
-            db.session.commit()
-            flash(_("Disposal of the carcass recorded: the flag of claim {number} is cleared.").format(
-                number=claim.number), "success")
-            return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification"))
-        except ValidationError as error:
-            errors = error.errors
-    elif not queries.carcasses_left(claim):
+    if request.method == "GET" and not queries.carcasses_left(claim):
         flash(_("No carcass left in place is waiting for its disposal on this claim."), "info")
-        return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification"))
-    return render_template("verification/carcass_form.html", values=values, errors=errors,
-                           disposals=forms.disposal_choices(), **claim_context(claim, g.user)), (422 if errors else 200)
+        return redirect(_verification_of(claim))
+    return submit(lambda errors: render_template("verification/carcass_form.html", values=request.form.to_dict(),
+                                                 errors=errors, disposals=forms.disposal_choices(),
+                                                 **claim_context(claim, g.user)),
+                  lambda: operations.record_carcass_disposal(
+                      claim, web_forms.load(CarcassDisposalSchema(),
+                                            web_forms.clean(request.form, ("disposed_on", "how", "done_by"))), g.user),
+                  _("Disposal of the carcass recorded: the flag of claim {number} is cleared.").format(
+                      number=claim.number), _verification_of(claim))
 
 
 @bp.route("/claims/<int:claim_id>/appeal", methods=["GET", "POST"])
@@ -202,17 +192,9 @@ def carcass_disposal(claim_id):
 def appeal(claim_id):
     claim = get_claim(claim_id, g.user)
     check_action(claim, ClaimAction.APPEAL, g.user)
-    values, errors = {}, {}
-    if request.method == "POST":
-        values = request.form.to_dict()
-        try:
-            data = web_forms.load(AppealSchema(), web_forms.clean(request.form, ("reason", "verifier_id")))
-            operations.file_appeal(claim, data, g.user)
-            db.session.commit()
-            flash(_("Appeal filed: claim {number} goes back to verification.").format(number=claim.number),
-                  "success")
-            return redirect(url_for("claims.claim_detail", claim_id=claim.id, _anchor="verification"))
-        except ValidationError as error:
-            errors = error.errors
-    return render_template("verification/appeal_form.html", values=values, errors=errors,
-                           **claim_context(claim, g.user)), (422 if errors else 200)
+    return submit(lambda errors: render_template("verification/appeal_form.html", values=request.form.to_dict(),
+                                                 errors=errors, **claim_context(claim, g.user)),
+                  lambda: operations.file_appeal(claim, web_forms.load(AppealSchema(), web_forms.clean(
+                      request.form, ("reason", "verifier_id"))), g.user),
+                  _("Appeal filed: claim {number} goes back to verification.").format(number=claim.number),
+                  _verification_of(claim))

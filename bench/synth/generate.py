@@ -23,7 +23,7 @@ from bench.synth.owners import OwnerMaker, OwnerRow
 from bench.synth.world import PASSWORD, World, load_rules
 from bench.synth.writer import Writer
 from claims.states import ClaimState
-from conflict_service.audit.operations import PG_LOCK_KEY
+from conflict_service.audit.operations import PG_CHAIN_LOCK_KEYS
 from conflict_service.auth.passwords import hash_password
 from conflict_service.db import Base, db
 
@@ -45,12 +45,12 @@ def _chain_lock(conn: sa.Connection):
     if conn.dialect.name != "postgresql":
         yield
         return
-    conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": PG_LOCK_KEY})
+    conn.execute(sa.text(f"SELECT pg_advisory_lock({PG_CHAIN_LOCK_KEYS})"))
     conn.commit()
     try:
         yield
     finally:
-        conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": PG_LOCK_KEY})
+        conn.execute(sa.text(f"SELECT pg_advisory_unlock({PG_CHAIN_LOCK_KEYS})"))
         conn.commit()
 
 

@@ -15,13 +15,14 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.schemas import UserCreateSchema, UserUpdateSchema
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
-from conflict_service.errors import NotFound, ValidationError
+from conflict_service.errors import NotFound
 from conflict_service.i18n import language_titles, zone_of
 from conflict_service.jurisdictions import operations as j_ops
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.jurisdictions.schemas import JurisdictionCreateSchema, JurisdictionUpdateSchema
 from conflict_service.web import forms as web_forms
+from conflict_service.web.actions import submit
 from conflict_service.web.views import nav
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -62,19 +63,11 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @login_required(Role.ADMIN)
 def user_new():
-    values, errors = {"jurisdiction_ids": []}, {}
-    if request.method == "POST":
-        values = _user_form_data(request.form, creating=True)
-        try:
-            user = auth_ops.create_user(web_forms.load(UserCreateSchema(), values), g.user)
-            db.session.commit()
-            flash(_("User {name} created.").format(name=user.username), "success")
-            return redirect(url_for("admin.users"))
-        except ValidationError as error:
-            errors = error.errors
-    values.pop("password", None)
-    return render_template("admin/user_form.html", user=None, values=values, errors=errors,
-                           **_choices()), (422 if errors else 200)
+    values = _user_form_data(request.form, creating=True) if request.method == "POST" else {"jurisdiction_ids": []}
+    return submit(lambda errors: render_template("admin/user_form.html", user=None, errors=errors, **_choices(),
+                                                 values={k: v for k, v in values.items() if k != "password"}),
+                  lambda: auth_ops.create_user(web_forms.load(UserCreateSchema(), values), g.user),
+                  lambda user: _("User {name} created.").format(name=user.username), url_for("admin.users"))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -83,21 +76,19 @@ def user_edit(user_id):
     user = auth_queries.get_user(user_id, g.user)
     values = {"full_name": user.full_name, "role": user.role.value, "preferred_language": user.preferred_language,
               "is_active": user.is_active, "jurisdiction_ids": [j.id for j in user.jurisdictions]}
-    errors: dict = {}
+    password = None
     if request.method == "POST":
         values = _user_form_data(request.form, creating=False)
         password = values.pop("password", None)
-        try:
-            auth_ops.update_user(user, web_forms.load(UserUpdateSchema(), values), g.user)
-            if password:
-                auth_ops.set_password(user, password, g.user)
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("admin.users"))
-        except ValidationError as error:
-            errors = error.errors
-    return render_template("admin/user_form.html", user=user, values=values, errors=errors,
-                           credentials=field_credentials.all_for(user), **_choices()), (422 if errors else 200)
+
+    def save():
+        auth_ops.update_user(user, web_forms.load(UserUpdateSchema(), values), g.user)
+        if password:
+            auth_ops.set_password(user, password, g.user)
+
+    return submit(lambda errors: render_template("admin/user_form.html", user=user, values=values, errors=errors,
+                                                 credentials=field_credentials.all_for(user), **_choices()),
+                  save, _("Changes saved."), url_for("admin.users"))
 
 
 @bp.post("/users/<int:user_id>/field-credentials/<int:credential_id>/revoke")
@@ -114,21 +105,19 @@ def field_credential_revoke(user_id, credential_id):
 @bp.route("/jurisdictions", methods=["GET", "POST"])
 @login_required(Role.ADMIN)
 def jurisdictions():
-    values, errors = {}, {}
+    values = {}
     if request.method == "POST":
         values = web_forms.clean(request.form, ("short_code", "name", "parent_id", "timezone"))
         values["names"] = web_forms.names(request.form)
-        try:
-            j = j_ops.create_jurisdiction(web_forms.load(JurisdictionCreateSchema(), values), g.user)
-            db.session.commit()
-            flash(_("{level} {code} created.").format(level=j.level.title, code=j.code), "success")
-            return redirect(url_for("admin.jurisdictions"))
-        except ValidationError as error:
-            errors = error.errors
-    t = jq.tree()
-    rows = [(j, len(t.ancestors(j.id))) for j in _own_tree(t)]
-    return render_template("admin/jurisdictions.html", rows=rows, values=values, errors=errors,
-                           **_choices()), (422 if errors else 200)
+
+    def page(errors):
+        t = jq.tree()
+        return render_template("admin/jurisdictions.html", rows=[(j, len(t.ancestors(j.id))) for j in _own_tree(t)],
+                               values=values, errors=errors, **_choices())
+
+    return submit(page, lambda: j_ops.create_jurisdiction(web_forms.load(JurisdictionCreateSchema(), values), g.user),
+                  lambda j: _("{level} {code} created.").format(level=j.level.title, code=j.code),
+                  url_for("admin.jurisdictions"))
 
 
 @bp.route("/jurisdictions/<int:jurisdiction_id>", methods=["GET", "POST"])
@@ -140,20 +129,17 @@ def jurisdiction_edit(jurisdiction_id):
     if j is None or j.id not in jq.scope_ids(g.user):
         raise NotFound()
     values = {"name": j.name, "names": dict(j.names or {}), "timezone": j.timezone, "is_active": j.is_active}
-    errors: dict = {}
     if request.method == "POST":
         values = web_forms.clean(request.form, ("timezone",)) | {"name": request.form.get("name", "")}
         values["names"] = web_forms.names(request.form)
         values.update(web_forms.flags(request.form, ("is_active",)))
-        try:
-            j_ops.update_jurisdiction(j, web_forms.load(JurisdictionUpdateSchema(), values, partial=True), g.user)
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("admin.jurisdictions"))
-        except ValidationError as error:
-            errors = error.errors
-    choices = _choices()
-    if j.timezone not in TIMEZONES:  # UTC or a zone outside Asia and Europe stays choosable, not silently replaced
-        choices["timezones"].insert(0, (j.timezone, zone_of(j.timezone)))
-    return render_template("admin/jurisdiction_form.html", j=j, values=values, errors=errors,
-                           **choices), (422 if errors else 200)
+
+    def page(errors):
+        choices = _choices()
+        if j.timezone not in TIMEZONES:  # UTC or a zone outside Asia and Europe stays choosable, not silently replaced
+            choices["timezones"].insert(0, (j.timezone, zone_of(j.timezone)))
+        return render_template("admin/jurisdiction_form.html", j=j, values=values, errors=errors, **choices)
+
+    return submit(page, lambda: j_ops.update_jurisdiction(j, web_forms.load(JurisdictionUpdateSchema(), values,
+                                                                            partial=True), g.user),
+                  _("Changes saved."), url_for("admin.jurisdictions"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 from flask_babel import ngettext
@@ -11,13 +11,11 @@ from claims.queries import programmes_for
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
-from conflict_service.db import db
-from conflict_service.errors import ValidationError
 from conflict_service.i18n import format_number
 from conflict_service.jurisdictions.models import Level
 from conflict_service.jurisdictions.queries import scope_ids, tree
 from conflict_service.web import forms as web_forms
-from conflict_service.web.actions import act
+from conflict_service.web.actions import act, submit
 from conflict_service.web.views import nav
 from payouts.freezes import holds, operations, queries
 from payouts.freezes.models import KillCause
@@ -43,20 +41,12 @@ def freeze_list():
 @bp.route("/freezes/new", methods=["GET", "POST"])
 @login_required(Role.MANAGER)
 def freeze_new():
-    values, errors = request.form.to_dict(), {}
-    if request.method == "POST":
-        try:
-            data = web_forms.load(FreezeCreateSchema(), web_forms.clean(request.form, FORM_FIELDS))
-            freeze = operations.record_freeze(data, g.user)
-            db.session.commit()
-            return redirect(url_for("freezes.freeze_detail", freeze_id=freeze.id))
-        except ValidationError as error:
-            db.session.rollback()
-            errors = error.errors
-    programmes = programmes_for(g.user, active_only=True)
-    return render_template("freezes/form.html", values=values, errors=errors, causes=KillCause.choices(),
-                           programmes=[(p.id, _freeze_choice(p)) for p in programmes],
-                           areas=_areas(g.user)), 422 if errors else 200
+    return submit(lambda errors: render_template(
+        "freezes/form.html", values=request.form.to_dict(), errors=errors, causes=KillCause.choices(),
+        programmes=[(p.id, _freeze_choice(p)) for p in programmes_for(g.user, active_only=True)], areas=_areas(g.user)),
+        lambda: operations.record_freeze(web_forms.load(FreezeCreateSchema(), web_forms.clean(request.form,
+                                                                                              FORM_FIELDS)), g.user),
+        [], lambda freeze: url_for("freezes.freeze_detail", freeze_id=freeze.id))
 
 
 def _freeze_choice(programme) -> str:

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from claims.models import Claim, Owner
 from claims.states import ClaimAction, apply_action
 from conflict_service.audit.operations import record
-from conflict_service.db import db
+from conflict_service.db import db, lock_row
 from conflict_service.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from conflict_service.i18n import format_date, format_datetime
 from conflict_service.jurisdictions.models import Jurisdiction
@@ -68,15 +68,11 @@ def refresh_payee(payment: Payment, claim: Claim) -> None:
 
 
 def lock_batch(batch_id: int) -> PaymentBatch:
-    stmt = (sa.select(PaymentBatch).where(PaymentBatch.id == batch_id).with_for_update(of=PaymentBatch)
-            .execution_options(populate_existing=True))
-    return db.session.execute(stmt).scalar_one()
+    return lock_row(PaymentBatch, batch_id)
 
 
 def lock_payment(payment_id: int) -> Payment:
-    stmt = (sa.select(Payment).where(Payment.id == payment_id).with_for_update(of=Payment)
-            .execution_options(populate_existing=True))
-    return db.session.execute(stmt).scalar_one()
+    return lock_row(Payment, payment_id)
 
 
 def _claim_of(payment: Payment, actor) -> Claim | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -30,6 +32,7 @@ def assert_fonts_shipped_and_embedded(pdf: bytes):
 
 
 @pytest.mark.slow
+@pytest.mark.same_on_every_database  # layout per locale; the claim's queries run on PostgreSQL below
 @pytest.mark.parametrize("locale", LOCALES)
 def test_receipt_and_case_file_render_in_every_locale(locale, filed):
     claim = filed(name=NAMES[locale], language=locale)
@@ -45,6 +48,7 @@ def test_receipt_and_case_file_render_in_every_locale(locale, filed):
 
 
 @pytest.mark.slow
+@pytest.mark.same_on_every_database  # layout per locale; the claim's queries run on PostgreSQL below
 @pytest.mark.parametrize("locale", ["fa", "ur", "ar", "hy", "ka", "ru"])
 def test_bilingual_receipt_stays_on_one_page_and_shows_both_titles(locale, filed):
     claim = filed(name=NAMES[locale], language=locale)  # the Iranian programme's official language is Persian
@@ -144,3 +148,19 @@ def test_zero_width_non_joiner_shapes_the_name(app, tmp_path):
         return (tmp_path / "n.png").read_bytes()
 
     assert png("حسینی\u200cنژاد") != png("حسینینژاد")
+
+
+DOUBLED_SIGN = re.compile(r"[%٪]\s*[%٪]|درصد")
+
+
+def test_receipt_writes_the_advance_as_each_language_writes_a_percentage(filed):
+    """The advance sentence carries the formatted percentage, never a sign of its own: Turkish puts the sign first
+    (%30), Persian writes its own sign and digits (۳۰٪), and neither gets a second sign or a percent word."""
+    claim = filed(language="tr")
+    claim.programme.advance_pct = Decimal(30)
+    lines = pdf_lines(documents.render(claim, "receipt", lang="tr", bilingual=True, base_url=BASE)[0])
+    assert any("tutarın %30 kadarı avans" in line for line in lines)  # the Turkish sentence
+    # The Persian one below it (the programme's official language); pdftotext writes its digits in visual order.
+    persian = [line for line in lines if "از مبلغ برآوردشده" in line]
+    assert len(persian) == 1 and re.search("۳۰٪|٪۳۰", persian[0]), persian
+    assert not [line for line in lines if DOUBLED_SIGN.search(line)]

@@ -10,6 +10,9 @@ from fontTools.ttLib import TTFont
 from conflict_service.pdf import STATIC_DIR, render_pdf
 from tests.casefiles.pdftools import pdf_fonts, pdf_text
 
+# Pure Python (no query in it): the same on every database, so it runs on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
+
 FONTS = STATIC_DIR / "fonts"
 # Letters each language needs beyond the basic ones, and the font family that must carry them.
 LETTERS = {

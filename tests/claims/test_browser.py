@@ -123,3 +123,24 @@ def test_the_herd_history_on_a_phone_in_persian(make, live_server, phone):
     assert "۱۵۰" in herd and "۱٬۵۰۰" in herd and "۱۴۰۴" in herd and "یک صفر اضافه" in herd
     assert phone.evaluate("document.documentElement.scrollWidth") <= 391
     assert screenshot(phone, "owner-herd-fa-phone").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_the_claim_list_filters_put_the_button_on_its_own_line_on_a_phone(make, live_server, phone, lang):
+    world = make.world()
+    db.session.commit()
+    sign_in(phone, live_server, world.ir.clerk)
+    phone.goto(f"{live_server}/claims?lang={lang}")
+    form = phone.locator("form.filters")
+    button = form.locator("button[type=submit]").bounding_box()
+    last_check = form.locator("#carcass_left").locator("xpath=..").bounding_box()
+    # Below every other control of the form, not beside the last checkbox.
+    assert button["y"] >= last_check["y"] + last_check["height"]
+    for other in form.locator(".field, .checks label").all():
+        box = other.bounding_box()
+        assert box["y"] + box["height"] <= button["y"] + 1, other.inner_text()
+    if lang == "fa":  # a typed Solar Hijri date: its example says so and is lighter than anything typed in
+        assert phone.locator("#incident_from").get_attribute("placeholder").startswith("مثلاً ۱۴")
+        colour = phone.locator("#incident_from").evaluate("e => getComputedStyle(e, '::placeholder').color")
+        assert colour == "rgb(140, 149, 159)"
+    assert screenshot(phone, f"claim-list-filters-{lang}-phone").stat().st_size > 10_000

@@ -126,3 +126,17 @@ def test_decimal_places_count_no_trailing_zeros_and_never_fail_on_huge_values():
     check(Decimal("10000000000000000000000000.0000"))  # the range check refuses it; this one must not raise
     with pytest.raises(ValidationError):
         check(Decimal("12.3456"))
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fa", ("۲۵ یعنی ۲۵٪.", "تا دو برابر دیرتر، ۵۰٪ پرداخت")),
+    ("tr", ("25, %25 demektir.", "gecikmede %50 ödenir")),
+    ("ru", ("25 означает 25\xa0%.", "выплачивается 50\xa0%;")),
+])
+def test_the_programme_form_writes_its_percentages_as_the_reader_does(client, world, lang, expected):
+    from tests.helpers import login
+
+    login(client, world.ir.manager)
+    html = client.get(f"/programmes/{world.ir.programme.id}/edit?lang={lang}").get_data(as_text=True)
+    for text in expected:
+        assert text in html, text

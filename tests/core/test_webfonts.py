@@ -13,6 +13,9 @@ from conflict_service import webfonts
 from conflict_service.i18n import LOCALES, translations_dir
 from conflict_service.web.caching import digest
 
+# Pure Python (no query in it): the same on every database, so it runs on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
+
 # The subsets a locale's pages draw its own words with (app.css puts the script's family first; Latin follows).
 SCRIPT = {"ru": "cyrillic", "kk": "cyrillic", "tg": "cyrillic", "fa": "arabic", "fa_AF": "arabic", "ps": "arabic",
           "ar": "arabic", "ckb": "arabic", "ur": "nastaliq", "hy": "armenian", "ka": "georgian"}

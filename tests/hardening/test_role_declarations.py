@@ -16,6 +16,9 @@ import pytest
 
 from conflict_service.auth.session import api_handler, is_public_api
 
+# Pure Python (no query in it): the same on every database, so it runs on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPTH = 4  # how far down our own helpers a handler's calls are followed
 

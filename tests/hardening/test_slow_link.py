@@ -50,6 +50,7 @@ def filed(make):
     return world
 
 
+@pytest.mark.same_on_every_database  # headers, static files and fonts: no database in them
 def test_static_files_are_kept_for_a_year_and_pages_revalidate(live_server, phone, filed):
     responses = []
     phone.on("response", lambda response: responses.append(response))
@@ -74,6 +75,7 @@ def test_static_files_are_kept_for_a_year_and_pages_revalidate(live_server, phon
     assert "cookie" not in kept.headers.get("vary", "").lower() and "set-cookie" not in kept.headers
 
 
+@pytest.mark.same_on_every_database  # headers, static files and fonts: no database in them
 def test_a_latin_page_fetches_no_other_script_and_a_persian_page_no_latin_bold(live_server, chromium, make):
     from tests.browser import PHONE
 
@@ -96,6 +98,7 @@ def test_a_latin_page_fetches_no_other_script_and_a_persian_page_no_latin_bold(l
         context.close()
 
 
+@pytest.mark.same_on_every_database  # headers, static files and fonts: no database in them
 @pytest.mark.parametrize("locale", ["en", "fa"])
 def test_every_script_is_drawn_by_the_service_fonts(live_server, chromium, filed, locale):
     from tests.browser import PHONE

@@ -8,6 +8,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+# Pure Python (no query in it): the same on every database, so it runs on SQLite only.
+pytestmark = pytest.mark.same_on_every_database
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 PACKAGES = ("conflict_service", "claims", "verification", "mitigation", "payouts", "insurance", "field", "casefiles",
             "oversight")

@@ -35,7 +35,7 @@ def test_one_sheep_killed_is_paid_at_the_coverage_share(insurance):
     lines = insurance_lines(claim)
     assert lines[0].startswith(f"Policy {policy.number} (2026) covers the incident on")
     assert lines[1] == "1 × Sheep lost, within the insured count: 50 insured, 50 left after earlier losses this season"
-    assert lines[2] == "Share of the assessed loss the scheme pays: 80 %"
+    assert lines[2] == "Share of the assessed loss the scheme pays: 80%"
 
 
 def test_amd_decimals_are_kept_until_the_single_rounding(insurance):

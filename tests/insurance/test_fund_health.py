@@ -3,6 +3,7 @@ thresholds, the reserve in months of average payouts, premiums due against colle
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -55,3 +56,40 @@ def test_dashboard_panel_says_at_risk_in_words(client, insurance, am):
     assert "16.8 months" in panel and "320% · At risk" in panel
     html = client.get("/dashboard?lang=ru").get_data(as_text=True)
     assert "Под угрозой" in html.split('id="funds-h"')[1]
+
+
+@pytest.mark.parametrize(("lang", "ratio", "collected", "threshold"), [
+    ("fa", "۳۲۰٪", "۷۵٪", "بالای ۷۰٪ زیر نظر"),
+    ("tr", "%320", "%75", "%70 üstü izlenmeli"),
+])
+def test_dashboard_panel_writes_percentages_as_the_reader_does(client, insurance, am, lang, ratio, collected,
+                                                               threshold):
+    """The loss ratio, the share collected and the thresholds' sentence carry the locale's percentage (its sign, side
+    and digits), never a second sign or a percent word of the translation's own."""
+    _season_with_a_big_loss(insurance)
+    login(client, am.manager)
+    html = client.get(f"/dashboard?lang={lang}").get_data(as_text=True)
+    panel = html.split('id="funds-h"')[1].split("</section>")[0]
+    assert ratio in panel and f"({collected}" in panel and threshold in panel
+    assert not re.search(r"[%٪]\s*[%٪]|درصد", panel), re.search(r".{20}[%٪]\s*[%٪].{20}", panel)
+
+
+@pytest.mark.browser
+@pytest.mark.committing
+@pytest.mark.slow
+def test_the_funds_health_fits_a_phone_in_armenian(insurance, am, live_server, phone):
+    """Armenian labels are long: the season's row stacks, label and amount may take two lines, never widen the page."""
+    from tests.browser import screenshot, sign_in
+
+    _season_with_a_big_loss(insurance)
+    am.manager.preferred_language = "hy"
+    db.session.commit()
+    sign_in(phone, live_server, am.manager)
+    phone.goto(f"{live_server}/dashboard?lang=hy")
+    panel = phone.locator("#funds-h").locator("xpath=..")
+    assert panel.locator("table.fund-health td.amount").count() == 3
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # The table itself fits: its cells once overflowed it (698 px of content in a 360 px table, out of sight).
+    assert phone.evaluate("Math.max(...[...document.querySelectorAll('table.fund-health')]"
+                          ".map(t => Math.max(t.scrollWidth, t.getBoundingClientRect().right)))") <= 390
+    screenshot(phone, "fund-health-hy-phone")

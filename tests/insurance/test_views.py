@@ -26,7 +26,7 @@ def test_the_manager_sees_the_fund_and_the_claims_waiting_for_it(client, insuran
     claim_page = text(client.get(f"/claims/{claim.id}"))
     assert "Awaiting funds" in claim_page
     assert "more than the fund can pay now (AMD\xa030,000.00 available)" in claim_page
-    assert "First in line" in claim_page and "Share of the assessed loss the scheme pays: 80 %" in claim_page
+    assert "First in line" in claim_page and "Share of the assessed loss the scheme pays: 80%" in claim_page
 
 
 def test_a_contribution_from_the_page_releases_the_waiting_claim(client, insurance):

@@ -9,7 +9,8 @@ from tests.browser import screenshot
 from tests.factories import PASSWORD
 from tests.notifications.support import consent
 
-pytestmark = [pytest.mark.browser, pytest.mark.committing, pytest.mark.slow]
+# Layout on a phone: the same on every database (the pages' SQL runs on PostgreSQL in their package's tests).
+pytestmark = [pytest.mark.browser, pytest.mark.committing, pytest.mark.slow, pytest.mark.same_on_every_database]
 
 
 def sign_in(phone, live_server, user):

@@ -3,10 +3,12 @@ checked with X-Gateway-Secret; and the Jasmin and Kavenegar adapters against rea
 
 from __future__ import annotations
 
+import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from conflict_service.db import db
+from conflict_service.i18n import native_digits
 from notifications import sender
 from notifications.enums import ConsentChannel, MessageState, Template
 from notifications.models import Consent
@@ -131,8 +133,36 @@ def test_kavenegar_gets_its_registered_template_with_tokens(app, monkeypatch, wo
     [got] = gateway_server.accepted
     assert got.path == "/v1/API-KEY-1/verify/lookup.json"
     assert got.form() == {"receptor": "+98 915 123 4567", "template": "lcs-filed", "token": claim.number,
-                          "token2": claim.pin}
+                          "token2": native_digits(claim.pin, "fa")}  # the owner's digits, as in the plain text
     assert outbox(owner_id=owner.id)[0].gateway_reference == "8792343"
+
+
+@pytest.mark.parametrize(("language", "amount", "until", "reason"), [
+    ("fa", "۴۵٬۰۰۰٬۰۰۰ ریال", "۱۴۰۵/۰۲/۲۸", "گزارش بسیار دیرهنگام"),
+    ("en", "IRR 45,000,000", "2026-05-18", "reported too late"),
+])
+def test_kavenegar_tokens_are_written_in_the_owners_language(app, monkeypatch, world, make, gateway_server, daytime,
+                                                             language, amount, until, reason):
+    """Amounts, dates and reasons in tokens follow the owner's language as the plain texts do: Persian digits for a
+    Persian reader, the date in their calendar as one word (a date token takes no spaces), the reason in words."""
+    from notifications.operations import queue_for_owner
+
+    gateway_server.default = (200, '{"return": {"status": 200, "message": "ok"}, "entries": [{"messageid": 1}]}')
+    for key, value in {"SMS_GATEWAY": "kavenegar", "SMS_GATEWAY_URL": gateway_server.url,
+                       "SMS_GATEWAY_TOKEN": "k"}.items():
+        monkeypatch.setitem(app.config, key, value)
+    owner = make.owner(world.ir.clerk, world.ir.office)
+    consent(owner, world.ir.clerk, language=language)
+    claim = make.claim(world.ir, owner)
+    queue_for_owner(claim, Template.APPROVED, {"number": claim.number, "amount": "45000000", "currency": "IRR"}, "a")
+    queue_for_owner(claim, Template.REJECTED, {"number": claim.number, "reason_code": "late_report",
+                                               "appeal_until": "2026-05-18"}, "r")
+    db.session.commit()
+    assert sender.send_due().sent == 3
+    forms = {form["template"]: form for form in (got.form() for got in gateway_server.accepted)}
+    assert forms["lcs-approved"]["token10"] == amount
+    assert (forms["lcs-rejected"]["token2"], forms["lcs-rejected"]["token20"]) == (until, reason)
+    assert all(" " not in form.get(name, "") for form in forms.values() for name in ("token", "token2", "token3"))
 
 
 def test_kavenegar_refusal_fails_the_message(app, monkeypatch, world, make, gateway_server, daytime):

@@ -7,7 +7,8 @@ import pytest
 from conflict_service.db import db
 from tests.browser import screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.committing]
+# Layout on a phone: the same on every database (the pages' SQL runs on PostgreSQL in their package's tests).
+pytestmark = [pytest.mark.browser, pytest.mark.committing, pytest.mark.same_on_every_database]
 
 
 def test_the_claim_number_in_the_heading_is_never_broken_at_its_hyphens(make, live_server, phone):

@@ -35,7 +35,7 @@ def test_assessment_shape(client, payouts, ir):
     assert body["lines"][1] == {"step": "base", "description": "2 × Sheep (Adult) killed, at IRR\xa045,000,000 each",
                                 "amount": "90000000"}
     assert body["lines"][3]["description"] == ("Reported 4 days after the incident, after the deadline of 3 days "
-                                               "but within 6 days: × 50 %")
+                                               "but within 6 days: × 50%")
     assert body["reasons"] == []
 
 

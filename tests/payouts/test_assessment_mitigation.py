@@ -131,5 +131,5 @@ def test_the_breakdown_explains_the_step(client, payouts, ir, make):
     body = client.get(f"/api/v1/claims/{claim.id}/assessment", headers=bearer(client, ir.manager)).get_json()
     line = next(ln for ln in body["lines"] if ln["step"] == "mitigation")
     assert line["description"] == ("Night-time loss outside the owner's predator-proof corral, in working order "
-                                   "since Jun 1, 2025: × 50 % (less 50 %)")
+                                   "since Jun 1, 2025: × 50% (less 50%)")
     assert line["amount"] == "45000000"

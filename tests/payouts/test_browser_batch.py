@@ -14,7 +14,8 @@ from payouts import operations
 from payouts.models import Payment
 from tests.browser import screenshot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.committing]
+# Layout on a phone: the same on every database (the pages' SQL runs on PostgreSQL in their package's tests).
+pytestmark = [pytest.mark.browser, pytest.mark.committing, pytest.mark.same_on_every_database]
 
 # Where a stacked cell's own text sits, from the cell's left and right edges (px).
 TEXT_SIDES = """el => { const range = document.createRange(); range.selectNodeContents(el.firstChild);

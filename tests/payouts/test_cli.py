@@ -75,3 +75,33 @@ def test_overdue(runner, payouts, ir):
     with time_machine.travel(utcnow() + timedelta(days=33), tick=False):
         result = runner.invoke(args=["payments", "overdue", "--user", "auditor_ir"])
     assert claim.number in result.output and "1 overdue." in result.output
+
+
+def test_approve_a_batch_from_the_command_line(runner, payouts, ir):
+    claim = payouts.approved(ir, **DAY)
+    batch = payouts.batch(ir, approver=False)
+    db.session.commit()
+    listed = runner.invoke(args=["batches", "list", "--user", "auditor_ir", "--status", "awaiting_approval"])
+    assert listed.exit_code == 0, listed.output
+    assert f"#{batch.id}" in listed.output and "1 batches." in listed.output
+    refused = runner.invoke(args=["batches", "approve", str(batch.id), "--user", "manager_ir"])
+    assert refused.exit_code == 1 and "You built this batch, so another manager must approve it." in refused.output
+    clerk = runner.invoke(args=["batches", "approve", str(batch.id), "--user", "clerk_ir"])
+    assert clerk.exit_code == 1 and "Only a programme manager can approve payment batches." in clerk.output
+    result = runner.invoke(args=["batches", "approve", str(batch.id), "--user", "manager2_ir"])
+    assert result.exit_code == 0, result.output
+    assert f"Batch #{batch.id} approved: its payments are sent." in result.output
+    db.session.expire_all()
+    assert batch.status.value == "approved" and batch.approved_by.username == "manager2_ir"
+    shown = runner.invoke(args=["batches", "show", str(batch.id), "--user", "manager_ir"])
+    assert f"{claim.number}-F1" in shown.output and "sent" in shown.output and "approved by manager2_ir" in shown.output
+    again = runner.invoke(args=["batches", "approve", str(batch.id), "--user", "manager2_ir"])
+    assert again.exit_code == 1 and "only a batch awaiting approval can be approved" in again.output
+
+
+def test_show_refuses_a_batch_out_of_reach(runner, payouts, ir):
+    payouts.approved(ir, **DAY)
+    batch = payouts.batch(ir, approver=False)
+    db.session.commit()
+    result = runner.invoke(args=["batches", "show", str(batch.id), "--user", "manager_am"])
+    assert result.exit_code == 1 and "Not found." in result.output and "-F1" not in result.output

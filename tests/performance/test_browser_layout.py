@@ -7,7 +7,8 @@ import pytest
 from conflict_service.db import db
 from tests.browser import screenshot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.committing]
+# Layout on a phone: the same on every database (the pages' SQL runs on PostgreSQL in their package's tests).
+pytestmark = [pytest.mark.browser, pytest.mark.committing, pytest.mark.same_on_every_database]
 
 # On how many lines (distinct tops) the payment method's own words lie.
 METHOD_LINES = """td => { const range = document.createRange();

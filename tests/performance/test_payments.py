@@ -214,6 +214,11 @@ def test_the_payouts_report_counts_performance_payments_apart_from_compensation(
                                 f"{programme.id},{programme.name},IRR,1,19800000"]
     page = client.get("/reports/payouts?group_by=programme").get_data(as_text=True)
     assert "Performance payments" in page and "19,800,000" in page
+    persian = client.get("/reports/payouts?group_by=programme", headers={"Accept-Language": "fa"}).get_data(
+        as_text=True)
+    table = persian[persian.rindex("<table"):persian.rindex("</table>")]  # the performance payments' table
+    assert "۱۹٬۸۰۰٬۰۰۰" in table and ">۱</td>" in table and programme.local_name in table
+    assert ">ریال ایران</td>" in table and ">IRR<" not in table  # the currency named, not its code
 
     out = runner.invoke(args=["reports", "payouts", "--user", world.ir.auditor.username, "--group-by", "programme",
                               "--payments", "performance", "--csv"])
@@ -238,6 +243,7 @@ def test_the_period_page_api_and_cli_show_its_payments(client, runner, paid, wor
     assert "Chehel Mir herders: period" in batch_page and reference in batch_page
     out = runner.invoke(args=["performance", "assessment", str(period.id)])
     assert out.exit_code == 0 and "Status: paid" in out.output and reference in out.output
+    assert out.output.startswith(f"Period {period.number} of contract {period.contract_id}\n")
 
 
 def test_batches_of_a_performance_programme_on_the_web_and_the_cli(client, runner, perf, world):
@@ -254,5 +260,55 @@ def test_batches_of_a_performance_programme_on_the_web_and_the_cli(client, runne
     assert "Tick at least one period to pay." in refused.get_data(as_text=True)
     out = runner.invoke(args=["performance", "pay", str(period.id), "--user", world.ir.manager.username])
     assert out.exit_code == 0 and "is in payment batch" in out.output
+    assert out.output.startswith(f"Period {period.number} of contract {period.contract_id} is in payment batch")
     again = runner.invoke(args=["performance", "pay", str(period.id), "--user", world.ir.manager.username])
     assert again.exit_code != 0 and "already in a payment batch" in again.output
+
+
+def test_a_forfeited_period_is_settled_at_approval_and_never_waits_for_a_batch(client, runner, perf, world):
+    from datetime import date
+
+    from payouts.freezes.models import KillCause, RetaliationFreeze
+    from tests.helpers import bearer, login, post_form
+
+    contract = perf.contract(distribution=Distribution.LUMP_SUM)
+    d1 = perf.camera(contract, "D1", tehran(2025, 3, 30), tehran(2025, 7, 3))
+    for day in range(1, 6):
+        perf.leopard(d1, tehran(2025, 5, day, 22))
+    db.session.add(RetaliationFreeze(programme_id=contract.community.programme_id, cause=KillCause.POISONED,
+                                     killed_on=date(2025, 6, 10), ends_on=date(2025, 7, 10), lat=37.40, lon=58.90,
+                                     radius_km=5, recorded_by_id=world.ir.manager.id))
+    period = contract.periods[0]
+    db.session.commit()
+    login(client, world.ir.manager)
+    post_form(client, f"/performance/periods/{period.id}/approve", {}, form_path=f"/performance/periods/{period.id}")
+    done = client.get(f"/performance/periods/{period.id}").get_data(as_text=True)
+    assert "Period approved with nothing to pay: it is settled and closed." in done
+    assert "Settled, nothing to pay" in done and "Build a payment batch" not in done
+    db.session.expire_all()
+    period = db.session.get(type(period), period.id)
+    assert period.status == PeriodStatus.SETTLED and period.total == 0
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_type == "performance_period",
+                                                           AuditEvent.entity_id == period.id)).all()[-1]
+    assert event.action == "performance_period.settled" and event.data["total"] == "0"
+    assert "Settled, nothing to pay" in client.get(f"/performance/contracts/{contract.id}").get_data(as_text=True)
+    api = client.get(f"/api/v1/performance/periods/{period.id}/assessment",
+                     headers=bearer(client, world.ir.auditor)).get_json()
+    assert api["period"]["status"] == "settled"
+    out = runner.invoke(args=["performance", "assessment", str(period.id)])
+    assert "Status: settled (Settled, nothing to pay)" in out.output
+    assert payments.waiting(contract.community.programme, world.ir.manager) == []
+    with pytest.raises(NotEligible, match="Nothing is owed for period"):
+        payments.pay(period, {}, world.ir.manager)
+
+
+def test_a_performance_batch_is_approved_from_the_command_line(runner, perf, world):
+    period = approved_period(perf, world, distribution=Distribution.LUMP_SUM)
+    assert period.status == PeriodStatus.APPROVED
+    batch = payments.pay(period, {}, world.ir.manager)
+    db.session.commit()
+    out = runner.invoke(args=["batches", "approve", str(batch.id), "--user", world.ir.manager2.username])
+    assert out.exit_code == 0, out.output
+    db.session.expire_all()
+    assert batch.status == BatchStatus.APPROVED
+    assert [p.status for p in period_payments(period)] == [PaymentStatus.SENT]
