@@ -143,9 +143,10 @@ def register_condition(name: str, build: Callable[[], sa.ColumnElement]) -> None
     _CONDITIONS[name] = build
 
 
-def overdue_clause(clock: Clock | None = None):
-    """SQL for ``Claim.is_overdue``: the current stage (``clock``, or any) is past its due time (DESIGN §6)."""
-    late = Claim.due_at < utcnow()
+def overdue_clause(clock: Clock | None = None, now=None):
+    """SQL for ``Claim.is_overdue``: the current stage (``clock``, or any) is past its due time (DESIGN §6); ``now``
+    (a parameter, say) replaces the time of the call."""
+    late = Claim.due_at < (utcnow() if now is None else now)
     return sa.and_(late, Claim.due_clock == clock) if clock else late
 
 
@@ -157,37 +158,58 @@ def overdue_counts(user) -> dict[Clock, int]:
     return {clock: counts.get(clock, 0) for clock in Clock}
 
 
-def _conditions(user, f: ClaimFilters, offices=None) -> list:
+# The filters whose value is compared as it is; in a statement built once (the claim list's) each is a parameter of
+# the filter's name.
+_COMPARED = ("status", "office_id", "programme_id", "owner_id", "verifier_id", "clock", "incident_from", "incident_to")
+
+
+def _conditions(user, f: ClaimFilters, offices=None, now=None, named: bool = False) -> list:
     """The list's filters as SQL conditions on claims (and on owners when searching by name); ``offices`` replaces
-    the user's offices (a list of ids from the tree) by another expression of the same scope."""
+    the user's offices (a list of ids from the tree) by another expression of the same scope. ``named``: every value
+    is a parameter named as in :func:`_list_values`, so the statement serves any values of the same filters."""
+    def value(name, given):
+        return sa.bindparam(name, given, expanding=isinstance(given, list)) if named else given
+
     out = [Claim.office_id.in_(jq.office_ids(user) if offices is None else offices)]
     if f.status:
-        out.append(Claim.status.in_(f.status))
+        out.append(Claim.status.in_(value("status", f.status)))
     if f.office_id:
-        out.append(Claim.office_id == f.office_id)
+        out.append(Claim.office_id == value("office_id", f.office_id))
     if f.programme_id:
-        out.append(Claim.programme_id == f.programme_id)
+        out.append(Claim.programme_id == value("programme_id", f.programme_id))
     if f.owner_id:
-        out.append(Claim.owner_id == f.owner_id)
+        out.append(Claim.owner_id == value("owner_id", f.owner_id))
     if f.verifier_id:
-        out.append(Claim.assigned_verifier_id == f.verifier_id)
+        out.append(Claim.assigned_verifier_id == value("verifier_id", f.verifier_id))
     if f.clock:
-        out.append(Claim.due_clock == f.clock)
+        out.append(Claim.due_clock == value("clock", f.clock))
     if f.overdue is not None:
-        late = overdue_clause()
+        late = overdue_clause(now=now)
         out.append(late if f.overdue else sa.or_(Claim.due_at.is_(None), sa.not_(late)))
     if f.carcass_left is not None:
         left = _CONDITIONS["carcass_left"]()
         out.append(left if f.carcass_left else sa.not_(left))
     if f.incident_from:
-        out.append(Claim.incident_date >= f.incident_from)
+        out.append(Claim.incident_date >= value("incident_from", f.incident_from))
     if f.incident_to:
-        out.append(Claim.incident_date <= f.incident_to)
+        out.append(Claim.incident_date <= value("incident_to", f.incident_to))
     if f.q:
-        text = f.q.strip().lower()
-        out.append(sa.or_(sa.func.lower(Owner.name).contains(text, autoescape=True),
-                          sa.func.lower(Claim.number).startswith(text, autoescape=True)))
+        out.append(_search(f.q, named))
     return out
+
+
+def _search(q: str, named: bool) -> sa.ColumnElement:
+    text = q.strip().lower()
+    if not named:
+        return sa.or_(sa.func.lower(Owner.name).contains(text, autoescape=True),
+                      sa.func.lower(Claim.number).startswith(text, autoescape=True))
+    pattern = sa.bindparam("q", _like_escaped(text))  # escaped as autoescape does, which takes no parameter
+    return sa.or_(sa.func.lower(Owner.name).contains(pattern, escape="/"),
+                  sa.func.lower(Claim.number).startswith(pattern, escape="/"))
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 def claims_statement(user, f: ClaimFilters) -> sa.Select:
@@ -202,14 +224,52 @@ def claims_statement(user, f: ClaimFilters) -> sa.Select:
 
 
 def claim_list_statements(user, f: ClaimFilters, page: int = 1, per_page: int = 50) -> tuple[sa.Select, sa.Select]:
-    """The claim list page's two statements: its count, and its rows with only the columns a row shows.
+    """The claim list page's two statements: its count, and its rows with only the columns a row shows (with this
+    user's, filters' and page's values bound: what the page runs, as :func:`claim_list_page` runs it).
 
     A row is a plain database row (no ORM objects): id, number, owner's name, village, incident date, status, the
     number of animals lost (summed in SQL) and whether its current stage is overdue. The owner is joined for the name,
     but the count joins it only to search by name (a count over a million claims joined to their owners costs most
     of a second).
     """
-    conditions = _conditions(user, f, jq.office_ids_select(user))  # the scope in SQL: no tree loaded
+    values = _list_values(user, f, page, per_page)
+    count, rows = _list_statements(f, values)
+    return count.params(values), rows.params(values)
+
+
+def claim_list_page(user, filters: ClaimFilters, page: int = 1, per_page: int = 50) -> Page:
+    """One page of the claim list as light rows (see :func:`claim_list_statements`): two statements."""
+    values = _list_values(user, filters, page, per_page)
+    count, rows = _list_statements(filters, values)
+    connection = db.session.connection()  # plain rows: no ORM objects to build, nothing to flush
+    return Page(items=connection.execute(rows, values).all(), page=page, per_page=per_page,
+                total=connection.scalar(count, values) or 0)
+
+
+def _list_values(user, f: ClaimFilters, page: int, per_page: int) -> dict:
+    """The values of the list's parameters: the user (their scope), the time (overdue), the page, the filters set."""
+    values = {"scope_user_id": user.id, "now": utcnow(), "limit": per_page, "offset": (page - 1) * per_page}
+    values.update((name, getattr(f, name)) for name in _COMPARED if getattr(f, name))
+    if f.q:
+        values["q"] = _like_escaped(f.q.strip().lower())
+    return values
+
+
+# The list's statements by which filters are set (and how), built once each: building a statement of this size and
+# working out its key in SQLAlchemy's cache of compiled statements cost more than running it (about 2 ms a page).
+_LIST_STATEMENTS: dict[tuple, tuple[sa.Select, sa.Select]] = {}
+
+
+def _list_statements(f: ClaimFilters, values: dict) -> tuple[sa.Select, sa.Select]:
+    shape = (*(bool(getattr(f, name)) for name in _COMPARED), bool(f.q), f.overdue, f.carcass_left)
+    if shape not in _LIST_STATEMENTS:
+        _LIST_STATEMENTS[shape] = _build_list_statements(f, values)
+    return _LIST_STATEMENTS[shape]
+
+
+def _build_list_statements(f: ClaimFilters, values: dict) -> tuple[sa.Select, sa.Select]:
+    now = sa.bindparam("now", values["now"])
+    conditions = _conditions(None, f, jq.office_ids_select(None), now=now, named=True)  # the scope in SQL: no tree
     counted = sa.select(sa.func.count()).select_from(Claim)
     if f.q:
         counted = counted.join(Owner, Owner.id == Claim.owner_id)
@@ -218,18 +278,11 @@ def claim_list_statements(user, f: ClaimFilters, page: int = 1, per_page: int = 
                  .scalar_subquery())
     rows = (sa.select(Claim.id, Claim.number, Owner.name.label("owner_name"), Claim.incident_village,
                       Claim.incident_date, Claim.status, head_lost.label("head_lost"),
-                      Claim.due_clock, sa.case((overdue_clause(), True), else_=False).label("overdue"))
+                      Claim.due_clock, sa.case((overdue_clause(now=now), True), else_=False).label("overdue"))
             .join(Owner, Owner.id == Claim.owner_id).where(*conditions)
-            .order_by(Claim.filed_at.desc(), Claim.id.desc()).limit(per_page).offset((page - 1) * per_page))
+            .order_by(Claim.filed_at.desc(), Claim.id.desc())
+            .limit(sa.bindparam("limit", values["limit"])).offset(sa.bindparam("offset", values["offset"])))
     return count, rows
-
-
-def claim_list_page(user, filters: ClaimFilters, page: int = 1, per_page: int = 50) -> Page:
-    """One page of the claim list as light rows (see :func:`claim_list_statements`): two statements."""
-    count, rows = claim_list_statements(user, filters, page, per_page)
-    connection = db.session.connection()  # plain rows: no ORM objects to build, nothing to flush
-    return Page(items=connection.execute(rows).all(), page=page, per_page=per_page,
-                total=connection.scalar(count) or 0)
 
 
 def claims_page(user, filters: ClaimFilters, page: int = 1, per_page: int = 50) -> Page:

@@ -20,7 +20,7 @@ from babel import dates as babel_dates
 from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from flask import Flask, g, has_app_context, has_request_context, request, session
-from flask_babel import Babel, get_locale, gettext, refresh
+from flask_babel import Babel, get_locale, get_translations, gettext, refresh
 from jinja2 import pass_context
 from markupsafe import Markup
 from persiantools.jdatetime import JalaliDate
@@ -724,11 +724,16 @@ def _numbers_in_templates_read_natively(app: Flask) -> None:
     """Numbers passed to ``_()`` and ``ngettext()`` in templates (``%(num)s`` included) are written in the reader's
     digits: a Persian sentence never shows "3 از 4"."""
     env = app.jinja_env
-    plain_gettext, plain_ngettext = env.globals["gettext"], env.globals["ngettext"]
+    plain_ngettext = env.globals["ngettext"]
 
     @pass_context
     def gettext_(context, string, **variables):
-        return plain_gettext(context, string, **{k: shown_number(v) for k, v in variables.items()})
+        # What Jinja's newstyle gettext does with Flask-Babel's callable, without its two calls through the context
+        # (a page says some fifty of these): the catalog's text, Markup when autoescaping, always %-formatted.
+        text = get_translations().ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 - as Jinja's own gettext: the catalogs are trusted like templates
+        return text % {k: shown_number(v) for k, v in variables.items()}
 
     @pass_context
     def ngettext_(context, singular, plural, num, **variables):

@@ -102,7 +102,10 @@ def _load_from_session() -> None:
         if expired and current:
             g.expired_user_id = user.id  # whose work arrived after the session ran out (see login_required)
         return
-    session["seen_at"] = now.timestamp()
+    if now - seen_at >= idle / 60:
+        # Written when it moved by a sixtieth of the idle limit (30 s of 30 minutes), not on every page: an unchanged
+        # session is neither signed again nor sent back (Set-Cookie). The session may end that much early, never late.
+        session["seen_at"] = now.timestamp()
     g.user = user
 
 

@@ -108,7 +108,7 @@ def _own_select(user) -> sa.Select:
     execution (over 50 it no longer caches the parsed statement). Without a user, the id is given when the statement
     is executed, as the parameter ``scope_user_id`` (a statement built once)."""
     table = _USER_JURISDICTIONS
-    user_id = sa.bindparam("scope_user_id") if user is None else sa.bindparam("scope_user_id", user.id)
+    user_id = sa.bindparam("scope_user_id", user.id if user is not None else None, type_=sa.Integer)
     return sa.select(table.c.jurisdiction_id).where(table.c.user_id == user_id)
 
 

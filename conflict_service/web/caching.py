@@ -28,6 +28,7 @@ from flask_compress import Compress
 
 from conflict_service import webfonts
 from conflict_service.i18n import current_locale
+from conflict_service.web.fragments import known, rendered_once
 
 IMMUTABLE_SECONDS = 365 * 24 * 3600
 COMPRESSED = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
@@ -48,12 +49,20 @@ class Digests:
     def __init__(self, folder: str | Path):
         self.folder = Path(folder).resolve()
         self._known: dict[str, tuple[int, int, str]] = {}
+        self._paths: dict[str, Path] = {}  # resolved once: a page names a handful of files, each a stat per use
 
     def of(self, filename: str) -> str | None:
-        path = (self.folder / filename).resolve()
-        if not path.is_relative_to(self.folder) or not path.is_file():
+        path = self._paths.get(filename)
+        if path is None:
+            path = (self.folder / filename).resolve()
+            if not path.is_relative_to(self.folder) or not path.is_file():
+                return None
+            self._paths[filename] = path
+        try:
+            stat = path.stat()
+        except OSError:  # removed since
+            self._paths.pop(filename, None)
             return None
-        stat = path.stat()
         known = self._known.get(filename)
         if known is None or known[:2] != (stat.st_size, stat.st_mtime_ns):
             known = (stat.st_size, stat.st_mtime_ns, digest(path.read_bytes()))
@@ -89,7 +98,8 @@ def init_caching(app: Flask) -> None:
     app.extensions["static_digests"] = Digests(app.static_folder)
     app.url_defaults(_add_digest)
     app.after_request(_cache_headers)
-    app.jinja_env.globals.update(data_uri=data_uri, font_preloads=font_preloads)
+    app.jinja_env.globals.update(data_uri=data_uri, font_preloads=font_preloads, rendered_once=rendered_once,
+                                 known=known)
 
 
 def _add_digest(endpoint: str, values: dict) -> None:

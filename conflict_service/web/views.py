@@ -23,23 +23,34 @@ class NavItem:
     endpoint: str
     roles: frozenset
 
-    def visible_to(self, user) -> bool:
-        return user is not None and user.role in self.roles
-
 
 def nav(label, endpoint: str, *roles) -> NavItem:
     return NavItem(label, endpoint, frozenset(roles))
 
 
 def nav_items() -> list[dict]:
+    """The signed-in user's menu, its current page's item marked as active."""
     user = g.get("user")
-    items = []
-    for item in current_app.extensions.get("nav", []):
-        if item.visible_to(user):
-            url = url_for(item.endpoint)
-            items.append({"label": item.label, "url": url, "active": request.path == url or
-                          (url != "/" and request.path.startswith(url))})
-    return items
+    if user is None:
+        return []
+    path = request.path
+    return [{"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
+            for label, url in _nav_links(user.role)]
+
+
+def nav_key() -> tuple:
+    """What the menu's HTML depends on besides the reader's language: the role and the items marked active."""
+    return g.user.role, tuple(item["url"] for item in nav_items() if item["active"])
+
+
+def _nav_links(role) -> tuple:
+    """A role's menu items and their URLs, built once per process (and site root)."""
+    links = current_app.extensions.setdefault("nav_links", {})
+    key = (role, request.script_root)
+    if key not in links:
+        links[key] = tuple((item.label, url_for(item.endpoint)) for item in current_app.extensions.get("nav", [])
+                           if role in item.roles)
+    return links[key]
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -86,4 +97,4 @@ def health():
 
 @bp.app_context_processor
 def _globals():
-    return {"nav_items": nav_items, "slot": render_slot}
+    return {"nav_items": nav_items, "nav_key": nav_key, "slot": render_slot}

@@ -52,6 +52,24 @@ def test_idle_session_expires(client, world):
         assert r.status_code == 302 and "/login" in r.headers["Location"]
 
 
+def test_the_session_cookie_is_sent_again_only_when_its_last_use_moved(client, world):
+    """Every page refreshes the idle clock, but the cookie is signed and sent again only when that moved by a
+    sixtieth of the idle limit (30 s of 30 minutes): most pages answer without Set-Cookie."""
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        login(client, world.ir.clerk)
+    for seconds in (5, 10):
+        with time_machine.travel(start + timedelta(seconds=seconds), tick=False):
+            r = client.get("/claims")
+    assert r.status_code == 200 and "Set-Cookie" not in r.headers
+    for minutes in (20, 40, 60):  # in use every 20 minutes: the idle clock moves, the session lives on
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            r = client.get("/claims")
+            assert r.status_code == 200 and "session=" in r.headers.get("Set-Cookie", "")
+    with time_machine.travel(start + timedelta(minutes=91), tick=False):
+        assert client.get("/claims").status_code == 302  # 31 minutes idle
+
+
 def test_absolute_session_limit(client, world):
     start = utcnow()
     login(client, world.ir.clerk)

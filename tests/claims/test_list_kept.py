@@ -1,0 +1,122 @@
+"""What the claim list keeps from one request to the next (README "Performance"): its statements, built once per set
+of filters and run with each request's values, and the page's fixed parts (menus, choices), rendered once per
+language and key. Nothing kept may show one request's values on another's page."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from claims import queries
+from claims.states import ClaimState
+from conflict_service.db import db
+from tests.factories import at
+from tests.helpers import login, post_form
+
+NOW = at(2026, 11, 21, 9, 0)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def _numbers(client, query: str) -> set[str]:
+    page = client.get(f"/claims?{query}").get_data(as_text=True)
+    return set(re.findall(r'<td data-label="Claim"><a [^>]*>([^<]+)</a>', page))
+
+
+def test_one_statement_per_set_of_filters_runs_with_each_requests_values(app, client, world, make, clock):
+    karim = make.claim(world.ir, make.owner(world.ir.clerk, world.ir.office, name="Karim Yazdani"))
+    davood = make.claim(world.ir, make.owner(world.ir.clerk, world.ir.office, name="Davood Rostami"))
+    davood.status = ClaimState.PAID
+    db.session.commit()
+    login(client, world.ir.clerk)
+    assert _numbers(client, "q=yazdani") == {karim.number}
+    assert _numbers(client, "q=rostami") == {davood.number}
+    assert _numbers(client, "q=%25") == set()  # a % typed is a %, not a wildcard
+    assert _numbers(client, "status=paid") == {davood.number}
+    assert _numbers(client, "status=submitted") == {karim.number}
+    assert _numbers(client, "status=submitted&status=paid") == {karim.number, davood.number}
+
+    filters = queries.ClaimFilters(status=[ClaimState.PAID])
+    values = queries._list_values(world.ir.clerk, filters, 1, 50)
+    assert queries._list_statements(filters, values) is queries._list_statements(
+        queries.ClaimFilters(status=[ClaimState.SUBMITTED, ClaimState.PAID]), values)  # built once, kept
+
+
+def test_the_kept_statements_read_the_time_of_each_request(client, world, make, clock):
+    """Overdue is "due before now": a statement built at one moment must not keep that moment."""
+    claim = make.claim(world.ir)
+    claim.verification_due_at = claim.due_at = NOW + timedelta(minutes=5)
+    db.session.commit()
+    login(client, world.ir.clerk)
+    assert _numbers(client, "overdue=true") == set()
+    assert "Overdue</span>" not in client.get("/claims").get_data(as_text=True)
+    clock.move_to(NOW + timedelta(minutes=10))  # within the session
+    assert _numbers(client, "overdue=true") == {claim.number}
+    assert "Overdue</span>" in client.get("/claims").get_data(as_text=True)
+
+
+def test_a_second_page_of_the_same_filters_shows_its_own_rows(world, make, clock):
+    for _ in range(3):
+        make.claim(world.ir)
+    db.session.flush()
+    pages = [queries.claim_list_page(world.ir.clerk, queries.ClaimFilters(), number, 2) for number in (1, 2)]
+    first, second = ({row.number for row in page.items} for page in pages)
+    assert len(first) == 2 and len(second) == 1 and not first & second and pages[1].total == 3
+    other = queries.claim_list_page(world.am.clerk, queries.ClaimFilters(), 1, 2)  # another user's scope
+    assert other.total == 0 and other.items == []
+
+
+def test_the_benchs_floor_runs_the_pages_own_statements_with_their_values_written_in(world, make, clock):
+    """bench/run.py compiles the page's two statements with their values as literals and runs them on the driver."""
+    for _ in range(3):
+        make.claim(world.ir)
+    db.session.flush()
+    filters = queries.ClaimFilters(status=[ClaimState.SUBMITTED], overdue=False, q="owner")
+    page = queries.claim_list_page(world.ir.clerk, filters, 1, 2)
+    count, rows = queries.claim_list_statements(world.ir.clerk, filters, 1, 2)
+    connection, dialect = db.session.connection(), db.session.get_bind().dialect
+    literal = [str(s.compile(dialect=dialect, compile_kwargs={"literal_binds": True})) for s in (count, rows)]
+    assert connection.exec_driver_sql(literal[0]).scalar() == page.total == 3
+    assert [r[1] for r in connection.exec_driver_sql(literal[1]).all()] == [r.number for r in page.items]
+
+
+def _selected(page: str, select_id: str) -> list[str]:
+    select = re.search(rf'<select id="{select_id}".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_the_kept_choices_mark_what_this_request_chose(client, world, clock):
+    login(client, world.ir.clerk)
+    page = client.get("/claims?status=paid&clock=verification").get_data(as_text=True)
+    assert _selected(page, "status") == ["paid"] and _selected(page, "clock") == ["verification"]
+    page = client.get("/claims?status=submitted").get_data(as_text=True)
+    assert _selected(page, "status") == ["submitted"] and _selected(page, "clock") == []
+    page = client.get("/claims?status=nonsense&clock=whenever").get_data(as_text=True)
+    assert _selected(page, "status") == [] and _selected(page, "clock") == []
+
+
+def test_the_kept_menus_follow_the_page_the_role_and_the_language(client, world, clock):
+    login(client, world.ir.clerk)
+    claims_page = client.get("/claims").get_data(as_text=True)
+    assert re.search(r'<a href="/claims" aria-current="page">Claims</a>', claims_page)
+    assert ">Programmes<" not in claims_page  # not a clerk's
+    owners_page = client.get("/owners").get_data(as_text=True)
+    assert re.search(r'<a href="/owners" aria-current="page">Owners</a>', owners_page)
+    assert 'aria-current="page">Claims' not in owners_page
+    assert re.search(r'<option value="en" lang="en" selected>', owners_page)
+
+    post_form(client, "/language", {"lang": "fa", "next": "/claims"}, form_path="/claims")
+    persian = client.get("/claims").get_data(as_text=True)
+    assert re.search(r'<option value="fa" lang="fa" selected>', persian)
+    assert not re.search(r'<option value="en" lang="en" selected>', persian)
+    assert 'aria-current="page">Claims<' not in persian and 'aria-current="page">' in persian  # the menu in Persian
+
+    client.post("/logout", data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', persian).group(1)})
+    login(client, world.ir.manager)
+    manager = client.get("/claims").get_data(as_text=True)
+    assert ">Programmes<" in manager and re.search(r'<a href="/claims" aria-current="page">Claims</a>', manager)
