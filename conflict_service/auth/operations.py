@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -9,7 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from conflict_service.audit.operations import created, diff, record, snapshot
@@ -223,10 +224,19 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 
 
 def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
+    # One statement: the token, its user and the user's jurisdictions (joined rather than the selectin's second
+    # query: every API request runs this, and a user has a few jurisdictions).
+    token = db.session.scalars(_token_statement().where(ApiToken.token_hash == _token_hash(raw))).unique().first()
     if token is None or not token.is_valid(utcnow()):
         return None
     return token.user, token
+
+
+@functools.cache
+def _token_statement():
+    """The token with its user and the user's jurisdictions up to the country (their lineage: a scope check reads it)."""
+    return sa.select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.jurisdictions)
+                                       .joinedload(Jurisdiction.parent).joinedload(Jurisdiction.parent))
 
 
 def revoke_token(token: ApiToken, actor) -> None:
