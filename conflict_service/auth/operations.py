@@ -234,7 +234,7 @@ def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
 
 @functools.cache
 def _token_statement():
-    """The token with its user and the user's jurisdictions up to the country (their lineage: a scope check reads it)."""
+    """The token with its user and the user's jurisdictions up to the country (the lineage a scope check reads)."""
     return sa.select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.jurisdictions)
                                        .joinedload(Jurisdiction.parent).joinedload(Jurisdiction.parent))
 

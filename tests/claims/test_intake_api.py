@@ -175,6 +175,26 @@ def test_list_filters_and_pages(api, world, make):
     assert bad.status_code == 422 and "before its start" in bad.get_json()["errors"]["incident_to"][0]
 
 
+def test_a_submissions_token_check_reads_the_user_and_its_offices_lineage_in_one_statement(app, api, world, owner):
+    clerk = api("clerk")
+    clerk.post("/api/v1/claims", json=claim_body(owner.id, world.ir.programme.id))  # warm up caches
+    statements: list[str] = []
+
+    def listener(*args, _seen=statements, **kwargs):
+        _seen.append(" ".join(args[2].split()))
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert clerk.post("/api/v1/claims", json=claim_body(owner.id, world.ir.programme.id)).status_code == 201
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+    # The token with its user, the user's jurisdictions and their parents, in one statement; the scope checks of the
+    # owner's office then read nothing of their own.
+    assert len([s for s in statements if "api_tokens" in s]) == 1, statements
+    assert [s for s in statements if " FROM jurisdictions" in s or " FROM user_jurisdictions" in s] == []
+
+
 def test_listing_uses_a_fixed_number_of_statements(app, api, world, make):
     owner = make.owner(world.ir.clerk, world.ir.office)
     for day in range(1, 13):
