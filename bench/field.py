@@ -198,12 +198,17 @@ def measure_photo_upload(base: str, ctx, count_claims) -> list:
         page.locator("#f-photos").set_input_files(
             {"name": "IMG_4000x3000.jpg", "mimeType": "image/jpeg", "buffer": original})
         page.wait_for_function("() => !document.querySelector('#f-photos').hasAttribute('data-busy')")
+        # The programme's evidence rules (README "Evidence rules"): a probable leopard and a confirmed loss need the
+        # carcass and signs, as the OpenRosa and web-form runs above send them.
+        page.locator("#f-has_carcass").check()
+        page.locator("#f-has_tracks").check()
+        page.locator("#f-canine_spacing_mm").fill("42")
         page.locator("#f-predator").select_option("leopard")
         page.locator("#f-confidence-probable").check()
         page.locator("#f-outcome-confirmed").check()
         page.locator("#f-carcass_disposal-buried").check()
         page.locator("button.primary.big").click()
-        page.wait_for_url(re.compile(rf"/claims/{claim_id}"))
+        page.wait_for_url(re.compile(rf"/claims/{claim_id}(\?|#|$)"))  # the claim's page: not the form again
         # What Chromium sent: its raw request headers (the multipart body's Content-Length) and their own size.
         length = posts[0].header_value("content-length")
         sent["bytes"] = int(length or 0) + posts[0].sizes()["requestHeadersSize"]

@@ -34,6 +34,8 @@ def test_bench_runs_every_measurement_once(tmp_path):
     assert field and field[0]["verdict"] == "PASS" and field[0]["floor"] > 0, field  # every record applied
     photo = [f for f in report["figures"] if f["name"].startswith("4000×3000 JPEG")]
     assert photo and photo[0]["app"] > 0, photo
+    # Not a timing: the shrunk photo was accepted by the visit form and kept its EXIF (a refused form stored nothing).
+    assert photo[0]["verdict"] == "PASS" and "EXIF time 20" in photo[0]["note"], photo
     assert "measurement" in run.stdout and "floor" in run.stdout
     wire = [f for f in report["figures"] if f["name"].startswith(("first visit", "next page", "claim list usable"))]
     if wire[0]["verdict"] != "not available":  # headless Chromium present: every locale, both links
