@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from functools import lru_cache
 
 import segno
 import sqlalchemy as sa
@@ -15,14 +16,13 @@ from flask_babel import lazy_gettext as L_
 from markupsafe import Markup
 
 from casefiles.schemas import ClaimDoc, HerdDoc, OfficeDoc, OwnerDoc, ProgrammeDoc
-from casefiles.sections import DocumentOptions, build_sections, claim_events
+from casefiles.sections import DocumentOptions, audit_trail, build_sections, claim_events, claim_visits, reading_once
 from claims.permissions import mask
 from conflict_service.audit.models import AuditEvent
 from conflict_service.auth.models import Role, User
 from conflict_service.db import db
 from conflict_service.errors import ServiceUnavailable
 from conflict_service.timeutil import utcnow
-from verification.models import Verification
 
 MANAGER_ACTIONS = ("claim.approve", "claim.reject")
 
@@ -70,19 +70,31 @@ def latest_audit_hash(claim_id: int) -> str:
     return db.session.scalar(stmt) or ""
 
 
+def _latest_hash(claim) -> str:
+    events, _names = audit_trail(claim)
+    return events[-1].hash if events else ""
+
+
 def verification_code(number: str, audit_hash: str) -> str:
     """A short code tying a printed document to the claim as recorded: it changes with every recorded change."""
     digest = hashlib.sha256(f"{number}|{audit_hash}".encode()).hexdigest()[:12].upper()
     return "-".join(digest[i:i + 4] for i in range(0, 12, 4))
 
 
+@lru_cache(maxsize=512)
 def qr_svg(url: str) -> Markup:
-    """The QR code as inline SVG: generated here, so no resource is fetched for it."""
+    """The QR code as inline SVG: generated here, so no resource is fetched for it (once per address and process:
+    a claim's status address never changes, and choosing the mask costs about 10 ms each time)."""
     svg = segno.make(url, error="m").svg_inline(scale=2.4, border=2, dark="#000", omitsize=False)
     return Markup(svg)  # noqa: S704 - segno's own SVG of a URL we built
 
 
 def build_context(claim, options: DocumentOptions, base_url: str | None = None) -> dict:
+    with reading_once():  # the audit trail: read once for the sections, the signatures and the code
+        return _context(claim, options, base_url)
+
+
+def _context(claim, options: DocumentOptions, base_url: str | None) -> dict:
     owner = OwnerDoc().dump(claim.owner)
     owner["herd"] = HerdDoc(many=True).dump(claim.owner.herd_on(claim.incident_date))  # as counted on that day
     if not options.show_personal:
@@ -98,7 +110,7 @@ def build_context(claim, options: DocumentOptions, base_url: str | None = None) 
         "sections": build_sections(claim, options),
         "verification_due_at": claim.verification_due_at or (
             claim.filed_at + timedelta(hours=claim.programme.verification_sla_hours)),
-        "code": verification_code(claim.number, latest_audit_hash(claim.id)),
+        "code": verification_code(claim.number, _latest_hash(claim)),
         "status_url": url,
         "qr": qr_svg(url),
         "generated_at": utcnow(),
@@ -108,8 +120,8 @@ def build_context(claim, options: DocumentOptions, base_url: str | None = None) 
 def _people(claim) -> dict:
     """Who signs: the owner, the clerk who filed, the verifier and the manager who decided (where known)."""
     clerk = db.session.get(User, claim.filed_by_id)
-    visit = db.session.scalars(sa.select(Verification).where(Verification.claim_id == claim.id)
-                               .order_by(Verification.round.desc(), Verification.recorded_at.desc()).limit(1)).first()
+    visits = claim_visits(claim)
+    visit = visits[-1] if visits else None
     verifier = visit.verifier if visit else (db.session.get(User, claim.assigned_verifier_id)
                                              if claim.assigned_verifier_id else None)
     decided = claim_events(claim, MANAGER_ACTIONS)

@@ -18,11 +18,14 @@ replacing the builder below that reads only what exists today. The data each tem
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as L_
+from sqlalchemy.orm import lazyload
 
 from casefiles.schemas import EventDoc, EvidenceDoc, VerificationDoc
 from conflict_service.audit.models import AuditEvent
@@ -69,15 +72,53 @@ def build_sections(claim, options: DocumentOptions) -> list[dict]:
             for s in SECTIONS]
 
 
+# One document reads a claim's audit trail and visits for several sections and its signatures: while
+# ``reading_once()`` is active (``build_context``), each is read once and every caller takes its part.
+_READ_ONCE: ContextVar[dict | None] = ContextVar("casefile_read_once", default=None)
+
+
+@contextmanager
+def reading_once() -> Iterator[None]:
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
 # --- what exists today ---------------------------------------------------------------------------------------
+
+def _once(key: tuple, read: Callable):
+    """``read()``, or what it gave for the same key earlier under the same ``reading_once()``."""
+    cache = _READ_ONCE.get()
+    if cache is None:
+        return read()
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
+
+
+def audit_trail(claim) -> tuple[list[AuditEvent], dict[int, str]]:
+    """The claim's audit events, oldest first, and their actors' full names."""
+    def read():
+        stmt = sa.select(AuditEvent).where(AuditEvent.entity_type == "claim", AuditEvent.entity_id == claim.id)
+        events = list(db.session.scalars(stmt.order_by(AuditEvent.seq)))
+        return events, _names({ev.actor_id for ev in events} - {None})
+    return _once(("trail", claim.id), read)
+
+
+def claim_visits(claim) -> list[Verification]:
+    """The claim's verification visits, first round first."""
+    stmt = (sa.select(Verification).where(Verification.claim_id == claim.id)
+            .order_by(Verification.round, Verification.recorded_at, Verification.id))
+    return _once(("visits", claim.id), lambda: list(db.session.scalars(stmt)))
+
 
 def claim_events(claim, actions: tuple[str, ...] | None = None) -> list[dict]:
     """The claim's audit events as plain data, oldest first, with the actors' full names."""
-    stmt = sa.select(AuditEvent).where(AuditEvent.entity_type == "claim", AuditEvent.entity_id == claim.id)
+    events, names = audit_trail(claim)
     if actions:
-        stmt = stmt.where(AuditEvent.action.in_(actions))
-    events = list(db.session.scalars(stmt.order_by(AuditEvent.seq)))
-    names = _names({ev.actor_id for ev in events} - {None})
+        events = [ev for ev in events if ev.action in actions]
     dumped = EventDoc(many=True).dump(events)
     for ev, doc in zip(events, dumped, strict=True):
         doc["actor"] = names.get(ev.actor_id, doc["actor"])
@@ -87,12 +128,12 @@ def claim_events(claim, actions: tuple[str, ...] | None = None) -> list[dict]:
 def _names(user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
-    return {u.id: u.display_name for u in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))}
+    stmt = sa.select(User).options(lazyload(User.jurisdictions)).where(User.id.in_(user_ids))  # names only
+    return {u.id: u.display_name for u in db.session.scalars(stmt)}
 
 
 def _verification(claim, _options) -> dict | None:
-    visits = list(db.session.scalars(sa.select(Verification).where(Verification.claim_id == claim.id)
-                                     .order_by(Verification.round, Verification.recorded_at)))
+    visits = claim_visits(claim)
     evidence = list(db.session.scalars(sa.select(EvidenceFile).where(EvidenceFile.claim_id == claim.id)
                                        .order_by(EvidenceFile.uploaded_at, EvidenceFile.id)))
     if not visits and not evidence:

@@ -98,3 +98,33 @@ def test_a_paid_claim_prints_its_frozen_assessment_and_payment(world, make):
     assert "2 × Sheep (Adult) killed, at IRR 45,000,000 each" in text.replace("\xa0", " ")
     assert "Assessed amount" in text and "90,000,000" in text
     assert payment.reference in text and "No payment has been made" not in text
+
+
+def test_a_case_file_reads_the_audit_trail_and_the_visits_once(filed, world):
+    """Sections, signatures and the verification code share one read of each (they were read up to five times)."""
+    import sqlalchemy as sa
+
+    from casefiles.context import build_context, latest_audit_hash, verification_code
+    from casefiles.sections import DocumentOptions
+
+    claim = filed(language="en")
+    verify(claim, world.ir.verifier)
+    apply_action(claim, ClaimAction.ASSIGN, world.ir.clerk)
+    apply_action(claim, ClaimAction.VERIFY_CONFIRM, world.ir.verifier)
+    apply_action(claim, ClaimAction.APPROVE, world.ir.manager, reason="Leopard confirmed by bite marks.")
+    db.session.commit()
+    claim = get_claim(claim.id, world.ir.auditor)
+    statements = []
+    listen = (db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    sa.event.listen(*listen)
+    try:
+        context = build_context(claim, DocumentOptions(), BASE)
+    finally:
+        sa.event.remove(*listen)
+    assert sum("FROM audit_events" in s for s in statements) == 1, statements
+    visits = [s for s in statements if "FROM verifications" in s and "verifications.claim_id =" in s]
+    assert len(visits) == 1, visits  # (the live assessment reads the confirming visit of its own: IN (…))
+    assert context["code"] == verification_code(claim.number, latest_audit_hash(claim.id))
+    assert context["people"]["verifier"] == world.ir.verifier.display_name
+    assert context["people"]["manager"] == world.ir.manager.display_name
+    assert [e["action"] for e in context["sections"][2]["data"]] == ["claim.verify_confirm", "claim.approve"]
