@@ -29,7 +29,7 @@ def status_lookup():
     number = request.values.get("number", "").strip()
     if request.method == "POST" and number:
         return status(number)
-    return render_template("oversight/status_lookup.html", number=number, errors={})
+    return render_template("oversight/status_lookup.html", number=number, errors={}, known=False)
 
 
 @bp.route("/status/<number>", methods=["GET", "POST"])
@@ -38,7 +38,7 @@ def status(number: str):
     try:
         claim = public.find_claim(number)
     except NotFound as error:
-        return render_template("oversight/status_lookup.html", number=number,
+        return render_template("oversight/status_lookup.html", number=number, known=False,
                                errors={"number": [error.message]}), 404
     g.context_language_first = True
     set_context_language(claim.owner.preferred_language)  # unless the visitor chose another (?lang=, the switcher)

@@ -99,7 +99,7 @@ def init_caching(app: Flask) -> None:
     app.url_defaults(_add_digest)
     app.after_request(_cache_headers)
     app.jinja_env.globals.update(data_uri=data_uri, font_preloads=font_preloads, rendered_once=rendered_once,
-                                 known=known)
+                                 known_choice=known)  # not "known": a page may have a variable of that name
 
 
 def _add_digest(endpoint: str, values: dict) -> None:
