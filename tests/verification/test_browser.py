@@ -31,7 +31,8 @@ def test_a_verifier_completes_a_visit_with_a_photo_on_a_phone(make, live_server,
     phone.get_by_role("button", name="Sign in").click()
     phone.get_by_text("Menu", exact=True).click()  # on a phone the menu is folded
     phone.get_by_role("link", name="My worklist", exact=True).click()
-    phone.get_by_role("link", name=re.compile(number)).click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name=re.compile(number)).click()
     assert phone.get_by_role("heading", name=re.compile("Site visit")).is_visible()
 
     for item in ("Carcass found", "Bite marks on the neck or throat", "Drag marks", "Tracks"):

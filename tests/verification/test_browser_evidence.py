@@ -42,7 +42,8 @@ def test_a_clerk_records_the_disposal_of_a_carcass_on_a_phone(make, live_server,
     phone.get_by_role("link", name="Record its disposal").click()
     phone.get_by_label("Burned").check()
     phone.get_by_label("Who disposed of it").fill("The owner")
-    phone.get_by_role("button", name="Record the disposal").click()  # no date: refused, what was typed kept
+    with phone.expect_navigation():  # no date: refused, what was typed kept
+        phone.get_by_role("button", name="Record the disposal").click()
     assert phone.get_by_text("Give the date of the disposal.").first.is_visible()
     assert phone.get_by_label("Who disposed of it").input_value() == "The owner"
     assert phone.get_by_label("Burned").is_checked()
