@@ -9,10 +9,7 @@ the page's SQL statements with their times; then the profile (cumulative, then o
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import os
-import pstats
 import re
 import statistics
 import sys
@@ -29,8 +26,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", "bench-secret-key")
-    import sqlalchemy as sa
-
+    from bench.profiling import profile, report, statements_of
     from bench.run import AUDITOR, PASSWORD, InProcess, list_filters
     from conflict_service.db import db
 
@@ -52,42 +48,15 @@ def main() -> int:
         wall.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
 
-    statements: list[tuple[float, str]] = []
     with ctx.app.app_context():
         engine = db.engine
-
-    def before(conn, _cursor, _statement, _parameters, _context, _many):
-        conn.info["bench_started"] = time.perf_counter()
-
-    def after(conn, _cursor, statement, _parameters, _context, _many):
-        took = (time.perf_counter() - conn.info.pop("bench_started")) * 1000
-        statements.append((took, " ".join(statement.split())[:110]))
-
-    sa.event.listen(engine, "before_cursor_execute", before)
-    sa.event.listen(engine, "after_cursor_execute", after)
-    client.get(url, headers=headers)
-    sa.event.remove(engine, "before_cursor_execute", before)
-    sa.event.remove(engine, "after_cursor_execute", after)
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(args.requests):
-        client.get(url, headers=headers)
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(60)
-    stats.sort_stats("tottime").print_stats(30)
-    text = "\n".join([
+    statements = statements_of(engine, lambda: client.get(url, headers=headers))
+    profiled = profile(lambda: client.get(url, headers=headers), args.requests, cumulative=60)
+    report(args.out, [
         f"GET {url} in process ({ctx.dialect}; load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}):",
         f"  {statistics.median(wall) * 1000:.1f} ms a request, {statistics.median(cpu) * 1000:.1f} ms of CPU "
         f"(medians of {args.requests}, unprofiled)",
-        f"  {len(statements)} SQL statements:",
-        *[f"    {took:6.2f} ms  {sql}" for took, sql in statements],
-        "", f"cProfile of {args.requests} requests:", re.sub(r"/\S*/site-packages/", "", out.getvalue())
-        .replace(str(ROOT) + "/", "")])
-    Path(args.out).write_text(text)
-    print(text[:3000])
+        *statements, "", f"cProfile of {args.requests} requests:", profiled], 3000)
     return 0
 
 

@@ -10,12 +10,8 @@ their times; then the service's profile (cumulative, then own time). Every reque
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
 import os
-import pstats
-import re
 import statistics
 import sys
 import time
@@ -68,9 +64,9 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", "bench-secret-key")
     os.environ.setdefault("REDIS_URL", "")
-    import sqlalchemy as sa
     from werkzeug.test import Client
 
+    from bench.profiling import profile, report, statements_of
     from bench.run import InProcess
     from conflict_service.db import db
 
@@ -92,44 +88,17 @@ def main() -> int:
     app_ms = statistics.median(r[0] for r in rounds)
     floor_ms = statistics.median(r[1] for r in rounds)
 
-    statements: list[tuple[float, str]] = []
     with ctx.app.app_context():
         engine = db.engine
-
-    def before(conn, _cursor, _statement, _parameters, _context, _many):
-        conn.info["bench_started"] = time.perf_counter()
-
-    def after(conn, _cursor, statement, _parameters, _context, _many):
-        took = (time.perf_counter() - conn.info.pop("bench_started")) * 1000
-        statements.append((took, " ".join(statement.split())[:110]))
-
-    sa.event.listen(engine, "before_cursor_execute", before)
-    sa.event.listen(engine, "after_cursor_execute", after)
-    service()
-    sa.event.remove(engine, "before_cursor_execute", before)
-    sa.event.remove(engine, "after_cursor_execute", after)
-
-    profiler = cProfile.Profile(time.process_time)  # CPU, not the wait for the database
-    profiler.enable()
-    for _ in range(args.requests):
-        service()
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(70)
-    stats.sort_stats("tottime").print_stats(30)
-    text = "\n".join([
+    statements = statements_of(engine, service)
+    profiled = profile(service, args.requests, cumulative=70, cpu=True)
+    report(args.out, [
         f"POST /api/v1/claims in process ({ctx.dialect}; load average "
         f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}):",
         f"  CPU per submission: service {app_ms:.2f} ms, hand-written insert {floor_ms:.2f} ms, "
         f"{app_ms / floor_ms:.1f}x (medians of {args.rounds} alternating rounds of {args.requests}; "
         f"rounds: {', '.join(f'{a:.2f}/{b:.2f}' for a, b in rounds)})",
-        f"  {len(statements)} SQL statements:",
-        *[f"    {took:6.2f} ms  {sql}" for took, sql in statements],
-        "", f"cProfile (CPU time) of {args.requests} submissions:", re.sub(r"/\S*/site-packages/", "", out.getvalue())
-        .replace(str(ROOT) + "/", "")])
-    Path(args.out).write_text(text)
-    print(text[:6000])
+        *statements, "", f"cProfile (CPU time) of {args.requests} submissions:", profiled], 6000)
     return 0
 
 

@@ -75,3 +75,27 @@ def test_submission_floor_and_the_fallback_load(tmp_path):
                               "'Benchmark'\").fetchone())", str(tmp_path / "bench.db")], capture_output=True, text=True)
     total, distinct = map(int, numbers.stdout.split())
     assert total == distinct and total > 2, numbers.stdout  # both routes numbered their claims without a clash
+
+
+def test_profile_scripts_run_on_a_tiny_dataset(tmp_path):
+    """bench/profile_submission.py and bench/profile_list.py, with their shared set-up and printing
+    (bench/profiling.py), each write a report: the timings, the SQL statements and both orders of the profile."""
+    import os
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.db'}", "SECRET_KEY": "bench",
+           "INSTANCE_PATH": str(tmp_path), "REDIS_URL": ""}
+    for args in (["db", "upgrade"], ["synth", "--claims", "150"]):
+        done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+    for script, extra, first in (("profile_submission.py", ["--rounds", "1"], "POST /api/v1/claims in process"),
+                                 ("profile_list.py", [], "GET /claims?")):
+        out = tmp_path / f"{script}.txt"
+        run = subprocess.run([sys.executable, f"bench/{script}", "--out", str(out), "--requests", "3", *extra],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr[-3000:]
+        text = out.read_text()
+        assert text.startswith(first) and " SQL statements:\n" in text and "SELECT " in text, text[:2000]
+        assert "Ordered by: cumulative time" in text and "Ordered by: internal time" in text, text[:2000]
+        assert str(ROOT) + "/" not in text and "site-packages" not in text, text  # paths shortened
+        assert run.stdout.startswith(first)
