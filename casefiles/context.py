@@ -10,7 +10,6 @@ from datetime import timedelta
 from functools import lru_cache
 
 import segno
-import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as L_
 from markupsafe import Markup
@@ -18,7 +17,6 @@ from markupsafe import Markup
 from casefiles.schemas import ClaimDoc, HerdDoc, OfficeDoc, OwnerDoc, ProgrammeDoc
 from casefiles.sections import DocumentOptions, audit_trail, build_sections, claim_events, claim_visits, reading_once
 from claims.permissions import mask
-from conflict_service.audit.models import AuditEvent
 from conflict_service.auth.models import Role, User
 from conflict_service.db import db
 from conflict_service.errors import ServiceUnavailable
@@ -62,12 +60,6 @@ def _host_name(host: str) -> str:
 def status_url(number: str, base: str | None = None) -> str:
     """The public status page of a claim (built by the oversight package at exactly this path)."""
     return f"{base or public_base_url()}/status/{number}"
-
-
-def latest_audit_hash(claim_id: int) -> str:
-    stmt = (sa.select(AuditEvent.hash).where(AuditEvent.entity_type == "claim", AuditEvent.entity_id == claim_id)
-            .order_by(AuditEvent.seq.desc()).limit(1))
-    return db.session.scalar(stmt) or ""
 
 
 def _latest_hash(claim) -> str:

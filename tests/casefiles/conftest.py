@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+import sqlalchemy as sa
 
 from claims.queries import get_claim
 from conflict_service.db import db
@@ -73,3 +74,15 @@ def filed(world, make):
         return get_claim(claim.id, country.clerk)
 
     return file
+
+
+@pytest.fixture
+def chain_head():
+    """The test's own oracle for a document's verification code: the hash of the claim's newest audit event, read
+    straight from the table (not through the case file's reading)."""
+
+    def head(claim_id: int) -> str:
+        return db.session.execute(sa.text("SELECT hash FROM audit_events WHERE entity_type = 'claim' AND "
+                                          "entity_id = :id ORDER BY seq DESC LIMIT 1"), {"id": claim_id}).scalar_one()
+
+    return head

@@ -118,17 +118,17 @@ def test_auditor_copy_masks_personal_data(filed):
     assert "1234567890" in full and "1234567890" not in masked and "••••••••90" in masked
 
 
-def test_verification_code_changes_when_the_claim_changes(filed, world):
-    from casefiles.context import latest_audit_hash, verification_code
+def test_verification_code_changes_when_the_claim_changes(filed, world, chain_head):
+    from casefiles.context import verification_code
     from claims.operations import withdraw_claim
     from conflict_service.db import db
 
     claim = filed(language="en")
-    before = verification_code(claim.number, latest_audit_hash(claim.id))
+    before = verification_code(claim.number, chain_head(claim.id))
     assert before in pdf_text(documents.render(claim, "casefile", base_url=BASE)[0])
     withdraw_claim(claim, world.ir.clerk, "Animals found.")
     db.session.commit()
-    assert verification_code(claim.number, latest_audit_hash(claim.id)) != before
+    assert verification_code(claim.number, chain_head(claim.id)) != before
 
 
 def test_zero_width_non_joiner_shapes_the_name(app, tmp_path):

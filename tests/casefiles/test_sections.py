@@ -100,11 +100,11 @@ def test_a_paid_claim_prints_its_frozen_assessment_and_payment(world, make):
     assert payment.reference in text and "No payment has been made" not in text
 
 
-def test_a_case_file_reads_the_audit_trail_and_the_visits_once(filed, world):
+def test_a_case_file_reads_the_audit_trail_and_the_visits_once(filed, world, chain_head):
     """Sections, signatures and the verification code share one read of each (they were read up to five times)."""
     import sqlalchemy as sa
 
-    from casefiles.context import build_context, latest_audit_hash, verification_code
+    from casefiles.context import build_context, verification_code
     from casefiles.sections import DocumentOptions
 
     claim = filed(language="en")
@@ -124,7 +124,7 @@ def test_a_case_file_reads_the_audit_trail_and_the_visits_once(filed, world):
     assert sum("FROM audit_events" in s for s in statements) == 1, statements
     visits = [s for s in statements if "FROM verifications" in s and "verifications.claim_id =" in s]
     assert len(visits) == 1, visits  # (the live assessment reads the confirming visit of its own: IN (…))
-    assert context["code"] == verification_code(claim.number, latest_audit_hash(claim.id))
+    assert context["code"] == verification_code(claim.number, chain_head(claim.id))
     assert context["people"]["verifier"] == world.ir.verifier.display_name
     assert context["people"]["manager"] == world.ir.manager.display_name
     assert [e["action"] for e in context["sections"][2]["data"]] == ["claim.verify_confirm", "claim.approve"]
