@@ -6,8 +6,8 @@
   ``user:password``), ``to``, ``content`` (GSM-7) or ``coding=8`` with ``hex-content`` (UTF-16BE), and a delivery
   report URL; it answers ``Success "<message id>"``.
 - ``kavenegar``: a registered template sent with parameters, ``POST <url>/<token>/verify/lookup.json`` with
-  ``receptor``, ``template`` and ``token``, ``token2``, ``token3`` (no spaces) and ``token10``/``token20`` (a few
-  words); it answers JSON ``{"return": {"status": 200}, "entries": [{"messageid": ...}]}``.
+  ``receptor``, ``template`` and ``token``, ``token2``, ``token3`` (no spaces) and ``token10`` (up to four spaces)
+  and ``token20`` (a few words); it answers JSON ``{"return": {"status": 200}, "entries": [{"messageid": ...}]}``.
 
 A gateway raises :class:`GatewayError`; ``permanent`` says a retry cannot help (refused number, bad template).
 """
@@ -86,9 +86,13 @@ class Jasmin:
 
 
 # Kavenegar sends only templates registered (and approved) in its panel: ours are named lcs-<template> and take
-# their parameters in this order; token10 and token20 may hold a few words (a few spaces), the others none. The values
-# are written in the owner's language and digits, as the plain texts are (texts.token_values): what the lookup API
-# restricts is spaces, not the script, so a Persian owner's PIN and date come in Persian digits.
+# their parameters in this order (token is always the claim's number). token, token2 and token3 take no space;
+# token10 takes a phrase of up to four spaces, and only beside a token that is set (Kavenegar support's answer,
+# quoted in https://github.com/kavenegar/kavenegar-php/issues/8); token20 takes a few words (kavenegar/kavenegar-go
+# issue 11: "tokens that user can use space in string"; no limit found). A space beyond what a token takes becomes a
+# zero-width non-joiner. The values are written in the owner's language and digits, as the plain texts are
+# (texts.token_values): none of these sources restricts the script or the digits, only the spaces, so a Persian
+# owner's PIN and date come in Persian digits.
 KAVENEGAR_TOKENS = {
     Template.FILED: ("number", "pin"),
     Template.VISITED: ("number",),
@@ -97,6 +101,15 @@ KAVENEGAR_TOKENS = {
     Template.PAID: ("number", "reference", None, "amount"),
 }
 TOKEN_NAMES = ("token", "token2", "token3", "token10", "token20")
+TOKEN_SPACES = {"token": 0, "token2": 0, "token3": 0, "token10": 4, "token20": None}  # None: no limit documented
+
+
+def _spaces_within(value: str, allowed: int | None) -> str:
+    """``value`` with no more than ``allowed`` spaces: the ones beyond become zero-width non-joiners."""
+    if allowed is None:
+        return value
+    words = value.split(" ")
+    return " ".join(words[:allowed + 1]) + "".join(f"\u200c{word}" for word in words[allowed + 1:])
 
 
 def kavenegar_fields(message: OutboxMessage) -> dict:
@@ -108,10 +121,8 @@ def kavenegar_fields(message: OutboxMessage) -> dict:
     fields = {"receptor": message.address, "template": f"{prefix}{message.template.value}"}
     values = texts.token_values(message.params or {}, message.language)
     for token, name in zip(TOKEN_NAMES, names, strict=False):
-        if name is None:
-            continue
-        value = values.get(name, "")
-        fields[token] = value if token in ("token10", "token20") else value.replace(" ", "\u200c")
+        if name is not None:
+            fields[token] = _spaces_within(values.get(name, ""), TOKEN_SPACES[token])
     return fields
 
 
