@@ -20,7 +20,8 @@ def sign_in(phone, live_server, user) -> None:
     phone.goto(f"{live_server}/login")
     phone.get_by_label("Username").fill(user.username)
     phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Sign in").click()
+    with phone.expect_navigation():  # signed in before the caller goes on: a goto now could cancel the sign-in
+        phone.get_by_role("button", name="Sign in").click()
 
 
 def test_a_clerk_records_the_disposal_of_a_carcass_on_a_phone(make, live_server, phone, evidence_dir):
@@ -39,7 +40,8 @@ def test_a_clerk_records_the_disposal_of_a_carcass_on_a_phone(make, live_server,
     screenshot(phone, "carcass-disposal-fa")
 
     phone.goto(f"{live_server}/claims/{claim_id}?lang=en")
-    phone.get_by_role("link", name="Record its disposal").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="Record its disposal").click()
     phone.get_by_label("Burned").check()
     phone.get_by_label("Who disposed of it").fill("The owner")
     with phone.expect_navigation():  # no date: refused, what was typed kept

@@ -36,7 +36,8 @@ def sign_in(page, base, username, path="/login"):
     page.goto(f"{base}{path}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():  # signed in before the caller goes on: a goto now could cancel the sign-in
+        page.get_by_role("button", name="Sign in").click()
 
 
 def fill_visit(page, notes: str):
@@ -65,8 +66,9 @@ def test_a_phone_photo_is_shrunk_before_upload_and_keeps_its_exif_time_and_gps(m
     fill_visit(phone, "Photo shrunk on the phone.")
     sizes = choose_photo(phone, original)
     assert len(original) > 4_000_000 and sizes[0] < 600_000
-    phone.get_by_role("button", name="Save the site visit").click()
-    phone.wait_for_url(re.compile(rf"/claims/{claim_id}"))
+    with phone.expect_navigation():  # the form's own address (/claims/<id>/visit) matched the pattern waited for
+        phone.get_by_role("button", name="Save the site visit").click()
+    phone.wait_for_url(re.compile(rf"/claims/{claim_id}(#.*)?$"))
     db.session.expire_all()
     evidence = db.session.query(EvidenceFile).one()
     assert (evidence.width, evidence.height) == (2048, 1536) and evidence.size_bytes == sizes[0]
