@@ -77,19 +77,31 @@ def test_dashboard_panel_writes_percentages_as_the_reader_does(client, insurance
 @pytest.mark.browser
 @pytest.mark.committing
 @pytest.mark.slow
-def test_the_funds_health_fits_a_phone_in_armenian(insurance, am, live_server, phone):
-    """Armenian labels are long: the season's row stacks, label and amount may take two lines, never widen the page."""
-    from tests.browser import screenshot, sign_in
+@pytest.mark.parametrize("lang", ["hy", "fa", "en"])
+def test_the_funds_health_fits_a_phone(insurance, am, live_server, phone, lang):
+    """Armenian labels are long: the season's row stacks, label and amount may take two lines, never widen the page.
+    A figure keeps its level with it ("320% · at risk" whole, beside its label or under it), and a label starts at
+    the line's start (the loss ratio's label once wrapped on the right, its level split over two lines)."""
+    from tests.browser import ARTIFACTS, screenshot, sign_in
 
     _season_with_a_big_loss(insurance)
-    am.manager.preferred_language = "hy"
+    am.manager.preferred_language = lang
     db.session.commit()
     sign_in(phone, live_server, am.manager)
-    phone.goto(f"{live_server}/dashboard?lang=hy")
+    phone.goto(f"{live_server}/dashboard?lang={lang}")
     panel = phone.locator("#funds-h").locator("xpath=..")
-    assert panel.locator("table.fund-health td.amount").count() == 3
+    assert panel.locator("table.fund-health td.amount").count() == 4
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     # The table itself fits: its cells once overflowed it (698 px of content in a 360 px table, out of sight).
     assert phone.evaluate("Math.max(...[...document.querySelectorAll('table.fund-health')]"
                           ".map(t => Math.max(t.scrollWidth, t.getBoundingClientRect().right)))") <= 390
-    screenshot(phone, "fund-health-hy-phone")
+    levels = panel.locator("table.fund-health td .level")
+    assert levels.count() == 2  # collected (amber) and the loss ratio (red)
+    lines = levels.evaluate_all("spans => spans.map(s => { const r = document.createRange(); r.selectNodeContents(s);"
+                                " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })")
+    assert lines == [1, 1], lines  # the lines each figure with its level takes
+    aligned = panel.locator("table.fund-health td").evaluate_all(
+        "cells => cells.map(c => getComputedStyle(c, '::before').textAlign)")
+    assert set(aligned) <= {"start", "left"} if lang != "fa" else set(aligned) <= {"start", "right"}, aligned
+    screenshot(phone, f"fund-health-{lang}-phone")
+    panel.screenshot(path=str(ARTIFACTS / f"fund-health-{lang}-panel.png"))
