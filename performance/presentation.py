@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
 from conflict_service.audit.presentation import register
-from conflict_service.i18n import format_date, format_money, format_number, format_percent, join_list
+from conflict_service.i18n import format_date, format_money, format_number, format_percent, join_list, native_digits
 from performance.enums import Distribution, Fallback, Forfeiture, Indicator
 
 LINE_TEXT = {
@@ -88,9 +88,14 @@ def describe_line(line: dict, currency: str) -> str:
         params["deployments"] = join_list(params["deployments"]) or _("no camera ran")
     if "events" in params:
         params["events"] = join_list(str(EVENT_TEXT[e["kind"]]).format(
-            on=format_date(date.fromisoformat(e["on"])), reference=e["reference"]) for e in params["events"])
+            on=format_date(date.fromisoformat(e["on"])), reference=_reference(e)) for e in params["events"])
     template = LINE_TEXT.get(line["code"])
     return str(template).format(**params) if template is not None else line["code"]
+
+
+def _reference(event: dict) -> str:
+    """A killing's record (#12) in the reader's digits; a policy's number is a code, read as it is written."""
+    return native_digits(event["reference"]) if event["kind"] == "retaliation" else event["reference"]
 
 
 def register_texts() -> None:

@@ -72,3 +72,41 @@ def test_community_and_contract_forms_on_a_phone_in_persian(live_server, phone, 
     written = db.session.scalar(sa.select(Contract).order_by(Contract.id.desc()))
     assert written.id != contract.id and str(written.starts_on) == "2026-04-01" and written.period_months == 6
     assert written.cap is None and written.is_pending
+
+
+def test_a_settled_period_on_a_phone_in_persian(live_server, phone, perf, world):
+    """An approved period with nothing to pay is settled: its page says so in Persian, right to left, as wide as the
+    phone, with no payment batch to build."""
+    from datetime import date
+
+    from conflict_service.i18n import native_digits
+    from payouts.freezes.models import KillCause, RetaliationFreeze
+    from performance import periods
+    from performance.enums import Distribution, PeriodStatus
+    from tests.performance.conftest import tehran
+
+    manager = world.ir.manager
+    manager.preferred_language = "fa"
+    contract = perf.contract(distribution=Distribution.LUMP_SUM)
+    d1 = perf.camera(contract, "D1", tehran(2025, 3, 30), tehran(2025, 7, 3))
+    for day in range(1, 6):
+        perf.leopard(d1, tehran(2025, 5, day, 22))
+    freeze = RetaliationFreeze(programme_id=contract.community.programme_id, cause=KillCause.POISONED,
+                               killed_on=date(2025, 6, 10), ends_on=date(2025, 7, 10), lat=37.40, lon=58.90,
+                               radius_km=5, recorded_by_id=manager.id)
+    db.session.add(freeze)
+    period = contract.periods[0]
+    periods.approve(period, manager)
+    db.session.commit()
+    assert period.status == PeriodStatus.SETTLED
+    community = contract.community
+    data = [community.name, community.account_name, community.programme.name, "D1",
+            *(m.name for m in community.members), *(m.village for m in community.members)]
+    sign_in(phone, live_server, manager)
+    phone.goto(f"{live_server}/performance/periods/{period.id}")
+    head = phone.locator(".page-head p")
+    assert head.locator("bdi").inner_text() == community.name  # isolated: it took the period's first day into its run
+    assert "تسویه‌شده، بدون پرداخت" in head.inner_text()
+    record = f"#{native_digits(str(freeze.id), 'fa')})"
+    assert record in phone.locator("main").inner_text()  # the killing's record in Persian digits (it was #1)
+    readable(phone, "period-settled", data)
