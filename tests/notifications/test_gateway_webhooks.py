@@ -101,6 +101,16 @@ def test_delivery_reports_mark_the_message(client, world, make, generic, daytime
     assert second.state == MessageState.FAILED and "UNDELIV" in second.last_error
 
 
+@pytest.fixture
+def kavenegar(app, monkeypatch, gateway_server):
+    """Kavenegar's lookup API at the real server on 127.0.0.1, accepting every message (change ``default``)."""
+    gateway_server.default = (200, '{"return": {"status": 200, "message": "ok"}, "entries": [{"messageid": 1}]}')
+    for key, value in {"SMS_GATEWAY": "kavenegar", "SMS_GATEWAY_URL": gateway_server.url,
+                       "SMS_GATEWAY_TOKEN": "k"}.items():
+        monkeypatch.setitem(app.config, key, value)
+    return gateway_server
+
+
 def test_jasmin_gets_ucs2_hex_content_and_its_message_id_is_kept(app, monkeypatch, world, make, gateway_server,
                                                                  daytime):
     gateway_server.default = (200, 'Success "9fa42bd1-77c2-4e2b-8f39-3f0d6f6fbb27"')
@@ -141,16 +151,12 @@ def test_kavenegar_gets_its_registered_template_with_tokens(app, monkeypatch, wo
     ("fa", "۴۵٬۰۰۰٬۰۰۰ ریال", "۱۴۰۵/۰۲/۲۸", "گزارش بسیار دیرهنگام"),
     ("en", "IRR 45,000,000", "2026-05-18", "reported too late"),
 ])
-def test_kavenegar_tokens_are_written_in_the_owners_language(app, monkeypatch, world, make, gateway_server, daytime,
-                                                             language, amount, until, reason):
+def test_kavenegar_tokens_are_written_in_the_owners_language(kavenegar, world, make, daytime, language, amount, until,
+                                                             reason):
     """Amounts, dates and reasons in tokens follow the owner's language as the plain texts do: Persian digits for a
     Persian reader, the date in their calendar as one word (a date token takes no spaces), the reason in words."""
     from notifications.operations import queue_for_owner
 
-    gateway_server.default = (200, '{"return": {"status": 200, "message": "ok"}, "entries": [{"messageid": 1}]}')
-    for key, value in {"SMS_GATEWAY": "kavenegar", "SMS_GATEWAY_URL": gateway_server.url,
-                       "SMS_GATEWAY_TOKEN": "k"}.items():
-        monkeypatch.setitem(app.config, key, value)
     owner = make.owner(world.ir.clerk, world.ir.office)
     consent(owner, world.ir.clerk, language=language)
     claim = make.claim(world.ir, owner)
@@ -159,23 +165,19 @@ def test_kavenegar_tokens_are_written_in_the_owners_language(app, monkeypatch, w
                                                "appeal_until": "2026-05-18"}, "r")
     db.session.commit()
     assert sender.send_due().sent == 3
-    forms = {form["template"]: form for form in (got.form() for got in gateway_server.accepted)}
+    forms = {form["template"]: form for form in (got.form() for got in kavenegar.accepted)}
     assert forms["lcs-approved"]["token10"] == amount
     assert (forms["lcs-rejected"]["token2"], forms["lcs-rejected"]["token20"]) == (until, reason)
     assert all(" " not in form.get(name, "") for form in forms.values() for name in ("token", "token2", "token3"))
 
 
-def test_kavenegar_token10_keeps_at_most_four_spaces(app, monkeypatch, world, make, gateway_server, daytime):
+def test_kavenegar_token10_keeps_at_most_four_spaces(kavenegar, world, make, daytime):
     """Kavenegar takes a phrase of up to four spaces in token10 (its support's answer, kavenegar/kavenegar-php#8):
     a Russian amount over a trillion has five (between the groups of three digits and before the currency); the
     client joins what is beyond the fourth with a zero-width non-joiner, as it does in the tokens that take no spaces,
     so the lookup is not refused for it, and every digit is kept."""
     from notifications.operations import queue_for_owner
 
-    gateway_server.default = (200, '{"return": {"status": 200, "message": "ok"}, "entries": [{"messageid": 1}]}')
-    for key, value in {"SMS_GATEWAY": "kavenegar", "SMS_GATEWAY_URL": gateway_server.url,
-                       "SMS_GATEWAY_TOKEN": "k"}.items():
-        monkeypatch.setitem(app.config, key, value)
     owner = make.owner(world.ir.clerk, world.ir.office)
     consent(owner, world.ir.clerk, language="ru")
     claim = make.claim(world.ir, owner)
@@ -183,17 +185,14 @@ def test_kavenegar_token10_keeps_at_most_four_spaces(app, monkeypatch, world, ma
                     "a")
     db.session.commit()
     assert sender.send_due().sent == 2
-    [approved] = [got.form() for got in gateway_server.accepted if got.form()["template"] == "lcs-approved"]
+    [approved] = [got.form() for got in kavenegar.accepted if got.form()["template"] == "lcs-approved"]
     amount = approved["token10"]
     assert amount.count(" ") == 4, amount
     assert amount.replace("\u200c", " ").split() == ["1", "234", "567", "890", "123", "IRR"], amount
 
 
-def test_kavenegar_refusal_fails_the_message(app, monkeypatch, world, make, gateway_server, daytime):
-    gateway_server.default = (200, '{"return": {"status": 424, "message": "template not found"}, "entries": null}')
-    for key, value in {"SMS_GATEWAY": "kavenegar", "SMS_GATEWAY_URL": gateway_server.url,
-                       "SMS_GATEWAY_TOKEN": "k"}.items():
-        monkeypatch.setitem(app.config, key, value)
+def test_kavenegar_refusal_fails_the_message(kavenegar, world, make, daytime):
+    kavenegar.default = (200, '{"return": {"status": 424, "message": "template not found"}, "entries": null}')
     owner = make.owner(world.ir.clerk, world.ir.office)
     consent(owner, world.ir.clerk)
     make.claim(world.ir, owner)
