@@ -183,7 +183,7 @@ def claim_new():
         "claims/claim_form.html", owner=owner, claim=None, values={"idempotency_key": uuid.uuid4().hex} | values,
         errors=errors, **forms.claim_choices(g.user, owner)),
         file, lambda claim: _("Claim {number} filed. The owner's PIN for the status page is {pin}.").format(
-            number=claim.number, pin=claim.pin),
+            number=claim.number, pin=i18n.native_digits(claim.pin)),
         lambda claim: url_for("claims.claim_detail", claim_id=claim.id), submitted=_submitted_claim_form())
 
 

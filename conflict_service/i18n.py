@@ -247,7 +247,10 @@ def solar_hijri(d: date, locale: str) -> str:
 
 
 def gregorian(d: date, locale: str, fmt: str = "medium") -> str:
-    return native_digits(babel_dates.format_date(d, format=fmt, locale=cldr_locale(locale)), locale)
+    text = babel_dates.format_date(d, format=fmt, locale=cldr_locale(locale))
+    if is_rtl(locale) and locale != "ur":  # CLDR's Pashto and Sorani patterns keep the Latin comma ("۶, دسمبر, ۲۰۲۶")
+        text = text.replace(", ", "، ")
+    return native_digits(text, locale)
 
 
 def format_date(value: date | datetime | None, locale: str | None = None, *, tz: str | None = None,
@@ -695,6 +698,7 @@ def init_i18n(app: Flask) -> None:
                                  native_digits=native_digits, zone_of=zone_of,  # calls: Jinja folds '14:30'|digits
                                  format_percent=format_percent,  # format_percent(50), never 50|percent
                                  coordinates=format_coordinates, exact_number=exact_number, join_list=join_list,
+                                 comma=comma, semicolon=semicolon,  # between items a template lists itself
                                  country_name=country_name)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     _numbers_in_templates_read_natively(app)

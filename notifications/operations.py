@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 
@@ -71,7 +71,10 @@ def set_consent(owner: Owner, data: dict, actor) -> Consent:
 
 def _link() -> str | None:
     base = current_app.config.get("PUBLIC_BASE_URL")
-    return f"{base.rstrip('/')}{url_for('public.status_lookup')}" if base else None
+    if not base:
+        return None
+    # From the URL map, not url_for: messages are queued by the command line and workers too, outside any request.
+    return f"{base.rstrip('/')}{current_app.url_map.bind('').build('public.status_lookup')}"
 
 
 def queue_for_owner(claim: Claim, template: Template, params: dict, key: str) -> OutboxMessage | None:

@@ -11,6 +11,7 @@ from flask_babel import ngettext
 
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, Species
 from conflict_service.i18n import (
+    currency_name,
     format_date,
     format_money,
     format_number,
@@ -135,6 +136,8 @@ def _param_text(key: str, value, currency: str) -> str:
         return join_list(str(Predator(v).title) for v in value) or "—"
     if key == "measures":
         return join_list(str(MeasureKind(v).title) for v in value) or "—"
+    if key == "currency":  # a sentence names it in the reader's language («ریال ایران»); the data keep the code
+        return currency_name(value)
     if key == "year":  # a programme year's name, "1405" or "2026/27": digits only, never grouped
         return native_digits(str(value))
     if key in DAY_COUNTS:

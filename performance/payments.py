@@ -18,6 +18,7 @@ from claims.models import Owner, Programme
 from conflict_service.audit.operations import record
 from conflict_service.db import db
 from conflict_service.errors import Conflict, NotEligible
+from conflict_service.i18n import native_digits
 from conflict_service.jurisdictions import queries as jq
 from payouts.breakdown import money_str
 from payouts.enums import LIVE_PAYMENT_STATES, PaymentStatus
@@ -151,7 +152,8 @@ def failed(period_id: int, payment: Payment, actor) -> None:
 
 def labels(period_ids) -> dict[int, tuple[str, str]]:
     rows = db.session.scalars(sa.select(Period).where(Period.id.in_(list(period_ids))))
-    return {p.id: (_("{community}: period {label}").format(community=p.contract.community.name, label=p.audit_label),
+    return {p.id: (_("{community}: period {label}").format(community=p.contract.community.name,
+                                                          label=native_digits(p.audit_label)),  # «#۱/۲» in Dari
                    url_for("performance.period_detail", period_id=p.id)) for p in rows}
 
 

@@ -145,3 +145,23 @@ def test_the_claim_list_filters_put_the_button_on_its_own_line_on_a_phone(make, 
         colour = phone.locator("#incident_from").evaluate("e => getComputedStyle(e, '::placeholder').color")
         assert colour == "rgb(140, 149, 159)"
     assert screenshot(phone, f"claim-list-filters-{lang}-phone").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("locale", ["fa_AF", "ps"])
+def test_a_clerks_controls_are_big_enough_for_a_finger_on_a_phone(make, live_server, phone, locale):
+    """The claim form's checkbox rows, its buttons (and the link styled as one), the header's language button and
+    sign-out are 44 px tall at 390 px (WCAG 2.5.5): they were 13-39 px, and «وتل» (Sign out) 19 × 22 px in Pashto."""
+    world = make.world()
+    world.ir.clerk.preferred_language = locale
+    owner = make.owner(world.ir.clerk, world.ir.office)
+    db.session.commit()
+    sign_in(phone, live_server, world.ir.clerk)
+    phone.goto(f"{live_server}/claims/new?owner_id={owner.id}")
+    boxes = {"corral row": "#f-is_in_corral >> xpath=..", "corral label": "label[for=f-is_in_corral]",
+             "add a line": "button[name=add_line]", "language": ".lang-switch button", "sign out": ".link-button",
+             "file": "form.panel button.primary", "cancel": "form.panel a.button"}
+    heights = {name: phone.locator(css).bounding_box()["height"] for name, css in boxes.items()}
+    assert all(h >= 44 for h in heights.values()), heights
+    box = phone.locator("#f-is_in_corral").bounding_box()
+    assert box["width"] >= 20 and box["height"] >= 20
+    assert screenshot(phone, f"claim-form-{locale}-phone-targets").stat().st_size > 10_000

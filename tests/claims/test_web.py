@@ -88,6 +88,20 @@ def test_file_a_claim_through_the_form(client, world, make, clerk):
     assert again.status_code == 302 and _count(Claim) == 1
 
 
+def test_the_pin_given_on_filing_is_in_the_clerks_digits(client, world, make, clerk):
+    """A Dari clerk reads the owner's PIN in the flash message in Persian digits, as on the claim page."""
+    world.ir.clerk.preferred_language = "fa_AF"
+    owner = make.owner(world.ir.clerk, world.ir.office)
+    db.session.commit()
+    path = f"/claims/new?owner_id={owner.id}"
+    good = client.post(path, data=_claim_form(owner, world.ir.programme, csrf_token(client, path)))
+    assert good.status_code == 302
+    claim = db.session.scalar(sa.select(Claim))
+    shown = html.unescape(client.get(good.headers["Location"]).get_data(as_text=True))
+    pin = claim.pin.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert f"تعقیب {pin} است" in shown
+
+
 def test_add_a_loss_line_keeps_the_form(client, world, make, clerk):
     owner = make.owner(world.ir.clerk, world.ir.office)
     db.session.commit()

@@ -127,6 +127,7 @@ def test_date_fields_show_solar_hijri_in_native_digits_and_echo_the_gregorian():
     assert date_input_value("۱۴ قوس ۱۴۰۵", "fa_AF") == "۱۴ قوس ۱۴۰۵"  # as typed
     assert date_echo("۱۴۰۵/۰۹/۱۴", "fa") == "شنبه ۵ دسامبر ۲۰۲۶"
     assert date_echo("۱۴ قوس ۱۴۰۵", "fa_AF") == "شنبه ۵ دسمبر ۲۰۲۶"
+    assert date_echo("۱۴ قوس ۱۴۰۵", "ps") == "اونۍ ۵، دسمبر، ۲۰۲۶"  # CLDR's Latin commas, in Pashto's own
     assert date_echo("nonsense", "fa") == "" and date_echo("2026-12-05", "en") == ""
 
 

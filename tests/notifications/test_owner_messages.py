@@ -3,11 +3,12 @@ rolled-back change or after STOP; a real HTTP server on 127.0.0.1 stands in for 
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from conflict_service.db import db
 from conflict_service.i18n import native_digits
-from notifications import sender
+from notifications import operations, sender
 from notifications.enums import ConsentChannel, MessageState, Template
 from tests.notifications.support import consent, outbox
 
@@ -96,3 +97,24 @@ def test_each_event_in_the_owners_language_once(world, make, generic, daytime, p
     assert [m.template for m in outbox(owner_id=owner.id)] == [Template.FILED, Template.VISITED, Template.APPROVED]
     assert texts[0].startswith(f"Заявка {claim.number}") and "осмотр" in texts[1].lower()
     assert "одобрена" in texts[2]
+
+
+
+def test_the_status_link_is_built_outside_a_request(app, monkeypatch):
+    """With PUBLIC_BASE_URL set, a message queued by the command line or a background job (no request, no SERVER_NAME)
+    gets its status-page link: ``flask demo load`` failed on url_for outside a request."""
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://conflict.example.org/")
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    got = {}
+
+    def queue_from_the_command_line():  # a thread of its own: no request context, as in `flask ...` or a worker
+        with app.app_context():
+            try:
+                got["link"] = operations._link()
+            except RuntimeError as error:
+                got["error"] = str(error)
+
+    thread = threading.Thread(target=queue_from_the_command_line)
+    thread.start()
+    thread.join()
+    assert got == {"link": "https://conflict.example.org/status"}

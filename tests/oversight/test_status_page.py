@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from flask_babel import force_locale, gettext
 
+from claims.enums import AgeClass, LossOutcome, Species
 from conflict_service.db import db
 from conflict_service.timeutil import utcnow
 from oversight.models import StatusLookupGuard
@@ -137,3 +138,14 @@ def test_the_status_page_names_no_member_of_staff(client, world, make):
     for name in [u.full_name for u in staff] + [u.username for u in staff]:
         assert name not in page
     assert r.status_code == 200 and "Site visit recorded: the loss was confirmed" in page
+
+
+def test_the_animals_are_listed_with_the_readers_separators(client, world, make):
+    """Two loss lines on a Persian status page are set apart by «؛», not a Latin semicolon."""
+    owner = make.owner(world.ir.clerk, world.ir.office, preferred_language="fa_AF")
+    claim = make.claim(world.ir, owner, lines=[
+        {"species": Species.SHEEP, "age_class": AgeClass.ADULT, "outcome": LossOutcome.KILLED, "count": 3},
+        {"species": Species.GOAT, "age_class": AgeClass.ADULT, "outcome": LossOutcome.KILLED, "count": 1}])
+    db.session.commit()
+    page = _ask(client, claim, claim.pin).get_data(as_text=True)
+    assert "؛ ۱ × " in page and "; " not in page.split("<dd>", 1)[1].split("</main>")[0]

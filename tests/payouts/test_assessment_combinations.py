@@ -4,10 +4,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 
 from claims.enums import AgeClass, Confidence, LossOutcome, Predator, ProgrammeKind, Species, TimeOfDay
 from conflict_service.timeutil import utcnow
 from payouts import assessment, operations
+from payouts.breakdown import describe_line
 from payouts.engine import Circumstances, Facts, Loss, Rules, assess
 from payouts.steps import DEFAULT_STEPS
 from tests.factories import at
@@ -162,3 +164,11 @@ def test_the_engine_is_a_pure_function_of_its_facts():
     result = assess(facts, DEFAULT_STEPS)
     assert result.total == Decimal("33750001")
     assert assess(facts, DEFAULT_STEPS) == result
+
+
+def test_the_rounding_line_names_the_currency_in_the_readers_language(app):
+    """A Dari manager reads «ریال ایران», not the code IRR, in the breakdown's rounding line (the data keep codes)."""
+    line = {"code": "rounded", "params": {"digits": 0, "currency": "IRR"}}
+    with app.test_request_context(), force_locale("fa_AF"):
+        text = describe_line(line, "IRR")
+    assert "IRR" not in text and "ریال ایران" in text

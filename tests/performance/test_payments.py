@@ -21,6 +21,7 @@ from payouts.enums import BatchStatus, PaymentKind, PaymentMethod, PaymentStatus
 from payouts.models import Payment
 from performance import payments, periods
 from performance.enums import Distribution, PeriodStatus
+from tests.helpers import login
 from tests.payouts.conftest import Payouts
 from tests.payouts.test_reconciliation import statement
 from tests.performance.conftest import tehran
@@ -244,6 +245,18 @@ def test_the_period_page_api_and_cli_show_its_payments(client, runner, paid, wor
     out = runner.invoke(args=["performance", "assessment", str(period.id)])
     assert out.exit_code == 0 and "Status: paid" in out.output and reference in out.output
     assert out.output.startswith(f"Period {period.number} of contract {period.contract_id}\n")
+
+
+def test_a_dari_manager_reads_the_batch_s_period_in_persian_digits(client, paid, world):
+    period, _claim, _amount = paid
+    world.ir.manager.preferred_language = "fa_AF"
+    db.session.commit()
+    login(client, world.ir.manager)
+    batch_id = db.session.scalar(sa.select(Payment.batch_id).where(Payment.subject_id == period.id,
+                                                                   Payment.subject.is_not(None)))
+    page = client.get(f"/payment-batches/{batch_id}").get_data(as_text=True)
+    label = f"#{period.contract_id}/{period.number}".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert label in page  # it read «#1/2» in Latin digits on a Dari page
 
 
 def test_batches_of_a_performance_programme_on_the_web_and_the_cli(client, runner, perf, world):

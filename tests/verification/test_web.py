@@ -55,6 +55,15 @@ def test_a_verifier_records_a_visit_with_a_photo(client, world, assigned, eviden
     assert len(stored_files(evidence_dir)) == 4
 
 
+def test_the_claimed_counts_are_offered_in_the_verifiers_digits(client, world, assigned):
+    """A Pashto verifier finds the claimed counts in the visit form in Persian digits, like everything else typed."""
+    world.ir.verifier.preferred_language = "ps"
+    db.session.commit()
+    login(client, world.ir.verifier)
+    html = client.get(f"/claims/{assigned.id}/visit").get_data(as_text=True)
+    assert 'name="lines-0-count" type="text" value="۲"' in html
+
+
 def test_a_form_with_mistakes_comes_back_with_what_was_typed(client, world, assigned):
     login(client, world.ir.verifier)
     r = post_visit(client, assigned, visit_form(predator="", outcome="", notes="Tracks by the stream."))
