@@ -375,9 +375,10 @@ def _validate_claim(data: dict, actor, claim: Claim | None = None):
 
 
 def _owner_and_programme(owner_id: int | None, programme_id: int | None) -> tuple[Owner | None, Programme | None]:
-    """The owner with its office (and the office's region and country), not its herd history, and the programme with
-    its jurisdiction, in one statement; the scope is checked on the office's own lineage, so a submission never loads
-    the whole jurisdiction tree. When either is not found, each is looked for alone."""
+    """The owner with its office (and the office's region and country), not its herd history, and the programme (of
+    where it is run, a submission reads the id alone), in one statement; the scope is checked on the office's own
+    lineage, so a submission never loads the whole jurisdiction tree. When either is not found, each is looked for
+    alone."""
     if owner_id is not None and programme_id is not None:
         found = db.session.execute(OWNER_AND_PROGRAMME, {"owner": owner_id, "programme": programme_id}).first()
         if found is not None:
@@ -388,7 +389,7 @@ def _owner_and_programme(owner_id: int | None, programme_id: int | None) -> tupl
 
 OWNER_AND_PROGRAMME = (sa.select(Owner, Programme).join_from(Owner, Programme, sa.true())  # one row of each
                        .where(Owner.id == sa.bindparam("owner"), Programme.id == sa.bindparam("programme"))
-                       .options(lazyload(Owner.herd_counts)))
+                       .options(lazyload(Owner.herd_counts), lazyload(Programme.jurisdiction)))
 
 
 def _is_own_office(office, actor) -> bool:
