@@ -440,7 +440,8 @@ def _next_number(office, year: int) -> str:
     """``{COUNTRY}-{OFFICE}-{YEAR}-{SEQ:06}``. One statement creates the office's counter for the year or takes its
     next value; the row lock it takes makes parallel filings take turns until the commit (a rollback gives the
     number back, so numbers stay gap-free)."""
-    seq = db.session.execute(_next_seq_statement(db.dialect), {"office": office.id, "year": year}).scalar_one()
+    statement = _next_seq_statement(db.dialect)  # on the session's connection: a Core statement needs no ORM step
+    seq = db.session.connection().execute(statement, {"office": office.id, "year": year}).scalar_one()
     return f"{office.country_code}-{office.short_code}-{year}-{seq:06d}"
 
 
