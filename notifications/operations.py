@@ -77,11 +77,19 @@ def _link() -> str | None:
     return f"{base.rstrip('/')}{current_app.url_map.bind('').build('public.status_lookup')}"
 
 
+TEXTS_CONSENTED = sa.select(Consent.language).where(Consent.owner_id == sa.bindparam("owner"),
+                                                   Consent.channel == ConsentChannel.SMS)
+
+
 def queue_for_owner(claim: Claim, template: Template, params: dict, key: str) -> OutboxMessage | None:
     """Queue an owner's message about ``claim`` if they consented to SMS; the same ``key`` is queued once."""
-    consent = db.session.get(Consent, claim.owner_id)
     owner = claim.owner
-    if consent is None or consent.channel != ConsentChannel.SMS or not owner.phone:
+    if not owner.phone:
+        return None
+    # The language they agreed to be texted in, alone: the consent row would come with its owner and the owner's
+    # office (their joined relations), which every claim submission would read again.
+    language = db.session.scalar(TEXTS_CONSENTED, {"owner": claim.owner_id})
+    if language is None:
         return None
     if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.key == key)):
         return None
@@ -90,8 +98,7 @@ def queue_for_owner(claim: Claim, template: Template, params: dict, key: str) ->
     link = _link() if profile.links and template == Template.FILED else None
     message = OutboxMessage(
         key=key, medium=Medium.SMS, owner_id=owner.id, claim_id=claim.id, office_id=office.id, address=owner.phone,
-        language=consent.language, template=template, params=params,
-        text=texts.render(template, params, consent.language, link),
+        language=language, template=template, params=params, text=texts.render(template, params, language, link),
         next_attempt_at=profiles.after_quiet_hours(utcnow(), profile, office.timezone))
     db.session.add(message)
     db.session.flush()

@@ -226,7 +226,7 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
     # One statement: the token, its user and the user's jurisdictions (joined rather than the selectin's second
     # query: every API request runs this, and a user has a few jurisdictions).
-    token = db.session.scalars(_token_statement().where(ApiToken.token_hash == _token_hash(raw))).unique().first()
+    token = db.session.scalars(_token_statement(), {"token_hash": _token_hash(raw)}).unique().first()
     if token is None or not token.is_valid(utcnow()):
         return None
     return token.user, token
@@ -235,8 +235,9 @@ def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
 @functools.cache
 def _token_statement():
     """The token with its user and the user's jurisdictions up to the country (the lineage a scope check reads)."""
-    return sa.select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.jurisdictions)
-                                       .joinedload(Jurisdiction.parent).joinedload(Jurisdiction.parent))
+    return (sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash"))  # built once, not per request
+            .options(joinedload(ApiToken.user).joinedload(User.jurisdictions)
+                     .joinedload(Jurisdiction.parent).joinedload(Jurisdiction.parent)))
 
 
 def revoke_token(token: ApiToken, actor) -> None:

@@ -1,12 +1,14 @@
 """Owners and claims through the API: creation, validation messages, idempotency, lists and edits."""
 
 import re
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
 import time_machine
 
 from claims.models import Claim
+from claims.schemas import ClaimCreatedSchema
 from conflict_service.db import db
 from tests.claims.conftest import claim_body
 from tests.factories import at
@@ -193,6 +195,46 @@ def test_a_submissions_token_check_reads_the_user_and_its_offices_lineage_in_one
     # owner's office then read nothing of their own.
     assert len([s for s in statements if "api_tokens" in s]) == 1, statements
     assert [s for s in statements if " FROM jurisdictions" in s or " FROM user_jurisdictions" in s] == []
+
+
+def _moments(answer: dict) -> dict:
+    return {key: datetime.fromisoformat(value) if key.endswith("_at") and value else value
+            for key, value in answer.items()}
+
+
+def test_a_submission_writes_its_rows_once_reads_none_back_and_answers_what_it_stored(app, api, world, owner):
+    clerk = api("clerk")
+    clerk.post("/api/v1/claims", json=claim_body(owner.id, world.ir.programme.id))  # warm up caches
+    statements: list[str] = []
+
+    def listener(*args, _seen=statements, **kwargs):
+        _seen.append(" ".join(args[2].split()))
+
+    lines = [{"species": "sheep", "age_class": "adult", "outcome": "killed", "count": 3},
+             {"species": "goat", "age_class": "young", "outcome": "injured", "count": 1}]
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            answer = clerk.post("/api/v1/claims", json=claim_body(owner.id, world.ir.programme.id, lines=lines))
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+    assert answer.status_code == 201, answer.get_json()
+    # The owner (with its office) and the programme in one statement; the claim and its lines written once each and
+    # never read back.
+    [read] = [s for s in statements if " FROM owners" in s or " FROM programmes" in s]
+    assert "= programmes.jurisdiction_id" not in read, read  # the owner's office is joined, not the programme's
+    assert len([s for s in statements if s.startswith("INSERT INTO claims ")]) == 1, statements
+    assert len([s for s in statements if s.startswith("INSERT INTO loss_lines ")]) == 1, statements
+    assert [s for s in statements if " FROM claims" in s or " FROM loss_lines" in s] == []
+    body = answer.get_json()
+    with app.app_context():
+        stored = db.session.get(Claim, body["id"])
+        # The same values (a time as typed, +03:30, answers as the moment stored in UTC)
+        assert _moments(ClaimCreatedSchema().dump(stored)) == _moments(body)
+        assert [(line.position, line.species.value, line.count) for line in stored.lines] == [
+            (0, "sheep", 3), (1, "goat", 1)]
+        assert stored.updated_at == stored.filed_at == stored.status_changed_at
+        assert (stored.assigned_verifier_id, stored.prior_verifier_id, stored.appealed_at) == (None, None, None)
 
 
 def test_listing_uses_a_fixed_number_of_statements(app, api, world, make):
