@@ -159,7 +159,7 @@ def claim_list():
     page = queries.claim_list_page(g.user, queries.ClaimFilters(**args), page_no, per_page)
     return render_template("claims/claim_list.html", page=page, args=request.args.to_dict(), errors=errors,
                            statuses=ClaimState.choices(), clocks=Clock.choices(),
-                           programmes=queries.programme_names_for(g.user),
+                           programmes=queries.programme_names_for(g.user, g.get("scope_version")),
                            can_file=can_file_claim(g.user), shown=i18n.PageFormat(),
                            detail_url=url_for("claims.claim_detail", claim_id=0).removesuffix("0"))
 
