@@ -149,7 +149,8 @@ def statements(app):
 
 
 def _reads_programme_choices(statements) -> int:
-    return sum(s.startswith("SELECT programmes.id, programmes.name, programmes.names FROM programmes") for s in statements)
+    read = "SELECT programmes.id, programmes.name, programmes.names FROM programmes"
+    return sum(s.startswith(read) for s in statements)
 
 
 def test_the_programme_choices_are_read_once_while_the_scope_version_stays(app, client, world, statements, clock):
@@ -236,6 +237,7 @@ def test_a_rename_by_another_process_shows_on_this_processs_next_page(app, clien
     assert _programme_choices(client) == {ir: world.ir.programme.name}  # kept
     script = ("import sys, sqlalchemy as sa\n"
               "with sa.create_engine(sys.argv[1]).begin() as c:\n"
-              "    c.execute(sa.text('UPDATE programmes SET name = :n WHERE id = :id'), {'n': sys.argv[2], 'id': sys.argv[3]})")
+              "    c.execute(sa.text('UPDATE programmes SET name = :n WHERE id = :id'),\n"
+              "              {'n': sys.argv[2], 'id': sys.argv[3]})")
     subprocess.run([sys.executable, "-c", script, app.config["DATABASE_URL"], "Renamed elsewhere", ir], check=True)
     assert _programme_choices(client) == {ir: "Renamed elsewhere"}
