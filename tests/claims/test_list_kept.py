@@ -241,3 +241,23 @@ def test_a_rename_by_another_process_shows_on_this_processs_next_page(app, clien
               "              {'n': sys.argv[2], 'id': sys.argv[3]})")
     subprocess.run([sys.executable, "-c", script, app.config["DATABASE_URL"], "Renamed elsewhere", ir], check=True)
     assert _programme_choices(client) == {ir: "Renamed elsewhere"}
+
+
+def test_the_rows_escape_what_was_typed_and_flag_an_overdue_stage(client, world, make, clock):
+    """The rows written in Python escape every value as the template's {{ }} did, and keep the status and overdue
+    badges in the reader's language."""
+    owner = make.owner(world.ir.clerk, world.ir.office, name='Ali <b>"&\' Rezaei', village="<i>Dargaz</i>")
+    claim = make.claim(world.ir, owner, incident_village="Chehel & <mir>")
+    claim.verification_due_at = claim.due_at = NOW - timedelta(hours=1)
+    db.session.commit()
+    login(client, world.ir.clerk)
+    page = client.get("/claims").get_data(as_text=True)
+    assert '<td data-label="Owner"><bdi>Ali &lt;b&gt;&#34;&amp;&#39; Rezaei</bdi></td>' in page
+    assert '<td data-label="Village"><bdi>Chehel &amp; &lt;mir&gt;</bdi></td>' in page
+    assert (f'<td data-label="Claim"><a class="ltr nowrap" href="/claims/{claim.id}">{claim.number}</a></td>'
+            in page)
+    assert ('<td data-label="Status"><span class="badge status-submitted">Submitted</span> <span class="badge '
+            'flag-danger" title="Site visit due">Overdue</span></td>') in page
+    post_form(client, "/language", {"lang": "fa", "next": "/claims"}, form_path="/claims")
+    persian = client.get("/claims").get_data(as_text=True)
+    assert '<td data-label="دامدار"><bdi>Ali &lt;b&gt;' in persian and ">دیرکرد</span></td>" in persian
