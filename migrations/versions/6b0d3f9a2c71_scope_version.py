@@ -2,8 +2,9 @@
 
 One row (id 1) whose ``version`` triggers set anew whenever programmes are added, removed, renamed or moved, the
 jurisdiction tree changes, or a user's own jurisdictions change (``conflict_service.jurisdictions.models``). The
-value is drawn, not counted (a sequence on PostgreSQL, ``random()`` on SQLite), so a rolled-back change never leaves
-a value that returns with other contents; the triggers write the row back if it was deleted (tests empty tables).
+value is drawn at random, not counted (53 random bits on PostgreSQL, 64 on SQLite), so neither a rolled-back change
+nor a restored backup (which would set a counter or a sequence back) leaves a value that returns with other contents;
+the triggers write the row back if it was deleted (tests empty tables).
 
 Revision ID: 6b0d3f9a2c71
 Revises: e5f9c3d7b2a4
@@ -17,6 +18,8 @@ down_revision = 'e5f9c3d7b2a4'
 branch_labels = None
 depends_on = None
 
+# PostgreSQL's random() is a double with 53 random bits: a version drawn again by chance has odds of 1 in 2**53.
+PG_DRAWN = "floor(random() * 9007199254740992)::bigint"
 # (table, the columns whose update moves the version: None for any)
 WATCHED = (("programmes", ("name", "names", "jurisdiction_id")),
            ("jurisdictions", ("parent_id", "level")),
@@ -29,11 +32,10 @@ def upgrade():
                     sa.Column('version', sa.BigInteger(), nullable=False),
                     sa.PrimaryKeyConstraint('id', name=op.f('pk_scope_version')))
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE SEQUENCE scope_version_seq")
-        op.execute("INSERT INTO scope_version (id, version) VALUES (1, nextval('scope_version_seq'))")
-        op.execute("""CREATE FUNCTION move_scope_version() RETURNS trigger LANGUAGE plpgsql AS $$
+        op.execute(f"INSERT INTO scope_version (id, version) VALUES (1, {PG_DRAWN})")
+        op.execute(f"""CREATE FUNCTION move_scope_version() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-              INSERT INTO scope_version (id, version) VALUES (1, nextval('scope_version_seq'))
+              INSERT INTO scope_version (id, version) VALUES (1, {PG_DRAWN})
                 ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;
               RETURN NULL;
             END $$""")
@@ -57,7 +59,6 @@ def downgrade():
         for table, _columns in WATCHED:
             op.execute(f"DROP TRIGGER {table}_scope_version ON {table}")
         op.execute("DROP FUNCTION move_scope_version()")
-        op.execute("DROP SEQUENCE scope_version_seq")
     else:
         for table, _columns in WATCHED:
             for suffix in ("insert", "delete", "update"):
