@@ -163,7 +163,7 @@ def claim_list():
     return render_template("claims/claim_list.html", page=page, args=request.args.to_dict(), errors=errors,
                            statuses=i18n.choices_shown(ClaimState), clocks=i18n.choices_shown(Clock),
                            programmes=queries.programme_names_for(g.user, g.get("scope_version")),
-                           can_file=can_file_claim(g.user), shown=i18n.PageFormat(),
+                           can_file=can_file_claim(g.user), shown=i18n.PageFormat.kept(),
                            rows=presentation.ClaimListRows.for_reader(),
                            detail_url=url_for("claims.claim_detail", claim_id=0).removesuffix("0"))
 

@@ -476,7 +476,20 @@ def join_list(items, locale: str | None = None) -> str:
 class PageFormat:
     """Dates and numbers for the many rows of one page, as :func:`format_date` and :func:`format_number` write
     them: the locale, its date pattern, month names and digits are looked up once, and each distinct value is
-    formatted once (a list page shows the same dates and small counts again and again)."""
+    formatted once (a list page shows the same dates and small counts again and again). :meth:`kept` gives one per
+    locale for the whole process: what it writes depends on the locale and the CLDR data of the deploy only, so the
+    values formatted for one page serve the next (at most ``KEPT_VALUES`` of each kind are kept)."""
+
+    KEPT_VALUES = 20000
+    _kept: dict[str, PageFormat] = {}
+
+    @classmethod
+    def kept(cls, locale: str | None = None) -> PageFormat:
+        locale = locale or current_locale()
+        found = cls._kept.get(locale)
+        if found is None:
+            found = cls._kept[locale] = cls(locale)
+        return found
 
     def __init__(self, locale: str | None = None):
         self.locale = locale or current_locale()
@@ -502,6 +515,8 @@ class PageFormat:
                 shown = self._pattern.apply(value, self._cldr).translate(self._digits)
         except (ValueError, OverflowError):
             shown = format_date(value, self.locale)
+        if len(self._dates) >= self.KEPT_VALUES:
+            self._dates = {None: ""}
         self._dates[value] = shown
         return shown
 
@@ -509,7 +524,10 @@ class PageFormat:
         try:
             return self._numbers[value]
         except KeyError:
-            shown = self._numbers[value] = format_number(value, self.locale)
+            shown = format_number(value, self.locale)
+            if len(self._numbers) >= self.KEPT_VALUES:
+                self._numbers = {None: ""}
+            self._numbers[value] = shown
             return shown
 
 
