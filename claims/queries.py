@@ -9,6 +9,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from claims.enums import Clock
@@ -47,12 +48,37 @@ def programmes_for(user, *, active_only: bool = False) -> list[Programme]:
     return list(db.session.scalars(stmt))
 
 
-def programme_names_for(user) -> list[SimpleNamespace]:
+def programme_names_for(user, version: int | None = None) -> list[SimpleNamespace]:
     """Ids and names (official and in the reader's language) of the programmes a user may see (a filter's choices),
-    without loading whole programmes: one statement built once, the user's id its only parameter."""
-    rows = db.session.connection().execute(_programme_names(), {"scope_user_id": user.id})
+    without loading whole programmes: one statement built once, the user's id its only parameter.
+
+    ``version``: the scope version read with the signed-in user in this request, before it changed anything
+    (``g.scope_version``). The rows are then kept in this process under it and the user's id, and read again once it
+    moved: database triggers move it with every change of programmes, the jurisdiction tree or users' jurisdictions,
+    whichever process (or raw SQL) makes it, so a change shows on the next page. Without one, read every time."""
+    kept = _kept_programmes(version) if version is not None else None
+    rows = kept.get(user.id) if kept is not None else None
+    if rows is None:
+        rows = [tuple(r) for r in db.session.connection().execute(_programme_names(), {"scope_user_id": user.id})]
+        if kept is not None:
+            if len(kept) >= _KEPT_USERS:  # bounded: many users, one version
+                kept.clear()
+            kept[user.id] = rows
     locale = current_locale()
-    return [SimpleNamespace(id=r.id, name=r.name, local_name=local_name(r.name, r.names, locale)) for r in rows]
+    return [SimpleNamespace(id=pid, name=name, local_name=local_name(name, names, locale))
+            for pid, name, names in rows]
+
+
+_KEPT_USERS = 5000
+
+
+def _kept_programmes(version: int) -> dict[int, list[tuple]]:
+    """This app's kept programme choices per user, for ``version`` (emptied when another version is asked)."""
+    extensions = current_app.extensions
+    kept = extensions.get("programme_choices")
+    if kept is None or kept[0] != version:
+        kept = extensions["programme_choices"] = (version, {})
+    return kept[1]
 
 
 @functools.cache

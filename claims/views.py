@@ -143,6 +143,9 @@ def owner_edit(owner_id):
 
 # --- claims ------------------------------------------------------------------------------------------------
 
+_CLAIM_QUERY = ClaimQuerySchema()  # made once: building a schema costs more than loading the list's few arguments
+
+
 @bp.get("/claims")
 @login_required(*RECORD_READERS)
 def claim_list():
@@ -151,16 +154,17 @@ def claim_list():
     if request.args.getlist("status"):
         raw["status"] = [s for s in request.args.getlist("status") if s]
     try:
-        args = web_forms.load(ClaimQuerySchema(), raw)
+        args = web_forms.load(_CLAIM_QUERY, raw)
         errors = {}
     except ValidationError as error:
-        args, errors = ClaimQuerySchema().load({}), error.errors
+        args, errors = _CLAIM_QUERY.load({}), error.errors
     page_no, per_page = args.pop("page"), args.pop("per_page")
     page = queries.claim_list_page(g.user, queries.ClaimFilters(**args), page_no, per_page)
     return render_template("claims/claim_list.html", page=page, args=request.args.to_dict(), errors=errors,
-                           statuses=ClaimState.choices(), clocks=Clock.choices(),
-                           programmes=queries.programme_names_for(g.user),
-                           can_file=can_file_claim(g.user), shown=i18n.PageFormat(),
+                           statuses=i18n.choices_shown(ClaimState), clocks=i18n.choices_shown(Clock),
+                           programmes=queries.programme_names_for(g.user, g.get("scope_version")),
+                           can_file=can_file_claim(g.user), shown=i18n.PageFormat.kept(),
+                           rows=presentation.ClaimListRows.for_reader(),
                            detail_url=url_for("claims.claim_detail", claim_id=0).removesuffix("0"))
 
 

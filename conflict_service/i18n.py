@@ -118,6 +118,34 @@ def current_locale() -> str:
     return str(get_locale() or "en")
 
 
+def translations():
+    """The catalog of the reader's language, looked up once per request (and again if the language changes in it):
+    Flask-Babel's own lookup works out the locale's name on every call, and a page translates some fifty texts."""
+    if not has_app_context():
+        return get_translations()
+    locale = get_locale()
+    kept = g.get("_translations")
+    if kept is None or kept[0] is not locale:
+        kept = g._translations = (locale, get_translations())
+    return kept[1]
+
+
+_CHOICES: dict[tuple, tuple[tuple[str, str], ...]] = {}
+
+
+def choices_shown(titled_enum) -> tuple[tuple[str, str], ...]:
+    """``titled_enum.choices()`` (value, title) in the reader's language, worked out once per catalog in this process
+    (a catalog reloaded after a translation review is another catalog, so its titles are worked out anew)."""
+    if not has_request_context():
+        return tuple(titled_enum.choices())
+    key = (titled_enum, translations())
+    try:
+        return _CHOICES[key]
+    except KeyError:
+        found = _CHOICES[key] = tuple(titled_enum.choices())
+        return found
+
+
 def is_rtl(locale: str | None = None) -> bool:
     return (locale or current_locale()) in RTL_LOCALES
 
@@ -451,7 +479,20 @@ def join_list(items, locale: str | None = None) -> str:
 class PageFormat:
     """Dates and numbers for the many rows of one page, as :func:`format_date` and :func:`format_number` write
     them: the locale, its date pattern, month names and digits are looked up once, and each distinct value is
-    formatted once (a list page shows the same dates and small counts again and again)."""
+    formatted once (a list page shows the same dates and small counts again and again). :meth:`kept` gives one per
+    locale for the whole process: what it writes depends on the locale and the CLDR data of the deploy only, so the
+    values formatted for one page serve the next (at most ``KEPT_VALUES`` of each kind are kept)."""
+
+    KEPT_VALUES = 20000
+    _kept: dict[str, PageFormat] = {}
+
+    @classmethod
+    def kept(cls, locale: str | None = None) -> PageFormat:
+        locale = locale or current_locale()
+        found = cls._kept.get(locale)
+        if found is None:
+            found = cls._kept[locale] = cls(locale)
+        return found
 
     def __init__(self, locale: str | None = None):
         self.locale = locale or current_locale()
@@ -477,6 +518,8 @@ class PageFormat:
                 shown = self._pattern.apply(value, self._cldr).translate(self._digits)
         except (ValueError, OverflowError):
             shown = format_date(value, self.locale)
+        if len(self._dates) >= self.KEPT_VALUES:
+            self._dates = {None: ""}
         self._dates[value] = shown
         return shown
 
@@ -484,7 +527,10 @@ class PageFormat:
         try:
             return self._numbers[value]
         except KeyError:
-            shown = self._numbers[value] = format_number(value, self.locale)
+            shown = format_number(value, self.locale)
+            if len(self._numbers) >= self.KEPT_VALUES:
+                self._numbers = {None: ""}
+            self._numbers[value] = shown
             return shown
 
 
@@ -734,7 +780,7 @@ def _numbers_in_templates_read_natively(app: Flask) -> None:
     def gettext_(context, string, **variables):
         # What Jinja's newstyle gettext does with Flask-Babel's callable, without its two calls through the context
         # (a page says some fifty of these): the catalog's text, Markup when autoescaping, always %-formatted.
-        text = get_translations().ugettext(string)
+        text = translations().ugettext(string)
         if context.eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704 - as Jinja's own gettext: the catalogs are trusted like templates
         return text % {k: shown_number(v) for k, v in variables.items()}

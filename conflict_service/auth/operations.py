@@ -20,7 +20,7 @@ from conflict_service.db import db
 from conflict_service.errors import Forbidden, Unauthorized, ValidationError
 from conflict_service.i18n import format_number
 from conflict_service.jurisdictions import queries as jq
-from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.jurisdictions.models import Jurisdiction, scope_version
 from conflict_service.timeutil import utcnow
 
 AUDITED = ("username", "full_name", "role", "preferred_language", "is_active")
@@ -121,16 +121,29 @@ def start_session(user: User) -> str:
     return raw
 
 
-def session_user(user_id, raw: str | None) -> tuple[User | None, bool]:
-    """The user of a browser session and whether the session (its raw key) is live on the server, in one statement:
-    every page asks. The user's jurisdictions load when first used (most pages scope their statements in SQL by the
-    user's id and never read them)."""
+def session_user(user_id, raw: str | None) -> tuple[User | None, bool, int | None]:
+    """The user of a browser session, whether the session (its raw key) is live on the server, and the scope version
+    (``jurisdictions.models.scope_version``: what a process kept per user and scope is good while it is unchanged),
+    in one statement: every page asks. The user's jurisdictions load when first used (most pages scope their
+    statements in SQL by the user's id and never read them)."""
+    keyed = isinstance(raw, str)
+    values = {"session_user_id": user_id, "session_key_hash": _token_hash(raw)} if keyed else {
+        "session_user_id": user_id}
+    row = db.session.execute(_session_user_statement(keyed), values).first()
+    return (None, False, None) if row is None else (row[0], bool(row[1]), row[2])
+
+
+@functools.cache
+def _session_user_statement(keyed: bool) -> sa.Select:
+    """:func:`session_user`'s statement, built once (with and without a session key), its values given when run:
+    building it and working out its key in SQLAlchemy's cache cost about as much as running it."""
     live = (sa.select(UserSession.revoked_at.is_(None))
-            .where(UserSession.key_hash == _token_hash(raw), UserSession.user_id == User.id).scalar_subquery()
-            if isinstance(raw, str) else sa.false())
-    row = db.session.execute(sa.select(User, live).where(User.id == user_id)
-                             .options(lazyload(User.jurisdictions))).first()
-    return (None, False) if row is None else (row[0], bool(row[1]))
+            .where(UserSession.key_hash == sa.bindparam("session_key_hash", type_=sa.String),
+                   UserSession.user_id == User.id).scalar_subquery()
+            if keyed else sa.false())
+    version = sa.select(scope_version.c.version).where(scope_version.c.id == 1).scalar_subquery()
+    return (sa.select(User, live, version).where(User.id == sa.bindparam("session_user_id", type_=sa.Integer))
+            .options(lazyload(User.jurisdictions)))
 
 
 def end_session(raw: str) -> None:

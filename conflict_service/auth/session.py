@@ -93,7 +93,7 @@ def _load_from_session() -> None:
     seen_at = _ts(session.get("seen_at"))
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
-    user, live = session_user(uid, session.get("sid"))
+    user, live, version = session_user(uid, session.get("sid"))
     expired = login_at is None or seen_at is None or now - seen_at > idle or now - login_at > absolute
     current = user is not None and user.is_active and session.get("ver") == user.session_version and live
     if not current or expired:
@@ -106,7 +106,7 @@ def _load_from_session() -> None:
         # Written when it moved by a sixtieth of the idle limit (30 s of 30 minutes), not on every page: an unchanged
         # session is neither signed again nor sent back (Set-Cookie). The session may end that much early, never late.
         session["seen_at"] = now.timestamp()
-    g.user = user
+    g.user, g.scope_version = user, version
 
 
 def _ts(value) -> datetime | None:

@@ -54,3 +54,17 @@ class Jurisdiction(NamedInLanguages, Base):
 
     def __repr__(self) -> str:
         return f"<Jurisdiction {self.code}>"
+
+
+# A value that moves whenever what a user may see can change: programmes (added, removed, renamed, moved), the
+# jurisdiction tree (added, removed, moved) and users' own jurisdictions. Database triggers set it (migration
+# 6b0d3f9a2c71), on every path that writes those tables, raw SQL included; it is never counted up but drawn anew at
+# random, so neither a rolled-back change nor a restored backup can leave a value that comes back later with other
+# contents. Read with the signed-in user (one statement), it keys what a process keeps per user and scope (the
+# claim list's programme choices): a change made by any process shows on the next page of every process.
+scope_version = sa.Table(
+    "scope_version",
+    Base.metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
+)

@@ -3,9 +3,12 @@ of filters and run with each request's values, and the page's fixed parts (menus
 language and key. Nothing kept may show one request's values on another's page."""
 
 import re
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
 from claims import queries
@@ -120,3 +123,141 @@ def test_the_kept_menus_follow_the_page_the_role_and_the_language(client, world,
     login(client, world.ir.manager)
     manager = client.get("/claims").get_data(as_text=True)
     assert ">Programmes<" in manager and re.search(r'<a href="/claims" aria-current="page">Claims</a>', manager)
+
+
+# --- the programme choices, kept per process until the scope version moves ------------------------------------------
+
+def _programme_choices(client) -> dict[str, str]:
+    page = client.get("/claims").get_data(as_text=True)
+    select = re.search(r'<select id="programme_id".*?</select>', page, re.S).group(0)
+    return dict(re.findall(r'<option value="(\d+)" >([^<]*)</option>', select))
+
+
+@pytest.fixture
+def statements(app):
+    """The SQL statements run while the test reads it (the list: ``statements[:]``)."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def _reads_programme_choices(statements) -> int:
+    read = "SELECT programmes.id, programmes.name, programmes.names FROM programmes"
+    return sum(s.startswith(read) for s in statements)
+
+
+def test_the_programme_choices_are_read_once_while_the_scope_version_stays(app, client, world, statements, clock):
+    login(client, world.ir.clerk)
+    statements.clear()
+    assert _programme_choices(client) == {str(world.ir.programme.id): world.ir.programme.name}
+    assert _reads_programme_choices(statements) == 1
+    statements.clear()
+    assert _programme_choices(client) == {str(world.ir.programme.id): world.ir.programme.name}
+    assert _reads_programme_choices(statements) == 0  # kept: the version came with the signed-in user
+    other = app.test_client()
+    login(other, world.ir.manager)  # another user of the same scope reads their own
+    statements.clear()
+    assert _programme_choices(other) == {str(world.ir.programme.id): world.ir.programme.name}
+    assert _reads_programme_choices(statements) == 1
+
+
+def _sql(statement: str, **values) -> None:
+    """A change written in plain SQL, as another process or a database console would: nothing in this process's
+    Python sees it, only the database's triggers."""
+    db.session.execute(sa.text(statement), values)
+    db.session.commit()
+
+
+def test_a_programme_renamed_added_or_removed_shows_on_the_next_page(client, world, make, clock):
+    login(client, world.ir.clerk)
+    ir = str(world.ir.programme.id)
+    assert _programme_choices(client) == {ir: world.ir.programme.name}
+    _sql("UPDATE programmes SET name = 'Renamed programme' WHERE id = :id", id=world.ir.programme.id)
+    assert _programme_choices(client) == {ir: "Renamed programme"}
+    _sql("UPDATE programmes SET names = :names WHERE id = :id", names='{"en": "Its English name"}',
+         id=world.ir.programme.id)
+    assert _programme_choices(client) == {ir: "Its English name"}
+    office = make.programme(world.ir.office, name="Office programme")
+    db.session.commit()
+    assert _programme_choices(client) == {ir: "Its English name", str(office.id): "Office programme"}
+    _sql("UPDATE programmes SET jurisdiction_id = :am WHERE id = :id", am=world.am.office.id, id=office.id)
+    assert _programme_choices(client) == {ir: "Its English name"}  # moved out of the clerk's reach
+
+
+def test_a_users_jurisdictions_or_the_tree_changed_show_on_the_next_page(client, world, clock):
+    login(client, world.ir.clerk)
+    ir, am = str(world.ir.programme.id), str(world.am.programme.id)
+    assert _programme_choices(client).keys() == {ir}
+    values = {"user": world.ir.clerk.id, "office": world.am.office.id}
+    _sql("INSERT INTO user_jurisdictions (user_id, jurisdiction_id) VALUES (:user, :office)", **values)
+    assert _programme_choices(client).keys() == {ir, am}
+    _sql("DELETE FROM user_jurisdictions WHERE user_id = :user AND jurisdiction_id = :office", **values)
+    assert _programme_choices(client).keys() == {ir}
+    # the clerk's office moved under Armenia's region: Iran's national programme is no longer above it
+    _sql("UPDATE jurisdictions SET parent_id = :region WHERE id = :office", region=world.am.region.id,
+         office=world.ir.office.id)
+    assert _programme_choices(client).keys() == {am}
+
+
+def _version() -> int:
+    return db.session.execute(sa.text("SELECT version FROM scope_version WHERE id = 1")).scalar_one()
+
+
+def test_a_rolled_back_change_leaves_no_version_that_comes_back(world):
+    """The version is drawn anew, never counted up: a value a rolled-back change set (and a process may have kept
+    rows under) is not the value of a later change."""
+    before = _version()
+    savepoint = db.session.begin_nested()
+    db.session.execute(sa.text("UPDATE programmes SET name = 'Never kept' WHERE id = :id"),
+                       {"id": world.ir.programme.id})
+    rolled_back = _version()
+    savepoint.rollback()
+    assert _version() == before != rolled_back
+    db.session.execute(sa.text("UPDATE programmes SET name = 'Kept' WHERE id = :id"), {"id": world.ir.programme.id})
+    assert _version() not in (before, rolled_back)
+    db.session.execute(sa.text("UPDATE programmes SET is_active = false WHERE id = :id"), {"id": world.ir.programme.id})
+    assert _version() not in (before, rolled_back)
+
+
+@pytest.mark.committing
+def test_a_rename_by_another_process_shows_on_this_processs_next_page(app, client, world, clock):
+    """Another process (here a Python of its own, on its own connection) renames a programme and commits: this
+    process, which kept the choices, shows the new name on the next page."""
+    db.session.commit()
+    login(client, world.ir.clerk)
+    ir = str(world.ir.programme.id)
+    assert _programme_choices(client) == {ir: world.ir.programme.name}
+    assert _programme_choices(client) == {ir: world.ir.programme.name}  # kept
+    script = ("import sys, sqlalchemy as sa\n"
+              "with sa.create_engine(sys.argv[1]).begin() as c:\n"
+              "    c.execute(sa.text('UPDATE programmes SET name = :n WHERE id = :id'),\n"
+              "              {'n': sys.argv[2], 'id': sys.argv[3]})")
+    subprocess.run([sys.executable, "-c", script, app.config["DATABASE_URL"], "Renamed elsewhere", ir], check=True)
+    assert _programme_choices(client) == {ir: "Renamed elsewhere"}
+
+
+def test_the_rows_escape_what_was_typed_and_flag_an_overdue_stage(client, world, make, clock):
+    """The rows written in Python escape every value as the template's {{ }} did, and keep the status and overdue
+    badges in the reader's language."""
+    owner = make.owner(world.ir.clerk, world.ir.office, name='Ali <b>"&\' Rezaei', village="<i>Dargaz</i>")
+    claim = make.claim(world.ir, owner, incident_village="Chehel & <mir>")
+    claim.verification_due_at = claim.due_at = NOW - timedelta(hours=1)
+    db.session.commit()
+    login(client, world.ir.clerk)
+    page = client.get("/claims").get_data(as_text=True)
+    assert '<td data-label="Owner"><bdi>Ali &lt;b&gt;&#34;&amp;&#39; Rezaei</bdi></td>' in page
+    assert '<td data-label="Village"><bdi>Chehel &amp; &lt;mir&gt;</bdi></td>' in page
+    assert (f'<td data-label="Claim"><a class="ltr nowrap" href="/claims/{claim.id}">{claim.number}</a></td>'
+            in page)
+    assert ('<td data-label="Status"><span class="badge status-submitted">Submitted</span> <span class="badge '
+            'flag-danger" title="Site visit due">Overdue</span></td>') in page
+    post_form(client, "/language", {"lang": "fa", "next": "/claims"}, form_path="/claims")
+    persian = client.get("/claims").get_data(as_text=True)
+    assert '<td data-label="دامدار"><bdi>Ali &lt;b&gt;' in persian and ">دیرکرد</span></td>" in persian

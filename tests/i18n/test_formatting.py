@@ -159,6 +159,19 @@ def test_a_pages_formatter_writes_what_the_filters_write(locale):
     assert shown.date(None) == "" and shown.number(None) == ""
 
 
+def test_the_kept_page_formatter_is_one_per_language_and_forgets_past_its_bound(monkeypatch):
+    """The list's rows use one PageFormat per language for the whole process: a Persian page never gets English
+    dates from it, and it keeps at most KEPT_VALUES values of each kind."""
+    assert PageFormat.kept("fa") is PageFormat.kept("fa") is not PageFormat.kept("en")
+    assert PageFormat.kept("fa").date(MAY_3) == format_date(MAY_3, "fa") != PageFormat.kept("en").date(MAY_3)
+    monkeypatch.setattr(PageFormat, "KEPT_VALUES", 3)
+    shown = PageFormat("en")
+    for n in range(10):
+        assert shown.number(n) == format_number(n, "en") and len(shown._numbers) <= 3
+        assert shown.date(date(2026, 1, n + 1)) == format_date(date(2026, 1, n + 1), "en") and len(shown._dates) <= 3
+    assert shown.number(None) == "" and shown.date(None) == ""
+
+
 @pytest.mark.parametrize(("locale", "value", "expected"), [
     ("en", 30, "30%"), ("en", Decimal("12.5"), "12.5%"), ("de", 30, "30\u00a0%"), ("tr", 30, "%30"),
     ("fa", 30, "۳۰٪"), ("fa", Decimal("12.5"), "۱۲٫۵٪"), ("ckb", 30, "٣٠٪"), ("ur", 30, "30٪"), ("en", None, ""),
