@@ -83,7 +83,7 @@ def _clerk(environ) -> tuple[int, str]:
     raw = environ.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ").strip()
     if raw not in _clerks:
         with service.app_context():
-            user, _token = user_for_token(raw)
+            user, _token, _version = user_for_token(raw)
             _clerks[raw] = (user.id, user.username)
     return _clerks[raw]
 

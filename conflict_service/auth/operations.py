@@ -236,21 +236,23 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return raw, token
 
 
-def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
-    # One statement: the token, its user and the user's jurisdictions (joined rather than the selectin's second
-    # query: every API request runs this, and a user has a few jurisdictions).
-    token = db.session.scalars(_token_statement(), {"token_hash": _token_hash(raw)}).unique().first()
-    if token is None or not token.is_valid(utcnow()):
+def user_for_token(raw: str) -> tuple[User, ApiToken, int | None] | None:
+    """The user of a live bearer token, the token and the scope version, in one statement: every API request asks.
+    The user's jurisdictions are not loaded with them: a scope check reads their ids, kept per process under the
+    scope version read here (``jurisdictions.queries.own_ids``); anything else loads them when first read."""
+    row = db.session.execute(_token_statement(), {"token_hash": _token_hash(raw)}).first()
+    if row is None or not row[0].is_valid(utcnow()):
         return None
-    return token.user, token
+    return row[0].user, row[0], row[1]
 
 
 @functools.cache
-def _token_statement():
-    """The token with its user and the user's jurisdictions up to the country (the lineage a scope check reads)."""
-    return (sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash"))  # built once, not per request
-            .options(joinedload(ApiToken.user).joinedload(User.jurisdictions)
-                     .joinedload(Jurisdiction.parent).joinedload(Jurisdiction.parent)))
+def _token_statement() -> sa.Select:
+    """:func:`user_for_token`'s statement, built once: the token with its user (one row: no collection joined) and
+    the scope version."""
+    version = sa.select(scope_version.c.version).where(scope_version.c.id == 1).scalar_subquery()
+    return (sa.select(ApiToken, version).where(ApiToken.token_hash == sa.bindparam("token_hash"))
+            .options(joinedload(ApiToken.user).lazyload(User.jurisdictions)))
 
 
 def revoke_token(token: ApiToken, actor) -> None:

@@ -81,7 +81,7 @@ def _load_from_bearer() -> None:
     if found is None:
         g.bad_token = True
         return
-    g.user, g.api_token = found
+    g.user, g.api_token, g.scope_version = found
 
 
 def _load_from_session() -> None:

@@ -5,16 +5,18 @@ The tree is small (countries, regions, offices), so it is loaded once per reques
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 import sqlalchemy.orm
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from flask_babel import gettext as _
 
 from conflict_service.db import db
 from conflict_service.errors import NotFound
-from conflict_service.jurisdictions.models import Jurisdiction, Level
+from conflict_service.jurisdictions.models import Jurisdiction, Level, scope_version
 
 
 @dataclass
@@ -54,12 +56,57 @@ def forget_tree() -> None:
     g.pop("_jurisdiction_tree", None)
 
 
+def own_ids(user) -> frozenset[int]:
+    """The ids of the user's own jurisdictions (those they were given, not those below), what a scope check needs of
+    them, without loading them as objects with their parents.
+
+    For the signed-in user of the request (``g.user``), whose statement read the scope version (``g.scope_version``)
+    with them, the ids are kept in this process under that version and the user's id: database triggers move it with
+    every change of users' jurisdictions, whichever process (or plain SQL) makes it, so a change counts at the next
+    request, as when they were loaded with the user. Jurisdictions this session loaded or set (an administrator
+    changing their own) are read as they are now; any other user's are loaded."""
+    loaded = user.__dict__.get("jurisdictions")
+    if loaded is None and has_app_context() and g.get("user") is user and g.get("scope_version") is not None:
+        return _kept_own_ids(user.id, g.scope_version)
+    return frozenset(j.id for j in user.jurisdictions)
+
+
+_KEPT_USERS = 5000
+
+
+def _kept_own_ids(user_id: int, version: int) -> frozenset[int]:
+    extensions = current_app.extensions
+    kept = extensions.get("own_jurisdictions")
+    if kept is None or kept[0] != version:
+        kept = extensions["own_jurisdictions"] = (version, {})
+    ids = kept[1].get(user_id)
+    if ids is None:
+        rows = db.session.connection().execute(_own_ids_with_version(), {"scope_user_id": user_id}).all()
+        ids = frozenset(jid for _version, jid in rows if jid is not None)
+        # Kept only when read with the very version they are kept under (one statement, one snapshot): not when it
+        # moved since the user's statement (a change committed since, or this request's own, not committed yet).
+        if rows and rows[0][0] == version:
+            if len(kept[1]) >= _KEPT_USERS:  # bounded: many users, one version
+                kept[1].clear()
+            kept[1][user_id] = ids
+    return ids
+
+
+@functools.cache
+def _own_ids_with_version() -> sa.Select:
+    """The scope version and the user's own jurisdictions (a row with none when they hold none), in one statement."""
+    own = _USER_JURISDICTIONS
+    return (sa.select(scope_version.c.version, own.c.jurisdiction_id).select_from(scope_version)
+            .outerjoin(own, own.c.user_id == sa.bindparam("scope_user_id", type_=sa.Integer))
+            .where(scope_version.c.id == 1))
+
+
 def scope_ids(user) -> set[int]:
     """Every jurisdiction at or below the user's own: the ones whose records they may see."""
     t = tree()
     out: set[int] = set()
-    for j in user.jurisdictions:
-        out |= t.descendants(j.id)
+    for jid in own_ids(user):
+        out |= t.descendants(jid)
     return out
 
 
@@ -68,14 +115,16 @@ def office_ids(user) -> set[int]:
     return {jid for jid in scope_ids(user) if t.by_id[jid].level == Level.OFFICE}
 
 
-def lineage(jurisdiction: Jurisdiction) -> list[int]:
+def lineage(jurisdiction: Jurisdiction) -> Iterator[int]:
     """The jurisdiction's id and the ids above it, nearest first, from its own parents (``Jurisdiction.parent`` is
-    loaded with it, two levels deep: office, region, country), without loading the tree: ``[jid, *ancestors(jid)]``."""
-    out, node = [], jurisdiction
-    while node is not None:
-        out.append(node.id)
+    loaded with it, two levels deep: office, region, country), without loading the tree: ``[jid, *ancestors(jid)]``.
+    Read lazily, from the parents' ids: a caller that stops at the id it looks for (``in``, ``any``) loads no parent
+    above it (an office's country, two levels up, is not loaded with the office: its id is the region's parent id)."""
+    node = jurisdiction
+    yield node.id
+    while node is not None and node.parent_id is not None:
+        yield node.parent_id
         node = node.parent
-    return out
 
 
 def in_scope(user, jurisdiction: Jurisdiction | None) -> bool:
@@ -83,16 +132,16 @@ def in_scope(user, jurisdiction: Jurisdiction | None) -> bool:
     one of the user's own when one of the user's own is in its lineage."""
     if jurisdiction is None:
         return False
-    own = {j.id for j in user.jurisdictions}
-    return not own.isdisjoint(lineage(jurisdiction))
+    own = own_ids(user)
+    return any(jid in own for jid in lineage(jurisdiction))
 
 
 def related_ids(user) -> set[int]:
     """The user's scope plus the levels above it (a national programme is run above an office)."""
     t = tree()
     ids = scope_ids(user)
-    for j in user.jurisdictions:
-        ids |= set(t.ancestors(j.id))
+    for jid in own_ids(user):
+        ids |= set(t.ancestors(jid))
     return ids
 
 
