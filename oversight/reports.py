@@ -134,14 +134,17 @@ def local_names(rows: list[dict]) -> list[dict]:
     """Programme, region and office names in the reader's language (DESIGN §14), where the rows carry them."""
     programmes = {r["programme"] for r in rows if r.get("programme_name") is not None}
     codes = {r[k] for r in rows for k in ("region", "office") if r.get(f"{k}_name") is not None}
-    by_id = {p.id: p for p in db.session.scalars(sa.select(Programme).where(Programme.id.in_(programmes)))}
-    by_code = {j.code: j for j in db.session.scalars(sa.select(Jurisdiction).where(Jurisdiction.code.in_(codes)))}
+    # Each name is worked out once (a report has hundreds of rows and a dozen places): local_name looks up the
+    # reader's language on every call.
+    by_id = {p.id: p.local_name for p in db.session.scalars(sa.select(Programme).where(Programme.id.in_(programmes)))}
+    by_code = {j.code: j.local_name
+               for j in db.session.scalars(sa.select(Jurisdiction).where(Jurisdiction.code.in_(codes)))}
     for r in rows:
         if r.get("programme") in by_id and "programme_name" in r:
-            r["programme_name"] = by_id[r["programme"]].local_name
+            r["programme_name"] = by_id[r["programme"]]
         for k in ("region", "office"):
             if r.get(k) in by_code and f"{k}_name" in r:
-                r[f"{k}_name"] = by_code[r[k]].local_name
+                r[f"{k}_name"] = by_code[r[k]]
     return rows
 
 
