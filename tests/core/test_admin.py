@@ -32,7 +32,8 @@ def test_create_and_edit_a_user(client, world):
     db.session.expire_all()
     assert not db.session.get(User, user.id).is_active
     actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.entity_type == "user",
-                                                                    AuditEvent.entity_id == user.id)).all()
+                                                                    AuditEvent.entity_id == user.id)
+                                 .order_by(AuditEvent.seq)).all()
     assert actions == ["user.created", "user.updated"]
 
 

@@ -32,7 +32,8 @@ def test_a_verifier_creates_lists_and_revokes_a_credential_through_the_api(clien
     revoked = client.delete(f"/api/v1/users/me/field-credentials/{body['id']}", headers=headers)
     assert revoked.status_code == 200 and revoked.get_json()["revoked_at"]
     assert device.request("HEAD", "/openrosa/submission").status_code == 401
-    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("user.field_%"))).all()
+    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("user.field_%"))
+                                 .order_by(AuditEvent.seq)).all()  # in the order they happened
     assert actions == ["user.field_credential_created", "user.field_credential_revoked"]
 
 

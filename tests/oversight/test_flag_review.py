@@ -36,7 +36,7 @@ def flag_of(claim, rule="loss_exceeds_herd") -> AnomalyFlag:
 
 def events(action):
     db.session.commit()
-    return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)).all()
+    return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)).all()
 
 
 def test_refresh_is_idempotent_and_clears_a_flag_the_facts_no_longer_support(big):

@@ -302,7 +302,8 @@ def test_a_forfeited_period_is_settled_at_approval_and_never_waits_for_a_batch(c
     period = db.session.get(type(period), period.id)
     assert period.status == PeriodStatus.SETTLED and period.total == 0
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_type == "performance_period",
-                                                           AuditEvent.entity_id == period.id)).all()[-1]
+                                                           AuditEvent.entity_id == period.id)
+                                 .order_by(AuditEvent.seq)).all()[-1]
     assert event.action == "performance_period.settled" and event.data["total"] == "0"
     assert "Settled, nothing to pay" in client.get(f"/performance/contracts/{contract.id}").get_data(as_text=True)
     api = client.get(f"/api/v1/performance/periods/{period.id}/assessment",
