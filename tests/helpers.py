@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
 
 from tests.factories import PASSWORD
 
@@ -34,3 +38,25 @@ def bearer(client, user_or_name, password: str = PASSWORD) -> dict:
     r = client.post("/api/v1/auth/token", json={"username": username, "password": password})
     assert r.status_code == 201, r.get_json()
     return {"Authorization": f"Bearer {r.get_json()['token']}"}
+
+
+
+SAVEPOINTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+@contextmanager
+def sql_statements(app, *, savepoints: bool = True) -> Iterator[list[str]]:
+    """The SQL statements the database is sent while the block runs, each on one line (whitespace collapsed);
+    ``savepoints=False`` leaves out the test's own savepoints."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if savepoints or not statement.startswith(SAVEPOINTS):
+            seen.append(" ".join(statement.split()))
+
+    engine = app.extensions["database"]["engine"]
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

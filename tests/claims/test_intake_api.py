@@ -12,6 +12,7 @@ from claims.schemas import ClaimCreatedSchema
 from conflict_service.db import db
 from tests.claims.conftest import claim_body
 from tests.factories import at
+from tests.helpers import sql_statements
 
 NOW = at(2026, 11, 21, 9, 0)
 
@@ -180,17 +181,8 @@ def test_list_filters_and_pages(api, world, make):
 def test_a_submissions_token_check_is_one_statement_and_its_scope_check_reads_nothing(app, api, world, owner):
     clerk = api("clerk")
     clerk.post("/api/v1/claims", json=claim_body(owner.id, world.ir.programme.id))  # warm up caches
-    statements: list[str] = []
-
-    def listener(*args, _seen=statements, **kwargs):
-        _seen.append(" ".join(args[2].split()))
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            assert clerk.post("/api/v1/claims", json=claim_body(owner.id, world.ir.programme.id)).status_code == 201
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
+    with sql_statements(app) as statements:
+        assert clerk.post("/api/v1/claims", json=claim_body(owner.id, world.ir.programme.id)).status_code == 201
     # The token with its user and the scope version, in one statement; the ids of the clerk's own jurisdictions are
     # kept under that version (read once, at the warm-up) and the owner's office came with the owner, so the scope
     # checks of the office read nothing of their own (tests/core/test_token_check.py: changes count at once).
@@ -206,19 +198,10 @@ def _moments(answer: dict) -> dict:
 def test_a_submission_writes_its_rows_once_reads_none_back_and_answers_what_it_stored(app, api, world, owner):
     clerk = api("clerk")
     clerk.post("/api/v1/claims", json=claim_body(owner.id, world.ir.programme.id))  # warm up caches
-    statements: list[str] = []
-
-    def listener(*args, _seen=statements, **kwargs):
-        _seen.append(" ".join(args[2].split()))
-
     lines = [{"species": "sheep", "age_class": "adult", "outcome": "killed", "count": 3},
              {"species": "goat", "age_class": "young", "outcome": "injured", "count": 1}]
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            answer = clerk.post("/api/v1/claims", json=claim_body(owner.id, world.ir.programme.id, lines=lines))
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
+    with sql_statements(app) as statements:
+        answer = clerk.post("/api/v1/claims", json=claim_body(owner.id, world.ir.programme.id, lines=lines))
     assert answer.status_code == 201, answer.get_json()
     # The owner (with its office) and the programme in one statement; the claim and its lines written once each and
     # never read back.

@@ -15,7 +15,7 @@ from claims import queries
 from claims.states import ClaimState
 from conflict_service.db import db
 from tests.factories import at
-from tests.helpers import login, post_form
+from tests.helpers import login, post_form, sql_statements
 
 NOW = at(2026, 11, 21, 9, 0)
 
@@ -136,16 +136,8 @@ def _programme_choices(client) -> dict[str, str]:
 @pytest.fixture
 def statements(app):
     """The SQL statements run while the test reads it (the list: ``statements[:]``)."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    sa.event.remove(engine, "before_cursor_execute", record)
+    with sql_statements(app) as seen:
+        yield seen
 
 
 def _reads_programme_choices(statements) -> int:

@@ -10,7 +10,7 @@ import time_machine
 from conflict_service.db import db
 from tests.claims.conftest import claim_body
 from tests.factories import at
-from tests.helpers import bearer
+from tests.helpers import bearer, sql_statements
 
 NOW = at(2026, 11, 21, 9, 0)
 
@@ -23,18 +23,9 @@ def _clock():
 
 @pytest.fixture
 def statements(app):
-    """The SQL statements run while the test reads it."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):  # the test's own
-            seen.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    sa.event.remove(engine, "before_cursor_execute", record)
+    """The SQL statements run while the test reads it (not the test's own savepoints)."""
+    with sql_statements(app, savepoints=False) as seen:
+        yield seen
 
 
 @pytest.fixture

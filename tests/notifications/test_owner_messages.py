@@ -6,12 +6,11 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-import sqlalchemy as sa
-
 from conflict_service.db import db
 from conflict_service.i18n import native_digits
 from notifications import operations, sender
 from notifications.enums import ConsentChannel, MessageState, Template
+from tests.helpers import sql_statements
 from tests.notifications.support import consent, outbox
 
 
@@ -35,24 +34,16 @@ def test_filing_sends_the_owner_one_message_in_their_language(world, make, gener
     assert outbox(claim_id=claim.id)[0].state == MessageState.SENT
 
 
-def test_filing_reads_only_the_language_consented_to_and_nothing_for_an_owner_without_a_phone(world, make):
+def test_filing_reads_only_the_language_consented_to_and_nothing_for_an_owner_without_a_phone(app, world, make):
     texted, no_phone = make.owner(world.ir.clerk, world.ir.office), make.owner(world.ir.clerk, world.ir.office)
     consent(texted, world.ir.clerk, language="fa")
     no_phone.phone = None
     db.session.commit()
-    statements: list[str] = []
-
-    def listener(*args, _seen=statements, **kwargs):
-        _seen.append(" ".join(args[2].split()))
-
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with sql_statements(app) as statements:
         make.claim(world.ir, texted)
         read_for_texted = [s for s in statements if " FROM consents" in s]
         statements.clear()
         make.claim(world.ir, no_phone)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
     # One column of the consent row, without the owner and office its relations would join in
     assert len(read_for_texted) == 1 and read_for_texted[0].startswith("SELECT consents.language FROM consents WHERE")
     assert [s for s in statements if " FROM consents" in s] == []  # no phone: no text, nothing to read
