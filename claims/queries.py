@@ -9,7 +9,6 @@ from datetime import date
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from claims.enums import Clock
@@ -56,29 +55,15 @@ def programme_names_for(user, version: int | None = None) -> list[SimpleNamespac
     (``g.scope_version``). The rows are then kept in this process under it and the user's id, and read again once it
     moved: database triggers move it with every change of programmes, the jurisdiction tree or users' jurisdictions,
     whichever process (or raw SQL) makes it, so a change shows on the next page. Without one, read every time."""
-    kept = _kept_programmes(version) if version is not None else None
+    kept = jq.kept_under_scope("programme_choices", version) if version is not None else None
     rows = kept.get(user.id) if kept is not None else None
     if rows is None:
         rows = [tuple(r) for r in db.session.connection().execute(_programme_names(), {"scope_user_id": user.id})]
         if kept is not None:
-            if len(kept) >= _KEPT_USERS:  # bounded: many users, one version
-                kept.clear()
-            kept[user.id] = rows
+            jq.keep(kept, user.id, rows)
     locale = current_locale()
     return [SimpleNamespace(id=pid, name=name, local_name=local_name(name, names, locale))
             for pid, name, names in rows]
-
-
-_KEPT_USERS = 5000
-
-
-def _kept_programmes(version: int) -> dict[int, list[tuple]]:
-    """This app's kept programme choices per user, for ``version`` (emptied when another version is asked)."""
-    extensions = current_app.extensions
-    kept = extensions.get("programme_choices")
-    if kept is None or kept[0] != version:
-        kept = extensions["programme_choices"] = (version, {})
-    return kept[1]
 
 
 @functools.cache

@@ -71,24 +71,36 @@ def own_ids(user) -> frozenset[int]:
     return frozenset(j.id for j in user.jurisdictions)
 
 
-_KEPT_USERS = 5000
+KEPT_USERS = 5000
+
+
+def kept_under_scope(kind: str, version: int) -> dict:
+    """What this process keeps of ``kind`` per user while the scope version is ``version``: emptied when another
+    version is asked for. Put values in with :func:`keep`."""
+    extensions = current_app.extensions
+    kept = extensions.get(("kept_under_scope", kind))
+    if kept is None or kept[0] != version:
+        kept = extensions[("kept_under_scope", kind)] = (version, {})
+    return kept[1]
+
+
+def keep(kept: dict, user_id: int, value) -> None:
+    """Keep ``value`` for the user in ``kept`` (from :func:`kept_under_scope`); bounded: many users, one version."""
+    if len(kept) >= KEPT_USERS:
+        kept.clear()
+    kept[user_id] = value
 
 
 def _kept_own_ids(user_id: int, version: int) -> frozenset[int]:
-    extensions = current_app.extensions
-    kept = extensions.get("own_jurisdictions")
-    if kept is None or kept[0] != version:
-        kept = extensions["own_jurisdictions"] = (version, {})
-    ids = kept[1].get(user_id)
+    kept = kept_under_scope("own_jurisdictions", version)
+    ids = kept.get(user_id)
     if ids is None:
         rows = db.session.connection().execute(_own_ids_with_version(), {"scope_user_id": user_id}).all()
         ids = frozenset(jid for _version, jid in rows if jid is not None)
         # Kept only when read with the very version they are kept under (one statement, one snapshot): not when it
         # moved since the user's statement (a change committed since, or this request's own, not committed yet).
         if rows and rows[0][0] == version:
-            if len(kept[1]) >= _KEPT_USERS:  # bounded: many users, one version
-                kept[1].clear()
-            kept[1][user_id] = ids
+            keep(kept, user_id, ids)
     return ids
 
 
