@@ -9,7 +9,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 
 from conflict_service.audit.presentation import register
-from conflict_service.i18n import format_date, format_money, format_number, format_percent, join_list, native_digits
+from conflict_service.i18n import (
+    currency_name,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    join_list,
+    native_digits,
+)
 from performance.enums import Distribution, Fallback, Forfeiture, Indicator
 
 LINE_TEXT = {
@@ -84,6 +92,8 @@ def describe_line(line: dict, currency: str) -> str:
     for key in ("rate", "cap"):
         if key in params:
             params[key] = format_money(Decimal(params[key]), currency, exact=True)
+    if "currency" in params:  # a sentence names it in the reader's language («ریال ایران»); the data keep the code
+        params["currency"] = currency_name(params["currency"])
     if "deployments" in params:
         params["deployments"] = join_list(params["deployments"]) or _("no camera ran")
     if "events" in params:

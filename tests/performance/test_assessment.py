@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, InvalidTransition, NotEligible
@@ -11,6 +12,7 @@ from payouts.freezes.models import KillCause, RetaliationFreeze
 from performance import periods, queries
 from performance.assessment import Evidence, Forfeit, Terms, assess, split
 from performance.enums import Fallback, Forfeiture, Indicator, PeriodStatus
+from performance.presentation import describe_line
 from tests.performance.conftest import tehran
 
 TERMS = Terms(indicator=Indicator.DETECTIONS, rate=Decimal(10_000_000), cap=Decimal(30_000_000),
@@ -163,3 +165,11 @@ def test_approval_refusals(perf, world):
         periods.approve(contract.periods[0], reviewer)
     with pytest.raises(Forbidden):
         periods.approve(contract.periods[0], world.ir.clerk)
+
+
+def test_the_rounding_line_names_the_currency_in_the_readers_language(app):
+    """A Persian manager reads «ریال ایران», not the code IRR, in a period's rounding line (the data keep the code)."""
+    line = {"code": "rounded", "params": {"currency": "IRR"}}
+    with app.test_request_context(), force_locale("fa"):
+        text = describe_line(line, "IRR")
+    assert "IRR" not in text and "ریال ایران" in text
