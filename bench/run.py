@@ -248,9 +248,12 @@ def measure_list(base: str, ctx: InProcess, n: int) -> list[Figure]:
         cur.close()
         raw.rollback()
 
+    for _ in range(2):  # warm: the first pages of a fresh gunicorn compile the template and the statements
+        app_call()
+        floor_call()
     cpu = server_cpu_seconds(base)
-    app_t, floor_t = timed_pairs(app_call, floor_call, n, warm=2)
-    cpu = (server_cpu_seconds(base) - cpu) / (n + 2)  # the warm-up pages included
+    app_t, floor_t = timed_pairs(app_call, floor_call, n, warm=0)
+    cpu = (server_cpu_seconds(base) - cpu) / n  # the timed pages only: a warm-up page costs many times a page
     raw.close()
     # The service's own CPU per page (every gunicorn process, from /proc): unlike the times, it hardly changes with
     # what else runs on the machine.
