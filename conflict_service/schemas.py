@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as L_
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 
 from conflict_service.i18n import LOCALES, format_date, plain_digits, plain_number
 from conflict_service.timeutil import utcnow
@@ -146,6 +146,28 @@ class BaseSchema(Schema):
     class Meta:
         unknown = RAISE
         ordered = True
+
+
+# Fields whose dump is their own conversion of one plain value (no other object, no method of the schema).
+_FLAT = (fields.String, fields.Number, fields.Boolean, fields.Date, fields.DateTime, fields.Enum, fields.UUID)
+_FLAT_DUMPERS: dict[type, tuple] = {}
+
+
+def dump_flat_rows(schema_cls: type[Schema], rows: list[dict]) -> list[dict]:
+    """``schema_cls(many=True).dump(rows)`` for rows of plain values (dicts): the same keys in the same order, each
+    value through its field's own conversion, a key the row lacks left out, without marshmallow's lookups per value
+    (a report of 600 rows spent half its CPU in them). Only for flat schemas: a field that would dump differently
+    here (nested, a list, a method, another key or attribute, a default) is refused with TypeError."""
+    dumpers = _FLAT_DUMPERS.get(schema_cls)
+    if dumpers is None:
+        dumpers = []
+        for name, field in schema_cls().dump_fields.items():
+            renamed = field.data_key not in (None, name) or field.attribute not in (None, name)
+            if not isinstance(field, _FLAT) or renamed or field.dump_default is not missing:
+                raise TypeError(f"{schema_cls.__name__}.{name} is not a flat field: dump it with the schema")
+            dumpers.append((name, field._serialize))  # noqa: SLF001 - what marshmallow's own List does per item
+        dumpers = _FLAT_DUMPERS[schema_cls] = tuple(dumpers)
+    return [{name: dump(row[name], name, row) for name, dump in dumpers if name in row} for row in rows]
 
 
 BOM_HELP = ("Start the CSV file with a UTF-8 byte-order mark, so that Excel reads Persian, Arabic and Armenian text "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask import jsonify
 from flask.views import MethodView
 
 from conflict_service.api import BEARER, blueprint
 from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import roles_allowed, signed_in_user
+from conflict_service.schemas import dump_flat_rows
 from oversight import reports, transparency
 from oversight.performance_payouts import payout_rows
 from oversight.report_schemas import (
@@ -16,6 +18,7 @@ from oversight.report_schemas import (
     LiabilityReportSchema,
     PayoutQuerySchema,
     PayoutReportSchema,
+    PayoutRowSchema,
     TransparencySchema,
     filters,
 )
@@ -35,8 +38,14 @@ class Payouts(MethodView):
         month, predator, species; with ``payments=performance``, the payments of performance periods instead
         (counted apart: compensation never includes them)."""
         user = signed_in_user()
-        return {"group_by": args["group_by"], "payments": args["payments"],
-                "rows": payout_rows(user, args["group_by"], filters(args), args["payments"])}
+        rows = payout_rows(user, args["group_by"], filters(args), args["payments"])
+        # The answer the schema documents, its rows (hundreds) dumped flat as the schema dumps them: through the
+        # schema they cost half the report's CPU.
+        head = _PAYOUT_HEAD.dump({"group_by": args["group_by"], "payments": args["payments"]})
+        return jsonify(head | {"rows": dump_flat_rows(PayoutRowSchema, rows)})
+
+
+_PAYOUT_HEAD = PayoutReportSchema(exclude=("rows",))
 
 
 @blp.route("/deadlines")

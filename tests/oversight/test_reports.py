@@ -4,7 +4,10 @@ import csv
 import io
 
 import pytest
+from flask import request
 
+from oversight.performance_payouts import payout_rows
+from oversight.report_schemas import PayoutQuerySchema, PayoutReportSchema, filters
 from tests.helpers import bearer, login
 from tests.oversight.report_data import build
 
@@ -172,3 +175,17 @@ def test_a_same_day_confirmation_stored_before_the_approval_shows_no_negative_du
     figures = [v for r in rows for step in ("verification", "decision", "payment")
                for v in (r[step]["median"], r[step]["p90"]) if v is not None]
     assert figures and not any(v.startswith("-") for v in figures)
+
+
+@pytest.mark.parametrize("query", ["group_by=region,month", "group_by=office,programme,predator,species",
+                                   "group_by=region,programme,predator", "group_by=month&from=2026-04-01"])
+def test_payouts_answer_is_what_the_schema_dumps(app, client, world, data, query):
+    """The rows are dumped without the schema (``dump_flat_rows``): the answer is byte for byte the schema's."""
+    r = client.get(f"/api/v1/reports/payouts?{query}", headers=bearer(client, world.ir.auditor))
+    assert r.status_code == 200
+    with app.test_request_context(f"/api/v1/reports/payouts?{query}"):
+        args = PayoutQuerySchema().load(request.args.to_dict())
+        rows = payout_rows(world.ir.auditor, args["group_by"], filters(args), args["payments"])
+        expected = app.json.response(PayoutReportSchema().dump(
+            {"group_by": args["group_by"], "payments": args["payments"], "rows": rows})).get_data()
+    assert rows and r.get_data() == expected
