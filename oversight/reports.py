@@ -137,8 +137,8 @@ def local_names(rows: list[dict]) -> list[dict]:
     # Each name is worked out once (a report has hundreds of rows and a dozen places): local_name looks up the
     # reader's language on every call.
     by_id = {p.id: p.local_name for p in db.session.scalars(sa.select(Programme).where(Programme.id.in_(programmes)))}
-    by_code = {j.code: j.local_name
-               for j in db.session.scalars(sa.select(Jurisdiction).where(Jurisdiction.code.in_(codes)))}
+    # The places from the request's jurisdiction tree, which the report's scope has loaded already.
+    by_code = {j.code: j.local_name for j in jq.tree().by_id.values() if j.code in codes}
     for r in rows:
         if r.get("programme") in by_id and "programme_name" in r:
             r["programme_name"] = by_id[r["programme"]]
