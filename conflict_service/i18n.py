@@ -722,6 +722,23 @@ def date_echo(value, locale: str | None = None) -> str:
         return ""
 
 
+@functools.cache
+def _plural_samples(locale: str) -> dict[str, int]:
+    """The smallest count of each of the locale's CLDR plural categories (the integers among 0-199 reach every one)."""
+    rule = Locale.parse(cldr_locale(locale)).plural_form
+    samples: dict[str, int] = {}
+    for n in range(200):
+        samples.setdefault(rule(n), n)
+    return samples
+
+
+def plural_forms(message, locale: str | None = None) -> dict[str, str]:
+    """``message(n)`` (an ``ngettext`` call) for one count of each of the reader's plural categories, keyed by CLDR's
+    names for them, which a browser's ``Intl.PluralRules`` gives too: a script that counts something itself (the
+    files chosen in a file input) writes the catalog's form for its count, in every language's own plural rules."""
+    return {category: message(n) for category, n in _plural_samples(locale or current_locale()).items()}
+
+
 def init_i18n(app: Flask) -> None:
     # The catalogs the instance reads; a deployment may keep them outside the code (reviewed corrections go there).
     app.config.setdefault("TRANSLATIONS_DIR", str(translations_dir()))
@@ -745,6 +762,7 @@ def init_i18n(app: Flask) -> None:
                                  format_percent=format_percent,  # format_percent(50), never 50|percent
                                  coordinates=format_coordinates, exact_number=exact_number, join_list=join_list,
                                  comma=comma, semicolon=semicolon,  # between items a template lists itself
+                                 plural_forms=plural_forms,
                                  country_name=country_name)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     _numbers_in_templates_read_natively(app)

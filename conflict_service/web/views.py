@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, jsonify, redirect, request, session, url_for
+from flask_babel import ngettext
 
 from conflict_service.audit.operations import record
 from conflict_service.auth.session import login_required
@@ -95,6 +96,12 @@ def health():
     return jsonify(status="ok")
 
 
+def files_chosen(n: int) -> str:
+    """The status line beside a file input once several files are chosen (uploads.js writes the count and names)."""
+    # i18n: {n} is the number of files chosen, written by the page in the reader's digits; {names} their names
+    return ngettext("{n} file: {names}", "{n} files: {names}", n)
+
+
 @bp.app_context_processor
 def _globals():
-    return {"nav_items": nav_items, "nav_key": nav_key, "slot": render_slot}
+    return {"nav_items": nav_items, "nav_key": nav_key, "slot": render_slot, "files_chosen": files_chosen}

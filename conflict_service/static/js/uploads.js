@@ -3,7 +3,12 @@
 // - a JPEG photo is shrunk on the phone to the configured longest side and quality before it is uploaded, and the
 //   camera's EXIF block (time, GPS, camera) is copied into the smaller file, so the evidence checks still read when
 //   and where it was taken; the pixels are drawn upright, so the copied Orientation tag is set to 1;
-// - a file still over the input's limit is refused before anything is sent, with a message beside the input.
+// - a file still over the input's limit is refused before anything is sent, with a message beside the input;
+// - the chooser speaks the reader's language: a button ("Choose photos") and a line saying what is chosen ("3 files:
+//   a.jpg, b.jpg, c.jpg", in the reader's digits and plural forms), with words the page gives on <body>, instead of the
+//   browser's own "Choose Files / No file chosen" in the browser's language. The native input stays the control,
+//   transparent over the button: it keeps its label, focus, accept, capture, multiple, required and description, and
+//   a tap on the button is a tap on it (the camera opens as before).
 (function () {
   "use strict";
   var body = document.body;
@@ -81,6 +86,12 @@
     }).catch(function () { return file; });  // a photo the browser cannot decode is sent as it is
   }
 
+  // Add an id to the input's aria-describedby once, after the ones it has.
+  function describe(input, id) {
+    var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (ids.indexOf(id) < 0) { input.setAttribute("aria-describedby", ids.concat([id]).join(" ")); }
+  }
+
   function note(input) {
     var id = input.id + "-upload-note";
     var el = document.getElementById(id);
@@ -89,9 +100,82 @@
       el.id = id;
       el.className = "hint upload-note";
       el.setAttribute("role", "status");
-      input.insertAdjacentElement("afterend", el);
+      (input.closest(".file-pick") || input).insertAdjacentElement("afterend", el);
     }
     return el;
+  }
+
+  // The chooser's words, from the page in the reader's language.
+  var WORDS = {
+    photos: body.getAttribute("data-msg-choose-photos"),
+    files: body.getAttribute("data-msg-choose-files"),
+    file: body.getAttribute("data-msg-choose-file"),
+    none: body.getAttribute("data-msg-no-file")
+  };
+  var DIGITS = body.getAttribute("data-digits") || "0123456789";
+  var COMMA = body.getAttribute("data-list-comma") || ", ";
+  var SHOWN_NAMES = 5;  // more are left out ("…"): the count says how many
+  var counted = {};
+  try { counted = JSON.parse(body.getAttribute("data-msg-files") || "{}"); } catch (e) { counted = {}; }
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
+
+  function digits(n) { return String(n).replace(/[0-9]/g, function (d) { return DIGITS.charAt(Number(d)); }); }
+
+  // A phone's file names are long ("IMG_20261120_091512_HDR.jpg"): keep the start and the end, which tell them apart.
+  function shortName(name) { return name.length > 24 ? name.slice(0, 12) + "\u2026" + name.slice(-10) : name; }
+
+  function nameElement(name) {
+    var el = document.createElement("bdi");  // a Latin name keeps its dots in place in a right-to-left sentence
+    el.textContent = shortName(name);
+    if (el.textContent !== name) { el.title = name; }  // the whole name where a pointer can hover
+    return el;
+  }
+
+  function chooseWords(input) {
+    var types = (input.getAttribute("accept") || "").split(",").filter(Boolean);
+    var images = types.length > 0 && types.every(function (t) { return /^\s*image\//.test(t); });
+    return input.multiple ? (images ? WORDS.photos : WORDS.files) : WORDS.file;
+  }
+
+  function showChosen(input) {
+    var line = document.getElementById(input.id + "-chosen");
+    var files = Array.prototype.slice.call(input.files || []);
+    if (!line) { return; }
+    line.textContent = "";
+    if (!files.length) { line.textContent = WORDS.none; return; }
+    if (files.length === 1) { line.appendChild(nameElement(files[0].name)); return; }
+    var sentence = counted[plural ? plural.select(files.length) : "other"] || counted.other || "{n}: {names}";
+    var parts = sentence.replace("{n}", digits(files.length)).split("{names}");
+    line.appendChild(document.createTextNode(parts[0]));
+    files.slice(0, SHOWN_NAMES).forEach(function (f, i) {
+      if (i) { line.appendChild(document.createTextNode(COMMA)); }
+      line.appendChild(nameElement(f.name));
+    });
+    if (files.length > SHOWN_NAMES) { line.appendChild(document.createTextNode(COMMA + "\u2026")); }
+    line.appendChild(document.createTextNode(parts.slice(1).join("")));
+  }
+
+  // Put the input in a frame with its button (the input transparent over it) and its status line.
+  function enhance(input) {
+    if (!input.id || !WORDS.none || input.closest(".file-pick")) { return; }
+    var pick = document.createElement("div");
+    var target = document.createElement("span");
+    var button = document.createElement("span");
+    var line = document.createElement("span");
+    pick.className = "file-pick";
+    target.className = "file-target";
+    button.className = "button file-button";
+    button.setAttribute("aria-hidden", "true");  // the input itself is the control, named by its own label
+    button.textContent = chooseWords(input);
+    line.className = "file-status";
+    line.id = input.id + "-chosen";
+    input.parentNode.insertBefore(pick, input);
+    target.appendChild(input);
+    target.appendChild(button);
+    pick.appendChild(target);
+    pick.appendChild(line);
+    describe(input, line.id);
+    showChosen(input);
   }
 
   function megabytes(n) { return (n / 1048576).toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 }); }
@@ -121,16 +205,18 @@
         return template.replace("{name}", f.name).replace("{mb}", megabytes(limit));
       }).join(" ");
       status.classList.toggle("field-errors", refused.length > 0);
-      input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + status.id).trim());
+      describe(input, status.id);
     }).then(function () {
       input.removeAttribute("data-busy");
+      showChosen(input);  // what was kept: a file refused for its size is no longer chosen
       Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
       input.dispatchEvent(new CustomEvent("uploads-ready", { bubbles: true }));
     });
   }
 
   document.querySelectorAll("input[type=file]").forEach(function (input) {
-    input.addEventListener("change", function () { handle(input); });
+    enhance(input);
+    input.addEventListener("change", function () { showChosen(input); handle(input); });
     if (input.files && input.files.length) { handle(input); }  // chosen before this script had loaded
   });
 })();
