@@ -457,7 +457,10 @@ def format_coordinates(lat, lon, locale: str | None = None) -> str:
         return ""
     locale = locale or current_locale()
     shown = [exact_number(v, locale) for v in (lat, lon)]
-    return comma(locale).join(shown)
+    # Where the decimal mark is a comma (Tajik, Russian, Armenian …) "37,4, 59,1" reads as four numbers: a semicolon
+    # parts latitude from longitude, as those languages part numbers in a list.
+    between = "; " if "," in exact_number(Decimal("0.5"), locale) else comma(locale)
+    return between.join(shown)
 
 
 # Where CLDR's list patterns keep the Latin comma in an Arabic-script locale (Sorani inherits root's "{0}, {1}").
