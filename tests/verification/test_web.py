@@ -200,8 +200,8 @@ def test_radio_group_errors_are_tied_to_the_group(client, world, assigned):
 
 
 def test_persian_names_keep_their_place_in_a_tajik_line(client, world, make):
-    """A Tajik verifier read «چاپشلو · داوود رستمی» (village, then owner) on the worklist: two right-to-left names with a
-    dot between them ran together into one right-to-left run inside the left-to-right line. Each is isolated."""
+    """A Tajik verifier read «چاپشلو · داوود رستمی» (village, then owner) on the worklist: two right-to-left names
+    with a dot between them ran into one right-to-left run inside the left-to-right line. Each is isolated."""
     owner = make.owner(world.ir.clerk, world.ir.office, name="داوود رستمی", village="چاپشلو")
     claim = make.claim(world.ir, owner, incident_village="چاپشلو")
     assign_verifier(claim, {"verifier_id": world.ir.verifier.id}, world.ir.clerk)
