@@ -204,3 +204,27 @@ def test_a_clerks_and_a_verifiers_other_controls_are_big_enough_for_a_finger(mak
     heights["field records' filter"] = phone.locator("#f-status").bounding_box()["height"]  # was 22-37 px
     assert all(h >= 44 for h in heights.values()), heights
     assert screenshot(phone, f"visit-form-{locale}-phone-targets").stat().st_size > 10_000
+
+
+# Where the first and the last digit of a number lie on the screen, from the left (px).
+DIGIT_ENDS = """el => { const text = el.firstChild, digits = [...text.textContent.matchAll(/[\\u0660-\\u0669]/g)];
+  const x = i => { const range = document.createRange(); range.setStart(text, i); range.setEnd(text, i + 1);
+                   return range.getBoundingClientRect().left; };
+  return [x(digits[0].index), x(digits.at(-1).index)]; }"""
+
+
+@pytest.mark.parametrize("locale", ["ckb", "ar"])
+def test_a_phone_number_in_arabic_indic_digits_keeps_its_groups_in_order(make, live_server, phone, locale):
+    """A Sorani clerk read «+٧٨٩١ ٣٢٨ ٩١٥ ٩٨» for +98 915 328 7891 on the owner's messages page: to the bidi algorithm
+    Arabic-Indic digits are Arabic numbers, and the spaces between the groups took the right-to-left side even inside
+    the number's left-to-right isolate, so the groups ran backwards (a payment batch's phone numbers too)."""
+    world = make.world()
+    world.ir.clerk.preferred_language = locale
+    owner = make.owner(world.ir.clerk, world.ir.office, phone="+98 915 328 7891")
+    db.session.commit()
+    sign_in(phone, live_server, world.ir.clerk)
+    for path in (f"/owners/{owner.id}", f"/owners/{owner.id}/consent"):
+        phone.goto(f"{live_server}{path}")
+        number = phone.locator("main bdi[dir=ltr]").filter(has_text="٩١٥").first
+        first, last = number.evaluate(DIGIT_ENDS)
+        assert first < last, (path, number.inner_text())  # ٩ of ٩٨ on the left, ١ of ٧٨٩١ on the right
