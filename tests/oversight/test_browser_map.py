@@ -77,10 +77,9 @@ def test_the_losses_charts_labels_are_in_view_on_a_right_to_left_phone(make, liv
     """A Sorani manager's dashboard showed the verified-losses chart scrolled to its far end: two bars and their counts,
     no «پڵنگ · مەڕ» label and no short bar (they lay off to the left). The chart, drawn left to right, starts at its
     labels; it still scrolls."""
+    from tests.verification.conftest import visit_payload
     from verification.operations import assign_verifier, record_verification
     from verification.schemas import VerificationCreateSchema
-
-    from tests.verification.conftest import visit_payload
 
     world = make.world()
     world.ir.manager.preferred_language = "ckb"
