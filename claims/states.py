@@ -21,6 +21,7 @@ from conflict_service.audit.operations import record
 from conflict_service.auth.models import Role
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, InvalidTransition, NotEligible, NotFound
+from conflict_service.i18n import format_number
 from conflict_service.jurisdictions.queries import office_ids
 from conflict_service.timeutil import utcnow
 
@@ -109,7 +110,7 @@ def _appeal_allowed(claim, _user) -> str | None:
     deadline = claim.status_changed_at + timedelta(days=claim.programme.appeal_days)
     if utcnow() > deadline:
         return _("The appeal period of {days} days after the rejection has ended.").format(
-            days=claim.programme.appeal_days)
+            days=format_number(claim.programme.appeal_days))  # in the reader's digits («٣٠» in Sorani)
     return None
 
 

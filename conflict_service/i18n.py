@@ -190,11 +190,21 @@ def phone_number(value) -> Markup:
         return Markup("—")
     value = str(value)
     if PHONE_LIKE.fullmatch(value):  # an e-mail address or an IBAN stays as it is written
-        value = native_digits(value)
+        value = groups_in_order(native_digits(value))
     return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
 PHONE_LIKE = re.compile(r"[\d\s+()./•*-]+")
+# Arabic-Indic digits (Iraqi Arabic, Sorani) are "Arabic numbers" to the Unicode bidi algorithm: a space or a hyphen
+# between two groups takes the right-to-left side even inside a left-to-right isolate, and +٩٨ ٩١٥ ٣٢٨ ٧٨٩١ shows as
+# +٧٨٩١ ٣٢٨ ٩١٥ ٩٨. A left-to-right mark before each group keeps the groups in the order typed (pages and PDFs alike;
+# Persian digits are "European numbers" and need none).
+ARABIC_INDIC_GROUP = re.compile(r"(?<=[^\u0660-\u0669])(?=[\u0660-\u0669])")
+
+
+def groups_in_order(text: str) -> str:
+    """A number written left to right in groups (a phone number, an account) shown in the order typed."""
+    return ARABIC_INDIC_GROUP.sub("\u200e", text)
 
 
 # Where a place or programme has no name in the reader's language, the closest one people read (Dari and Iranian
@@ -457,7 +467,10 @@ def format_coordinates(lat, lon, locale: str | None = None) -> str:
         return ""
     locale = locale or current_locale()
     shown = [exact_number(v, locale) for v in (lat, lon)]
-    return comma(locale).join(shown)
+    # Where the decimal mark is a comma (Tajik, Russian, Armenian …) "37,4, 59,1" reads as four numbers: a semicolon
+    # parts latitude from longitude, as those languages part numbers in a list.
+    between = "; " if "," in exact_number(Decimal("0.5"), locale) else comma(locale)
+    return between.join(shown)
 
 
 # Where CLDR's list patterns keep the Latin comma in an Arabic-script locale (Sorani inherits root's "{0}, {1}").
@@ -759,6 +772,7 @@ def init_i18n(app: Flask) -> None:
                                  date_example=date_example,
                                  solar_dates=lambda: current_locale() in SOLAR_HIJRI_LOCALES,
                                  native_digits=native_digits, zone_of=zone_of,  # calls: Jinja folds '14:30'|digits
+                                 groups_in_order=groups_in_order,
                                  format_percent=format_percent,  # format_percent(50), never 50|percent
                                  coordinates=format_coordinates, exact_number=exact_number, join_list=join_list,
                                  comma=comma, semicolon=semicolon,  # between items a template lists itself

@@ -14,13 +14,14 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from markupsafe import Markup
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from claims.models import Claim
 from claims.states import ClaimState
 from conflict_service.audit.models import AuditEvent
-from conflict_service.audit.presentation import describe
+from conflict_service.audit.presentation import describe_html
 from conflict_service.db import db
 from conflict_service.errors import NotFound, ValidationError
 from conflict_service.i18n import format_number, plain_digits
@@ -110,10 +111,11 @@ def _milestones(claim: Claim) -> list[AuditEvent]:
     return list(db.session.scalars(stmt))
 
 
-def describe_milestone(event: AuditEvent) -> str:
-    """A milestone in words for the owner: what happened, without naming any member of staff."""
+def describe_milestone(event: AuditEvent) -> Markup | str:
+    """A milestone in words for the owner: what happened, without naming any member of staff; a claim number or a
+    payment's reference in it set apart as the claim's own page does (describe_html)."""
     words = PUBLIC_WORDS.get(event.action)
-    return str(words) if words is not None else describe(event)
+    return str(words) if words is not None else describe_html(event)
 
 
 def next_step(claim: Claim) -> str:

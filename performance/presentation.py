@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from markupsafe import Markup, escape
 
 from conflict_service.audit.presentation import register
 from conflict_service.i18n import (
@@ -36,6 +37,7 @@ LINE_TEXT = {
     "cut": L_("Cut by {pct}: {events}"),
     "rounded": L_("Rounded once, half up, to the minor unit of {currency}"),
 }
+CAMERA_ID = Markup('<bdi dir="ltr" class="nowrap">{}</bdi>')
 EVENT_TEXT = {"retaliation": L_("leopard killed on {on} (record {reference})"),
               "poaching": L_("poaching violation on {on} (policy {reference})")}
 
@@ -82,7 +84,7 @@ def term_value(key: str, value, currency: str) -> str:
     return format_number(Decimal(str(value)))
 
 
-def describe_line(line: dict, currency: str) -> str:
+def describe_line(line: dict, currency: str) -> Markup | str:
     params = dict(line.get("params", {}))
     for key in ("units", "detections", "camera_days", "periods"):
         if key in params:
@@ -95,12 +97,21 @@ def describe_line(line: dict, currency: str) -> str:
     if "currency" in params:  # a sentence names it in the reader's language («ریال ایران»); the data keep the code
         params["currency"] = currency_name(params["currency"])
     if "deployments" in params:
-        params["deployments"] = join_list(params["deployments"]) or _("no camera ran")
+        params["deployments"] = _camera_ids(params["deployments"]) or _("no camera ran")
     if "events" in params:
         params["events"] = join_list(str(EVENT_TEXT[e["kind"]]).format(
             on=format_date(date.fromisoformat(e["on"])), reference=_reference(e)) for e in params["events"])
     template = LINE_TEXT.get(line["code"])
-    return str(template).format(**params) if template is not None else line["code"]
+    if template is None:
+        return line["code"]
+    return Markup(str(template)).format(**params)  # noqa: S704 - the catalogs are trusted as templates; params escaped
+
+
+def _camera_ids(ids) -> Markup:
+    """Cameras' identifiers listed as the reader lists things, each kept whole and left to right (TAN-D03 broke at its
+    hyphen and lost its brackets to the sides of an Urdu sentence)."""
+    pattern = join_list(f"{{{i}}}" for i in range(len(ids)))  # the locale's separators around numbered places
+    return escape(pattern).format(*(CAMERA_ID.format(d) for d in ids))
 
 
 def _reference(event: dict) -> str:

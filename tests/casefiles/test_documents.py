@@ -164,3 +164,12 @@ def test_receipt_writes_the_advance_as_each_language_writes_a_percentage(filed):
     persian = [line for line in lines if "از مبلغ برآوردشده" in line]
     assert len(persian) == 1 and re.search("۳۰٪|٪۳۰", persian[0]), persian
     assert not [line for line in lines if DOUBLED_SIGN.search(line)]
+
+
+@pytest.mark.parametrize("locale", ["ckb", "ar"])
+def test_the_owners_phone_reads_in_the_order_typed_in_arabic_indic_digits(filed, locale):
+    """A Sorani case file printed +98 915 712 4822 as «+٤٨٢٢ ٧١٢ ٩١٥ ٩٨»: the groups of Arabic-Indic digits ran
+    right to left inside the number's left-to-right isolate (pdftotext reads the page in visual order)."""
+    claim = filed(language=locale)  # the factory's owner: +98 915 123 4567
+    text = pdf_text(documents.render(claim, "casefile", base_url=BASE)[0])
+    assert "+٩٨ ٩١٥ ١٢٣ ٤٥٦٧" in text and "+٤٥٦٧ ١٢٣ ٩١٥ ٩٨" not in text

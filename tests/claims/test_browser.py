@@ -165,3 +165,66 @@ def test_a_clerks_controls_are_big_enough_for_a_finger_on_a_phone(make, live_ser
     box = phone.locator("#f-is_in_corral").bounding_box()
     assert box["width"] >= 20 and box["height"] >= 20
     assert screenshot(phone, f"claim-form-{locale}-phone-targets").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("locale", ["ckb", "ur"])
+def test_a_clerks_and_a_verifiers_other_controls_are_big_enough_for_a_finger(make, live_server, phone, locale):
+    """At 390 px in Sorani and Urdu: the claim list's 'Only overdue' and 'Carcass left in place' boxes were 13 px in
+    25 px rows, the claim page's '1 assignment' disclosure 34 px and its document language list 41 px, the visit
+    form's 'The owner's account' disclosure 25 px, the profile's e-mail box 39 px and unstyled, the field records'
+    filter 22 px: now 44 px (WCAG 2.5.5)."""
+    from verification.operations import assign_verifier
+
+    world = make.world()
+    for user in (world.ir.clerk, world.ir.verifier, world.ir.manager):
+        user.preferred_language = locale
+    claim = make.claim(world.ir)
+    assign_verifier(claim, {"verifier_id": world.ir.verifier.id}, world.ir.clerk)
+    db.session.commit()
+    sign_in(phone, live_server, world.ir.clerk)
+    pages = {"/claims": ["label:has(input[name=overdue])", "label:has(input[name=carcass_left])"],
+             f"/claims/{claim.id}": ["details.history summary", "select[name=lang]"],
+             "/profile": ["input[type=email]"]}
+    heights = {}
+    for path, selectors in pages.items():
+        phone.goto(f"{live_server}{path}")
+        heights |= {f"{path} {css}": phone.locator(css).first.bounding_box()["height"] for css in selectors}
+    box = phone.locator("input[type=email]").bounding_box()
+    assert box["width"] > 300, box  # as wide as the other fields
+    phone.goto(f"{live_server}/claims")
+    tick = phone.locator("input[name=overdue]").bounding_box()
+    assert tick["width"] >= 20 and tick["height"] >= 20, tick
+    phone.context.clear_cookies()
+    sign_in(phone, live_server, world.ir.verifier)
+    phone.goto(f"{live_server}/claims/{claim.id}/visit")
+    heights["visit summary"] = phone.locator("main details > summary").first.bounding_box()["height"]
+    phone.context.clear_cookies()
+    sign_in(phone, live_server, world.ir.manager)
+    phone.goto(f"{live_server}/field-submissions")
+    heights["field records' filter"] = phone.locator("#f-status").bounding_box()["height"]  # was 22-37 px
+    assert all(h >= 44 for h in heights.values()), heights
+    assert screenshot(phone, f"visit-form-{locale}-phone-targets").stat().st_size > 10_000
+
+
+# Where the first and the last digit of a number lie on the screen, from the left (px).
+DIGIT_ENDS = """el => { const text = el.firstChild, digits = [...text.textContent.matchAll(/[\\u0660-\\u0669]/g)];
+  const x = i => { const range = document.createRange(); range.setStart(text, i); range.setEnd(text, i + 1);
+                   return range.getBoundingClientRect().left; };
+  return [x(digits[0].index), x(digits.at(-1).index)]; }"""
+
+
+@pytest.mark.parametrize("locale", ["ckb", "ar"])
+def test_a_phone_number_in_arabic_indic_digits_keeps_its_groups_in_order(make, live_server, phone, locale):
+    """A Sorani clerk read «+٧٨٩١ ٣٢٨ ٩١٥ ٩٨» for +98 915 328 7891 on the owner's messages page: to the bidi algorithm
+    Arabic-Indic digits are Arabic numbers, and the spaces between the groups took the right-to-left side even inside
+    the number's left-to-right isolate, so the groups ran backwards (a payment batch's phone numbers too)."""
+    world = make.world()
+    world.ir.clerk.preferred_language = locale
+    owner = make.owner(world.ir.clerk, world.ir.office, phone="+98 915 328 7891")
+    db.session.commit()
+    sign_in(phone, live_server, world.ir.clerk)
+    for path in (f"/owners/{owner.id}", f"/owners/{owner.id}/consent"):
+        phone.goto(f"{live_server}{path}")
+        number = phone.locator("main bdi[dir=ltr]").filter(has_text="٩١٥").first
+        first, last = number.evaluate(DIGIT_ENDS)
+        assert first < last, (path, number.inner_text())  # ٩ of ٩٨ on the left, ١ of ٧٨٩١ on the right

@@ -197,3 +197,21 @@ def test_loss_line_errors_are_tied_to_their_controls(client, world, make, clerk)
     page = client.post(path, data=no_lines).get_data(as_text=True)
     assert re.search(r'<fieldset aria-describedby="lines-errors">\s*<legend>Losses</legend>', page)
     assert 'id="lines-errors"' in page
+
+
+def test_the_owners_language_is_named_in_the_clerks_language(client, world, make, clerk):
+    """A Sorani clerk chose «تورکمانی» for an owner and then read «Türkmen dili» on the owner's page (DESIGN §14: a
+    language chosen for someone else is named in the reader's language, as the owner's messages panel does)."""
+    owner = make.owner(world.ir.clerk, world.ir.office, preferred_language="tk")
+    clerk.preferred_language = "ckb"
+    db.session.commit()
+    page = client.get(f"/owners/{owner.id}").get_data(as_text=True)
+    assert "<dd>تورکمانی</dd>" in page and "<dd>Türkmen dili</dd>" not in page
+
+
+def test_a_programmes_official_language_is_named_in_the_readers_language(client, world):
+    world.ir.manager.preferred_language = "tg"
+    db.session.commit()
+    login(client, world.ir.manager)
+    page = client.get(f"/programmes/{world.ir.programme.id}").get_data(as_text=True)
+    assert world.ir.programme.official_language == "fa" and " · форсӣ" in page and " · فارسی" not in page

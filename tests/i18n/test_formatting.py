@@ -17,6 +17,7 @@ from conflict_service.i18n import (
     PageFormat,
     cldr_locale,
     dir_of,
+    format_coordinates,
     format_date,
     format_datetime,
     format_money,
@@ -123,7 +124,7 @@ def test_a_language_chosen_for_someone_else_is_named_in_the_readers_language(app
 
 @pytest.mark.parametrize(("locale", "typed", "shown"), [
     ("fa", "+98 915 696 1950", '<bdi dir="ltr">+۹۸ ۹۱۵ ۶۹۶ ۱۹۵۰</bdi>'),
-    ("ar", "0915-696-1950", '<bdi dir="ltr">٠٩١٥-٦٩٦-١٩٥٠</bdi>'),
+    ("ar", "0915-696-1950", '<bdi dir="ltr">٠٩١٥-\u200e٦٩٦-\u200e١٩٥٠</bdi>'),  # each group kept in order
     ("ur", "+92 300 1234567", '<bdi dir="ltr">+92 300 1234567</bdi>'),  # Latin digits are Urdu's own
     ("fa", "owner@example.org", '<bdi dir="ltr">owner@example.org</bdi>'),  # an address stays as it is written
     ("fa", None, "—"),
@@ -190,3 +191,17 @@ def test_a_constant_in_a_template_is_written_for_each_reader_not_for_the_first(a
         assert template.render() == "۰ ۳۰٪ ۱۴:۳۰"
     with app.test_request_context("/"), force_locale("en"):
         assert template.render() == "0 30% 14:30"
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("en", "37.40807, 59.10795"),
+    ("ckb", "٣٧٫٤٠٨٠٧، ٥٩٫١٠٧٩٥"),
+    ("ps", "۳۷٫۴۰۸۰۷، ۵۹٫۱۰۷۹۵"),  # its digits' own decimal mark, not a comma
+    ("ur", "37.40807, 59.10795"),
+    # A decimal comma: "37,40807, 59,10795" could be read as four numbers; a semicolon parts the two.
+    ("tg", "37,40807; 59,10795"),
+    ("ru", "37,40807; 59,10795"),
+    ("hy", "37,40807; 59,10795"),
+])
+def test_latitude_and_longitude_are_told_apart_where_the_decimal_mark_is_a_comma(locale, expected):
+    assert format_coordinates(Decimal("37.40807"), Decimal("59.10795"), locale) == expected

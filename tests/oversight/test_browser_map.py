@@ -71,3 +71,26 @@ def test_the_csv_for_excel_choice_on_a_phone_in_persian(make, live_server, phone
         assert box.is_visible() and phone.locator("label[for=f-bom]").inner_text() == "CSV برای اکسل"
         box.check()
         screenshot(phone, f"{name}-bom-fa-phone")
+
+
+def test_the_losses_charts_labels_are_in_view_on_a_right_to_left_phone(make, live_server, phone):
+    """A Sorani manager's dashboard showed the verified-losses chart scrolled to its far end: two bars and their counts,
+    no «پڵنگ · مەڕ» label and no short bar (they lay off to the left). The chart, drawn left to right, starts at its
+    labels; it still scrolls."""
+    from tests.verification.conftest import visit_payload
+    from verification.operations import assign_verifier, record_verification
+    from verification.schemas import VerificationCreateSchema
+
+    world = make.world()
+    world.ir.manager.preferred_language = "ckb"
+    claim = make.claim(world.ir)
+    assign_verifier(claim, {"verifier_id": world.ir.verifier.id}, world.ir.clerk)
+    record_verification(claim, VerificationCreateSchema().load(visit_payload()), world.ir.verifier)
+    db.session.commit()
+    _sign_in(phone, live_server, world.ir.manager)
+    phone.goto(f"{live_server}/dashboard")
+    box = phone.locator(".chart-scroll:has(svg[aria-labelledby=losses-h])")
+    label = box.locator("svg text").first  # «پڵنگ · مەڕ»
+    seen, shown = box.bounding_box(), label.bounding_box()
+    screenshot(phone, "dashboard-losses-ckb-phone")
+    assert seen["x"] <= shown["x"] and shown["x"] + shown["width"] <= seen["x"] + seen["width"], (seen, shown)

@@ -149,3 +149,20 @@ def test_the_animals_are_listed_with_the_readers_separators(client, world, make)
     db.session.commit()
     page = _ask(client, claim, claim.pin).get_data(as_text=True)
     assert "؛ ۱ × " in page and "; " not in page.split("<dd>", 1)[1].split("</main>")[0]
+
+
+@pytest.mark.parametrize("code", ["tg", "ckb", "ur"])
+def test_a_language_from_the_address_is_kept_when_the_pin_is_sent(client, world, make, code):
+    """A Tajik visitor opened /status/IR-…?lang=tg, read the form in Tajik, typed the PIN and got the answer in the
+    owner's Persian: the form's address had dropped ?lang=. The number-only form keeps it too."""
+    import re
+
+    claim = _claim(world, make)
+    form = client.get(f"/status/{claim.number}?lang={code}").get_data(as_text=True)
+    action = re.search(r'<form method="post" action="([^"]+)"', form).group(1).replace("&amp;", "&")
+    page = client.post(action, data={"csrf_token": csrf_token(client, f"/status/{claim.number}"), "pin": claim.pin})
+    assert page.status_code == 200 and f'<html lang="{code}"' in page.get_data(as_text=True)
+    lookup = client.get(f"/status?lang={code}").get_data(as_text=True)
+    action = re.search(r'<form method="post" action="([^"]+)"', lookup).group(1).replace("&amp;", "&")
+    answer = client.post(action, data={"csrf_token": csrf_token(client, "/status"), "number": claim.number})
+    assert f'<html lang="{code}"' in answer.get_data(as_text=True)

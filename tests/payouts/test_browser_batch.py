@@ -66,3 +66,24 @@ def test_the_approve_and_reject_forms_read_apart_on_a_phone(make, world, payouts
         assert phone.locator("label[for=reason_code]").inner_text() == gettext("Reason for rejection")
     for form in (approve, reject):
         assert form.evaluate("el => parseFloat(getComputedStyle(el).borderTopWidth)") > 0
+
+
+def test_a_payments_reference_reads_whole_in_its_confirm_line_in_sorani(make, world, payouts, live_server, phone):
+    """«پشتڕاستکردنەوە یان سەرنەکەوتووکردنی IR-DRG-2026-000077-F1» broke after «IR-» on a Sorani manager's phone,
+    «DRG-2026-000077-F1» on the next line and the halves swapped; the bulletin's checkbox was 13 px."""
+    ir = world.ir
+    payouts.rates(ir)
+    batch = payouts.batch(ir, [payouts.approved(ir, time_of_day=TimeOfDay.DAY)])
+    payment = db.session.scalars(sa.select(Payment).filter_by(batch_id=batch.id)).one()
+    ir.manager.preferred_language = "ckb"
+    db.session.commit()
+    sign_in(phone, live_server, ir.manager)
+    phone.goto(f"{live_server}/payment-batches/{batch.id}")
+    reference = phone.locator("details summary bdi").first
+    assert reference.inner_text() == payment.reference
+    assert reference.evaluate("el => el.getClientRects().length") == 1
+    screenshot(phone, "batch-ckb-phone")
+    phone.goto(f"{live_server}/reports/bulletin")
+    box = phone.locator("input[name=bilingual]").bounding_box()
+    row = phone.locator("label[for=bilingual]").bounding_box()
+    assert box["width"] >= 20 and row["height"] >= 44, (box, row)

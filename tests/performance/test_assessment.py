@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask import render_template_string
 from flask_babel import force_locale
 
 from conflict_service.db import db
@@ -173,3 +174,15 @@ def test_the_rounding_line_names_the_currency_in_the_readers_language(app):
     with app.test_request_context(), force_locale("fa"):
         text = describe_line(line, "IRR")
     assert "IRR" not in text and "ریال ایران" in text
+
+
+def test_a_failed_cameras_identifiers_stay_whole_and_left_to_right(app):
+    """An Urdu manager read «چلے (TAN-» and «D03)» on two lines: the camera's identifier broke at its hyphen and its
+    brackets took the sides of the right-to-left sentence. Each identifier is set apart, left to right, unbroken."""
+    line = {"code": "monitoring_failed", "params": {"deployments": ["TAN-D03", "<b>D4</b>"]}}
+    with app.test_request_context(), force_locale("ur"):
+        text = describe_line(line, "IRR")
+    assert '(<bdi dir="ltr" class="nowrap">TAN-D03</bdi> اور <bdi dir="ltr" class="nowrap">&lt;b&gt;D4' in text
+    with app.test_request_context(), force_locale("ur"):
+        rendered = render_template_string("<td>{{ text }}</td>", text=text)
+    assert '<td>نگرانی ناکام' in rendered and '<bdi dir="ltr" class="nowrap">TAN-D03</bdi>' in rendered

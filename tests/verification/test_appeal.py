@@ -119,3 +119,16 @@ def test_a_claim_that_is_not_rejected_cannot_be_appealed(client, world, assigned
     r = appeal(client, assigned, world.ir.clerk)
     assert r.status_code == 409
     assert "under verification" in r.get_json()["message"]
+
+
+def test_the_appeal_periods_days_are_in_the_readers_digits(client, world, rejected):
+    """A Sorani clerk read «ماوەی 30 ڕۆژەی …» on the appeal page, Latin digits in a sentence written in ٠-٩."""
+    from tests.helpers import login
+
+    world.ir.clerk.preferred_language = "ckb"
+    db.session.commit()
+    with time_machine.travel(utcnow() + timedelta(days=30, hours=1), tick=False):
+        login(client, world.ir.clerk)
+        r = client.get(f"/claims/{rejected.id}/appeal")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409 and "ماوەی ٣٠ ڕۆژەی" in page and " 30 " not in page

@@ -13,7 +13,7 @@ from conflict_service.timeutil import utcnow
 from tests.helpers import csrf_token, login
 from tests.verification.conftest import jpeg_bytes, multipart, stored_files, visit_payload
 from verification.models import EvidenceFile
-from verification.operations import record_verification
+from verification.operations import assign_verifier, record_verification
 from verification.schemas import VerificationCreateSchema
 
 
@@ -197,3 +197,19 @@ def test_radio_group_errors_are_tied_to_the_group(client, world, assigned):
     radio = re.search(r'<input type="radio" id="f-outcome-confirmed"[^>]*>', html).group(0)
     assert 'aria-invalid="true"' in radio
     assert 'id="f-confidence" aria-describedby' not in html  # answered: nothing to describe
+
+
+def test_persian_names_keep_their_place_in_a_tajik_line(client, world, make):
+    """A Tajik verifier read «چاپشلو · داوود رستمی» (village, then owner) on the worklist: two right-to-left names
+    with a dot between them ran into one right-to-left run inside the left-to-right line. Each is isolated."""
+    owner = make.owner(world.ir.clerk, world.ir.office, name="داوود رستمی", village="چاپشلو")
+    claim = make.claim(world.ir, owner, incident_village="چاپشلو")
+    assign_verifier(claim, {"verifier_id": world.ir.verifier.id}, world.ir.clerk)
+    world.ir.verifier.preferred_language = "tg"
+    db.session.commit()
+    login(client, world.ir.verifier)
+    both = "<bdi>داوود رستمی</bdi> · <bdi>چاپشلو</bdi>"
+    assert both in client.get("/worklist").get_data(as_text=True)
+    assert both in client.get(f"/claims/{claim.id}/visit").get_data(as_text=True)
+    detail = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert '<dd><bdi>چاپشلو</bdi> · <span class="nowrap">37,45; 59,12</span></dd>' in detail
