@@ -600,6 +600,13 @@ def currency_unit(currency: str, locale: str | None = None) -> str | None:
         return str(unit)
 
 
+def currency_sign(currency: str, locale: str | None = None) -> str:
+    """The currency alone as amounts show it, for a label such as «Amount (ریال)»: its short unit where
+    :func:`format_money` writes one, else CLDR's symbol (the code where CLDR has none: "Amount (IRR)" in English)."""
+    locale = locale or current_locale()
+    return currency_unit(currency, locale) or babel_numbers.get_currency_symbol(currency, locale=cldr_locale(locale))
+
+
 @functools.cache
 def _script(locale: str) -> str | None:
     """The script a locale is written in, from CLDR's likely subtags ("tg" → Cyrl, "uz" → Latn)."""
@@ -787,7 +794,7 @@ def init_i18n(app: Flask) -> None:
     by_reader = dict(date=format_date, datetime=format_datetime, when=format_when, number=format_number,
                      money=format_money, percent=format_percent, join_list=join_list, month=format_month,
                      digits=native_digits, date_input=date_input_value, time_input=time_input_value, phone=phone_number,
-                     currency_name=currency_name)
+                     currency_name=currency_name, currency_sign=currency_sign)
     app.jinja_env.filters.update({name: _read_when_shown(f) for name, f in by_reader.items()},
                                  ltr=isolate_ltr, isolate=isolate)
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,
