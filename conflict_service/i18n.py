@@ -554,18 +554,18 @@ def format_money(amount, currency: str, locale: str | None = None, *, exact: boo
     ``exact`` keeps every digit (intermediate steps of an assessment, which are rounded only at the end).
     ``toman`` adds an IRR amount in toman (tenths of a rial) beside it; by default the page's programme decides
     (:func:`set_context_programme`). Where the reader's script is not Latin and CLDR's symbol is the bare ISO code,
-    the currency's short unit in the reader's language takes its place (:func:`currency_unit`).
+    the currency's short unit in the reader's language takes its place (:data:`CURRENCY_UNITS`).
     """
     if amount is None:
         return ""
     locale = locale or current_locale()
-    if unit := currency_unit(currency, locale):
+    symbol = babel_numbers.get_currency_symbol(currency, locale=cldr_locale(locale))
+    if unit := _unit(currency, symbol, locale):
         shown = native_digits(_amount_with_unit(Decimal(amount), currency, unit, locale, exact), locale)
     else:
         text = babel_numbers.format_currency(Decimal(amount), currency, format=CURRENCY_PATTERNS.get(locale),
                                              locale=cldr_locale(locale), numbering_system="default",
                                              currency_digits=True, decimal_quantization=not exact)
-        symbol = babel_numbers.get_currency_symbol(currency, locale=cldr_locale(locale))
         shown = native_digits(_currency_spacing(text, symbol), locale)
     if currency == "IRR" and (g.get("show_toman", False) if toman is None and has_app_context() else toman):
         with _speaking(locale):
@@ -587,24 +587,38 @@ CURRENCY_UNITS = {
 }
 
 
-def currency_unit(currency: str, locale: str | None = None) -> str | None:
-    """The short name of ``currency`` in the reader's language where CLDR would show its ISO code to a reader of
-    another script than Latin (fa, ps, ar, ckb, ur, hy, ka, ru, kk, tg); None where CLDR's symbol serves («ریال»,
-    «֏», «₸») or the reader writes in Latin letters (en, az, tr, tk, uz keep "IRR", as CLDR and banks write it)."""
-    locale = locale or current_locale()
+def _unit(currency: str, symbol: str, locale: str) -> str | None:
+    """The short name of ``currency`` in the reader's language where CLDR's ``symbol`` for it is its ISO code and the
+    reader's script is not Latin (fa, fa_AF, ps, ar, ckb, ur, hy, ka, ru, kk, tg); None where CLDR's symbol serves
+    («ریال», «֏», «₸») or the reader writes in Latin letters (en, az, tr, tk, uz keep "IRR", as CLDR and banks do)."""
     unit = CURRENCY_UNITS.get(currency)
-    if unit is None or _script(locale) == "Latn" or \
-            babel_numbers.get_currency_symbol(currency, locale=cldr_locale(locale)) != currency:
+    if unit is None or symbol != currency or _script(locale) == "Latn":
         return None
-    with _speaking(locale):
-        return str(unit)
+    if not has_app_context() or locale != current_locale():
+        with _speaking(locale):
+            return str(unit)
+    key = (currency, translations())  # a catalog reloaded after a translation review is another key
+    try:
+        return _UNITS_SHOWN[key]
+    except KeyError:
+        found = _UNITS_SHOWN[key] = str(unit)
+        return found
+
+
+_UNITS_SHOWN: dict[tuple, str] = {}
 
 
 def currency_sign(currency: str, locale: str | None = None) -> str:
     """The currency alone as amounts show it, for a label such as «Amount (ریال)»: its short unit where
     :func:`format_money` writes one, else CLDR's symbol (the code where CLDR has none: "Amount (IRR)" in English)."""
     locale = locale or current_locale()
-    return currency_unit(currency, locale) or babel_numbers.get_currency_symbol(currency, locale=cldr_locale(locale))
+    symbol = babel_numbers.get_currency_symbol(currency, locale=cldr_locale(locale))
+    return _unit(currency, symbol, locale) or symbol
+
+
+@functools.cache
+def _cldr(locale: str) -> Locale:
+    return Locale.parse(cldr_locale(locale))
 
 
 @functools.cache
@@ -623,7 +637,7 @@ def _speaking(locale: str):
 def _amount_with_unit(amount: Decimal, currency: str, unit: str, locale: str, exact: bool) -> str:
     """An amount and a currency's name as CLDR writes them (the locale's decimal pattern and its currency unit
     pattern, «{0} {1}»: the amount first), the name kept on the amount's line."""
-    reader = Locale.parse(cldr_locale(locale))
+    reader = _cldr(locale)
     number = reader.decimal_formats[None].apply(amount, reader, currency=currency, currency_digits=True,
                                                 decimal_quantization=not exact, numbering_system="default")
     pattern = babel_numbers.get_currency_unit_pattern(currency, count=amount, locale=reader)
