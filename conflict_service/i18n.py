@@ -7,6 +7,7 @@ language where a page declares one (:func:`set_context_language`), then English.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import unicodedata
@@ -19,8 +20,10 @@ from babel import Locale
 from babel import dates as babel_dates
 from babel import lists as babel_lists
 from babel import numbers as babel_numbers
+from babel.core import get_global, parse_locale
 from flask import Flask, g, has_app_context, has_request_context, request, session
-from flask_babel import Babel, get_locale, get_translations, gettext, refresh
+from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, refresh
+from flask_babel import lazy_pgettext as LP_
 from jinja2 import pass_context
 from markupsafe import Markup
 from persiantools.jdatetime import JalaliDate
@@ -563,20 +566,95 @@ def format_money(amount, currency: str, locale: str | None = None, *, exact: boo
 
     ``exact`` keeps every digit (intermediate steps of an assessment, which are rounded only at the end).
     ``toman`` adds an IRR amount in toman (tenths of a rial) beside it; by default the page's programme decides
-    (:func:`set_context_programme`).
+    (:func:`set_context_programme`). Where the reader's script is not Latin and CLDR's symbol is the bare ISO code,
+    the currency's short unit in the reader's language takes its place (:data:`CURRENCY_UNITS`).
     """
     if amount is None:
         return ""
     locale = locale or current_locale()
-    text = babel_numbers.format_currency(Decimal(amount), currency, format=CURRENCY_PATTERNS.get(locale),
-                                         locale=cldr_locale(locale), numbering_system="default",
-                                         currency_digits=True, decimal_quantization=not exact)
     symbol = babel_numbers.get_currency_symbol(currency, locale=cldr_locale(locale))
-    shown = native_digits(_currency_spacing(text, symbol), locale)
+    if unit := _unit(currency, symbol, locale):
+        shown = native_digits(_amount_with_unit(Decimal(amount), currency, unit, locale, exact), locale)
+    else:
+        text = babel_numbers.format_currency(Decimal(amount), currency, format=CURRENCY_PATTERNS.get(locale),
+                                             locale=cldr_locale(locale), numbering_system="default",
+                                             currency_digits=True, decimal_quantization=not exact)
+        shown = native_digits(_currency_spacing(text, symbol), locale)
     if currency == "IRR" and (g.get("show_toman", False) if toman is None and has_app_context() else toman):
-        shown = gettext("{rials} ({tomans} toman)").format(rials=shown, tomans=format_number(
-            (Decimal(amount) / 10).quantize(Decimal("0.1")).normalize(), locale))
+        with _speaking(locale):
+            shown = gettext("{rials} ({tomans} toman)").format(rials=shown, tomans=format_number(
+                (Decimal(amount) / 10).quantize(Decimal("0.1")).normalize(), locale))
     return shown
+
+
+# The short unit of each currency of the range, written after an amount where CLDR's symbol for the currency in the
+# reader's locale is its bare ISO code and the reader's script is not Latin (a Tajik reads «сомонӣ», not «TJS»).
+# CLDR has only long names («ریال ایران», «таджикский сомони»), too long for a table at 390 px.
+CURRENCY_UNITS = {
+    "IRR": LP_("currency unit", "rial"), "AMD": LP_("currency unit", "dram"), "AZN": LP_("currency unit", "manat"),
+    "TMT": LP_("currency unit", "manat"), "GEL": LP_("currency unit", "lari"), "TRY": LP_("currency unit", "lira"),
+    "IQD": LP_("currency unit", "dinar"), "AFN": LP_("currency unit", "afghani"),
+    "PKR": LP_("currency unit", "rupee"), "TJS": LP_("currency unit", "somoni"), "UZS": LP_("currency unit", "sum"),
+    "KZT": LP_("currency unit", "tenge"), "KGS": LP_("currency unit", "som"), "USD": LP_("currency unit", "dollar"),
+    "EUR": LP_("currency unit", "euro"),
+}
+
+
+def _unit(currency: str, symbol: str, locale: str) -> str | None:
+    """The short name of ``currency`` in the reader's language where CLDR's ``symbol`` for it is its ISO code and the
+    reader's script is not Latin (fa, fa_AF, ps, ar, ckb, ur, hy, ka, ru, kk, tg); None where CLDR's symbol serves
+    («ریال», «֏», «₸») or the reader writes in Latin letters (en, az, tr, tk, uz keep "IRR", as CLDR and banks do)."""
+    unit = CURRENCY_UNITS.get(currency)
+    if unit is None or symbol != currency or _script(locale) == "Latn":
+        return None
+    if not has_app_context() or locale != current_locale():
+        with _speaking(locale):
+            return str(unit)
+    key = (currency, translations())  # a catalog reloaded after a translation review is another key
+    try:
+        return _UNITS_SHOWN[key]
+    except KeyError:
+        found = _UNITS_SHOWN[key] = str(unit)
+        return found
+
+
+_UNITS_SHOWN: dict[tuple, str] = {}
+
+
+def currency_sign(currency: str, locale: str | None = None) -> str:
+    """The currency alone as amounts show it, for a label such as «Amount (ریال)»: its short unit where
+    :func:`format_money` writes one, else CLDR's symbol (the code where CLDR has none: "Amount (IRR)" in English)."""
+    locale = locale or current_locale()
+    symbol = babel_numbers.get_currency_symbol(currency, locale=cldr_locale(locale))
+    return _unit(currency, symbol, locale) or symbol
+
+
+@functools.cache
+def _cldr(locale: str) -> Locale:
+    return Locale.parse(cldr_locale(locale))
+
+
+@functools.cache
+def _script(locale: str) -> str | None:
+    """The script a locale is written in, from CLDR's likely subtags ("tg" → Cyrl, "uz" → Latn)."""
+    language = parse_locale(locale)[0]
+    likely = get_global("likely_subtags").get(language)
+    return parse_locale(likely)[2] if likely else None
+
+
+def _speaking(locale: str):
+    """Translate in ``locale`` (a page may format an amount for an owner who reads another language)."""
+    return force_locale(locale) if has_app_context() and locale != current_locale() else contextlib.nullcontext()
+
+
+def _amount_with_unit(amount: Decimal, currency: str, unit: str, locale: str, exact: bool) -> str:
+    """An amount and a currency's name as CLDR writes them (the locale's decimal pattern and its currency unit
+    pattern, «{0} {1}»: the amount first), the name kept on the amount's line."""
+    reader = _cldr(locale)
+    number = reader.decimal_formats[None].apply(amount, reader, currency=currency, currency_digits=True,
+                                                decimal_quantization=not exact, numbering_system="default")
+    pattern = babel_numbers.get_currency_unit_pattern(currency, count=amount, locale=reader)
+    return pattern.replace(" ", "\u00a0").format(number, unit)
 
 
 def set_context_programme(programme) -> None:
@@ -760,7 +838,7 @@ def init_i18n(app: Flask) -> None:
     by_reader = dict(date=format_date, datetime=format_datetime, when=format_when, number=format_number,
                      money=format_money, percent=format_percent, join_list=join_list, month=format_month,
                      digits=native_digits, date_input=date_input_value, time_input=time_input_value, phone=phone_number,
-                     currency_name=currency_name)
+                     currency_name=currency_name, currency_sign=currency_sign)
     app.jinja_env.filters.update({name: _read_when_shown(f) for name, f in by_reader.items()},
                                  ltr=isolate_ltr, isolate=isolate)
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,

@@ -81,20 +81,26 @@ def test_a_registered_assessment_builder_fills_its_section(filed, assessment_bui
     assert "No assessment has been made yet." not in text
 
 
-def test_a_paid_claim_prints_its_frozen_assessment_and_payment(world, make):
+def paid_claim(world, make, language: str):
+    """An Iranian claim for two adult sheep at 45,000,000 rials each, approved and paid, as the auditor loads it."""
     from payouts import operations as payout_ops
     from payouts.queries import payments_for
     from tests.payouts.conftest import Payouts, set_rates
 
     set_rates(world.ir.programme, {("sheep", "adult"): "45000000"})
     payouts = Payouts(make, world)
-    owner = make.owner(world.ir.clerk, world.ir.office, preferred_language="en")
+    owner = make.owner(world.ir.clerk, world.ir.office, preferred_language=language)
     claim = payouts.approved(world.ir, owner=owner, time_of_day=TimeOfDay.DAY)
     payouts.batch(world.ir, [claim])
     payment = payments_for(claim.id)[0]
     payout_ops.confirm_payment(payment, {"reference": "BANK-778", "paid_at": utcnow()}, world.ir.manager)
     db.session.commit()
-    text = squeezed(get_claim(claim.id, world.ir.auditor))
+    return get_claim(claim.id, world.ir.auditor), payment
+
+
+def test_a_paid_claim_prints_its_frozen_assessment_and_payment(world, make):
+    claim, payment = paid_claim(world, make, "en")
+    text = squeezed(claim)
     assert "2 × Sheep (Adult) killed, at IRR 45,000,000 each" in text.replace("\xa0", " ")
     assert "Assessed amount" in text and "90,000,000" in text
     assert payment.reference in text and "No payment has been made" not in text
@@ -128,3 +134,12 @@ def test_a_case_file_reads_the_audit_trail_and_the_visits_once(filed, world, cha
     assert context["people"]["verifier"] == world.ir.verifier.display_name
     assert context["people"]["manager"] == world.ir.manager.display_name
     assert [e["action"] for e in context["sections"][2]["data"]] == ["claim.verify_confirm", "claim.approve"]
+
+
+def test_a_pashto_case_file_names_the_rial_in_pashto_not_by_its_code(world, make):
+    """CLDR has no Pashto symbol for the rial (its code «IRR»): the owner's case file writes «ریال» after the amount."""
+    claim, _payment = paid_claim(world, make, "ps")
+    pdf, _name = documents.render(claim, "casefile", lang="ps", base_url=BASE)
+    text = pdf_text(pdf)
+    assert "IRR" not in text
+    assert "۹۰٬۰۰۰٬۰۰۰ریال" in "".join(text.split())  # pdftotext moves the space of a right-to-left run

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from claims.enums import Confidence
-from conflict_service.i18n import LOCALES, PLURAL_FORMS, translations_dir
+from conflict_service.i18n import CURRENCY_UNITS, LOCALES, PLURAL_FORMS, translations_dir
 from conflict_service.translation_review.checks import placeholders
 from mitigation.enums import MeasureStatus
 from notifications.enums import MessageState
@@ -155,6 +155,19 @@ def test_glossary_terms_are_translated_as_the_glossary_says(locale):
     cat = catalog(locale)
     differ = [(row["en"], cat[row["en"]].string, row[locale]) for row in glossary()
               if row["en"] in cat and cat[row["en"]].string and cat[row["en"]].string != row[locale]]
+    assert not differ, f"{locale}: catalog and glossary disagree: {differ}"
+
+
+@pytest.mark.parametrize("locale", COMPLETE_LOCALES)
+def test_currency_units_are_translated_as_the_glossary_says(app, locale):
+    """The short currency units (msgctxt "currency unit") written after amounts are glossary terms too."""
+    with app.test_request_context("/"), force_locale("en"):
+        units = {str(unit) for unit in CURRENCY_UNITS.values()}
+    rows = {row["en"]: row[locale] for row in glossary() if row["note"].startswith("currency unit")}
+    assert set(rows) == units
+    cat = catalog(locale)
+    differ = [(en, cat.get(en, context="currency unit").string, word) for en, word in rows.items()
+              if cat.get(en, context="currency unit").string != word]
     assert not differ, f"{locale}: catalog and glossary disagree: {differ}"
 
 

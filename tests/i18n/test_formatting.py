@@ -3,11 +3,13 @@ with its currency's precision."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from babel import Locale
+from babel.numbers import get_currency_symbol
 from flask_babel import force_locale
 
 from conflict_service.i18n import (
@@ -89,6 +91,50 @@ def test_iraqi_arabic_and_sorani_write_arabic_indic_digits_persian_writes_its_ow
 ])
 def test_money_follows_locale_and_currency(amount, currency, locale, expected):
     assert format_money(Decimal(amount), currency, locale) == expected
+
+
+RANGE_CURRENCIES = ("IRR", "AMD", "AZN", "GEL", "TRY", "IQD", "AFN", "PKR", "TJS", "TMT", "UZS", "KZT", "KGS", "USD",
+                    "EUR")
+NOT_LATIN = ("fa", "fa_AF", "ps", "ar", "ckb", "ur", "hy", "ka", "ru", "kk", "tg")
+
+
+@pytest.mark.parametrize(("amount", "currency", "locale", "expected"), [
+    ("45000000", "IRR", "ps", "۴۵٬۰۰۰٬۰۰۰\u00a0ریال"),  # CLDR has no Pashto symbol for the rial: its code «IRR»
+    ("1234.5", "TJS", "tg", "1\u00a0234,50\u00a0сомонӣ"),  # Tajiks read their own somoni, not «TJS»
+    ("12500", "AMD", "fa", "۱۲٬۵۰۰٫۰۰\u00a0درام"),
+    ("45000000", "IRR", "ru", "45\u00a0000\u00a0000\u00a0риал"),
+    ("45000000", "IRR", "ar", "\u200f٤٥٬٠٠٠٬٠٠٠\u00a0ر.إ."),  # CLDR's own Arabic symbol stays
+    ("1234.5", "AMD", "ar", "١٬٢٣٤٫٥٠\u00a0درام"),
+    ("1234.5", "KZT", "ur", "1,234.50\u00a0ٹینگ"),  # the word after the amount (CLDR's unit pattern) in Urdu too
+    ("45000000", "IRR", "en", "IRR\u00a045,000,000"),  # Latin script: the ISO code stays, as CLDR and banks write it
+    ("45000000", "IRR", "az", "45.000.000\u00a0IRR"),
+    ("1234.5", "TMT", "tk", "1\u00a0234,50\u00a0TMT"),  # CLDR has no Turkmen symbol; Latin script keeps the code
+    ("1234.5", "UZS", "uz", "1\u00a0234,50\u00a0soʻm"),  # CLDR's Uzbek symbol
+])
+def test_a_currency_without_a_symbol_in_a_script_not_latin_is_named_by_its_short_unit(amount, currency, locale,
+                                                                                      expected):
+    assert format_money(Decimal(amount), currency, locale, toman=False) == expected
+
+
+@pytest.mark.parametrize(("currency", "locale"), [("IRR", "ps"), ("TJS", "tg"), ("AMD", "fa"), ("IRR", "ru")])
+def test_no_latin_letter_in_an_amount_for_readers_of_another_script(currency, locale):
+    assert not re.search("[A-Za-z]", format_money(Decimal("1234.5"), currency, locale, toman=False))
+
+
+@pytest.mark.parametrize("locale", NOT_LATIN)
+def test_no_iso_code_in_amounts_for_readers_of_another_script(locale):
+    """No Latin letter but in a symbol CLDR gives the locale itself ("US$" in Arabic, "Rs" in Urdu)."""
+    shown = {currency: format_money(Decimal("-1234.5"), currency, locale, toman=False) for currency in RANGE_CURRENCIES}
+    latin = {currency: text for currency, text in shown.items() if re.search("[A-Za-z]", text.replace(
+        get_currency_symbol(currency, cldr_locale(locale)), "")) or currency in text}
+    assert not latin, latin
+
+
+def test_the_unit_is_in_the_language_asked_for_whichever_the_page_speaks(app):
+    with app.test_request_context("/"), force_locale("en"):
+        assert format_money(Decimal(100), "IRR", "ps", toman=True) == "۱۰۰\u00a0ریال (۱۰ تومان)"
+    with app.test_request_context("/"), force_locale("ps"):
+        assert format_money(Decimal(100), "IRR", "en", toman=True) == "IRR\u00a0100 (10 toman)"
 
 
 def test_money_is_rounded_once_half_up_to_the_currency_unit():

@@ -236,3 +236,15 @@ def test_a_rejected_claim_shows_the_decision_not_a_live_assessment(client, payou
     sign_in(client, ir.auditor)
     page = text(client.get(f"/claims/{claim.id}"))
     assert "Animals seen alive" in page and "False claim" in page and "Base amount" not in page
+
+
+def test_the_rates_form_names_the_currency_as_amounts_do_in_the_readers_script(client, ir):
+    """A Pashto manager's rate column reads «(ریال)», as the amounts below it, not the code «(IRR)»."""
+    ir.manager.preferred_language = "ps"
+    db.session.commit()
+    sign_in(client, ir.manager)
+    page = text(client.get(f"/programmes/{ir.programme.id}/rates"))
+    assert "(ریال)" in page and "(IRR)" not in page
+    ir.manager.preferred_language = "en"
+    db.session.commit()
+    assert "Per head (IRR)" in text(client.get(f"/programmes/{ir.programme.id}/rates"))
