@@ -93,7 +93,9 @@ def app(tmp_path_factory):
     with app.app_context():
         with db.engine.begin() as connection:
             migrations.upgrade("head", connection=connection)
-    return app
+    yield app
+    with app.app_context():  # close the pool's connections: left to the garbage collector, they warn (psycopg)
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

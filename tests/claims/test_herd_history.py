@@ -268,6 +268,7 @@ def test_the_migration_keeps_existing_counts_as_history(app, tmp_path):
                                    "note) VALUES (7, 'sheep', 95, '2026-06-01', '2026-06-01 05:00:00.000000', '')")
         rows = connection.exec_driver_sql("SELECT species, head_count, counted_on, recorded_at, corrects_id "
                                           "FROM herd_counts ORDER BY id").all()
+    engine.dispose()  # closes the file's connection now rather than at garbage collection
     assert [tuple(r[:3]) for r in rows] == [("sheep", 80, "2026-03-01"), ("goat", 12, "2026-03-01"),
                                             ("sheep", 95, "2026-06-01")]
     assert rows[0][3].startswith("2026-03-02 05:00") and rows[0][4] is None

@@ -25,3 +25,4 @@ def test_downgrade_to_base_and_back(app, tmp_path):
         assert sa.inspect(connection).get_table_names() == ["alembic_version"]
         migrations.upgrade("head", connection=connection)
         assert "claims" in sa.inspect(connection).get_table_names()
+    engine.dispose()  # closes the file's connection now rather than at garbage collection

@@ -21,7 +21,9 @@ def file_app(tmp_path):
     with app.app_context(), db.engine.begin() as connection:
         connection.exec_driver_sql("CREATE TABLE tally (n INTEGER)")
     app.add_url_rule("/late", "late", write_lock_at_first_write(lambda: ""), methods=["POST"])
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _read_then_write(app, method: str, before_write=None, path: str = "/") -> None:
