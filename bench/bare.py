@@ -2,6 +2,9 @@
 on the same gunicorn:
 
 - ``/bench/bare`` answers at once without touching the application: what gunicorn itself costs.
+- ``/bench/list`` runs the claim list's two statements (its count and its rows, the SQL the page runs, compiled once)
+  on a pooled connection and answers with the rows' numbers: the statements behind gunicorn and HTTP, without the
+  application (no session, no template), for scale beside the page.
 - ``/bench/insert`` is the floor of a claim submission: the same numbered, audited insert written by hand. One
   transaction through the service's own engine, in plain SQL: take the next number from the office's counter row
   (the service's one statement, ``INSERT … ON CONFLICT DO UPDATE … RETURNING``),
@@ -16,16 +19,20 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from claims.models import Claim
+from claims.queries import ClaimFilters, claim_list_statements
+from claims.states import ClaimState
 from conflict_service.audit.chain import GENESIS_HASH, compute_hash
 from conflict_service.audit.keys import audit_keys
 from conflict_service.audit.models import AuditEvent
 from conflict_service.audit.operations import PG_CHAIN_LOCK_KEYS
+from conflict_service.auth import queries as auth_queries
 from conflict_service.auth.operations import user_for_token
 from conflict_service.db import db
 from conflict_service.security import limiter
@@ -150,6 +157,36 @@ def _insert(environ, start_response):
     return [answer]
 
 
+_list_sql: dict[tuple, tuple[str, str]] = {}  # the list's query string -> its two statements' SQL, compiled once
+
+
+def _list_statements(query: dict[str, str]) -> tuple[str, str]:
+    key = tuple(sorted(query.items()))
+    if key not in _list_sql:
+        with service.test_request_context():
+            user = auth_queries.get_by_username(query["user"])
+            filters = ClaimFilters(status=[ClaimState(query["status"])], programme_id=int(query["programme_id"]),
+                                   incident_from=date.fromisoformat(query["incident_from"]))
+            statements = claim_list_statements(user, filters, int(query.get("page", 1)), 50)
+            dialect = db.engine.dialect
+            _list_sql[key] = tuple(str(s.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+                                   for s in statements)
+    return _list_sql[key]
+
+
+def _list(environ, start_response):
+    """GET the list's two statements for the user and filters in the query string (as /claims takes them)."""
+    count_sql, rows_sql = _list_statements(dict(parse_qsl(environ.get("QUERY_STRING", ""))))
+    with service.app_context():
+        engine = db.engine
+    with engine.connect() as conn:
+        total = conn.exec_driver_sql(count_sql).scalar_one()
+        numbers = [row.number for row in conn.exec_driver_sql(rows_sql)]
+    body = f"<table>{total}: {' '.join(numbers)}</table>".encode()
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
 def _bare(environ, start_response):
     length = int(environ.get("CONTENT_LENGTH") or 0)
     if length:
@@ -164,6 +201,8 @@ def app(environ, start_response):
     path = environ.get("PATH_INFO")
     if path == "/bench/bare":
         return _bare(environ, start_response)
+    if path == "/bench/list":
+        return _list(environ, start_response)
     if path == "/bench/insert" and environ["REQUEST_METHOD"] == "POST":
         return _insert(environ, start_response)
     return service(environ, start_response)

@@ -164,16 +164,22 @@ def timed(fn, n: int, warm: int = 1) -> list[float]:
 def timed_pairs(app_fn, floor_fn, n: int, warm: int = 1) -> tuple[list[float], list[float]]:
     """Time the app and its floor alternately, one of each per round: on a shared machine whose load drifts during
     the run, both sides see the same load (timed one after the other, the ratio also measured the drift)."""
+    app_t, floor_t = timed_rounds((app_fn, floor_fn), n, warm)
+    return app_t, floor_t
+
+
+def timed_rounds(fns, n: int, warm: int = 1) -> list[list[float]]:
+    """Time several functions in turn, one of each per round (see :func:`timed_pairs`)."""
     for _ in range(warm):
-        app_fn()
-        floor_fn()
-    app_t, floor_t = [], []
+        for fn in fns:
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(n):
-        for fn, out in ((app_fn, app_t), (floor_fn, floor_t)):
+        for fn, out in zip(fns, times, strict=True):
             started = time.perf_counter()
             fn()
             out.append(time.perf_counter() - started)
-    return app_t, floor_t
+    return times
 
 
 class InProcess:
@@ -229,6 +235,7 @@ def measure_list(base: str, ctx: InProcess, n: int) -> list[Figure]:
         r = session.get(f"{base}/claims", params={**params, "page": page}, timeout=120)
         r.raise_for_status()
         assert "<table" in r.text
+        return r.text
 
     with ctx.app.test_request_context():
         user = ctx.user(AUDITOR)
@@ -248,12 +255,24 @@ def measure_list(base: str, ctx: InProcess, n: int) -> list[Figure]:
         cur.close()
         raw.rollback()
 
+    def served_call(i=[0]):  # noqa: B006 - the same statements behind gunicorn and HTTP, without the application
+        page = pages[i[0] % len(pages)]
+        i[0] += 1
+        r = plain.get(f"{base}/bench/list", params={**params, "page": page, "user": AUDITOR}, timeout=120)
+        r.raise_for_status()
+        return r.text
+
+    plain = requests.Session()
     for _ in range(2):  # warm: the first pages of a fresh gunicorn compile the template and the statements
-        app_call()
+        page_html = app_call()
         floor_call()
+        served = served_call().removeprefix("<table>").removesuffix("</table>").split(": ")
+        # the same work: the page shows the total and every claim the bare route read
+        assert all(number in page_html for number in served[1].split()), served
     cpu = server_cpu_seconds(base)
     app_t, floor_t = timed_pairs(app_call, floor_call, n, warm=0)
     cpu = (server_cpu_seconds(base) - cpu) / n  # the timed pages only: a warm-up page costs many times a page
+    _app, served_t, served_floor_t = timed_rounds((app_call, served_call, floor_call), n, warm=0)
     raw.close()
     # The service's own CPU per page (every gunicorn process, from /proc): unlike the times, it hardly changes with
     # what else runs on the machine.
@@ -261,7 +280,13 @@ def measure_list(base: str, ctx: InProcess, n: int) -> list[Figure]:
     return [Figure("claims list page, p50", statistics.median(app_t) * 1000, statistics.median(floor_t) * 1000, "ms",
                    note=note).judge(None),
             Figure("claims list page, p95", percentile(app_t, 95) * 1000, percentile(floor_t, 95) * 1000, "ms",
-                   note=note).judge(1.5)]
+                   note=note).judge(1.5),
+            Figure("the list's two statements behind gunicorn (no page), p95, for scale",
+                   percentile(served_t, 95) * 1000, percentile(served_floor_t, 95) * 1000, "ms",
+                   note="bench/bare.py /bench/list: the same SQL on a pooled connection, answered over HTTP by the "
+                        "same gunicorn without the application (no session, no template), timed in turn with the "
+                        f"page and the bare statements; p50 {statistics.median(served_t) * 1000:.2f} ms against "
+                        f"{statistics.median(served_floor_t) * 1000:.2f} ms").judge(None)]
 
 
 def payouts_sql(dialect: str, office_ids: list[int]) -> str:

@@ -27,6 +27,8 @@ def test_bench_runs_every_measurement_once(tmp_path):
     assert all(f["app"] is not None for f in measured), measured
     assert all(f["app"] > 0 and f["ratio"] > 0 for f in measured if f["floor"]), measured
     assert any(f["name"].startswith("4 case files, 2 workers vs 1") for f in report["figures"])
+    served = [f for f in report["figures"] if f["name"].startswith("the list's two statements behind gunicorn")]
+    assert served and served[0]["app"] > 0 and served[0]["floor"] > 0, served
     assert any("CSV export of" in f["name"] and f["unit"] == "MB" for f in report["figures"])
     payouts = [f for f in report["figures"] if f["name"].startswith("payouts report")]
     assert payouts and all(f["verdict"] in ("PASS", "MISS") for f in payouts), payouts  # the report is measured
