@@ -5,8 +5,9 @@ Iran's programme pays in IRR (no minor unit); the rates used: adult sheep 45,000
 in the test's comment.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -133,7 +134,11 @@ def test_an_owner_who_phoned_on_the_incident_day_is_paid_in_full_when_the_paper_
     from claims.enums import ReportChannel
     from payouts.models import Award
 
-    incident = utcnow() - timedelta(days=6)
+    # At ten in the morning in the office, six local days ago: the call two hours later is on the same local day
+    # whenever the test runs (six days before now plus two hours crossed Tehran's midnight between 18:30 and 20:30 UTC).
+    zone = ZoneInfo(ir.office.timezone)
+    today = utcnow().astimezone(zone).date()
+    incident = datetime.combine(today - timedelta(days=6), time(10, 0), zone).astimezone(UTC)
     claim = payouts.approved(ir, incident_at=incident, reported_at=incident + timedelta(hours=2),
                              report_channel=ReportChannel.PHONE, **DAY)
     assert (claim.filed_date - claim.incident_date).days == 6 and claim.reported_date == claim.incident_date
