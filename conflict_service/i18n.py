@@ -679,6 +679,18 @@ def _is_letter_like(ch: str) -> bool:
     return unicodedata.category(ch)[0] not in "SZ"
 
 
+_TRAILING_MARKS = "\u200e\u200f\u061c"
+
+
+def fill(sentence: str, **values) -> str:
+    """``sentence.format(**values)``, where a value that ends in a full stop (an amount in «ر.إ.» or «руб.», CLDR's
+    abbreviated currencies) takes the place of the sentence's own stop after it: «… ر.إ. مرجع», never «ر.إ.. مرجع»."""
+    for key, value in values.items():
+        if isinstance(value, str) and value.rstrip(_TRAILING_MARKS).endswith("."):
+            sentence = sentence.replace(f"{{{key}}}.", f"{{{key}}}")
+    return sentence.format(**values)
+
+
 # --- reading what people type (DESIGN §14) ---------------------------------------------------------------------
 
 class InputError(ValueError):
