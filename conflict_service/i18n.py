@@ -22,7 +22,7 @@ from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from babel.core import get_global, parse_locale
 from flask import Flask, g, has_app_context, has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, refresh
+from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, ngettext, refresh
 from flask_babel import lazy_pgettext as LP_
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -558,6 +558,17 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
     """Round once, half up, to the currency's minor unit (CLDR precision)."""
     quantum = Decimal(1).scaleb(-currency_precision(currency))
     return Decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def decimals_allowed(currency: str) -> str:
+    """How many decimals an amount in ``currency`` may have, for a form's, the API's or a file's error: the currency as
+    the amount field's label names it (:func:`currency_sign`), the count in the reader's digits and plural form."""
+    digits, sign = currency_precision(currency), currency_sign(currency)
+    if not digits:
+        return gettext("%(currency)s amounts are whole numbers.", currency=sign)
+    return ngettext("%(currency)s amounts have at most %(digits)s decimal place.",
+                    "%(currency)s amounts have at most %(digits)s decimal places.", digits, currency=sign,
+                    digits=format_number(digits))
 
 
 def format_money(amount, currency: str, locale: str | None = None, *, exact: bool = False,
