@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from babel import Locale
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -27,11 +27,19 @@ class Languages:
 
     def bi(self, text, **variables) -> Markup:
         """A label in the document's language, followed by the official language's when bilingual."""
-        first = _translate(text, variables)
+        return self._in_both(lambda: _translate(text, variables))
+
+    def nbi(self, singular: str, plural: str, num: int, **variables) -> Markup:
+        """``bi`` for a sentence that counts (``nbi('%(num)s day', '%(num)s days', n)``): each language's own plural
+        form for ``num`` («۳۰ روز», «30 дней», «30 يومًا»); a ``localized(...)`` variable writes it in its digits."""
+        return self._in_both(lambda: ngettext(singular, plural, num, **variables))
+
+    def _in_both(self, translate) -> Markup:
+        first = translate()
         if not self.secondary:
             return escape(first)
         with force_locale(self.secondary):
-            second = _translate(text, variables)
+            second = translate()
         if second == first:
             return escape(first)
         return Markup('<span class="l1">{}</span> <span class="l2" lang="{}" dir="{}">{}</span>').format(
