@@ -70,3 +70,19 @@ def test_a_flag_counts_the_days_since_enrolment(app):
         shown = [describe("soon_after_enrolment", {"policy": "P-1", "days": n}) for n in COUNTS]
     assert shown == [f"Происшествие через {n} {word} после оформления полиса P-1 (в пределах 14 дн.)."
                      for n, word in zip(COUNTS, ("день", "дня", "дней", "день"), strict=True)]
+
+
+@pytest.mark.parametrize(("locale", "hours", "expected"), [
+    ("ru", 48, "через 2 дня после происшествия"),
+    ("ru", 120, "через 5 дней после происшествия"),
+    ("ru", 504, "через 21 день после происшествия"),
+    ("ru", -60, "за 2,5 дня до происшествия"),
+    ("ar", 48, "يومان بعد الحادثة"),
+    ("ar", 120, "٥ أيام بعد الحادثة"),
+    ("ar", 504, "٢١ يومًا بعد الحادثة"),
+    ("en", 60, "2.5 days after the incident"),
+])
+def test_a_photos_time_from_the_incident_counts_its_days(app, locale, hours, expected):
+    macro = "{% from 'verification/_macros.html' import hours_offset %}{{ hours_offset(hours) }}"
+    with app.test_request_context(), force_locale(locale):
+        assert render_template_string(macro, hours=hours).strip() == expected
