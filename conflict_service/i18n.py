@@ -695,11 +695,21 @@ _TRAILING_MARKS = "\u200e\u200f\u061c"
 
 def fill(sentence: str, **values) -> str:
     """``sentence.format(**values)``, where a value that ends in a full stop (an amount in «ر.إ.» or «руб.», CLDR's
-    abbreviated currencies) takes the place of the sentence's own stop after it: «… ر.إ. مرجع», never «ر.إ.. مرجع»."""
+    abbreviated currencies; a Russian date, «9 дек. 2026 г.») takes the place of the sentence's own stop after it:
+    «… ر.إ. مرجع», never «ر.إ.. مرجع»."""
+    return _one_stop(sentence, values, "{%s}").format(**values)
+
+
+def fill_percent(sentence: str, **values) -> str:
+    """:func:`fill` for a ``%(name)s`` sentence (templates' and printed documents' messages)."""
+    return _one_stop(sentence, values, "%%(%s)s") % values
+
+
+def _one_stop(sentence: str, values: dict, slot: str) -> str:
     for key, value in values.items():
-        if isinstance(value, str) and value.rstrip(_TRAILING_MARKS).endswith("."):
-            sentence = sentence.replace(f"{{{key}}}.", f"{{{key}}}")
-    return sentence.format(**values)
+        if str(value).rstrip(_TRAILING_MARKS).endswith("."):
+            sentence = sentence.replace(f"{slot % key}.", slot % key)
+    return sentence
 
 
 # --- reading what people type (DESIGN §14) ---------------------------------------------------------------------

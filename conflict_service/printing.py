@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 
 from babel import Locale
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from conflict_service.i18n import cldr_locale, html_lang, text_direction
+from conflict_service.i18n import cldr_locale, fill_percent, html_lang, text_direction
 
 # CSS counter styles that write page numbers in the locale's digits (defined in WeasyPrint's UA stylesheet).
 COUNTER_STYLES = {"arabext": "persian", "arab": "arabic-indic"}
@@ -32,7 +32,8 @@ class Languages:
     def nbi(self, singular: str, plural: str, num: int, **variables) -> Markup:
         """``bi`` for a sentence that counts (``nbi('%(num)s day', '%(num)s days', n)``): each language's own plural
         form for ``num`` («۳۰ روز», «30 дней», «30 يومًا»); a ``localized(...)`` variable writes it in its digits."""
-        return self._in_both(lambda: ngettext(singular, plural, num, **variables))
+        return self._in_both(lambda: fill_percent(get_translations().ungettext(singular, plural, num),
+                                                  **{"num": num, **variables}))
 
     def _in_both(self, translate) -> Markup:
         first = translate()
@@ -47,7 +48,9 @@ class Languages:
 
 
 def _translate(text, variables: dict) -> str:
-    return _(text, **variables) if isinstance(text, str) else str(text)
+    if not isinstance(text, str):
+        return str(text)
+    return fill_percent(_(text), **variables) if variables else _(text)
 
 
 def page_counter(locale: str) -> str:

@@ -4,7 +4,7 @@ error, the flag, and both languages of a bilingual receipt."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -13,7 +13,7 @@ from flask_babel import force_locale
 
 from casefiles.documents import Localized
 from claims.states import _appeal_allowed
-from conflict_service.i18n import format_number
+from conflict_service.i18n import format_date, format_number
 from conflict_service.printing import Languages
 from oversight.flags.rules import describe
 
@@ -86,3 +86,11 @@ def test_a_photos_time_from_the_incident_counts_its_days(app, locale, hours, exp
     macro = "{% from 'verification/_macros.html' import hours_offset %}{{ hours_offset(hours) }}"
     with app.test_request_context(), force_locale(locale):
         assert render_template_string(macro, hours=hours).strip() == expected
+
+
+def test_a_printed_sentence_never_doubles_the_stop_a_russian_date_ends_with(app):
+    sentence = "A field verifier visits the place of the loss and records what they find, by %(date)s."
+    with app.test_request_context(), force_locale("ru"):
+        shown = str(Languages("ru", "ar").bi(sentence, date=Localized(format_date, date(2026, 12, 9))))
+    assert "что обнаружит, до 9 дек. 2026\u202fг.</span>" in shown and "г.." not in shown
+    assert "٢٠٢٦.</span>" in shown  # the Arabic date keeps the sentence's stop
