@@ -8,12 +8,13 @@ from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
+from babel.messages.pofile import read_po
 from flask import render_template_string
 from flask_babel import force_locale
 
 from casefiles.documents import Localized
 from claims.states import _appeal_allowed
-from conflict_service.i18n import format_date, format_number
+from conflict_service.i18n import format_date, format_number, translations_dir
 from conflict_service.printing import Languages
 from oversight.flags.rules import describe
 
@@ -94,3 +95,13 @@ def test_a_printed_sentence_never_doubles_the_stop_a_russian_date_ends_with(app)
         shown = str(Languages("ru", "ar").bi(sentence, date=Localized(format_date, date(2026, 12, 9))))
     assert "что обнаружит, до 9 дек. 2026\u202fг.</span>" in shown and "г.." not in shown
     assert "٢٠٢٦.</span>" in shown  # the Arabic date keeps the sentence's stop
+
+
+@pytest.mark.parametrize("locale", ["ar", "ru"])
+def test_no_counted_sentence_gives_every_count_the_same_words(locale):
+    """Arabic counts one, two, three to ten and eleven to ninety-nine each in its own way, Russian 1, 2–4 and 5–20:
+    a message whose forms are all alike was filled without them."""
+    with (translations_dir() / locale / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalog = read_po(f, locale=locale)
+    alike = [m.id[0] for m in catalog if m.id and m.pluralizable and len(set(m.string)) == 1]
+    assert not alike
