@@ -11,7 +11,7 @@ from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from conflict_service.i18n import cldr_locale, fill_percent, html_lang, text_direction
+from conflict_service.i18n import cldr_locale, fill_percent, format_number, html_lang, text_direction
 
 # CSS counter styles that write page numbers in the locale's digits (defined in WeasyPrint's UA stylesheet).
 COUNTER_STYLES = {"arabext": "persian", "arab": "arabic-indic"}
@@ -31,9 +31,9 @@ class Languages:
 
     def nbi(self, singular: str, plural: str, num: int, **variables) -> Markup:
         """``bi`` for a sentence that counts (``nbi('%(num)s day', '%(num)s days', n)``): each language's own plural
-        form for ``num`` («۳۰ روز», «30 дней», «30 يومًا»); a ``localized(...)`` variable writes it in its digits."""
+        form for ``num`` and its digits («۳۰ روز», «30 дней», «٣٠ يومًا»), as a ``localized(...)`` variable has."""
         return self._in_both(lambda: fill_percent(get_translations().ungettext(singular, plural, num),
-                                                  **{"num": num, **variables}))
+                                                  **{"num": format_number(num), **variables}))
 
     def _in_both(self, translate) -> Markup:
         first = translate()

@@ -105,3 +105,9 @@ def test_no_counted_sentence_gives_every_count_the_same_words(locale):
         catalog = read_po(f, locale=locale)
     alike = [m.id[0] for m in catalog if m.id and m.pluralizable and len(set(m.string)) == 1]
     assert not alike
+
+
+def test_a_bilingual_count_is_written_in_each_languages_digits(app):
+    with app.test_request_context(), force_locale("fa"):
+        shown = str(Languages("fa", "ru").nbi("%(num)s day", "%(num)s days", 30))
+    assert shown.startswith('<span class="l1">۳۰ روز</span>') and ">30 дней</span>" in shown
