@@ -77,8 +77,8 @@ def render_html(claim, kind: str, langs: Languages, options: DocumentOptions, ba
     set_context_programme(claim.programme)
     with force_locale(langs.primary):
         context = build_context(claim, options, base_url)
-        return render_template(template, **context, kind=kind, title=title, doc=langs, bi=langs.bi, **FORMATTERS,
-                               page_css=page_css(claim.number, context["code"], langs.primary))
+        return render_template(template, **context, kind=kind, title=title, doc=langs, bi=langs.bi, nbi=langs.nbi,
+                               **FORMATTERS, page_css=page_css(claim.number, context["code"], langs.primary))
 
 
 def render(claim, kind: str, *, lang: str | None = None, bilingual: bool = False, show_personal: bool = True,

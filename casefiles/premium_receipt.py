@@ -57,6 +57,6 @@ def render(payment: PremiumPayment, *, lang: str | None = None, bilingual: bool 
     with force_locale(langs.primary):
         data = context(payment)
         html = render_template("casefiles/premium_receipt.html", **data, title=TITLE, doc=langs, bi=langs.bi,
-                               **FORMATTERS)
+                               nbi=langs.nbi, **FORMATTERS)
     suffix = f"{langs.primary}-{langs.secondary}" if langs.secondary else langs.primary
     return render_pdf(html), f"premium-receipt-{payment.receipt_number}-{suffix}.pdf"

@@ -15,6 +15,7 @@ import sqlalchemy.orm
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 from flask_babel import lazy_pgettext as LP_
+from flask_babel import ngettext
 
 from claims.enums import TitledEnum
 from conflict_service.audit.operations import record
@@ -109,8 +110,10 @@ def _appeal_allowed(claim, _user) -> str | None:
         return _("This claim was already appealed once; only one appeal is allowed.")
     deadline = claim.status_changed_at + timedelta(days=claim.programme.appeal_days)
     if utcnow() > deadline:
-        return _("The appeal period of {days} days after the rejection has ended.").format(
-            days=format_number(claim.programme.appeal_days))  # in the reader's digits («٣٠» in Sorani)
+        days = claim.programme.appeal_days
+        return ngettext("The appeal period of %(days)s day after the rejection has ended.",
+                        "The appeal period of %(days)s days after the rejection has ended.", days,
+                        days=format_number(days))  # in the reader's digits («٣٠» in Sorani)
     return None
 
 

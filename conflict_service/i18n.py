@@ -22,7 +22,7 @@ from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from babel.core import get_global, parse_locale
 from flask import Flask, g, has_app_context, has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, refresh
+from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, ngettext, refresh
 from flask_babel import lazy_pgettext as LP_
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -560,6 +560,17 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
     return Decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+def decimals_allowed(currency: str) -> str:
+    """How many decimals an amount in ``currency`` may have, for a form's, the API's or a file's error: the currency as
+    the amount field's label names it (:func:`currency_sign`), the count in the reader's digits and plural form."""
+    digits, sign = currency_precision(currency), currency_sign(currency)
+    if not digits:
+        return gettext("%(currency)s amounts are whole numbers.", currency=sign)
+    return ngettext("%(currency)s amounts have at most %(digits)s decimal place.",
+                    "%(currency)s amounts have at most %(digits)s decimal places.", digits, currency=sign,
+                    digits=format_number(digits))
+
+
 def format_money(amount, currency: str, locale: str | None = None, *, exact: bool = False,
                  toman: bool | None = None) -> str:
     """An amount with its currency as the locale writes it, with the currency's own number of decimals.
@@ -677,6 +688,28 @@ def _currency_spacing(text: str, symbol: str) -> str:
 
 def _is_letter_like(ch: str) -> bool:
     return unicodedata.category(ch)[0] not in "SZ"
+
+
+_TRAILING_MARKS = "\u200e\u200f\u061c"
+
+
+def fill(sentence: str, **values) -> str:
+    """``sentence.format(**values)``, where a value that ends in a full stop (an amount in «ر.إ.» or «руб.», CLDR's
+    abbreviated currencies; a Russian date, «9 дек. 2026 г.») takes the place of the sentence's own stop after it:
+    «… ر.إ. مرجع», never «ر.إ.. مرجع»."""
+    return _one_stop(sentence, values, "{%s}").format(**values)
+
+
+def fill_percent(sentence: str, **values) -> str:
+    """:func:`fill` for a ``%(name)s`` sentence (templates' and printed documents' messages)."""
+    return _one_stop(sentence, values, "%%(%s)s") % values
+
+
+def _one_stop(sentence: str, values: dict, slot: str) -> str:
+    for key, value in values.items():
+        if str(value).rstrip(_TRAILING_MARKS).endswith("."):
+            sentence = sentence.replace(f"{slot % key}.", slot % key)
+    return sentence
 
 
 # --- reading what people type (DESIGN §14) ---------------------------------------------------------------------

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 
 from babel import Locale
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from conflict_service.i18n import cldr_locale, html_lang, text_direction
+from conflict_service.i18n import cldr_locale, fill_percent, format_number, html_lang, text_direction
 
 # CSS counter styles that write page numbers in the locale's digits (defined in WeasyPrint's UA stylesheet).
 COUNTER_STYLES = {"arabext": "persian", "arab": "arabic-indic"}
@@ -27,11 +27,20 @@ class Languages:
 
     def bi(self, text, **variables) -> Markup:
         """A label in the document's language, followed by the official language's when bilingual."""
-        first = _translate(text, variables)
+        return self._in_both(lambda: _translate(text, variables))
+
+    def nbi(self, singular: str, plural: str, num: int, **variables) -> Markup:
+        """``bi`` for a sentence that counts (``nbi('%(num)s day', '%(num)s days', n)``): each language's own plural
+        form for ``num`` and its digits («۳۰ روز», «30 дней», «٣٠ يومًا»), as a ``localized(...)`` variable has."""
+        return self._in_both(lambda: fill_percent(get_translations().ungettext(singular, plural, num),
+                                                  **{"num": format_number(num), **variables}))
+
+    def _in_both(self, translate) -> Markup:
+        first = translate()
         if not self.secondary:
             return escape(first)
         with force_locale(self.secondary):
-            second = _translate(text, variables)
+            second = translate()
         if second == first:
             return escape(first)
         return Markup('<span class="l1">{}</span> <span class="l2" lang="{}" dir="{}">{}</span>').format(
@@ -39,7 +48,9 @@ class Languages:
 
 
 def _translate(text, variables: dict) -> str:
-    return _(text, **variables) if isinstance(text, str) else str(text)
+    if not isinstance(text, str):
+        return str(text)
+    return fill_percent(_(text), **variables) if variables else _(text)
 
 
 def page_counter(locale: str) -> str:

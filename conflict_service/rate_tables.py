@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from conflict_service.auth.models import User
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import currency_precision
+from conflict_service.i18n import currency_precision, decimals_allowed
 from conflict_service.timeutil import utcnow
 
 MAX_CSV_BYTES = 1_000_000
@@ -74,8 +74,7 @@ def check_entries(currency: str, entries: list[dict], key: tuple[str, ...], dupl
         seen.add(found)
         amount = Decimal(entry["amount"])
         if amount.quantize(Decimal(1).scaleb(-digits)) != amount:
-            errors.setdefault(str(i), {})["amount"] = [_("{currency} amounts have at most {digits} decimal places.")
-                                                       .format(currency=currency, digits=digits)]
+            errors.setdefault(str(i), {})["amount"] = [decimals_allowed(currency)]
     if errors:
         raise ValidationError({"entries": errors})
 

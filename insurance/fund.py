@@ -28,7 +28,7 @@ from claims.states import ClaimAction, ClaimState, apply_action
 from conflict_service.audit.operations import record
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
-from conflict_service.i18n import currency_precision, format_money
+from conflict_service.i18n import currency_precision, decimals_allowed, format_money
 from conflict_service.timeutil import local_date, local_today
 from insurance import queries
 from insurance.enums import CORRECTABLE, Account, TransactionKind
@@ -45,8 +45,7 @@ def check_amount(amount: Decimal, currency: str, field: str = "amount") -> None:
     if amount <= 0:
         raise ValidationError.field(field, _("Give an amount above zero."))
     if amount.quantize(Decimal(1).scaleb(-digits)) != amount:
-        raise ValidationError.field(field, _("{currency} amounts have at most {digits} decimal places.").format(
-            currency=currency, digits=digits))
+        raise ValidationError.field(field, decimals_allowed(currency))
 
 
 def season_for_money(programme: Programme, season_id: int | None) -> Season:

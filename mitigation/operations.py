@@ -13,7 +13,7 @@ from claims.models import Owner
 from conflict_service.audit.operations import created, diff, jsonable, record, snapshot
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, ValidationError
-from conflict_service.i18n import currency_precision, format_date, round_money
+from conflict_service.i18n import decimals_allowed, format_date, round_money
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import local_today
 from mitigation import permissions
@@ -101,8 +101,7 @@ def _check_values(values: dict, owner: Owner, measure: Measure | None = None) ->
         errors["owner_contribution"] = [_("The owner's contribution cannot exceed the cost.")]
     for key in ("cost", "owner_contribution"):
         if values[key] != round_money(values[key], values["currency"]):
-            errors.setdefault(key, []).append(_("{currency} amounts have at most {digits} decimal places.").format(
-                currency=values["currency"], digits=currency_precision(values["currency"])))
+            errors.setdefault(key, []).append(decimals_allowed(values["currency"]))
     if errors:
         raise ValidationError(errors)
 

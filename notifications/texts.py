@@ -13,7 +13,7 @@ from decimal import Decimal
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from conflict_service.i18n import date_input_value, format_date, format_money, native_digits
+from conflict_service.i18n import date_input_value, fill, format_date, format_money, native_digits
 from notifications.enums import Template
 from payouts.enums import RejectReason
 
@@ -35,7 +35,7 @@ def _visited(p):
 
 def _approved(p):
     # i18n: an SMS; keep it under 70 characters with an amount of about 15 characters
-    return _("Claim {number} approved: {amount}").format(number=p["number"], amount=_amount(p))
+    return fill(_("Claim {number} approved: {amount}"), number=p["number"], amount=_amount(p))
 
 
 def _reason(p) -> str:
@@ -52,8 +52,8 @@ def _rejected(p):
 
 def _paid(p):
     # i18n: an SMS; keep it under 70 characters with an amount of about 15 characters
-    return _("Claim {number} paid: {amount}. Ref {reference}").format(
-        number=p["number"], amount=_amount(p), reference=p["reference"])
+    return fill(_("Claim {number} paid: {amount}. Ref {reference}"), number=p["number"], amount=_amount(p),
+                reference=p["reference"])
 
 
 def _status(p):

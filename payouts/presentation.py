@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as L_
 
 from conflict_service.audit.presentation import register, register_fields
-from conflict_service.i18n import format_money
+from conflict_service.i18n import currency_name, fill, format_money
 
 
 def register_texts() -> None:
@@ -64,11 +64,13 @@ def reconciliation_message(row: dict) -> str:
     params = dict(row.get("params") or {})
     if "expected" in params:
         params["expected"] = format_money(params["expected"], params["currency"])
+    if "currency" in params:  # named as the reader names it; "found" stays what the bank's file says, to look it up
+        params["currency"] = currency_name(params["currency"])
     template = RECONCILIATION_TEXT.get(row["code"])
     if template is None:
         return row["code"]
     try:
-        return str(template).format(**params)
+        return fill(str(template), **params)
     except (KeyError, IndexError):
         return str(template)
 

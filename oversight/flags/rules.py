@@ -28,7 +28,15 @@ from claims.queries import head_count_in_force
 from claims.states import ClaimState
 from conflict_service.auth.models import User
 from conflict_service.db import db
-from conflict_service.i18n import format_date, format_number, isolate, join_list, native_digits, semicolon
+from conflict_service.i18n import (
+    format_date,
+    format_number,
+    isolate,
+    join_list,
+    native_digits,
+    plain_number,
+    semicolon,
+)
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.jurisdictions.queries import office_ids_select, tree
 from conflict_service.timeutil import day_start, local_date
@@ -119,8 +127,9 @@ def _visible_numbers(numbers: list[str]) -> set[str]:
 # --- the rules ----------------------------------------------------------------------------------------------
 
 @rule("possible_duplicate", L_("Possible duplicate"),
-      lambda d: _("Same owner and species, incident within {days} days: {claims}.").format(
-          days=format_number(DUPLICATE_WINDOW_DAYS), claims=_numbers(d)))
+      lambda d: ngettext("Same owner and species, incident within %(days)s day: %(claims)s.",
+                         "Same owner and species, incident within %(days)s days: %(claims)s.", DUPLICATE_WINDOW_DAYS,
+                         days=format_number(DUPLICATE_WINDOW_DAYS), claims=_numbers(d)))
 def possible_duplicate(targets: sa.Select) -> dict[int, dict]:
     other, mine, theirs = aliased(Claim), aliased(LossLine), aliased(LossLine)
     same_species = (sa.select(1).select_from(mine).join(theirs, theirs.species == mine.species)
@@ -151,8 +160,10 @@ def loss_exceeds_herd(targets: sa.Select) -> dict[int, dict]:
 
 
 @rule("soon_after_enrolment", L_("Claim soon after insurance enrolment"),
-      lambda d: _("Incident {days} days after policy {policy} was taken out (within {window} days).").format(
-          window=format_number(ENROLMENT_WINDOW_DAYS), **d))
+      lambda d: ngettext("Incident %(days)s day after policy %(policy)s was taken out (within %(window)s days).",
+                         "Incident %(days)s days after policy %(policy)s was taken out (within %(window)s days).",
+                         int(plain_number(d["days"])),  # the details are in the reader's digits
+                         days=d["days"], policy=d["policy"], window=format_number(ENROLMENT_WINDOW_DAYS)))
 def soon_after_enrolment(targets: sa.Select) -> dict[int, dict]:
     gap = dates_apart(Policy.enrolled_on, Claim.incident_date)
     stmt = (sa.select(Claim.id, Policy.number, gap).join(Policy, sa.and_(

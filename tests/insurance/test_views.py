@@ -147,3 +147,10 @@ def test_approving_a_claim_the_fund_cannot_pay_says_it_waits(client, insurance):
     page = text(client.get(r.headers["Location"]))
     assert f"Claim {claim.number} approved; the insurance fund cannot pay it yet" in page
     assert "Awaiting funds" in page
+
+
+def test_the_premium_rates_page_says_the_currency_as_its_reader_does(client, insurance):
+    db.session.commit()
+    sign_in(client, insurance.am.manager)
+    page = text(client.get(f"/insurance/seasons/{insurance.season.id}/rates?lang=ru"))
+    assert "Страховой взнос за застрахованную голову (драм)." in page and "AMD" not in page

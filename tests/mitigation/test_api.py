@@ -62,7 +62,7 @@ def test_record_a_guardian_dog(api, owner):
                                         "currency": ["Use the three-letter ISO 4217 code, for example IRR."]}),
     ({"owner_contribution": "400000000"}, {"owner_contribution": ["The owner's contribution cannot exceed the cost."]}),
     ({"cost": "-5"}, {"cost": ["Must not be negative."]}),
-    ({"cost": "1000.5", "owner_contribution": "0"}, {"cost": ["IRR amounts have at most 0 decimal places."]}),
+    ({"cost": "1000.5", "owner_contribution": "0"}, {"cost": ["IRR amounts are whole numbers."]}),
     ({"lat": 37.4}, {"lon": ["Give both latitude and longitude, or neither."]}),
     ({"installed_on": "2026-11-22"}, {"installed_on": ["The installation date cannot be in the future."]}),
     ({"kind": "guardian_dog"}, {"dog": ["Give the dog's name, sex and year of birth."]}),

@@ -3,9 +3,11 @@ parameters; the rejection (reason, appeal date) may take two."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from conflict_service.i18n import LOCALES
+from conflict_service.i18n import CURRENCY_UNITS, LOCALES
 from notifications import sms, texts
 from notifications.enums import Template
 
@@ -42,3 +44,21 @@ def test_english_stays_in_the_gsm_alphabet(ctx):
 def test_persian_text_reads_in_persian_with_the_amount_in_persian_digits(ctx):
     text = rendered(Template.APPROVED, "fa")
     assert text.startswith("درخواست IR-DRG-2026-000078 تصویب شد") and "۴۵٬۰۰۰٬۰۰۰" in text
+
+
+DOUBLED_STOP = re.compile(r"\.[\u200e\u200f\u061c\s]*\.")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_amount_that_ends_in_a_stop_is_never_followed_by_another(ctx, locale):
+    # CLDR abbreviates some currencies with a full stop (ar: «ر.إ.» for IRR, «د.ع.» for IQD; ru: «дин.», «руб.»)
+    for currency in CURRENCY_UNITS:
+        for template in (Template.APPROVED, Template.PAID):
+            text = rendered(template, locale, amount="45000000", currency=currency)
+            assert not DOUBLED_STOP.search(text), (locale, currency, text)
+            assert "TRX88412093" in text or template == Template.APPROVED
+
+
+def test_the_arabic_paid_text_ends_the_amount_with_the_currencys_own_stop(ctx):
+    text = rendered(Template.PAID, "ar", currency="IRR")
+    assert "ر.إ. مرجع TRX88412093" in text

@@ -113,3 +113,11 @@ def test_a_persian_reader_sees_figures_counted_in_solar_hijri_months(client, wor
     assert "<title>فروردین ۱۴۰۵:" in dashboard and "<title>اسفند ۱۴۰۴:" in dashboard
     csv = client.get("/reports/payouts.csv?group_by=month").get_data(as_text=True)
     assert "2026-03" in csv  # a spreadsheet keeps ISO months
+
+
+def test_the_paid_by_month_chart_is_labelled_with_the_currencys_name(client, world, data, time_machine):
+    time_machine.move_to("2026-04-20T12:00:00Z")
+    login(client, world.ir.manager)
+    html = client.get("/dashboard?lang=fa").get_data(as_text=True)
+    chart = html.split('aria-labelledby="paid-by-month paid-1"')[1][:600]
+    assert 'aria-label="مبالغ پرداخت‌شده در هر ماه به ریال ایران"' in chart and "IRR" not in chart

@@ -130,7 +130,7 @@ def test_rates_get_and_post_keep_every_version(client, world):
     ({"species": "lion", "age_class": "adult", "amount": "1", "valid_from": "2025-01-01"}, "species", "Must be one of"),
     ({"species": "sheep", "age_class": "adult", "amount": "-1", "valid_from": "2025-01-01"}, "amount", "negative"),
     ({"species": "sheep", "age_class": "adult", "amount": "1.5", "valid_from": "2025-01-01"}, "amount",
-     "IRR amounts have at most 0 decimal places"),
+     "IRR amounts are whole numbers"),
     ({"species": "sheep", "age_class": "adult", "amount": "1", "valid_from": "soon"}, "valid_from", "Not a valid date"),
 ])
 def test_bad_rates_answer_422_per_field(client, world, entry, field, message):
@@ -172,7 +172,7 @@ def test_csv_import_reports_fractions_and_duplicates_with_the_other_bad_lines_in
     assert r.status_code == 422
     assert r.get_json()["errors"]["file"] == [
         "Line 3, age_class: Must be one of: young, adult.",
-        "Line 4, amount: IRR amounts have at most 0 decimal places.",
+        "Line 4, amount: IRR amounts are whole numbers.",
         "Line 5, valid_from: This species and age class already has a rate from this date in the table."]
     rates = client.get(f"/api/v1/programmes/{world.ir.programme.id}/rates", headers=bearer(client, world.ir.manager))
     assert rates.get_json()["versions"] == []  # nothing recorded

@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from claims.enums import TimeOfDay
 from claims.states import ClaimState
@@ -115,3 +116,14 @@ def test_a_statement_dated_the_day_of_approval_confirms_at_the_approval_not_befo
     assert report.results[0]["code"] == "matched"
     payment = db.session.scalar(sa.select(Payment).where(Payment.reference == f"{a.number}-F1"))
     assert payment.paid_at >= batch.approved_at  # its local midnight would precede the approval
+
+
+def test_a_mismatch_names_the_currency_in_the_readers_words_and_never_doubles_a_stop(app):
+    amount = {"code": "amount_differs", "params": {"expected": "90000000", "currency": "IRR"}}
+    currency = {"code": "currency_differs", "params": {"expected": "90000000", "currency": "IRR", "found": "USD"}}
+    with app.test_request_context(), force_locale("ar"):
+        assert reconciliation_message(amount).endswith("ر.إ.")  # CLDR's «ر.إ.» ends the sentence itself
+        assert reconciliation_message(currency) == (
+            "العملة مختلفة: الصرف بعملة ريال إيراني، وكشف الحساب يذكر USD.")
+    with app.test_request_context(), force_locale("fa"):
+        assert "ریال ایران" in reconciliation_message(currency) and "IRR" not in reconciliation_message(currency)

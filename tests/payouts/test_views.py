@@ -244,7 +244,8 @@ def test_the_rates_form_names_the_currency_as_amounts_do_in_the_readers_script(c
     db.session.commit()
     sign_in(client, ir.manager)
     page = text(client.get(f"/programmes/{ir.programme.id}/rates"))
-    assert "(ریال)" in page and "(IRR)" not in page
+    assert "(ریال)" in page and "IRR" not in page  # nor in the sentence above the table
+    assert "د هر سر مبلغونه په ریال." in page
     ir.manager.preferred_language = "en"
     db.session.commit()
     assert "Per head (IRR)" in text(client.get(f"/programmes/{ir.programme.id}/rates"))

@@ -177,3 +177,11 @@ def test_the_forms_are_for_managers_of_the_jurisdiction(client, perf, world):
     login(other, world.am.manager)
     assert other.get(f"/performance/contracts/{contract.id}/changes/new").status_code == 404
     assert "Chehel Mir herders" not in other.get("/performance/communities").get_data(as_text=True)
+
+
+def test_the_rate_field_of_a_change_names_the_currency_in_the_readers_words(client, perf, world):
+    contract = perf.contract()
+    db.session.commit()
+    login(client, world.ir.manager)
+    form = client.get(f"/performance/contracts/{contract.id}/changes/new?lang=fa").get_data(as_text=True)
+    assert "به ریال." in form and "IRR" not in form
