@@ -197,7 +197,29 @@ def phone_number(value) -> Markup:
     return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
+def identifiers_whole(text) -> Markup:
+    """A message composed in Python (a flash) escaped once, with each reference in it (a claim's "IR-DRG-2025-000123",
+    a payment's "IR-DRG-2025-000123-F1", a policy's "AM-KPN-P2026-00004") marked as no language and kept whole, as the
+    history lines mark theirs: broken at "IR-DRG-2025-" in a right-to-left line its halves swap sides. Markup's own
+    tags and attributes are left as they are."""
+    parts = _TAG.split(Markup.escape("" if text is None else text))
+    return Markup("".join(part if n % 2 else _REFERENCE.sub(_kept_whole, part)  # noqa: S704 - escaped above
+                          for n, part in enumerate(parts)))
+
+
+def _kept_whole(match: re.Match) -> str:
+    reference = match.group(0)  # only [A-Za-z0-9-]: nothing HTML would read
+    return f'<bdi lang="zxx" dir="ltr">{reference}</bdi>' if len(reference) <= 40 else reference
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+# Letters and digits in two or more hyphen-joined parts, with a digit and a letter somewhere (so no ISO date), not part
+# of a longer word, path or address; at most 40 characters (a longer one must stay free to wrap on a phone).
+_REFERENCE = re.compile(r"(?<![\w.:/&#-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])"
+                        r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![\w:/-]|\.\w)")
 PHONE_LIKE = re.compile(r"[\d\s+()./•*-]+")
+
+
 # Arabic-Indic digits (Iraqi Arabic, Sorani) are "Arabic numbers" to the Unicode bidi algorithm: a space or a hyphen
 # between two groups takes the right-to-left side even inside a left-to-right isolate, and +٩٨ ٩١٥ ٣٢٨ ٧٨٩١ shows as
 # +٧٨٩١ ٣٢٨ ٩١٥ ٩٨. A left-to-right mark before each group keeps the groups in the order typed (pages and PDFs alike;
@@ -840,7 +862,7 @@ def init_i18n(app: Flask) -> None:
                      digits=native_digits, date_input=date_input_value, time_input=time_input_value, phone=phone_number,
                      currency_name=currency_name, currency_sign=currency_sign)
     app.jinja_env.filters.update({name: _read_when_shown(f) for name, f in by_reader.items()},
-                                 ltr=isolate_ltr, isolate=isolate)
+                                 ltr=isolate_ltr, isolate=isolate, identifiers=identifiers_whole)
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,
                                  reader_calendar=reader_calendar,
                                  language_name=language_name, language_title=language_title,
