@@ -213,3 +213,20 @@ def test_persian_names_keep_their_place_in_a_tajik_line(client, world, make):
     assert both in client.get(f"/claims/{claim.id}/visit").get_data(as_text=True)
     detail = client.get(f"/claims/{claim.id}").get_data(as_text=True)
     assert '<dd><bdi>چاپشلو</bdi> · <span class="nowrap">37,45; 59,12</span></dd>' in detail
+
+
+def test_each_claims_upload_form_has_hints_of_its_own(app, world, make):
+    """A page with several claims' upload forms repeated id="file-hint": each file input was described by the first
+    claim's hint (and uploads.js adds its notes to the same list)."""
+    from flask import render_template_string
+
+    claims = [make.claim(world.ir), make.claim(world.ir)]
+    with app.test_request_context("/"):
+        page = render_template_string('{% from "verification/_macros.html" import upload_form with context %}'
+                                      "{% for c in claims %}{{ upload_form(c) }}{% endfor %}", claims=claims)
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) == 4, ids
+    for claim in claims:
+        hint = re.search(rf'<p class="hint" id="([^"]+)">[^<]*</p>\s*<input id="f-file-{claim.id}"[^>]*'
+                         r'aria-describedby="([^"]+)"', page)
+        assert hint and hint.group(1) == hint.group(2), claim.id
