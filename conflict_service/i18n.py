@@ -464,6 +464,14 @@ def format_percent(value, locale: str | None = None) -> str:
     return native_digits(text.replace("%", sign) if "%" not in sign else text, locale)
 
 
+def number_signs(locale: str | None = None) -> dict[str, str]:
+    """The reader's decimal and grouping signs, for a script that writes a number itself (uploads.js: "12.5 MB")
+    as the server would, rather than in the browser's format (whose ICU may not know the locale at all)."""
+    reader = Locale.parse(cldr_locale(locale or current_locale()))
+    symbols = reader.number_symbols.get(reader.default_numbering_system, {})
+    return {"decimal": symbols.get("decimal", "."), "group": symbols.get("group", ",")}
+
+
 def exact_number(value, locale: str | None = None) -> str:
     """A decimal number with every digit it has (no grouping), in the reader's digits and decimal sign."""
     if value is None:
@@ -876,7 +884,7 @@ def init_i18n(app: Flask) -> None:
                                  format_percent=format_percent,  # format_percent(50), never 50|percent
                                  coordinates=format_coordinates, exact_number=exact_number, join_list=join_list,
                                  comma=comma, semicolon=semicolon,  # between items a template lists itself
-                                 plural_forms=plural_forms,
+                                 plural_forms=plural_forms, number_signs=number_signs,
                                  country_name=country_name)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     _numbers_in_templates_read_natively(app)
