@@ -20,6 +20,7 @@ from babel import Locale
 from babel import dates as babel_dates
 from babel import lists as babel_lists
 from babel import numbers as babel_numbers
+from babel import units as babel_units
 from babel.core import get_global, parse_locale
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, refresh
@@ -630,6 +631,28 @@ CURRENCY_UNITS = {
 }
 
 
+# A file's size in kilobytes, where CLDR's short unit is in Latin letters for a reader whose script is not Latin
+# (fa, fa_AF, ps, ckb, ur, tg read «kB»): the catalog's unit in the reader's script takes its place, in CLDR's pattern.
+SIZE_UNIT = LP_("file size unit", "kB")
+LATIN_UNIT = re.compile(r"[A-Za-z]+")
+
+
+def format_size(size_bytes, locale: str | None = None) -> str:
+    """A file's size in whole kilobytes as the reader writes them («۸۴۳ کیلوبایت», «843 кБ», «843 kB»)."""
+    if size_bytes is None:
+        return ""
+    locale = locale or current_locale()
+    kilobytes = round(size_bytes / 1024)
+    text = babel_units.format_unit(kilobytes, "digital-kilobyte", length="short", locale=cldr_locale(locale),
+                                   numbering_system="default").replace(" ", "\u00a0")  # one line, number and unit
+    cldr_unit = text.replace(babel_numbers.format_decimal(kilobytes, locale=cldr_locale(locale),
+                                                          numbering_system="default"), "").strip("\u00a0 ")
+    if LATIN_UNIT.fullmatch(cldr_unit) and _script(locale) != "Latn":
+        with _speaking(locale):
+            text = text.replace(cldr_unit, str(SIZE_UNIT))
+    return native_digits(text, locale)
+
+
 def _unit(currency: str, symbol: str, locale: str) -> str | None:
     """The short name of ``currency`` in the reader's language where CLDR's ``symbol`` for it is its ISO code and the
     reader's script is not Latin (fa, fa_AF, ps, ar, ckb, ur, hy, ka, ru, kk, tg); None where CLDR's symbol serves
@@ -868,7 +891,7 @@ def init_i18n(app: Flask) -> None:
     by_reader = dict(date=format_date, datetime=format_datetime, when=format_when, number=format_number,
                      money=format_money, percent=format_percent, join_list=join_list, month=format_month,
                      digits=native_digits, date_input=date_input_value, time_input=time_input_value, phone=phone_number,
-                     currency_name=currency_name, currency_sign=currency_sign)
+                     currency_name=currency_name, currency_sign=currency_sign, size=format_size)
     app.jinja_env.filters.update({name: _read_when_shown(f) for name, f in by_reader.items()},
                                  ltr=isolate_ltr, isolate=isolate, identifiers=identifiers_whole)
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,

@@ -25,6 +25,7 @@ from conflict_service.i18n import (
     format_money,
     format_number,
     format_percent,
+    format_size,
     identifiers_whole,
     is_rtl,
     language_choices,
@@ -179,6 +180,24 @@ def test_a_language_chosen_for_someone_else_is_named_in_the_readers_language(app
 def test_a_phone_number_is_in_the_readers_digits_and_kept_left_to_right(app, locale, typed, shown):
     with app.test_request_context("/"), force_locale(locale):
         assert str(phone_number(typed)) == shown
+
+
+@pytest.mark.parametrize(("locale", "shown"), [
+    ("ckb", "٨٤٣\u00a0کیلۆبایت"), ("ur", "843\u00a0کلوبائٹ"), ("fa", "۸۴۳\u00a0کیلوبایت"), ("ps", "۸۴۳\u00a0کیلوبایټ"),
+    ("tg", "843\u00a0кБ"), ("ar", "٨٤٣\u00a0كيلوبايت"), ("ru", "843\u00a0кБ"), ("en", "843\u00a0kB"),
+    ("tk", "843\u00a0kB"),
+])
+def test_a_files_size_is_in_the_readers_script(app, locale, shown):
+    """CLDR writes «kB» for Sorani, Urdu, Persian, Pashto and Tajik: the catalog's unit is shown in their script."""
+    with app.test_request_context("/"), force_locale(locale):
+        assert format_size(863_123) == shown
+
+
+def test_no_reader_of_a_non_latin_script_reads_a_latin_size_unit(app):
+    for locale in LOCALES:
+        with app.test_request_context("/"), force_locale(locale):
+            shown = format_size(5_000_000)
+            assert re.search("[A-Za-z]", shown) is None or locale in ("en", "az", "tr", "tk", "uz"), (locale, shown)
 
 
 B = '<bdi lang="zxx" dir="ltr">'
