@@ -234,29 +234,40 @@ def groups_in_order(text: str) -> str:
 
 
 # Where a place or programme has no name in the reader's language, the closest one people read (Dari and Iranian
-# Persian write place names alike; Sorani readers in Iraq read Arabic names).
+# Persian write place names alike; Sorani readers in Iraq read Arabic names; Tajik and Kazakh readers read Russian
+# where a name is not in their own language, rather than the Persian script of an Iranian programme's official name).
 NAME_FALLBACKS = {"fa_AF": ("fa",), "fa": ("fa_AF",), "tg": ("ru",), "kk": ("ru",), "ckb": ("ar",)}
 
 
-def local_name(official: str, names: dict | None, locale: str | None = None) -> str:
-    """A programme's, scheme's or jurisdiction's name in the reader's language, else its official name (DESIGN §14)."""
+def local_name(official: str, names: dict | None, locale: str | None = None,
+               official_language: str | None = None) -> str:
+    """A programme's, scheme's or jurisdiction's name in the reader's language, else its official name (DESIGN §14).
+
+    The official name is in ``official_language`` (a programme's, where known): it is the reader's name when that is
+    the reader's language or the next one they read, before any further fallback (a Tajik programme's Tajik name,
+    not its Russian one, for a Tajik reader)."""
     names = names or {}
     locale = locale or current_locale()
     for code in (locale, *NAME_FALLBACKS.get(locale, ())):
         if names.get(code):
             return names[code]
+        if code == official_language:
+            return official
     return official
 
 
 class NamedInLanguages:
-    """Mixin of a model with an official ``name`` and its ``names`` per language ({"en": "...", "hy": "..."})."""
+    """Mixin of a model with an official ``name`` and its ``names`` per language ({"en": "...", "hy": "..."}); a model
+    whose official name's language is known gives it as ``name_language``."""
+
+    name_language = None  # the language of the official name, where known
 
     @property
     def local_name(self) -> str:
-        return local_name(self.name, getattr(self, "names", None))
+        return local_name(self.name, getattr(self, "names", None), official_language=self.name_language)
 
     def name_in(self, locale: str) -> str:
-        return local_name(self.name, getattr(self, "names", None), locale)
+        return local_name(self.name, getattr(self, "names", None), locale, self.name_language)
 
 
 def language_name(code: str) -> str:
