@@ -218,9 +218,9 @@ _TAG = re.compile(r"(<[^>]*>)")
 # of a longer word, path or address; at most 40 characters (a longer one must stay free to wrap on a phone).
 _REFERENCE = re.compile(r"(?<![\w.:/&#-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])"
                         r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![\w:/-]|\.\w)")
+
+
 PHONE_LIKE = re.compile(r"[\d\s+()./•*-]+")
-
-
 # Arabic-Indic digits (Iraqi Arabic, Sorani) are "Arabic numbers" to the Unicode bidi algorithm: a space or a hyphen
 # between two groups takes the right-to-left side even inside a left-to-right isolate, and +٩٨ ٩١٥ ٣٢٨ ٧٨٩١ shows as
 # +٧٨٩١ ٣٢٨ ٩١٥ ٩٨. A left-to-right mark before each group keeps the groups in the order typed (pages and PDFs alike;
