@@ -151,6 +151,11 @@ class Programme(NamedInLanguages, Base):
         return self.kind == ProgrammeKind.INSURANCE
 
     @property
+    def name_language(self) -> str:
+        """The language its official name is in: the programme's official language."""
+        return self.official_language
+
+    @property
     def takes_claims(self) -> bool:
         """A conservation-performance programme pays communities by contract, never for claimed losses."""
         return self.kind != ProgrammeKind.PERFORMANCE

@@ -62,13 +62,13 @@ def programme_names_for(user, version: int | None = None) -> list[SimpleNamespac
         if kept is not None:
             jq.keep(kept, user.id, rows)
     locale = current_locale()
-    return [SimpleNamespace(id=pid, name=name, local_name=local_name(name, names, locale))
-            for pid, name, names in rows]
+    return [SimpleNamespace(id=pid, name=name, local_name=local_name(name, names, locale, language))
+            for pid, name, names, language in rows]
 
 
 @functools.cache
 def _programme_names() -> sa.Select:
-    return (sa.select(Programme.id, Programme.name, Programme.names)
+    return (sa.select(Programme.id, Programme.name, Programme.names, Programme.official_language)
             .where(Programme.jurisdiction_id.in_(jq.related_ids_select())).order_by(Programme.name))
 
 

@@ -20,6 +20,7 @@ from babel import Locale
 from babel import dates as babel_dates
 from babel import lists as babel_lists
 from babel import numbers as babel_numbers
+from babel import units as babel_units
 from babel.core import get_global, parse_locale
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, ngettext, refresh
@@ -197,6 +198,28 @@ def phone_number(value) -> Markup:
     return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
+def identifiers_whole(text) -> Markup:
+    """A message composed in Python (a flash) escaped once, with each reference in it (a claim's "IR-DRG-2025-000123",
+    a payment's "IR-DRG-2025-000123-F1", a policy's "AM-KPN-P2026-00004") marked as no language and kept whole, as the
+    history lines mark theirs: broken at "IR-DRG-2025-" in a right-to-left line its halves swap sides. Markup's own
+    tags and attributes are left as they are."""
+    parts = _TAG.split(Markup.escape("" if text is None else text))
+    return Markup("".join(part if n % 2 else _REFERENCE.sub(_kept_whole, part)  # noqa: S704 - escaped above
+                          for n, part in enumerate(parts)))
+
+
+def _kept_whole(match: re.Match) -> str:
+    reference = match.group(0)  # only [A-Za-z0-9-]: nothing HTML would read
+    return f'<bdi lang="zxx" dir="ltr">{reference}</bdi>' if len(reference) <= 40 else reference
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+# Letters and digits in two or more hyphen-joined parts, with a digit and a letter somewhere (so no ISO date), not part
+# of a longer word, path or address; at most 40 characters (a longer one must stay free to wrap on a phone).
+_REFERENCE = re.compile(r"(?<![\w.:/&#-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])"
+                        r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![\w:/-]|\.\w)")
+
+
 PHONE_LIKE = re.compile(r"[\d\s+()./•*-]+")
 # Arabic-Indic digits (Iraqi Arabic, Sorani) are "Arabic numbers" to the Unicode bidi algorithm: a space or a hyphen
 # between two groups takes the right-to-left side even inside a left-to-right isolate, and +٩٨ ٩١٥ ٣٢٨ ٧٨٩١ shows as
@@ -211,29 +234,40 @@ def groups_in_order(text: str) -> str:
 
 
 # Where a place or programme has no name in the reader's language, the closest one people read (Dari and Iranian
-# Persian write place names alike; Sorani readers in Iraq read Arabic names).
+# Persian write place names alike; Sorani readers in Iraq read Arabic names; Tajik and Kazakh readers read Russian
+# where a name is not in their own language, rather than the Persian script of an Iranian programme's official name).
 NAME_FALLBACKS = {"fa_AF": ("fa",), "fa": ("fa_AF",), "tg": ("ru",), "kk": ("ru",), "ckb": ("ar",)}
 
 
-def local_name(official: str, names: dict | None, locale: str | None = None) -> str:
-    """A programme's, scheme's or jurisdiction's name in the reader's language, else its official name (DESIGN §14)."""
+def local_name(official: str, names: dict | None, locale: str | None = None,
+               official_language: str | None = None) -> str:
+    """A programme's, scheme's or jurisdiction's name in the reader's language, else its official name (DESIGN §14).
+
+    The official name is in ``official_language`` (a programme's, where known): it is the reader's name when that is
+    the reader's language or the next one they read, before any further fallback (a Tajik programme's Tajik name,
+    not its Russian one, for a Tajik reader)."""
     names = names or {}
     locale = locale or current_locale()
     for code in (locale, *NAME_FALLBACKS.get(locale, ())):
         if names.get(code):
             return names[code]
+        if code == official_language:
+            return official
     return official
 
 
 class NamedInLanguages:
-    """Mixin of a model with an official ``name`` and its ``names`` per language ({"en": "...", "hy": "..."})."""
+    """Mixin of a model with an official ``name`` and its ``names`` per language ({"en": "...", "hy": "..."}); a model
+    whose official name's language is known gives it as ``name_language``."""
+
+    name_language = None  # the language of the official name, where known
 
     @property
     def local_name(self) -> str:
-        return local_name(self.name, getattr(self, "names", None))
+        return local_name(self.name, getattr(self, "names", None), official_language=self.name_language)
 
     def name_in(self, locale: str) -> str:
-        return local_name(self.name, getattr(self, "names", None), locale)
+        return local_name(self.name, getattr(self, "names", None), locale, self.name_language)
 
 
 def language_name(code: str) -> str:
@@ -442,6 +476,14 @@ def format_percent(value, locale: str | None = None) -> str:
     return native_digits(text.replace("%", sign) if "%" not in sign else text, locale)
 
 
+def number_signs(locale: str | None = None) -> dict[str, str]:
+    """The reader's decimal and grouping signs, for a script that writes a number itself (uploads.js: "12.5 MB")
+    as the server would, rather than in the browser's format (whose ICU may not know the locale at all)."""
+    reader = Locale.parse(cldr_locale(locale or current_locale()))
+    symbols = reader.number_symbols.get(reader.default_numbering_system, {})
+    return {"decimal": symbols.get("decimal", "."), "group": symbols.get("group", ",")}
+
+
 def exact_number(value, locale: str | None = None) -> str:
     """A decimal number with every digit it has (no grouping), in the reader's digits and decimal sign."""
     if value is None:
@@ -609,6 +651,28 @@ CURRENCY_UNITS = {
     "KZT": LP_("currency unit", "tenge"), "KGS": LP_("currency unit", "som"), "USD": LP_("currency unit", "dollar"),
     "EUR": LP_("currency unit", "euro"),
 }
+
+
+# A file's size in kilobytes, where CLDR's short unit is in Latin letters for a reader whose script is not Latin
+# (fa, fa_AF, ps, ckb, ur, tg read «kB»): the catalog's unit in the reader's script takes its place, in CLDR's pattern.
+SIZE_UNIT = LP_("file size unit", "kB")
+LATIN_UNIT = re.compile(r"[A-Za-z]+")
+
+
+def format_size(size_bytes, locale: str | None = None) -> str:
+    """A file's size in whole kilobytes as the reader writes them («۸۴۳ کیلوبایت», «843 кБ», «843 kB»)."""
+    if size_bytes is None:
+        return ""
+    locale = locale or current_locale()
+    kilobytes = round(size_bytes / 1024)
+    text = babel_units.format_unit(kilobytes, "digital-kilobyte", length="short", locale=cldr_locale(locale),
+                                   numbering_system="default").replace(" ", "\u00a0")  # one line, number and unit
+    cldr_unit = text.replace(babel_numbers.format_decimal(kilobytes, locale=cldr_locale(locale),
+                                                          numbering_system="default"), "").strip("\u00a0 ")
+    if LATIN_UNIT.fullmatch(cldr_unit) and _script(locale) != "Latn":
+        with _speaking(locale):
+            text = text.replace(cldr_unit, str(SIZE_UNIT))
+    return native_digits(text, locale)
 
 
 def _unit(currency: str, symbol: str, locale: str) -> str | None:
@@ -871,9 +935,9 @@ def init_i18n(app: Flask) -> None:
     by_reader = dict(date=format_date, datetime=format_datetime, when=format_when, number=format_number,
                      money=format_money, percent=format_percent, join_list=join_list, month=format_month,
                      digits=native_digits, date_input=date_input_value, time_input=time_input_value, phone=phone_number,
-                     currency_name=currency_name, currency_sign=currency_sign)
+                     currency_name=currency_name, currency_sign=currency_sign, size=format_size)
     app.jinja_env.filters.update({name: _read_when_shown(f) for name, f in by_reader.items()},
-                                 ltr=isolate_ltr, isolate=isolate)
+                                 ltr=isolate_ltr, isolate=isolate, identifiers=identifiers_whole)
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,
                                  reader_calendar=reader_calendar,
                                  language_name=language_name, language_title=language_title,
@@ -887,7 +951,7 @@ def init_i18n(app: Flask) -> None:
                                  format_percent=format_percent,  # format_percent(50), never 50|percent
                                  coordinates=format_coordinates, exact_number=exact_number, join_list=join_list,
                                  comma=comma, semicolon=semicolon,  # between items a template lists itself
-                                 plural_forms=plural_forms,
+                                 plural_forms=plural_forms, number_signs=number_signs,
                                  country_name=country_name)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     _numbers_in_templates_read_natively(app)

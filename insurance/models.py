@@ -41,6 +41,11 @@ class Season(NamedInLanguages, Base):
                       sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"))
 
     @property
+    def name_language(self) -> str:
+        """A season is named in its programme's official language, as the programme is."""
+        return self.programme.official_language
+
+    @property
     def late_entry_until(self) -> date:
         """The last day a paper enrolment signed during the season may be typed in (DESIGN §5.3's backdating limit)."""
         return self.ends_on + timedelta(days=self.programme.report_backdating_days)

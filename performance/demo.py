@@ -34,7 +34,8 @@ from performance.models import Observation
 SAMPLE = Path(__file__).parent / "demo_data" / "camtrap-ir-tandoureh"
 AREA = {"type": "Polygon", "coordinates": [[[58.70, 37.30], [59.10, 37.30], [59.10, 37.50], [58.70, 37.50],
                                             [58.70, 37.30]]]}
-NAMES = {"en": "Tandoureh conservation-performance payments", "fa": "پرداخت بر پایه عملکرد حفاظتی تندوره"}
+NAMES = {"en": "Tandoureh conservation-performance payments", "fa": "پرداخت بر پایه عملکرد حفاظتی تندوره",
+         "tg": "Пардохтҳои ҳифзи табиат аз рӯи натиҷа дар Тандура"}
 TEHRAN = ZoneInfo("Asia/Tehran")
 
 

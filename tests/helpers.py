@@ -26,6 +26,11 @@ def login(client, user_or_name, password: str = PASSWORD):
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
 
 
+def whole(reference: str) -> str:
+    """A reference (a claim's number) as a message composed in Python shows it: no language, kept whole."""
+    return f'<bdi lang="zxx" dir="ltr">{reference}</bdi>'
+
+
 def post_form(client, path: str, data: dict, *, form_path: str | None = None):
     """POST a form with a fresh CSRF token taken from the page that shows it."""
     data = dict(data)

@@ -141,7 +141,7 @@ def statements(app):
 
 
 def _reads_programme_choices(statements) -> int:
-    read = "SELECT programmes.id, programmes.name, programmes.names FROM programmes"
+    read = "SELECT programmes.id, programmes.name, programmes.names, programmes.official_language FROM programmes"
     return sum(s.startswith(read) for s in statements)
 
 

@@ -12,7 +12,7 @@ from claims.models import Claim, Owner
 from claims.states import ClaimState
 from conflict_service.db import db
 from tests.factories import at
-from tests.helpers import csrf_token, login
+from tests.helpers import csrf_token, login, whole
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +83,8 @@ def test_file_a_claim_through_the_form(client, world, make, clerk):
     assert claim.is_herder_present and not claim.is_in_corral and claim.lines[0].count == 2
     assert claim.incident_at == at(2026, 11, 20, 20, 0)  # 23:30 in Tehran is 20:00 UTC
     shown = html.unescape(client.get(good.headers["Location"]).get_data(as_text=True))
-    assert re.search(rf"Claim {claim.number} filed\. The owner's PIN for the status page is {claim.pin}\.", shown)
+    pin = rf"The owner's PIN for the status page is {claim.pin}\."
+    assert re.search(rf"Claim {whole(claim.number)} filed\. {pin}", shown)
     again = client.post(path, data=_claim_form(owner, world.ir.programme, token))  # double-click / back + resend
     assert again.status_code == 302 and _count(Claim) == 1
 

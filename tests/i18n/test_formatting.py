@@ -25,6 +25,8 @@ from conflict_service.i18n import (
     format_money,
     format_number,
     format_percent,
+    format_size,
+    identifiers_whole,
     is_rtl,
     language_choices,
     language_titles,
@@ -178,6 +180,42 @@ def test_a_language_chosen_for_someone_else_is_named_in_the_readers_language(app
 def test_a_phone_number_is_in_the_readers_digits_and_kept_left_to_right(app, locale, typed, shown):
     with app.test_request_context("/"), force_locale(locale):
         assert str(phone_number(typed)) == shown
+
+
+@pytest.mark.parametrize(("locale", "shown"), [
+    ("ckb", "٨٤٣\u00a0کیلۆبایت"), ("ur", "843\u00a0کلوبائٹ"), ("fa", "۸۴۳\u00a0کیلوبایت"), ("ps", "۸۴۳\u00a0کیلوبایټ"),
+    ("tg", "843\u00a0кБ"), ("ar", "٨٤٣\u00a0كيلوبايت"), ("ru", "843\u00a0кБ"), ("en", "843\u00a0kB"),
+    ("tk", "843\u00a0kB"),
+])
+def test_a_files_size_is_in_the_readers_script(app, locale, shown):
+    """CLDR writes «kB» for Sorani, Urdu, Persian, Pashto and Tajik: the catalog's unit is shown in their script."""
+    with app.test_request_context("/"), force_locale(locale):
+        assert format_size(863_123) == shown
+
+
+def test_no_reader_of_a_non_latin_script_reads_a_latin_size_unit(app):
+    for locale in LOCALES:
+        with app.test_request_context("/"), force_locale(locale):
+            shown = format_size(5_000_000)
+            assert re.search("[A-Za-z]", shown) is None or locale in ("en", "az", "tr", "tk", "uz"), (locale, shown)
+
+
+B = '<bdi lang="zxx" dir="ltr">'
+
+
+@pytest.mark.parametrize(("message", "shown"), [
+    ("Claim IR-DRG-2025-000123 withdrawn.", f"Claim {B}IR-DRG-2025-000123</bdi> withdrawn."),
+    ("درخواست IR-DRG-2025-000123 پس گرفته شد.", f"درخواست {B}IR-DRG-2025-000123</bdi> پس گرفته شد."),
+    ("Receipt AM-KPN-P2026-00004-R1 and PERF-1-1-M6-1.",
+     f"Receipt {B}AM-KPN-P2026-00004-R1</bdi> and {B}PERF-1-1-M6-1</bdi>."),
+    ("Owner <Ali> & IR-DRG-2025-000123", f"Owner &lt;Ali&gt; &amp; {B}IR-DRG-2025-000123</bdi>"),  # escaped once
+    ("Paid on 2025-06-01, batch #12.", "Paid on 2025-06-01, batch #12."),  # a date is no identifier
+    ("Record uuid:0b7c1e2a-1111-2222-3333-444455556666 applied.",  # free to wrap: too long to keep on one line
+     "Record uuid:0b7c1e2a-1111-2222-3333-444455556666 applied."),
+    ("See /claims/IR-DRG-2025-000123 or photo-1.jpg.", "See /claims/IR-DRG-2025-000123 or photo-1.jpg."),
+])
+def test_a_reference_in_a_composed_message_is_kept_whole(message, shown):
+    assert str(identifiers_whole(message)) == shown
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -24,6 +24,25 @@ def test_a_programme_is_named_in_the_readers_language_on_pages_and_in_the_api(cl
         "جبران خسارت پلنگ", "Leopard compensation", "Ընձառյուծի փոխհատուցում")
 
 
+def test_a_tajik_reader_reads_a_tajik_programmes_official_name_before_its_russian_one(client, world, make):
+    """A programme in Tajikistan is officially named in Tajik; with a Russian name kept beside it, Tajik readers read
+    the Russian one on pages and documents (tg falls back to ru before the official name). An Iranian programme's
+    official name is Persian script, which Tajik readers do not read: there the Russian name still comes first."""
+    tajik = make.programme(world.ir.office, language="tg")
+    tajik.name, tajik.names = "Ҷуброни зиёни паланг дар Хатлон", {"ru": "Компенсация ущерба от леопарда в Хатлоне"}
+    iranian = world.ir.programme
+    iranian.name, iranian.names = "جبران خسارت پلنگ", {"ru": "Компенсация ущерба от леопарда"}
+    db.session.commit()
+    assert (tajik.name_in("tg"), tajik.name_in("ru"), tajik.name_in("kk")) == (
+        "Ҷуброни зиёни паланг дар Хатлон", "Компенсация ущерба от леопарда в Хатлоне",
+        "Компенсация ущерба от леопарда в Хатлоне")
+    assert iranian.name_in("tg") == "Компенсация ущерба от леопарда"
+    login(client, world.ir.manager)
+    choices = client.get("/claims?lang=tg").get_data(as_text=True).split('id="programme_id"')[1].split("</select>")[0]
+    assert f'<option value="{tajik.id}" >Ҷуброни зиёни паланг дар Хатлон</option>' in choices
+    assert f'<option value="{iranian.id}" >Компенсация ущерба от леопарда</option>' in choices
+
+
 def test_a_manager_names_a_programme_in_other_languages_on_its_rules_page(client, world):
     programme = world.ir.programme
     login(client, world.ir.manager)
@@ -54,3 +73,15 @@ def test_an_office_is_created_with_its_names_from_the_cli(runner, world):
     refused = runner.invoke(args=["jurisdictions", "create", "SRY", "--name", "x", "--parent", world.ir.region.code,
                                   "--names", "xx=Nope"])
     assert refused.exit_code != 0
+
+
+def test_the_demo_names_its_programmes_and_places_in_tajik():
+    """A Tajik owner's receipt named the demo's programme in Russian (no Tajik name was kept)."""
+    import re
+
+    from claims.demo import AM_PROGRAMME_NAMES, IR_PROGRAMME_NAMES
+    from conflict_service.demo import JURISDICTIONS
+    from performance.demo import NAMES as PERFORMANCE_NAMES
+
+    for names in (IR_PROGRAMME_NAMES, AM_PROGRAMME_NAMES, PERFORMANCE_NAMES, *(j[4] for j in JURISDICTIONS)):
+        assert re.fullmatch(r"[\u0400-\u04ff -]+", names.get("tg", "")), names

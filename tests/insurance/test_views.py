@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from claims.states import ClaimState
 from conflict_service.db import db
 from insurance.models import Policy, PremiumPayment
-from tests.helpers import post_form
+from tests.helpers import post_form, whole
 from tests.payouts.conftest import sign_in
 
 
@@ -71,7 +71,7 @@ def test_a_clerk_enrols_an_owner_and_collects_the_premium(client, insurance):
     assert r.status_code == 302
     policy = db.session.scalar(sa.select(Policy).where(Policy.owner_id == owner.id))
     page = text(client.get(r.headers["Location"]))
-    assert f"policy {policy.number}, premium due AMD\xa0120,000.00" in page
+    assert f"policy {whole(policy.number)}, premium due AMD\xa0120,000.00" in page
     r = post_form(client, f"/insurance/policies/{policy.id}/premiums", {"amount": "130000", "paid_on": "2026-06-15",
                                                                         "method": "cash"},
                   form_path=f"/insurance/policies/{policy.id}")
@@ -81,7 +81,7 @@ def test_a_clerk_enrols_an_owner_and_collects_the_premium(client, insurance):
                                                                         "method": "cash"},
                   form_path=f"/insurance/policies/{policy.id}")
     page = text(client.get(r.headers["Location"]))
-    assert f"receipt {policy.number}-R1" in page and "Print the receipt" in page
+    assert f"receipt {whole(policy.number + '-R1')}" in page and "Print the receipt" in page
     payment = db.session.scalar(sa.select(PremiumPayment))
     pdf = client.get(f"/insurance/premiums/{payment.id}/receipt.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
@@ -145,7 +145,7 @@ def test_approving_a_claim_the_fund_cannot_pay_says_it_waits(client, insurance):
     sign_in(client, insurance.am.manager)
     r = post_form(client, f"/claims/{claim.id}/approve", {}, form_path=f"/claims/{claim.id}")
     page = text(client.get(r.headers["Location"]))
-    assert f"Claim {claim.number} approved; the insurance fund cannot pay it yet" in page
+    assert f"Claim {whole(claim.number)} approved; the insurance fund cannot pay it yet" in page
     assert "Awaiting funds" in page
 
 

@@ -86,3 +86,15 @@ def test_fit_keeps_a_lone_incident_in_context():
     frame = charts.fit([(46.0, 39.5)])
     assert frame.east - frame.west >= charts.MIN_SPAN and frame.contains(46.0, 39.5)
     assert charts.fit([]) == charts.RANGE_FRAME
+
+
+@pytest.mark.parametrize("lang", ["ru", "tg"])
+def test_a_persian_village_in_the_latest_incidents_is_set_apart_in_its_own_direction(client, world, make, lang):
+    """«IR-DRG-… · 6 дек. 2026 г. · چهل‌میر · Подана»: a right-to-left name among Cyrillic words, not isolated, takes
+    its neighbours' separators and numbers into its own run and reorders them."""
+    world.ir.manager.preferred_language = lang
+    make.claim(world.ir, incident_village="چهل‌میر")
+    db.session.commit()
+    login(client, world.ir.manager)
+    listed = client.get("/dashboard").get_data(as_text=True).split('id="incident-list"')[1].split("</ul>")[0]
+    assert " · <bdi>چهل‌میر</bdi> · " in listed

@@ -87,3 +87,24 @@ def test_a_payments_reference_reads_whole_in_its_confirm_line_in_sorani(make, wo
     box = phone.locator("input[name=bilingual]").bounding_box()
     row = phone.locator("label[for=bilingual]").bounding_box()
     assert box["width"] >= 20 and row["height"] >= 44, (box, row)
+
+
+@pytest.mark.parametrize("lang", ["tg", "ru", "fa", "ar"])
+def test_the_batch_list_fits_a_phone(make, world, payouts, live_server, phone, lang):
+    """The Tajik list was 385 px wide in its 374 px card: the status «Тасдиқшуда, пардохтҳо фиристода шуданд», one
+    unbreakable pill, beside its label. A status too long to sit beside its label goes under it."""
+    ir = world.ir
+    payouts.rates(ir)
+    payouts.batch(ir, [payouts.approved(ir, time_of_day=TimeOfDay.DAY)])
+    ir.manager.preferred_language = lang
+    db.session.commit()
+    sign_in(phone, live_server, ir.manager)
+    phone.goto(f"{live_server}/payment-batches")
+    screenshot(phone, f"batch-list-{lang}-phone")
+    scroll, client = phone.locator(".table-scroll").evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert scroll <= client, f"the list is {scroll} px wide in its {client} px card"
+    assert phone.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    badge = phone.locator("table.data.stack .badge").first
+    height = badge.evaluate("el => el.getBoundingClientRect().height")
+    line = badge.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert height < 2.2 * line, (lang, height, line)  # still one line: a pill, not an oval

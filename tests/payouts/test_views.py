@@ -13,7 +13,7 @@ from conflict_service.db import db
 from conflict_service.timeutil import local_today
 from payouts.enums import BatchStatus, PaymentStatus
 from payouts.models import Payment, PaymentBatch, RateTable
-from tests.helpers import csrf_token, post_form
+from tests.helpers import csrf_token, post_form, whole
 from tests.payouts.conftest import sign_in
 
 DAY = {"time_of_day": TimeOfDay.DAY}
@@ -47,7 +47,7 @@ def test_approving_from_the_claim_page_freezes_the_breakdown(client, payouts, ir
     r = post_form(client, f"/claims/{claim.id}/approve", {"note": "Photos are clear"}, form_path=f"/claims/{claim.id}")
     assert r.status_code == 302
     page = text(client.get(f"/claims/{claim.id}"))
-    assert f"Claim {claim.number} approved." in page
+    assert f"Claim {whole(claim.number)} approved." in page
     assert "Frozen at approval" in page and "Approve IRR" not in page and "Payment due by" in page
 
 

@@ -124,3 +124,27 @@ def test_a_session_that_expires_mid_visit_loses_nothing(make, live_server, phone
     assert db.session.get(Claim, claim_id).status == ClaimState.VERIFIED
     evidence = db.session.query(EvidenceFile).one()
     assert evidence.display_name == "IMG_2041.jpg" and evidence.exif_lat == 37.4513
+
+
+@pytest.mark.parametrize("locale", ["fa", "ckb", "ar", "tg", "ru", "en"])
+def test_the_refusal_writes_the_limit_in_the_pages_digits_and_decimal_sign(make, live_server, phone, app, monkeypatch,
+                                                                            locale):
+    """The browser's own number format («12.5» on a Persian page, whatever its ICU has for Sorani or Tajik) gave way
+    to the page's: «۱۲٫۵» as the hint above the input writes it."""
+    from conflict_service.i18n import format_number
+
+    world, claim_id, number = assigned_claim(make)
+    world.ir.clerk.preferred_language = locale
+    db.session.commit()
+    monkeypatch.setitem(app.config, "EVIDENCE_MAX_BYTES", 25 * 512 * 1024)  # 12.5 MB
+    sign_in(phone, live_server, world.ir.clerk.username)
+    phone.goto(f"{live_server}/claims/{claim_id}/evidence")
+    big = b"%PDF-1.4\n" + b"0" * (13 * 1024 * 1024) + b"\n%%EOF\n"
+    phone.locator("input[type=file]").set_input_files({"name": "scan.pdf", "mimeType": "application/pdf",
+                                                       "buffer": big})
+    note = phone.locator("#f-file-upload-note.field-errors")
+    note.wait_for()
+    mb = format_number(12.5, locale)
+    assert mb in phone.locator("#file-hint").inner_text()  # the server's hint, for comparison
+    assert f" {mb} " in note.inner_text(), (locale, note.inner_text(), mb)
+    screenshot(phone, f"upload-refused-{locale}")

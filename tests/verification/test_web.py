@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from claims.states import ClaimState
 from conflict_service.db import db
+from conflict_service.i18n import format_size
 from conflict_service.timeutil import utcnow
 from tests.helpers import csrf_token, login
 from tests.verification.conftest import jpeg_bytes, multipart, stored_files, visit_payload
@@ -213,3 +214,34 @@ def test_persian_names_keep_their_place_in_a_tajik_line(client, world, make):
     assert both in client.get(f"/claims/{claim.id}/visit").get_data(as_text=True)
     detail = client.get(f"/claims/{claim.id}").get_data(as_text=True)
     assert '<dd><bdi>چاپشلو</bdi> · <span class="nowrap">37,45; 59,12</span></dd>' in detail
+
+
+def test_each_claims_upload_form_has_hints_of_its_own(app, world, make):
+    """A page with several claims' upload forms repeated id="file-hint": each file input was described by the first
+    claim's hint (and uploads.js adds its notes to the same list)."""
+    from flask import render_template_string
+
+    claims = [make.claim(world.ir), make.claim(world.ir)]
+    with app.test_request_context("/"):
+        page = render_template_string('{% from "verification/_macros.html" import upload_form with context %}'
+                                      "{% for c in claims %}{{ upload_form(c) }}{% endfor %}", claims=claims)
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) == 4, ids
+    for claim in claims:
+        hint = re.search(rf'<p class="hint" id="([^"]+)">[^<]*</p>\s*<input id="f-file-{claim.id}"[^>]*'
+                         r'aria-describedby="([^"]+)"', page)
+        assert hint and hint.group(1) == hint.group(2), claim.id
+
+
+@pytest.mark.parametrize(("locale", "unit"), [("ckb", "کیلۆبایت"), ("ur", "کلوبائٹ"), ("ps", "کیلوبایټ"), ("tg", "кБ")])
+def test_an_evidence_files_size_is_in_the_readers_script(client, world, claim, evidence_dir, locale, unit):
+    """Sorani, Urdu and Pashto pages read «843 kB» under each photo (CLDR's unit, and their catalogs kept it)."""
+    login(client, world.ir.clerk)
+    path = f"/claims/{claim.id}/evidence"
+    r = client.post(path, **multipart({"csrf_token": csrf_token(client, path), "file": [(jpeg_bytes(), "a.jpg")]}))
+    assert r.status_code == 302
+    size = db.session.scalar(sa.select(EvidenceFile.size_bytes))
+    html = client.get(f"/claims/{claim.id}?lang={locale}").get_data(as_text=True)
+    item = html.split('class="evidence-item"')[1].split("</li>")[0]
+    shown = format_size(size, locale)
+    assert f"· {shown} ·" in item and shown.endswith(unit) and "kB" not in item

@@ -114,6 +114,8 @@
   };
   var DIGITS = body.getAttribute("data-digits") || "0123456789";
   var COMMA = body.getAttribute("data-list-comma") || ", ";
+  var SIGNS = { decimal: ".", group: "," };
+  try { SIGNS = JSON.parse(body.getAttribute("data-number-signs")) || SIGNS; } catch (e) { /* the defaults */ }
   var SHOWN_NAMES = 5;  // more are left out ("…"): the count says how many
   var counted = {};
   try { counted = JSON.parse(body.getAttribute("data-msg-files") || "{}"); } catch (e) { counted = {}; }
@@ -178,7 +180,12 @@
     showChosen(input);
   }
 
-  function megabytes(n) { return (n / 1048576).toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 }); }
+  // "12.5" as the page writes it («۱۲٫۵», «12,5», «١٬٠٢٤»), one decimal at most, as the hint above the input does.
+  function megabytes(n) {
+    var tenths = Math.round(n / 104857.6);
+    var whole = String(Math.floor(tenths / 10)).replace(/\B(?=(\d{3})+$)/g, SIGNS.group);
+    return digits(whole + (tenths % 10 ? SIGNS.decimal + (tenths % 10) : ""));
+  }
 
   function handle(input) {
     var limit = Number(input.getAttribute("data-max-bytes")) || DEFAULT_LIMIT;
