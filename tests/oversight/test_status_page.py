@@ -78,10 +78,14 @@ def test_the_pin_in_persian_digits_opens_the_status_page(client, world, make):
     assert _ask(client, claim, "٥٣٢ ٩٥٧").status_code == 200  # Arabic-Indic digits, a space as printed
 
 
-@pytest.mark.parametrize("typed", ["ir-off-2026-1", "IR-OFF-2026-000001", " ir off ۲۰۲۶ ۱ ", "IR–OFF–٢٠٢٦–01"])
+# {y}: the filing year (claims are numbered with it) in Latin, Persian and Arabic-Indic digits.
+@pytest.mark.parametrize("typed", ["ir-off-{y}-1", "IR-OFF-{y}-000001", " ir off {y_fa} ۱ ", "IR–OFF–{y_ar}–01"])
 def test_the_claim_number_is_found_as_people_type_it(client, world, make, typed):
     claim = _claim(world, make)
-    assert claim.number == "IR-OFF-2026-000001"
+    year = str(claim.filed_date.year)
+    assert claim.number == f"IR-OFF-{year}-000001"
+    typed = typed.format(y=year, y_fa=year.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")),
+                         y_ar=year.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")))
     token = csrf_token(client, "/status")
     r = client.post("/status", data={"csrf_token": token, "number": typed, "pin": claim.pin})
     assert r.status_code == 200 and claim.number in r.get_data(as_text=True)
