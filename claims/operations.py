@@ -430,7 +430,7 @@ def _check_report_date(data: dict, claim: Claim | None, programme: Programme, of
             "%(programme)s accepts an earlier report at most %(days)s day before the claim is filed: %(date)s or "
             "later.",
             "%(programme)s accepts an earlier report at most %(days)s days before the claim is filed: %(date)s or "
-            "later.", days, programme=programme.name, days=format_number(days), date=format_date(earliest))]
+            "later.", days, programme=programme.local_name, days=format_number(days), date=format_date(earliest))]
     elif claim is not None and reported_at > claim.filed_at + CLOCK_SKEW:
         errors["reported_at"] = [_("The owner reported the loss by the time the claim was filed, {moment} at the "
                                    "latest.").format(moment=format_datetime(claim.filed_at, tz=office.timezone))]

@@ -255,7 +255,7 @@ def programme_new():
                   lambda: operations.create_programme(web_forms.load(ProgrammeCreateSchema(), web_forms.clean(
                       request.form, forms.PROGRAMME_NEW) | {"names": values["names"]}), g.user),
                   lambda programme: _("Programme {name} created with the default rules; review them now.").format(
-                      name=programme.name),
+                      name=programme.local_name),
                   lambda programme: url_for("claims.programme_edit", programme_id=programme.id))
 
 
@@ -295,7 +295,7 @@ def programme_edit(programme_id):
 
     def saved(_result):
         note = _("Changes of the money rules apply once a second manager confirms them on this page.")
-        return [_("The rules of {name} were saved.").format(name=programme.name)] + (
+        return [_("The rules of {name} were saved.").format(name=programme.local_name)] + (
             [note] if rule_changes.pending(programme) else [])
 
     return submit(lambda errors: render_template("claims/programme_form.html", programme=programme, values=values,

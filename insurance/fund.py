@@ -53,12 +53,12 @@ def season_for_money(programme: Programme, season_id: int | None) -> Season:
     if season_id is not None:
         season = db.session.get(Season, season_id)
         if season is None or season.programme_id != programme.id:
-            raise ValidationError.field("season_id", _("Choose a season of {name}.").format(name=programme.name))
+            raise ValidationError.field("season_id", _("Choose a season of {name}.").format(name=programme.local_name))
         return season
     season = queries.current_season(programme)
     if season is None:
         raise ValidationError.field("season_id", _("{name} has no season yet; create one first.").format(
-            name=programme.name))
+            name=programme.local_name))
     return season
 
 

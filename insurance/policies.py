@@ -37,7 +37,7 @@ def enrol(data: dict, actor) -> Policy:
     programme = season.programme
     if not programme_usable_at(programme, owner.office):
         raise ValidationError.field("season_id", _("{name} does not cover the owner's office.").format(
-            name=programme.name))
+            name=programme.local_name))
     today = local_today(owner.office.timezone)
     enrolled_on = data.get("enrolled_on") or today
     _check_dates(season, data, today, enrolled_on)

@@ -30,7 +30,7 @@ def create_season(programme: Programme, data: dict, actor) -> Season:
     check_manage_scheme(actor, programme)
     if not programme.is_insurance:
         raise ValidationError.field("programme_id", _("Seasons belong to insurance schemes; {name} is a compensation "
-                                                      "programme.").format(name=programme.name))
+                                                      "programme.").format(name=programme.local_name))
     name, starts, ends = data["name"].strip(), data["starts_on"], data["ends_on"]
     if ends < starts:
         raise ValidationError.field("ends_on", _("The season must end on or after the day it starts."))

@@ -90,7 +90,7 @@ def _refusal(period_id: int, programme: Programme, actor) -> str:
     if period is None or period.contract.community.programme_id != programme.id or (
             period.contract.community.jurisdiction_id not in jq.scope_ids(actor)):
         return _("Period #{id} is not a period of {programme} that you can pay.").format(
-            id=period_id, programme=programme.name)
+            id=period_id, programme=programme.local_name)
     label = period.audit_label
     if period.status == PeriodStatus.OPEN:
         return _("Period {label} is not approved yet; a manager approves it after its last day.").format(label=label)

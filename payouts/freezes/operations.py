@@ -28,7 +28,7 @@ def record_freeze(data: dict, actor) -> RetaliationFreeze:
     if not programme.retaliation_freeze_days:
         raise ValidationError.field("programme_id", _(
             "The retaliation freeze of {name} is off (0 days); set its length in the programme's rules first.")
-            .format(name=programme.name))
+            .format(name=programme.local_name))
     if data["killed_on"] > holds.today_for(programme):
         raise ValidationError.field("killed_on", _("The date cannot be in the future."))
     if data.get("jurisdiction_id") is not None:

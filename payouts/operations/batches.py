@@ -56,7 +56,7 @@ def build_batch(data: dict, actor) -> PaymentBatch:
     held = freeze_holds.holds(claims)
     claims = [c for c in claims if c.id not in held]
     if not claims:
-        raise Conflict(_("Nothing in {name} is waiting to be paid.").format(name=programme.name))
+        raise Conflict(_("Nothing in {name} is waiting to be paid.").format(name=programme.local_name))
     batch = PaymentBatch(programme_id=programme.id, currency=programme.currency, created_by_id=actor.id,
                          note=(data.get("note") or "").strip())
     db.session.add(batch)

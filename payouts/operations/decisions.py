@@ -165,9 +165,9 @@ def grant_advance(claim: Claim, actor) -> Payment:
     pct = claim.programme.advance_pct
     if claim.programme.is_insurance:
         raise NotEligible(_("{name} is an insurance scheme: it pays from its fund once a claim is approved, without "
-                            "advances.").format(name=claim.programme.name))
+                            "advances.").format(name=claim.programme.local_name))
     if not pct or pct <= 0:
-        raise NotEligible(_("The programme {name} does not pay advances.").format(name=claim.programme.name))
+        raise NotEligible(_("The programme {name} does not pay advances.").format(name=claim.programme.local_name))
     result = _payable(claim)
     _check_second_signature(claim, result, actor)
     existing = live_advance(claim.id)

@@ -27,7 +27,7 @@ def build(programme: Programme, subjects: Subjects, data: dict, actor) -> tuple[
     """A batch of ``programme`` paying every part due of its payable subjects (or of those asked for)."""
     dues = [d for d in subjects.lock_due(programme, actor, set(data.get("subject_ids") or [])) if d.parts]
     if not dues:
-        raise Conflict(_("Nothing in {name} is waiting to be paid.").format(name=programme.name))
+        raise Conflict(_("Nothing in {name} is waiting to be paid.").format(name=programme.local_name))
     batch = PaymentBatch(programme_id=programme.id, currency=programme.currency, created_by_id=actor.id,
                          note=(data.get("note") or "").strip())
     db.session.add(batch)

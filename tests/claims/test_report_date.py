@@ -64,6 +64,17 @@ def test_without_a_report_date_the_owner_reports_at_the_office_now(api, world, o
     assert (body["reported_at"], body["report_channel"]) == ("2026-11-21T09:00:00+00:00", "office")
 
 
+def test_the_backdating_refusal_names_the_programme_in_the_readers_language(api, world, owner):
+    programme = world.ir.programme
+    programme.names = {**(programme.names or {}), "en": "Leopard losses, Razavi Khorasan"}
+    db.session.commit()
+    r = api("clerk").post("/api/v1/claims", json=claim_body(
+        owner.id, programme.id, incident_at="2026-11-12T06:00:00+03:30", reported_at="2026-11-13T23:00:00+03:30",
+        report_channel="ranger"))
+    message = str(r.get_json()["errors"]["reported_at"])
+    assert r.status_code == 422 and message.startswith("['Leopard losses, Razavi Khorasan accepts"), message
+
+
 def test_a_report_beyond_the_backdating_limit_is_refused_with_the_limit(api, world, owner):
     before = _count()
     # Filed on 30 Aban (21 Nov) at the office: a week back is 14 Nov; 13 Nov is one day too early.
