@@ -249,3 +249,14 @@ def test_the_rates_form_names_the_currency_as_amounts_do_in_the_readers_script(c
     ir.manager.preferred_language = "en"
     db.session.commit()
     assert "Per head (IRR)" in text(client.get(f"/programmes/{ir.programme.id}/rates"))
+
+
+def test_a_batchs_builder_and_approver_are_isolated_from_the_text_around_them(client, payouts, ir):
+    """«۶ آذر ۱۴۰۵ · manager_ir»: a name in another direction than the page ran into the date beside it."""
+    batch = payouts.batch(ir, [payouts.approved(ir, **DAY)])
+    db.session.commit()
+    sign_in(client, ir.manager)
+    for path in ("/payment-batches", f"/payment-batches/{batch.id}"):
+        page = text(client.get(path))
+        for user in (ir.manager, ir.manager2):  # built by the one, approved by the other
+            assert f"<bdi>{user.display_name}</bdi>" in page, (path, user.display_name)
