@@ -87,7 +87,7 @@ def term_value(key: str, value, currency: str) -> str:
 
 def describe_line(line: dict, currency: str) -> Markup | str:
     params = dict(line.get("params", {}))
-    counted = {key: int(params[key]) for key in ("detections", "camera_days") if key in params}
+    counted = {key: Decimal(str(params[key])) for key in ("detections", "camera_days") if key in params}
     for key in ("units", "detections", "camera_days", "periods"):
         if key in params:
             params[key] = format_number(Decimal(str(params[key])))
@@ -105,15 +105,23 @@ def describe_line(line: dict, currency: str) -> Markup | str:
             on=format_date(date.fromisoformat(e["on"])), reference=_reference(e)) for e in params["events"])
     if "detections" in counted:  # each count in its own plural form («21 регистрация», «182 камеро-дня»)
         params["detections"] = ngettext("%(count)s verified leopard detection", "%(count)s verified leopard detections",
-                                        counted["detections"], count=params["detections"])
+                                        int(counted["detections"]), count=params["detections"])
     if "camera_days" in counted:
-        # i18n: the time the detections were made in; a camera-day is one camera running for one day
-        params["camera_days"] = ngettext("over %(count)s camera-day", "over %(count)s camera-days",
-                                         counted["camera_days"], count=params["camera_days"])
+        params["camera_days"] = _over_camera_days(counted["camera_days"], params["camera_days"])
     template = LINE_TEXT.get(line["code"])
     if template is None:
         return line["code"]
     return Markup(str(template)).format(**params)  # noqa: S704 - the catalogs are trusted as templates; params escaped
+
+
+def _over_camera_days(days: Decimal, shown: str) -> str:
+    """The time the cameras ran, counted: a whole number of days in its plural form, a fraction (cameras set up or
+    taken down during a day: 90.5) in the form a language gives fractions."""
+    if days == days.to_integral_value():
+        # i18n: the time the detections were made in; a camera-day is one camera running for one day
+        return ngettext("over %(count)s camera-day", "over %(count)s camera-days", int(days), count=shown)
+    # i18n: a count of camera-days with a fraction (90.5): the form a language gives fractions (ru «за 90,5 камеро-дня»)
+    return _("over %(count)s camera-days", count=shown)
 
 
 def _camera_ids(ids) -> Markup:
