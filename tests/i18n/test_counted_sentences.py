@@ -73,7 +73,8 @@ def test_a_verified_audit_chain_counts_its_events_in_russian(client, world, make
     assert f"проверено {n} {('событие', 'события', 'событий')[form]}." in page
 
 
-@pytest.mark.parametrize(("locale", "expected"), [("fa", "ریال ایران"), ("ru", "иранский риал"), ("en", "Iranian Rial")])
+@pytest.mark.parametrize(("locale", "expected"),
+                         [("fa", "ریال ایران"), ("ru", "иранский риал"), ("en", "Iranian Rial")])
 def test_an_audit_historys_currency_reads_as_the_reader_names_it(app, locale, expected):
     """A programme's currency changed from IRR to AMD was shown as the codes; a reader reads the currency's name."""
     with app.test_request_context(), force_locale(locale):
