@@ -19,7 +19,7 @@ from claims.models import Claim
 from claims.states import ClaimState
 from conflict_service.auth.models import Role, User
 from conflict_service.db import db
-from conflict_service.i18n import format_datetime
+from conflict_service.i18n import format_datetime, format_number
 from conflict_service.jurisdictions.queries import office_ids
 from conflict_service.timeutil import local_date, utcnow
 from notifications.enums import Medium, Template
@@ -144,8 +144,10 @@ def escalate() -> int:
 def _escalation_mail(user: User, contact: StaffContact, claims: list[Claim], today: date) -> None:
     with force_locale(user.preferred_language or "en"):
         subject = ngettext("Escalated: %(num)s claim overdue", "Escalated: %(num)s claims overdue", len(claims))
-        body = "\n".join([_("These claims are overdue by more than {hours} hours:").format(
-            hours=current_app.config.get("ESCALATION_HOURS", 24)), "",
+        hours = current_app.config.get("ESCALATION_HOURS", 24)
+        body = "\n".join([ngettext("These claims are overdue by more than %(hours)s hour:",
+                                   "These claims are overdue by more than %(hours)s hours:", hours,
+                                   hours=format_number(hours)), "",
             *[_line_text(Line(c, True)) for c in claims]])
     ids = ",".join(str(c.id) for c in claims)
     key = f"escalation:user:{user.id}:{today.isoformat()}:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from conflict_service.audit.presentation import register
@@ -22,9 +23,9 @@ from conflict_service.i18n import (
 from performance.enums import Distribution, Fallback, Forfeiture, Indicator
 
 LINE_TEXT = {
-    # i18n: {units} is a number with up to two decimals; a deployment-month is 30 days of one camera running
-    "detections": L_("{detections} verified leopard detections over {camera_days} camera-days: {units} per "
-                     "deployment-month"),
+    # i18n: {detections} is "12 verified leopard detections", {camera_days} is "over 180 camera-days" (each counted in
+    # its own plural form below); {units} is a number with up to two decimals; a deployment-month is 30 camera-days
+    "detections": L_("{detections} {camera_days}: {units} per deployment-month"),
     "reproductions": L_("Verified leopard reproductions: {units}"),
     "no_retaliation": L_("A period without retaliation: one unit"),
     "monitoring_failed": L_("Monitoring failed: the cameras did not run the whole period ({deployments})"),
@@ -86,6 +87,7 @@ def term_value(key: str, value, currency: str) -> str:
 
 def describe_line(line: dict, currency: str) -> Markup | str:
     params = dict(line.get("params", {}))
+    counted = {key: Decimal(str(params[key])) for key in ("detections", "camera_days") if key in params}
     for key in ("units", "detections", "camera_days", "periods"):
         if key in params:
             params[key] = format_number(Decimal(str(params[key])))
@@ -101,10 +103,25 @@ def describe_line(line: dict, currency: str) -> Markup | str:
     if "events" in params:
         params["events"] = join_list(str(EVENT_TEXT[e["kind"]]).format(
             on=format_date(date.fromisoformat(e["on"])), reference=_reference(e)) for e in params["events"])
+    if "detections" in counted:  # each count in its own plural form («21 регистрация», «182 камеро-дня»)
+        params["detections"] = ngettext("%(count)s verified leopard detection", "%(count)s verified leopard detections",
+                                        int(counted["detections"]), count=params["detections"])
+    if "camera_days" in counted:
+        params["camera_days"] = _over_camera_days(counted["camera_days"], params["camera_days"])
     template = LINE_TEXT.get(line["code"])
     if template is None:
         return line["code"]
     return Markup(str(template)).format(**params)  # noqa: S704 - the catalogs are trusted as templates; params escaped
+
+
+def _over_camera_days(days: Decimal, shown: str) -> str:
+    """The time the cameras ran, counted: a whole number of days in its plural form, a fraction (cameras set up or
+    taken down during a day: 90.5) in the form a language gives fractions."""
+    if days == days.to_integral_value():
+        # i18n: the time the detections were made in; a camera-day is one camera running for one day
+        return ngettext("over %(count)s camera-day", "over %(count)s camera-days", int(days), count=shown)
+    # i18n: a count of camera-days with a fraction (90.5): the form a language gives fractions (ru «за 90,5 камеро-дня»)
+    return _("over %(count)s camera-days", count=shown)
 
 
 def _camera_ids(ids) -> Markup:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 from markupsafe import Markup
 
-from conflict_service.i18n import format_datetime, format_money, format_number, isolate, join_list
+from conflict_service.i18n import currency_name, format_datetime, format_money, format_number, isolate, join_list
 
 # A label recorded as a number: a payment batch, a measure; a contract's period (#3/2, contract 3's second period).
 NUMBERED = re.compile(r"#\d{1,12}(?:/\d{1,12})?")
@@ -151,10 +152,23 @@ def register_values(enums: dict[str, type]) -> None:
     _VALUE_TITLES.update(enums)
 
 
+# Fields whose recorded value is a code read through a function of its own (a currency's ISO code by its name in the
+# reader's language, «ریال ایران»); the data, exports and the API keep the code.
+_SHOWN_AS: dict[str, Callable[[str], object]] = {"currency": currency_name}
+
+
+def register_shown_as(field: str, words: Callable[[str], object]) -> None:
+    """Show a changed field's recorded code through ``words(code)`` in histories (``show_value``)."""
+    _SHOWN_AS[field] = words
+
+
 def show_value(value, tz: str = "UTC", field: str | None = None) -> str:
     """A recorded value as a person reads it: yes/no, local date and time, lists joined, codes by title."""
     if value is None or value == "":
         return "—"
+    words = _SHOWN_AS.get(field or "")
+    if words is not None and isinstance(value, str):
+        return str(words(value))
     enum_cls = _VALUE_TITLES.get(field or "")
     if enum_cls is not None and isinstance(value, str) and value in enum_cls._value2member_map_:
         return str(enum_cls(value).title)

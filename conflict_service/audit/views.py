@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 
 from conflict_service.audit import operations, queries
 from conflict_service.audit.api import AuditQuerySchema
@@ -10,6 +11,7 @@ from conflict_service.auth.roles import AUDIT_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.i18n import format_number
 from conflict_service.jurisdictions.queries import home_timezone
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
@@ -38,7 +40,9 @@ def verify():
     check = operations.run_chain_check(g.user.username)
     db.session.commit()
     if check.is_intact:
-        flash(_("The audit chain is intact: {n} events verified.").format(n=check.events_checked), "success")
+        flash(ngettext("The audit chain is intact: %(n)s event verified.",
+                       "The audit chain is intact: %(n)s events verified.", check.events_checked,
+                       n=format_number(check.events_checked)), "success")
     elif check.first_bad_seq:
         flash(_("The audit chain is broken at event {seq}.").format(seq=check.first_bad_seq), "error")
     else:

@@ -176,7 +176,10 @@ def soon_after_enrolment(targets: sa.Select) -> dict[int, dict]:
 
 
 @rule("too_many_claims", L_("More claims in a year than the programme allows"),
-      lambda d: _("{count} claims by this owner with incidents in {year}; the programme allows {limit}.").format(**d))
+      lambda d: ngettext("%(count)s claim by this owner with an incident in %(year)s; the programme allows %(limit)s.",
+                         "%(count)s claims by this owner with incidents in %(year)s; the programme allows %(limit)s.",
+                         int(plain_number(d["count"])),  # the details are in the reader's digits
+                         count=d["count"], year=d["year"], limit=d["limit"]))
 def too_many_claims(targets: sa.Select) -> dict[int, dict]:
     year = sa.extract("year", Claim.incident_date)
     owners = sa.select(Claim.owner_id).where(Claim.id.in_(targets))

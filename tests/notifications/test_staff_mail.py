@@ -80,6 +80,7 @@ def test_digest_line_and_escalation_for_a_claim_past_its_decision_deadline(world
     assert claim.number in first.get_content() and claim.number in second.get_content()
     assert "просрочено" in second["Subject"] and first["Content-Language"] == "ru"
     assert "Эскалация" in escalation["Subject"] and claim.number in escalation.get_content()
+    assert "просрочены более чем на 24 часа:" in escalation.get_content()  # the hours in the plural of 24
     [only] = by_address["manager2@example.org"]
     assert only["Subject"].startswith("Escalated: 1 claim overdue")
     assert [m.template for m in outbox(user_id=ir.manager2.id)] == [Template.ESCALATION]

@@ -23,7 +23,7 @@ def test_contract_and_period_pages_and_approval(app, client, perf, world):
     login(client, world.ir.auditor)
     assert "Chehel Mir herders" in client.get("/performance").get_data(as_text=True)
     page = client.get(f"/performance/periods/{period.id}").get_data(as_text=True)
-    assert "verified leopard detections" in page and "Approve the period" not in page
+    assert "1 verified leopard detection over 91 camera-days" in page and "Approve the period" not in page
     manager = app.test_client()
     login(manager, world.ir.manager)
     token = csrf_token(manager, f"/performance/periods/{period.id}")

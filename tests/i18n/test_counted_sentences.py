@@ -1,0 +1,82 @@
+"""Counted sentences take each language's plural form for their count (DESIGN §7), and a sentence that counts two
+things counts each in its own form: «5 подтверждённых регистраций леопарда за 21 камеро-день» in Russian,
+«رصدان مؤكدان للنمر خلال ٥ أيام كاميرا» in Arabic. A currency in an audit history reads as the reader names it."""
+
+from __future__ import annotations
+
+import gettext
+
+import pytest
+from flask_babel import force_locale
+
+from conflict_service.audit.presentation import show_value
+from conflict_service.db import db
+from conflict_service.i18n import PLURAL_FORMS
+from oversight.flags.rules import describe
+from performance.presentation import describe_line
+from tests.helpers import csrf_token, login
+
+
+def detections(count: int, camera_days: int, locale: str) -> str:
+    line = {"code": "detections", "params": {"detections": count, "camera_days": camera_days, "units": "1.5"}}
+    with force_locale(locale):
+        return str(describe_line(line, "IRR"))
+
+
+@pytest.mark.parametrize(("locale", "counts", "expected"), [
+    ("ru", (1, 2), "1 подтверждённая регистрация леопарда за 2 камеро-дня — 1,5 на месяц работы камеры"),
+    ("ru", (2, 5), "2 подтверждённые регистрации леопарда за 5 камеро-дней — 1,5 на месяц работы камеры"),
+    ("ru", (5, 21), "5 подтверждённых регистраций леопарда за 21 камеро-день — 1,5 на месяц работы камеры"),
+    ("ru", (21, 182), "21 подтверждённая регистрация леопарда за 182 камеро-дня — 1,5 на месяц работы камеры"),
+    # camera-days are recorded to the hundredth (cameras set up during a day): a whole count takes its plural form, a
+    # fraction the form a language gives fractions
+    ("ru", (21, "182.00"), "21 подтверждённая регистрация леопарда за 182 камеро-дня — 1,5 на месяц работы камеры"),
+    ("ru", (5, "90.50"), "5 подтверждённых регистраций леопарда за 90,5 камеро-дня — 1,5 на месяц работы камеры"),
+    ("en", (5, "90.50"), "5 verified leopard detections over 90.5 camera-days: 1.5 per deployment-month"),
+    ("ar", (1, 1), "رصد واحد مؤكد للنمر خلال يوم كاميرا واحد: ١٫٥ لكل شهر تشغيل"),
+    ("ar", (2, 5), "رصدان مؤكدان للنمر خلال ٥ أيام كاميرا: ١٫٥ لكل شهر تشغيل"),
+    ("ar", (12, 182), "١٢ رصدًا مؤكدًا للنمر خلال ١٨٢ يومَ كاميرا: ١٫٥ لكل شهر تشغيل"),
+    ("ar", (100, 300), "١٠٠ رصد مؤكد للنمر خلال ٣٠٠ يوم كاميرا: ١٫٥ لكل شهر تشغيل"),
+    ("en", (1, 30), "1 verified leopard detection over 30 camera-days: 1.5 per deployment-month"),
+    ("en", (12, 1), "12 verified leopard detections over 1 camera-day: 1.5 per deployment-month"),
+])
+def test_a_periods_detections_and_camera_days_each_take_their_plural(app, locale, counts, expected):
+    with app.test_request_context():
+        assert detections(*counts, locale) == expected
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("ru", ["1 заявка этого владельца с происшествием в 2026 году; программа допускает 0.",
+            "2 заявки этого владельца с происшествиями в 2026 году; программа допускает 0.",
+            "5 заявок этого владельца с происшествиями в 2026 году; программа допускает 0.",
+            "21 заявка этого владельца с происшествием в 2026 году; программа допускает 0."]),
+    ("ar", ["لمالك الماشية هذا مطالبة واحدة عن حادث وقع في عام ٢٠٢٦؛ ويسمح البرنامج بـ ٠.",
+            "لمالك الماشية هذا مطالبتان عن حوادث وقعت في عام ٢٠٢٦؛ ويسمح البرنامج بـ ٠.",
+            "لمالك الماشية هذا ٥ مطالبات عن حوادث وقعت في عام ٢٠٢٦؛ ويسمح البرنامج بـ ٠.",
+            "لمالك الماشية هذا ٢١ مطالبةً عن حوادث وقعت في عام ٢٠٢٦؛ ويسمح البرنامج بـ ٠."]),
+])
+def test_the_yearly_claims_flag_counts_the_claims_in_the_readers_plural(app, locale, expected):
+    with app.test_request_context(), force_locale(locale):
+        shown = [describe("too_many_claims", {"count": n, "year": 2026, "limit": 0}) for n in (1, 2, 5, 21)]
+    assert shown == expected
+
+
+def test_a_verified_audit_chain_counts_its_events_in_russian(client, world, make):
+    make.claim(world.ir)
+    world.ir.auditor.preferred_language = "ru"
+    db.session.commit()
+    login(client, world.ir.auditor)
+    r = client.post("/audit/verify", data={"csrf_token": csrf_token(client, "/audit")})
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    n = int(page.split("Цепочка аудита не нарушена: проверено ", 1)[1].split(" ", 1)[0])
+    form = gettext.c2py(PLURAL_FORMS["ru"].split("plural=", 1)[1].rstrip(";"))(n)
+    assert f"проверено {n} {('событие', 'события', 'событий')[form]}." in page
+
+
+@pytest.mark.parametrize(("locale", "expected"),
+                         [("fa", "ریال ایران"), ("ru", "иранский риал"), ("en", "Iranian Rial")])
+def test_an_audit_historys_currency_reads_as_the_reader_names_it(app, locale, expected):
+    """A programme's currency changed from IRR to AMD was shown as the codes; a reader reads the currency's name."""
+    with app.test_request_context(), force_locale(locale):
+        assert show_value("IRR", field="currency") == expected
+        assert show_value("IRR", field="reference") == "IRR"  # another field's code is left as recorded
