@@ -14,6 +14,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -79,8 +80,9 @@ def check_pin(claim: Claim, pin: str) -> PublicStatus:
     guard = db.session.get(StatusLookupGuard, claim.id) or StatusLookupGuard(claim_id=claim.id, failures=0)
     now = utcnow()
     if guard.locked_until and guard.locked_until > now:
-        raise LookupLocked({"pin": [_("Too many wrong PINs. Try again after {minutes} minutes.").format(
-            minutes=LOCK_MINUTES)]})
+        raise LookupLocked({"pin": [ngettext("Too many wrong PINs. Try again after %(minutes)s minute.",
+                                             "Too many wrong PINs. Try again after %(minutes)s minutes.",
+                                             LOCK_MINUTES, minutes=format_number(LOCK_MINUTES))]})
     pin = re.sub(r"\s", "", plain_digits(pin or ""))
     if not (pin.isascii() and pin.isdigit() and len(pin) == len(claim.pin)):  # a typing slip, not a guess
         raise ValidationError({"pin": [_("The PIN is the {n} digits printed on the receipt.").format(

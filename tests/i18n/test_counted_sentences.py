@@ -5,6 +5,7 @@ things counts each in its own form: «5 подтверждённых регис�
 from __future__ import annotations
 
 import gettext
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -12,6 +13,9 @@ from flask_babel import force_locale
 from conflict_service.audit.presentation import show_value
 from conflict_service.db import db
 from conflict_service.i18n import PLURAL_FORMS
+from conflict_service.timeutil import utcnow
+from oversight import public
+from oversight.models import StatusLookupGuard
 from oversight.flags.rules import describe
 from performance.presentation import describe_line
 from tests.helpers import csrf_token, login
@@ -80,3 +84,32 @@ def test_an_audit_historys_currency_reads_as_the_reader_names_it(app, locale, ex
     with app.test_request_context(), force_locale(locale):
         assert show_value("IRR", field="currency") == expected
         assert show_value("IRR", field="reference") == "IRR"  # another field's code is left as recorded
+
+
+def locked_lookup(claim, minutes: int, locale: str, monkeypatch) -> str:
+    monkeypatch.setattr(public, "LOCK_MINUTES", minutes)
+    db.session.merge(StatusLookupGuard(claim_id=claim.id, failures=5, locked_until=utcnow() + timedelta(minutes=1)))
+    with force_locale(locale), pytest.raises(public.LookupLocked) as locked:
+        public.check_pin(claim, claim.pin)
+    return str(locked.value.errors["pin"][0])
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("ru", ["Слишком много неверных PIN-кодов. Повторите через 1 минуту.",
+            "Слишком много неверных PIN-кодов. Повторите через 2 минуты.",
+            "Слишком много неверных PIN-кодов. Повторите через 5 минут.",
+            "Слишком много неверных PIN-кодов. Повторите через 21 минуту."]),
+    ("ar", ["أُدخل رقم سري خاطئ مرات كثيرة. يُرجى المحاولة مجددًا بعد دقيقة واحدة.",
+            "أُدخل رقم سري خاطئ مرات كثيرة. يُرجى المحاولة مجددًا بعد دقيقتين.",
+            "أُدخل رقم سري خاطئ مرات كثيرة. يُرجى المحاولة مجددًا بعد ٥ دقائق.",
+            "أُدخل رقم سري خاطئ مرات كثيرة. يُرجى المحاولة مجددًا بعد ٢١ دقيقةً."]),
+    ("en", ["Too many wrong PINs. Try again after 1 minute.", "Too many wrong PINs. Try again after 2 minutes.",
+            "Too many wrong PINs. Try again after 5 minutes.", "Too many wrong PINs. Try again after 21 minutes."]),
+])
+def test_a_locked_status_lookup_counts_its_minutes_in_the_readers_plural(app, world, make, monkeypatch, locale,
+                                                                          expected):
+    """The public status page's lock (herders read it) says how many minutes in the reader's plural."""
+    claim = make.claim(world.ir)
+    db.session.commit()
+    with app.test_request_context():
+        assert [locked_lookup(claim, n, locale, monkeypatch) for n in (1, 2, 5, 21)] == expected

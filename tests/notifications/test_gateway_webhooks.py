@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from conflict_service.db import db
 from conflict_service.i18n import native_digits
@@ -53,7 +54,8 @@ def test_five_wrong_pins_lock_as_on_the_status_page(client, world, make, generic
     wrong = "000000" if claim.pin != "000000" else "111111"
     with force_locale("fa"):
         mismatch = _("This PIN does not match the claim number.")
-        locked = _("Too many wrong PINs. Try again after {minutes} minutes.").format(minutes=30)
+        locked = ngettext("Too many wrong PINs. Try again after %(minutes)s minute.",
+                          "Too many wrong PINs. Try again after %(minutes)s minutes.", 30, minutes="۳۰")
     for _attempt in range(5):
         assert inbound(client, f"STATUS {claim.number} {wrong}").get_json()["reply"] == mismatch
     db.session.expire_all()
