@@ -15,8 +15,8 @@ from conflict_service.db import db
 from conflict_service.i18n import PLURAL_FORMS
 from conflict_service.timeutil import utcnow
 from oversight import public
-from oversight.models import StatusLookupGuard
 from oversight.flags.rules import describe
+from oversight.models import StatusLookupGuard
 from performance.presentation import describe_line
 from tests.helpers import csrf_token, login
 

@@ -4,9 +4,8 @@ checked with X-Gateway-Secret; and the Jasmin and Kavenegar adapters against rea
 from __future__ import annotations
 
 import pytest
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from conflict_service.db import db
 from conflict_service.i18n import native_digits
