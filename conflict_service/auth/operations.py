@@ -10,6 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -196,10 +197,14 @@ def authenticate(username: str, password: str) -> User:
 
 
 def _refusal() -> str:
-    return _("Wrong username or password, or the account is locked for {minutes} minutes after {n} failed "
-             "sign-ins.").format(
-        minutes=format_number(current_app.config["LOGIN_LOCKOUT_MINUTES"]),
-        n=format_number(current_app.config["LOGIN_MAX_FAILURES"]))
+    minutes, failures = current_app.config["LOGIN_LOCKOUT_MINUTES"], current_app.config["LOGIN_MAX_FAILURES"]
+    # i18n: the failed sign-ins that lock an account, with its preposition (ru «после 5 неудачных попыток входа»)
+    after = ngettext("after %(n)s failed sign-in", "after %(n)s failed sign-ins", failures,
+                     n=format_number(failures))
+    # i18n: %(after_failures)s is "after 5 failed sign-ins" (counted in its own plural form above)
+    return ngettext("Wrong username or password, or the account is locked for %(minutes)s minute %(after_failures)s.",
+                    "Wrong username or password, or the account is locked for %(minutes)s minutes %(after_failures)s.",
+                    minutes, minutes=format_number(minutes), after_failures=after)
 
 
 def _count_failure(user: User, now) -> None:

@@ -11,6 +11,7 @@ import pytest
 from flask_babel import force_locale
 
 from conflict_service.audit.presentation import show_value
+from conflict_service.auth import operations as auth_ops
 from conflict_service.db import db
 from conflict_service.i18n import PLURAL_FORMS
 from conflict_service.timeutil import utcnow
@@ -113,3 +114,35 @@ def test_a_locked_status_lookup_counts_its_minutes_in_the_readers_plural(app, wo
     db.session.commit()
     with app.test_request_context():
         assert [locked_lookup(claim, n, locale, monkeypatch) for n in (1, 2, 5, 21)] == expected
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("ru", ["Неверное имя пользователя или пароль, либо учётная запись заблокирована на 1 минуту после 1 неудачной "
+            "попытки входа.",
+            "Неверное имя пользователя или пароль, либо учётная запись заблокирована на 2 минуты после 2 неудачных "
+            "попыток входа.",
+            "Неверное имя пользователя или пароль, либо учётная запись заблокирована на 5 минут после 5 неудачных "
+            "попыток входа.",
+            "Неверное имя пользователя или пароль, либо учётная запись заблокирована на 21 минуту после 21 неудачной "
+            "попытки входа."]),
+    ("ar", ["اسم المستخدم أو كلمة المرور خاطئة، أو أن الحساب مقفل لمدة دقيقة واحدة بعد محاولة دخول فاشلة واحدة.",
+            "اسم المستخدم أو كلمة المرور خاطئة، أو أن الحساب مقفل لمدة دقيقتين بعد محاولتي دخول فاشلتين.",
+            "اسم المستخدم أو كلمة المرور خاطئة، أو أن الحساب مقفل لمدة ٥ دقائق بعد ٥ محاولات دخول فاشلة.",
+            "اسم المستخدم أو كلمة المرور خاطئة، أو أن الحساب مقفل لمدة ٢١ دقيقةً بعد ٢١ محاولةَ دخول فاشلة."]),
+])
+def test_a_refused_sign_in_counts_its_minutes_and_failures_each_in_its_plural(app, monkeypatch, locale, expected):
+    shown = []
+    for n in (1, 2, 5, 21):
+        monkeypatch.setitem(app.config, "LOGIN_LOCKOUT_MINUTES", n)
+        monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES", n)
+        with app.test_request_context(), force_locale(locale):
+            shown.append(auth_ops._refusal())
+    assert shown == expected
+
+
+def test_a_refused_sign_in_counts_minutes_and_failures_apart(app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_LOCKOUT_MINUTES", 21)
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES", 5)
+    with app.test_request_context(), force_locale("ru"):
+        assert auth_ops._refusal() == ("Неверное имя пользователя или пароль, либо учётная запись заблокирована на "
+                                       "21 минуту после 5 неудачных попыток входа.")
