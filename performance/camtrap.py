@@ -293,8 +293,9 @@ def _typed_rows(records, columns: list[dict | None], schema: dict, path: str, pr
     try:
         for number, cells in enumerate(records, start=1):  # noqa: B007 - the last number is reported on a CSV error
             if number > MAX_ROWS:
-                problems.add(path, None, None, _("The file has more than {count} rows.").format(
-                    count=format_number(MAX_ROWS)))
+                problems.add(path, None, None, ngettext("The file has more than %(count)s row.",
+                                                        "The file has more than %(count)s rows.", MAX_ROWS,
+                                                        count=format_number(MAX_ROWS)))
                 break
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line

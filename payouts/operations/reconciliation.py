@@ -16,11 +16,13 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from claims.models import Claim
 from conflict_service.audit.operations import record
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
+from conflict_service.i18n import format_number
 from conflict_service.jurisdictions.queries import office_ids, scope_ids
 from payouts.breakdown import money_str
 from payouts.enums import PaymentStatus
@@ -94,7 +96,9 @@ def parse_statement(content: bytes) -> list[Row]:
     if not rows:
         raise ValidationError.field("statement", _("The statement has no rows below its header line."))
     if len(rows) > MAX_ROWS:
-        raise ValidationError.field("statement", _("Split the statement: at most {max} rows.").format(max=MAX_ROWS))
+        raise ValidationError.field("statement", ngettext("Split the statement: at most %(max)s row.",
+                                                          "Split the statement: at most %(max)s rows.", MAX_ROWS,
+                                                          max=format_number(MAX_ROWS)))
     return rows
 
 

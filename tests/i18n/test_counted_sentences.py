@@ -13,11 +13,14 @@ from flask_babel import force_locale
 from conflict_service.audit.presentation import show_value
 from conflict_service.auth import operations as auth_ops
 from conflict_service.db import db
+from conflict_service.errors import ValidationError
 from conflict_service.i18n import PLURAL_FORMS
 from conflict_service.timeutil import utcnow
 from oversight import public
 from oversight.flags.rules import describe
 from oversight.models import StatusLookupGuard
+from payouts.operations import reconciliation
+from performance import camtrap
 from performance.presentation import describe_line
 from tests.helpers import csrf_token, login
 
@@ -146,3 +149,31 @@ def test_a_refused_sign_in_counts_minutes_and_failures_apart(app, monkeypatch):
     with app.test_request_context(), force_locale("ru"):
         assert auth_ops._refusal() == ("Неверное имя пользователя или пароль, либо учётная запись заблокирована на "
                                        "21 минуту после 5 неудачных попыток входа.")
+
+
+def too_many_rows(n: int, locale: str, monkeypatch) -> tuple[str, str]:
+    monkeypatch.setattr(camtrap, "MAX_ROWS", n)
+    monkeypatch.setattr(reconciliation, "MAX_ROWS", n)
+    with force_locale(locale):
+        problems = camtrap._Problems()
+        camtrap._typed_rows([["x"]] * (n + 1), [None], {}, "media.csv", problems)
+        statement = "reference,amount,date\n" + "R-1,1,2026-01-01\n" * (n + 1)
+        with pytest.raises(ValidationError) as refused:
+            reconciliation.parse_statement(statement.encode())
+    return problems[-1].message, str(refused.value.errors["statement"][0])
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("ru", [("В файле больше 1 строки.", "Разделите выписку: не более 1 строки."),
+            ("В файле больше 2 строк.", "Разделите выписку: не более 2 строк."),
+            ("В файле больше 5 строк.", "Разделите выписку: не более 5 строк."),
+            ("В файле больше 21 строки.", "Разделите выписку: не более 21 строки.")]),
+    ("ar", [("يحتوي الملف على أكثر من صف واحد.", "يُرجى تقسيم كشف الحساب: صف واحد على الأكثر."),
+            ("يحتوي الملف على أكثر من صفين.", "يُرجى تقسيم كشف الحساب: صفان على الأكثر."),
+            ("يحتوي الملف على أكثر من ٥ صفوف.", "يُرجى تقسيم كشف الحساب: ٥ صفوف على الأكثر."),
+            ("يحتوي الملف على أكثر من ٢١ صفًا.", "يُرجى تقسيم كشف الحساب: ٢١ صفًا على الأكثر.")]),
+])
+def test_a_files_row_limit_is_counted_in_the_readers_plural(app, monkeypatch, locale, expected):
+    """The camera-trap package's and the bank statement's row limits, in the reader's plural form and digits."""
+    with app.test_request_context():
+        assert [too_many_rows(n, locale, monkeypatch) for n in (1, 2, 5, 21)] == expected
