@@ -5,9 +5,13 @@ things counts each in its own form: «5 подтверждённых регис�
 from __future__ import annotations
 
 import gettext
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from flask import render_template_string
 from flask_babel import force_locale
 
 from conflict_service.audit.presentation import show_value
@@ -23,6 +27,8 @@ from payouts.operations import reconciliation
 from performance import camtrap
 from performance.presentation import describe_line
 from tests.helpers import csrf_token, login
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def detections(count: int, camera_days: int, locale: str) -> str:
@@ -177,3 +183,43 @@ def test_a_files_row_limit_is_counted_in_the_readers_plural(app, monkeypatch, lo
     """The camera-trap package's and the bank statement's row limits, in the reader's plural form and digits."""
     with app.test_request_context():
         assert [too_many_rows(n, locale, monkeypatch) for n in (1, 2, 5, 21)] == expected
+
+
+def template_sentence(template: str, msgid: str, n: int, locale: str, **context) -> str:
+    """The template's own ``{{ ngettext(…) }}`` that says ``msgid``, rendered for a count of ``n``."""
+    source = (ROOT / template).read_text(encoding="utf-8")
+    start = source.rindex("{{", 0, source.index(msgid))
+    with force_locale(locale):
+        return render_template_string(source[start:source.index("}}", start) + 2], n=n, **context)
+
+
+SENTENCES = [  # (template, msgid, context for the count n)
+    ("conflict_service/templates/audit/index.html", "Intact at the last verification",
+     lambda n: {"check": SimpleNamespace(events_checked=n, checked_at=datetime(2026, 3, 1, 9, tzinfo=UTC),
+                                         checked_by="auditor_ir"), "tz": "UTC"}),
+    ("oversight/templates/oversight/dashboard.html", "awaiting funds: %(num)s claim",
+     lambda n: {"fund": SimpleNamespace(available=Decimal(0), reserved=Decimal(0), currency="IRR", awaiting_count=n,
+                                        awaiting_total=Decimal(0))}),
+    ("insurance/templates/insurance/scheme.html", "Derived from %(num)s posting",
+     lambda n: {"fund": SimpleNamespace(postings=n, premiums=Decimal(0), contributions=Decimal(0),
+                                        payouts=Decimal(0)), "cur": "AMD"}),
+]
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("ru", [["проверил 1 событие.", "проверил 2 события.", "проверил 5 событий.", "проверил 21 событие."],
+            ["ждут средств: 1 заявка,", "ждут средств: 2 заявки,", "ждут средств: 5 заявок,",
+             "ждут средств: 21 заявка,"],
+            ["Рассчитано по 1 проводке:", "Рассчитано по 2 проводкам:", "Рассчитано по 5 проводкам:",
+             "Рассчитано по 21 проводке:"]]),
+    ("ar", [["فُحص حدث واحد في", "فُحص حدثان في", "فُحصت ٥ أحداث في", "فُحص ٢١ حدثًا في"],
+            ["بانتظار التمويل: مطالبة واحدة،", "بانتظار التمويل: مطالبتان،", "بانتظار التمويل: ٥ مطالبات،",
+             "بانتظار التمويل: ٢١ مطالبةً،"],
+            ["محسوب من قيد واحد:", "محسوب من قيدين:", "محسوب من ٥ قيود:", "محسوب من ٢١ قيدًا:"]]),
+])
+def test_counted_sentences_in_pages_take_the_readers_plural(app, locale, expected):
+    """The audit page's verified events, the dashboard's claims awaiting funds and a scheme's postings."""
+    with app.test_request_context():
+        for (template, msgid, context), wanted in zip(SENTENCES, expected, strict=True):
+            shown = [template_sentence(template, msgid, n, locale, **context(n)) for n in (1, 2, 5, 21)]
+            assert all(part in line for part, line in zip(wanted, shown, strict=True)), shown
