@@ -4,6 +4,7 @@ import io
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from claims import rule_changes
 from claims.enums import TimeOfDay
@@ -260,3 +261,14 @@ def test_a_batchs_builder_and_approver_are_isolated_from_the_text_around_them(cl
         page = text(client.get(path))
         for user in (ir.manager, ir.manager2):  # built by the one, approved by the other
             assert f"<bdi>{user.display_name}</bdi>" in page, (path, user.display_name)
+
+
+def test_a_batchs_payee_is_isolated_from_the_text_around_it(client, payouts, ir):
+    """A payee's name is text its owner entered, in either direction: on the batch's page it is isolated (<bdi>)."""
+    batch = payouts.batch(ir, [payouts.approved(ir, **DAY)])
+    payment = db.session.scalar(sa.select(Payment).where(Payment.batch_id == batch.id))
+    payment.payee_name = "Ebrahim Zarei (ابراهیم)"
+    db.session.commit()
+    sign_in(client, ir.manager)
+    page = text(client.get(f"/payment-batches/{batch.id}"))
+    assert f"<bdi>{escape(payment.payee_name)}</bdi>" in page
