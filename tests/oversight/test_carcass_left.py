@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -197,8 +198,11 @@ def test_the_flag_clears_on_a_claim_no_longer_open(client, world, make):
 
 
 def test_a_disposal_before_the_visits_day_is_refused(client, world, assigned):
+    # An hour ago, but not before the office's midnight: between 20:30 and 21:30 UTC an hour ago is yesterday in
+    # Tehran, and a disposal on the visit's own day is allowed.
+    midnight = datetime.combine(local_today(assigned.office.timezone), time(0), ZoneInfo(assigned.office.timezone))
     visited(assigned, world.ir.verifier, carcass_disposal="left_in_place",
-            visited_at=(utcnow() - timedelta(hours=1)).isoformat())
+            visited_at=max(utcnow() - timedelta(hours=1), midnight.astimezone(UTC)).isoformat())
     yesterday = (local_today(assigned.office.timezone) - timedelta(days=1)).isoformat()
     if yesterday < assigned.incident_date.isoformat():
         pytest.skip("the incident is today")
