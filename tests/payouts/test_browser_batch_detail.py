@@ -50,8 +50,17 @@ def test_a_batchs_payments_fit_a_phone(make, world, payouts, live_server, phone,
       return r.getBoundingClientRect().right; }""")
     assert text_right <= right + 0.5, f"{lang}: the reference runs {text_right - right} px past its cell"
 
-    # The interest line reads under the amount, not beside it.
-    cell = phone.locator("table.data.stack tbody tr").first.locator("td").nth(4)
+    # The interest line reads under the amount, not beside it: on the batch's page and on the claim's.
+    assert_interest_under_amount(phone.locator("table.data.stack tbody tr").first.locator("td").nth(4), lang)
+    phone.goto(f"{live_server}/claims/{payment.claim_id}")
+    payments = phone.locator("table.data.stack", has=phone.locator(f"text={payment.reference}"))
+    payments.scroll_into_view_if_needed()
+    payments.screenshot(path=str(screenshot(phone, f"claim-payments-{lang}-phone").with_name(
+        f"claim-payments-{lang}-table.png")))
+    assert_interest_under_amount(payments.locator("tbody tr").first.locator("td.num"), lang)
+
+
+def assert_interest_under_amount(cell, lang: str) -> None:
     interest = cell.locator(".muted")
     amount_bottom = cell.evaluate("""el => { const r = document.createRange(); r.selectNodeContents(el.firstChild);
       return r.getBoundingClientRect().bottom; }""")
