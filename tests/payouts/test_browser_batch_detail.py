@@ -58,6 +58,8 @@ def test_a_batchs_payments_fit_a_phone(make, world, payouts, live_server, phone,
     payments.screenshot(path=str(screenshot(phone, f"claim-payments-{lang}-phone").with_name(
         f"claim-payments-{lang}-table.png")))
     assert_interest_under_amount(payments.locator("tbody tr").first.locator("td.num"), lang)
+    # Sent, neither paid nor failed yet: the cell says so with a dash rather than a label beside nothing.
+    assert payments.locator("tbody tr").first.locator("td").last.inner_text().strip() == "—", lang
 
 
 def assert_interest_under_amount(cell, lang: str) -> None:
