@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -25,7 +24,7 @@ from claims.enums import (
 from claims.models import count_in_force
 from claims.queries import office_language, programme_usable_at, programmes_for
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import format_date, format_number, language_titles, native_digits
+from conflict_service.i18n import editable_number, format_date, format_number, language_titles, native_digits
 from conflict_service.jurisdictions.queries import offices_for, scope_ids, tree
 from conflict_service.timeutil import local_today, utcnow
 from conflict_service.web import forms as web_forms
@@ -63,7 +62,11 @@ def owner_values(form: MultiDict) -> dict:
 
 
 def owner_values_from(owner) -> dict:
-    return {k: getattr(owner, k) for k in OWNER_TEXT}  # herd counts are added on the owner's page, never edited
+    """The owner's details as the edit form offers them (herd counts are added on the owner's page, never edited):
+    numbers and digit identifiers in the reader's digits, as the owner's page shows them."""
+    values = {k: getattr(owner, k) for k in OWNER_TEXT}
+    values.update({k: editable_number(values[k]) for k in ("national_id", "phone", "home_lat", "home_lon")})
+    return values
 
 
 def owner_data(form: MultiDict) -> dict:
@@ -125,6 +128,7 @@ def claim_values_from(claim) -> dict:
     tz = ZoneInfo(claim.office.timezone)
     reported = claim.reported_at.astimezone(tz)
     values = {k: getattr(claim, k) for k in (*CLAIM_TEXT, *CLAIM_FLAGS)}
+    values.update({k: editable_number(values[k]) for k in ("incident_lat", "incident_lon")})  # the reader's digits
     values["time_of_day"], values["report_channel"] = claim.time_of_day.value, claim.report_channel.value
     incident_time = claim.incident_at.astimezone(tz).strftime("%H:%M") if claim.incident_at else ""
     values.update(incident_date=claim.incident_date.isoformat(), incident_time=incident_time,
@@ -179,7 +183,8 @@ PROGRAMME_NEW = ("name", "kind", "jurisdiction_id", "currency", "official_langua
 
 
 def programme_values_from(programme) -> dict:
-    values = {k: _plain(getattr(programme, k)) for k in (*RULE_TEXT, "name", "official_language")}
+    values = {k: editable_number(getattr(programme, k)) for k in RULE_TEXT}  # in the reader's digits
+    values.update(name=programme.name, official_language=programme.official_language)
     values.update(names=dict(programme.names or {}), year_calendar=programme.year_calendar.value,
                   year_start_month=str(programme.year_start_month),
                   min_confidence=programme.min_confidence.value,
@@ -187,13 +192,6 @@ def programme_values_from(programme) -> dict:
     values.update({k: getattr(programme, k) for k in RULE_FLAGS})
     values.update({k: list(getattr(programme, k) or []) for k in RULE_LISTS})
     return values
-
-
-def _plain(value) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return text.rstrip("0").rstrip(".") if isinstance(value, Decimal) and "." in text else text
 
 
 def programme_values(form: MultiDict) -> dict:

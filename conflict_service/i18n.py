@@ -494,6 +494,23 @@ def exact_number(value, locale: str | None = None) -> str:
     return native_digits(text, locale)
 
 
+def editable_number(value, locale: str | None = None) -> str:
+    """A stored number as a form offers it for editing: every digit it has (no grouping, no trailing zeros) in the
+    reader's digits, with a decimal sign that the form reads back (:func:`plain_number`): the Arabic decimal
+    separator where the reader's digits are Persian or Arabic-Indic (``۳۷٫۵۲۵``), else a point — never a decimal
+    comma, which input refuses as ambiguous ("1,500"). Text (an identifier such as a national ID) keeps its
+    characters; only its digits are the reader's."""
+    if value is None or value == "" or isinstance(value, bool):
+        return ""
+    locale = locale or current_locale()
+    if isinstance(value, Decimal | float):
+        text = format(Decimal(str(value)).normalize(), "f")
+    else:
+        text = str(value)
+    shown = native_digits(text, locale)
+    return shown.replace(".", "\u066b") if shown != text and isinstance(value, Decimal | float) else shown
+
+
 def semicolon(locale: str | None = None) -> str:
     """The separator between clauses: the Arabic semicolon in right-to-left locales ("؛ "), else "; "."""
     return "؛ " if is_rtl(locale or current_locale()) else "; "
@@ -950,6 +967,7 @@ def init_i18n(app: Flask) -> None:
                                  groups_in_order=groups_in_order,
                                  format_percent=format_percent,  # format_percent(50), never 50|percent
                                  coordinates=format_coordinates, exact_number=exact_number, join_list=join_list,
+                                 editable_number=editable_number,  # a stored number offered in a form
                                  comma=comma, semicolon=semicolon,  # between items a template lists itself
                                  plural_forms=plural_forms, number_signs=number_signs,
                                  country_name=country_name)

@@ -6,6 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from claims.queries import programme_usable_at, programmes_for
 from conflict_service.errors import ValidationError
+from conflict_service.i18n import editable_number
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from mitigation.enums import DogSex, MeasureKind, VaccineKind
@@ -41,8 +42,8 @@ def measure_values(form: MultiDict) -> dict:
 def measure_values_from(measure) -> dict:
     values = {k: getattr(measure, k) for k in MEASURE_TEXT}
     values.update(kind=measure.kind.value, installed_on=measure.installed_on.isoformat())
-    for key in ("cost", "owner_contribution"):
-        values[key] = format(values[key].normalize(), "f")
+    for key in ("cost", "owner_contribution", "lat", "lon"):
+        values[key] = editable_number(values[key])  # in the reader's digits, as the measure's page shows them
     if measure.dog is not None:
         values.update({"dog-name": measure.dog.name, "dog-sex": measure.dog.sex.value,
                        "dog-birth_year": measure.dog.birth_year})

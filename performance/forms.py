@@ -4,13 +4,12 @@ schemas load (numbers in any digits, dates in the reader's calendar), what the f
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from conflict_service.db import db
-from conflict_service.i18n import native_digits
+from conflict_service.i18n import editable_number
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
 from payouts.enums import PaymentMethod
@@ -65,7 +64,7 @@ def terms_values(contract: Contract) -> dict:
         elif hasattr(value, "value"):
             values[key] = value.value
         else:
-            values[key] = native_digits(format(value.normalize(), "f") if isinstance(value, Decimal) else str(value))
+            values[key] = editable_number(value)
     return values
 
 

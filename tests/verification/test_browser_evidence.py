@@ -61,4 +61,9 @@ def test_a_manager_reads_the_evidence_rules_on_a_phone_in_persian(make, live_ser
     rules.scroll_into_view_if_needed()
     assert rules.get_by_text("شواهد لازم برای تعیین حیوان شکارچی").is_visible()
     assert phone.evaluate(FITS)
+    # The rules' numbers in Persian digits, every one on the page's side (whole numbers and percentages alike).
+    assert phone.locator("#f-injured_pct").input_value() == "۳۰"
+    sides = phone.evaluate("""() => [...document.querySelectorAll('main input[inputmode]')].map(i => {
+        const s = getComputedStyle(i); return `${i.name}: ${s.direction} ${s.unicodeBidi}`; })""")
+    assert sides and all(side.endswith(" rtl isolate") or side.endswith(" rtl normal") for side in sides), sides
     screenshot(phone, "evidence-rules-fa")
