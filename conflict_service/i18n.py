@@ -511,6 +511,18 @@ def editable_number(value, locale: str | None = None) -> str:
     return shown.replace(".", "\u066b") if shown != text and isinstance(value, Decimal | float) else shown
 
 
+def head_counts(rows, locale: str | None = None) -> str:
+    """Animals counted by species as people read them — «۹۷ × بز، ۱۱۸ × گوسفند», "97 × Коза, 118 × Овца": the count,
+    a times sign and the species' name, as the loss lines write them, so that no language has to make the name agree
+    with the number ("97 коза" is wrong in Russian). ``rows`` have ``species`` and ``head_count``, or are
+    ``(species, count)`` pairs, or a mapping of species to counts; none reads as a dash."""
+    locale = locale or current_locale()
+    if isinstance(rows, dict):
+        rows = sorted(rows.items())
+    pairs = [row if isinstance(row, tuple) else (row.species, row.head_count) for row in rows]
+    return comma(locale).join(f"{format_number(n, locale)} × {species.title}" for species, n in pairs) or "—"
+
+
 def semicolon(locale: str | None = None) -> str:
     """The separator between clauses: the Arabic semicolon in right-to-left locales ("؛ "), else "; "."""
     return "؛ " if is_rtl(locale or current_locale()) else "; "
@@ -952,7 +964,8 @@ def init_i18n(app: Flask) -> None:
     by_reader = dict(date=format_date, datetime=format_datetime, when=format_when, number=format_number,
                      money=format_money, percent=format_percent, join_list=join_list, month=format_month,
                      digits=native_digits, date_input=date_input_value, time_input=time_input_value, phone=phone_number,
-                     currency_name=currency_name, currency_sign=currency_sign, size=format_size)
+                     currency_name=currency_name, currency_sign=currency_sign, size=format_size,
+                     head_counts=head_counts)
     app.jinja_env.filters.update({name: _read_when_shown(f) for name, f in by_reader.items()},
                                  ltr=isolate_ltr, isolate=isolate, identifiers=identifiers_whole)
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,

@@ -16,7 +16,7 @@ from claims.queries import programme_usable_at
 from conflict_service.audit.operations import record
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
-from conflict_service.i18n import format_date
+from conflict_service.i18n import format_date, format_number
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import local_today, utcnow
 from insurance import queries
@@ -133,11 +133,11 @@ def _line_problem(owner: Owner, species, heads: int, rates: dict, seen: set, tod
         return {"species": [_("Each species may appear only once.")]}
     if species not in rates:
         return {"species": [_("The season has no premium rate for {species} on {date}.").format(
-            species=str(species.title).lower(), date=today.isoformat())]}
+            species=str(species.title).lower(), date=format_date(today))]}
     registered = owner.head_count(species, on=today)  # the count in force on the enrolment date (DESIGN §3)
     if registered is None or heads > registered:
         return {"head_count": [_("The owner's registered herd has {count} {species}; update the herd record before "
-                                 "insuring more.").format(count=registered or 0, species=str(species.title).lower())]}
+                                 "insuring more.").format(count=format_number(registered or 0), species=str(species.title).lower())]}
     return None
 
 

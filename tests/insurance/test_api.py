@@ -89,7 +89,7 @@ def test_enrolment_needs_a_premium_rate_for_each_species(client, insurance, am):
             "lines": [{"species": "horse", "head_count": 1}]}
     r = client.post("/api/v1/policies", headers=bearer(client, am.clerk), json=data)
     assert r.get_json()["errors"]["lines"]["0"]["species"] == [
-        "The season has no premium rate for horse on 2026-06-15."]
+        "The season has no premium rate for horse on Jun 15, 2026."]
 
 
 def test_premium_payments_and_arrears(client, insurance, am):

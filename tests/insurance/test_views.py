@@ -154,3 +154,17 @@ def test_the_premium_rates_page_says_the_currency_as_its_reader_does(client, ins
     sign_in(client, insurance.am.manager)
     page = text(client.get(f"/insurance/seasons/{insurance.season.id}/rates?lang=ru"))
     assert "Страховой взнос за застрахованную голову (драм)." in page and "AMD" not in page
+
+
+def test_insured_head_read_as_counts_of_each_species_in_the_readers_language(client, insurance):
+    """«97 коза» is wrong in Russian: a count and a species' name are written as the loss lines write them, «97 ×
+    Коза», in the reader's digits and list separator; nowhere as the bare number before the name."""
+    policy = insurance.enrol(lines={"sheep": 50, "goat": 21})
+    db.session.commit()
+    sign_in(client, insurance.am.manager)
+    listed = text(client.get("/insurance/policies?lang=ru"))
+    assert "21 × Коза, 50 × Овца" in listed and "21 коза" not in listed.lower()
+    persian = text(client.get(f"/owners/{policy.owner_id}?lang=fa"))
+    assert "۲۱ × بز، ۵۰ × گوسفند" in persian
+    statement = text(client.get(f"/insurance/seasons/{insurance.season.id}/statement?lang=ar"))
+    assert "٥٠ × " in statement and "٢١ × " in statement
