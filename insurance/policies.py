@@ -137,7 +137,8 @@ def _line_problem(owner: Owner, species, heads: int, rates: dict, seen: set, tod
     registered = owner.head_count(species, on=today)  # the count in force on the enrolment date (DESIGN §3)
     if registered is None or heads > registered:
         return {"head_count": [_("The owner's registered herd has {count} {species}; update the herd record before "
-                                 "insuring more.").format(count=format_number(registered or 0), species=str(species.title).lower())]}
+                                 "insuring more.").format(count=format_number(registered or 0),
+                                                          species=str(species.title).lower())]}
     return None
 
 
@@ -160,14 +161,14 @@ def record_violation(policy: Policy, data: dict, actor) -> Policy:
                                .execution_options(populate_existing=True))
     if policy.violation_on is not None:
         raise Conflict(_("A poaching violation on {date} is already recorded for policy {number}.").format(
-            date=policy.violation_on.isoformat(), number=policy.number))
+            date=format_date(policy.violation_on), number=policy.number))
     day, today = data["occurred_on"], local_today(policy.office.timezone)
     if day > today:
         raise ValidationError.field("occurred_on", _("The violation cannot be in the future."))
     if day < policy.agreement_signed_on:
         raise ValidationError.field("occurred_on", _("The no-poaching agreement was signed on {date}; a violation "
                                                      "of it comes later.").format(
-            date=policy.agreement_signed_on.isoformat()))
+            date=format_date(policy.agreement_signed_on)))
     policy.violation_on, policy.violation_note = day, data["note"].strip()
     policy.violation_recorded_at, policy.violation_recorded_by_id = utcnow(), actor.id
     db.session.flush()

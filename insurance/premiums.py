@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from conflict_service.audit.operations import record
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import format_money
+from conflict_service.i18n import format_date, format_money
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import local_today
 from insurance import queries
@@ -76,4 +76,4 @@ def _check_day(policy: Policy, paid_on) -> None:
         raise ValidationError.field("paid_on", _("The payment cannot be dated after today."))
     if paid_on < policy.enrolled_on:
         raise ValidationError.field("paid_on", _("The owner enrolled on {date}; a premium is paid on or after that "
-                                                 "day.").format(date=policy.enrolled_on.isoformat()))
+                                                 "day.").format(date=format_date(policy.enrolled_on)))

@@ -13,6 +13,7 @@ from conflict_service import rate_tables
 from conflict_service.audit.operations import created, diff, record, snapshot
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.i18n import format_date
 from conflict_service.schemas import clean_names
 from insurance.ledger import open_fund
 from insurance.models import PremiumRate, PremiumTable, Season
@@ -74,7 +75,7 @@ def _check_overlap(programme: Programme, starts, ends) -> None:
     if clash is not None:
         raise ValidationError.field("starts_on", _("The season {name} ({start} to {end}) already covers part of these "
                                                    "dates; seasons of a scheme must not overlap.").format(
-            name=clash.name, start=clash.starts_on.isoformat(), end=clash.ends_on.isoformat()))
+            name=clash.name, start=format_date(clash.starts_on), end=format_date(clash.ends_on)))
 
 
 def check_premium_rates(season: Season, entries: list[dict]) -> None:

@@ -157,7 +157,7 @@ def _check_visit(claim: Claim, data: dict) -> None:
         errors["visited_at"] = [_("The visit cannot be in the future.")]
     elif local_date(visited, claim.office.timezone) < claim.incident_date:
         errors["visited_at"] = [_("The visit cannot be before the incident ({date}).").format(
-            date=claim.incident_date.isoformat())]
+            date=format_date(claim.incident_date))]
     if data.get("rejection_reason") == "other_predator":
         if data["predator"].value in (claim.programme.covered_predators or []):
             errors["predator"] = [_("The reason says another predator, but this programme covers {predator}.")

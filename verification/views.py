@@ -19,6 +19,7 @@ from conflict_service.auth.roles import CASE_HANDLERS, FIELD_RECORDERS, RECORD_R
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.i18n import format_date
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import submit
 from conflict_service.web.views import nav
@@ -135,7 +136,8 @@ def _flash_uploaded(rows) -> None:
     for row in rows:
         if row.is_duplicate_upload:
             flash(_("This file was already attached on {when}: {name}").format(
-                when=row.uploaded_at.date().isoformat(), name=row.display_name or row.sha256[:12]), "info")
+                when=format_date(row.uploaded_at, tz=row.claim.office.timezone),  # the day at the claim's office
+                name=row.display_name or row.sha256[:12]), "info")
 
 
 @bp.get("/claims/<int:claim_id>/evidence/<int:evidence_id>/file")

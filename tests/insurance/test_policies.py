@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 
 from claims.enums import Species
 from conflict_service.audit.queries import events_for
@@ -79,7 +80,10 @@ def test_a_violation_cannot_predate_the_agreement_or_be_recorded_twice(insurance
     policy = insurance.enrol(signed=date(2026, 2, 20))
     with pytest.raises(ValidationError) as error:
         operations.record_violation(policy, {"occurred_on": date(2026, 2, 1), "note": "x"}, insurance.am.manager)
-    assert "signed on 2026-02-20" in error.value.errors["occurred_on"][0]
+    assert "signed on Feb 20, 2026" in error.value.errors["occurred_on"][0]
+    with force_locale("fa"), pytest.raises(ValidationError) as error:  # in the reader's calendar and digits
+        operations.record_violation(policy, {"occurred_on": date(2026, 2, 1), "note": "x"}, insurance.am.manager)
+    assert "۱ اسفند ۱۴۰۴" in error.value.errors["occurred_on"][0]
     operations.record_violation(policy, {"occurred_on": date(2026, 5, 1), "note": "Poison bait"}, insurance.am.manager)
     assert policy.status_on(date(2026, 6, 15)) == PolicyStatus.VIOLATION
     assert policy.status_on(date(2026, 4, 30)) == PolicyStatus.ACTIVE and policy.cover_to == date(2026, 4, 30)
