@@ -30,6 +30,7 @@ from payouts.operations import reconciliation
 from performance import camtrap, camtrap_archive
 from performance.presentation import describe_line
 from tests.helpers import csrf_token, login
+from verification import attribution
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -366,3 +367,46 @@ def test_a_camera_trap_archives_file_limit_is_counted_in_the_readers_plural(app,
             camtrap_archive._zip_reader(buffer.getvalue(), "package.zip")
         shown.append(refused.value.message)
     assert shown == expected
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("ru", [f"Выезд на место записан (verifier_ir): подтверждено, 1 из {n}, хищник — Леопард (Достоверно)"
+            for n in ("1 животного", "2 животных", "5 животных", "21 животного")]
+     + [f"Для полевой записи R-1 {n}" for n in ("получена ещё 1 фотография", "получены ещё 2 фотографии",
+                                                 "получено ещё 5 фотографий", "получена ещё 21 фотография")]),
+    ("ar", [f"سجّل verifier_ir الزيارة الميدانية: مؤكَّدة، ١ من {n}، المفترس نمر (مؤكَّد)"
+            for n in ("حيوان واحد", "حيوانين", "٥ حيوانات", "٢١ حيوانًا")]
+     + [f"استُلمت {n} للسجل الميداني R-1" for n in ("صورة إضافية واحدة", "صورتان إضافيتان", "٥ صور إضافية",
+                                                    "٢١ صورةً إضافية")]),
+])
+def test_a_site_visits_and_a_field_records_audit_lines_count_in_the_readers_plural(app, locale, expected):
+    """The animals a claim reported and the photos a field record received later, each in the reader's plural."""
+    visit = {"verifier": "verifier_ir", "head_verified": 1, "predator": "leopard", "confidence": "confirmed"}
+    with app.test_request_context():
+        shown = [audit_line("claim.verify_confirm", visit | {"head_claimed": n}, locale) for n in (1, 2, 5, 21)]
+        shown += [audit_line("field_submission.media_added", {"instance_id": "R-1", "count": n}, locale)
+                  for n in (1, 2, 5, 21)]
+    assert shown == expected
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("ru", [("В строке 1 значение, в заголовке — 2.", "нужно не меньше 1 фото, прикреплённого к заявке"),
+            ("В строке 2 значения, в заголовке — 3.", "нужно не меньше 2 фото, прикреплённых к заявке"),
+            ("В строке 5 значений, в заголовке — 6.", "нужно не меньше 5 фото, прикреплённых к заявке"),
+            ("В строке 21 значение, в заголовке — 22.", "нужно не меньше 21 фото, прикреплённого к заявке")]),
+    ("ar", [("في الصف قيمة واحدة، وفي صف العناوين ٢.", "صورة واحدة على الأقل مرفقة بالمطالبة"),
+            ("في الصف قيمتان، وفي صف العناوين ٣.", "صورتين على الأقل مرفقتين بالمطالبة"),
+            ("في الصف ٥ قيم، وفي صف العناوين ٦.", "٥ صور على الأقل مرفقة بالمطالبة"),
+            ("في الصف ٢١ قيمةً، وفي صف العناوين ٢٢.", "٢١ صورةً على الأقل مرفقة بالمطالبة")]),
+])
+def test_a_rows_values_and_an_attributions_photos_are_counted_in_the_readers_plural(app, locale, expected):
+    shown = []
+    for n in (1, 2, 5, 21):
+        rule = SimpleNamespace(confidence=SimpleNamespace(title="x"), is_carcass_required=False, signs=[], min_signs=0,
+                               min_photos=n)
+        with app.test_request_context(), force_locale(locale):
+            problems = camtrap._Problems()
+            camtrap._typed_rows([["v"] * n], [None] * (n + 1), {}, "media.csv", problems)
+            shown.append((problems[-1].message, attribution.missing(rule, {}, 0)[0]))
+    for (row, photos), (wanted_row, wanted_photos) in zip(shown, expected, strict=True):
+        assert row == wanted_row and wanted_photos in photos, (row, photos)
