@@ -410,3 +410,32 @@ def test_a_rows_values_and_an_attributions_photos_are_counted_in_the_readers_plu
             shown.append((problems[-1].message, attribution.missing(rule, {}, 0)[0]))
     for (row, photos), (wanted_row, wanted_photos) in zip(shown, expected, strict=True):
         assert row == wanted_row and wanted_photos in photos, (row, photos)
+
+
+def fallback(periods: int, units: str, locale: str) -> str:
+    line = {"code": "average", "params": {"units": units, "periods": periods}}
+    with force_locale(locale):
+        return str(describe_line(line, "IRR"))
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("ru", ["Замена: среднее за последний 1 подтверждённый период, 1 единица",
+            "Замена: среднее за последние 2 подтверждённых периода, 2 единицы",
+            "Замена: среднее за последние 5 подтверждённых периодов, 5 единиц",
+            "Замена: среднее за последний 21 подтверждённый период, 21 единица",
+            "Замена: среднее за последние 3 подтверждённых периода, 1,98 единицы"]),
+    ("ar", ["البديل: متوسط آخر فترة متحقَّق منها، وحدة واحدة", "البديل: متوسط آخر فترتين متحقَّق منهما، وحدتان",
+            "البديل: متوسط آخر ٥ فترات متحقَّق منها، ٥ وحدات", "البديل: متوسط آخر ٢١ فترةً متحقَّقًا منها، ٢١ وحدةً",
+            "البديل: متوسط آخر ٣ فترات متحقَّق منها، ١٫٩٨ وحدة"]),
+    ("en", ["Fallback: the average of the last 1 verified period, 1 unit",
+            "Fallback: the average of the last 2 verified periods, 2 units",
+            "Fallback: the average of the last 5 verified periods, 5 units",
+            "Fallback: the average of the last 21 verified periods, 21 units",
+            "Fallback: the average of the last 3 verified periods, 1.98 units"]),
+])
+def test_a_fallbacks_periods_and_units_each_take_their_plural(app, locale, expected):
+    """A period without monitoring paid the average of earlier periods: both counts in the reader's plural, units with
+    a fraction in the form a language gives fractions."""
+    with app.test_request_context():
+        shown = [fallback(n, f"{n}.00", locale) for n in (1, 2, 5, 21)] + [fallback(3, "1.98", locale)]
+    assert shown == expected
