@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from conflict_service.auth.models import User
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import currency_precision, decimals_allowed
+from conflict_service.i18n import currency_precision, decimals_allowed, format_size
 from conflict_service.timeutil import utcnow
 
 MAX_CSV_BYTES = 1_000_000
@@ -107,7 +107,9 @@ def parse_csv(content: bytes, schema: marshmallow.Schema,
     """Read rows of ``columns``: the entries that read well, for each the line of the file it came from, and the
     problems of the others as ``(line, message)``. A file that cannot be read at all is refused at once."""
     if len(content) > MAX_CSV_BYTES:
-        raise ValidationError.field("file", _("The file is larger than {size} bytes.").format(size=MAX_CSV_BYTES))
+        # i18n: {size} is the largest file accepted with its unit, as the reader writes it («۹۷۷ کیلوبایت», «977 кБ»)
+        raise ValidationError.field("file", _("The file is larger than {size}.").format(
+            size=format_size(MAX_CSV_BYTES)))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -12,13 +12,14 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, current_app, g, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from conflict_service.auth import field_credentials
 from conflict_service.auth.models import Role
 from conflict_service.db import db
 from conflict_service.errors import DomainError, Forbidden, NotFound
-from conflict_service.i18n import LOCALES, normalise
+from conflict_service.i18n import LOCALES, format_number, normalise
 from conflict_service.security import failed_sign_in_limit
 from field import digest, operations, queries, xlsform
 from field.enums import SubmissionStatus
@@ -165,8 +166,9 @@ def submission():
         raise
     db.session.commit()
     if not is_new:
-        return _message(202, _("Already received: {count} photo(s) on file for this record.").format(
-            count=len(record.files)), nature="submit_success")
+        return _message(202, ngettext("Already received: %(count)s photo on file for this record.",
+                                      "Already received: %(count)s photos on file for this record.", len(record.files),
+                                      count=format_number(len(record.files))), nature="submit_success")
     if record.status == SubmissionStatus.APPLIED:
         text = _("Site visit recorded for claim {number}.").format(number=record.claim_ref)
     else:

@@ -18,12 +18,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from claims.models import Claim
 from claims.states import ClaimState
 from conflict_service.audit.operations import PENDING_KEY, record
-from conflict_service.audit.presentation import register
+from conflict_service.audit.presentation import recorded_count, register
 from conflict_service.auth.models import Role, User
 from conflict_service.db import db
 from conflict_service.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError, plain
@@ -46,7 +47,9 @@ def register_texts() -> None:
     """Describe the field server's audit actions for people (``field.init_app`` calls it)."""
     register({
         "field_submission.received": L_("Field record {instance_id} received from {device}: {status}"),
-        "field_submission.media_added": L_("{count} more photo(s) received for field record {instance_id}"),
+        "field_submission.media_added": lambda data: ngettext(
+            "{count} more photo received for field record {instance_id}",
+            "{count} more photos received for field record {instance_id}", recorded_count(data, "count")),
         "field_submission.applied": L_("Field record {instance_id} applied after review"),
         "field_submission.dismissed": L_("Field record {instance_id} dismissed after review"),
         "field_submission.refused": L_("Field record {instance_id} refused: {why}"),

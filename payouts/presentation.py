@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 
-from conflict_service.audit.presentation import register, register_fields
+from conflict_service.audit.presentation import recorded_count, register, register_fields
 from conflict_service.i18n import currency_name, fill, format_money
 
 
@@ -32,7 +33,10 @@ def register_texts() -> None:
         "payment.confirmed": L_("Paid: {amount} ({reference})"),
         "payment.failed": L_("Payment {reference} failed"),
         "owner.payout_details_changed": L_("Payout details of {label} changed"),
-        "payment_batch.created": L_("Payment batch {label} built: {payments} payments, {total}"),
+        # i18n: {payments} is the number of payments in the batch, {total} their sum
+        "payment_batch.created": lambda data: ngettext("Payment batch {label} built: {payments} payment, {total}",
+                                                       "Payment batch {label} built: {payments} payments, {total}",
+                                                       recorded_count(data, "payments")),
         "payment_batch.approved": L_("Payment batch {label} approved and sent"),
         "payment_batch.cancelled": L_("Payment batch {label} cancelled"),
         "payment_batch.exported": L_("Payment file of batch {label} exported"),

@@ -300,7 +300,9 @@ def _typed_rows(records, columns: list[dict | None], schema: dict, path: str, pr
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line
             if len(cells) != len(columns):
-                problems.add(path, number, None, _("The row has {found} values; the header has {expected}.").format(
+                problems.add(path, number, None, ngettext(
+                    "The row has %(found)s value; the header has %(expected)s.",
+                    "The row has %(found)s values; the header has %(expected)s.", len(cells),
                     found=format_number(len(cells)), expected=format_number(len(columns))))
                 cells = (cells + [""] * len(columns))[: len(columns)]  # still checked, so its key is still known
             rows.append((number, _typed_row(cells, columns, missing, path, number, problems)))

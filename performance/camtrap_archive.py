@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from conflict_service.i18n import format_number
 
@@ -94,8 +95,9 @@ def _zip_reader(data: bytes, label: str) -> Reader:
     except _DAMAGED:
         raise Unreadable(label, _("The package is not a zip archive or a folder.")) from None
     if len(members) > MAX_MEMBERS:
-        raise Unreadable(label, _("The archive holds more than {count} files.").format(
-            count=format_number(MAX_MEMBERS)))
+        raise Unreadable(label, ngettext("The archive holds more than %(count)s file.",
+                                         "The archive holds more than %(count)s files.", MAX_MEMBERS,
+                                         count=format_number(MAX_MEMBERS)))
     unsafe = next((m.filename for m in members if not safe_name(m.filename)), None)
     if unsafe is not None:
         raise Unreadable(label, _("The archive holds a file with an unsafe name: {name}.").format(

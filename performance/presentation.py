@@ -29,10 +29,13 @@ LINE_TEXT = {
     "reproductions": L_("Verified leopard reproductions: {units}"),
     "no_retaliation": L_("A period without retaliation: one unit"),
     "monitoring_failed": L_("Monitoring failed: the cameras did not run the whole period ({deployments})"),
-    "average": L_("Fallback: the average of the last {periods} verified periods, {units} units"),
+    # i18n: {periods} is "the last 3 verified periods", {units} is "1.5 units" (each counted in its own plural form
+    # below)
+    "average": L_("Fallback: the average of {periods}, {units}"),
     "nothing": L_("Fallback: the contract pays nothing for a period without monitoring"),
     "no_history": L_("Fallback: no earlier verified period to average, so nothing"),
-    "units_times_rate": L_("{units} units × {rate} per unit"),
+    # i18n: {units} is "2 units" or "1.98 units" (counted in its plural form below); {rate} an amount with its currency
+    "units_times_rate": L_("{units} × {rate} per unit"),
     "capped": L_("Capped at {cap} per period"),
     "cancelled": L_("Forfeited: {events}"),
     "cut": L_("Cut by {pct}: {events}"),
@@ -87,7 +90,8 @@ def term_value(key: str, value, currency: str) -> str:
 
 def describe_line(line: dict, currency: str) -> Markup | str:
     params = dict(line.get("params", {}))
-    counted = {key: Decimal(str(params[key])) for key in ("detections", "camera_days") if key in params}
+    counted = {key: Decimal(str(params[key])) for key in ("detections", "camera_days", "periods", "units")
+               if key in params}
     for key in ("units", "detections", "camera_days", "periods"):
         if key in params:
             params[key] = format_number(Decimal(str(params[key])))
@@ -108,6 +112,12 @@ def describe_line(line: dict, currency: str) -> Markup | str:
                                         int(counted["detections"]), count=params["detections"])
     if "camera_days" in counted:
         params["camera_days"] = _over_camera_days(counted["camera_days"], params["camera_days"])
+    if "periods" in counted:
+        # i18n: the verified periods a fallback averages, in "Fallback: the average of {periods}, {units}"
+        params["periods"] = ngettext("the last %(count)s verified period", "the last %(count)s verified periods",
+                                     int(counted["periods"]), count=params["periods"])
+    if line["code"] in COUNTED_UNITS and "units" in counted:
+        params["units"] = _units(counted["units"], params["units"])
     template = LINE_TEXT.get(line["code"])
     if template is None:
         return line["code"]
@@ -122,6 +132,19 @@ def _over_camera_days(days: Decimal, shown: str) -> str:
         return ngettext("over %(count)s camera-day", "over %(count)s camera-days", int(days), count=shown)
     # i18n: a count of camera-days with a fraction (90.5): the form a language gives fractions (ru «за 90,5 камеро-дня»)
     return _("over %(count)s camera-days", count=shown)
+
+
+# Lines whose {units} is a count of units ("1.5 units"); elsewhere a bare number ("Verified leopard reproductions: 2").
+COUNTED_UNITS = ("average", "units_times_rate")
+
+
+def _units(units: Decimal, shown: str) -> str:
+    """Units paid for, counted: a whole number in its plural form, a fraction (1.98) in the form a language gives
+    fractions."""
+    if units == units.to_integral_value():
+        return ngettext("%(count)s unit", "%(count)s units", int(units), count=shown)
+    # i18n: a number of units with a fraction (1.98): the form a language gives fractions (ru «1,98 единицы»)
+    return _("%(count)s units", count=shown)
 
 
 def _camera_ids(ids) -> Markup:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from claims.enums import Confidence, EvidenceSign
 from claims.models import Claim, EvidenceRule
@@ -54,9 +55,11 @@ def missing(rule: EvidenceRule | None, data: dict, photos: int) -> list[str]:
                                         signs=join_list([str(s.title) for s in rule.signs]),
                                         found=join_list([str(s.title) for s in counted]) if counted else _("none")))
     if photos < rule.min_photos:
-        out.append(_("A “{confidence}” attribution needs at least {count} photo(s) attached to the claim or sent "
-                     "with the visit; there are {found}.").format(
-            confidence=level, count=format_number(rule.min_photos), found=format_number(photos)))
+        out.append(ngettext("A “%(confidence)s” attribution needs at least %(count)s photo attached to the claim or "
+                            "sent with the visit; there are %(found)s.",
+                            "A “%(confidence)s” attribution needs at least %(count)s photos attached to the claim or "
+                            "sent with the visit; there are %(found)s.", rule.min_photos,
+                            confidence=level, count=format_number(rule.min_photos), found=format_number(photos)))
     return out
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from claims import clocks
@@ -21,7 +22,7 @@ from claims.enums import Confidence, Predator
 from claims.models import Claim
 from claims.states import ClaimAction, ClaimState, apply_action, check_action
 from conflict_service.audit.operations import jsonable, record
-from conflict_service.audit.presentation import register, register_value
+from conflict_service.audit.presentation import recorded_count, register, register_value
 from conflict_service.auth.models import Role, User
 from conflict_service.auth.queries import users_with_role_in
 from conflict_service.db import db
@@ -47,8 +48,12 @@ def register_texts() -> None:
     register({
         "claim.assign": L_("Assigned to {verifier} for verification"),
         "claim.reassign": L_("Reassigned to {verifier} for verification"),
-        "claim.verify_confirm": L_("Site visit recorded by {verifier}: confirmed, {head_verified} of {head_claimed} "
-                                   "animals, predator {predator} ({confidence})"),
+        # i18n: {head_verified} of the {head_claimed} animals the claim reported were found killed or injured
+        "claim.verify_confirm": lambda data: ngettext(
+            "Site visit recorded by {verifier}: confirmed, {head_verified} of {head_claimed} animal, predator "
+            "{predator} ({confidence})",
+            "Site visit recorded by {verifier}: confirmed, {head_verified} of {head_claimed} animals, predator "
+            "{predator} ({confidence})", recorded_count(data, "head_claimed")),
         "claim.verify_reject": L_("Site visit recorded by {verifier}: rejected ({rejection_reason})"),
         "claim.appeal": L_("Appeal filed; the claim goes back to verification"),
         "claim.evidence_added": L_("Evidence attached: {kind} {sha256_short}"),

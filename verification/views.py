@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from claims.permissions import can_view_records
@@ -19,7 +20,7 @@ from conflict_service.auth.roles import CASE_HANDLERS, FIELD_RECORDERS, RECORD_R
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import format_date
+from conflict_service.i18n import format_date, format_number
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import submit
 from conflict_service.web.views import nav
@@ -132,7 +133,8 @@ def evidence_upload(claim_id):
 def _flash_uploaded(rows) -> None:
     added = [r for r in rows if not r.is_duplicate_upload]
     if added:
-        flash(_("{count} file(s) attached.").format(count=len(added)), "success")
+        flash(ngettext("%(count)s file attached.", "%(count)s files attached.", len(added),
+                       count=format_number(len(added))), "success")
     for row in rows:
         if row.is_duplicate_upload:
             flash(_("This file was already attached on {when}: {name}").format(

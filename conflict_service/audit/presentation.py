@@ -41,8 +41,22 @@ def actor_name(event) -> str:
 
 
 def register(descriptions: dict[str, object]) -> None:
-    """Let a package describe its own audit actions (from its ``register_texts()``, called by ``create_app``)."""
+    """Let a package describe its own audit actions (from its ``register_texts()``, called by ``create_app``): each a
+    message with ``{placeholders}`` of the event's data, or a callable that agrees with a recorded count (``describe``).
+    """
     _DESCRIPTIONS.update(descriptions)
+
+
+def recorded_count(data: dict, key: str) -> int:
+    """The count ``key`` as the event recorded it, for ``ngettext`` in a registered description (``describe``); one the
+    event did not record (its sentence shows a dash) counts as none."""
+    value = data.get(key)
+    if isinstance(value, bool):
+        return 0
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def is_described(action: str) -> bool:
@@ -86,13 +100,30 @@ _LABEL_SLOT = "\ue000"  # a private-use character: where the label goes, filled 
 
 
 def describe(event, label: str | None = None) -> str:
+    """The event in the reader's language: its registered message filled with the event's data as the reader reads it
+    (``_readable``: numbers in the reader's digits, codes by their titles), ``{label}`` with the entity's label.
+
+    A sentence that counts something agrees with the count: its description is then a callable registered in the
+    message's place, which takes the event's data as recorded (the raw numbers, before they are written in the reader's
+    digits) and returns the catalog's message for that count, ``{placeholders}`` and all::
+
+        "payment_batch.created": lambda data: ngettext("Payment batch {label} built: {payments} payment, {total}",
+                                                       "Payment batch {label} built: {payments} payments, {total}",
+                                                       recorded_count(data, "payments")),
+
+    (flask_babel's ``ngettext``, so that Babel extracts both forms and each catalog gives all of its own). The message
+    is then filled like any other, so that ``describe_html`` sets the label in its slot as for the rest.
+    """
     template = _DESCRIPTIONS.get(event.action)
     label = isolate(_label(event)) if label is None else label
     if template is None:  # never a raw code in a sentence (tests/hardening/test_audit_descriptions.py finds them all)
         # i18n: an audit event of a kind without words of its own; {label} names what changed
         return _("Changed {label}").format(label=label)
+    data = event.data or {}
+    if callable(template):  # a message that agrees with a recorded count; a lazy string is not callable
+        template = template(data)
     try:
-        return str(template).format_map(_Params(_readable(event.data or {}), label=label))
+        return str(template).format_map(_Params(_readable(data), label=label))
     except (IndexError, ValueError):
         return str(template)
 

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from flask import Flask
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from jinja2 import TemplateSyntaxError, meta
 
 from conflict_service.i18n import native_digits
@@ -191,7 +192,8 @@ def describe(index: PageIndex, locations, translate) -> str:
             n=native_digits(str(len(pages))), total=native_digits(str(index.pages)))
     lines = [_title(index, page, translate) for page in pages[:SHOWN_PAGES]]
     if len(pages) > SHOWN_PAGES:
-        lines.append(_("and {n} more pages").format(n=native_digits(str(len(pages) - SHOWN_PAGES))))
+        more = len(pages) - SHOWN_PAGES
+        lines.append(ngettext("and %(n)s more page", "and %(n)s more pages", more, n=native_digits(str(more))))
     return "\n".join(lines)
 
 

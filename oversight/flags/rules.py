@@ -256,8 +256,10 @@ def _photo_text(d: dict) -> str:
     parts = []
     for p in d["photos"]:
         if p.get("hours_before") is not None:
-            parts.append(_("{name}: taken {hours} hours before the incident").format(
-                name=p["name"], hours=p["hours_before"]))
+            parts.append(ngettext("%(name)s: taken %(hours)s hour before the incident",
+                                  "%(name)s: taken %(hours)s hours before the incident",
+                                  int(plain_number(p["hours_before"])),  # the details are in the reader's digits
+                                  name=p["name"], hours=p["hours_before"]))
         if p.get("km") is not None:
             parts.append(_("{name}: taken {km} km from the incident").format(name=p["name"], km=p["km"]))
     return semicolon().join(parts)

@@ -22,7 +22,7 @@ from claims.models import Claim
 from conflict_service.audit.operations import record
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
-from conflict_service.i18n import format_number
+from conflict_service.i18n import format_number, format_size
 from conflict_service.jurisdictions.queries import office_ids, scope_ids
 from payouts.breakdown import money_str
 from payouts.enums import PaymentStatus
@@ -73,7 +73,9 @@ def reconcile(filename: str, content: bytes, actor) -> Reconciliation:
 
 def parse_statement(content: bytes) -> list[Row]:
     if len(content) > MAX_BYTES:
-        raise ValidationError.field("statement", _("The file is larger than {size} bytes.").format(size=MAX_BYTES))
+        # i18n: {size} is the largest file accepted with its unit, as the reader writes it («۹۷۷ کیلوبایت», «977 кБ»)
+        raise ValidationError.field("statement", _("The file is larger than {size}.").format(
+            size=format_size(MAX_BYTES)))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -20,7 +20,7 @@ def test_a_field_record_short_of_evidence_is_kept_for_review_and_the_device_told
     assert answer.status_code == 201
     text = answer.get_data(as_text=True)
     assert "A manager will review it: The site visit was refused" in text
-    assert "needs at least 1 photo(s) attached to the claim or sent with the visit; there are 0." in text
+    assert "needs at least 1 photo attached to the claim or sent with the visit; there are 0." in text
     kept = db.session.scalars(sa.select(FieldSubmission)).one()
     assert kept.status.value == "needs_review" and kept.reason.value == "refused"
     assert "at least 1 photo" in kept.reason_detail["errors"]["confidence"][-2]

@@ -56,7 +56,7 @@ def test_a_confirmed_leopard_with_an_empty_checklist_and_no_photo_is_refused_say
         "A “Confirmed” attribution needs a carcass found at the site.",
         "A “Confirmed” attribution needs at least 2 of these signs: Bite marks on the neck or throat, Tracks, "
         "Canine spacing, and Camera-trap image; the visit records none.",
-        "A “Confirmed” attribution needs at least 1 photo(s) attached to the claim or sent with the visit; there "
+        "A “Confirmed” attribution needs at least 1 photo attached to the claim or sent with the visit; there "
         "are 0.",
         "With this evidence the attribution can be at most “Possible”."]
     assert nothing_recorded(assigned)
@@ -99,7 +99,7 @@ def test_the_web_form_refuses_with_the_reason_and_keeps_what_was_typed_then_a_ph
     r = post_visit_form(client, assigned, form)
     assert r.status_code == 422
     html = r.get_data(as_text=True)
-    assert "needs at least 1 photo(s) attached to the claim or sent with the visit; there are 0." in html
+    assert "needs at least 1 photo attached to the claim or sent with the visit; there are 0." in html
     assert "Pugmarks by the stream." in html
     assert 'id="f-has_tracks" name="has_tracks" type="checkbox" value="true" checked' in html
     assert 'id="f-confidence-confirmed" name="confidence" value="confirmed" checked' in html

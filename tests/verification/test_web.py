@@ -142,7 +142,7 @@ def test_a_clerk_uploads_evidence_and_a_bad_file_is_refused(client, world, claim
     r = client.post(path, **multipart(form))
     assert r.status_code == 302
     html = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "2 file(s) attached." in html and "a.jpg" in html and "b.jpg" in html
+    assert "2 files attached." in html and "a.jpg" in html and "b.jpg" in html
 
 
 @pytest.fixture
