@@ -34,7 +34,9 @@ def _when(value: str):
         return value
 
 
-def _line(line: dict) -> str:
+def loss_line(line: dict) -> str:
+    """A loss line as the reader reads it, «۲ × گوسفند (بالغ، کشته)»: from a record's answers, or a claim's line
+    (``{"count": 2, "species": "sheep", ...}``) for the phone's list of cases."""
     count = line.get("count", "?")
     return "{count} × {species} ({age}{comma}{outcome})".format(
         count=format_number(int(count)) if str(count).isdigit() else count,
@@ -80,7 +82,7 @@ def answers(found: Instance) -> list[tuple[object, object]]:
         elif key == "notes" and visit.get(key):
             out.append((labels[key], visit[key]))
     if visit.get("lines"):
-        out.append((labels["lines"], [_line(line) for line in visit["lines"]]))
+        out.append((labels["lines"], [loss_line(line) for line in visit["lines"]]))
     return out
 
 

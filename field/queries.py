@@ -10,11 +10,13 @@ from claims.queries import ClaimFilters, claims_statement
 from claims.states import ClaimState
 from conflict_service.auth.models import User, user_jurisdictions
 from conflict_service.db import db
+from conflict_service.i18n import format_date, semicolon
 from conflict_service.jurisdictions.queries import office_ids, scope_ids
 from conflict_service.pagination import Page, paginate
 from conflict_service.spreadsheets import csv_text
 from field.enums import SubmissionStatus
 from field.models import FieldSubmission
+from field.presentation import loss_line
 
 CASE_COLUMNS = ("name", "label", "claim_id", "village", "incident_date", "incident_lat", "incident_lon", "losses",
                 "due_at")
@@ -35,11 +37,15 @@ def cases_csv(user: User) -> bytes:
 
 
 def _case_row(claim: Claim) -> list:
+    """A claim as the phone lists it (its label, and the losses the form's note shows) in the verifier's language,
+    calendar and digits; its values (the date, the place) as data."""
     date = claim.incident_date.isoformat()
-    losses = "; ".join(f"{line.count} × {line.species.title} ({line.age_class.title}, {line.outcome.title})"
-                       for line in claim.lines)
-    return [claim.number, f"{claim.number} · {claim.incident_village} · {date}", claim.id, claim.incident_village,
-            date, _coordinate(claim.incident_lat), _coordinate(claim.incident_lon), losses,
+    losses = semicolon().join(loss_line({"count": line.count, "species": line.species.value,
+                                         "age_class": line.age_class.value, "outcome": line.outcome.value})
+                              for line in claim.lines)
+    label = f"{claim.number} · {claim.incident_village} · {format_date(claim.incident_date)}"
+    return [claim.number, label, claim.id, claim.incident_village, date, _coordinate(claim.incident_lat),
+            _coordinate(claim.incident_lon), losses,
             claim.verification_due_at.isoformat(timespec="minutes") if claim.verification_due_at else ""]
 
 

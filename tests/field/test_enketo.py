@@ -71,7 +71,7 @@ def test_enketo_fills_the_generated_form_and_the_server_accepts_its_instance(
 
     choice(page, "claim", assigned.number).check()
     note = page.locator('[data-contains-ref-target="/site_visit/claimed_note"] .question-label.active').inner_text()
-    assert "Claimed losses: 2 × Sheep (Adult, Killed)" in note  # pulldata() read the verifier's cases.csv
+    assert "Claimed losses: 2 × Sheep (adult, killed)" in note  # pulldata() read the verifier's cases.csv
     for item in ("has_carcass", "has_neck_bites", "has_tracks"):
         choice(page, "checklist", item).check()
     answer(page, "canine_spacing_mm").fill("44")

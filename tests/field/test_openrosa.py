@@ -10,11 +10,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from defusedxml import ElementTree
+from flask_babel import force_locale
 
 from claims.states import ClaimState
 from conflict_service.audit.chain import verify_chain
 from conflict_service.audit.models import AuditEvent
 from conflict_service.db import db
+from conflict_service.i18n import format_date
 from field.enums import SubmissionStatus
 from field.models import FieldSubmission
 from tests.field.device import instance_xml, parse_challenge
@@ -122,3 +124,17 @@ def test_chunked_upload_is_accepted(client, world, assigned, collect):
     assert response.status_code == 201, response.data
     db.session.expire_all()
     assert assigned.status == ClaimState.VERIFIED
+
+
+def test_the_phones_list_of_cases_reads_in_the_verifiers_language_calendar_and_digits(world, assigned, collect):
+    """The label a Persian verifier picks a claim by, and the losses the form's note shows, «۲ × گوسفند (بالغ، تلف‌شده)», are in Persian (the
+    incident's day in Solar Hijri, Persian digits, the Arabic separators); the values the form reads stay data."""
+    world.ir.verifier.preferred_language = "fa"
+    db.session.commit()
+    cases = collect.request("GET", "/openrosa/forms/site_visit/media/cases.csv").get_data(as_text=True)
+    row = next(csv.DictReader(io.StringIO(cases)))
+    with force_locale("fa"):
+        day = format_date(assigned.incident_date)
+    assert row["label"] == f"{assigned.number} · Chehelmir · {day}" and day[0] in "۰۱۲۳۴۵۶۷۸۹"
+    assert row["losses"] == "۲ × گوسفند (بالغ، تلف\u200cشده)"
+    assert row["incident_date"] == assigned.incident_date.isoformat() and row["incident_lat"] == "37.450000"
