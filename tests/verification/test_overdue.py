@@ -68,6 +68,7 @@ def test_overdue_claims_are_flagged_in_the_list_and_on_the_home_page(client, wor
     home = client.get("/").get_data(as_text=True)
     assert "Overdue for verification" in home
     assert first.number in home.split("Longest overdue")[1]
+    assert "Times are local to the office (Tehran" in home.split("Longest overdue")[1]
 
 
 def test_the_worklist_is_soonest_due_first_with_overdue_marked(client, world, make, three, clock):
@@ -85,8 +86,10 @@ def test_the_worklist_is_soonest_due_first_with_overdue_marked(client, world, ma
     page = client.get("/worklist").get_data(as_text=True)
     assert page.index(second.number) < page.index(later.number)
     assert page.count(">Overdue</span>") == 1
+    assert "Times are local to the office (Tehran" in page  # the due times' zone, named once
     home = client.get("/").get_data(as_text=True)
     assert "2 claims wait for your site visit." in home and "1 overdue" in home
+    assert "Times are local to the office (Tehran" in home
 
 
 def test_an_appeal_is_due_one_verification_period_after_it(client, world, make, clock):
