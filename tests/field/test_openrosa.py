@@ -127,8 +127,9 @@ def test_chunked_upload_is_accepted(client, world, assigned, collect):
 
 
 def test_the_phones_list_of_cases_reads_in_the_verifiers_language_calendar_and_digits(world, assigned, collect):
-    """The label a Persian verifier picks a claim by, and the losses the form's note shows, «۲ × گوسفند (بالغ، تلف‌شده)», are in Persian (the
-    incident's day in Solar Hijri, Persian digits, the Arabic separators); the values the form reads stay data."""
+    """The label a Persian verifier picks a claim by, and the losses the form's note shows («۲ × گوسفند (بالغ،
+    تلف‌شده)»), are in Persian (the incident's day in Solar Hijri, Persian digits, the Arabic separators); the values
+    the form reads stay data."""
     world.ir.verifier.preferred_language = "fa"
     db.session.commit()
     cases = collect.request("GET", "/openrosa/forms/site_visit/media/cases.csv").get_data(as_text=True)
