@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as L_
 from markupsafe import Markup
 
+from conflict_service.auth.models import User
+from conflict_service.db import db
 from conflict_service.i18n import currency_name, format_datetime, format_money, format_number, isolate, join_list
 
 # A label recorded as a number: a payment batch, a measure; a contract's period (#3/2, contract 3's second period).
@@ -35,9 +37,14 @@ _DESCRIPTIONS: dict[str, object] = {
 
 
 def actor_name(event) -> str:
-    """Who did it: a sign-in name, or the service itself (events with no user) in the reader's language."""
+    """Who did it, as readers know them: the account's full name ("مریم رحیمی", not the sign-in name "clerk_ir" the
+    event recorded, which stays the record and what the audit log is filtered by); the recorded sign-in name where the
+    account has no full name or is gone; the service itself (events with no user) in the reader's language."""
     name = event.actor_name
-    return _("the service") if name in (None, "", "system") else name
+    if name in (None, "", "system"):
+        return _("the service")
+    account = db.session.get(User, event.actor_id) if event.actor_id else None  # an account already loaded: no query
+    return account.full_name if account is not None and account.full_name else name
 
 
 def register(descriptions: dict[str, object]) -> None:

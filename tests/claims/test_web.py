@@ -216,3 +216,15 @@ def test_a_programmes_official_language_is_named_in_the_readers_language(client,
     login(client, world.ir.manager)
     page = client.get(f"/programmes/{world.ir.programme.id}").get_data(as_text=True)
     assert world.ir.programme.official_language == "fa" and " · форсӣ" in page and " · فارسی" not in page
+
+
+def test_the_claim_page_names_its_zone_and_people_by_name(client, world, make, clerk):
+    """Every time on a claim's page is the office's: the page says so once; its history names people as readers know
+    them (the account's full name), not by the sign-in name the audit trail records."""
+    claim = make.claim(world.ir)
+    world.ir.clerk.full_name = "Maryam Rahimi"
+    db.session.commit()
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert whole(page).count("Times are local to the office (Tehran, GMT+03:30).") == 1
+    history = page[page.index('class="timeline"'):]
+    assert "Maryam Rahimi" in history and world.ir.clerk.username not in history

@@ -94,6 +94,22 @@ def test_verify_from_the_audit_page(client, world, make):
     assert last["is_intact"] is True and last["checked_by"] == "auditor_ir"
 
 
+
+def test_the_audit_page_names_the_person_and_the_recorded_sign_in_name(client, world, make):
+    """The log shows who as readers know them (the account's full name) beside the sign-in name the event recorded,
+    which the log is filtered by; an account without a full name shows the sign-in name once."""
+    make.claim(world.ir)
+    world.ir.clerk.full_name = "Maryam Rahimi"
+    db.session.commit()
+    login(client, world.ir.auditor)
+    page = client.get("/audit", query_string={"actor": "clerk_ir"}).get_data(as_text=True)
+    cell = page[page.index("Maryam Rahimi"):]
+    assert cell.index("clerk_ir") < cell.index("</td>")
+    world.ir.clerk.full_name = ""
+    db.session.commit()
+    page = client.get("/audit", query_string={"actor": "clerk_ir"}).get_data(as_text=True)
+    assert "Maryam Rahimi" not in page and "<bdi>clerk_ir</bdi></td>" in page
+
 # --- tampering by someone who can write the database but does not hold the audit key ----------------------------
 
 def _rehash_from(seq):

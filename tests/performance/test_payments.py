@@ -242,6 +242,8 @@ def test_the_period_page_api_and_cli_show_its_payments(client, runner, paid, wor
     batch_id = view["payments"][0]["batch_id"]
     batch_page = client.get(f"/payment-batches/{batch_id}").get_data(as_text=True)
     assert "Chehel Mir herders: period" in batch_page and reference in batch_page
+    built = batch_page[batch_page.index("<dt>Built</dt>"):]
+    assert built.index("(Tehran, GMT+03:30)") < built.index("</dd>")  # the country's time, named
     out = runner.invoke(args=["performance", "assessment", str(period.id)])
     assert out.exit_code == 0 and "Status: paid" in out.output and reference in out.output
     assert out.output.startswith(f"Period {period.number} of contract {period.contract_id}\n")
