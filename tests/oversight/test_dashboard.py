@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from conflict_service.db import db
 from tests.helpers import login
 from tests.oversight.report_data import build
 
@@ -33,6 +34,16 @@ def test_dashboard_lists_overdue_payments(client, world, data, time_machine):
     html = client.get("/dashboard").get_data(as_text=True)
     section = html.split('id="overdue-p"')[1].split("</section>")[0]
     assert data["D"].number in section and data["E"].number in section and data["A"].number not in section
+
+
+def test_dashboard_names_the_zone_of_overdue_verifications(client, world, make, data, time_machine):
+    time_machine.move_to("2026-04-01T08:00:00Z")
+    make.claim(world.ir)  # filed, never visited: overdue for verification by the 20th
+    db.session.commit()
+    time_machine.move_to("2026-04-20T12:00:00Z")
+    login(client, world.ir.manager)
+    section = client.get("/dashboard").get_data(as_text=True).split('id="overdue-v"')[1].split("</section>")[0]
+    assert "<table" in section and section.count("Times are local to the office (Tehran, GMT+03:30).") == 1
 
 
 def test_dashboard_refused_to_clerks(client, world):

@@ -37,6 +37,15 @@ def test_status_with_the_right_pin(client, world, make):
         assert personal not in page
 
 
+def test_the_status_page_names_the_zone_of_its_times(client, world, make):
+    """An owner reading when their claim moved learns whose clock the times are on: the office's."""
+    claim = _claim(world, make)
+    token = csrf_token(client, f"/status/{claim.number}")
+    page = client.post(f"/status/{claim.number}?lang=en", data={"csrf_token": token, "pin": claim.pin}).get_data(
+        as_text=True)
+    assert "Times are local to the office (Tehran, GMT+03:30)." in page
+
+
 def test_another_language_can_be_chosen(client, world, make):
     claim = _claim(world, make)
     token = csrf_token(client, f"/status/{claim.number}")
