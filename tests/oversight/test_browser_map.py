@@ -75,8 +75,8 @@ def test_the_csv_for_excel_choice_on_a_phone_in_persian(make, live_server, phone
 
 def test_the_losses_charts_labels_are_in_view_on_a_right_to_left_phone(make, live_server, phone):
     """A Sorani manager's dashboard showed the verified-losses chart scrolled to its far end: two bars and their counts,
-    no «پڵنگ · مەڕ» label and no short bar (they lay off to the left). The chart, drawn left to right, starts at its
-    labels; it still scrolls."""
+    no «پڵنگ · مەڕ» label and no short bar (they lay off to the left). The chart is mirrored for right-to-left
+    readers, its labels on the right where the scroll box starts; it still scrolls."""
     from tests.verification.conftest import visit_payload
     from verification.operations import assign_verifier, record_verification
     from verification.schemas import VerificationCreateSchema

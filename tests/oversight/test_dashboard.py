@@ -46,6 +46,24 @@ def test_dashboard_names_the_zone_of_overdue_verifications(client, world, make, 
     assert "<table" in section and section.count("Times are local to the office (Tehran, GMT+03:30).") == 1
 
 
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_the_losses_chart_reads_in_the_pages_direction(client, world, data, lang, time_machine):
+    """Labels first where the reader starts (left in English, right in Persian) and bars growing away from them, in
+    a scroll box that keeps the page's direction (it starts at the labels)."""
+    time_machine.move_to("2026-04-20T12:00:00Z")
+    login(client, world.ir.manager)
+    page = client.get(f"/dashboard?lang={lang}").get_data(as_text=True)
+    box = page.split('id="losses-h"')[1].split("</svg>")[0]
+    assert 'dir="ltr"' not in page.split('id="losses-h"')[1].split("<svg")[0]
+    label_x = float(re.search(r'<text x="([\d.]+)"[^>]*fill="#1f2328"', box).group(1))
+    bar = re.search(r'<rect x="([\d.]+)"[^>]*width="([\d.]+)"', box)
+    bar_start, bar_end = float(bar.group(1)), float(bar.group(1)) + float(bar.group(2))
+    if lang == "fa":
+        assert label_x > bar_end - 0.01 and 'text-anchor="start"' in box
+    else:
+        assert label_x < bar_start and 'text-anchor="end"' in box
+
+
 def test_dashboard_refused_to_clerks(client, world):
     login(client, world.ir.clerk)
     assert client.get("/dashboard").status_code == 403
