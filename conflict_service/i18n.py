@@ -528,6 +528,13 @@ def semicolon(locale: str | None = None) -> str:
     return "؛ " if is_rtl(locale or current_locale()) else "; "
 
 
+def separator(locale: str | None = None) -> str:
+    """What separates the parts of a line ("due 24 June 2024 03:48 · 10 animals claimed · incident 20 June"): a
+    middle dot, but the Arabic comma where the reader's digits are Persian or Arabic-Indic, whose zero («۰», «٠») is a
+    dot of the same size: «۳:۴۸ · ۱۰» read as one number."""
+    return "، " if native_digits("0", locale) != "0" else " · "
+
+
 def comma(locale: str | None = None) -> str:
     """The separator between two facts of one thing ("adult, killed") or a latitude and a longitude: the Arabic comma
     in the right-to-left locales but Urdu (whose pages use ", " beside its Latin digits, as coordinates always did)."""
@@ -969,6 +976,7 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters.update({name: _read_when_shown(f) for name, f in by_reader.items()},
                                  ltr=isolate_ltr, isolate=isolate, identifiers=identifiers_whole)
     app.jinja_env.globals.update(is_rtl=is_rtl, current_locale=current_locale, language_choices=language_choices,
+                                 sep=separator,
                                  reader_calendar=reader_calendar,
                                  language_name=language_name, language_title=language_title,
                                  language_titles=language_titles,

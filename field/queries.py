@@ -10,7 +10,7 @@ from claims.queries import ClaimFilters, claims_statement
 from claims.states import ClaimState
 from conflict_service.auth.models import User, user_jurisdictions
 from conflict_service.db import db
-from conflict_service.i18n import format_date, semicolon
+from conflict_service.i18n import format_date, semicolon, separator
 from conflict_service.jurisdictions.queries import office_ids, scope_ids
 from conflict_service.pagination import Page, paginate
 from conflict_service.spreadsheets import csv_text
@@ -43,7 +43,7 @@ def _case_row(claim: Claim) -> list:
     losses = semicolon().join(loss_line({"count": line.count, "species": line.species.value,
                                          "age_class": line.age_class.value, "outcome": line.outcome.value})
                               for line in claim.lines)
-    label = f"{claim.number} · {claim.incident_village} · {format_date(claim.incident_date)}"
+    label = separator().join((claim.number, claim.incident_village, format_date(claim.incident_date)))
     return [claim.number, label, claim.id, claim.incident_village, date, _coordinate(claim.incident_lat),
             _coordinate(claim.incident_lon), losses,
             claim.verification_due_at.isoformat(timespec="minutes") if claim.verification_due_at else ""]

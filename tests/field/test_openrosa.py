@@ -136,6 +136,7 @@ def test_the_phones_list_of_cases_reads_in_the_verifiers_language_calendar_and_d
     row = next(csv.DictReader(io.StringIO(cases)))
     with force_locale("fa"):
         day = format_date(assigned.incident_date)
-    assert row["label"] == f"{assigned.number} · Chehelmir · {day}" and day[0] in "۰۱۲۳۴۵۶۷۸۹"
+    # parts apart by the Arabic comma, not the middle dot that Persian zero looks like («· ۲۸» read «۰۲۸»)
+    assert row["label"] == f"{assigned.number}، Chehelmir، {day}" and day[0] in "۰۱۲۳۴۵۶۷۸۹"
     assert row["losses"] == "۲ × گوسفند (بالغ، تلف\u200cشده)"
     assert row["incident_date"] == assigned.incident_date.isoformat() and row["incident_lat"] == "37.450000"

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from claims.states import ClaimState
 from conflict_service.db import db
-from conflict_service.i18n import format_size
+from conflict_service.i18n import format_size, separator
 from conflict_service.timeutil import utcnow
 from tests.helpers import csrf_token, login
 from tests.verification.conftest import jpeg_bytes, multipart, stored_files, visit_payload
@@ -244,4 +244,5 @@ def test_an_evidence_files_size_is_in_the_readers_script(client, world, claim, e
     html = client.get(f"/claims/{claim.id}?lang={locale}").get_data(as_text=True)
     item = html.split('class="evidence-item"')[1].split("</li>")[0]
     shown = format_size(size, locale)
-    assert f"· {shown} ·" in item and shown.endswith(unit) and "kB" not in item
+    sep = separator(locale)  # the Arabic comma beside Persian/Arabic-Indic digits (ckb, ps), a dot in ur and tg
+    assert f"{sep}{shown}{sep}" in item and shown.endswith(unit) and "kB" not in item
