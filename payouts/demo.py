@@ -45,7 +45,7 @@ IR_RATES = {
 }
 AM_RATES = {date(2024, 1, 1): {"sheep": (60_000, 25_000), "goat": (45_000, 18_000), "cattle": (450_000, 180_000),
                                "donkey": (120_000, 50_000), "horse": (500_000, 200_000), "dog": (30_000, 12_000)}}
-# Herat's rates in afghanis, from each Hamal 1 (Nawroz), as the provincial office agrees them with the village shuras.
+# Herat's rates in afghanis, from each Hamal 1 (Nawroz), as the provincial council approves them.
 AF_RATES = {
     date(2024, 3, 20): {"sheep": (6_000, 2_500), "goat": (5_000, 2_000), "cattle": (45_000, 18_000),
                         "donkey": (12_000, 5_000), "horse": (50_000, 20_000), "camel": (70_000, 30_000),
