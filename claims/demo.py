@@ -1,7 +1,10 @@
-"""Demo step of the claims package: two programmes, about 50 owners with herds and 200 claims.
+"""Demo steps of the claims package: two programmes, about 50 owners with herds and 200 claims (``load``); then the
+Herat office's programme, 16 owners and 40 claims (``load_herat``).
 
 Claims are filed through the real operations, each at a plausible moment in the past; later packages'
-demo steps carry a share of them through verification, approval and payment.
+demo steps carry a share of them through verification, approval and payment. The Herat office is a step of its
+own, with its own random sequence, so the Iranian and Armenian data stay as they were, and a test that composes
+the steps one by one (core, claims, payouts) still sees only those two programmes.
 """
 
 from __future__ import annotations
@@ -56,7 +59,36 @@ NARRATIVES = {
                     "Հովիվը տեսավ, թե ինչպես մեծ կատվազգին հեռացավ հոտից լանջին․ պարանոցին ատամների հետքեր։",
                     "Կորավ կիրճում արածելուց հետո․ մնացորդները գտնվեցին երկու օր անց։"],
 }
-WITHDRAWAL_REASONS = {"IR": "دامدار دام‌های گمشده را پیدا کرد.", "AM": "Սեփականատերը գտավ կորած կենդանիներին։"}
+NARRATIVES.update({
+    ("AF", True): ["صبح وقت کنار دیوار آغل پیدا شد؛ جای دندان در گلویش بود و لاشه را طرف سنگ‌ها کش کرده بود.",
+                   "شب مواشی بیرون آغل ماندند؛ یک لاشه زیر بته‌ها بالای تپه پنهان شده بود.",
+                   "شب سگ‌ها غپ زدند؛ صبح چند رأس مواشی داخل آغل مرده بودند.",
+                   "پلنگ از بام آغل داخل شد؛ مالدار صبح وقت جای پنجه را روی گِل بام دید."],
+    ("AF", False): ["چاشت در چراگاه حمله شد، وقتی چوپان سر چشمه آب می‌آورد.",
+                    "چوپان دید که یک پلنگ از رمه در دامنهٔ کوه دور شد؛ جای دندان در گردن بود.",
+                    "بعد از چَرا در دره گم شد؛ بقایایش دو روز بعد پیدا شد."],
+})
+WITHDRAWAL_REASONS = {"IR": "دامدار دام‌های گمشده را پیدا کرد.", "AM": "Սեփականատերը գտավ կորած կենդանիներին։",
+                      "AF": "مالدار مواشی گم‌شده‌اش را پیدا کرد."}
+HERAT = "AF-HRT-HRC"
+# Herat's owners as the office writes them in Dari, each with the language they are spoken to in (Pashto for a few).
+AF_OWNERS = [("غلام سخی رحیمی", "fa_AF"), ("محمد نادر احمدزی", "ps"), ("عبدالقادر نوری", "fa_AF"),
+             ("گل‌احمد کریمی", "fa_AF"), ("بی‌بی گل صدیقی", "fa_AF"), ("سید جلال حسینی", "fa_AF"),
+             ("خان‌محمد اچکزی", "ps"), ("نور احمد غوری", "fa_AF"), ("عبدالله جامی", "fa_AF"),
+             ("شیرین‌گل نورزی", "ps"), ("محمد ظاهر سلطانی", "fa_AF"), ("فضل‌احمد قادری", "fa_AF"),
+             ("حاجی عبدالرشید بارکزی", "ps"), ("ملالی یوسفی", "fa_AF"), ("عبدالغفور انصاری", "fa_AF"),
+             ("رحمت‌الله چشتی", "fa_AF")]
+AF_VILLAGES = ["اوبه", "چشت شریف", "کرخ", "پشتون زرغون", "غوریان"]
+AF_HOMES = ((34.3, 34.5), (62.2, 63.4))  # the band of Herat province's eastern hills where its owners live
+AF_PROGRAMME_NAMES = {
+    "en": "Herat leopard compensation", "fa": "جبران خسارت پلنگ هرات", "ps": "د هرات د پړانګ د زیان جبران",
+    "ar": "تعويض أضرار النمر في هرات", "ckb": "قەرەبووی زیانی پڵنگ لە هەرات",
+    "ur": "ہرات میں تیندوے کے نقصان کا معاوضہ", "tk": "Hyratda gaplaň zyýanynyň öwezini dolmak",
+    "uz": "Hirotda qoplon zararini qoplash", "az": "Heratda bəbir ziyanının ödənişi",
+    "tr": "Herat leopar zararı tazminatı", "hy": "Հերաթի ընձառյուծի վնասի փոխհատուցում",
+    "ru": "Компенсация ущерба от леопарда в Герате", "tg": "Ҷуброни зиёни паланг дар Ҳирот",
+}
+AF_CLAIMS = 40
 HOMES = {"IR-RKH-DRG": (37.44, 59.11), "AM-SU-KPN": (39.21, 46.40)}
 SPECIES_WEIGHTS = [(Species.SHEEP, 55), (Species.GOAT, 30), (Species.CATTLE, 8), (Species.DONKEY, 3),
                    (Species.HORSE, 2), (Species.DOG, 2)]
@@ -78,13 +110,57 @@ def load(context: dict) -> None:
                        now - timedelta(minutes=5))
         plan.append((filed_at, incident_at, office_code, rng.choice(owners[office_code])))
     plan.sort(key=lambda item: item[0])  # file in time order, so claim numbers run with the calendar
-    claims = [_file(rng, owner, programmes[code], users, code, incident_at, filed_at)
+    claims = [_file(rng, owner, programmes[code], _clerk(users, code), incident_at, filed_at)
               for filed_at, incident_at, code, owner in plan]
     for claim in rng.sample(claims, int(TOTAL_CLAIMS * WITHDRAWN_SHARE)):
         clerk = users["clerk_ir"] if claim.office.country_code == "IR" else users["clerk_am"]
         with clock_at(min(claim.filed_at + timedelta(hours=rng.uniform(1, 30)), now)):
             withdraw_claim(claim, clerk, WITHDRAWAL_REASONS[claim.office.country_code])
     context.update(programmes=programmes, owners=owners, claims=claims)
+
+
+def load_herat(context: dict) -> None:
+    """The Herat office's programme (afghanis, Dari), owners and claims, filed in time order like the others."""
+    rng = random.Random(context["seed"] + 11)
+    users, codes, now = context["users"], context["jurisdictions"], utcnow()
+    programme = create_programme({"name": "جبران خسارهٔ پلنگ هرات", "kind": ProgrammeKind.COMPENSATION,
+                                  "jurisdiction_id": codes["AF"], "currency": "AFN", "official_language": "fa_AF",
+                                  "names": AF_PROGRAMME_NAMES}, users["manager_af"])
+    owners = [_herat_owner(rng, name, language, users["clerk_af"], codes[HERAT]) for name, language in AF_OWNERS]
+    plan = []
+    for i in range(AF_CLAIMS):
+        # one in three in the last six weeks, so the newest batches and queues have Herat's claims in them too
+        incident_at = now - timedelta(days=rng.uniform(2, 480 if i % 3 else 42), hours=rng.uniform(0, 24))
+        filed_at = min(incident_at + timedelta(hours=rng.choice([3, 8, 20, 30, 50, 70])), now - timedelta(minutes=5))
+        plan.append((filed_at, incident_at, rng.choice(owners)))
+    plan.sort(key=lambda item: item[0])  # in time order: AF-HRC-<year>-000001 is each year's first
+    claims = [_file(rng, owner, programme, users["clerk_af"], incident_at, filed_at)
+              for filed_at, incident_at, owner in plan]
+    for claim in rng.sample(claims, 2):
+        with clock_at(min(claim.filed_at + timedelta(hours=rng.uniform(1, 30)), now)):
+            withdraw_claim(claim, users["clerk_af"], WITHDRAWAL_REASONS["AF"])
+    context["programmes"][HERAT] = programme
+    context["owners"][HERAT] = owners
+    context["claims"] = [*context["claims"], *claims]
+
+
+def _herat_owner(rng: random.Random, name: str, language: str, clerk, office_id: int):
+    counted = date(2025, 3, 21)  # the spring count, at Nawroz
+    herd = [{"species": Species.SHEEP, "head_count": rng.randint(30, 220), "counted_on": counted},
+            {"species": Species.GOAT, "head_count": rng.randint(10, 90), "counted_on": counted}]
+    if rng.random() < 0.3:
+        herd.append({"species": Species.CATTLE, "head_count": rng.randint(1, 6), "counted_on": counted})
+    if rng.random() < 0.3:
+        herd.append({"species": Species.DONKEY, "head_count": rng.randint(1, 3), "counted_on": counted})
+    (lat_low, lat_high), (lon_low, lon_high) = AF_HOMES
+    return register_owner({
+        "name": name, "village": rng.choice(AF_VILLAGES), "office_id": office_id,
+        # an electronic tazkira's number, and an Afghan mobile number
+        "national_id": f"{rng.choice([1399, 1400, 1401, 1402])}-{rng.randint(1000, 9999)}-{rng.randint(10000, 99999)}",
+        "phone": f"+93 {rng.choice([70, 72, 77, 78, 79])} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+        "home_lat": round(rng.uniform(lat_low, lat_high), 5), "home_lon": round(rng.uniform(lon_low, lon_high), 5),
+        "preferred_language": language, "herd": herd,
+    }, clerk)
 
 
 def _programmes(users, codes) -> dict:
@@ -120,7 +196,11 @@ def _owners(rng: random.Random, users, codes) -> dict:
     return out
 
 
-def _file(rng: random.Random, owner, programme, users, office_code: str, incident_at: datetime, filed_at: datetime):
+def _clerk(users, office_code: str):
+    return users["clerk_ir"] if office_code.startswith("IR") else users["clerk_am"]
+
+
+def _file(rng: random.Random, owner, programme, clerk, incident_at: datetime, filed_at: datetime):
     species = rng.choices([s for s, _w in SPECIES_WEIGHTS], weights=[w for _s, w in SPECIES_WEIGHTS])[0]
     night = rng.random() < 0.7
     lines = [{"species": species, "age_class": rng.choice(list(AgeClass)), "outcome": LossOutcome.KILLED,
@@ -128,7 +208,6 @@ def _file(rng: random.Random, owner, programme, users, office_code: str, inciden
     if rng.random() < 0.2:
         lines.append({"species": species, "age_class": lines[0]["age_class"], "outcome": LossOutcome.INJURED,
                       "count": rng.randint(1, 3)})
-    clerk = users["clerk_ir"] if office_code.startswith("IR") else users["clerk_am"]
     data = {
         "owner_id": owner.id, "programme_id": programme.id, "incident_at": incident_at,
         "incident_lat": round(owner.home_lat + rng.uniform(-.05, .05), 5),
@@ -136,7 +215,7 @@ def _file(rng: random.Random, owner, programme, users, office_code: str, inciden
         "incident_village": owner.village, "time_of_day": TimeOfDay.NIGHT if night else TimeOfDay.DAY,
         "is_in_corral": night and rng.random() < 0.5, "is_herder_present": not night and rng.random() < 0.6,
         "is_guard_dog_present": rng.random() < 0.3, "lines": lines,
-        "narrative": rng.choice(NARRATIVES[office_code[:2], night]),
+        "narrative": rng.choice(NARRATIVES[owner.office.country_code, night]),
     }
     with clock_at(filed_at):
         claim, _replayed = submit_claim(data, clerk)

@@ -169,8 +169,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     insurance_cli.register(app)
     app.cli.add_command(freezes_cli.freezes_cli)
     app.cli.add_command(flags_cli.flags_cli)
-    app.extensions["demo_steps"] = [core_demo.load, claims_demo.load, verification_demo.load, mitigation_demo.load,
-                                    payouts_demo.load, insurance_demo.load]
+    app.extensions["demo_steps"] = [core_demo.load, claims_demo.load, claims_demo.load_herat, verification_demo.load,
+                                    mitigation_demo.load, payouts_demo.load, insurance_demo.load]
     performance.init_app(app)  # after the demo steps: it adds its own, after insurance's
     notifications.init_app(app)  # after the demo steps: it adds its own
     register_error_handlers(app)

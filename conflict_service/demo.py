@@ -1,4 +1,4 @@
-"""Demo step of the core: two range countries with a region and an office each, and the demo users."""
+"""Demo step of the core: three range countries with a region and an office each, and the demo users."""
 
 from conflict_service.auth.operations import create_user
 from conflict_service.jurisdictions.operations import create_jurisdiction
@@ -28,11 +28,24 @@ JURISDICTIONS = [
      {"en": "Kapan office", "fa": "دفتر کاپان", "ru": "Офис в Капане", "ar": "مكتب كابان",
       "ckb": "نووسینگەی کاپان", "ps": "د کاپان دفتر", "ur": "کاپان دفتر", "ka": "კაპანის ოფისი",
       "tg": "Идораи Капан"}),
+    ("AF", "افغانستان", None, "Asia/Kabul",
+     {"en": "Afghanistan", "fa": "افغانستان", "ps": "افغانستان", "hy": "Աֆղանստան", "ru": "Афганистан",
+      "ar": "أفغانستان", "ckb": "ئەفغانستان", "ur": "افغانستان", "tk": "Owganystan", "uz": "Afgʻoniston",
+      "az": "Əfqanıstan", "tr": "Afganistan", "ka": "ავღანეთი", "kk": "Ауғанстан", "tg": "Афғонистон"}),
+    ("HRT", "هرات", "AF", None,
+     {"en": "Herat", "fa": "هرات", "ps": "هرات", "hy": "Հերաթ", "ru": "Герат", "ar": "هرات", "ckb": "هەرات",
+      "ur": "ہرات", "tk": "Hyrat", "uz": "Hirot", "az": "Herat", "tr": "Herat", "ka": "ჰერატი", "kk": "Герат",
+      "tg": "Ҳирот"}),
+    ("HRC", "ادارهٔ هرات", "AF-HRT", None,
+     {"en": "Herat office", "fa": "ادارهٔ هرات", "ps": "د هرات دفتر", "hy": "Հերաթի գրասենյակ", "ru": "Офис в Герате",
+      "ar": "مكتب هرات", "ckb": "نووسینگەی هەرات", "ur": "ہرات دفتر", "tk": "Hyrat edarasy", "uz": "Hirot idorasi",
+      "az": "Herat idarəsi", "tr": "Herat ofisi", "ka": "ჰერატის ოფისი", "kk": "Герат кеңсесі",
+      "tg": "Идораи Ҳирот"}),
 ]
 
 USERS = [
     # (username, role, jurisdiction codes, full name, language)
-    ("admin", "admin", ["IR", "AM"], "مدیر سامانه", None),
+    ("admin", "admin", ["IR", "AM", "AF"], "مدیر سامانه", None),
     ("clerk_ir", "clerk", ["IR-RKH-DRG"], "مریم رحیمی", "fa"),
     ("verifier_ir", "verifier", ["IR-RKH"], "حسین کریمی", "fa"),
     ("verifier2_ir", "verifier", ["IR-RKH"], "رضا احمدی", "fa"),
@@ -43,6 +56,12 @@ USERS = [
     ("verifier_am", "verifier", ["AM-SU"], "Արմեն Գրիգորյան", "hy"),
     ("manager_am", "manager", ["AM"], "Լիլիթ Հակոբյան", "hy"),
     ("manager2_am", "manager", ["AM"], "Տիգրան Ավագյան", "hy"),  # a second signature: rates, batches, rules
+    # The Herat office works in Dari; a second verifier takes over reassigned claims and appeals.
+    ("clerk_af", "clerk", ["AF-HRT-HRC"], "فریبا حیدری", "fa_AF"),
+    ("verifier_af", "verifier", ["AF-HRT"], "احمد شاه نوری", "fa_AF"),
+    ("verifier2_af", "verifier", ["AF-HRT"], "سید نصیر هاشمی", "fa_AF"),
+    ("manager_af", "manager", ["AF"], "عبدالواحد رسولی", "fa_AF"),
+    ("manager2_af", "manager", ["AF"], "نجیبه صدیقی", "fa_AF"),  # a second signature: rates, batches, rules
 ]
 
 

@@ -29,11 +29,18 @@ PLANS = {
                   "kinds": [(K.PREDATOR_PROOF_CORRAL, 3, (600_000, 1_200_000)),
                             (K.ELECTRIC_FENCE, 2, (250_000, 400_000)), (K.GUARDIAN_DOG, 3, (60_000, 100_000)),
                             (K.PROTECTIVE_COLLAR, 1, (10_000, 20_000))]},
+    "AF-HRT-HRC": {"share": 0.5, "clerk": "clerk_af", "inspectors": ["verifier_af", "verifier2_af", "clerk_af"],
+                   "currency": "AFN", "funders": ["ادارهٔ ملی حفاظت محیط زیست", "برنامهٔ انکشافی ملل متحد",
+                                                  "انجمن حفاظت حیات وحش"],
+                   "kinds": [(K.PREDATOR_PROOF_CORRAL, 5, (40_000, 90_000)), (K.GUARDIAN_DOG, 3, (6_000, 12_000)),
+                             (K.FOXLIGHT, 2, (2_000, 4_000)), (K.TRAINING, 1, (1_000, 2_000))]},
 }
 VACCINATION_PATTERNS = ["yearly", "lapsed", "yearly", "none", "yearly", "lapsed"]  # dog after dog
 DOG_NAMES = {"IR": ["سردار", "شیرین", "زنگی", "اصلان", "بختیار", "چالنگ", "قره‌قاش", "شیری"],
-             "AM": ["Գամփռ", "Բոբիկ", "Ասլան", "Զանգի", "Շերի", "Սարդար"]}
-SITES = {"IR": ["", "قشلاق", "چادر ییلاق", "کنار خانه"], "AM": ["", "ձմեռանոց", "ամառային արոտի ճամբար", "տան մոտ"]}
+             "AM": ["Գամփռ", "Բոբիկ", "Ասլան", "Զանգի", "Շերի", "Սարդար"],
+             "AF": ["شیرو", "بهادر", "پهلوان", "جنگی", "ببرک", "سیاهک"]}
+SITES = {"IR": ["", "قشلاق", "چادر ییلاق", "کنار خانه"], "AM": ["", "ձմեռանոց", "ամառային արոտի ճամբար", "տան մոտ"],
+         "AF": ["", "آغل زمستانی", "ییلاق", "پهلوی خانه"]}
 FINDINGS = [(MeasureStatus.GOOD, 60), (MeasureStatus.NEEDS_REPAIR, 20), (MeasureStatus.FAILED, 12),
             (MeasureStatus.ABANDONED, 8)]
 
@@ -47,6 +54,8 @@ def load(context: dict) -> None:
         plan = PLANS.get(office_code)
         if plan is None:
             continue
+        if office_code.startswith("AF"):  # the Herat office's own sequence: Iran's and Armenia's stay as they were
+            rng = random.Random(context["seed"] + 16)
         for owner in rng.sample(owners, round(len(owners) * plan["share"])):
             for kind in _kinds(rng, plan):
                 measures.append(_install(rng, owner, kind, plan, users, now, patterns))
@@ -117,7 +126,7 @@ def _vaccinate(rng, dog, clerk, installed, now, pattern: str) -> None:
 
 
 def _note(rng, status: MeasureStatus, country: str = "IR") -> str:
-    return rng.choice((ARMENIAN_NOTES if country == "AM" else PERSIAN_NOTES)[status])
+    return rng.choice({"AM": ARMENIAN_NOTES, "AF": DARI_NOTES}.get(country, PERSIAN_NOTES)[status])
 
 
 PERSIAN_NOTES = {
@@ -134,4 +143,11 @@ ARMENIAN_NOTES = {
     MeasureStatus.FAILED: ["Ձյունից հետո տանիքը փլվեց։", "Ցանկապատի լարը գողացել են։", "Լույսն այլևս չի թարթում։"],
     MeasureStatus.ABANDONED: ["Ընտանիքը տեղափոխվեց քաղաք։", "Այլևս չի օգտագործվում, հոտը վաճառվել է։"],
 }
-
+DARI_NOTES = {
+    MeasureStatus.GOOD: ["دیوارها و دروازه سالم است.", "درست کار می‌کند.", ""],
+    MeasureStatus.NEEDS_REPAIR: ["لولای دروازه شکسته؛ مالدار خودش ترمیم می‌کند.", "جالی طرف شمال پاره شده.",
+                                 "بتری ضعیف شده."],
+    MeasureStatus.FAILED: ["بعد از برف‌باری سقف آغل فرو ریخت.", "سیم کتاره را دزدی کردند.",
+                           "چراغ دیگر روشن و خاموش نمی‌شود."],
+    MeasureStatus.ABANDONED: ["فامیل به شهر کوچ کرد.", "دیگر استفاده نمی‌شود؛ رمه فروخته شد."],
+}

@@ -6,7 +6,9 @@ threshold), a batch every two weeks approved by the other manager, most payments
 from a bank statement, a few failed and paid later. The newest batch is left sent but unconfirmed, one
 waits for approval, a few claims wait for a second approval, and a few approved claims are never batched,
 so the overdue list has something to show. Claims of the Armenian insurance scheme are left to the insurance
-demo step (``insurance.demo``), which pays them from the scheme's fund.
+demo step (``insurance.demo``), which pays them from the scheme's fund. The Herat office's programme, when the
+claims step made one, follows the same course in afghanis after Iran's, with its own random sequence and managers;
+its owners are paid by mobile money (M-Paisa, HesabPay), a few to a bank account.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.timeutil import clock_at, utcnow
 from payouts import assessment, operations
-from payouts.enums import PaymentStatus, RejectReason
+from payouts.enums import PaymentMethod, PaymentStatus, RejectReason
 from payouts.models import Payment
 
 # (species, age): amount per head. Iran raises its rates each Nowruz; Armenia's scheme pays in drams.
@@ -43,6 +45,18 @@ IR_RATES = {
 }
 AM_RATES = {date(2024, 1, 1): {"sheep": (60_000, 25_000), "goat": (45_000, 18_000), "cattle": (450_000, 180_000),
                                "donkey": (120_000, 50_000), "horse": (500_000, 200_000), "dog": (30_000, 12_000)}}
+# Herat's rates in afghanis, from each Hamal 1 (Nawroz), as the provincial council approves them.
+AF_RATES = {
+    date(2024, 3, 20): {"sheep": (6_000, 2_500), "goat": (5_000, 2_000), "cattle": (45_000, 18_000),
+                        "donkey": (12_000, 5_000), "horse": (50_000, 20_000), "camel": (70_000, 30_000),
+                        "dog": (3_000, 1_200)},
+    date(2025, 3, 21): {"sheep": (6_500, 2_800), "goat": (5_500, 2_200), "cattle": (50_000, 20_000),
+                        "donkey": (13_000, 5_500), "horse": (55_000, 22_000), "camel": (75_000, 32_000),
+                        "dog": (3_500, 1_500)},
+}
+AF_RULES = {"dual_approval_threshold": Decimal(30_000), "household_annual_cap": Decimal(200_000),
+            "payment_sla_days": 30}
+AF_BANK = "بانک بین‌المللی افغانستان"  # the few owners paid to a bank account
 IR_RULES = {"dual_approval_threshold": Decimal(150_000_000), "household_annual_cap": Decimal(1_500_000_000),
             "advance_pct": Decimal(25), "late_interest_pct_per_year": Decimal(18), "payment_sla_days": 30}
 REASON_FOR = {"not_covered": RejectReason.NOT_COVERED, "late_report": RejectReason.LATE_REPORT,
@@ -60,9 +74,14 @@ class Plan:
     batches: list = field(default_factory=list)
 
 # What managers write, in their office's language.
-SECOND_LOOK = {"IR": "عکس‌ها و گزارش کارشناس بازدید بررسی شد.", "AM": "Ստուգվեցին լուսանկարները և ստուգողի զեկույցը։"}
+SECOND_LOOK = {"IR": "عکس‌ها و گزارش کارشناس بازدید بررسی شد.", "AM": "Ստուգվեցին լուսանկարները և ստուգողի զեկույցը։",
+               "AF": "عکس‌ها و گزارش بازدید ساحوی دیده شد."}
 WALLET_NOT_REGISTERED = {"IRR": "کیف پول همراه به نام این شماره ثبت نشده است.",
-                         "AMD": "Բջջային դրամապանակը գրանցված չէ այս համարով։"}
+                         "AMD": "Բջջային դրամապանակը գրանցված չէ այս համարով։",
+                         "AFN": "برای این شمارهٔ تیلفون حساب پول موبایلی ثبت نشده است."}
+RATES_NOTE = {"IRR": "نرخ‌های سال", "AMD": "Տարվա դրույքաչափերը", "AFN": "نرخ‌های سال، منظورشدهٔ شورای ولایتی"}
+# A payment statement: (file name, the sender's reference prefix, an unknown row's claim number prefix).
+STATEMENTS = {"IRR": ("melli-statement", "MELLI", "IR-DRG"), "AFN": ("hesabpay-statement", "HP", "AF-HRC")}
 
 def load(context: dict) -> None:
     users, programmes = context["users"], context["programmes"]
@@ -72,27 +91,55 @@ def load(context: dict) -> None:
     _decide(plan, _verified(ir))
     _pay(plan, ir)
     context["batches"] = plan.batches
+    if "AF-HRT-HRC" in programmes:
+        context["batches"] += _herat(context, programmes["AF-HRT-HRC"])
+
+
+def _herat(context: dict, af) -> list:
+    """The Herat office's rules, rates, decisions and batches, built and approved by its two managers."""
+    users = context["users"]
+    manager, second = users["manager_af"], users["manager2_af"]
+    _rules(af, AF_RULES, min(AF_RATES), manager, second)
+    _rates(af, AF_RATES, manager, second)
+    rng = random.Random(context["seed"] + 14)
+    opened = datetime.combine(min(AF_RATES), datetime.min.time(), utcnow().tzinfo) - timedelta(days=20)
+    for owner in rng.sample(context["owners"]["AF-HRT-HRC"], 3):
+        with clock_at(opened):
+            operations.set_payout_account(owner, {"method": PaymentMethod.BANK, "bank_name": AF_BANK,
+                                                  "account_number": f"{rng.randint(10**11, 10**12 - 1)}"},
+                                          users["clerk_af"])
+    plan = Plan(rng, (manager, second))
+    _decide(plan, _verified(af))
+    _pay(plan, af)
+    return plan.batches
+
+
+def _rules(programme, rules: dict, first: date, manager, second) -> None:
+    first -= timedelta(days=30)
+    with clock_at(datetime(first.year, first.month, first.day, 9, tzinfo=utcnow().tzinfo)):
+        update_programme(programme, rules, manager)
+        for change in rule_changes.pending(programme):  # money rules apply once a second manager confirms them
+            rule_changes.confirm(change, second)
 
 
 def _rules_and_rates(ir, am, users) -> None:
-    first = min(IR_RATES) - timedelta(days=30)
-    with clock_at(datetime(first.year, first.month, first.day, 9, tzinfo=utcnow().tzinfo)):
-        update_programme(ir, IR_RULES, users["manager_ir"])
-        for change in rule_changes.pending(ir):  # money rules apply once a second manager confirms them
-            rule_changes.confirm(change, users["manager2_ir"])
-    for programme, table, manager, second in ((ir, IR_RATES, users["manager_ir"], users["manager2_ir"]),
-                                              (am, AM_RATES, users["manager_am"], users["manager2_am"])):
-        for valid_from, amounts in sorted(table.items()):
-            entries = [{"species": Species(s), "age_class": age, "amount": Decimal(v), "valid_from": valid_from}
-                       for s, pair in amounts.items() for age, v in zip((AgeClass.ADULT, AgeClass.YOUNG), pair,
-                                                                         strict=True)]
-            recorded = datetime(valid_from.year, valid_from.month, valid_from.day, 8, tzinfo=utcnow().tzinfo) \
-                - timedelta(days=10)
-            with clock_at(min(recorded, utcnow())):
-                note = "نرخ‌های سال" if programme.currency == "IRR" else "Տարվա դրույքաչափերը"
-                table = operations.record_rates(programme, {"entries": entries, "note": note}, manager,
-                                                source="demo")
-                operations.confirm_rates(table, second)  # rates are money rules: a second manager confirms
+    _rules(ir, IR_RULES, min(IR_RATES), users["manager_ir"], users["manager2_ir"])
+    _rates(ir, IR_RATES, users["manager_ir"], users["manager2_ir"])
+    _rates(am, AM_RATES, users["manager_am"], users["manager2_am"])
+
+
+def _rates(programme, table: dict, manager, second) -> None:
+    for valid_from, amounts in sorted(table.items()):
+        entries = [{"species": Species(s), "age_class": age, "amount": Decimal(v), "valid_from": valid_from}
+                   for s, pair in amounts.items() for age, v in zip((AgeClass.ADULT, AgeClass.YOUNG), pair,
+                                                                     strict=True)]
+        recorded = datetime(valid_from.year, valid_from.month, valid_from.day, 8, tzinfo=utcnow().tzinfo) \
+            - timedelta(days=10)
+        with clock_at(min(recorded, utcnow())):
+            version = operations.record_rates(programme, {"entries": entries,
+                                                          "note": RATES_NOTE[programme.currency]}, manager,
+                                              source="demo")
+            operations.confirm_rates(version, second)  # rates are money rules: a second manager confirms
 
 
 def _verified(programme) -> list[Claim]:
@@ -147,7 +194,7 @@ def _pay(plan: Plan, programme) -> None:
     sent_at = now - timedelta(days=3)
     _approve_until(plan, pending, sent_at)
     _batch(plan, programme, sent_at, confirm=False)
-    _advances(plan)
+    _advances(plan, programme)
     for when, claim in pending:  # the newest approvals: some still wait for their second approval
         _approve(plan, when, claim, final=plan.rng.random() < 0.5)
     with clock_at(now - timedelta(hours=1)):
@@ -162,8 +209,8 @@ def _approve_until(plan: Plan, pending: list, moment: datetime) -> None:
 def _build(plan: Plan, programme):
     ids = [c.id for c in db.session.scalars(sa.select(Claim).where(
         Claim.programme_id == programme.id, Claim.status == ClaimState.APPROVED)) if c.id not in plan.forgotten]
-    ids += list(db.session.scalars(sa.select(Payment.claim_id).where(
-        Payment.batch_id.is_(None), Payment.status == PaymentStatus.PENDING)))
+    ids += list(db.session.scalars(sa.select(Payment.claim_id).join(Claim, Claim.id == Payment.claim_id).where(
+        Claim.programme_id == programme.id, Payment.batch_id.is_(None), Payment.status == PaymentStatus.PENDING)))
     if not ids:
         return None
     builder = plan.managers[len(plan.batches) % 2]
@@ -200,17 +247,19 @@ def _reconcile(plan: Plan, batch, paid_at: datetime, manager) -> None:
     """Confirm one batch in three from a bank statement, with one unknown row as banks send them."""
     payments = list(db.session.scalars(sa.select(Payment).where(Payment.batch_id == batch.id)))
     day = paid_at.date().isoformat()
+    name, sender, unknown = STATEMENTS[batch.currency]
     lines = ["reference,amount,date,bank_reference"]
-    lines += [f"{p.reference},{p.amount.normalize():f},{day},MELLI{plan.rng.randint(10**6, 10**7 - 1)}"
+    lines += [f"{p.reference},{p.amount.normalize():f},{day},{sender}{plan.rng.randint(10**6, 10**7 - 1)}"
               for p in payments]
-    lines.append(f"IR-DRG-{paid_at.year}-999999-F1,1000000,{day},MELLI0000001")
+    lines.append(f"{unknown}-{paid_at.year}-999999-F1,1000000,{day},{sender}0000001")
     with clock_at(paid_at + timedelta(days=1)):
-        operations.reconcile(f"melli-statement-{day}.csv", ("\n".join(lines) + "\n").encode(), manager)
+        operations.reconcile(f"{name}-{day}.csv", ("\n".join(lines) + "\n").encode(), manager)
 
 
-def _advances(plan: Plan) -> None:
+def _advances(plan: Plan, programme) -> None:
     """A few recently verified claims get the programme's advance before their approval."""
-    queue = [c for c in db.session.scalars(sa.select(Claim).where(Claim.status == ClaimState.VERIFIED)
+    queue = [c for c in db.session.scalars(sa.select(Claim).where(Claim.status == ClaimState.VERIFIED,
+                                                                  Claim.programme_id == programme.id)
                                            .order_by(Claim.status_changed_at)) if c.programme.advance_pct > 0]
     for claim in queue[-3:]:
         when = min(claim.status_changed_at + timedelta(hours=6), utcnow() - timedelta(hours=6))

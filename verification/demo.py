@@ -31,34 +31,46 @@ NOTES = {"IR": ["لاشهٔ تازه؛ ردپا در گل کنار جوی.", "د
                 "لاشه تا حدی خورده شده و حدود ۴۰ متر به بالای شیب کشیده شده بود.", "زمین برای ردپا بیش از حد خشک بود.",
                 ""],
          "AM": ["Թարմ որս․ հետքեր առվակի մոտ ցեխի մեջ։", "Այցին ներկա էին սեփականատերը և հարևանը։",
-                "Դիակը մասամբ կերված է, քարշ է տրված մոտ 40 մ դեպի վեր։", "Հողը չափազանց չոր էր հետքերի համար։", ""]}
+                "Դիակը մասամբ կերված է, քարշ է տրված մոտ 40 մ դեպի վեր։", "Հողը չափազանց չոր էր հետքերի համար։", ""],
+         "AF": ["لاشه تازه بود؛ رد پا در گِل کنار جوی دیده شد.", "مالدار و یکی از همسایه‌هایش هنگام بازدید حاضر بودند.",
+                "لاشه نیم‌خورده بود و حدود ۴۰ متر طرف بالای تپه کش شده بود.", "زمین برای رد پا بسیار خشک بود.", ""]}
+# What a Herat verifier writes when the visit rejects the claim.
+REJECTION_NOTES = {"AF": ["شواهد کافی برای حملهٔ پلنگ پیدا نشد.", "جای دندان پلنگ در گلو دیده نشد.",
+                          "گفته‌های مالدار با گفته‌های همسایه‌ها جور نمی‌آید.", ""]}
 REASSIGNMENT = {"IR": "کارشناس اول این هفته در بخش دیگری است.",
-                "AM": "Առաջին ստուգողն այս շաբաթ այլ համայնքում է։"}
+                "AM": "Առաջին ստուգողն այս շաբաթ այլ համայնքում է։",
+                "AF": "کارشناس ساحوی اول این هفته در ولسوالی دیگری مصروف است."}
 APPEAL = {"IR": "دامدار همسایه‌ای را آورد که آن شب پلنگی را کنار آغل دیده بود.",
-          "AM": "Սեփականատերը բերեց հարևանին, որն այդ գիշեր ընձառյուծ էր տեսել փարախի մոտ։"}
+          "AM": "Սեփականատերը բերեց հարևանին, որն այդ գիշեր ընձառյուծ էր տեսել փարախի մոտ։",
+          "AF": "مالدار همسایه‌اش را آورد که همان شب پلنگ را نزدیک آغل دیده بود."}
 
 
 def load(context: dict) -> None:
-    rng = random.Random(context["seed"] + 3)
     users, now = context["users"], utcnow()
     waiting = sorted((c for c in context["claims"] if c.status == ClaimState.SUBMITTED), key=lambda c: c.filed_at)
-    appealable = _recent_iranian(waiting, now)
-    for claim in waiting:
-        _carry(rng, claim, users, now, reject=claim is appealable)
+    # Herat's claims (``claims.demo.load_herat``) follow with a random sequence of their own, so that the Iranian
+    # and Armenian ones are carried exactly as before.
+    for country, rng in (("IR", random.Random(context["seed"] + 3)), ("AF", random.Random(context["seed"] + 13))):
+        mine = [c for c in waiting if (c.office.country_code == "AF") == (country == "AF")]
+        appealable = _recent(mine, now, country)
+        for claim in mine:
+            _carry(rng, claim, users, now, reject=claim is appealable)
 
 
-def _recent_iranian(claims, now: datetime):
-    """The newest Iranian claim old enough to have been visited: rejected, so an appeal can be filed in the demo."""
-    window = [c for c in claims if c.office.country_code == "IR" and
+def _recent(claims, now: datetime, country: str):
+    """The country's newest claim old enough to have been visited: rejected, so an appeal can be filed in the demo."""
+    window = [c for c in claims if c.office.country_code == country and
               timedelta(days=6) < now - c.filed_at < timedelta(days=25)]
     return window[-1] if window else None
 
 
 def _people(claim, users, rng):
-    if claim.office.country_code == "IR":
-        first = users["verifier_ir"] if rng.random() < 0.7 else users["verifier2_ir"]
-        other = users["verifier2_ir"] if first is users["verifier_ir"] else users["verifier_ir"]
-        return users["clerk_ir"], first, other
+    country = claim.office.country_code
+    if country in ("IR", "AF"):
+        suffix = country.lower()
+        first = users[f"verifier_{suffix}"] if rng.random() < 0.7 else users[f"verifier2_{suffix}"]
+        other = users[f"verifier2_{suffix}"] if first is users[f"verifier_{suffix}"] else users[f"verifier_{suffix}"]
+        return users[f"clerk_{suffix}"], first, other
     return users["clerk_am"], users["verifier_am"], None
 
 
@@ -112,8 +124,10 @@ def _appeal(rng: random.Random, claim, clerk, new_verifier, now: datetime) -> No
 
 def _visit_payload(rng: random.Random, claim, visited_at: datetime, outcome: str | None) -> tuple[dict, bytes | None]:
     predator, outcome, reason = _attribution(rng, outcome)
+    country = claim.office.country_code
+    notes = REJECTION_NOTES[country] if outcome == "rejected" and country in REJECTION_NOTES else NOTES[country]
     payload = {"visited_at": visited_at.isoformat(), "predator": predator, "outcome": outcome,
-               "rejection_reason": reason, "notes": rng.choice(NOTES[claim.office.country_code])}
+               "rejection_reason": reason, "notes": rng.choice(notes)}
     payload["confidence"] = rng.choice(["confirmed", "probable", "probable", "possible"]) if outcome == "confirmed" \
         else rng.choice(["probable", "possible"])
     payload.update(_checklist(rng, predator))
