@@ -61,7 +61,7 @@ class Subset:
 
 SUBSETS = (
     # Latin with what az, tr, tk and uz write (ə Ə ğ ı İ ş ň ž ý ʻ ʼ), Western European letters for names, and the
-    # currency signs of the range (₼ ₸ ₺ ₽ ₾ € ؋ aside); Greek and phonetic letters stay out.
+    # currency signs of the range (₼ ₸ ₺ ₽ ₾ €; ﷼ and ؋ are Arabic script's); Greek and phonetic letters stay out.
     Subset("latin", "LCS Sans", "NotoSans",
            "U+0000-00FF, U+0100-017F, U+018F, U+0192, U+0218-021B, U+0259, U+02BB-02BC, U+02C6-02C7, U+02D8-02DD, "
            "U+0300-0304, U+0306-0308, U+030A-030C, U+0327-0328, U+1E9E, U+2000-206F, U+20A0-20C0, U+2116, U+2122, "
@@ -73,11 +73,12 @@ SUBSETS = (
            "U+04B6-04B7, U+04BA-04BB, U+04D8-04D9, U+04E2-04E3, U+04E8-04E9, U+04EE-04EF, U+20B8, U+20BD"),
     # Arabic script: the letters of fa, fa_AF, ar, ps, ckb and ur (Naskh is Urdu's fallback for digits and Latin
     # text), the vowel marks, both sets of digits, Arabic punctuation, ZWNJ/ZWJ and the direction marks, the rial
-    # sign. Not the Quranic annotation marks or the letters of languages the service does not speak: they would
-    # make the file of every Persian page 40% larger.
+    # and afghani signs (﷼ ؋). Not the Quranic annotation marks or the letters of languages the service does not
+    # speak: they would make the file of every Persian page 40% larger.
     Subset("arabic", "LCS Naskh", "NotoNaskhArabic",
-           "U+0020-0021, U+002C, U+002E, U+0030-003A, U+00A0, U+00AB, U+00BB, U+060C, U+061B, U+061F, U+0621-063A, "
-           "U+0640-0655, U+0660-066C, U+0670, U+0679, U+067C, U+067E, U+0681, U+0685, U+0686, U+0688, U+0689, "
+           "U+0020-0021, U+002C, U+002E, U+0030-003A, U+00A0, U+00AB, U+00BB, U+060B-060C, U+061B, U+061F, "
+           "U+0621-063A, U+0640-0655, U+0660-066C, U+0670, U+0679, U+067C, U+067E, U+0681, U+0685, U+0686, U+0688, "
+           "U+0689, "
            "U+0691, U+0693, U+0695, U+0696, U+0698, U+069A, U+06A4, U+06A9, U+06AB, U+06AF, U+06B5, U+06BA, U+06BC, "
            "U+06BE, U+06C0-06C3, U+06C6, U+06CC-06CE, U+06D0, U+06D2-06D5, U+06F0-06F9, U+200B-2011, U+25CC, U+FDFC"),
     # Urdu in Nastaliq: Arabic script only, as before: its Latin letters and digits are cramped, so those fall
