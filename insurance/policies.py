@@ -136,8 +136,8 @@ def _line_problem(owner: Owner, species, heads: int, rates: dict, seen: set, tod
             species=str(species.title).lower(), date=format_date(today))]}
     registered = owner.head_count(species, on=today)  # the count in force on the enrolment date (DESIGN §3)
     if registered is None or heads > registered:
-        return {"head_count": [_("The owner's registered herd has {count} {species}; update the herd record before "
-                                 "insuring more.").format(count=format_number(registered or 0),
+        return {"head_count": [_("The owner's registered herd has {count} head of {species}; update the herd record "
+                                 "before insuring more.").format(count=format_number(registered or 0),
                                                           species=str(species.title).lower())]}
     return None
 

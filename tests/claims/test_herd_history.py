@@ -190,7 +190,7 @@ def test_insurance_limits_use_the_count_on_the_enrolment_date(owner, world):
     rates = {SHEEP: {"amount": 1}}
     assert _line_problem(owner, SHEEP, 200, rates, set(), date(2026, 6, 1)) is None
     refused = _line_problem(owner, SHEEP, 200, rates, set(), date(2026, 5, 31))
-    assert "registered herd has 120 sheep" in refused["head_count"][0]
+    assert "registered herd has 120 head of sheep" in refused["head_count"][0]
 
 
 # --- web and CLI ------------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def test_enrolment_prices_the_premium_and_refuses_what_the_herd_does_not_have(cl
     r = client.post("/api/v1/policies", headers=headers, json=data)
     assert r.status_code == 422
     assert r.get_json()["errors"] == {"lines": {"1": {"head_count": [
-        "The owner's registered herd has 40 goat; update the herd record before insuring more."]}}}
+        "The owner's registered herd has 40 head of goat; update the herd record before insuring more."]}}}
     data["lines"][1]["head_count"] = 40
     r = client.post("/api/v1/policies", headers=headers, json=data)
     assert r.status_code == 201, r.get_json()

@@ -66,7 +66,7 @@ def test_a_clerk_enrols_an_owner_and_collects_the_premium(client, insurance):
     form = {"owner_id": owner.id, "season_id": insurance.season.id, "agreement_signed_on": "2026-06-15",
             "lines-0-species": "sheep", "lines-0-head_count": "500"}
     r = post_form(client, path, form)
-    assert r.status_code == 422 and "registered herd has 120 sheep" in text(r) and 'value="500"' in text(r)
+    assert r.status_code == 422 and "registered herd has 120 head of sheep" in text(r) and 'value="500"' in text(r)
     r = post_form(client, path, form | {"lines-0-head_count": "60"})
     assert r.status_code == 302
     policy = db.session.scalar(sa.select(Policy).where(Policy.owner_id == owner.id))
