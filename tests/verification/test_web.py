@@ -213,7 +213,7 @@ def test_persian_names_keep_their_place_in_a_tajik_line(client, world, make):
     assert both in client.get("/worklist").get_data(as_text=True)
     assert both in client.get(f"/claims/{claim.id}/visit").get_data(as_text=True)
     detail = client.get(f"/claims/{claim.id}").get_data(as_text=True)
-    assert '<dd><bdi>چاپشلو</bdi> · <span class="nowrap">37,45; 59,12</span></dd>' in detail
+    assert '<dd><bdi>چاپشلو</bdi> <span class="nowrap">(37,45; 59,12)</span></dd>' in detail
 
 
 def test_each_claims_upload_form_has_hints_of_its_own(app, world, make):
