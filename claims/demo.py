@@ -58,8 +58,6 @@ NARRATIVES = {
     ("AM", False): ["Հարձակումը եղավ ցերեկային արոտում, երբ հովիվը աղբյուրի մոտ էր։",
                     "Հովիվը տեսավ, թե ինչպես մեծ կատվազգին հեռացավ հոտից լանջին․ պարանոցին ատամների հետքեր։",
                     "Կորավ կիրճում արածելուց հետո․ մնացորդները գտնվեցին երկու օր անց։"],
-}
-NARRATIVES.update({
     ("AF", True): ["صبح وقت کنار دیوار آغل پیدا شد؛ جای دندان در گلویش بود و لاشه را طرف سنگ‌ها کش کرده بود.",
                    "شب مواشی بیرون آغل ماندند؛ یک لاشه زیر بته‌ها بالای تپه پنهان شده بود.",
                    "شب سگ‌ها غپ زدند؛ صبح چند رأس مواشی داخل آغل مرده بودند.",
@@ -67,7 +65,7 @@ NARRATIVES.update({
     ("AF", False): ["چاشت در چراگاه حمله شد، وقتی چوپان سر چشمه آب می‌آورد.",
                     "چوپان دید که یک پلنگ از رمه در دامنهٔ کوه دور شد؛ جای دندان در گردن بود.",
                     "بعد از چَرا در دره گم شد؛ بقایایش دو روز بعد پیدا شد."],
-})
+}
 WITHDRAWAL_REASONS = {"IR": "دامدار دام‌های گمشده را پیدا کرد.", "AM": "Սեփականատերը գտավ կորած կենդանիներին։",
                       "AF": "مالدار مواشی گم‌شده‌اش را پیدا کرد."}
 HERAT = "AF-HRT-HRC"
@@ -113,9 +111,8 @@ def load(context: dict) -> None:
     claims = [_file(rng, owner, programmes[code], _clerk(users, code), incident_at, filed_at)
               for filed_at, incident_at, code, owner in plan]
     for claim in rng.sample(claims, int(TOTAL_CLAIMS * WITHDRAWN_SHARE)):
-        clerk = users["clerk_ir"] if claim.office.country_code == "IR" else users["clerk_am"]
         with clock_at(min(claim.filed_at + timedelta(hours=rng.uniform(1, 30)), now)):
-            withdraw_claim(claim, clerk, WITHDRAWAL_REASONS[claim.office.country_code])
+            withdraw_claim(claim, _clerk(users, claim.office.code), WITHDRAWAL_REASONS[claim.office.country_code])
     context.update(programmes=programmes, owners=owners, claims=claims)
 
 

@@ -78,9 +78,9 @@ SUBSETS = (
     Subset("arabic", "LCS Naskh", "NotoNaskhArabic",
            "U+0020-0021, U+002C, U+002E, U+0030-003A, U+00A0, U+00AB, U+00BB, U+060B-060C, U+061B, U+061F, "
            "U+0621-063A, U+0640-0655, U+0660-066C, U+0670, U+0679, U+067C, U+067E, U+0681, U+0685, U+0686, U+0688, "
-           "U+0689, "
-           "U+0691, U+0693, U+0695, U+0696, U+0698, U+069A, U+06A4, U+06A9, U+06AB, U+06AF, U+06B5, U+06BA, U+06BC, "
-           "U+06BE, U+06C0-06C3, U+06C6, U+06CC-06CE, U+06D0, U+06D2-06D5, U+06F0-06F9, U+200B-2011, U+25CC, U+FDFC"),
+           "U+0689, U+0691, U+0693, U+0695, U+0696, U+0698, U+069A, U+06A4, U+06A9, U+06AB, U+06AF, U+06B5, U+06BA, "
+           "U+06BC, U+06BE, U+06C0-06C3, U+06C6, U+06CC-06CE, U+06D0, U+06D2-06D5, U+06F0-06F9, U+200B-2011, U+25CC, "
+           "U+FDFC"),
     # Urdu in Nastaliq: Arabic script only, as before: its Latin letters and digits are cramped, so those fall
     # through to Naskh and Noto Sans.
     Subset("nastaliq", "LCS Nastaliq", "NotoNastaliqUrdu",
