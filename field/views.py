@@ -11,6 +11,7 @@ from conflict_service.auth.roles import OVERSEERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import DomainError, ValidationError
+from conflict_service.jurisdictions.queries import home_timezone
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
 from field import instance as instances
@@ -37,7 +38,7 @@ def queue():
     except ValidationError:
         args = QueueArgsSchema().load({})
     return render_template("field/queue.html", page=queries.queue_page(g.user, **args), status=args["status"],
-                           statuses=SubmissionStatus.choices())
+                           statuses=SubmissionStatus.choices(), tz=home_timezone(g.user))
 
 
 @bp.get("/field-submissions/<int:submission_id>")
@@ -50,7 +51,12 @@ def _detail(submission, errors=None, note="", status=200):
     found = instances.parse(submission.xml.encode())
     return render_template("field/detail.html", s=submission, answers=presentation.answers(found),
                            problems=presentation.problems(submission.reason_detail),
-                           errors=errors or {}, note=note), status
+                           errors=errors or {}, note=note, tz=_zone(submission)), status
+
+
+def _zone(submission) -> str:
+    """A record's times on the wall clock of its claim's office (the reader's own where it names no known claim)."""
+    return submission.claim.office.timezone if submission.claim is not None else home_timezone(g.user)
 
 
 @bp.post("/field-submissions/<int:submission_id>/review")

@@ -13,6 +13,7 @@ from conflict_service.auth.roles import CASE_HANDLERS
 from conflict_service.auth.session import login_required
 from conflict_service.errors import ValidationError
 from conflict_service.i18n import LOCALES, language_titles
+from conflict_service.jurisdictions.queries import home_timezone
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act, submit
@@ -110,7 +111,7 @@ def outbox_page():
     page = queries.outbox_page(g.user, **args, page=page_no, per_page=per_page)
     return render_template("notifications/outbox.html", page=page, args=request.args.to_dict(), errors=errors,
                            counts=queries.state_counts(g.user), states=MessageState.choices(),
-                           templates=Template.choices(), can_resend=can_resend(g.user),
+                           templates=Template.choices(), can_resend=can_resend(g.user), tz=home_timezone(g.user),
                            show_address=lambda value: value if can_see_personal_data(g.user) else mask(value))
 
 

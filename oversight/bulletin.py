@@ -164,9 +164,9 @@ def build(user, choice: Choice) -> dict:
     printed = utcnow()
     seq, head = chain_head()
     return {"choice": choice, "programme": programme, "country": country, "start": start, "end": end,
-            "printed_at": printed, "audit_seq": seq, "audit_head": head, "figures": figures(scope, f),
-            "map": _map(scope, f), "mitigation": _mitigation(scope, f),
-            "funds": _funds(scope, programme, min(end, printed.date()))}
+            "printed_at": printed, "tz": (programme.jurisdiction if programme else country).timezone,
+            "audit_seq": seq, "audit_head": head, "figures": figures(scope, f), "map": _map(scope, f),
+            "mitigation": _mitigation(scope, f), "funds": _funds(scope, programme, min(end, printed.date()))}
 
 
 def year_label(year: int, start: date, end: date, lang: str) -> str:

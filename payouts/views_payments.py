@@ -14,6 +14,7 @@ from conflict_service.auth.session import login_required, require_user
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import set_context_programme
+from conflict_service.jurisdictions.queries import home_timezone
 from conflict_service.spreadsheets import csv_response, csv_text
 from conflict_service.timeutil import local_today
 from conflict_service.web import forms as web_forms
@@ -183,7 +184,7 @@ def reconciliation_list():
             flash(" ".join(str(m) for msgs in error.errors.values() for m in msgs), "error")
     page = queries.reconciliations_page(g.user, max(request.args.get("page", 1, type=web_forms.whole), 1))
     return render_template("payouts/reconciliation_list.html", page=page, can_manage=can_manage_payouts(g.user),
-                           args=request.args.to_dict(), tz=user_timezone(g.user))
+                           args=request.args.to_dict(), tz=home_timezone(g.user))
 
 
 @bp.get("/reconciliations/<int:reconciliation_id>")
@@ -191,8 +192,5 @@ def reconciliation_list():
 def reconciliation_detail(reconciliation_id):
     report = queries.get_reconciliation(reconciliation_id, g.user)
     return render_template("payouts/reconciliation_detail.html", report=reconciliation_view(report),
-                           tz=user_timezone(g.user))
+                           tz=home_timezone(g.user))
 
-
-def user_timezone(user) -> str:
-    return user.jurisdictions[0].timezone if user.jurisdictions else "UTC"

@@ -13,6 +13,7 @@ from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
 from conflict_service.i18n import format_number, native_digits
+from conflict_service.jurisdictions.queries import home_timezone
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act, submit
 from conflict_service.web.views import nav
@@ -158,7 +159,7 @@ def _queue(errors=None, status=200):
         stmt.limit(QUEUE_SIZE))), waiting=waiting, programme_choices=programmes, errors=errors or {},
         values=request.form.to_dict(), can_review=can_review(g.user),
         can_import=g.user.role in IMPORTERS, life_stage=presentation.life_stage,
-        species_name=presentation.species_name), status
+        species_name=presentation.species_name, tz=home_timezone(g.user)), status
 
 
 @bp.get("/performance/observations")

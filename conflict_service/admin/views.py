@@ -57,7 +57,7 @@ def _user_form_data(form, *, creating: bool) -> dict:
 @bp.get("/users")
 @login_required(Role.ADMIN)
 def users():
-    return render_template("admin/users.html", users=auth_queries.all_users(g.user))
+    return render_template("admin/users.html", users=auth_queries.all_users(g.user), tz=jq.home_timezone(g.user))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -87,7 +87,8 @@ def user_edit(user_id):
             auth_ops.set_password(user, password, g.user)
 
     return submit(lambda errors: render_template("admin/user_form.html", user=user, values=values, errors=errors,
-                                                 credentials=field_credentials.all_for(user), **_choices()),
+                                                 credentials=field_credentials.all_for(user),
+                                                 tz=jq.home_timezone(g.user), **_choices()),
                   save, _("Changes saved."), url_for("admin.users"))
 
 

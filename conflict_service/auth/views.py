@@ -8,6 +8,7 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.session import login_required, sign_in, sign_out
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.jurisdictions.queries import home_timezone
 from conflict_service.security import SIGN_IN_LIMIT, limiter, sign_in_limit
 from conflict_service.web.views import safe_next
 
@@ -45,8 +46,13 @@ def logout():
 @bp.get("/profile")
 @login_required()
 def profile():
+    return _profile()
+
+
+def _profile(**shown):
+    """The profile page: the user's field devices (their times in the user's own zone) and what ``shown`` adds."""
     return render_template("auth/profile.html", credentials=field_credentials.all_for(g.user),
-                           server_url=field_credentials.server_url())
+                           server_url=field_credentials.server_url(), tz=home_timezone(g.user), **shown)
 
 
 @bp.post("/profile/field-credentials")
@@ -57,12 +63,10 @@ def field_credential_new():
     try:
         credential, password = field_credentials.create(g.user, {"label": label[:80]}, g.user)
     except ValidationError as error:
-        return render_template("auth/profile.html", credentials=field_credentials.all_for(g.user),
-                               server_url=field_credentials.server_url(), errors=error.errors, label=label), 422
+        return _profile(errors=error.errors, label=label), 422
     db.session.commit()
     # The password is shown on this answer only (not after a redirect): it is never stored.
-    return render_template("auth/profile.html", credentials=field_credentials.all_for(g.user),
-                           server_url=field_credentials.server_url(), created=credential, password=password)
+    return _profile(created=credential, password=password)
 
 
 @bp.post("/profile/field-credentials/<int:credential_id>/revoke")
