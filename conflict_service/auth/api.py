@@ -18,6 +18,7 @@ from conflict_service.auth.schemas import (
 )
 from conflict_service.auth.session import roles_allowed, signed_in_user
 from conflict_service.db import db
+from conflict_service.i18n import current_locale
 from conflict_service.security import sign_in_limit
 
 blp = blueprint("Auth", __name__, "", "Authentication and users.")
@@ -112,6 +113,8 @@ class MyFieldCredentials(MethodView):
         credential, password = field_credentials.create(user, data, user)
         db.session.commit()
         credential.password, credential.server_url = password, field_credentials.server_url()  # this answer only
+        credential.collect_settings = field_credentials.collect_code(
+            field_credentials.collect_settings(credential, password, current_locale()))
         return credential
 
 

@@ -6,12 +6,17 @@ The device authenticates with HTTP Digest (or Basic over HTTPS); both are checke
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
+import zlib
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as L_
 
 from conflict_service.audit.operations import record
 from conflict_service.auth.models import FieldCredential, Role, User
@@ -24,6 +29,12 @@ REALM = "leopard-conflict-field"
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: typed on a phone keyboard
 PASSWORD_GROUPS, GROUP_LENGTH = 5, 4  # 20 symbols of 31: 99 bits
 MAX_ACTIVE = 5
+# The languages ODK Collect's own screens come in (its ``app_language``) for ours: Dari readers get its Persian. It has
+# no Sorani, Armenian, Azerbaijani, Kazakh, Turkmen, Uzbek or Tajik: there the app keeps the phone's language.
+COLLECT_LANGUAGES = {"en": "en", "fa": "fa", "fa_AF": "fa", "ps": "ps", "ar": "ar", "ur": "ur", "ka": "ka", "tr": "tr",
+                     "ru": "ru"}
+PROJECT_NAME = L_("Leopard conflict compensation")
+PROJECT_ICON, PROJECT_COLOUR = "\N{LEOPARD}", "#5b4a2f"  # the service's mark and its header's brown
 
 
 def digest_key(username: str, password: str, realm: str = REALM) -> str:
@@ -104,6 +115,29 @@ def note_use(credential: FieldCredential) -> None:
     now = utcnow()
     if credential.last_used_at is None or (now - credential.last_used_at).total_seconds() > 60:
         credential.last_used_at = now
+
+
+def collect_settings(credential: FieldCredential, password: str, locale: str) -> dict:
+    """What ODK Collect's and KoboCollect's *Configure with QR code* reads (their settings JSON): this server, this
+    device's username and password, the project as the service names it in ``locale``, the app's screens in that
+    language where it has them, and visits sent as soon as the phone has any connection (a verifier comes back into
+    range for minutes, not for a Wi-Fi network); the form and the verifier's cases kept as the server has them,
+    checked for once an hour to spare a paid-by-the-megabyte connection. Settings not named keep Collect's defaults.
+    """
+    general = {"server_url": server_url(), "username": credential.username, "password": password,
+               "autosend": "wifi_and_cellular", "form_update_mode": "match_exactly",
+               "periodic_form_updates_check": "every_one_hour"}
+    if locale in COLLECT_LANGUAGES:
+        general["app_language"] = COLLECT_LANGUAGES[locale]
+    with force_locale(locale):
+        name = str(PROJECT_NAME)
+    return {"general": general, "admin": {}, "project": {"name": name, "icon": PROJECT_ICON, "color": PROJECT_COLOUR}}
+
+
+def collect_code(settings: dict) -> str:
+    """The text of a settings QR code: the JSON compressed with zlib, in base64 (as ODK Collect reads it)."""
+    text = json.dumps(settings, ensure_ascii=False, separators=(",", ":"))
+    return base64.b64encode(zlib.compress(text.encode(), 9)).decode("ascii")
 
 
 def server_url() -> str:

@@ -64,3 +64,7 @@ class FieldCredentialSchema(BaseSchema):
 class FieldCredentialCreatedSchema(FieldCredentialSchema):
     password = fields.String(metadata={"description": "Shown this once; only a key derived from it is kept."})
     server_url = fields.String(metadata={"description": "The server URL to type into ODK Collect or KoboCollect."})
+    collect_settings = fields.String(metadata={"description": (
+        "The text of a settings QR code for ODK Collect's and KoboCollect's *Configure with QR code*: their settings "
+        "JSON (server, this username and password, the project's name, the app's language, sending as soon as there "
+        "is a connection) compressed with zlib, in base64. Draw it as a QR code, or decode it to read the settings.")})

@@ -8,7 +8,9 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.session import login_required, sign_in, sign_out
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
+from conflict_service.i18n import current_locale
 from conflict_service.jurisdictions.queries import home_timezone
+from conflict_service.qrcodes import qr_svg
 from conflict_service.security import SIGN_IN_LIMIT, limiter, sign_in_limit
 from conflict_service.web.views import safe_next
 
@@ -66,7 +68,10 @@ def field_credential_new():
         return _profile(errors=error.errors, label=label), 422
     db.session.commit()
     # The password is shown on this answer only (not after a redirect): it is never stored.
-    return _profile(created=credential, password=password)
+    code = field_credentials.collect_code(field_credentials.collect_settings(credential, password, current_locale()))
+    return _profile(created=credential, password=password, collect_qr=qr_svg(
+        code, title=_("QR code that sets up ODK Collect or KoboCollect for this device"), sized=False,
+        svgclass="qr-code", error="l"))
 
 
 @bp.post("/profile/field-credentials/<int:credential_id>/revoke")
