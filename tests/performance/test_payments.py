@@ -215,6 +215,10 @@ def test_the_payouts_report_counts_performance_payments_apart_from_compensation(
                                 f"{programme.id},{programme.name},IRR,1,19800000"]
     page = client.get("/reports/payouts?group_by=programme").get_data(as_text=True)
     assert "Performance payments" in page and "19,800,000" in page
+    assert "Download CSV of performance payments" in page
+    armenia = client.application.test_client()  # no performance programme there: no button for an always empty file
+    login(armenia, world.am.auditor)
+    assert "Download CSV of performance payments" not in armenia.get("/reports/payouts").get_data(as_text=True)
     persian = client.get("/reports/payouts?group_by=programme", headers={"Accept-Language": "fa"}).get_data(
         as_text=True)
     table = persian[persian.rindex("<table"):persian.rindex("</table>")]  # the performance payments' table
