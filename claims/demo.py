@@ -10,7 +10,7 @@ the steps one by one (core, claims, payouts) still sees only those two programme
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from claims.enums import AgeClass, LossOutcome, ProgrammeKind, Species, TimeOfDay
 from claims.operations import create_programme, register_owner, submit_claim, withdraw_claim
@@ -45,24 +45,31 @@ AM_PROGRAMME_NAMES = {
     "ur": "سیونک کمیونٹی مویشی بیمہ", "ka": "სიუნიქის თემის პირუტყვის დაზღვევა", "az": "Syunik icma heyvan sığortası",
     "tr": "Syunik topluluk hayvan sigortası", "tg": "Суғуртаи ҷамоатии чорвои Сюник",
 }
+# What owners tell the clerk, by where the animals were: in the corral at night, out at night, or grazing by day
+# (a claim's narrative agrees with its own answers: "dead inside the corral" only where it says it was in one).
 NARRATIVES = {
-    ("IR", True): ["سپیده‌دم کنار دیوار آغل پیدا شد؛ جای دندان روی گلو، لاشه به سمت صخره‌ها کشیده شده بود.",
-                   "دام‌ها شب بیرون آغل ماندند؛ یک لاشه زیر بوته‌ها بالای تپه پنهان شده بود.",
-                   "شب سگ‌ها پارس کردند؛ صبح دام‌ها داخل آغل مرده بودند."],
-    ("IR", False): ["عصر در چراگاه، وقتی چوپان سر چشمه بود، حمله شد.",
+    ("IR", "corral"): ["سپیده‌دم کنار دیوار آغل پیدا شد؛ جای دندان روی گلو، لاشه به سمت صخره‌ها کشیده شده بود.",
+                       "شب سگ‌ها پارس کردند؛ صبح دام‌ها داخل آغل مرده بودند."],
+    ("IR", "night"): ["دام‌ها شب بیرون آغل ماندند؛ یک لاشه زیر بوته‌ها بالای تپه پنهان شده بود.",
+                      "گله شب کنار آبشخور ماند؛ صبح یک رأس کم بود و ردپای پلنگ در گل کنار آب دیده شد."],
+    ("IR", "day"): ["عصر در چراگاه، وقتی چوپان سر چشمه بود، حمله شد.",
                     "چوپان گربه‌سان بزرگی را دید که از گله در دامنه دور شد؛ جای دندان روی گردن.",
                     "پس از چرا در دره گم شد؛ بقایا دو روز بعد پیدا شد."],
-    ("AM", True): ["Առավոտյան գտնվեց փարախի պատի մոտ․ կոկորդին ատամների հետքեր, դիակը քարշ էր տրված դեպի ժայռերը։",
-                   "Կենդանիները գիշերը մնացել էին փարախից դուրս․ մի դիակ թաքցված էր թփերի տակ՝ լանջի վերևում։",
-                   "Գիշերը շները հաչում էին․ առավոտյան կենդանիները սատկած էին փարախի ներսում։"],
-    ("AM", False): ["Հարձակումը եղավ ցերեկային արոտում, երբ հովիվը աղբյուրի մոտ էր։",
+    ("AM", "corral"): ["Առավոտյան գտնվեց փարախի պատի մոտ․ կոկորդին ատամների հետքեր, դիակը քարշ էր տրված դեպի "
+                       "ժայռերը։",
+                       "Գիշերը շները հաչում էին․ առավոտյան կենդանիները սատկած էին փարախի ներսում։"],
+    ("AM", "night"): ["Կենդանիները գիշերը մնացել էին փարախից դուրս․ մի դիակ թաքցված էր թփերի տակ՝ լանջի վերևում։",
+                      "Գիշերը հոտը մնաց ջրատեղիի մոտ․ առավոտյան մեկ գլուխ պակասում էր, ցեխի մեջ ընձառյուծի հետքեր "
+                      "կային։"],
+    ("AM", "day"): ["Հարձակումը եղավ ցերեկային արոտում, երբ հովիվը աղբյուրի մոտ էր։",
                     "Հովիվը տեսավ, թե ինչպես մեծ կատվազգին հեռացավ հոտից լանջին․ պարանոցին ատամների հետքեր։",
                     "Կորավ կիրճում արածելուց հետո․ մնացորդները գտնվեցին երկու օր անց։"],
-    ("AF", True): ["صبح وقت کنار دیوار آغل پیدا شد؛ جای دندان در گلویش بود و لاشه را طرف سنگ‌ها کش کرده بود.",
-                   "شب مواشی بیرون آغل ماندند؛ یک لاشه زیر بته‌ها بالای تپه پنهان شده بود.",
-                   "شب سگ‌ها غپ زدند؛ صبح چند رأس مواشی داخل آغل مرده بودند.",
-                   "پلنگ از بام آغل داخل شد؛ مالدار صبح وقت جای پنجه را روی گِل بام دید."],
-    ("AF", False): ["چاشت در چراگاه حمله شد، وقتی چوپان سر چشمه آب می‌آورد.",
+    ("AF", "corral"): ["صبح وقت کنار دیوار آغل پیدا شد؛ جای دندان در گلویش بود و لاشه را طرف سنگ‌ها کش کرده بود.",
+                       "شب سگ‌ها غپ زدند؛ صبح چند رأس مواشی داخل آغل مرده بودند.",
+                       "پلنگ از بام آغل داخل شد؛ مالدار صبح وقت جای پنجه را روی گِل بام دید."],
+    ("AF", "night"): ["شب مواشی بیرون آغل ماندند؛ یک لاشه زیر بته‌ها بالای تپه پنهان شده بود.",
+                      "شب رمه کنار چشمه ماند؛ صبح یک رأس کم بود و رد پای پلنگ در گِل کنار آب دیده شد."],
+    ("AF", "day"): ["چاشت در چراگاه حمله شد، وقتی چوپان سر چشمه آب می‌آورد.",
                     "چوپان دید که یک پلنگ از رمه در دامنهٔ کوه دور شد؛ جای دندان در گردن بود.",
                     "بعد از چَرا در دره گم شد؛ بقایایش دو روز بعد پیدا شد."],
 }
@@ -87,10 +94,14 @@ AF_PROGRAMME_NAMES = {
     "ru": "Компенсация ущерба от леопарда в Герате", "tg": "Ҷуброни зиёни паланг дар Ҳирот",
 }
 AF_CLAIMS = 40
+HERAT_COUNTED = date(2025, 3, 21)  # the spring count, at Nawroz
+HERAT_REGISTERED = datetime(2025, 3, 22, 4, 30, tzinfo=UTC)  # 09:00 in Herat
 HOMES = {"IR-RKH-DRG": (37.44, 59.11), "AM-SU-KPN": (39.21, 46.40)}
 SPECIES_WEIGHTS = [(Species.SHEEP, 55), (Species.GOAT, 30), (Species.CATTLE, 8), (Species.DONKEY, 3),
                    (Species.HORSE, 2), (Species.DOG, 2)]
 TOTAL_CLAIMS = 200
+OLDEST_INCIDENT_DAYS = 540
+OWNERS_REGISTERED_DAYS_AGO = OLDEST_INCIDENT_DAYS + 30
 WITHDRAWN_SHARE = 0.05
 
 
@@ -103,7 +114,7 @@ def load(context: dict) -> None:
     plan = []
     for i in range(TOTAL_CLAIMS):
         office_code = "IR-RKH-DRG" if i % 10 < 6 else "AM-SU-KPN"
-        incident_at = now - timedelta(days=rng.uniform(2, 540), hours=rng.uniform(0, 24))
+        incident_at = now - timedelta(days=rng.uniform(2, OLDEST_INCIDENT_DAYS), hours=rng.uniform(0, 24))
         filed_at = min(incident_at + timedelta(hours=rng.choice([3, 8, 20, 30, 50, 70, 100, 150])),
                        now - timedelta(minutes=5))
         plan.append((filed_at, incident_at, office_code, rng.choice(owners[office_code])))
@@ -123,11 +134,15 @@ def load_herat(context: dict) -> None:
     programme = create_programme({"name": "جبران خسارهٔ پلنگ هرات", "kind": ProgrammeKind.COMPENSATION,
                                   "jurisdiction_id": codes["AF"], "currency": "AFN", "official_language": "fa_AF",
                                   "names": AF_PROGRAMME_NAMES}, users["manager_af"])
-    owners = [_herat_owner(rng, name, language, users["clerk_af"], codes[HERAT]) for name, language in AF_OWNERS]
+    owners = []
+    for i, (name, language) in enumerate(AF_OWNERS):  # registered the morning after the spring count, one by one
+        with clock_at(HERAT_REGISTERED + timedelta(minutes=20 * i)):
+            owners.append(_herat_owner(rng, name, language, users["clerk_af"], codes[HERAT]))
     plan = []
+    oldest = min(480, (now - HERAT_REGISTERED).days - 14)  # losses since the owners were registered
     for i in range(AF_CLAIMS):
         # one in three in the last six weeks, so the newest batches and queues have Herat's claims in them too
-        incident_at = now - timedelta(days=rng.uniform(2, 480 if i % 3 else 42), hours=rng.uniform(0, 24))
+        incident_at = now - timedelta(days=rng.uniform(2, oldest if i % 3 else 42), hours=rng.uniform(0, 24))
         filed_at = min(incident_at + timedelta(hours=rng.choice([3, 8, 20, 30, 50, 70])), now - timedelta(minutes=5))
         plan.append((filed_at, incident_at, rng.choice(owners)))
     plan.sort(key=lambda item: item[0])  # in time order: AF-HRC-<year>-000001 is each year's first
@@ -142,7 +157,7 @@ def load_herat(context: dict) -> None:
 
 
 def _herat_owner(rng: random.Random, name: str, language: str, clerk, office_id: int):
-    counted = date(2025, 3, 21)  # the spring count, at Nawroz
+    counted = HERAT_COUNTED
     herd = [{"species": Species.SHEEP, "head_count": rng.randint(30, 220), "counted_on": counted},
             {"species": Species.GOAT, "head_count": rng.randint(10, 90), "counted_on": counted}]
     if rng.random() < 0.3:
@@ -171,24 +186,29 @@ def _programmes(users, codes) -> dict:
 
 
 def _owners(rng: random.Random, users, codes) -> dict:
+    """The offices' owners, registered (their herds counted) a few weeks before the oldest claim."""
+    registered = (utcnow() - timedelta(days=OWNERS_REGISTERED_DAYS_AGO)).replace(hour=6, minute=0, second=0,
+                                                                                 microsecond=0)
     out: dict[str, list] = {"IR-RKH-DRG": [], "AM-SU-KPN": []}
     plan = [("IR-RKH-DRG", IR_NAMES, IR_VILLAGES, IR_LANGUAGES, "clerk_ir", "+98 915"),
             ("AM-SU-KPN", AM_NAMES, AM_VILLAGES, AM_LANGUAGES, "clerk_am", "+374 93")]
     for office_code, names, villages, languages, clerk, phone_prefix in plan:
         lat0, lon0 = HOMES[office_code]
-        for name in names:
-            counted = date(2026, 4, 1)
+        for i, name in enumerate(names):
+            counted = registered.date()
             herd = [{"species": Species.SHEEP, "head_count": rng.randint(40, 300), "counted_on": counted},
                     {"species": Species.GOAT, "head_count": rng.randint(5, 120), "counted_on": counted}]
             if rng.random() < 0.4:
                 herd.append({"species": Species.CATTLE, "head_count": rng.randint(1, 12), "counted_on": counted})
-            owner = register_owner({
-                "name": name, "village": rng.choice(villages), "office_id": codes[office_code],
-                "national_id": f"{rng.randint(10**9, 10**10 - 1)}", "phone": f"{phone_prefix} {rng.randint(100, 999)} "
-                f"{rng.randint(1000, 9999)}", "home_lat": round(lat0 + rng.uniform(-.15, .15), 5),
-                "home_lon": round(lon0 + rng.uniform(-.15, .15), 5), "preferred_language": rng.choice(languages),
-                "herd": herd,
-            }, users[clerk])
+            with clock_at(registered + timedelta(minutes=15 * i)):
+                owner = register_owner({
+                    "name": name, "village": rng.choice(villages), "office_id": codes[office_code],
+                    "national_id": f"{rng.randint(10**9, 10**10 - 1)}",
+                    "phone": f"{phone_prefix} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+                    "home_lat": round(lat0 + rng.uniform(-.15, .15), 5),
+                    "home_lon": round(lon0 + rng.uniform(-.15, .15), 5), "preferred_language": rng.choice(languages),
+                    "herd": herd,
+                }, users[clerk])
             out[office_code].append(owner)
     return out
 
@@ -212,8 +232,9 @@ def _file(rng: random.Random, owner, programme, clerk, incident_at: datetime, fi
         "incident_village": owner.village, "time_of_day": TimeOfDay.NIGHT if night else TimeOfDay.DAY,
         "is_in_corral": night and rng.random() < 0.5, "is_herder_present": not night and rng.random() < 0.6,
         "is_guard_dog_present": rng.random() < 0.3, "lines": lines,
-        "narrative": rng.choice(NARRATIVES[owner.office.country_code, night]),
     }
+    setting = "corral" if data["is_in_corral"] else "night" if night else "day"
+    data["narrative"] = rng.choice(NARRATIVES[owner.office.country_code, setting])
     with clock_at(filed_at):
         claim, _replayed = submit_claim(data, clerk)
     return claim

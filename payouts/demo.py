@@ -165,7 +165,8 @@ def _decide(plan: Plan, claims: list[Claim]) -> None:
             continue
         plan.approvals.append((when, claim))
     plan.approvals.sort(key=lambda item: item[0])
-    old = [c for t, c in plan.approvals if t < now - timedelta(days=45)]
+    # approved a month or three ago and never batched: overdue for payment by weeks, as an office may let slip
+    old = [c for t, c in plan.approvals if now - timedelta(days=120) < t < now - timedelta(days=45)]
     plan.forgotten = {c.id for c in plan.rng.sample(old, min(3, len(old)))}
 
 

@@ -24,6 +24,9 @@ from verification.operations import assign_verifier, file_appeal, record_verific
 from verification.schemas import VerificationCreateSchema
 
 OTHER_PREDATORS = ["wolf", "wolf", "wolf", "bear", "lynx", "jackal", "dog"]
+# A claim left waiting for its verifier is one filed in the last weeks: some overdue by days, as offices run, none
+# by a year (the home page listed «due 1 Mizan 1403» two years on).
+LEFT_WAITING = timedelta(days=40)
 REJECTIONS = ["not_depredation", "insufficient_evidence", "insufficient_evidence", "false_claim", "duplicate"]
 DISPOSALS = ["buried"] * 10 + ["burned"] * 3 + ["removed"] * 5 + ["left_in_place"] * 2
 # What verifiers write, in their office's language.
@@ -78,8 +81,8 @@ def _carry(rng: random.Random, claim, users, now: datetime, *, reject: bool = Fa
     age = now - claim.filed_at
     roll = rng.random()
     if not reject and ((age < timedelta(days=1) and roll < 0.6) or (age < timedelta(days=3) and roll < 0.3)
-                       or roll < 0.04):
-        return  # still submitted; the old ones among them are overdue
+                       or (roll < 0.12 and age < LEFT_WAITING)):
+        return  # still submitted; the older ones among them are overdue
     clerk, verifier, other = _people(claim, users, rng)
     assigned_at = min(claim.filed_at + timedelta(hours=rng.uniform(1, 20)), now - timedelta(minutes=2))
     with clock_at(assigned_at):
@@ -90,7 +93,7 @@ def _carry(rng: random.Random, claim, users, now: datetime, *, reject: bool = Fa
                             clerk)
         verifier, other = other, verifier
     visited_at = assigned_at + timedelta(hours=rng.uniform(20, 70))
-    if not reject and (visited_at > now - timedelta(hours=1) or rng.random() < 0.05):
+    if not reject and (visited_at > now - timedelta(hours=1) or (rng.random() < 0.3 and age < LEFT_WAITING)):
         return  # under verification, overdue once past its due time
     rejected = _visit(rng, claim, verifier, visited_at, now, outcome="rejected" if reject else None)
     if rejected and other is not None and not reject and rng.random() < 0.45:
