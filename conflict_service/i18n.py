@@ -63,7 +63,9 @@ CLDR_LOCALE = {"ar": "ar_IQ"}
 # CLDR (47, as Babel 2.19 ships it) gives Persian the standard currency pattern "\u200e¤\u00a0#,##0.00", currency first
 # ("ریال ۹۴٬۵۰۰٬۰۰۰"), inherited by fa_AF; its own accounting pattern and its unit pattern "{0} {1}" put the amount
 # first, as Iranians and Afghans write it ("۹۴٬۵۰۰٬۰۰۰ ریال"). Other locales keep CLDR's standard pattern.
-CURRENCY_PATTERNS = {"fa": "#,##0.00\u00a0¤", "fa_AF": "#,##0.00\u00a0¤"}
+# Amounts as Persian, Dari and Pashto write them: the number, then the sign («۶٬۵۰۰ ؋», as Afghan prices and bank
+# notices read); CLDR puts the sign first in Pashto, so a Pashto owner's SMS read «؋ ۶٬۵۰۰» beside Dari's «۶٬۵۰۰ ؋».
+CURRENCY_PATTERNS = {"fa": "#,##0.00\u00a0¤", "fa_AF": "#,##0.00\u00a0¤", "ps": "#,##0.00\u00a0¤"}
 
 # Names shown in the language switcher where CLDR's own name is not what speakers call the language.
 NATIVE_NAMES = {"fa_AF": "دری"}

@@ -132,6 +132,12 @@ def test_no_iso_code_in_amounts_for_readers_of_another_script(locale):
     assert not latin, latin
 
 
+@pytest.mark.parametrize("locale", ["fa", "fa_AF", "ps"])
+def test_afghanis_are_written_after_the_amount_in_persian_dari_and_pashto(locale):
+    """As Afghan prices and bank notices write them; CLDR's Pashto pattern put «؋» first."""
+    assert format_money(Decimal(6500), "AFN", locale) == "۶٬۵۰۰\u00a0؋"
+
+
 def test_the_unit_is_in_the_language_asked_for_whichever_the_page_speaks(app):
     with app.test_request_context("/"), force_locale("en"):
         assert format_money(Decimal(100), "IRR", "ps", toman=True) == "۱۰۰\u00a0ریال (۱۰ تومان)"
