@@ -10,7 +10,7 @@ quoted so that a reader can later check the trail the figures came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import render_template
@@ -18,9 +18,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from persiantools.jdatetime import JalaliDate
 
+from claims.enums import YearCalendar
 from claims.models import Claim, Programme
 from claims.queries import programmes_for
 from claims.states import ClaimState
+from claims.years import ProgrammeYear, bounds, default_calendar
 from conflict_service.audit.chain import chain_head
 from conflict_service.db import db
 from conflict_service.errors import NotFound
@@ -42,11 +44,53 @@ from verification.models import Appeal
 UPHELD = (ClaimState.APPROVED, ClaimState.AWAITING_FUNDS, ClaimState.IN_PAYMENT, ClaimState.PAID)
 
 
-def year_bounds(year: int, programme: Programme | None = None) -> tuple[date, date]:
-    """The first and last day of a bulletin's year. Calendar years for now; the one place to change when
-    programmes get a programme year of their own."""
-    del programme  # a programme year will start on the programme's own date
-    return date(year, 1, 1), date(year, 12, 31)
+GREGORIAN_FROM = 1700  # a year numbered from here on is Gregorian, below it Solar Hijri (2026 is 1404-1405)
+
+
+def year_calendar(programme: Programme | None, country: Jurisdiction | None) -> tuple[YearCalendar, int]:
+    """The calendar and first month of a bulletin's year (DESIGN §3): the programme's own; a country's is the one its
+    programmes share, else the country's default (Solar Hijri from Nowruz in Iran and Afghanistan)."""
+    if programme is not None:
+        return YearCalendar(programme.year_calendar or YearCalendar.GREGORIAN), programme.year_start_month or 1
+    own = {(YearCalendar(p.year_calendar or YearCalendar.GREGORIAN), p.year_start_month or 1)
+           for p in db.session.scalars(sa.select(Programme).where(Programme.jurisdiction_id.in_(
+               jq.tree().descendants(country.id))))}
+    return own.pop() if len(own) == 1 else (default_calendar(country.id), 1)
+
+
+def programme_year(number: int, calendar: YearCalendar, start_month: int = 1) -> ProgrammeYear:
+    """The year named ``number`` in ``calendar``, starting in ``start_month``. A number of the other calendar names
+    the year that begins in it: 1404 and 2025 both name the Solar Hijri year from Nowruz 2025; in a Gregorian
+    programme, 1404 names 2025 (the Gregorian year in which 1404 began)."""
+    if calendar == YearCalendar.SOLAR_HIJRI:
+        if number < GREGORIAN_FROM:
+            first = JalaliDate(number, start_month, 1).to_gregorian()
+        else:  # the Solar Hijri year whose first day falls in the Gregorian year ``number``
+            first = next(day for solar in (number - 622, number - 621)
+                         if (day := JalaliDate(solar, start_month, 1).to_gregorian()).year == number)
+    else:
+        gregorian = JalaliDate(number, 1, 1).to_gregorian().year if number < GREGORIAN_FROM else number
+        first = date(gregorian, start_month, 1)
+    return bounds(calendar, start_month, first)
+
+
+def last_year(user) -> int:
+    """The last whole year in the calendar of the user's own country (1404 in Herat, 2025 in Syunik): the bulletin
+    page's first guess."""
+    own = sorted(user.jurisdictions, key=lambda j: j.id)
+    calendar = default_calendar(own[0].id) if own else YearCalendar.GREGORIAN
+    current = bounds(calendar, 1, utcnow().date())
+    return int(bounds(calendar, 1, current.start - timedelta(days=1)).label)
+
+
+def year_months(year: ProgrammeYear, calendar: YearCalendar) -> list[str]:
+    """The twelve months of ``year`` as the reports key them ("1404-01", "2026-07"), in the year's own calendar."""
+    start = JalaliDate(year.start) if calendar == YearCalendar.SOLAR_HIJRI else year.start
+    number, month_no, out = start.year, start.month, []
+    while len(out) < 12:
+        out.append(f"{number:04d}-{month_no:02d}")
+        number, month_no = (number + 1, 1) if month_no == 12 else (number, month_no + 1)
+    return out
 
 
 @dataclass(frozen=True)
@@ -81,7 +125,7 @@ def resolve(user, choice: Choice) -> tuple[object, Programme | None, Jurisdictio
 
 
 def _claims_by_month(scope, f: Filters) -> list[tuple[str, int]]:
-    months = month(Claim.filed_at)
+    months = month(Claim.filed_at, f.calendar)
     stmt = (sa.select(months, sa.func.count()).where(Claim.office_id.in_(jq.office_ids(scope)),
                                                      *reports._between(Claim.filed_at, f))
             .group_by(months).order_by(months))
@@ -113,10 +157,10 @@ def loss_matrix(losses: list[dict]) -> dict:
             "total": sum(t for _p, _c, t in rows)}
 
 
-def figures(scope, f: Filters) -> dict:
-    """The bulletin's numbers, each from the report that shows it on screen."""
+def figures(scope, f: Filters, months: list[str]) -> dict:
+    """The bulletin's numbers, each from the report that shows it on screen; ``months`` the year's, as keyed in
+    ``f.calendar``."""
     by_month = _claims_by_month(scope, f)
-    months = [f"{f.start.year:04d}-{m:02d}" for m in range(1, 13)]
     filed = dict(by_month)
     paid_by_month = reports.payouts(scope, ["month"], f)
     return {
@@ -159,23 +203,33 @@ def _funds(scope, programme: Programme | None, today: date) -> list:
 
 def build(user, choice: Choice) -> dict:
     scope, programme, country = resolve(user, choice)
-    start, end = year_bounds(choice.year, programme)
-    f = Filters(programme_id=programme.id if programme else None, start=start, end=end)
+    calendar, start_month = year_calendar(programme, country)
+    year = programme_year(choice.year, calendar, start_month)
+    start, end = year.start, year.end - timedelta(days=1)
+    f = Filters(programme_id=programme.id if programme else None, start=start, end=end, calendar=calendar.value)
+    months = year_months(year, calendar)
     printed = utcnow()
     seq, head = chain_head()
     return {"choice": choice, "programme": programme, "country": country, "start": start, "end": end,
+            "year": year, "calendar": calendar,
             "printed_at": printed, "tz": (programme.jurisdiction if programme else country).timezone,
-            "audit_seq": seq, "audit_head": head, "figures": figures(scope, f), "map": _map(scope, f),
+            "audit_seq": seq, "audit_head": head, "figures": figures(scope, f, months), "map": _map(scope, f),
             "mitigation": _mitigation(scope, f), "funds": _funds(scope, programme, min(end, printed.date()))}
 
 
-def year_label(year: int, start: date, end: date, lang: str) -> str:
-    """The year as the reader counts it: Solar Hijri years (with the Gregorian one) where that calendar is used."""
-    if lang not in SOLAR_HIJRI_LOCALES:
-        return native_digits(str(year), lang)
-    first, last = JalaliDate(start).year, JalaliDate(end).year
-    solar = str(first) if first == last else f"{first}–{last}"
-    return native_digits(f"{solar} ({year})", lang)
+def year_label(year: ProgrammeYear, calendar: YearCalendar, lang: str) -> str:
+    """The year by its own name («1404», «2026», «2026/27»), with the years of the other calendar it spans where a
+    reader needs them: a Solar Hijri year's Gregorian ones always (donors count in those), a Gregorian year's Solar
+    Hijri ones for readers who count in that calendar."""
+    last = year.end - timedelta(days=1)
+    if calendar == YearCalendar.SOLAR_HIJRI:
+        other = (year.start.year, last.year)
+    elif lang in SOLAR_HIJRI_LOCALES:
+        other = (JalaliDate(year.start).year, JalaliDate(last).year)
+    else:
+        return native_digits(year.label, lang)
+    spanned = str(other[0]) if other[0] == other[1] else f"{other[0]}–{other[1]}"
+    return native_digits(f"{year.label} ({spanned})", lang)
 
 
 def render(user, choice: Choice) -> tuple[bytes, str]:
@@ -189,7 +243,7 @@ def render(user, choice: Choice) -> tuple[bytes, str]:
         html = render_template("oversight/bulletin.html", **context, lang=lang, doc_lang=html_lang(lang),
                                direction=text_direction(lang), page_css=bulletin_page.page_css(lang),
                                caption=mitigation_caption,
-                               year_label=year_label(choice.year, context["start"], context["end"], lang),
+                               year_label=year_label(context["year"], context["calendar"], lang),
                                bi=Languages(lang, secondary if secondary != lang else None).bi)
     scope_name = context["programme"].id if context["programme"] else context["country"].code
-    return render_pdf(html), f"bulletin-{scope_name}-{choice.year}-{lang}.pdf"
+    return render_pdf(html), f"bulletin-{scope_name}-{context['year'].label.replace('/', '-')}-{lang}.pdf"

@@ -17,7 +17,8 @@ from oversight.report_cli import _load, _user
 @click.option("--user", "username", required=True, help="As this manager or auditor (their jurisdictions).")
 @click.option("--programme", "programme_id", default=None, help="The programme (id), or give --country.")
 @click.option("--country", default=None, help="A country's jurisdiction code, or give --programme.")
-@click.option("--year", required=True, help="The year.")
+@click.option("--year", required=True, help="The programme year in its own calendar (1404 or 2025; a number of the "
+              "other calendar names the year that begins in it).")
 @click.option("--lang", default="en", show_default=True, help="Language of the bulletin.")
 @click.option("--bilingual", is_flag=True, help="Headings also in the programme's official language.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)

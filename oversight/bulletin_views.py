@@ -12,9 +12,9 @@ from conflict_service.errors import ValidationError
 from conflict_service.i18n import current_locale, language_titles, native_digits, plain_digits
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Level
-from conflict_service.timeutil import utcnow
 from conflict_service.web import forms as web_forms
 from conflict_service.web.views import nav
+from oversight import bulletin
 from oversight.bulletin_api import BulletinQuerySchema, pdf_response
 
 bp = Blueprint("bulletin", __name__, template_folder="templates")
@@ -25,7 +25,7 @@ ARGS = ("programme_id", "country", "year", "lang", "bilingual")
 def _page(errors: dict):
     scope = jq.scope_ids(g.user)
     countries = [j for j in jq.visible(g.user) if j.level == Level.COUNTRY and j.id in scope]
-    args = {"year": native_digits(str(utcnow().year - 1)), "lang": current_locale(), **request.args.to_dict()}
+    args = {"year": native_digits(str(bulletin.last_year(g.user))), "lang": current_locale(), **request.args.to_dict()}
     return render_template("oversight/bulletin_page.html", args=args, errors=errors,
                            country_choices=[(c.code, c.name) for c in countries],
                            programme_choices=[(p.id, p.name) for p in programmes_for(g.user)],
