@@ -26,6 +26,7 @@ from claims.enums import Species
 from claims.models import Claim, LossLine, Owner, Programme
 from claims.queries import head_count_in_force
 from claims.states import ClaimState
+from claims.years import year_bounds
 from conflict_service.auth.models import User
 from conflict_service.db import db
 from conflict_service.i18n import (
@@ -181,19 +182,24 @@ def soon_after_enrolment(targets: sa.Select) -> dict[int, dict]:
                          int(plain_number(d["count"])),  # the details are in the reader's digits
                          count=d["count"], year=d["year"], limit=d["limit"]))
 def too_many_claims(targets: sa.Select) -> dict[int, dict]:
-    year = sa.extract("year", Claim.incident_date)
+    """Counted in each programme's own year (DESIGN §3): 1404 from Nowruz 2025 for an Iranian programme, not 2025."""
+    limited = sa.select(Programme).where(Programme.max_claims_per_year.is_not(None))
+    programmes = {p.id: p for p in db.session.scalars(limited.where(Programme.id.in_(
+        sa.select(Claim.programme_id).where(Claim.id.in_(targets)))))}
+    if not programmes:
+        return {}
     owners = sa.select(Claim.owner_id).where(Claim.id.in_(targets))
-    counts = (sa.select(Claim.owner_id, Claim.programme_id, year.label("year"), sa.func.count().label("n"))
-              .where(Claim.owner_id.in_(owners), Claim.status.not_in(NOT_COUNTED))
-              .group_by(Claim.owner_id, Claim.programme_id, year).subquery())
-    stmt = (sa.select(Claim.id, counts.c.n, counts.c.year, Programme.max_claims_per_year)
-            .join(Programme, Programme.id == Claim.programme_id)
-            .join(counts, sa.and_(counts.c.owner_id == Claim.owner_id, counts.c.programme_id == Claim.programme_id,
-                                  counts.c.year == year))
-            .where(Claim.id.in_(targets), Programme.max_claims_per_year.is_not(None),
-                   counts.c.n > Programme.max_claims_per_year))
-    return {cid: {"count": int(n), "year": int(y), "limit": int(limit)}
-            for cid, n, y, limit in db.session.execute(stmt)}
+    rows = db.session.execute(sa.select(Claim.id, Claim.owner_id, Claim.programme_id, Claim.incident_date,
+                                        Claim.status.not_in(NOT_COUNTED)).where(
+        Claim.owner_id.in_(owners), Claim.programme_id.in_(list(programmes)))).all()
+    counts: dict[tuple, int] = defaultdict(int)
+    year_of = {}
+    for cid, owner_id, programme_id, day, counted in rows:
+        year_of[cid] = (owner_id, programme_id, year_bounds(programmes[programme_id], day).label)
+        counts[year_of[cid]] += counted
+    wanted = set(db.session.scalars(sa.select(Claim.id).where(Claim.id.in_(targets))))
+    return {cid: {"count": counts[key], "year": key[2], "limit": programmes[key[1]].max_claims_per_year}
+            for cid, key in year_of.items() if cid in wanted and counts[key] > programmes[key[1]].max_claims_per_year}
 
 
 @rule("far_from_home", L_("Incident far from the owner's home"),

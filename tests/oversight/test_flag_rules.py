@@ -71,6 +71,22 @@ def test_more_claims_in_a_year_than_the_programme_allows(make, ir, owner):
     assert "too_many_claims" not in flags_of(third)
 
 
+def test_claims_in_a_year_are_counted_in_the_programmes_own_year(make, ir, owner):
+    """An Iranian programme counts from Nowruz: 20 December 2025 and 1 March 2026 are both in 1404, 25 March 2026
+    is in 1405 — the Gregorian year put them the other way round."""
+    from claims.enums import YearCalendar
+
+    ir.programme.max_claims_per_year, ir.programme.year_calendar = 1, YearCalendar.SOLAR_HIJRI
+    made = []
+    for day in ((2025, 12, 20), (2026, 3, 1), (2026, 3, 25)):
+        with time_machine.travel(at(*day, 18), tick=False):
+            made.append(make.claim(ir, owner, incident_at=at(*day, 6)))
+    december, march, spring = made
+    assert "too_many_claims" in flags_of(december) and "too_many_claims" in flags_of(march)
+    assert "too_many_claims" not in flags_of(spring)
+    assert rules.too_many_claims(_ids(march))[march.id] == {"count": 2, "year": "1404", "limit": 1}
+
+
 def test_incident_far_from_home(make, ir, owner):
     far = claim(make, ir, owner, incident_lat=37.80, incident_lon=59.12)  # ~40 km north of the home (37.44, 59.11)
     near = claim(make, ir, owner, days_ago=9)  # the factory's incident: ~1.4 km away
