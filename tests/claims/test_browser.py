@@ -228,3 +228,28 @@ def test_a_phone_number_in_arabic_indic_digits_keeps_its_groups_in_order(make, l
         number = phone.locator("main bdi[dir=ltr]").filter(has_text="٩١٥").first
         first, last = number.evaluate(DIGIT_ENDS)
         assert first < last, (path, number.inner_text())  # ٩ of ٩٨ on the left, ١ of ٧٨٩١ on the right
+
+
+@pytest.mark.parametrize("lang", ["hy", "tg"])
+def test_long_armenian_and_tajik_words_stay_within_a_phones_screen(make, live_server, phone, lang):
+    """«Ստուգման փուլում» beside «Ժամկետանց» made the claim list 389 px wide in a 356 px box (a cell's two badges on
+    one flex line); «անասնաապահովագրություն» in a programme's name ran the claim page 15 px past the screen."""
+    from verification.operations import assign_verifier
+
+    world = make.world()
+    world.am.programme.name = "Սյունիքի համայնքային անասնաապահովագրություն"
+    world.am.clerk.preferred_language = lang
+    claim = make.claim(world.am)
+    assign_verifier(claim, {"verifier_id": world.am.verifier.id}, world.am.clerk)
+    claim.verification_due_at = claim.due_at = claim.filed_at  # overdue
+    db.session.commit()
+    sign_in(phone, live_server, world.am.clerk)
+    phone.goto(f"{live_server}/claims")
+    status = phone.locator("td", has=phone.locator(".badge.flag-danger"))
+    assert status.count() == 1
+    box, table = phone.evaluate("""() => { const box = document.querySelector('.table-scroll');
+      return [box.clientWidth, box.querySelector('table').scrollWidth]; }""")
+    assert table <= box, (table, box)
+    phone.goto(f"{live_server}/claims/{claim.id}")
+    assert phone.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert screenshot(phone, f"claim-long-words-{lang}-phone").stat().st_size > 10_000
