@@ -58,3 +58,5 @@ def test_the_profile_page_shows_the_password_once(client, world):
     password = re.search(r"data-field-password>([^<]+)<", html).group(1)
     assert password not in client.get("/profile").get_data(as_text=True)
     assert "Tecno Spark" in client.get("/profile").get_data(as_text=True)
+    # the name's example is the verifier's own area, not an office on the other side of the border
+    assert "For example: Samsung A14, Region of IR." in client.get("/profile").get_data(as_text=True)
