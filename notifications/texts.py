@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from conflict_service.i18n import date_input_value, fill, format_date, format_money, native_digits
 from notifications.enums import Template
+from notifications.sms import is_gsm7
 from payouts.enums import RejectReason
 
 
@@ -74,10 +75,18 @@ def _plain_spaces(text: str) -> str:
     return text.replace("\xa0", " ").replace("\u202f", " ")
 
 
+def _sms_spaces(text: str) -> str:
+    """An owner's text as sent: plain spaces where the rest is GSM-7 (a no-break space would make it UCS-2, 70
+    characters a segment instead of 160); a text in another script is UCS-2 anyway and keeps its amounts whole on a
+    narrow phone screen («۵۵٬۰۰۰ ؋» broke after the number), with the no-break space every phone's font has."""
+    plain = _plain_spaces(text)
+    return plain if is_gsm7(plain) else text.replace("\u202f", "\xa0")
+
+
 def render(template: Template, params: dict, language: str, link: str | None = None) -> str:
     """The text of an owner's message in ``language``; ``link`` (the status page) only where links are allowed."""
     with force_locale(language):
-        text = _plain_spaces(RENDER[template](params))
+        text = _sms_spaces(RENDER[template](params))
     return f"{text} {link}" if link else text
 
 

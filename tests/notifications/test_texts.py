@@ -62,3 +62,13 @@ def test_an_amount_that_ends_in_a_stop_is_never_followed_by_another(ctx, locale)
 def test_the_arabic_paid_text_ends_the_amount_with_the_currencys_own_stop(ctx):
     text = rendered(Template.PAID, "ar", currency="IRR")
     assert "ر.إ. مرجع TRX88412093" in text
+
+
+@pytest.mark.parametrize(("locale", "amount"), [("ps", "۵۵٬۰۰۰\u00a0؋"), ("fa_AF", "۵۵٬۰۰۰\u00a0؋"), ("ru", "\u00a0")])
+def test_an_amount_stays_whole_in_a_text_that_is_ucs2_anyway(ctx, locale, amount):
+    """A Pashto owner's «؋ ۵۵٬۰۰۰» broke across two lines of his phone's screen: the no-break space had been made
+    plain for every language, though only a GSM-7 text (English) is worse off for it."""
+    text = rendered(Template.PAID, locale, amount="55000", currency="AFN")
+    assert amount in text and "\u202f" not in text and not sms.is_gsm7(text)
+    english = rendered(Template.PAID, "en", amount="55000", currency="AFN")
+    assert "\u00a0" not in english and sms.is_gsm7(english)
