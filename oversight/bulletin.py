@@ -42,8 +42,6 @@ from oversight.sql import month
 from verification.models import Appeal
 
 UPHELD = (ClaimState.APPROVED, ClaimState.AWAITING_FUNDS, ClaimState.IN_PAYMENT, ClaimState.PAID)
-
-
 GREGORIAN_FROM = 1700  # a year numbered from here on is Gregorian, below it Solar Hijri (2026 is 1404-1405)
 
 

@@ -113,8 +113,7 @@ class MyFieldCredentials(MethodView):
         credential, password = field_credentials.create(user, data, user)
         db.session.commit()
         credential.password, credential.server_url = password, field_credentials.server_url()  # this answer only
-        credential.collect_settings = field_credentials.collect_code(
-            field_credentials.collect_settings(credential, password, current_locale()))
+        credential.collect_settings = field_credentials.collect_settings_code(credential, password, current_locale())
         return credential
 
 

@@ -134,6 +134,11 @@ def collect_settings(credential: FieldCredential, password: str, locale: str) ->
     return {"general": general, "admin": {}, "project": {"name": name, "icon": PROJECT_ICON, "color": PROJECT_COLOUR}}
 
 
+def collect_settings_code(credential: FieldCredential, password: str, locale: str) -> str:
+    """The settings QR code's text for this credential (what the profile page draws and the API answers)."""
+    return collect_code(collect_settings(credential, password, locale))
+
+
 def collect_code(settings: dict) -> str:
     """The text of a settings QR code: the JSON compressed with zlib, in base64 (as ODK Collect reads it)."""
     text = json.dumps(settings, ensure_ascii=False, separators=(",", ":"))

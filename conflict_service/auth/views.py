@@ -68,7 +68,7 @@ def field_credential_new():
         return _profile(errors=error.errors, label=label), 422
     db.session.commit()
     # The password is shown on this answer only (not after a redirect): it is never stored.
-    code = field_credentials.collect_code(field_credentials.collect_settings(credential, password, current_locale()))
+    code = field_credentials.collect_settings_code(credential, password, current_locale())
     return _profile(created=credential, password=password, collect_qr=qr_svg(
         code, title=_("QR code that sets up ODK Collect or KoboCollect for this device"), sized=False,
         svgclass="qr-code", error="l"))
