@@ -33,6 +33,10 @@ MAX_ACTIVE = 5
 # no Sorani, Armenian, Azerbaijani, Kazakh, Turkmen, Uzbek or Tajik: there the app keeps the phone's language.
 COLLECT_LANGUAGES = {"en": "en", "fa": "fa", "fa_AF": "fa", "ps": "ps", "ar": "ar", "ur": "ur", "ka": "ka", "tr": "tr",
                      "ru": "ru"}
+# The menu item of Collect's "Configure with QR code" screen that reads a code from a saved picture, as Collect names it
+# in its languages (its string ``import_qrcode_sd``; Pashto, Georgian and Turkish show the English one).
+COLLECT_IMPORT_ITEM = {"en": "Import QR code", "fa": "QR کد را وارد شد", "ar": "استيراد رمز QR",
+                       "ur": "QR کوڈ باہر سے لایئں", "ru": "Импортировать QR-код"}
 PROJECT_NAME = L_("Leopard conflict compensation")
 PROJECT_ICON, PROJECT_COLOUR = "\N{LEOPARD}", "#5b4a2f"  # the service's mark and its header's brown
 
@@ -132,6 +136,12 @@ def collect_settings(credential: FieldCredential, password: str, locale: str) ->
     with force_locale(locale):
         name = str(PROJECT_NAME)
     return {"general": general, "admin": {}, "project": {"name": name, "icon": PROJECT_ICON, "color": PROJECT_COLOUR}}
+
+
+def collect_import_item(locale: str) -> str:
+    """What Collect calls its menu item that imports a settings code from a picture, in the language it will most
+    likely show for a reader of ``locale`` (its English one where it has none)."""
+    return COLLECT_IMPORT_ITEM.get(COLLECT_LANGUAGES.get(locale, "en"), COLLECT_IMPORT_ITEM["en"])
 
 
 def collect_settings_code(credential: FieldCredential, password: str, locale: str) -> str:

@@ -10,7 +10,7 @@ from conflict_service.db import db
 from conflict_service.errors import ValidationError
 from conflict_service.i18n import current_locale
 from conflict_service.jurisdictions.queries import home_timezone
-from conflict_service.qrcodes import qr_svg
+from conflict_service.qrcodes import qr_png_uri, qr_svg
 from conflict_service.security import SIGN_IN_LIMIT, limiter, sign_in_limit
 from conflict_service.web.views import safe_next
 
@@ -71,7 +71,8 @@ def field_credential_new():
     code = field_credentials.collect_settings_code(credential, password, current_locale())
     return _profile(created=credential, password=password, collect_qr=qr_svg(
         code, title=_("QR code that sets up ODK Collect or KoboCollect for this device"), sized=False,
-        svgclass="qr-code", error="l"))
+        svgclass="qr-code", error="l"), collect_png=qr_png_uri(code, error="l"),
+        collect_import_item=field_credentials.collect_import_item(current_locale()))
 
 
 @bp.post("/profile/field-credentials/<int:credential_id>/revoke")

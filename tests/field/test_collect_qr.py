@@ -71,6 +71,22 @@ def test_the_profile_page_draws_the_code_with_the_password_once(client, world):
     assert 'class="qr-code"' not in client.get("/profile").get_data(as_text=True)  # once: it holds the password
 
 
+@pytest.mark.parametrize(("locale", "item"), [("fa_AF", "QR کد را وارد شد"), ("ru", "Импортировать QR-код"),
+                                              ("ps", "Import QR code"), ("hy", "Import QR code")])
+def test_the_same_phone_gets_the_code_as_a_picture_and_the_menu_item_collect_shows(client, world, locale, item):
+    """A verifier with one phone cannot point its camera at its own screen: the page offers the code as a PNG picture
+    to save, and names the menu item with which Collect reads it, as Collect names it (its English where it has no
+    translation in the reader's language)."""
+    world.ir.verifier.preferred_language = locale
+    db.session.commit()
+    login(client, world.ir.verifier)
+    html = post_form(client, "/profile/field-credentials", {}, form_path="/profile").get_data(as_text=True)
+    link = re.search(r'<a [^>]*href="data:image/png;base64,([A-Za-z0-9+/=]+)"[^>]*>', html)
+    assert link and 'download="collect-' in link.group(0)
+    assert base64.b64decode(link.group(1)).startswith(b"\x89PNG\r\n\x1a\n")
+    assert item in html
+
+
 @pytest.mark.browser
 @pytest.mark.committing
 def test_a_phone_camera_reads_the_code_off_a_dari_profile(app, live_server, phone, world, tmp_path):
@@ -92,6 +108,14 @@ def test_a_phone_camera_reads_the_code_off_a_dari_profile(app, live_server, phon
     assert general["username"] == phone.locator("[data-field-username]").inner_text()
     assert general["password"] == phone.locator("[data-field-password]").inner_text()
     assert general["server_url"] == f"{live_server}/openrosa" and general["app_language"] == "fa"
+    # the same code as a picture the phone saves and Collect imports ("Import QR code")
+    with phone.expect_download() as download:
+        phone.locator("[data-collect-picture]").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == f"collect-{general['username']}.png"
+    assert subprocess.run(["zbarimg", "--quiet", "--raw", str(saved)], capture_output=True, text=True, check=True,
+                          timeout=60).stdout.strip() == read
     answer = requests.get(general["server_url"] + "/formList", timeout=30,
                           auth=requests.auth.HTTPDigestAuth(general["username"], general["password"]),
                           headers={"X-OpenRosa-Version": "1.0"})
