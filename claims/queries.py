@@ -18,7 +18,7 @@ from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.i18n import current_locale, local_name
 from conflict_service.jurisdictions import queries as jq
-from conflict_service.pagination import Page, paginate
+from conflict_service.pagination import CountedAlongside, Page, paginate
 from conflict_service.timeutil import utcnow
 
 
@@ -252,9 +252,9 @@ def claim_list_page(user, filters: ClaimFilters, page: int = 1, per_page: int = 
     """One page of the claim list as light rows (see :func:`claim_list_statements`): two statements."""
     values = _list_values(user, filters, page, per_page)
     count, rows = _list_statements(filters, values)
+    total = db.scalar_alongside(count, values)  # counted while the rows are read and shown (PostgreSQL)
     connection = db.session.connection()  # plain rows: no ORM objects to build, nothing to flush
-    return Page(items=connection.execute(rows, values).all(), page=page, per_page=per_page,
-                total=connection.scalar(count, values) or 0)
+    return CountedAlongside(connection.execute(rows, values).all(), page, per_page, total)
 
 
 def _list_values(user, f: ClaimFilters, page: int, per_page: int) -> dict:

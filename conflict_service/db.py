@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import enum
+import os
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -127,6 +131,34 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def scalar_alongside(self, stmt, values: dict) -> Callable[[], object]:
+        """Start a read-only scalar statement on another pooled connection, to run on PostgreSQL while this request
+        goes on (fetches its own rows, renders them); the function returned waits for its value. A list page's count
+        over a large table takes longer than its rows and their rendering together: counted alongside, the page waits
+        for the longer of the two instead of their sum.
+
+        The value is what a statement of this request's own transaction would see: at PostgreSQL's READ COMMITTED,
+        which the service uses, each statement reads its own snapshot of what is committed, on either connection. So
+        it is only for a request that has written nothing the statement reads (a list page's GET). It runs in line,
+        on the session's connection, where another connection could not see the same data or would gain nothing:
+        on SQLite, when the session is bound to one connection (the tests' rolled-back transaction), when the pool
+        has no idle connection to spare, or when the helper threads are all busy."""
+        session = self.session
+        engine = self.engine
+        pool = engine.pool
+        if (engine.dialect.name != "postgresql" or not isinstance(session.bind, sa.Engine)
+                or not hasattr(pool, "checkedout") or pool.checkedout() >= pool.size()):
+            connection = session.connection()
+            return lambda: connection.scalar(stmt, values)
+        future = _alongside_executor().submit(_scalar_on_own_connection, engine, stmt, values)
+
+        def wait():
+            if future.cancel():  # never started: every helper thread busy
+                return session.connection().scalar(stmt, values)
+            return future.result()
+
+        return wait
+
 
 def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
@@ -137,6 +169,26 @@ def _engine_options(url: str) -> dict:
 # A pooled connection that sat unused this long is pinged before it is handed out (the server restarted, a firewall
 # dropped a quiet connection); one in steady use is not: SQLAlchemy's pool_pre_ping costs every request a round trip.
 PING_AFTER_IDLE_SECONDS = 10.0
+
+
+ALONGSIDE_THREADS = 4  # per process: as many as a gunicorn worker's request threads (gunicorn_conf.threads)
+_alongside: dict[int, ThreadPoolExecutor] = {}  # by process id: a forked worker makes its own threads
+_alongside_lock = threading.Lock()
+
+
+def _alongside_executor() -> ThreadPoolExecutor:
+    pid = os.getpid()
+    with _alongside_lock:
+        if pid not in _alongside:
+            _alongside[pid] = ThreadPoolExecutor(ALONGSIDE_THREADS, thread_name_prefix="db-alongside")
+        return _alongside[pid]
+
+
+def _scalar_on_own_connection(engine: sa.Engine, stmt, values: dict):
+    # One statement is its own transaction: in autocommit (psycopg's client-side switch) neither BEGIN nor ROLLBACK
+    # travels to the server and back before the value is handed over.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.scalar(stmt, values)
 
 
 def ping_when_idle(engine: sa.Engine, seconds: float) -> None:

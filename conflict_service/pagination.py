@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +31,18 @@ class Page:
     @property
     def has_prev(self) -> bool:
         return self.page > 1
+
+
+class CountedAlongside(Page):
+    """A page whose total is still being counted (:meth:`Database.scalar_alongside`) while its rows are shown: the
+    first use of ``total`` (or of ``pages``, ``has_next``) waits for the count."""
+
+    def __init__(self, items: list[Any], page: int, per_page: int, count: Callable[[], int | None]):  # noqa: D107
+        self.items, self.page, self.per_page, self._count = items, page, per_page, count
+
+    @cached_property
+    def total(self) -> int:  # type: ignore[override]
+        return self._count() or 0
 
 
 def paginate(stmt: sa.Select, page: int, per_page: int, *, unique: bool = False) -> Page:
