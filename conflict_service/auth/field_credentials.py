@@ -156,8 +156,11 @@ def collect_code(settings: dict) -> str:
 
 
 def server_url() -> str:
-    """What to type into ODK Collect or KoboCollect as the server URL."""
-    from flask import current_app, request  # noqa: PLC0415 - only within a request
+    """What to type into ODK Collect or KoboCollect as the server URL: under ``PUBLIC_BASE_URL``, else (within a
+    request) the address the request came to. Outside a request without it there is none: a ``RuntimeError``."""
+    from flask import current_app, has_request_context, request  # noqa: PLC0415 - within an app context only
 
-    base = (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
-    return f"{base}/openrosa"
+    base = current_app.config.get("PUBLIC_BASE_URL") or (request.host_url if has_request_context() else "")
+    if not base:
+        raise RuntimeError("PUBLIC_BASE_URL is not set: the address phones reach the service at")
+    return f"{base.rstrip('/')}/openrosa"

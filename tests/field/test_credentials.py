@@ -60,3 +60,53 @@ def test_the_profile_page_shows_the_password_once(client, world):
     assert "Tecno Spark" in client.get("/profile").get_data(as_text=True)
     # the name's example is the verifier's own area, not an office on the other side of the border
     assert "For example: Samsung A14, Region of IR." in client.get("/profile").get_data(as_text=True)
+
+
+def test_the_cli_creates_lists_and_revokes_a_verifiers_devices(app, client, world, runner, tmp_path, monkeypatch):
+    """``flask field device-new``: the same credential the profile page makes, its password and settings code once
+    (drawn in the terminal, or saved as a picture to import); ``devices`` and ``device-revoke`` for the verifier, and
+    for an administrator of theirs with ``--owner``."""
+    verifier, admin = world.ir.verifier.username, world.ir.admin.username
+    unset = runner.invoke(args=["field", "device-new", "--as", verifier])
+    assert unset.exit_code != 0 and "PUBLIC_BASE_URL" in unset.output
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://claims.example.org")
+    made = runner.invoke(args=["field", "device-new", "--label", "Tecno Spark", "--language", "ru", "--as", verifier])
+    assert made.exit_code == 0, made.output
+    username = re.search(r"Username: +(\S+)", made.output).group(1)
+    password = re.search(r"Password: +(\S+)", made.output).group(1)
+    assert "Server URL: https://claims.example.org/openrosa" in made.output
+    assert "\u2588" in made.output or "\u2580" in made.output  # the code, drawn with block characters
+    device = Device(client, username, password)
+    assert device.request("HEAD", "/openrosa/submission").status_code == 204
+    picture = tmp_path / "phone.png"
+    saved = runner.invoke(args=["field", "device-new", "--qr-png", str(picture), "--as", verifier])
+    assert saved.exit_code == 0 and picture.read_bytes().startswith(b"\x89PNG")
+
+    listed = runner.invoke(args=["field", "devices", "--as", verifier])
+    assert listed.exit_code == 0 and "Tecno Spark" in listed.output and "2 device(s)" in listed.output
+    assert password not in listed.output
+    first = int(re.search(rf"^\s*(\d+)\s+{re.escape(username)}", listed.output, re.M).group(1))
+    other = runner.invoke(args=["field", "devices", "--owner", verifier, "--as", world.ir.clerk.username])
+    assert other.exit_code != 0 and "administrator" in other.output
+    revoked = runner.invoke(args=["field", "device-revoke", str(first), "--owner", verifier, "--as", admin])
+    assert revoked.exit_code == 0 and "can no longer connect" in revoked.output, revoked.output
+    db.session.expire_all()
+    assert device.request("HEAD", "/openrosa/submission").status_code == 401
+    assert "revoked" in runner.invoke(args=["field", "devices", "--owner", verifier, "--as", admin]).output
+    events = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("user.field_credential%")))
+    assert sorted(events) == ["user.field_credential_created"] * 2 + ["user.field_credential_revoked"]
+
+
+def test_the_cli_refuses_what_the_page_refuses(app, world, make, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://claims.example.org")
+    clerk = runner.invoke(args=["field", "device-new", "--as", world.ir.clerk.username])
+    assert clerk.exit_code != 0 and "Only field verifiers" in clerk.output
+    for _ in range(5):
+        assert runner.invoke(args=["field", "device-new", "--as", world.ir.verifier.username]).exit_code == 0
+    sixth = runner.invoke(args=["field", "device-new", "--as", world.ir.verifier.username])
+    assert sixth.exit_code != 0 and "already have 5 active devices" in sixth.output
+    armenia = make.user("admin", world.am.country, username="admin_am")  # administers Armenia's users only
+    db.session.commit()
+    stranger = runner.invoke(args=["field", "device-revoke", "1", "--owner", world.ir.verifier.username,
+                                   "--as", armenia.username])
+    assert stranger.exit_code != 0 and "Not found" in stranger.output
