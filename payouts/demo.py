@@ -79,14 +79,28 @@ SECOND_LOOK = {"IR": "عکس‌ها و گزارش کارشناس بازدید ب
 WALLET_NOT_REGISTERED = {"IRR": "کیف پول همراه به نام این شماره ثبت نشده است.",
                          "AMD": "Բջջային դրամապանակը գրանցված չէ այս համարով։",
                          "AFN": "برای این شمارهٔ تیلفون حساب پول موبایلی ثبت نشده است."}
+# A transfer the bank sends back: in Iran (Paya) most often a Sheba number whose holder is not the payee.
+BANK_RETURNED = {"IRR": "شمارهٔ شبا به نام دریافت‌کننده نیست؛ بانک مبلغ را برگرداند.",
+                 "AMD": "Հաշվեհամարը չի համապատասխանում ստացողի անվանը։ Բանկը վերադարձրեց գումարը։",
+                 "AFN": "شمارهٔ حساب به نام گیرنده نیست؛ بانک پول را دوباره برگرداند."}
+# Iran's programme pays into the owners' bank accounts by their Sheba number (IBAN), most at the agricultural bank,
+# where herders keep their accounts (its three-digit code in the Sheba number); mobile money is not how Iran pays.
+IR_BANKS = (("بانک کشاورزی", "016"), ("بانک ملی ایران", "017"))
 RATES_NOTE = {"IRR": "نرخ‌های سال", "AMD": "Տարվա դրույքաչափերը", "AFN": "نرخ‌های سال، منظورشدهٔ شورای ولایتی"}
-# A payment statement: (file name, the sender's reference prefix, an unknown row's claim number prefix).
-STATEMENTS = {"IRR": ("melli-statement", "MELLI", "IR-DRG"), "AFN": ("hesabpay-statement", "HP", "AF-HRC")}
+# A payment statement, by currency and how its payments went: (file name, the sender's reference prefix). Iran's
+# programme pays every transfer from its account at Bank Melli; Herat's sends mobile money through HesabPay and bank
+# transfers from Afghanistan International Bank, each with its own statement.
+STATEMENTS = {("IRR", PaymentMethod.BANK): ("melli-statement", "MELLI"),
+              ("IRR", PaymentMethod.MOBILE_MONEY): ("melli-statement", "MELLI"),
+              ("AFN", PaymentMethod.MOBILE_MONEY): ("hesabpay-statement", "HP"),
+              ("AFN", PaymentMethod.BANK): ("aib-statement", "AIB")}
+UNKNOWN_ROW = {"IRR": "IR-DRG", "AFN": "AF-HRC"}  # an unknown row's claim number prefix
 
 def load(context: dict) -> None:
     users, programmes = context["users"], context["programmes"]
     ir, am = programmes["IR-RKH-DRG"], programmes["AM-SU-KPN"]
     _rules_and_rates(ir, am, users)
+    _sheba_accounts(context["owners"]["IR-RKH-DRG"], users["clerk_ir"], random.Random(context["seed"] + 24))
     plan = Plan(random.Random(context["seed"] + 4), (users["manager_ir"], users["manager2_ir"]))
     _decide(plan, _verified(ir))
     _pay(plan, ir)
@@ -112,6 +126,22 @@ def _herat(context: dict, af) -> list:
     _decide(plan, _verified(af))
     _pay(plan, af)
     return plan.batches
+
+
+def _sheba_accounts(owners, clerk, rng: random.Random) -> None:
+    """Iran's owners give the clerk their bank's Sheba number when they are registered."""
+    for owner in owners:
+        bank, code = IR_BANKS[0] if rng.random() < 0.75 else IR_BANKS[1]
+        with clock_at(owner.created_at + timedelta(minutes=5)):
+            operations.set_payout_account(owner, {"method": PaymentMethod.BANK, "bank_name": bank,
+                                                  "account_number": sheba(code, rng)}, clerk)
+
+
+def sheba(bank_code: str, rng: random.Random) -> str:
+    """An Iranian IBAN (Sheba number): IR, two check digits (ISO 13616: mod 97), 0, the bank's code, 18 digits."""
+    bban = f"0{bank_code}{rng.randint(0, 10**18 - 1):018d}"
+    check = 98 - int(f"{bban}182700") % 97  # I = 18, R = 27
+    return f"IR{check:02d}{bban}"
 
 
 def _rules(programme, rules: dict, first: date, manager, second) -> None:
@@ -238,23 +268,29 @@ def _batch(plan: Plan, programme, moment: datetime, *, confirm: bool) -> None:
     for payment in db.session.scalars(sa.select(Payment).where(Payment.batch_id == batch.id)):
         with clock_at(paid_at + timedelta(hours=1)):
             if plan.rng.random() < 0.06:
-                operations.fail_payment(payment, {"reason": WALLET_NOT_REGISTERED[payment.currency]}, approver)
+                reason = (BANK_RETURNED if payment.method == PaymentMethod.BANK else WALLET_NOT_REGISTERED)
+                operations.fail_payment(payment, {"reason": reason[payment.currency]}, approver)
             else:
                 operations.confirm_payment(payment, {"reference": f"TRX{plan.rng.randint(10**7, 10**8 - 1)}",
                                                      "paid_at": paid_at}, approver)
 
 
 def _reconcile(plan: Plan, batch, paid_at: datetime, manager) -> None:
-    """Confirm one batch in three from a bank statement, with one unknown row as banks send them."""
+    """Confirm one batch in three from the statements of the accounts it was paid from (one per account), the first
+    with one unknown row as banks send them."""
     payments = list(db.session.scalars(sa.select(Payment).where(Payment.batch_id == batch.id)))
     day = paid_at.date().isoformat()
-    name, sender, unknown = STATEMENTS[batch.currency]
-    lines = ["reference,amount,date,bank_reference"]
-    lines += [f"{p.reference},{p.amount.normalize():f},{day},{sender}{plan.rng.randint(10**6, 10**7 - 1)}"
-              for p in payments]
-    lines.append(f"{unknown}-{paid_at.year}-999999-F1,1000000,{day},{sender}0000001")
-    with clock_at(paid_at + timedelta(days=1)):
-        operations.reconcile(f"{name}-{day}.csv", ("\n".join(lines) + "\n").encode(), manager)
+    by_statement: dict[tuple[str, str], list[Payment]] = {}
+    for payment in payments:
+        by_statement.setdefault(STATEMENTS[batch.currency, payment.method], []).append(payment)
+    for n, ((name, sender), listed) in enumerate(sorted(by_statement.items())):
+        lines = ["reference,amount,date,bank_reference"]
+        lines += [f"{p.reference},{p.amount.normalize():f},{day},{sender}{plan.rng.randint(10**6, 10**7 - 1)}"
+                  for p in listed]
+        if n == 0:
+            lines.append(f"{UNKNOWN_ROW[batch.currency]}-{paid_at.year}-999999-F1,1000000,{day},{sender}0000001")
+        with clock_at(paid_at + timedelta(days=1, minutes=10 * n)):
+            operations.reconcile(f"{name}-{day}.csv", ("\n".join(lines) + "\n").encode(), manager)
 
 
 def _advances(plan: Plan, programme) -> None:

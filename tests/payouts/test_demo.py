@@ -14,8 +14,8 @@ from conflict_service.audit.chain import verify_chain
 from conflict_service.db import db
 from conflict_service.timeutil import clock_at, utcnow
 from payouts import demo as payouts_demo
-from payouts.enums import BatchStatus
-from payouts.models import Award, Decision, PaymentBatch, RateTable, Reconciliation
+from payouts.enums import BatchStatus, PaymentMethod
+from payouts.models import Award, Decision, Payment, PaymentBatch, RateTable, Reconciliation
 from payouts.queries import overdue
 from verification.enums import VerificationOutcome
 from verification.models import Verification, VerifiedLossLine
@@ -70,7 +70,22 @@ def test_demo_carries_verified_claims_through_approval_and_payment(ctx):
     assert not db.session.scalar(sa.select(sa.func.count()).select_from(PaymentBatch).where(
         PaymentBatch.approved_by_id == PaymentBatch.created_by_id))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Decision).where(Decision.is_final.is_(False)))
+    # Iran pays into bank accounts by Sheba number (a valid IBAN), as its programmes do; nobody by mobile money.
+    iranian = db.session.scalars(sa.select(Payment).where(Payment.currency == "IRR")).all()
+    assert iranian and {p.method for p in iranian} == {PaymentMethod.BANK}
+    assert all(_valid_iban(p.payee_account) and p.payee_account.startswith("IR") for p in iranian)
+    # A statement lists the payments of the account it comes from only.
+    for reconciliation in db.session.scalars(sa.select(Reconciliation)):
+        methods = {db.session.get(Payment, r["payment_id"]).method for r in reconciliation.results
+                   if r.get("payment_id") and r["code"] == "matched"}
+        assert len(methods) <= 1, reconciliation.filename
     assert verify_chain().is_intact
+
+
+def _valid_iban(number: str) -> bool:
+    """ISO 13616: the first four characters moved to the end, letters as numbers (A = 10), mod 97 is 1."""
+    moved = number[4:] + number[:4]
+    return len(number) == 26 and int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
 def test_demo_without_verified_claims_only_sets_rules_and_rates(ctx):
