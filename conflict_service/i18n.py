@@ -195,8 +195,10 @@ def phone_number(value) -> Markup:
     if value is None or value == "":
         return Markup("—")
     value = str(value)
-    if PHONE_LIKE.fullmatch(value):  # an e-mail address or an IBAN stays as it is written
+    if PHONE_LIKE.fullmatch(value):  # an e-mail address or an account number stays as it is written
         value = groups_in_order(native_digits(value))
+    elif IBAN.fullmatch(value):  # but an IBAN typed whole is read and dictated in fours (ISO 13616's print form)
+        value = " ".join(value[i:i + 4] for i in range(0, len(value), 4))
     return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
@@ -223,6 +225,7 @@ _REFERENCE = re.compile(r"(?<![\w.:/&#-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Z
 
 
 PHONE_LIKE = re.compile(r"[\d\s+()./•*-]+")
+IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")  # an International Bank Account Number as stored, no spaces
 # Arabic-Indic digits (Iraqi Arabic, Sorani) are "Arabic numbers" to the Unicode bidi algorithm: a space or a hyphen
 # between two groups takes the right-to-left side even inside a left-to-right isolate, and +٩٨ ٩١٥ ٣٢٨ ٧٨٩١ shows as
 # +٧٨٩١ ٣٢٨ ٩١٥ ٩٨. A left-to-right mark before each group keeps the groups in the order typed (pages and PDFs alike;

@@ -181,6 +181,10 @@ def test_a_language_chosen_for_someone_else_is_named_in_the_readers_language(app
     ("ar", "0915-696-1950", '<bdi dir="ltr">٠٩١٥-\u200e٦٩٦-\u200e١٩٥٠</bdi>'),  # each group kept in order
     ("ur", "+92 300 1234567", '<bdi dir="ltr">+92 300 1234567</bdi>'),  # Latin digits are Urdu's own
     ("fa", "owner@example.org", '<bdi dir="ltr">owner@example.org</bdi>'),  # an address stays as it is written
+    # an IBAN stored whole is shown in fours, its digits Latin as the bank prints them; typed in groups it stays so
+    ("fa", "IR810016750417947143364502", '<bdi dir="ltr">IR81 0016 7504 1794 7143 3645 02</bdi>'),
+    ("ka", "GE29NB0000000101904917", '<bdi dir="ltr">GE29 NB00 0000 0101 9049 17</bdi>'),
+    ("fa", "IR81 0016 7504 1794 7143 3645 02", '<bdi dir="ltr">IR81 0016 7504 1794 7143 3645 02</bdi>'),
     ("fa", None, "—"),
 ])
 def test_a_phone_number_is_in_the_readers_digits_and_kept_left_to_right(app, locale, typed, shown):
