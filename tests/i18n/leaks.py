@@ -31,6 +31,9 @@ FILE_NAME = re.compile(r"\b[\w-]+\.(?:jpe?g|png|pdf|csv|xlsx|xml)\b", re.IGNOREC
 DOCUMENT_CODE = re.compile(r"\b[0-9A-F]{4}(?:-[0-9A-F]{4}){2,}\b")
 # A bank's or a batch's reference as it was typed or received (TRX61821066, MELLI0000001): read as it is.
 REFERENCE = re.compile(r"\b[A-Z]{2,}-?\d{3,}\b")
+# An IBAN as banks print it and the pages show it (IR81 0016 7504 1794 7143 3645 02), or whole: a code read as it is,
+# in Latin letters and digits (an Iranian Sheba number is written so on every bank's form).
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]{1,4}){3,8}\b")
 # The identifiers a Camtrap DP package gives its records, as the researchers wrote them (observation O0029, deployment
 # GOL-D01, individual TAN-M01, event TAN-D01-E001): a verifier finds the record in the package and the camera in the
 # field by them, as a clerk finds a claim by its number; pages show them in <bdi dir="ltr">. Capitals then digits
@@ -90,7 +93,7 @@ def leaks(text: str, locale: str) -> Leaks:
     """The Latin words and foreign digit runs in ``text`` read in ``locale``."""
     # A document's verification code first: it is random hexadecimal, and the looser patterns below would take
     # a part of it ("ABCD-1234" as a reference) and leave the rest to be counted.
-    text = INSTANCE_ID.sub(" ", PERFORMANCE_REFERENCE.sub(" ", DOCUMENT_CODE.sub(" ", text)))
+    text = INSTANCE_ID.sub(" ", PERFORMANCE_REFERENCE.sub(" ", DOCUMENT_CODE.sub(" ", IBAN.sub(" ", text))))
     text = REFERENCE.sub(" ", ADDRESS.sub(" ", CLAIM_NUMBER.sub(" ", text)))
     text = JURISDICTION_CODE.sub(" ", FILE_NAME.sub(" ", text))
     text = CAMERA_TRAP_ID.sub(" ", HASH.sub(" ", HASH_PREFIX.sub(" ", USERNAME.sub(" ", text))))
