@@ -214,7 +214,7 @@ def test_payout_details_on_the_owner_page(client, make, ir):
     assert r.status_code == 422 and "Give the bank account number" in text(r) and 'value="Bank Melli"' in text(r)
     assert post_form(client, url, {"method": "bank", "bank_name": "Bank Melli",
                                    "account_number": "IR820170000000123456789012"}).status_code == 302
-    assert "IR820170000000123456789012" in text(client.get(f"/owners/{owner.id}"))
+    assert "IR82 0170 0000 0012 3456 7890 12" in text(client.get(f"/owners/{owner.id}"))  # in fours, as banks print it
 
 
 def test_auditors_read_batches_without_buttons(client, payouts, ir):
