@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from conflict_service.auth.models import User
 from conflict_service.db import db
-from tests.browser import PHONE
+from tests.browser import PHONE, SIDEWAYS_JS
 from tests.hardening.test_access import EXPECTED, LETTER, ROLES, build_world, routes
 from tests.helpers import PASSWORD
 
@@ -94,6 +94,7 @@ def test_every_page_meets_wcag_21_aa(app, live_server, chromium):
     world, _secrets = build_world(app)
     found: dict[tuple[str, str], set[str]] = defaultdict(set)  # (rule, path) → "role/locale" where it failed
     details: dict[tuple[str, str], str] = {}
+    sideways: dict[str, int] = {}  # pages wider than the 390 px screen (WCAG 1.4.10, reflow), by how many px
     audited = 0
     with app.app_context():
         paths = {role: page_paths(app, world, role) for role in ROLES}
@@ -107,6 +108,8 @@ def test_every_page_meets_wcag_21_aa(app, live_server, chromium):
                 for path in paths[role]:
                     load(page, live_server + path)
                     audited += 1
+                    if (wider := page.evaluate(SIDEWAYS_JS)) > 1:
+                        sideways[f"{role}/{locale} {path}"] = wider
                     for violation in audit(page, script):
                         key = (violation["id"], path)
                         found[key].add(f"{role}/{locale}")
@@ -117,4 +120,5 @@ def test_every_page_meets_wcag_21_aa(app, live_server, chromium):
     assert audited > 100, f"only {audited} pages were audited"
     report = [f"{rule} on {path} ({', '.join(sorted(where))}): {details[(rule, path)]}"
               for (rule, path), where in sorted(found.items())]
+    report += [f"reflow (1.4.10): {where} runs {wider} px past the screen" for where, wider in sorted(sideways.items())]
     assert not report, f"{len(report)} accessibility problems in {audited} page loads:\n" + "\n".join(report)
