@@ -11,9 +11,11 @@ from flask.cli import AppGroup
 from conflict_service.auth import field_credentials
 from conflict_service.auth import queries as auth_queries
 from conflict_service.auth.models import Role
-from conflict_service.cli import acting_user, committed
+from conflict_service.auth.schemas import FieldCredentialCreateSchema
+from conflict_service.cli import acting_user, committed, fail
 from conflict_service.errors import DomainError
 from conflict_service.i18n import LOCALES
+from conflict_service.web import forms as web_forms
 from field import operations, queries
 from field.enums import SubmissionStatus
 
@@ -95,8 +97,9 @@ def device_new(label, language, qr_png, username):
     if not current_app.config.get("PUBLIC_BASE_URL"):
         raise click.ClickException("Set PUBLIC_BASE_URL, the address phones reach the service at "
                                    "(e.g. https://claims.example.org).")
-    with committed():
-        credential, password = _check(lambda: field_credentials.create(user, {"label": label[:80]}, user))
+    with committed():  # the API's schema: a name over 80 characters or of several lines is refused, nothing made
+        data = web_forms.load(FieldCredentialCreateSchema(), {"label": label})
+        credential, password = field_credentials.create(user, data, user)
     code = field_credentials.collect_settings_code(credential, password, language or user.preferred_language or "en")
     click.echo(f"Server URL: {field_credentials.server_url()}\nUsername:   {credential.username}\n"
                f"Password:   {password}\n(shown this once; the QR code holds it too: do not share either)")
@@ -117,7 +120,7 @@ def device_revoke(credential_id, owner, username):
     actor = acting_user(username)
     user = _owner(actor, owner)
     with committed():
-        credential = _check(lambda: field_credentials.revoke(field_credentials.get(user, credential_id, actor), actor))
+        credential = field_credentials.revoke(field_credentials.get(user, credential_id, actor), actor)
     click.echo(f"{credential.username} ({credential.label or 'no name'}) can no longer connect.")
 
 
@@ -127,13 +130,7 @@ def _owner(actor, owner: str | None):
         return actor
     if actor.role != Role.ADMIN:
         raise click.ClickException("Only an administrator sees or revokes another user's field devices.")
-    return _check(lambda: auth_queries.get_user(acting_user(owner).id, actor))
-
-
-def _check(call):
-    """Run a credential operation; its refusal (not allowed, not found, too many devices) stops the command."""
     try:
-        return call()
+        return auth_queries.get_user(acting_user(owner).id, actor)
     except DomainError as error:
-        messages = [str(m) for msgs in error.errors.values() for m in msgs]
-        raise click.ClickException(" ".join(messages) or str(error.message)) from None
+        fail(error)

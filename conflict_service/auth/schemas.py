@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 from conflict_service.auth.models import Role
 from conflict_service.i18n import LOCALES
 from conflict_service.jurisdictions.schemas import JurisdictionSchema
-from conflict_service.schemas import BaseSchema, enum_field, required_text, single_line
+from conflict_service.schemas import BaseSchema, enum_field, optional_text, required_text, single_line
 
 
 class TokenRequestSchema(BaseSchema):
@@ -48,7 +48,7 @@ class UserSchema(BaseSchema):
 
 
 class FieldCredentialCreateSchema(BaseSchema):
-    label = fields.String(load_default="", validate=validate.Length(max=80), metadata={
+    label = optional_text(80, one_line=True, load_default="", metadata={
         "description": "A name for the device, e.g. 'Samsung A14, Dargaz'."})
 
 

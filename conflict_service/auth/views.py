@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from conflict_service.auth import field_credentials, operations
 from conflict_service.auth.models import Role
+from conflict_service.auth.schemas import FieldCredentialCreateSchema
 from conflict_service.auth.session import login_required, sign_in, sign_out
 from conflict_service.db import db
 from conflict_service.errors import ValidationError
@@ -12,6 +13,7 @@ from conflict_service.i18n import current_locale
 from conflict_service.jurisdictions.queries import home_timezone
 from conflict_service.qrcodes import qr_png_uri, qr_svg
 from conflict_service.security import SIGN_IN_LIMIT, limiter, sign_in_limit
+from conflict_service.web import forms as web_forms
 from conflict_service.web.views import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -62,8 +64,9 @@ def _profile(**shown):
 @limiter.limit(SIGN_IN_LIMIT)
 def field_credential_new():
     label = request.form.get("label", "")
-    try:
-        credential, password = field_credentials.create(g.user, {"label": label[:80]}, g.user)
+    try:  # the API's own schema: a name over 80 characters is refused at its field, and stays as typed
+        credential, password = field_credentials.create(
+            g.user, web_forms.load(FieldCredentialCreateSchema(), {"label": label}), g.user)
     except ValidationError as error:
         return _profile(errors=error.errors, label=label), 422
     db.session.commit()

@@ -8,6 +8,7 @@ import re
 import sqlalchemy as sa
 
 from conflict_service.audit.models import AuditEvent
+from conflict_service.auth.models import FieldCredential
 from conflict_service.db import db
 from tests.field.device import Device
 from tests.helpers import bearer, login, post_form
@@ -95,6 +96,25 @@ def test_the_cli_creates_lists_and_revokes_a_verifiers_devices(app, client, worl
     assert "revoked" in runner.invoke(args=["field", "devices", "--owner", verifier, "--as", admin]).output
     events = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("user.field_credential%")))
     assert sorted(events) == ["user.field_credential_created"] * 2 + ["user.field_credential_revoked"]
+
+
+def test_a_name_too_long_is_refused_at_its_field_on_the_page_the_api_and_the_cli(client, world, runner, app,
+                                                                                   monkeypatch):
+    """Not cut to 80 characters behind the verifier's back: refused with the reason, what was typed kept, no device
+    made — the same rule (the API's schema) on every way in."""
+    name = "Samsung Galaxy A14 of the Herat office, the one with the cracked screen and the blue cover, kept by Nazir"
+    login(client, world.ir.verifier)
+    page = post_form(client, "/profile/field-credentials", {"label": name}, form_path="/profile")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and "Use at most 80 characters." in html and f'value="{name}"' in html
+    assert 'class="qr-code"' not in html
+    api = client.post("/api/v1/users/me/field-credentials", json={"label": name},
+                      headers=bearer(client, world.ir.verifier))
+    assert api.status_code == 422 and api.get_json()["errors"]["label"] == ["Use at most 80 characters."]
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://claims.example.org")
+    cli = runner.invoke(args=["field", "device-new", "--label", name, "--as", world.ir.verifier.username])
+    assert cli.exit_code != 0 and "Use at most 80 characters." in cli.output and "Password" not in cli.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FieldCredential)) == 0
 
 
 def test_the_cli_refuses_what_the_page_refuses(app, world, make, runner, monkeypatch):
