@@ -56,7 +56,8 @@ class ProgrammeCreateSchema(BaseSchema):
     name = required_text(160, one_line=True)
     names = names_field(160, load_default=dict)
     year_calendar = enum_field(YearCalendar, load_default=None)
-    year_start_month = fields.Integer(load_default=1, validate=validate.Range(1, 12))
+    year_start_month = fields.Integer(load_default=1, validate=validate.Range(
+        1, 12, error=L_("Must be between {min} and {max}.")))
     kind = enum_field(ProgrammeKind, required=True)
     jurisdiction_id = fields.Integer(required=True)
     currency = fields.String(required=True, validate=validate.Regexp(

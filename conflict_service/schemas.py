@@ -16,7 +16,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as L_
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 
-from conflict_service.i18n import LOCALES, format_date, plain_digits, plain_number
+from conflict_service.i18n import LOCALES, format_date, native_digits, plain_digits, plain_number
 from conflict_service.timeutil import utcnow
 
 
@@ -63,6 +63,8 @@ def install_translated_messages() -> None:
     fields.Nested.default_error_messages = {"type": M_("Invalid type.")}
     fields.Enum.default_error_messages = {"unknown": M_("Must be one of: {choices}.")}
     Schema._default_error_messages = {"type": M_("Invalid input type."), "unknown": M_("Unknown field.")}
+    # Every text's length is checked with a message of the service's own; a list's carries its own words.
+    validate.Length.message_max = M_("Use at most {max} characters.")
 
 
 INT32 = 2**31 - 1
@@ -87,8 +89,18 @@ def _within_int32(self, value):
     return result
 
 
+def _bounds_in_readers_digits(self, value, message: str) -> str:
+    """A length's or a range's bounds in the reader's digits: «حداکثر ۸۰ نویسه», «بین ۱ و ۱۲», not «حداکثر 80 نویسه»
+    (marshmallow puts the bare number into the message). Not grouped: a bound may be a year («from ۱۹۹۰ on»)."""
+    bounds = {name: native_digits(str(getattr(self, name))) for name in ("min", "max", "equal")
+              if getattr(self, name, None) is not None}
+    return (self.error or message).format(input=value, **{"min": None, "max": None} | bounds)
+
+
 fields.Number._validated = _typed_number
 fields.Integer._validated = _within_int32
+validate.Length._format_error = _bounds_in_readers_digits
+validate.Range._format_error = _bounds_in_readers_digits
 _string_deserialize = fields.String._deserialize
 
 
