@@ -101,3 +101,19 @@ def test_pages_in_the_complete_languages_are_translated(client, locale):
     page = client.get(f"/login?lang={locale}").get_data(as_text=True)
     for msgid in ("Sign in", "Language", "Leopard conflict compensation"):
         assert translated(msgid, locale) in page
+
+
+@pytest.mark.parametrize(("locale", "shown"), [("fa", "۲۰۰۰"), ("ar", "٢٠٠٠"), ("ru", "2000")])
+def test_a_length_or_range_without_its_own_message_speaks_the_readers_language_and_digits(app, locale, shown):
+    """marshmallow's own "Longer than maximum length 2000." was English everywhere, and every bound a bare Latin number
+    even inside a translated message; a year is a bound too, so no grouping («۱۹۹۰», not «۱٬۹۹۰»)."""
+    from marshmallow import ValidationError, validate
+
+    from field.schemas import ReviewSchema
+    with app.test_request_context("/"), force_locale(locale):
+        with pytest.raises(ValidationError) as refused:
+            ReviewSchema().load({"note": "x" * 2001})
+        assert refused.value.messages["note"] == [translated("Use at most {max} characters.", locale).format(max=shown)]
+        with pytest.raises(ValidationError) as year:
+            validate.Range(min=1990, error="{min}")(1800)
+        assert year.value.messages == [{"fa": "۱۹۹۰", "ar": "١٩٩٠"}.get(locale, "1990")]
