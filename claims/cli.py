@@ -1,21 +1,31 @@
-"""Command-line tools of claims: programmes' evidence rules, proposed changes of their money rules (DESIGN §2);
-owners' herd history."""
+"""Command-line tools of claims: claims themselves (list, show, file, withdraw, history; payouts adds the
+decisions), programmes' evidence rules, proposed changes of their money rules (DESIGN §2); owners' herd history."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
-import marshmallow
 from flask import Flask
 from flask.cli import AppGroup
 
 from claims import operations, presentation, queries, rule_changes
-from claims.enums import EvidenceSign, Species
-from claims.models import count_in_force
-from claims.schemas import HerdCountCreateSchema, ProgrammeUpdateSchema
-from conflict_service.cli import acting_user, committed, fail, renamed
-from conflict_service.db import db
-from conflict_service.errors import DomainError, ValidationError
-from conflict_service.errors import plain as plain_errors
+from claims.enums import Clock, EvidenceSign, Species
+from claims.models import Claim, count_in_force
+from claims.schemas import (
+    ClaimCreateSchema,
+    ClaimQuerySchema,
+    HerdCountCreateSchema,
+    ProgrammeUpdateSchema,
+    WithdrawSchema,
+)
+from claims.states import ClaimState
+from conflict_service.audit.queries import events_for
+from conflict_service.auth.models import Role
+from conflict_service.auth.roles import RECORD_READERS
+from conflict_service.cli import acting_user, committed, fail, json_object, loaded, moment, renamed
+from conflict_service.errors import DomainError
+from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
 
 programmes_cli = AppGroup("programmes", help="Programmes: evidence rules; proposed changes of their money rules.")
@@ -144,18 +154,147 @@ def herd_history(owner_id, username, day):
 def herd_count(owner_id, username, species, head_count, counted_on, corrects_id, note):
     """Record a new dated count of one species of OWNER_ID's herd (or correct a mistyped one)."""
     user = acting_user(username)
-    try:
-        data = HerdCountCreateSchema().load({"species": species, "head_count": head_count, "counted_on": counted_on,
-                                             "corrects_id": corrects_id, "note": note})
+    data = loaded(HerdCountCreateSchema(), {"species": species, "head_count": head_count, "counted_on": counted_on,
+                                            "corrects_id": corrects_id, "note": note})
+    with committed():
         count = operations.record_herd_count(queries.get_owner(owner_id, user), data, user)
-    except marshmallow.ValidationError as error:
-        fail(ValidationError(plain_errors(error.messages)))
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
     click.echo(f"Recorded count #{count.id}: {count.species.value} {count.head_count} on {count.counted_on}.")
 
 
+claims_cli = AppGroup("claims", help="Claims: list, show, file, withdraw, history; decisions and payments.")
+AS_USER = click.option("--as", "username", required=True, help="Act as this user (their role and jurisdictions).")
+
+
+def claim_by_number(number: str, user) -> Claim:
+    """Claim NUMBER as ``user`` may see it; out of their reach (or no such claim) stops the command."""
+    try:
+        return queries.get_claim_by_number(number, user)
+    except DomainError as error:
+        fail(error)
+
+
+def office_time(claim: Claim, value) -> str:
+    return moment(value, claim.office.timezone)
+
+
+def _due(claim: Claim) -> str:
+    if claim.due_clock is None:
+        return "nothing"
+    late = " OVERDUE" if claim.is_overdue else ""
+    return f"{claim.due_clock.value} by {office_time(claim, claim.due_at)}{late}"
+
+
+@claims_cli.command("list")
+@click.option("--status", "statuses", multiple=True, type=click.Choice([s.value for s in ClaimState]),
+              help="Only this status; repeatable.")
+@click.option("--programme", "programme_id", type=int, help="Only this programme's claims.")
+@click.option("--office", "office_code", help="Only this office's claims (a code such as AF-HRT-HRC).")
+@click.option("--owner", "owner_id", type=int, help="Only this owner's claims.")
+@click.option("--from", "incident_from", help="Incidents on or after this day (YYYY-MM-DD).")
+@click.option("--to", "incident_to", help="Incidents on or before this day (YYYY-MM-DD).")
+@click.option("--search", "q", help="Part of a claim number, an owner's name or a village.")
+@click.option("--waiting-for", "clock", type=click.Choice([c.value for c in Clock]),
+              help="Only claims whose current stage is this one.")
+@click.option("--overdue", is_flag=True, help="Only claims whose current stage is past its due time.")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--per-page", type=int, default=50, show_default=True)
+@AS_USER
+def claims_list(statuses, programme_id, office_code, owner_id, incident_from, incident_to, q, clock, overdue, page,
+                per_page, username):
+    """List the claims in the user's jurisdictions, newest first, with the filters of the Claims page and the API."""
+    user = acting_user(username, *RECORD_READERS)
+    office_id = None
+    if office_code:
+        try:
+            office_id = jq.get_by_code(office_code).id
+        except DomainError as error:
+            fail(error)
+    raw = {"status": list(statuses) or None, "programme_id": programme_id, "office_id": office_id,
+           "owner_id": owner_id, "incident_from": incident_from, "incident_to": incident_to, "q": q, "clock": clock,
+           "overdue": True if overdue else None, "page": page, "per_page": per_page}
+    args = loaded(ClaimQuerySchema(), {k: v for k, v in raw.items() if v is not None})
+    page_no, size = args.pop("page"), args.pop("per_page")
+    result = queries.claim_list_page(user, queries.ClaimFilters(**args), page_no, size)
+    for row in result.items:
+        late = " OVERDUE" if row.overdue else ""
+        click.echo(f"{row.number:<24} {row.status.value:<19} {row.incident_date.isoformat()}  {row.head_lost:>4} "
+                   f"head  {row.owner_name} ({row.incident_village}){late}")
+    click.echo(f"{result.total} claim(s); page {page_no} of {result.pages}.")
+
+
+@claims_cli.command("show")
+@click.argument("number")
+@AS_USER
+def claims_show(number, username):
+    """Show claim NUMBER: its owner, incident, report, loss lines, verifier and what it waits for until when."""
+    claim = claim_by_number(number, acting_user(username, *RECORD_READERS))
+    tz = claim.office.timezone
+    when = (office_time(claim, claim.incident_at) if claim.incident_at
+            else f"{claim.incident_date.isoformat()} (time not known)")
+    yes_no = {True: "yes", False: "no"}
+    rows = [
+        ("status", f"{claim.status.value} since {office_time(claim, claim.status_changed_at)}"),
+        ("owner", f"#{claim.owner.id} {claim.owner.name} ({claim.owner.village})"),
+        ("programme", f"#{claim.programme.id} {claim.programme.name} ({claim.programme.currency})"),
+        ("office", f"{claim.office.code} {claim.office.name} ({tz})"),
+        ("incident", f"{when}, {claim.time_of_day.value}, {claim.incident_village}"),
+        ("location", "-" if claim.incident_lat is None else f"{claim.incident_lat:.5f}, {claim.incident_lon:.5f}"),
+        ("circumstances", f"in a corral: {yes_no[claim.is_in_corral]}, herder present: "
+                          f"{yes_no[claim.is_herder_present]}, "
+                          f"guard dog present: {yes_no[claim.is_guard_dog_present]}"),
+        ("reported", f"{office_time(claim, claim.reported_at)} ({claim.report_channel.value})"),
+        ("filed", f"{office_time(claim, claim.filed_at)} by {claim.filed_by.username}"),
+        ("verifier", claim.assigned_verifier.username if claim.assigned_verifier else "-"),
+        ("waiting for", _due(claim)),
+    ]
+    click.echo(claim.number)
+    for label, value in rows:
+        click.echo(f"  {label:<14} {value}")
+    click.echo("  lost")
+    for line in claim.lines:
+        click.echo(f"    {line.count:>4} {line.species.value} {line.age_class.value} {line.outcome.value}")
+    if claim.narrative:
+        click.echo(f"  narrative      {claim.narrative}")
+
+
+@claims_cli.command("submit")
+@click.argument("claim_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@AS_USER
+def claims_submit(claim_file, username):
+    """File a claim from a JSON file shaped like POST /api/v1/claims (clerks): checked as the API checks it."""
+    user = acting_user(username, Role.CLERK)
+    data = loaded(ClaimCreateSchema(), json_object(claim_file))
+    with committed():
+        claim, _replayed = operations.submit_claim(data, user)
+    click.echo(f"Filed {claim.number} (PIN {claim.pin}) for {claim.owner.name}; {_due(claim)}.")
+
+
+@claims_cli.command("withdraw")
+@click.argument("number")
+@click.option("--reason", required=True, help="Why the owner withdraws the claim (kept in the audit trail).")
+@AS_USER
+def claims_withdraw(number, reason, username):
+    """Withdraw submitted claim NUMBER at the owner's request (clerks)."""
+    user = acting_user(username, Role.CLERK)
+    data = loaded(WithdrawSchema(), {"reason": reason})
+    with committed():
+        claim = operations.withdraw_claim(claim_by_number(number, user), user, data["reason"])
+    click.echo(f"{claim.number} withdrawn.")
+
+
+@claims_cli.command("history")
+@click.argument("number")
+@AS_USER
+def claims_history(number, username):
+    """Every recorded change of claim NUMBER, oldest first (the audit trail's events)."""
+    claim = claim_by_number(number, acting_user(username, *RECORD_READERS))
+    for event in events_for("claim", claim.id):
+        reason = f": {event.reason}" if event.reason else ""
+        click.echo(f"#{event.seq:<8} {office_time(claim, event.occurred_at)}  {event.action:<28} "
+                   f"{event.actor_name}{reason}")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(claims_cli)
     app.cli.add_command(programmes_cli)
     app.cli.add_command(owners_cli)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from marshmallow import Schema
 from marshmallow import ValidationError as MarshmallowError
 
 from conflict_service import backup, migrations
@@ -18,7 +22,8 @@ from conflict_service.auth import operations as auth_ops
 from conflict_service.auth import queries as auth_queries
 from conflict_service.auth.models import Role
 from conflict_service.db import db
-from conflict_service.errors import DomainError
+from conflict_service.errors import DomainError, ValidationError
+from conflict_service.errors import plain as plain_errors
 from conflict_service.jurisdictions import operations as j_ops
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.schemas import JurisdictionCreateSchema, JurisdictionUpdateSchema
@@ -33,13 +38,17 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 backup_cli = AppGroup("backup", help="Back up and restore the database and the evidence files.")
 
 
-def acting_user(username: str | None):
-    """The active user a command acts as (``--user``; None when it was not given); anyone else stops the command."""
+def acting_user(username: str | None, *roles: Role):
+    """The active user a command acts as (``--user``; None when it was not given), holding one of ``roles`` when some
+    are named (as the API's operation declares them); anyone else stops the command."""
     if username is None:
         return None
     user = auth_queries.get_by_username(username)
     if user is None or not user.is_active:
         raise click.ClickException(f"No active user {username!r}.")
+    if roles and user.role not in roles:
+        raise click.ClickException(f"{username} is a {user.role.value}; this needs one of these roles: "
+                                   f"{', '.join(role.value for role in roles)}.")
     return user
 
 
@@ -69,8 +78,45 @@ def committed():
 
 
 def fail(error: DomainError) -> None:
-    details = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in error.errors.items())
+    details = "; ".join(f"{field}: {message}" for field, message in _flat(error.errors))
     raise click.ClickException(f"{error.message} {details}".strip())
+
+
+def _flat(errors, prefix: str = ""):
+    """(field, message) pairs of a possibly nested error structure: ``lines.1.count`` for a loss line's count."""
+    for key, value in errors.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flat(value, f"{name}.")
+        else:
+            yield name, " ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+
+
+def loaded(schema: Schema, data: dict) -> dict:
+    """``data`` loaded by the API's schema; what it refuses stops the command with a message per field, as the API's
+    422 would give them."""
+    try:
+        return schema.load(data)
+    except MarshmallowError as error:
+        fail(ValidationError(plain_errors(error.messages)))
+
+
+def json_object(path: Path) -> dict:
+    """A JSON object read from ``path`` (a request body for a command that takes one); anything else stops it."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise click.ClickException(f"{path} is not valid JSON: {error}") from None
+    if not isinstance(payload, dict):
+        raise click.ClickException(f"{path} does not hold a JSON object.")
+    return payload
+
+
+def moment(value: datetime | None, tz_name: str) -> str:
+    """A stored (UTC) time as a reader of a command's output wants it: local to ``tz_name``, with its offset."""
+    if value is None:
+        return "-"
+    return f"{value.astimezone(ZoneInfo(tz_name)):%Y-%m-%d %H:%M %z} {tz_name}"
 
 
 @db_cli.command("upgrade")

@@ -9,18 +9,29 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from claims.cli import AS_USER, claim_by_number, claims_cli, office_time
 from claims.models import Programme
 from claims.queries import get_programme
-from conflict_service.cli import acting_user, committed, fail, record_rates_file
+from conflict_service.auth.models import Role
+from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
+from conflict_service.cli import acting_user, committed, fail, loaded, record_rates_file
 from conflict_service.db import db
 from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money
 from conflict_service.spreadsheets import BOM
 from conflict_service.timeutil import local_today
 from payouts import operations, queries
-from payouts.enums import BatchStatus
+from payouts.enums import BatchStatus, DecisionKind, RejectReason
 from payouts.presentation import reconciliation_message
-from payouts.schemas import RateEntrySchema
+from payouts.schemas import (
+    ApproveSchema,
+    BatchCreateSchema,
+    CancelSchema,
+    ConfirmSchema,
+    FailSchema,
+    RateEntrySchema,
+    RejectSchema,
+)
 
 rates_cli = AppGroup("rates", help="Rate tables of programmes.")
 batches_cli = AppGroup("batches", help="Payment batches.")
@@ -153,6 +164,43 @@ def payments_overdue(username):
     click.echo(f"{len(rows)} overdue.")
 
 
+@payments_cli.command("confirm")
+@click.argument("reference")
+@click.option("--bank-reference", required=True, help="The bank's or operator's reference of the transfer.")
+@click.option("--paid-on", help="The day the money arrived, on the office's calendar (YYYY-MM-DD).")
+@click.option("--paid-at", help="Or the moment it arrived, with its offset (2026-12-01T10:30:00+03:30).")
+@click.option("--user", "username", required=True, help="The manager confirming the payment.")
+def payments_confirm(reference, bank_reference, paid_on, paid_at, username):
+    """Confirm sent payment REFERENCE (as on the payment file) by hand: the claim becomes paid."""
+    user = acting_user(username, Role.MANAGER)
+    raw = {"reference": bank_reference, "paid_on": paid_on, "paid_at": paid_at}
+    data = loaded(ConfirmSchema(), {k: v for k, v in raw.items() if v is not None})
+    with committed():
+        payment = operations.confirm_payment(_payment(reference, user), data, user)
+    click.echo(f"{payment.reference} confirmed ({bank_reference}): "
+               f"{format_money(payment.amount, payment.currency, 'en')} paid.")
+
+
+@payments_cli.command("fail")
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why the money did not arrive (a returned transfer, a closed wallet).")
+@click.option("--user", "username", required=True, help="The manager recording the failure.")
+def payments_fail(reference, reason, username):
+    """Mark sent payment REFERENCE failed: the claim goes back to approved, to be paid again."""
+    user = acting_user(username, Role.MANAGER)
+    data = loaded(FailSchema(), {"reason": reason})
+    with committed():
+        payment = operations.fail_payment(_payment(reference, user), data, user)
+    click.echo(f"{payment.reference} marked failed; its claim waits to be paid again.")
+
+
+def _payment(reference: str, user):
+    try:
+        return queries.get_payment_by_reference(reference, user)
+    except DomainError as error:
+        fail(error)
+
+
 @rates_cli.command("confirm")
 @click.argument("programme_id", type=int)
 @click.argument("version", type=int)
@@ -176,6 +224,114 @@ def rates_refuse(programme_id, version, username, note):
     with committed():
         operations.refuse_rates(queries.get_rate_table(_programme(programme_id, user), version), user, note)
     click.echo(f"Version {version} refused.")
+
+
+@batches_cli.command("build")
+@click.argument("programme_id", type=int)
+@click.option("--claim", "numbers", multiple=True,
+              help="An approved claim to pay (its number); repeatable. Left out: everything waiting in the programme.")
+@click.option("--subject", "subject_ids", type=int, multiple=True,
+              help="For a performance programme: an approved period to pay (its id); repeatable.")
+@click.option("--note", default=None, help="A note kept with the batch.")
+@click.option("--user", "username", required=True, help="The manager building the batch (another approves it).")
+def batches_build(programme_id, numbers, subject_ids, note, username):
+    """Batch what is waiting to be paid in PROGRAMME_ID (approved claims, advances), for another manager to approve."""
+    user = acting_user(username, Role.MANAGER)
+    raw = {"programme_id": programme_id, "claim_ids": [claim_by_number(n, user).id for n in numbers] or None,
+           "subject_ids": list(subject_ids) or None, "note": note}
+    data = loaded(BatchCreateSchema(), {k: v for k, v in raw.items() if v is not None})
+    with committed():
+        batch = operations.build_batch(data, user)
+    click.echo(_batch_line(queries.batch_view(batch)))
+    click.echo(f"Batch #{batch.id} built; another manager approves it (flask batches approve {batch.id}).")
+
+
+@batches_cli.command("cancel")
+@click.argument("batch_id", type=int)
+@click.option("--reason", default="", help="Why the batch is withdrawn (kept in the audit trail).")
+@click.option("--user", "username", required=True, help="A manager of the programme.")
+def batches_cancel(batch_id, reason, username):
+    """Cancel BATCH_ID before it is approved: its claims wait to be paid again, its advances go back to the queue."""
+    user = acting_user(username, Role.MANAGER)
+    data = loaded(CancelSchema(), {"reason": reason})
+    with committed():
+        batch = operations.cancel_batch(queries.get_batch(batch_id, user), data, user)
+    click.echo(f"Batch #{batch.id} cancelled: what it held waits to be paid again.")
+
+
+@claims_cli.command("approve")
+@click.argument("number")
+@click.option("--note", default="", help="A note kept with the approval.")
+@AS_USER
+def claims_approve(number, note, username):
+    """Approve the assessed amount of verified claim NUMBER (managers; above the programme's threshold, two different
+    managers)."""
+    user = acting_user(username, Role.MANAGER)
+    data = loaded(ApproveSchema(), {"note": note})
+    with committed():
+        result = operations.approve_claim(claim_by_number(number, user), data, user)
+    amount = format_money(result.decision.total, result.decision.currency, "en")
+    if result.award is None:
+        click.echo(f"{number}: first approval of {amount}; a second, different manager must approve it.")
+    else:
+        click.echo(f"{number} approved: {amount}, to be paid by {result.award.due_on.isoformat()}.")
+
+
+@claims_cli.command("reject")
+@click.argument("number")
+@click.option("--reason", "reason_code", required=True, type=click.Choice([r.value for r in RejectReason]))
+@click.option("--note", default="", help="The explanation (required with --reason other).")
+@AS_USER
+def claims_reject(number, reason_code, note, username):
+    """Reject verified claim NUMBER with a reason (managers); an advance not yet in a batch is cancelled."""
+    user = acting_user(username, Role.MANAGER)
+    data = loaded(RejectSchema(), {"reason_code": reason_code, "note": note})
+    with committed():
+        operations.reject_claim(claim_by_number(number, user), data, user)
+    click.echo(f"{number} rejected ({reason_code}).")
+
+
+@claims_cli.command("advance")
+@click.argument("number")
+@AS_USER
+def claims_advance(number, username):
+    """Grant the programme's advance on verified claim NUMBER (managers); it is paid with the next batch."""
+    user = acting_user(username, Role.MANAGER)
+    with committed():
+        payment = operations.grant_advance(claim_by_number(number, user), user)
+    click.echo(f"{number}: advance of {format_money(payment.amount, payment.currency, 'en')} granted "
+               f"({payment.reference}); paid with the next batch.")
+
+
+@claims_cli.command("decisions")
+@click.argument("number")
+@AS_USER
+def claims_decisions(number, username):
+    """Approvals (first and final) and rejections of claim NUMBER, oldest first."""
+    claim = claim_by_number(number, acting_user(username, *RECORD_READERS))
+    for decision in queries.decisions_for(claim.id):
+        if decision.kind == DecisionKind.REJECT:
+            what = f"rejected ({decision.reason_code.value})"
+        else:
+            what = "approved" if decision.is_final else "first approval"
+            what += f" {format_money(decision.total, decision.currency, 'en')}"
+        superseded = f", superseded {office_time(claim, decision.superseded_at)}" if decision.superseded_at else ""
+        note = f": {decision.note}" if decision.note else ""
+        click.echo(f"{office_time(claim, decision.decided_at)}  {decision.manager.username:<16} "
+                   f"{what}{superseded}{note}")
+
+
+@claims_cli.command("payments")
+@click.argument("number")
+@AS_USER
+def claims_payments(number, username):
+    """Every payment of claim NUMBER (advances, payments, failed and cancelled ones), oldest first (managers,
+    auditors)."""
+    claim = claim_by_number(number, acting_user(username, *OVERSEERS))
+    for payment in queries.payments_for(claim.id):
+        batch = f"batch #{payment.batch_id}" if payment.batch_id else "no batch yet"
+        click.echo(f"{payment.reference:<28} {payment.kind.value:<8} {payment.status.value:<10} "
+                   f"{format_money(payment.amount, payment.currency, 'en'):>24}  {batch}")
 
 
 def register(app: Flask) -> None:

@@ -154,6 +154,15 @@ def get_payment(payment_id: int, user) -> Payment:
     return payment
 
 
+def get_payment_by_reference(reference: str, user) -> Payment:
+    """A payment by its reference (``AF-HRC-2026-000030-F1``, what a statement and the payment file show)."""
+    stmt = sa.select(Payment).where(Payment.reference == reference.strip().upper(), payments_in_reach(user))
+    payment = db.session.scalar(stmt)
+    if payment is None:
+        raise NotFound()
+    return payment
+
+
 def _batch_visible(user):
     """A batch is visible when its programme is, and none of its payments is for a claim outside the user's offices."""
     foreign = sa.select(Payment.id).where(Payment.batch_id == PaymentBatch.id, ~payments_in_reach(user))

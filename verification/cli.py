@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-import marshmallow
 from flask.cli import AppGroup
 
 from claims.queries import get_claim_by_number
-from conflict_service.cli import acting_user, committed, fail
-from conflict_service.errors import ValidationError
-from conflict_service.errors import plain as plain_errors
+from conflict_service.cli import acting_user, committed, json_object, loaded
 from conflict_service.timeutil import utcnow
 from verification import operations, queries
 from verification.schemas import AppealSchema, AssignSchema, CarcassDisposalSchema, VerificationCreateSchema
@@ -23,13 +19,6 @@ AS_USER = click.option("--as", "username", required=True, help="Act as this user
 
 def _verifier_id(username: str | None) -> int | None:
     return None if username is None else acting_user(username).id
-
-
-def _load(schema: marshmallow.Schema, data: dict) -> dict:
-    try:
-        return schema.load(data)
-    except marshmallow.ValidationError as error:
-        fail(ValidationError(plain_errors(error.messages)))
 
 
 def _run(fn):
@@ -73,7 +62,7 @@ def overdue(username):
 def assign(number, verifier, reason, username):
     """Assign claim NUMBER to a verifier (or reassign it)."""
     user = acting_user(username)
-    data = _load(AssignSchema(), {"verifier_id": _verifier_id(verifier), "reason": reason})
+    data = loaded(AssignSchema(), {"verifier_id": _verifier_id(verifier), "reason": reason})
     claim = _run(lambda: operations.assign_verifier(get_claim_by_number(number, user), data, user))
     click.echo(f"{claim.number} assigned to {verifier}; due {claim.verification_due_at.isoformat(timespec='minutes')}.")
 
@@ -87,11 +76,7 @@ def assign(number, verifier, reason, username):
 def record(number, visit_file, photos, username):
     """Record a site visit from a JSON file shaped like POST /api/v1/claims/{id}/verification."""
     user = acting_user(username)
-    try:
-        payload = json.loads(visit_file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise click.ClickException(f"{visit_file} is not valid JSON: {error}") from None
-    data = _load(VerificationCreateSchema(), payload if isinstance(payload, dict) else {})
+    data = loaded(VerificationCreateSchema(), json_object(visit_file))
     handles = [path.open("rb") for path in photos]
     try:
         visit = _run(lambda: operations.record_verification(
@@ -129,7 +114,7 @@ def attach(number, files, username):
 def appeal(number, reason, verifier, username):
     """File the owner's appeal of rejected claim NUMBER."""
     user = acting_user(username)
-    data = _load(AppealSchema(), {"reason": reason, "verifier_id": _verifier_id(verifier)})
+    data = loaded(AppealSchema(), {"reason": reason, "verifier_id": _verifier_id(verifier)})
     claim = _run(lambda: operations.file_appeal(get_claim_by_number(number, user), data, user))
     click.echo(f"{claim.number} appealed; back to verification, due "
                f"{claim.verification_due_at.isoformat(timespec='minutes')}.")
@@ -144,6 +129,6 @@ def appeal(number, reason, verifier, username):
 def carcass_disposed(number, disposed_on, how, done_by, username):
     """Record that the carcass left in place on claim NUMBER was disposed of later (clears its flag)."""
     user = acting_user(username)
-    data = _load(CarcassDisposalSchema(), {"disposed_on": disposed_on, "how": how, "done_by": done_by})
+    data = loaded(CarcassDisposalSchema(), {"disposed_on": disposed_on, "how": how, "done_by": done_by})
     visits = _run(lambda: operations.record_carcass_disposal(get_claim_by_number(number, user), data, user))
     click.echo(f"{number}: disposal of the carcass recorded ({how}, {disposed_on}) for {len(visits)} site visit(s).")
