@@ -176,7 +176,7 @@ def lock(claim):
 def _entry(claim, action: ClaimAction) -> Transition:
     entry = TRANSITIONS.get((claim.status, action))
     if entry is None:
-        raise InvalidTransition(_("This claim is {state}, so it cannot {action}.").format(
+        raise InvalidTransition(_("This claim is {state}, so “{action}” is not possible.").format(
             state=str(claim.status.title).lower(), action=action.title))
     return entry
 

@@ -105,7 +105,7 @@ def test_reject_records_the_reason_code_and_note(payouts, ir):
     assert claim.status == ClaimState.REJECTED
     decision = db.session.scalar(sa.select(Decision))
     assert decision.reason_code == RejectReason.DUPLICATE and "000001" in decision.note
-    with pytest.raises(InvalidTransition, match="rejected, so it cannot approve"):
+    with pytest.raises(InvalidTransition, match="rejected, so “approve” is not possible"):
         operations.approve_claim(claim, {}, ir.manager)
 
 

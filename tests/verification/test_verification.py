@@ -90,7 +90,7 @@ def test_a_verifier_outside_the_jurisdiction_gets_404(client, world, assigned):
 def test_a_claim_not_yet_assigned_cannot_be_verified(client, world, claim):
     r = post_visit(client, claim, world.ir.verifier)
     assert r.status_code == 409
-    assert r.get_json()["message"] == "This claim is submitted, so it cannot confirm after verification."
+    assert r.get_json()["message"] == "This claim is submitted, so “confirm after verification” is not possible."
 
 
 def test_a_verified_claim_cannot_be_verified_twice(client, world, assigned):
