@@ -220,6 +220,14 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # SQLite's own lower() folds only ASCII letters: a search for «арам» or «արամ» would miss «Арам» and «Արամ»
+    # (Cyrillic and Armenian names), as it does not on PostgreSQL. Python's folds every script, as the searched text
+    # is folded itself. No index is built on lower(), so nothing stored depends on which one ran.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 LOCK_LATE = "sqlite_write_lock_late"  # connection.info: a writing request's transaction began deferred

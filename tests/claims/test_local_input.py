@@ -187,3 +187,23 @@ def test_a_herd_count_cannot_be_in_the_future(api, world):
                                                   "herd": [{"species": "sheep", "head_count": 3,
                                                             "counted_on": "2026-12-01"}]})
     assert r.status_code == 422 and r.get_json()["errors"]["herd"]["0"]["counted_on"] == ["This date is in the future."]
+
+
+def test_names_are_found_in_either_case_in_every_script(api, world, make):
+    """SQLite's own lower() folds ASCII only: «арам» missed «Арам» there (not on PostgreSQL)."""
+    russian = make.owner(world.ir.clerk, world.ir.office, name="Арам Петросян", village="Шикаох")
+    armenian = make.owner(world.ir.clerk, world.ir.office, name="Արամ Սարգսյան", village="Շիկահող")
+    make.owner(world.ir.clerk, world.ir.office, name="Aram Smith", village="Chehelmir")
+    claim = make.claim(world.ir, owner=armenian)
+    db.session.commit()
+
+    def owners(**query):
+        r = api("clerk").get("/api/v1/owners", query_string=query)
+        assert r.status_code == 200, r.get_json()
+        return {item["id"] for item in r.get_json()["items"]}
+
+    assert owners(q="арам") == owners(q="АРАМ") == {russian.id}
+    assert owners(q="արամ ս") == {armenian.id}
+    assert owners(village="шикаох") == {russian.id} and owners(village="ՇԻԿԱՀՈՂ") == {armenian.id}
+    r = api("clerk").get("/api/v1/claims", query_string={"q": "ՍԱՐԳՍՅԱՆ"})
+    assert [item["number"] for item in r.get_json()["items"]] == [claim.number]
