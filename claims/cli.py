@@ -1,5 +1,6 @@
 """Command-line tools of claims: claims themselves (list, show, file, withdraw, history; payouts adds the
-decisions), programmes' evidence rules, proposed changes of their money rules (DESIGN §2); owners' herd history."""
+decisions), programmes' evidence rules, proposed changes of their money rules (DESIGN §2); owners: search, register,
+their herd history."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from flask.cli import AppGroup
 from claims import operations, presentation, queries, rule_changes
 from claims.enums import Clock, EvidenceSign, Species
 from claims.models import Claim, count_in_force
+from claims.permissions import can_see_personal_data, mask
 from claims.schemas import (
     ClaimCreateSchema,
     ClaimQuerySchema,
     HerdCountCreateSchema,
+    OwnerCreateSchema,
+    OwnerQuerySchema,
     ProgrammeUpdateSchema,
     WithdrawSchema,
 )
@@ -119,7 +123,55 @@ def programme_rename(programme_id, name, locale, username):
     click.echo(f"Programme {programme.id}: {programme.name} (names: {shown})")
 
 
-owners_cli = AppGroup("owners", help="Owners: their herd history.")
+def _office_id(code: str | None) -> int | None:
+    if not code:
+        return None
+    try:
+        return jq.get_by_code(code).id
+    except DomainError as error:
+        fail(error)
+
+
+owners_cli = AppGroup("owners", help="Owners: search, register, their herd history.")
+
+
+def _owner_line(owner, user) -> str:
+    personal = can_see_personal_data(user)
+    phone = (owner.phone if personal else mask(owner.phone)) or "-"
+    national_id = (owner.national_id if personal else mask(owner.national_id)) or "-"
+    return (f"#{owner.id:<6} {owner.name} ({owner.village}, {owner.office.code})  phone {phone}  "
+            f"national id {national_id}  language {owner.preferred_language}")
+
+
+@owners_cli.command("list")
+@click.option("--search", "q", help="Part of the owner's name.")
+@click.option("--office", "office_code", help="Only this office's owners (a code such as AF-HRT-HRC).")
+@click.option("--village", help="Only owners of this village.")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--per-page", type=int, default=50, show_default=True)
+@click.option("--user", "username", required=True, help="A user of the owners' offices.")
+def owners_list(q, office_code, village, page, per_page, username):
+    """Search the owners registered at the user's offices, by name (phone and national id masked for a role that
+    may not see them, as in the API)."""
+    user = acting_user(username, *RECORD_READERS)
+    raw = {"q": q, "office_id": _office_id(office_code), "village": village, "page": page, "per_page": per_page}
+    args = loaded(OwnerQuerySchema(), {k: v for k, v in raw.items() if v is not None})
+    result = queries.owners_page(user, **args)
+    for owner in result.items:
+        click.echo(_owner_line(owner, user))
+    click.echo(f"{result.total} owner(s); page {result.page} of {result.pages}.")
+
+
+@owners_cli.command("register")
+@click.argument("owner_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="A clerk of the owner's office.")
+def owners_register(owner_file, username):
+    """Register an owner from a JSON file shaped like POST /api/v1/owners (clerks), with their herd counts."""
+    user = acting_user(username, Role.CLERK)
+    data = loaded(OwnerCreateSchema(), json_object(owner_file))
+    with committed():
+        owner = operations.register_owner(data, user)
+    click.echo(f"Registered {_owner_line(owner, user)}")
 
 
 @owners_cli.command("herd")
@@ -203,13 +255,7 @@ def claims_list(statuses, programme_id, office_code, owner_id, incident_from, in
                 per_page, username):
     """List the claims in the user's jurisdictions, newest first, with the filters of the Claims page and the API."""
     user = acting_user(username, *RECORD_READERS)
-    office_id = None
-    if office_code:
-        try:
-            office_id = jq.get_by_code(office_code).id
-        except DomainError as error:
-            fail(error)
-    raw = {"status": list(statuses) or None, "programme_id": programme_id, "office_id": office_id,
+    raw = {"status": list(statuses) or None, "programme_id": programme_id, "office_id": _office_id(office_code),
            "owner_id": owner_id, "incident_from": incident_from, "incident_to": incident_to, "q": q, "clock": clock,
            "overdue": True if overdue else None, "page": page, "per_page": per_page}
     args = loaded(ClaimQuerySchema(), {k: v for k, v in raw.items() if v is not None})

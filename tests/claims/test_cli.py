@@ -6,7 +6,7 @@ import json
 import pytest
 import time_machine
 
-from claims.models import Claim
+from claims.models import Claim, Owner
 from claims.states import ClaimState
 from conflict_service.db import db
 from tests.claims.conftest import claim_body
@@ -96,3 +96,31 @@ def test_a_claim_out_of_reach_is_not_found(runner, world, make):
     assert r.exit_code == 1 and "this needs one of these roles: clerk, verifier, manager, auditor." in r.output
     r = runner.invoke(args=["claims", "list", "--from", "2026-11-30", "--to", "2026-11-01", "--as", "clerk_ir"])
     assert r.exit_code == 1 and "incident_to: The end of the range is before its start." in r.output
+
+
+def test_register_and_search_owners(runner, world, tmp_path):
+    path = tmp_path / "owner.json"
+    path.write_text(json.dumps({"name": "Արամ Սարգսյան", "village": "Shikahogh", "office_id": world.ir.office.id,
+                                "phone": "+98 915 000 1111", "national_id": "0012345678",
+                                "herd": [{"species": "sheep", "head_count": 80, "counted_on": "2026-04-01"}]},
+                               ensure_ascii=False), encoding="utf-8")
+    refused = runner.invoke(args=["owners", "register", str(path), "--user", "auditor_ir"])
+    assert refused.exit_code == 1 and "this needs one of these roles: clerk." in refused.output
+    r = runner.invoke(args=["owners", "register", str(path), "--user", "clerk_ir"])
+    assert r.exit_code == 0, r.output
+    owner = db.session.query(Owner).one()
+    assert r.output.startswith(f"Registered #{owner.id:<6} Արամ Սարգսյան (Shikahogh, IR-REG-OFF)  phone "
+                               "+98 915 000 1111  national id 0012345678")
+    assert [(h.species.value, h.head_count) for h in owner.herd_counts] == [("sheep", 80)]
+
+    found = runner.invoke(args=["owners", "list", "--search", "արամ", "--user", "clerk_ir"])
+    assert found.output.splitlines()[-1] == "1 owner(s); page 1 of 1."
+    masked = runner.invoke(args=["owners", "list", "--user", "auditor_ir"]).output
+    assert "phone ••••••••••••••11  national id ••••••••78" in masked and "0012345678" not in masked
+    assert runner.invoke(args=["owners", "list", "--user", "clerk_am"]).output == "0 owner(s); page 1 of 1.\n"
+
+    path.write_text(json.dumps({"name": "", "village": "Shikahogh", "office_id": world.ir.office.id,
+                                "home_lat": 37.4}), encoding="utf-8")
+    bad = runner.invoke(args=["owners", "register", str(path), "--user", "clerk_ir"])
+    assert bad.exit_code == 1 and "name: " in bad.output and "home_lon: " in bad.output, bad.output
+    assert db.session.query(Owner).count() == 1
