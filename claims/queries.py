@@ -19,6 +19,7 @@ from conflict_service.errors import NotFound
 from conflict_service.i18n import current_locale, local_name
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.pagination import CountedAlongside, Page, paginate
+from conflict_service.textsearch import fold, folded
 from conflict_service.timeutil import utcnow
 
 
@@ -106,11 +107,11 @@ def owners_page(user, *, q: str | None = None, office_id: int | None = None, vil
                 page: int = 1, per_page: int = 50) -> Page:
     stmt = sa.select(Owner).where(Owner.office_id.in_(jq.office_ids(user))).order_by(Owner.name, Owner.id)
     if q:
-        stmt = stmt.where(sa.func.lower(Owner.name).contains(q.strip().lower(), autoescape=True))
+        stmt = stmt.where(folded(Owner.name).contains(fold(q), autoescape=True))
     if office_id:
         stmt = stmt.where(Owner.office_id == office_id)
     if village:
-        stmt = stmt.where(sa.func.lower(Owner.village) == village.strip().lower())
+        stmt = stmt.where(folded(Owner.village) == fold(village))
     return paginate(stmt, page, per_page)
 
 
@@ -210,12 +211,12 @@ def _conditions(user, f: ClaimFilters, offices=None, now=None, named: bool = Fal
 
 
 def _search(q: str, named: bool) -> sa.ColumnElement:
-    text = q.strip().lower()
+    text = fold(q)
     if not named:
-        return sa.or_(sa.func.lower(Owner.name).contains(text, autoescape=True),
+        return sa.or_(folded(Owner.name).contains(text, autoescape=True),
                       sa.func.lower(Claim.number).startswith(text, autoescape=True))
     pattern = sa.bindparam("q", _like_escaped(text))  # escaped as autoescape does, which takes no parameter
-    return sa.or_(sa.func.lower(Owner.name).contains(pattern, escape="/"),
+    return sa.or_(folded(Owner.name).contains(pattern, escape="/"),
                   sa.func.lower(Claim.number).startswith(pattern, escape="/"))
 
 
@@ -262,7 +263,7 @@ def _list_values(user, f: ClaimFilters, page: int, per_page: int) -> dict:
     values = {"scope_user_id": user.id, "now": utcnow(), "limit": per_page, "offset": (page - 1) * per_page}
     values.update((name, getattr(f, name)) for name in _COMPARED if getattr(f, name))
     if f.q:
-        values["q"] = _like_escaped(f.q.strip().lower())
+        values["q"] = _like_escaped(fold(f.q))
     return values
 
 

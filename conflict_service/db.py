@@ -16,6 +16,8 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from conflict_service import textsearch
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -220,10 +222,12 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
-    # SQLite's own lower() folds only ASCII letters: a search for «арам» or «արամ» would miss «Арам» and «Արամ»
-    # (Cyrillic and Armenian names), as it does not on PostgreSQL. Python's folds every script, as the searched text
-    # is folded itself. No index is built on lower(), so nothing stored depends on which one ran.
+    # A search folds names in SQL as in Python (conflict_service.textsearch). SQLite's own lower() folds only ASCII
+    # letters: «арам» or «արամ» would miss «Арам» and «Արամ» (Cyrillic and Armenian names), as they do not on
+    # PostgreSQL; Python's folds every script, as the searched text is folded itself. SQLite has no translate(). No
+    # index is built on either, so nothing stored depends on which one ran.
     dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+    dbapi_connection.create_function("translate", 3, textsearch.sql_translate, deterministic=True)
 
 
 def _lower(value):

@@ -29,6 +29,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 from persiantools.jdatetime import JalaliDate
 
+from conflict_service import textsearch
 from conflict_service.timeutil import utcnow
 
 LOCALES = ("en", "fa", "fa_AF", "ps", "ar", "ckb", "ur", "hy", "ka", "az", "tr", "ru", "kk", "tk", "uz", "tg")
@@ -847,8 +848,7 @@ def plain_number(text: str) -> str:
 SOLAR_YEAR_BELOW = 1700
 _NUMERIC_DATE = re.compile(r"(\d{1,4})\s*[-/.\u066b]\s*(\d{1,2})\s*[-/.\u066b]\s*(\d{1,4})")
 _TIME = re.compile(r"(\d{1,2})(?:\s*[:.\u066b]\s*(\d{2}))?(?:\s*[:.\u066b]\s*(\d{2}))?")
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ۍ": "ی", "ې": "ی", "ك": "ک", "ګ": "گ", "ۀ": "ه", "ة": "ه",
-                          "\u200c": None, "\u0640": None})
+_LETTERS = str.maketrans({**textsearch.VARIANTS, "\u200c": None, "\u0640": None})  # as a search folds them
 _MONTH_NUMBERS = {name.translate(_LETTERS): i + 1 for names in SOLAR_MONTHS.values() for i, name in enumerate(names)}
 _MONTH_NUMBERS["امرداد"] = 5  # the older spelling of مرداد
 

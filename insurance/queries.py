@@ -17,6 +17,7 @@ from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.pagination import Page, paginate
+from conflict_service.textsearch import fold, folded
 from conflict_service.timeutil import local_today
 from insurance.enums import Account, PolicyStatus
 from insurance.models import (
@@ -160,10 +161,10 @@ def _policies_statement(user, f: PolicyFilters) -> sa.Select:
         if value:
             stmt = stmt.where(column == value)
     if f.village:
-        stmt = stmt.where(sa.func.lower(Owner.village) == f.village.strip().lower())
+        stmt = stmt.where(folded(Owner.village) == fold(f.village))
     if f.q:
-        text = f.q.strip().lower()
-        stmt = stmt.where(sa.or_(sa.func.lower(Owner.name).contains(text, autoescape=True),
+        text = fold(f.q)
+        stmt = stmt.where(sa.or_(folded(Owner.name).contains(text, autoescape=True),
                                  sa.func.lower(Policy.number).startswith(text, autoescape=True)))
     if f.in_arrears is not None:
         paid = (sa.select(sa.func.coalesce(-sa.func.sum(LedgerEntry.amount), 0))

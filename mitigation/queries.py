@@ -18,6 +18,7 @@ from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.pagination import Page, paginate
+from conflict_service.textsearch import fold, folded
 from conflict_service.timeutil import local_today
 from mitigation.enums import MeasureKind, MeasureStatus, VaccineKind
 from mitigation.models import GuardianDog, Inspection, Measure, Vaccination
@@ -85,7 +86,7 @@ def _filtered(stmt: sa.Select, user, f: MeasureFilters) -> sa.Select:
         if value is not None:
             stmt = stmt.where(column == value)
     if f.village:
-        stmt = stmt.where(sa.func.lower(Owner.village) == f.village.strip().lower())
+        stmt = stmt.where(folded(Owner.village) == fold(f.village))
     if f.due:
         stmt = stmt.where(due_condition(office_days(user)))
     return stmt

@@ -207,3 +207,27 @@ def test_names_are_found_in_either_case_in_every_script(api, world, make):
     assert owners(village="шикаох") == {russian.id} and owners(village="ՇԻԿԱՀՈՂ") == {armenian.id}
     r = api("clerk").get("/api/v1/claims", query_string={"q": "ՍԱՐԳՍՅԱՆ"})
     assert [item["number"] for item in r.get_json()["items"]] == [claim.number]
+
+
+def test_a_name_is_found_whichever_arabic_script_letters_the_keyboard_gave(api, client, world, make, persian_clerk):
+    """«علي» typed on an Arabic keyboard is «علی» typed on a Persian one; «گل‌احمد» is «گل احمد» and «گلاحمد»."""
+    arabic = make.owner(world.ir.clerk, world.ir.office, name="علي كريمي", village="دهكده")
+    joined = make.owner(world.ir.clerk, world.ir.office, name="گل‌احمد أحمدي", village="ده‌بالا")
+    make.owner(world.ir.clerk, world.ir.office, name="رضا نوری", village="چهلمیر")
+    claim = make.claim(world.ir, owner=arabic)
+    db.session.commit()
+
+    def owners(**query):
+        r = api("clerk").get("/api/v1/owners", query_string=query)
+        assert r.status_code == 200, r.get_json()
+        return {item["id"] for item in r.get_json()["items"]}
+
+    assert owners(q="علی کریمی") == owners(q="كريمي") == {arabic.id}
+    assert owners(q="گل احمد") == owners(q="گلاحمد") == owners(q="گل‌احمد احمدی") == {joined.id}
+    assert owners(village="دهکده") == {arabic.id} and owners(village="ده بالا") == {joined.id}
+    assert db.session.get(Owner, arabic.id).name == "علي كريمي"  # stored as typed
+    r = api("clerk").get("/api/v1/claims", query_string={"q": "علی"})
+    assert [item["number"] for item in r.get_json()["items"]] == [claim.number]
+    page = client.get("/claims", query_string={"q": "کریمی"}).get_data(as_text=True)  # the list's own statements
+    assert claim.number in page
+    assert claim.number not in client.get("/claims", query_string={"q": "نوری"}).get_data(as_text=True)
