@@ -57,6 +57,7 @@ def owner_defaults(user) -> dict:
 
 def owner_values(form: MultiDict) -> dict:
     values = {k: form.get(k, "") for k in OWNER_TEXT}
+    values.update(web_forms.flags(form, ("another_household",)))
     values["herd"] = web_forms.rows(form, "herd", HERD_FIELDS) + [{}]
     return values
 
@@ -71,6 +72,7 @@ def owner_values_from(owner) -> dict:
 
 def owner_data(form: MultiDict) -> dict:
     data = web_forms.clean(form, OWNER_TEXT)
+    data.update(web_forms.flags(form, ("another_household",)))
     herd = web_forms.rows(form, "herd", HERD_FIELDS)
     if herd:
         data["herd"] = herd

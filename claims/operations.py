@@ -30,13 +30,13 @@ from claims.models import (
     Programme,
     count_in_force,
 )
-from claims.queries import get_claim, office_language, programme_usable_at
+from claims.queries import get_claim, office_language, possible_duplicate_owners, programme_usable_at
 from claims.states import ClaimAction, ClaimState, apply_action
 from claims.validation import CLOCK_SKEW, time_errors
 from conflict_service.audit.operations import created, diff, jsonable, record, snapshot
 from conflict_service.db import db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, ValidationError
-from conflict_service.i18n import format_date, format_datetime, format_number
+from conflict_service.i18n import comma, format_date, format_datetime, format_number, native_digits
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.jurisdictions.models import Jurisdiction, Level
 from conflict_service.schemas import clean_names
@@ -124,6 +124,8 @@ def register_owner(data: dict, actor) -> Owner:
     if not permissions.can_register_owner(actor):
         raise Forbidden(_("Only office clerks register owners."))
     office = _check_office(data["office_id"], actor)
+    if not data.get("another_household"):
+        _refuse_a_second_registration(data, actor)
     owner = Owner(**{k: data.get(k) for k in OWNER_FIELDS}, created_by_id=actor.id)
     owner.preferred_language = data.get("preferred_language") or office_language(office)
     owner.name, owner.village = owner.name.strip(), owner.village.strip()
@@ -133,6 +135,17 @@ def register_owner(data: dict, actor) -> Owner:
     record("owner.registered", owner, actor=actor,
            changes=created(snapshot(owner, OWNER_FIELDS) | {"herd": _herd_summary(owner)}))
     return owner
+
+
+def _refuse_a_second_registration(data: dict, actor) -> None:
+    """A household registered twice would get two household caps and escape the duplicate-claim flag (same owner):
+    an owner who may already be registered is refused until the clerk says it is another household."""
+    twins = possible_duplicate_owners(actor, data["name"], data["village"], data.get("national_id"))
+    if twins:
+        owners = comma().join(f"{twin.name} ({twin.village}{comma()}#{native_digits(str(twin.id))})" for twin in twins)
+        raise ValidationError.field("another_household", _(
+            "Perhaps already registered: {owners}. To file a claim for them, open their page; register a new owner "
+            "only for another household.").format(owners=owners))
 
 
 def update_owner(owner: Owner, data: dict, actor) -> Owner:

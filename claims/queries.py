@@ -115,6 +115,23 @@ def owners_page(user, *, q: str | None = None, office_id: int | None = None, vil
     return paginate(stmt, page, per_page)
 
 
+# What may separate the digits of an identifier as typed (a tazkira's 1400-2718-23981, a Sheba's groups).
+ID_SEPARATORS = "- ./"
+
+
+def possible_duplicate_owners(user, name: str, village: str, national_id: str | None, limit: int = 5) -> list[Owner]:
+    """Owners at ``user``'s offices who may be the household about to be registered: the same name in the same
+    village (folded as a search folds them: «علي كريمي» is «علی کریمی»), or the same national ID (whatever separates
+    its digits). A shared phone is not enough: families share one."""
+    same = [sa.and_(folded(Owner.name) == fold(name), folded(Owner.village) == fold(village))]
+    digits = "".join(c for c in national_id or "" if c not in ID_SEPARATORS)
+    if digits:
+        same.append(sa.func.translate(Owner.national_id, ID_SEPARATORS, "") == digits)
+    stmt = (sa.select(Owner).where(Owner.office_id.in_(jq.office_ids(user)), sa.or_(*same))
+            .order_by(Owner.id).limit(limit))
+    return list(db.session.scalars(stmt))
+
+
 def get_claim(claim_id: int, user) -> Claim:
     stmt = (sa.select(Claim).join(Claim.owner).options(contains_eager(Claim.owner))
             .where(Claim.id == claim_id, Claim.office_id.in_(jq.office_ids(user))))

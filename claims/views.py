@@ -36,7 +36,7 @@ from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
-from conflict_service.i18n import set_context_programme
+from conflict_service.i18n import plain_digits, set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
 from conflict_service.web.actions import act, submit
@@ -87,9 +87,15 @@ def owner_new():
             part.apply(owner, request.form, g.user)
         return owner
 
+    def twins(errors) -> list:  # the owners the refusal names, for links to their pages
+        if "another_household" not in errors:
+            return []
+        return queries.possible_duplicate_owners(g.user, values["name"], values["village"],
+                                                 plain_digits(values["national_id"]))
+
     return submit(lambda errors: render_template(
-        "claims/owner_form.html", values=values, errors=errors, owner=None, **forms.owner_choices(g.user),
-        parts=render_form_parts("owner_new", request.form if posted else {}, errors)),
+        "claims/owner_form.html", values=values, errors=errors, owner=None, twins=twins(errors),
+        **forms.owner_choices(g.user), parts=render_form_parts("owner_new", request.form if posted else {}, errors)),
         register, lambda owner: _("Owner {name} registered.").format(name=owner.name),
         lambda owner: url_for("claims.owner_detail", owner_id=owner.id))
 

@@ -13,6 +13,7 @@ import time_machine
 
 from claims.models import Claim, Owner
 from conflict_service.db import db
+from conflict_service.i18n import native_digits
 from tests.claims.conftest import claim_body
 from tests.factories import at
 from tests.helpers import csrf_token, login
@@ -231,3 +232,38 @@ def test_a_name_is_found_whichever_arabic_script_letters_the_keyboard_gave(api, 
     page = client.get("/claims", query_string={"q": "کریمی"}).get_data(as_text=True)  # the list's own statements
     assert claim.number in page
     assert claim.number not in client.get("/claims", query_string={"q": "نوری"}).get_data(as_text=True)
+
+
+def test_a_household_is_not_registered_twice_unless_the_clerk_says_it_is_another(api, client, world, make,
+                                                                                 persian_clerk):
+    """Registered twice, a household would get two household caps and escape the duplicate-claim flag."""
+    first = make.owner(world.ir.clerk, world.ir.office, name="علي كريمي", village="دهكده",
+                       national_id="1400-2718-23981")
+    db.session.commit()
+    body = {"name": "علی کریمی", "village": "ده کده", "office_id": world.ir.office.id}
+    r = api("clerk").post("/api/v1/owners", json=body)
+    assert r.status_code == 422
+    [message] = r.get_json()["errors"]["another_household"]  # in the clerk's language and digits
+    assert f"علي كريمي (دهكده، #{native_digits(str(first.id), 'fa')})" in message and list(r.get_json()["errors"]) == [
+        "another_household"]
+    same_id = {"name": "Ali Karimi", "village": "Dehkadeh", "office_id": world.ir.office.id,
+               "national_id": "۱۴۰۰ ۲۷۱۸ ۲۳۹۸۱"}
+    assert api("clerk").post("/api/v1/owners", json=same_id).status_code == 422
+    elsewhere = {"name": "علی کریمی", "village": "دهکده", "office_id": world.am.office.id}
+    assert api("am_clerk").post("/api/v1/owners", json=elsewhere).status_code == 201  # not in this clerk's offices
+    assert db.session.query(Owner).filter(Owner.office_id == world.ir.office.id).count() == 1
+
+    # The form: refused, what was typed kept, the owner it may be linked; ticked, registered.
+    token = csrf_token(client, "/owners/new")
+    form = {"csrf_token": token, "name": "علی کریمی", "village": "دهکده", "office_id": world.ir.office.id,
+            "national_id": "", "phone": "۰۹۱۵ ۱۲۳ ۴۵۶۷"}
+    r = client.post("/owners/new", data=form)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert f'href="/owners/{first.id}"' in page and 'name="another_household"' in page
+    assert 'aria-invalid="true" aria-describedby="another_household-errors"' in page
+    assert 'value="۰۹۱۵ ۱۲۳ ۴۵۶۷"' in page
+    r = client.post("/owners/new", data={**form, "another_household": ["false", "true"]})
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    assert db.session.query(Owner).filter(Owner.office_id == world.ir.office.id).count() == 2
+    assert api("clerk").post("/api/v1/owners", json={**same_id, "another_household": True}).status_code == 201
