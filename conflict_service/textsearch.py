@@ -14,12 +14,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # Letters a keyboard may give for the same Persian letter: Arabic yeh, alef maksura, Pashto's yeh forms; Arabic kaf,
-# Pashto's gaf; heh with yeh above and teh marbuta; alef with hamza or madda, alef wasla.
+# Pashto's gaf; heh with yeh above and teh marbuta; alef with hamza or madda, alef wasla. And Turkish and Azerbaijani
+# dotless ı as i: «IŞIK» lower-cased is «işik» (i, not ı) in PostgreSQL and Python alike, typed «ışık».
 VARIANTS = {"ي": "ی", "ى": "ی", "ۍ": "ی", "ې": "ی", "ك": "ک", "ګ": "گ", "ۀ": "ه", "ة": "ه",
-            "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"}
+            "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ı": "i"}
 # Left out: the zero-width non-joiner, the tatweel (kashida), the short vowels and other marks (U+064B-U+0652,
-# superscript alef), and spaces (the non-joiner, a space or nothing between two parts of a name are all written).
-IGNORED = "\u200c\u0640" + "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670 "
+# superscript alef), the dot above that Python's lower() leaves of İ (i + U+0307; PostgreSQL gives i), and spaces
+# (the non-joiner, a space or nothing between two parts of a name are all written).
+IGNORED = "\u200c\u0640" + "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670\u0307 "
 
 _FROM, _TO = "".join(VARIANTS) + IGNORED, "".join(VARIANTS.values())
 _TABLE = str.maketrans({**VARIANTS, **dict.fromkeys(IGNORED)})

@@ -9,7 +9,7 @@ from conflict_service.textsearch import IGNORED, VARIANTS, fold, folded, sql_tra
 
 # Letters of the range's scripts in both cases (Latin, Cyrillic with Kazakh and Tajik letters, Armenian, Georgian),
 # the Arabic-script letters with their variants, the ignored marks and a few characters LIKE treats specially.
-ALPHABET = ("AaZzÖöŞşÇçƏə" "АаЯяЁёҚқҒғӮӯҲҳ" "ԱաՇշՖֆ" "აბღ" "ابپتجچحخدرزژسشصطعغفقکگلمنوهی"
+ALPHABET = ("AaZzÖöŞşÇçƏəİıIi" "АаЯяЁёҚқҒғӮӯҲҳ" "ԱաՇշՖֆ" "აბღ" "ابپتجچحخدرزژسشصطعغفقکگلمنوهی"
             + "".join(VARIANTS) + IGNORED + "-_%/0123456789۰۹")
 
 
@@ -24,6 +24,7 @@ def test_the_folding():
     assert fold("گل‌احمد") == fold("گل احمد") == fold("گلاحمد") == "گلاحمد"
     assert fold("أحمد") == fold("احمد") == fold("آحمد") and fold("مُحَمَّد") == "محمد" and fold("بـــلال") == "بلال"
     assert fold("Արամ Սարգսյան") == "արամսարգսյան" and fold("АРАМ") == "арам"
+    assert fold("İsmail Işık") == fold("ismail ışık") == fold("ISMAIL IŞIK") == "ismailişik"
 
 
 def test_translate_as_postgresql_does():
