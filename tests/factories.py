@@ -95,11 +95,12 @@ class Factory:
         return World(ir, am)
 
     def owner(self, clerk, office, **overrides):
-        data = {"name": f"Owner {self._next()}", "village": "Chehelmir", "office_id": office.id,
-                "national_id": "1234567890", "phone": "+98 915 123 4567", "home_lat": 37.44, "home_lon": 59.11,
+        n = self._next()
+        data = {"name": f"Owner {n}", "village": "Chehelmir", "office_id": office.id,
+                "national_id": f"12{n:08d}", "phone": "+98 915 123 4567", "home_lat": 37.44, "home_lon": 59.11,
                 "preferred_language": "fa", "herd": [{"species": Species.SHEEP, "head_count": 120,
                                                       "counted_on": date(2026, 4, 1)}],
-                "another_household": True}  # distinct households by construction, whatever their national IDs
+                "another_household": True}  # distinct households by construction (a test may give two the same ID)
         data.update(overrides)
         return register_owner(data, clerk)
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 
 from claims.enums import Species
 from claims.models import Claim, LossLine, Owner, Programme
-from claims.queries import head_count_in_force
+from claims.queries import ID_SEPARATORS, head_count_in_force
 from claims.states import ClaimState
 from claims.years import year_bounds
 from conflict_service.auth.models import User
@@ -246,6 +246,42 @@ def shared_photo(targets: sa.Select) -> dict[int, dict]:
     country = _country_finder()
     return _grouped(((claim_id, number) for claim_id, my_office, their_office, number in db.session.execute(stmt)
                      if country(my_office) == country(their_office)), "claims")
+
+
+@rule("shared_national_id", L_("National ID shared with another owner"),
+      lambda d: _("The owner's national ID is also registered for {owners}.").format(owners=_owners(d)))
+def shared_national_id(targets: sa.Select) -> dict[int, dict]:
+    """The same household registered twice (two offices, two spellings) gets two household caps and escapes the
+    duplicate-claim flag, which compares owners; registering refuses it only at the clerk's own offices. Compared
+    by the national ID's digits (whatever separates them), among owners of the same country."""
+    digits = sa.func.translate(Owner.national_id, ID_SEPARATORS, "")
+    shared = list(db.session.scalars(sa.select(digits).where(Owner.national_id.is_not(None), digits != "")
+                                     .group_by(digits).having(sa.func.count() > 1)))
+    if not shared:  # as a rule: one query, and the pairs below only among the few IDs shared at all
+        return {}
+    mine, theirs = aliased(Owner), aliased(Owner)
+    my_digits, their_digits = (sa.func.translate(o.national_id, ID_SEPARATORS, "") for o in (mine, theirs))
+    stmt = (sa.select(Claim.id, mine.office_id, theirs.office_id, theirs.id).join(mine, mine.id == Claim.owner_id)
+            .join(theirs, sa.and_(their_digits == my_digits, theirs.id != mine.id))
+            .where(Claim.id.in_(targets), my_digits.in_(shared)).order_by(Claim.id, theirs.id))
+    country = _country_finder()
+    return _grouped(((claim_id, str(owner_id)) for claim_id, my_office, their_office, owner_id
+                     in db.session.execute(stmt) if country(my_office) == country(their_office)), "owners")
+
+
+def _owners(details: dict) -> str:
+    """The other owners a flag names (kept as ids), as far as the reader may see them (see :func:`_numbers`)."""
+    ids = [int(plain_number(i)) for i in details.get("owners", [])]
+    stmt = sa.select(Owner.id, Owner.name, Owner.village).where(Owner.id.in_(ids))
+    user = g.get("user") if has_request_context() else None
+    if user is not None:
+        stmt = stmt.where(Owner.office_id.in_(office_ids_select(user)))
+    shown = {owner_id: f"{name} ({village})" for owner_id, name, village in db.session.execute(stmt)}
+    words = [isolate(shown[i]) for i in ids if i in shown]
+    if hidden := len(ids) - len(words):
+        words.append(ngettext("%(count)s owner outside your jurisdictions",
+                              "%(count)s owners outside your jurisdictions", hidden, count=format_number(hidden)))
+    return join_list(words)
 
 
 def _country_finder() -> Callable[[int], int]:

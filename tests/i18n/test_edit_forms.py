@@ -109,7 +109,8 @@ def test_a_programmes_rules_are_offered_in_the_readers_digits_and_taken_back_unc
 
 @pytest.mark.parametrize("language", ["fa", "ps", "ru"])
 def test_an_owners_coordinates_and_numbers_are_offered_in_the_readers_digits(client, world, make, language):
-    owner = make.owner(world.ir.clerk, world.ir.office, home_lat=37.52501, home_lon=59.12434)
+    owner = make.owner(world.ir.clerk, world.ir.office, home_lat=37.52501, home_lon=59.12434,
+                       national_id="1234567890")
     login(client, reader(world.ir.clerk, language))
     path = f"/owners/{owner.id}/edit"
     form = offered(client, path, "home_lat")

@@ -162,7 +162,8 @@ def test_no_outlier_when_rates_are_similar_or_samples_small(make, ir, owner, con
 
 def test_every_rule_of_the_design_is_registered():
     assert set(rules.RULES) == {"possible_duplicate", "loss_exceeds_herd", "soon_after_enrolment", "too_many_claims",
-                                "far_from_home", "carcass_left", "shared_photo", "photo_mismatch", "verifier_outlier"}
+                                "far_from_home", "carcass_left", "shared_photo", "photo_mismatch", "verifier_outlier",
+                                "shared_national_id"}
 
 
 def _ids(claim):
@@ -203,3 +204,32 @@ def test_a_region_manager_is_told_how_many_claims_of_another_region_share_the_ph
         g.user = ir.manager
         assert theirs.number in rules.describe("shared_photo", details)
     assert theirs.number in rules.describe("shared_photo", details)  # no request: the command line
+
+
+def test_an_owner_registered_twice_in_a_country_is_flagged_on_each_claim(app, make, world, ir):
+    """Registering refuses a second registration at the clerk's own offices only; in another office of the country,
+    the same household (its national ID, however typed) is flagged on its claims, named as far as the reader sees."""
+    from flask import g
+
+    from claims.operations import submit_claim
+
+    office = make.jurisdiction("OF3", parent=make.jurisdiction("RG3", parent=ir.country))
+    clerk = make.user("clerk", office)
+    here = make.owner(ir.clerk, ir.office, name="علي كريمي", national_id="1400-2718-23981")
+    there = make.owner(clerk, office, name="علی کریمی", village="Dargaz", national_id="1400 2718 23981")
+    abroad = make.owner(world.am.clerk, world.am.office, national_id="14002718 23981")
+    stranger = make.owner(ir.clerk, ir.office, national_id=None)
+    theirs, _ = submit_claim(make.claim_data(there, ir.programme), clerk)
+    mine, foreign, other = claim(make, ir, here), make.claim(world.am, abroad), claim(make, ir, stranger)
+    assert rules.shared_national_id(_ids(mine)) == {mine.id: {"owners": [str(there.id)]}}
+    assert rules.shared_national_id(_ids(theirs)) == {theirs.id: {"owners": [str(here.id)]}}
+    assert "shared_national_id" in flags_of(mine)
+    assert not {"shared_national_id"} & (flags_of(foreign) | flags_of(other))
+
+    details = rules.shared_national_id(_ids(mine))[mine.id]
+    with app.test_request_context():
+        assert rules.describe("shared_national_id", details) == (
+            "The owner's national ID is also registered for \u2068علی کریمی (Dargaz)\u2069.")
+        g.user = ir.clerk  # sees only their own office
+        assert rules.describe("shared_national_id", details) == (
+            "The owner's national ID is also registered for 1 owner outside your jurisdictions.")
