@@ -53,6 +53,7 @@ ENROLMENT_WINDOW_DAYS = 14      # incident at most this many days after the owne
 FAR_FROM_HOME_KM = 25.0         # incident farther than this from the owner's registered home
 # A photo taken more than PHOTO_EARLY_HOURS (24 h) before the incident, or more than PHOTO_FAR_KM (5 km) from it by
 # its EXIF GPS: the thresholds of the verification page's photo warnings, so both say the same thing.
+SHARED_ID_MAX_OWNERS = 10       # a national ID on more owners than this is a placeholder typed for unknown IDs (000…)
 OUTLIER_MIN_VERIFICATIONS = 10  # a verifier's and their peers' site visits in the programme before rates compare
 OUTLIER_Z = 2.5                 # |z| of the two-proportion test (verifier vs. the pooled rate of their peers)
 
@@ -256,7 +257,7 @@ def shared_national_id(targets: sa.Select) -> dict[int, dict]:
     by the national ID's digits (whatever separates them), among owners of the same country."""
     digits = sa.func.translate(Owner.national_id, ID_SEPARATORS, "")
     shared = list(db.session.scalars(sa.select(digits).where(Owner.national_id.is_not(None), digits != "")
-                                     .group_by(digits).having(sa.func.count() > 1)))
+                                     .group_by(digits).having(sa.func.count().between(2, SHARED_ID_MAX_OWNERS))))
     if not shared:  # as a rule: one query, and the pairs below only among the few IDs shared at all
         return {}
     mine, theirs = aliased(Owner), aliased(Owner)

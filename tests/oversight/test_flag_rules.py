@@ -233,3 +233,9 @@ def test_an_owner_registered_twice_in_a_country_is_flagged_on_each_claim(app, ma
         g.user = ir.clerk  # sees only their own office
         assert rules.describe("shared_national_id", details) == (
             "The owner's national ID is also registered for 1 owner outside your jurisdictions.")
+
+    for _ in range(rules.SHARED_ID_MAX_OWNERS - 3):  # 10 owners with one ID (one in Armenia): still compared
+        make.owner(ir.clerk, ir.office, national_id="1400-2718-23981")
+    assert len(rules.shared_national_id(_ids(mine))[mine.id]["owners"]) == rules.SHARED_ID_MAX_OWNERS - 2
+    make.owner(ir.clerk, ir.office, national_id="1400-2718-23981")  # 11: a placeholder, not a household
+    assert rules.shared_national_id(_ids(mine)) == {}
