@@ -27,7 +27,7 @@ from conflict_service.auth.models import Role, User
 from conflict_service.auth.queries import users_with_role_in
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, InvalidTransition, NotFound, ValidationError
-from conflict_service.i18n import format_date
+from conflict_service.i18n import format_date, isolate
 from conflict_service.jurisdictions.queries import office_ids
 from conflict_service.timeutil import clock_at, local_date, utcnow
 from verification import attribution, permissions, queries
@@ -65,6 +65,9 @@ def register_texts() -> None:
     register_value("rejection_reason", lambda code: RejectionReason(code).title)
     register_value("kind", lambda code: EvidenceKind(code).title)
     register_value("how", lambda code: CarcassDisposal(code).title)
+    # The file's fingerprint, as the audit page shows hashes: the first 12 characters of its SHA-256 and "…", a code
+    # kept whole and in its direction — one in 300 is only digits, and must not read as a number.
+    register_value("sha256_short", lambda short: isolate(f"{short}…"))
     register_value("disposed_on", lambda day: format_date(date.fromisoformat(day)))
 
 

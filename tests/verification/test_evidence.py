@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 
 from conflict_service.db import db
@@ -194,3 +195,22 @@ def test_no_evidence_on_a_withdrawn_claim(client, world, claim):
     r = upload(client, claim, world.ir.clerk, jpeg_bytes(), "a.jpg")
     assert r.status_code == 409
     assert r.get_json()["message"] == "This claim is withdrawn, so evidence can no longer be added."
+
+
+def test_a_files_fingerprint_in_the_history_reads_as_a_code_even_when_it_is_all_digits(ctx, world, claim):
+    """One SHA-256 in about 300 starts with 12 digits: shown bare, «519686260681» read as a number in Latin digits
+    on an Arabic page (the leak walk failed on it once in a while)."""
+    from flask_babel import force_locale
+
+    from conflict_service.audit.models import AuditEvent
+    from conflict_service.audit.operations import record
+    from conflict_service.audit.presentation import describe
+    from tests.i18n.leaks import leaks
+
+    record("claim.evidence_added", claim, actor=world.ir.clerk,
+           data={"sha256": "519686260681" + "0" * 52, "sha256_short": "519686260681", "kind": "photo"})
+    db.session.commit()  # audit events are chained and written at the commit
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "claim.evidence_added")).one()
+    assert describe(event) == "Evidence attached: Photo \u2068519686260681…\u2069"
+    with force_locale("ar"):
+        assert not leaks(describe(event), "ar")
