@@ -204,6 +204,12 @@ class EvidenceFile(Base):
     def audit_label(self) -> str:
         return self.sha256[:12]
 
+    @property
+    def shown_name(self) -> str:
+        """The file's name as it was uploaded, or (none was given) its fingerprint as the audit page shows hashes: the
+        first 12 characters of its SHA-256 and "…" — a code, never read as a number when it is all digits."""
+        return self.display_name or f"{self.sha256[:12]}…"
+
 
 class VisitDraft(Base):
     """A site-visit form that arrived after its session had expired, kept for its verifier to finish after signing in.

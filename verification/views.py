@@ -139,7 +139,7 @@ def _flash_uploaded(rows) -> None:
         if row.is_duplicate_upload:
             flash(_("This file was already attached on {when}: {name}").format(
                 when=format_date(row.uploaded_at, tz=row.claim.office.timezone),  # the day at the claim's office
-                name=row.display_name or row.sha256[:12]), "info")
+                name=row.shown_name), "info")
 
 
 @bp.get("/claims/<int:claim_id>/evidence/<int:evidence_id>/file")

@@ -325,7 +325,7 @@ def photo_mismatch(targets: sa.Select) -> dict[int, dict]:
         early, far = hours is not None and hours > PHOTO_EARLY_HOURS, km is not None and km > PHOTO_FAR_KM
         if early or far:
             out.setdefault(cid, {"photos": []})["photos"].append({
-                "name": name or sha[:12], "hours_before": round(hours) if early else None,
+                "name": name or f"{sha[:12]}…", "hours_before": round(hours) if early else None,
                 "km": round(km, 1) if far else None})
     return out
 
