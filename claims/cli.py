@@ -29,6 +29,7 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.roles import RECORD_READERS
 from conflict_service.cli import acting_user, committed, fail, json_object, loaded, moment, renamed
 from conflict_service.errors import DomainError
+from conflict_service.i18n import plain_digits
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
 
@@ -220,7 +221,7 @@ AS_USER = click.option("--as", "username", required=True, help="Act as this user
 def claim_by_number(number: str, user) -> Claim:
     """Claim NUMBER as ``user`` may see it; out of their reach (or no such claim) stops the command."""
     try:
-        return queries.get_claim_by_number(number, user)
+        return queries.get_claim_by_number(plain_digits(number), user)  # typed in any digits, as on the pages
     except DomainError as error:
         fail(error)
 

@@ -17,7 +17,7 @@ from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
 from conflict_service.cli import acting_user, committed, fail, loaded, record_rates_file
 from conflict_service.db import db
 from conflict_service.errors import DomainError
-from conflict_service.i18n import format_money
+from conflict_service.i18n import format_money, plain_digits
 from conflict_service.spreadsheets import BOM
 from conflict_service.timeutil import local_today
 from payouts import operations, queries
@@ -196,7 +196,7 @@ def payments_fail(reference, reason, username):
 
 def _payment(reference: str, user):
     try:
-        return queries.get_payment_by_reference(reference, user)
+        return queries.get_payment_by_reference(plain_digits(reference), user)
     except DomainError as error:
         fail(error)
 
