@@ -137,10 +137,10 @@ def register_owner(data: dict, actor) -> Owner:
     return owner
 
 
-def _refuse_a_second_registration(data: dict, actor) -> None:
+def _refuse_a_second_registration(data: dict, actor, besides: int | None = None) -> None:
     """A household registered twice would get two household caps and escape the duplicate-claim flag (same owner):
     an owner who may already be registered is refused until the clerk says it is another household."""
-    twins = possible_duplicate_owners(actor, data["name"], data["village"], data.get("national_id"))
+    twins = possible_duplicate_owners(actor, data["name"], data["village"], data.get("national_id"), besides=besides)
     if twins:
         owners = comma().join(f"{twin.name} ({twin.village}{comma()}#{native_digits(str(twin.id))})" for twin in twins)
         raise ValidationError.field("another_household", _(
@@ -156,11 +156,17 @@ def update_owner(owner: Owner, data: dict, actor) -> Owner:
     if "office_id" in data:
         _check_office(data["office_id"], actor)
     before = snapshot(owner, OWNER_FIELDS)
+    identity = {k: data[k] for k in ("name", "village", "national_id") if k in data and data[k] != before[k]}
+    if identity and not data.get("another_household"):  # a correction may not make them another owner's twin
+        _refuse_a_second_registration({**before, **identity}, actor, besides=owner.id)
+    if "preferred_language" in data and not data["preferred_language"]:
+        # "The language of the office's programme", worked out before the owner changes: its query would otherwise
+        # write the owner without a language first (NOT NULL: the form's blank choice answered 500)
+        office_id = data.get("office_id", owner.office_id)
+        data = {**data, "preferred_language": office_language(jq.tree().by_id[office_id])}
     for key in OWNER_FIELDS:
         if key in data:
             setattr(owner, key, data[key])
-    if not owner.preferred_language:
-        owner.preferred_language = office_language(jq.tree().by_id[owner.office_id])
     added = _add_counts(owner, data.get("herd") or [], actor)
     db.session.flush()
     for row in added:

@@ -119,15 +119,17 @@ def owners_page(user, *, q: str | None = None, office_id: int | None = None, vil
 ID_SEPARATORS = "- ./"
 
 
-def possible_duplicate_owners(user, name: str, village: str, national_id: str | None, limit: int = 5) -> list[Owner]:
+def possible_duplicate_owners(user, name: str, village: str, national_id: str | None, limit: int = 5,
+                              besides: int | None = None) -> list[Owner]:
     """Owners at ``user``'s offices who may be the household about to be registered: the same name in the same
     village (folded as a search folds them: «علي كريمي» is «علی کریمی»), or the same national ID (whatever separates
-    its digits). A shared phone is not enough: families share one."""
+    its digits), other than owner ``besides`` (the one being corrected). A shared phone is not enough: families share
+    one."""
     same = [sa.and_(folded(Owner.name) == fold(name), folded(Owner.village) == fold(village))]
     digits = "".join(c for c in national_id or "" if c not in ID_SEPARATORS)
     if digits:
         same.append(sa.func.translate(Owner.national_id, ID_SEPARATORS, "") == digits)
-    stmt = (sa.select(Owner).where(Owner.office_id.in_(jq.office_ids(user)), sa.or_(*same))
+    stmt = (sa.select(Owner).where(Owner.office_id.in_(jq.office_ids(user)), sa.or_(*same), Owner.id != (besides or 0))
             .order_by(Owner.id).limit(limit))
     return list(db.session.scalars(stmt))
 

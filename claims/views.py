@@ -87,17 +87,19 @@ def owner_new():
             part.apply(owner, request.form, g.user)
         return owner
 
-    def twins(errors) -> list:  # the owners the refusal names, for links to their pages
-        if "another_household" not in errors:
-            return []
-        return queries.possible_duplicate_owners(g.user, values["name"], values["village"],
-                                                 plain_digits(values["national_id"]))
-
     return submit(lambda errors: render_template(
-        "claims/owner_form.html", values=values, errors=errors, owner=None, twins=twins(errors),
+        "claims/owner_form.html", values=values, errors=errors, owner=None, twins=_twins(values, errors),
         **forms.owner_choices(g.user), parts=render_form_parts("owner_new", request.form if posted else {}, errors)),
         register, lambda owner: _("Owner {name} registered.").format(name=owner.name),
         lambda owner: url_for("claims.owner_detail", owner_id=owner.id))
+
+
+def _twins(values: dict, errors: dict, owner=None) -> list:
+    """The owners a refusal as a possible second registration names, for links to their pages."""
+    if "another_household" not in errors:
+        return []
+    return queries.possible_duplicate_owners(g.user, values["name"], values["village"],
+                                             plain_digits(values["national_id"]), besides=owner.id if owner else None)
 
 
 @bp.get("/owners/<int:owner_id>")
@@ -141,7 +143,7 @@ def owner_edit(owner_id):
     owner = queries.get_owner(owner_id, g.user)
     values = forms.owner_values(request.form) if request.method == "POST" else forms.owner_values_from(owner)
     return submit(lambda errors: render_template("claims/owner_form.html", values=values, errors=errors, owner=owner,
-                                                 **forms.owner_choices(g.user)),
+                                                 twins=_twins(values, errors, owner), **forms.owner_choices(g.user)),
                   lambda: operations.update_owner(owner, web_forms.load(OwnerCreateSchema(),
                                                                         forms.owner_data(request.form)), g.user),
                   _("Changes saved."), url_for("claims.owner_detail", owner_id=owner.id))

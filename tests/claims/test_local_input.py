@@ -267,3 +267,39 @@ def test_a_household_is_not_registered_twice_unless_the_clerk_says_it_is_another
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     assert db.session.query(Owner).filter(Owner.office_id == world.ir.office.id).count() == 2
     assert api("clerk").post("/api/v1/owners", json={**same_id, "another_household": True}).status_code == 201
+
+
+def test_a_correction_may_not_make_an_owner_another_ones_twin_unless_told(api, client, world, make, persian_clerk):
+    first = make.owner(world.ir.clerk, world.ir.office, name="رضا نوری", village="چهلمیر", national_id="0012345678")
+    second = make.owner(world.ir.clerk, world.ir.office, name="رضا نوروزی", village="چهلمیر", national_id="0099999999")
+    db.session.commit()
+    r = api("clerk").patch(f"/api/v1/owners/{second.id}", json={"national_id": "001-234-5678"})
+    assert r.status_code == 422 and list(r.get_json()["errors"]) == ["another_household"]
+    assert api("clerk").patch(f"/api/v1/owners/{second.id}", json={"phone": "0915 000 1111"}).status_code == 200
+    # The edit form: refused, the other owner linked (not this one), the box to save anyway.
+    path = f"/owners/{second.id}/edit"
+    form = {"csrf_token": csrf_token(client, path), "name": "رضا نوری", "village": "چهلمیر",
+            "office_id": world.ir.office.id, "national_id": "0099999999"}
+    r = client.post(path, data=form)
+    page = r.get_data(as_text=True)
+    twins = page[page.index('<ul class="twins">'):].split("</ul>")[0]
+    assert r.status_code == 422 and f'href="/owners/{first.id}"' in twins and f'"/owners/{second.id}"' not in twins
+    assert "another_household" in page
+    assert client.post(path, data={**form, "another_household": ["false", "true"]}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Owner, second.id).name == "رضا نوری"
+    # Saving the owner again without touching name, village or ID asks nothing more.
+    assert client.post(path, data={**form, "phone": "0915 000 2222"}).status_code == 302
+
+
+def test_an_owner_set_back_to_the_language_of_the_offices_programme(client, world, make, persian_clerk):
+    """The edit form's blank choice, «The language of the office's programme», answered 500 (the owner was written
+    without a language while the programme's was looked up)."""
+    owner = make.owner(world.ir.clerk, world.ir.office, preferred_language="ckb")
+    db.session.commit()
+    path = f"/owners/{owner.id}/edit"
+    form = {"csrf_token": csrf_token(client, path), "name": owner.name, "village": owner.village,
+            "office_id": world.ir.office.id, "national_id": owner.national_id, "preferred_language": ""}
+    assert client.post(path, data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Owner, owner.id).preferred_language == "fa"
