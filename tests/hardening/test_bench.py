@@ -1,6 +1,8 @@
 """bench/run.py's machinery on a tiny dataset: every measurement runs once, so the benchmark cannot rot."""
 
+import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,7 +66,10 @@ def test_submission_floor_and_the_fallback_load(tmp_path):
     figures = json.loads(out.read_text())["figures"]
     submission = next(f for f in figures if f["name"].startswith("claim submission"))
     assert submission["app"] > 0 and submission["floor"] > 0 and submission["verdict"] in ("PASS", "MISS")
-    assert "Python processes" in submission["note"] and "503" not in submission["note"], submission["note"]
+    # every answer a 201, none a 503 ("statuses {201: 503}" is 503 answers of 201: it failed the old check in CI)
+    statuses = [ast.literal_eval(found) for found in re.findall(r"statuses (\{[^}]*\})", submission["note"])]
+    assert "Python processes" in submission["note"] and len(statuses) == 2, submission["note"]
+    assert all(set(codes) == {201} for codes in statuses), submission["note"]
     assert "connection errors" not in submission["note"], submission["note"]
     bare = next(f for f in figures if f["name"].startswith("gunicorn alone"))
     assert bare["app"] > submission["floor"], (bare, submission)  # doing nothing is faster than inserting
