@@ -24,11 +24,11 @@ from claims.schemas import (
     WithdrawSchema,
 )
 from claims.states import ClaimState
+from conflict_service.audit.presentation import describe
 from conflict_service.audit.queries import events_for
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import RECORD_READERS
-from conflict_service.cli import acting_user, committed, fail, json_object, loaded, moment, renamed
-from conflict_service.errors import DomainError
+from conflict_service.cli import acting_user, committed, json_object, loaded, moment, refused, renamed
 from conflict_service.i18n import plain_digits
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
@@ -41,10 +41,8 @@ programmes_cli = AppGroup("programmes", help="Programmes: evidence rules; propos
 @click.option("--user", "username", required=True, help="A manager or auditor of the programme.")
 def rule_changes_list(programme_id, username):
     """List the proposed changes of PROGRAMME_ID's money rules, newest first."""
-    try:
+    with refused():
         changes = rule_changes.changes_of(queries.get_programme(programme_id, acting_user(username)))
-    except DomainError as error:
-        fail(error)
     for change in changes:
         values = ", ".join(f"{k}: {change.before.get(k)} -> {v}" for k, v in change.after.items())
         decided = f" by {change.decided_by.username}" if change.decided_by else ""
@@ -127,10 +125,8 @@ def programme_rename(programme_id, name, locale, username):
 def _office_id(code: str | None) -> int | None:
     if not code:
         return None
-    try:
+    with refused():
         return jq.get_by_code(code).id
-    except DomainError as error:
-        fail(error)
 
 
 owners_cli = AppGroup("owners", help="Owners: search, register, their herd history.")
@@ -181,10 +177,8 @@ def owners_register(owner_file, username):
 @click.option("--on", "day", type=click.DateTime(["%Y-%m-%d"]), help="Mark the counts in force on this day.")
 def herd_history(owner_id, username, day):
     """List OWNER_ID's herd counts, oldest first; * marks the count in force (today, or on --on)."""
-    try:
+    with refused():
         owner = queries.get_owner(owner_id, acting_user(username))
-    except DomainError as error:
-        fail(error)
     on = day.date() if day else None
     in_force = {count_in_force(owner.herd_counts, h.species, on) for h in owner.herd_counts}
     for h in owner.herd_history:
@@ -220,10 +214,8 @@ AS_USER = click.option("--as", "username", required=True, help="Act as this user
 
 def claim_by_number(number: str, user) -> Claim:
     """Claim NUMBER as ``user`` may see it; out of their reach (or no such claim) stops the command."""
-    try:
+    with refused():
         return queries.get_claim_by_number(plain_digits(number), user)  # typed in any digits, as on the pages
-    except DomainError as error:
-        fail(error)
 
 
 def office_time(claim: Claim, value) -> str:
@@ -333,12 +325,13 @@ def claims_withdraw(number, reason, username):
 @click.argument("number")
 @AS_USER
 def claims_history(number, username):
-    """Every recorded change of claim NUMBER, oldest first (the audit trail's events)."""
+    """Every recorded change of claim NUMBER, oldest first, in words as the claim page gives them (the audit trail's
+    events: sequence number, time, who, what, why)."""
     claim = claim_by_number(number, acting_user(username, *RECORD_READERS))
     for event in events_for("claim", claim.id):
-        reason = f": {event.reason}" if event.reason else ""
-        click.echo(f"#{event.seq:<8} {office_time(claim, event.occurred_at)}  {event.action:<28} "
-                   f"{event.actor_name}{reason}")
+        reason = f" ({event.reason})" if event.reason else ""
+        click.echo(f"#{event.seq:<8} {office_time(claim, event.occurred_at)}  {event.actor_name}: "
+                   f"{describe(event, label=claim.number)}{reason}")
 
 
 def register(app: Flask) -> None:

@@ -129,8 +129,10 @@ def possible_duplicate_owners(user, name: str, village: str, national_id: str | 
     digits = "".join(c for c in national_id or "" if c not in ID_SEPARATORS)
     if digits:
         same.append(sa.func.translate(Owner.national_id, ID_SEPARATORS, "") == digits)
-    stmt = (sa.select(Owner).where(Owner.office_id.in_(jq.office_ids(user)), sa.or_(*same), Owner.id != (besides or 0))
-            .order_by(Owner.id).limit(limit))
+    stmt = sa.select(Owner).where(Owner.office_id.in_(jq.office_ids(user)), sa.or_(*same))
+    if besides is not None:
+        stmt = stmt.where(Owner.id != besides)
+    stmt = stmt.order_by(Owner.id).limit(limit)
     return list(db.session.scalars(stmt))
 
 

@@ -274,9 +274,10 @@ class OwnerCreateSchema(BaseSchema):
         "description": "Default: the official language of the programme nearest to the office"})
     herd = fields.List(fields.Nested(HerdEntrySchema), load_default=list)
     another_household = fields.Boolean(load_default=False, metadata={
-        "description": "Registering: an owner of the same name in the same village, or with the same national ID, is "
-                       "refused (422, naming them) as possibly the same household registered twice; true registers "
-                       "this one anyway, as another household"})
+        "description": "An owner of the same name in the same village, or with the same national ID, at your offices "
+                       "is refused (422, naming them) as possibly the same household registered twice, when "
+                       "registering and when a correction changes the name, village or ID; true saves anyway, as "
+                       "another household"})
 
     @validates_schema(skip_on_field_errors=False)
     def _location(self, data, **_kwargs):

@@ -67,13 +67,21 @@ def record_rates_file(record, what: str) -> None:
 
 
 @contextmanager
-def committed():
-    """Run a command's operation and commit what it changed; a refusal stops the command with its message (the
-    session is rolled back by the app context's end, so nothing of it is kept)."""
+def refused():
+    """Run a lookup or an operation; its refusal (not found, out of reach, not allowed) stops the command with its
+    message."""
     try:
         yield
     except DomainError as error:
         fail(error)
+
+
+@contextmanager
+def committed():
+    """Run a command's operation and commit what it changed; a refusal stops the command with its message (the
+    session is rolled back by the app context's end, so nothing of it is kept)."""
+    with refused():
+        yield
     db.session.commit()
 
 

@@ -12,10 +12,8 @@ from conflict_service.auth import field_credentials
 from conflict_service.auth import queries as auth_queries
 from conflict_service.auth.models import Role
 from conflict_service.auth.schemas import FieldCredentialCreateSchema
-from conflict_service.cli import acting_user, committed, fail
-from conflict_service.errors import DomainError
+from conflict_service.cli import acting_user, committed, loaded, refused
 from conflict_service.i18n import LOCALES
-from conflict_service.web import forms as web_forms
 from field import operations, queries
 from field.enums import SubmissionStatus
 
@@ -98,7 +96,7 @@ def device_new(label, language, qr_png, username):
         raise click.ClickException("Set PUBLIC_BASE_URL, the address phones reach the service at "
                                    "(e.g. https://claims.example.org).")
     with committed():  # the API's schema: a name over 80 characters or of several lines is refused, nothing made
-        data = web_forms.load(FieldCredentialCreateSchema(), {"label": label})
+        data = loaded(FieldCredentialCreateSchema(), {"label": label})
         credential, password = field_credentials.create(user, data, user)
     code = field_credentials.collect_settings_code(credential, password, language or user.preferred_language or "en")
     click.echo(f"Server URL: {field_credentials.server_url()}\nUsername:   {credential.username}\n"
@@ -130,7 +128,5 @@ def _owner(actor, owner: str | None):
         return actor
     if actor.role != Role.ADMIN:
         raise click.ClickException("Only an administrator sees or revokes another user's field devices.")
-    try:
+    with refused():
         return auth_queries.get_user(acting_user(owner).id, actor)
-    except DomainError as error:
-        fail(error)

@@ -14,9 +14,8 @@ from claims.models import Programme
 from claims.queries import get_programme
 from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
-from conflict_service.cli import acting_user, committed, fail, loaded, record_rates_file
+from conflict_service.cli import acting_user, committed, loaded, record_rates_file, refused
 from conflict_service.db import db
-from conflict_service.errors import DomainError
 from conflict_service.i18n import format_money, plain_digits
 from conflict_service.spreadsheets import BOM
 from conflict_service.timeutil import local_today
@@ -115,10 +114,8 @@ def batches_list(username, status, programme_id):
 def batches_show(batch_id, username):
     """Show BATCH_ID: its status, who built and approved it, and each payment."""
     user = acting_user(username)
-    try:
+    with refused():
         batch = queries.get_batch(batch_id, user)
-    except DomainError as error:
-        fail(error)
     click.echo(_batch_line(queries.batch_view(batch)))
     if batch.approved_by is not None:
         click.echo(f"approved by {batch.approved_by.username} at {batch.approved_at.isoformat()}")
@@ -195,10 +192,8 @@ def payments_fail(reference, reason, username):
 
 
 def _payment(reference: str, user):
-    try:
+    with refused():
         return queries.get_payment_by_reference(plain_digits(reference), user)
-    except DomainError as error:
-        fail(error)
 
 
 @rates_cli.command("confirm")

@@ -190,6 +190,15 @@ def test_a_herd_count_cannot_be_in_the_future(api, world):
     assert r.status_code == 422 and r.get_json()["errors"]["herd"]["0"]["counted_on"] == ["This date is in the future."]
 
 
+def _found_by(api):
+    """The ids of the owners the clerk's search (``q``, ``village``) finds through the API."""
+    def owners(**query) -> set[int]:
+        r = api("clerk").get("/api/v1/owners", query_string=query)
+        assert r.status_code == 200, r.get_json()
+        return {item["id"] for item in r.get_json()["items"]}
+    return owners
+
+
 def test_names_are_found_in_either_case_in_every_script(api, world, make):
     """SQLite's own lower() folds ASCII only: «арам» missed «Арам» there (not on PostgreSQL)."""
     russian = make.owner(world.ir.clerk, world.ir.office, name="Арам Петросян", village="Шикаох")
@@ -198,10 +207,7 @@ def test_names_are_found_in_either_case_in_every_script(api, world, make):
     claim = make.claim(world.ir, owner=armenian)
     db.session.commit()
 
-    def owners(**query):
-        r = api("clerk").get("/api/v1/owners", query_string=query)
-        assert r.status_code == 200, r.get_json()
-        return {item["id"] for item in r.get_json()["items"]}
+    owners = _found_by(api)
 
     assert owners(q="арам") == owners(q="АРАМ") == {russian.id}
     assert owners(q="արամ ս") == {armenian.id}
@@ -218,10 +224,7 @@ def test_a_name_is_found_whichever_arabic_script_letters_the_keyboard_gave(api, 
     claim = make.claim(world.ir, owner=arabic)
     db.session.commit()
 
-    def owners(**query):
-        r = api("clerk").get("/api/v1/owners", query_string=query)
-        assert r.status_code == 200, r.get_json()
-        return {item["id"] for item in r.get_json()["items"]}
+    owners = _found_by(api)
 
     assert owners(q="علی کریمی") == owners(q="كريمي") == {arabic.id}
     assert owners(q="گل احمد") == owners(q="گلاحمد") == owners(q="گل‌احمد احمدی") == {joined.id}
