@@ -17,6 +17,7 @@ from claims.schemas import (
     HerdQuerySchema,
     HerdSchema,
     OwnerCreateSchema,
+    OwnerMergeSchema,
     OwnerPageSchema,
     OwnerQuerySchema,
     OwnerSchema,
@@ -164,6 +165,23 @@ class OwnerItem(MethodView):
         owner = operations.update_owner(queries.get_owner(owner_id, user), data, user)
         db.session.commit()
         return owner
+
+
+@owners.route("/<int:owner_id>/merge")
+class OwnerMerge(MethodView):
+    @owners.doc(security=BEARER)
+    @owners.arguments(OwnerMergeSchema)
+    @owners.response(200, OwnerSchema)
+    @roles_allowed(Role.MANAGER)
+    def post(self, data, owner_id):
+        """Merge this owner record into another of the same household (managers): its claims, herd counts, awards,
+        policies, measures, memberships, consent and messages move to the record kept, which is answered; this
+        record is removed (422 on ``into`` for a record of another country, the same record, or two policies of
+        one season)."""
+        user = signed_in_user()
+        kept = operations.merge_owners(queries.get_owner(owner_id, user), data, user)
+        db.session.commit()
+        return kept
 
 
 @owners.route("/<int:owner_id>/herd")

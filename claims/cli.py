@@ -1,6 +1,6 @@
 """Command-line tools of claims: claims themselves (list, show, file, withdraw, history; payouts adds the
 decisions), programmes' evidence rules, proposed changes of their money rules (DESIGN §2); owners: search, register,
-their herd history."""
+merge, their herd history."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from claims.schemas import (
     ClaimQuerySchema,
     HerdCountCreateSchema,
     OwnerCreateSchema,
+    OwnerMergeSchema,
     OwnerQuerySchema,
     ProgrammeUpdateSchema,
     WithdrawSchema,
@@ -129,7 +130,7 @@ def _office_id(code: str | None) -> int | None:
         return jq.get_by_code(code).id
 
 
-owners_cli = AppGroup("owners", help="Owners: search, register, their herd history.")
+owners_cli = AppGroup("owners", help="Owners: search, register, merge, their herd history.")
 
 
 def _owner_line(owner, user) -> str:
@@ -169,6 +170,24 @@ def owners_register(owner_file, username):
     with committed():
         owner = operations.register_owner(data, user)
     click.echo(f"Registered {_owner_line(owner, user)}")
+
+
+@owners_cli.command("merge")
+@click.argument("owner_id", type=int)
+@click.option("--into", "into", required=True, help="The owner record to keep (of the same country).")
+@click.option("--reason", required=True, help="Why the two records are one household.")
+@click.option("--user", "username", required=True, help="A manager of both records' offices.")
+def owners_merge(owner_id, into, reason, username):
+    """Merge OWNER_ID into another record of the same household (managers), as POST /api/v1/owners/{id}/merge:
+    claims, herd counts, awards, policies, measures, memberships, consent and messages move to the record kept;
+    OWNER_ID is removed."""
+    user = acting_user(username, Role.MANAGER)
+    data = loaded(OwnerMergeSchema(), {"into": plain_digits(into).lstrip("#"), "reason": reason})
+    with refused():
+        merged = queries.get_owner(owner_id, user)
+    with committed():
+        kept = operations.merge_owners(merged, data, user)
+    click.echo(f"Merged #{owner_id} into {_owner_line(kept, user)}")
 
 
 @owners_cli.command("herd")

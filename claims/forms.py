@@ -24,7 +24,14 @@ from claims.enums import (
 from claims.models import count_in_force
 from claims.queries import office_language, programme_usable_at, programmes_for
 from conflict_service.errors import ValidationError
-from conflict_service.i18n import editable_number, format_date, format_number, language_titles, native_digits
+from conflict_service.i18n import (
+    editable_number,
+    format_date,
+    format_number,
+    language_titles,
+    native_digits,
+    plain_digits,
+)
 from conflict_service.jurisdictions.queries import offices_for, scope_ids, tree
 from conflict_service.timeutil import local_today, utcnow
 from conflict_service.web import forms as web_forms
@@ -242,3 +249,19 @@ def month_choices() -> list[tuple[str, str]]:
 def visible_in(user):
     t = tree()
     return sorted((t.by_id[i] for i in scope_ids(user)), key=lambda j: j.code)
+
+
+MERGE_TEXT = ("into", "into_other", "reason")
+
+
+def merge_values(form: MultiDict) -> dict:
+    return {k: form.get(k, "") for k in MERGE_TEXT}
+
+
+def merge_data(form: MultiDict) -> dict:
+    """The record to keep: a number typed (in any digits) wins over a suggested record ticked."""
+    data = web_forms.clean(form, MERGE_TEXT)
+    other = data.pop("into_other", None)
+    if other:
+        data["into"] = plain_digits(other).lstrip("#")
+    return data

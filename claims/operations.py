@@ -33,8 +33,9 @@ from claims.models import (
 from claims.queries import get_claim, office_language, possible_duplicate_owners, programme_usable_at
 from claims.states import ClaimAction, ClaimState, apply_action
 from claims.validation import CLOCK_SKEW, time_errors
+from conflict_service.audit.models import AuditEvent
 from conflict_service.audit.operations import created, diff, jsonable, record, snapshot
-from conflict_service.db import db
+from conflict_service.db import Base, db
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, ValidationError
 from conflict_service.i18n import comma, format_date, format_datetime, format_number, native_digits
 from conflict_service.jurisdictions import queries as jq
@@ -126,7 +127,7 @@ def register_owner(data: dict, actor) -> Owner:
     office = _check_office(data["office_id"], actor)
     if not data.get("another_household"):
         _refuse_a_second_registration(data, actor)
-    owner = Owner(**{k: data.get(k) for k in OWNER_FIELDS}, created_by_id=actor.id)
+    owner = Owner(**{k: data.get(k) for k in OWNER_FIELDS}, created_by_id=actor.id, id=_unused_owner_id())
     owner.preferred_language = data.get("preferred_language") or office_language(office)
     owner.name, owner.village = owner.name.strip(), owner.village.strip()
     db.session.add(owner)
@@ -135,6 +136,20 @@ def register_owner(data: dict, actor) -> Owner:
     record("owner.registered", owner, actor=actor,
            changes=created(snapshot(owner, OWNER_FIELDS) | {"herd": _herd_summary(owner)}))
     return owner
+
+
+def _unused_owner_id() -> int | None:
+    """SQLite numbers a new row after the highest id there is, so the id of a record merged away while it was the
+    newest (the usual case: a duplicate just registered) would go to the next household, and the old links, the audit
+    trail and the merge's words would name someone else. There an owner takes the next id after every record that
+    ever was (a write request holds SQLite's write lock from its start: no other takes it meanwhile); PostgreSQL's
+    sequence never gives one twice."""
+    if db.dialect != "sqlite":
+        return None
+    highest = sa.select(sa.func.max(Owner.id)).scalar_subquery()
+    merged = (sa.select(sa.func.max(AuditEvent.entity_id)).where(AuditEvent.action == "owner.merged_into")
+              .scalar_subquery())
+    return max(db.session.scalar(sa.select(highest)) or 0, db.session.scalar(sa.select(merged)) or 0) + 1
 
 
 def _refuse_a_second_registration(data: dict, actor, besides: int | None = None) -> None:
@@ -175,6 +190,69 @@ def update_owner(owner: Owner, data: dict, actor) -> Owner:
     if changes:
         record("owner.updated", owner, actor=actor, changes=changes)
     return owner
+
+
+# What a merge fills on the record kept when it has none and the merged one has it.
+MERGE_FILLED = ("national_id", "phone", "home_lat", "home_lon")
+
+
+def merge_owners(merged: Owner, data: dict, actor) -> Owner:
+    """One household registered twice becomes one record: everything of ``merged`` moves to the owner kept
+    (``data["into"]``): its claims and herd counts here, and through the ``owner.merged`` event what higher packages
+    hold (awards, payout account, policies, measures, memberships, consent, messages); the kept record's
+    missing national ID, phone and home location are filled from the merged one, which is then removed. Both are
+    audited: ``owner.merged`` on the record kept, ``owner.merged_into`` on the one removed (its page leads to the
+    record kept). Registered twice, a household had two household caps and escaped the duplicate-claim flag."""
+    if not permissions.can_merge_owners(actor):
+        raise Forbidden(_("Only programme managers merge owner records."))
+    kept = _record_to_keep(merged, data["into"], actor)
+    before = snapshot(kept, OWNER_FIELDS)
+    for key in MERGE_FILLED:
+        if getattr(kept, key) in (None, "") and getattr(merged, key) not in (None, ""):
+            setattr(kept, key, getattr(merged, key))
+    if kept.home_lat is None or kept.home_lon is None:  # a location is both coordinates or none
+        kept.home_lat = kept.home_lon = None
+    moved = list(db.session.scalars(sa.select(Claim.number).where(Claim.owner_id == merged.id).order_by(Claim.id)))
+    db.session.execute(sa.update(Claim).where(Claim.owner_id == merged.id).values(owner_id=kept.id))
+    counts = len(merged.herd_counts)  # dated counts: one history, the latest in force (DESIGN §3)
+    db.session.execute(sa.update(HerdCount).where(HerdCount.owner_id == merged.id).values(owner_id=kept.id))
+    db.session.expire(kept, ["herd_counts"])
+    db.session.expire(merged, ["herd_counts"])
+    db.session.flush()
+    removed = snapshot(merged, OWNER_FIELDS)
+    record("owner.merged", kept, actor=actor, reason=data["reason"], changes=diff(before, snapshot(kept, OWNER_FIELDS)),
+           data={"merged": merged.id, "merged_owner": removed, "claims": len(moved), "claim_numbers": moved,
+                 "herd_counts": counts})
+    _nothing_left(merged)
+    db.session.delete(merged)
+    db.session.flush()
+    record("owner.merged_into", merged, actor=actor, reason=data["reason"], data={"into": kept.id})
+    log.info("owner %s merged into owner %s by %s", merged.id, kept.id, actor.username)
+    return kept
+
+
+def _nothing_left(merged: Owner) -> None:
+    """Every row that names the merged owner has moved: a package that holds owners without moving them on
+    ``owner.merged`` would otherwise lose its rows with the record (deleted in cascade) or fail the delete."""
+    db.session.flush()
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name == Owner.__tablename__ and table.name != Owner.__tablename__:
+                left = db.session.scalar(sa.select(sa.func.count()).select_from(table).where(fk.parent == merged.id))
+                if left:
+                    raise RuntimeError(f"{left} rows of {table.name} still name owner {merged.id} after the merge")
+
+
+def _record_to_keep(merged: Owner, into: int, actor) -> Owner:
+    kept = db.session.get(Owner, into)
+    if kept is None or kept.office_id not in jq.office_ids(actor):
+        raise ValidationError.field("into", _("Choose an owner record of your offices."))
+    if kept.id == merged.id:
+        raise ValidationError.field("into", _("Choose another record: this is the record being merged."))
+    if jq.country_of(kept.office).id != jq.country_of(merged.office).id:
+        raise ValidationError.field("into", _(
+            "Choose a record of the same country: records of two countries are not one household."))
+    return kept
 
 
 def _add_counts(owner: Owner, entries: list[dict], actor) -> list[HerdCount]:

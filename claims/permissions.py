@@ -28,6 +28,12 @@ def can_manage_programmes(user) -> bool:
     return user is not None and user.role == Role.MANAGER
 
 
+def can_merge_owners(user) -> bool:
+    """Merging two records of one household moves claims between owners, so between household caps: a manager's
+    decision (jurisdiction is checked by the operation)."""
+    return user is not None and user.role == Role.MANAGER
+
+
 def can_see_personal_data(user) -> bool:
     return user is not None and user.role in PERSONAL_DATA_READERS
 

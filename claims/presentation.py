@@ -23,7 +23,13 @@ from claims.enums import (
 )
 from claims.states import ClaimState
 from claims.years import year_bounds
-from conflict_service.audit.presentation import register, register_fields, register_value, register_values
+from conflict_service.audit.presentation import (
+    recorded_count,
+    register,
+    register_fields,
+    register_value,
+    register_values,
+)
 from conflict_service.i18n import choices_shown, format_date, format_number, join_list, native_digits, translations
 from conflict_service.timeutil import utcnow
 
@@ -35,6 +41,11 @@ def register_texts() -> None:
         "programme.updated": L_("Programme {label} changed"),
         "owner.registered": L_("Owner {label} registered"),
         "owner.updated": L_("Owner {label} corrected"),
+        "owner.merged": lambda data: ngettext(
+            "Owner record #{merged} merged into this one, as the same household: {claims} claim moved",
+            "Owner record #{merged} merged into this one, as the same household: {claims} claims moved",
+            recorded_count(data, "claims")),
+        "owner.merged_into": L_("Merged into owner record #{into}, as the same household"),
         "owner.herd_counted": L_("Herd count recorded ({species}: {head_count}, counted on {counted_on})"),
         "owner.herd_count_corrected": L_("Herd count #{corrects} corrected ({species}: {previous} counted on "
                                          "{previous_on} replaced by {head_count} counted on {counted_on})"),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from claims.enums import Clock
 from claims.models import Claim, HerdCount, LossLine, Owner, Programme
 from claims.states import ClaimState
+from conflict_service.audit.models import AuditEvent
 from conflict_service.db import db
 from conflict_service.errors import NotFound
 from conflict_service.i18n import current_locale, local_name
@@ -85,6 +86,22 @@ def get_owner(owner_id: int, user) -> Owner:
     if owner is None or owner.office_id not in jq.office_ids(user):
         raise NotFound()
     return owner
+
+
+def merged_into(owner_id: int, user) -> Owner | None:
+    """The record that owner ``owner_id``, removed by a merge, lives on in (followed through later merges), if
+    ``user`` may see it: an old link, a number noted on paper, still leads to the household."""
+    for _hop in range(10):
+        into = db.session.scalar(sa.select(AuditEvent.data).where(
+            AuditEvent.entity_type == Owner.__audit_type__, AuditEvent.entity_id == owner_id,
+            AuditEvent.action == "owner.merged_into").order_by(AuditEvent.seq.desc()).limit(1))
+        if into is None:
+            break
+        owner_id = into["into"]
+        owner = db.session.get(Owner, owner_id)
+        if owner is not None:
+            return owner if owner.office_id in jq.office_ids(user) else None
+    return None
 
 
 def head_count_in_force(owner_id, species, day) -> sa.ColumnElement:

@@ -305,6 +305,17 @@ class OwnerSchema(BaseSchema):
         return data
 
 
+class OwnerMergeSchema(BaseSchema):
+    into = fields.Integer(required=True, error_messages={
+        "required": L_("Choose the record to keep, or give its number."),
+        "invalid": L_("Give the record's number in digits, as its page shows it.")}, metadata={
+        "description": "The owner record to keep, of the same country: the merged record's claims, herd counts, "
+                       "awards, policies, measures, memberships, consent and messages move to it, its missing "
+                       "national ID, phone and home location are filled in, and the merged record is removed"})
+    reason = required_text(1000, error_messages={"required": L_("Say why these records are one household.")},
+                           metadata={"description": "Why the two records are one household"})
+
+
 class OwnerQuerySchema(PageArgsSchema):
     q = digits_text(100, load_default=None)
     office_id = fields.Integer(load_default=None)

@@ -14,6 +14,7 @@ from claims.permissions import (
     can_edit_claim,
     can_file_claim,
     can_manage_programmes,
+    can_merge_owners,
     can_register_owner,
     can_see_personal_data,
     can_view_records,
@@ -23,6 +24,7 @@ from claims.schemas import (
     ClaimQuerySchema,
     HerdCountCreateSchema,
     OwnerCreateSchema,
+    OwnerMergeSchema,
     OwnerQuerySchema,
     ProgrammeCreateSchema,
     ProgrammeUpdateSchema,
@@ -35,7 +37,7 @@ from conflict_service.auth.models import Role
 from conflict_service.auth.roles import OVERSEERS, RECORD_READERS
 from conflict_service.auth.session import login_required
 from conflict_service.db import db
-from conflict_service.errors import Conflict, ValidationError
+from conflict_service.errors import Conflict, NotFound, ValidationError
 from conflict_service.i18n import plain_digits, set_context_programme
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.web import forms as web_forms
@@ -105,7 +107,31 @@ def _twins(values: dict, errors: dict, owner=None) -> list:
 @bp.get("/owners/<int:owner_id>")
 @login_required(*RECORD_READERS)
 def owner_detail(owner_id):
-    return _owner_page(queries.get_owner(owner_id, g.user))
+    try:
+        owner = queries.get_owner(owner_id, g.user)
+    except NotFound:
+        kept = queries.merged_into(owner_id, g.user)  # a record merged away: its link leads to the household
+        if kept is None:
+            raise
+        flash(_("Owner record #{number} was merged into this one, as the same household.").format(
+            number=i18n.native_digits(str(owner_id))), "info")
+        return redirect(url_for("claims.owner_detail", owner_id=kept.id))
+    return _owner_page(owner)
+
+
+@bp.route("/owners/<int:owner_id>/merge", methods=["GET", "POST"])
+@login_required(Role.MANAGER)
+def owner_merge(owner_id):
+    """One household registered twice: the manager keeps one record and merges this one into it."""
+    owner = queries.get_owner(owner_id, g.user)
+    values = forms.merge_values(request.form) if request.method == "POST" else forms.merge_values({})
+    twins = queries.possible_duplicate_owners(g.user, owner.name, owner.village, owner.national_id, besides=owner.id)
+    return submit(lambda errors: render_template("claims/owner_merge.html", owner=owner, twins=twins, values=values,
+                                                 errors=errors, show_personal=can_see_personal_data(g.user)),
+                  lambda: operations.merge_owners(owner, web_forms.load(OwnerMergeSchema(),
+                                                                        forms.merge_data(request.form)), g.user),
+                  _("Owner record #{number} merged into this one.").format(number=i18n.native_digits(str(owner_id))),
+                  lambda kept: url_for("claims.owner_detail", owner_id=kept.id))
 
 
 def _owner_page(owner, herd_values: dict | None = None, herd_errors: dict | None = None):
@@ -113,6 +139,7 @@ def _owner_page(owner, herd_values: dict | None = None, herd_errors: dict | None
     claims = queries.claims_page(g.user, queries.ClaimFilters(owner_id=owner.id), 1, 100).items
     return render_template("claims/owner_detail.html", owner=owner, claims=claims,
                            show_personal=can_see_personal_data(g.user), can_edit=can_register_owner(g.user),
+                           can_merge=can_merge_owners(g.user),
                            can_file=can_file_claim(g.user), sections=render_slot("owner", owner, g.user),
                            herd=forms.herd_history(owner), herd_values=herd_values or forms.herd_count_defaults(owner),
                            herd_errors=herd_errors or {}, species=Species.choices(),

@@ -57,15 +57,18 @@ from conflict_service.web.extensions import contribute
 from insurance import api as insurance_api
 from insurance import cli as insurance_cli
 from insurance import demo as insurance_demo
+from insurance import policies as insurance_policies
 from insurance import sections as insurance_sections
 from insurance import views as insurance_views
 from insurance import views_policies as insurance_views_policies
 from mitigation import api as mitigation_api
 from mitigation import cli as mitigation_cli
 from mitigation import demo as mitigation_demo
+from mitigation import operations as mitigation_operations
 from mitigation import presentation as mitigation_presentation
 from mitigation import report_views as mitigation_report_views
 from mitigation import views as mitigation_views
+from notifications import operations as notifications_operations
 from oversight import api as oversight_api
 from oversight import cli as oversight_cli
 from oversight import report_api as oversight_report_api
@@ -91,6 +94,8 @@ from payouts.freezes import api as freezes_api
 from payouts.freezes import cli as freezes_cli
 from payouts.freezes import presentation as freezes_presentation
 from payouts.freezes import views as freezes_views
+from payouts.operations import accounts as payouts_accounts
+from performance import operations as performance_operations
 from verification import api as verification_api
 from verification import cli as verification_cli
 from verification import demo as verification_demo
@@ -196,6 +201,12 @@ def _wire_domain() -> None:
     # A carcass left in place (DESIGN §3): a filter of the claim lists and exports, a flag cleared by its disposal.
     claims_queries.register_condition("carcass_left", verification_queries.carcass_left_clause)
     events.subscribe("claim.carcass_disposed", flags_operations.refresh_claim)
+    # One household registered twice becomes one record (claims.operations.merge_owners): each package moves what
+    # it holds of the record merged before it is removed (or refuses the merge), then the flags look again.
+    for moves in (payouts_accounts.owner_merged, insurance_policies.owner_merged, mitigation_operations.owner_merged,
+                  performance_operations.owner_merged, notifications_operations.owner_merged):
+        events.subscribe("owner.merged", moves)
+    events.subscribe("owner.merged_into", flags_operations.refresh_owner_merged)
 
 
 def _contribute(app: Flask) -> None:

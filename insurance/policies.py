@@ -16,7 +16,7 @@ from claims.queries import programme_usable_at
 from conflict_service.audit.operations import record
 from conflict_service.db import db
 from conflict_service.errors import Conflict, ValidationError
-from conflict_service.i18n import format_date, format_number
+from conflict_service.i18n import format_date, format_number, join_list
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import local_today, utcnow
 from insurance import queries
@@ -177,3 +177,21 @@ def record_violation(policy: Policy, data: dict, actor) -> Policy:
     record("owner.insurance_violation", policy.owner, actor=actor, reason=policy.violation_note,
            data={"policy": policy.number, "date": day})
     return policy
+
+
+def owner_merged(kept: Owner, *, data: dict, **_event) -> None:
+    """``owner.merged``: the merged record's policies become the kept owner's. A household holds one policy a season:
+    two records insured for the same season are not merged (the operation is refused and nothing changes)."""
+    merged_id = data["merged"]
+    theirs = list(db.session.scalars(sa.select(Policy).where(Policy.owner_id == merged_id)))
+    seasons = set(db.session.scalars(sa.select(Policy.season_id).where(Policy.owner_id == kept.id)))
+    clash = [p for p in theirs if p.season_id in seasons]
+    if clash:
+        both = db.session.scalars(sa.select(Policy.number).where(
+            Policy.owner_id.in_([kept.id, merged_id]), Policy.season_id.in_([p.season_id for p in clash]))
+            .order_by(Policy.number))
+        raise ValidationError.field("into", _(
+            "Both records are insured for the same season ({policies}): a household holds one policy a season, so "
+            "these records are not merged.").format(policies=join_list(list(both))))
+    for policy in theirs:
+        policy.owner_id = kept.id

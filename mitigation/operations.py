@@ -178,3 +178,9 @@ def record_vaccination(dog: GuardianDog, data: dict, actor) -> Vaccination:
         "vaccine": vaccination.kind, "given_on": given, "next_due_on": vaccination.next_due_on}),
         data={"vaccination_id": vaccination.id})
     return vaccination
+
+
+def owner_merged(kept: Owner, *, data: dict, **_event) -> None:
+    """``owner.merged``: the merged record's measures (and their inspections, dogs and vaccinations) are the kept
+    household's."""
+    db.session.execute(sa.update(Measure).where(Measure.owner_id == data["merged"]).values(owner_id=kept.id))

@@ -39,6 +39,21 @@ def consent_of(owner: Owner) -> Consent | None:
     return db.session.get(Consent, owner.id)
 
 
+def owner_merged(kept: Owner, *, data: dict, **_event) -> None:
+    """``owner.merged``: the messages sent to the merged record are the kept owner's; its consent is kept only if the
+    kept record has none (how it was given stays in the merged record's audit trail)."""
+    merged_id = data["merged"]
+    db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.owner_id == merged_id).values(owner_id=kept.id))
+    theirs = db.session.get(Consent, merged_id)
+    if theirs is None:
+        return
+    if db.session.get(Consent, kept.id) is not None:
+        db.session.delete(theirs)
+        return
+    db.session.expunge(theirs)  # its key changes: moved in SQL, read again under the kept owner's
+    db.session.execute(sa.update(Consent.__table__).where(Consent.owner_id == merged_id).values(owner_id=kept.id))
+
+
 def record_office_sms_consent(owner: Owner, actor) -> Consent:
     """The owner agreed at the office, today, to texts in their preferred language (the registration form's box)."""
     if not owner.phone:

@@ -15,10 +15,11 @@ from claims.zones import ZoneError, normalise
 from conflict_service.audit.operations import diff, jsonable, record, snapshot
 from conflict_service.db import db, lock_row
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationError
+from conflict_service.i18n import join_list
 from conflict_service.jurisdictions import queries as jq
 from conflict_service.timeutil import utcnow
-from performance.enums import Distribution, Fallback, Forfeiture, Indicator
-from performance.models import MONEY_TERMS, Community, Contract, ContractChange, Period
+from performance.enums import Distribution, Fallback, Forfeiture, Indicator, PeriodStatus
+from performance.models import MONEY_TERMS, Community, Contract, ContractChange, Member, Period
 from performance.permissions import check_manager
 
 COMMUNITY_FIELDS = ("name", "jurisdiction_id", "account_name", "account_method", "account_number")
@@ -188,3 +189,22 @@ def _typed(key: str, value):
     if key == "fallback_periods":
         return int(value)
     return TYPES[key](value) if key in TYPES else value
+
+
+def owner_merged(kept: Owner, *, data: dict, **_event) -> None:
+    """``owner.merged``: the kept owner belongs to every community either record belonged to (once). A share of an
+    approved period still to be paid is paid to the record it names (its payment part): such a record is merged
+    once the period is paid. Shares of periods paid stay as frozen, with the member's name."""
+    merged_id = data["merged"]
+    unpaid = db.session.scalars(sa.select(Period).where(
+        Period.status.in_([PeriodStatus.APPROVED, PeriodStatus.IN_PAYMENT]), Period.shares.is_not(None))
+        .order_by(Period.id))
+    owed = [p.audit_label for p in unpaid if any(s["owner_id"] == merged_id for s in p.shares or [])]
+    if owed:
+        raise ValidationError.field("into", _(
+            "This record is owed a share of conservation-performance periods not yet paid ({periods}): merge it once "
+            "they are paid.").format(periods=join_list(owed)))
+    already = set(db.session.scalars(sa.select(Member.community_id).where(Member.owner_id == kept.id)))
+    member = sa.and_(Member.owner_id == merged_id, Member.community_id.in_(already))
+    db.session.execute(sa.delete(Member.__table__).where(member))
+    db.session.execute(sa.update(Member.__table__).where(Member.owner_id == merged_id).values(owner_id=kept.id))

@@ -61,6 +61,12 @@ def refresh_claim(claim: Claim, **_event) -> None:
     refresh(sa.select(Claim.id).where(Claim.id == claim.id))
 
 
+def refresh_owner_merged(_merged, *, data: dict, **_event) -> None:
+    """``owner.merged_into``: one household's claims, now under one owner, are compared with each other (the
+    duplicate-claim flag, the yearly count) and no longer with the record removed (a shared national ID)."""
+    refresh(sa.select(Claim.id).where(Claim.owner_id == data["into"]))
+
+
 def _raise(flag: AnomalyFlag | None, claim_id: int, code: str, details: dict, now) -> str:
     if flag is not None and flag.cleared_at is None:
         if flag.details != details:

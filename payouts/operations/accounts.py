@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from claims.models import Owner
@@ -10,7 +11,7 @@ from conflict_service.audit.operations import diff, record
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, ValidationError
 from payouts.enums import PaymentMethod
-from payouts.models import PayoutAccount
+from payouts.models import Award, PayoutAccount
 from payouts.permissions import can_edit_payout_details
 
 
@@ -55,3 +56,19 @@ def set_payout_account(owner: Owner, data: dict, actor) -> PayoutAccount:
 def _summary(account: PayoutAccount) -> dict:
     return {"payout_method": account.method.value if account.method else None,
             "bank_name": account.bank_name or None, "account_number": mask(account.account_number)}
+
+
+def owner_merged(kept: Owner, *, data: dict, **_event) -> None:
+    """``owner.merged``: the merged record's awards count toward the kept household's cap; its payout account is
+    kept only if the kept record has none (the account's history stays in the merged record's audit trail)."""
+    merged_id = data["merged"]
+    db.session.execute(sa.update(Award).where(Award.owner_id == merged_id).values(owner_id=kept.id))
+    theirs = db.session.get(PayoutAccount, merged_id)
+    if theirs is None:
+        return
+    if db.session.get(PayoutAccount, kept.id) is not None:
+        db.session.delete(theirs)
+        return
+    db.session.expunge(theirs)  # its key changes: moved in SQL, read again under the kept owner's
+    db.session.execute(sa.update(PayoutAccount.__table__).where(PayoutAccount.owner_id == merged_id)
+                       .values(owner_id=kept.id))

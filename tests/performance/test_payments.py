@@ -332,3 +332,32 @@ def test_a_performance_batch_is_approved_from_the_command_line(runner, perf, wor
     db.session.expire_all()
     assert batch.status == BatchStatus.APPROVED
     assert [p.status for p in period_payments(period)] == [PaymentStatus.SENT]
+
+
+def test_a_member_owed_a_share_not_yet_paid_is_merged_only_once_it_is_paid(perf, world, make):
+    """A share's payment part names its member's record: merged away before it is paid, the period could not be
+    paid. Refused (nothing changes) while it is owed; a member with nothing owed merges and the kept record is the
+    community's member."""
+    from claims.models import Owner
+    from claims.operations import merge_owners
+    from conflict_service.errors import ValidationError
+
+    period = approved_period(perf, world, detections=9, distribution=Distribution.HERD_WEIGHTED)
+    community = period.contract.community
+    owed, other = community.members
+    kept = make.owner(world.ir.clerk, world.ir.office)
+    db.session.commit()
+    assert {s["owner_id"] for s in period.shares} == {owed.id, other.id}
+
+    with pytest.raises(ValidationError) as refused:
+        merge_owners(owed, {"into": kept.id, "reason": "Registered twice"}, world.ir.manager)
+    db.session.rollback()
+    assert f"periods not yet paid ({period.audit_label})" in refused.value.errors["into"][0]
+    assert db.session.get(Owner, owed.id) is not None
+
+    period.status = PeriodStatus.PAID  # as the payment's confirmation leaves it
+    db.session.commit()
+    merge_owners(owed, {"into": kept.id, "reason": "Registered twice"}, world.ir.manager)
+    db.session.commit()
+    db.session.expire_all()
+    assert [m.id for m in db.session.get(type(community), community.id).members] == sorted([other.id, kept.id])
