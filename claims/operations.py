@@ -35,7 +35,7 @@ from claims.states import ClaimAction, ClaimState, apply_action
 from claims.validation import CLOCK_SKEW, time_errors
 from conflict_service.audit.models import AuditEvent
 from conflict_service.audit.operations import created, diff, jsonable, record, snapshot
-from conflict_service.db import Base, db
+from conflict_service.db import Base, db, lock_row
 from conflict_service.errors import Conflict, Forbidden, InvalidTransition, ValidationError
 from conflict_service.i18n import comma, format_date, format_datetime, format_number, native_digits
 from conflict_service.jurisdictions import queries as jq
@@ -206,6 +206,7 @@ def merge_owners(merged: Owner, data: dict, actor) -> Owner:
     if not permissions.can_merge_owners(actor):
         raise Forbidden(_("Only programme managers merge owner records."))
     kept = _record_to_keep(merged, data["into"], actor)
+    merged, kept = _lock_household(merged, kept)
     before = snapshot(kept, OWNER_FIELDS)
     for key in MERGE_FILLED:
         if getattr(kept, key) in (None, "") and getattr(merged, key) not in (None, ""):
@@ -229,6 +230,19 @@ def merge_owners(merged: Owner, data: dict, actor) -> Owner:
     record("owner.merged_into", merged, actor=actor, reason=data["reason"], data={"into": kept.id})
     log.info("owner %s merged into owner %s by %s", merged.id, kept.id, actor.username)
     return kept
+
+
+def _lock_household(merged: Owner, kept: Owner) -> tuple[Owner, Owner]:
+    """Both records' claims, then both records, locked in id order (the order of a decision: claim, then owner) and
+    read again: a decision on one of the claims, or another merge of either record, waits or is waited for. A record
+    merged away meanwhile stops this merge."""
+    ids = sorted({merged.id, kept.id})
+    db.session.execute(sa.select(Claim.id).where(Claim.owner_id.in_(ids)).order_by(Claim.id)
+                       .with_for_update(of=Claim)).all()
+    found = {owner.id: owner for owner in (lock_row(Owner, i) for i in ids) if owner is not None}
+    if len(found) < 2:
+        raise Conflict(_("One of these records was merged a moment ago; open the record kept and look again."))
+    return found[merged.id], found[kept.id]
 
 
 def _nothing_left(merged: Owner) -> None:
