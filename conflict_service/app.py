@@ -68,7 +68,6 @@ from mitigation import operations as mitigation_operations
 from mitigation import presentation as mitigation_presentation
 from mitigation import report_views as mitigation_report_views
 from mitigation import views as mitigation_views
-from notifications import operations as notifications_operations
 from oversight import api as oversight_api
 from oversight import cli as oversight_cli
 from oversight import report_api as oversight_report_api
@@ -95,7 +94,6 @@ from payouts.freezes import cli as freezes_cli
 from payouts.freezes import presentation as freezes_presentation
 from payouts.freezes import views as freezes_views
 from payouts.operations import accounts as payouts_accounts
-from performance import operations as performance_operations
 from verification import api as verification_api
 from verification import cli as verification_cli
 from verification import demo as verification_demo
@@ -203,8 +201,8 @@ def _wire_domain() -> None:
     events.subscribe("claim.carcass_disposed", flags_operations.refresh_claim)
     # One household registered twice becomes one record (claims.operations.merge_owners): each package moves what
     # it holds of the record merged before it is removed (or refuses the merge), then the flags look again.
-    for moves in (payouts_accounts.owner_merged, insurance_policies.owner_merged, mitigation_operations.owner_merged,
-                  performance_operations.owner_merged, notifications_operations.owner_merged):
+    # Performance and notifications subscribe from their init_app.
+    for moves in (payouts_accounts.owner_merged, insurance_policies.owner_merged, mitigation_operations.owner_merged):
         events.subscribe("owner.merged", moves)
     events.subscribe("owner.merged_into", flags_operations.refresh_owner_merged)
 

@@ -3,10 +3,11 @@
 
 def init_app(app) -> None:
     """Wire notifications into the app: event subscribers, the sender, blueprints, API, CLI, slots and menu."""
+    from conflict_service import events
     from conflict_service.api import api
     from conflict_service.web.extensions import add_form_part, contribute
     from notifications import api as notifications_api
-    from notifications import cli, demo, presentation, sender, subscribers, views
+    from notifications import cli, demo, operations, presentation, sender, subscribers, views
 
     csrf = app.extensions["csrf"]
     for blp in notifications_api.BLUEPRINTS:
@@ -15,6 +16,7 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.extensions["nav"] = [*app.extensions.get("nav", []), *views.NAV]
     contribute(app, "owner", views.owner_section)
+    events.subscribe("owner.merged", operations.owner_merged)  # a merged record's messages and consent move
     contribute(app, "profile", views.profile_section)
     add_form_part(app, "owner_new", views.INTAKE_CONSENT)
     app.cli.add_command(cli.cli)
