@@ -81,4 +81,9 @@ def server_cpu_seconds(base: str) -> float:
         pid, ppid = int(entry.name), int(fields[1])
         if pid == master or ppid == master:
             total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        if pid == master:
+            # cutime, cstime: the workers gunicorn has recycled (max_requests) and reaped. Without them a worker that
+            # exits between two readings takes its CPU out of the sum, and the time between them can come out 0 or
+            # less (a tiny run's field submissions, after the submission load's thousands of requests).
+            total += (int(fields[13]) + int(fields[14])) / ticks
     return total

@@ -107,3 +107,28 @@ def test_profile_scripts_run_on_a_tiny_dataset(tmp_path):
         assert "Ordered by: cumulative time" in text and "Ordered by: internal time" in text, text[:2000]
         assert str(ROOT) + "/" not in text and "site-packages" not in text, text  # paths shortened
         assert run.stdout.startswith(first)
+
+
+def test_the_servers_cpu_keeps_what_recycled_workers_used(tmp_path):
+    """gunicorn recycles a worker after max_requests: the CPU it used must stay in the server's total, or a figure
+    measured across the recycling (the field submissions' CPU, after the submission load) comes out 0 or less."""
+    import os
+
+    import requests
+
+    sys.path.insert(0, str(ROOT))
+    from bench.server import gunicorn, server_cpu_seconds
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.db'}", "SECRET_KEY": "bench",
+           "INSTANCE_PATH": str(tmp_path), "REDIS_URL": "", "GUNICORN_MAX_REQUESTS": "10"}
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=600)
+    with gunicorn(env, workers=1, threads=1) as base:
+        readings = [server_cpu_seconds(base)]
+        session = requests.Session()
+        for _ in range(3):  # 3 × 12 requests: the one worker is replaced three times
+            for _ in range(12):
+                session.get(f"{base}/login", timeout=30)
+            readings.append(server_cpu_seconds(base))
+    assert readings == sorted(readings), readings
+    assert readings[-1] - readings[0] > 0.05, readings  # the pages' CPU, recycled workers' included
