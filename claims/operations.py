@@ -232,6 +232,20 @@ def merge_owners(merged: Owner, data: dict, actor) -> Owner:
     return kept
 
 
+def move_one_per_owner(model, merged_id: int, kept_id: int) -> None:
+    """For an ``owner.merged`` subscriber: the merged record's row of ``model``, keyed by the owner's id (one per
+    owner: a payout account, a consent), becomes the kept owner's if the kept record has none, else is dropped (its
+    history stays in the merged record's audit trail)."""
+    theirs = db.session.get(model, merged_id)
+    if theirs is None:
+        return
+    if db.session.get(model, kept_id) is not None:
+        db.session.delete(theirs)
+        return
+    db.session.expunge(theirs)  # its key changes: moved in SQL, read again under the kept owner's
+    db.session.execute(sa.update(model.__table__).where(model.owner_id == merged_id).values(owner_id=kept_id))
+
+
 def _lock_household(merged: Owner, kept: Owner) -> tuple[Owner, Owner]:
     """Both records' claims, then both records, locked in id order (the order of a decision: claim, then owner) and
     read again: a decision on one of the claims, or another merge of either record, waits or is waited for. A record

@@ -17,6 +17,7 @@ from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 
 from claims.models import Claim, Owner
+from claims.operations import move_one_per_owner
 from conflict_service.audit.operations import diff, record, snapshot
 from conflict_service.db import db
 from conflict_service.errors import Forbidden, InvalidTransition, NotFound, ValidationError
@@ -44,14 +45,7 @@ def owner_merged(kept: Owner, *, data: dict, **_event) -> None:
     kept record has none (how it was given stays in the merged record's audit trail)."""
     merged_id = data["merged"]
     db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.owner_id == merged_id).values(owner_id=kept.id))
-    theirs = db.session.get(Consent, merged_id)
-    if theirs is None:
-        return
-    if db.session.get(Consent, kept.id) is not None:
-        db.session.delete(theirs)
-        return
-    db.session.expunge(theirs)  # its key changes: moved in SQL, read again under the kept owner's
-    db.session.execute(sa.update(Consent.__table__).where(Consent.owner_id == merged_id).values(owner_id=kept.id))
+    move_one_per_owner(Consent, merged_id, kept.id)
 
 
 def record_office_sms_consent(owner: Owner, actor) -> Consent:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from claims.models import Owner
+from claims.operations import move_one_per_owner
 from claims.permissions import mask
 from conflict_service.audit.operations import diff, record
 from conflict_service.db import db
@@ -63,12 +64,4 @@ def owner_merged(kept: Owner, *, data: dict, **_event) -> None:
     kept only if the kept record has none (the account's history stays in the merged record's audit trail)."""
     merged_id = data["merged"]
     db.session.execute(sa.update(Award).where(Award.owner_id == merged_id).values(owner_id=kept.id))
-    theirs = db.session.get(PayoutAccount, merged_id)
-    if theirs is None:
-        return
-    if db.session.get(PayoutAccount, kept.id) is not None:
-        db.session.delete(theirs)
-        return
-    db.session.expunge(theirs)  # its key changes: moved in SQL, read again under the kept owner's
-    db.session.execute(sa.update(PayoutAccount.__table__).where(PayoutAccount.owner_id == merged_id)
-                       .values(owner_id=kept.id))
+    move_one_per_owner(PayoutAccount, merged_id, kept.id)
