@@ -233,15 +233,22 @@ def single_line(value: str | None) -> None:
                 char=f"U+{ord(ch):04X}"))
 
 
-def _not_blank(value: str | None) -> None:
-    if value is not None and not value.strip():
-        raise ValidationError(gettext("This field is required."))
+def _not_blank(message=None):
+    """Spaces alone say nothing: refused with the field's own "required" message when it has one (a reason left
+    blank reads as one left out)."""
+
+    def check(value: str | None) -> None:
+        if value is not None and not value.strip():
+            raise ValidationError(str(message) if message else gettext("This field is required."))
+
+    return check
 
 
 def required_text(max_length: int, *, one_line: bool = False, **kwargs) -> fields.String:
     """Text that must say something (spaces alone do not); ``one_line`` for names, villages and IDs."""
+    required = kwargs.get("error_messages", {}).get("required")
     return fields.String(required=True, validate=[
-        _not_blank, validate.Length(max=max_length, error=L_("Use at most {max} characters.")),
+        _not_blank(required), validate.Length(max=max_length, error=L_("Use at most {max} characters.")),
         *([single_line] if one_line else []),
     ], **kwargs)
 

@@ -110,7 +110,8 @@ def test_a_merge_that_cannot_be_is_refused_and_changes_nothing(api, client, make
         assert list(errors) == [field], errors
         message = " ".join(errors[field])
         expected = {"itself": "this is the record being merged", "other country": "same country",
-                    "unseen": "owner record of your offices", "no reason": ""}[case]
+                    "unseen": "owner record of your offices",
+                    "no reason": "Say why these records are one household."}[case]  # not "This field is required."
         assert expected in message, message
     db.session.expire_all()
     assert db.session.get(Owner, merged.id) is not None
