@@ -40,6 +40,7 @@ from conflict_service.i18n import (
 )
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.jurisdictions.queries import office_ids_select, tree
+from conflict_service.textsearch import folded
 from conflict_service.timeutil import day_start, local_date
 from insurance.models import Policy
 from oversight.sql import dates_apart
@@ -270,14 +271,57 @@ def shared_national_id(targets: sa.Select) -> dict[int, dict]:
                      in db.session.execute(stmt) if country(my_office) == country(their_office)), "owners")
 
 
-def _owners(details: dict) -> str:
-    """The other owners a flag names (kept as ids), as far as the reader may see them (see :func:`_numbers`)."""
+@rule("same_name_elsewhere", L_("Same name and village at another office"),
+      lambda d: _("An owner of the same name and village is also registered at another office: {owners}. If they "
+                  "are one household, merge the two records.").format(owners=_owners(d, where="office")))
+def same_name_elsewhere(targets: sa.Select) -> dict[int, dict]:
+    """The household without a national ID (common where few have one) registered at two offices of a country:
+    registering refuses the same name in the same village only at the clerk's own offices, and
+    ``shared_national_id`` needs an ID. Compared as a search compares names («علي» is «علی»); owners whose national
+    IDs are both known and differ are two households, and a name and village on more than ``SHARED_ID_MAX_OWNERS``
+    owners (a common name in a big village) are not compared."""
+    name, village = folded(Owner.name), folded(Owner.village)
+    mine = db.session.execute(sa.select(Claim.id, Owner.id, Owner.office_id, name, village, Owner.national_id)
+                              .join(Owner, Owner.id == Claim.owner_id).where(Claim.id.in_(targets))
+                              .order_by(Claim.id)).all()
+    if not mine:
+        return {}
+    names = {row[3] for row in mine}
+    others = sa.select(Owner.id, Owner.office_id, name, village, Owner.national_id)
+    if len(names) <= 500:  # a claim's page, a few claims; a scan of every open claim reads every owner once
+        others = others.where(name.in_(names))
+    household: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for owner_id, office_id, their_name, their_village, national_id in db.session.execute(others):
+        household[(their_name, their_village)].append((owner_id, office_id, national_id))
+    country = _country_finder()
+    found = []
+    for claim_id, _owner, office_id, my_name, my_village, my_id in mine:
+        twins = household[(my_name, my_village)]
+        if len(twins) > SHARED_ID_MAX_OWNERS:
+            continue
+        found += [(claim_id, str(other)) for other, their_office, their_id in sorted(twins)
+                  if their_office != office_id and country(their_office) == country(office_id)
+                  and not _two_ids(my_id, their_id)]
+    return _grouped(found, "owners")
+
+
+def _two_ids(mine: str | None, theirs: str | None) -> bool:
+    """Both national IDs known and different (their digits): two households of one name."""
+    digits = [("".join(c for c in i if c not in ID_SEPARATORS) if i else "") for i in (mine, theirs)]
+    return all(digits) and digits[0] != digits[1]
+
+
+def _owners(details: dict, where: str = "village") -> str:
+    """The other owners a flag names (kept as ids), as far as the reader may see them (see :func:`_numbers`), each
+    with their village, or with their office where the village is the same."""
     ids = [int(plain_number(i)) for i in details.get("owners", [])]
-    stmt = sa.select(Owner.id, Owner.name, Owner.village).where(Owner.id.in_(ids))
+    stmt = (sa.select(Owner.id, Owner.name, Owner.village, Owner.office_id).where(Owner.id.in_(ids)))
     user = g.get("user") if has_request_context() else None
     if user is not None:
         stmt = stmt.where(Owner.office_id.in_(office_ids_select(user)))
-    shown = {owner_id: f"{name} ({village})" for owner_id, name, village in db.session.execute(stmt)}
+    offices = tree().by_id
+    shown = {owner_id: f"{name} ({village if where == 'village' else offices[office_id].local_name})"
+             for owner_id, name, village, office_id in db.session.execute(stmt)}
     words = [isolate(shown[i]) for i in ids if i in shown]
     if hidden := len(ids) - len(words):
         words.append(ngettext("%(count)s owner outside your jurisdictions",

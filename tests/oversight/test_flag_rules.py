@@ -163,7 +163,7 @@ def test_no_outlier_when_rates_are_similar_or_samples_small(make, ir, owner, con
 def test_every_rule_of_the_design_is_registered():
     assert set(rules.RULES) == {"possible_duplicate", "loss_exceeds_herd", "soon_after_enrolment", "too_many_claims",
                                 "far_from_home", "carcass_left", "shared_photo", "photo_mismatch", "verifier_outlier",
-                                "shared_national_id"}
+                                "shared_national_id", "same_name_elsewhere"}
 
 
 def _ids(claim):
@@ -239,3 +239,43 @@ def test_an_owner_registered_twice_in_a_country_is_flagged_on_each_claim(app, ma
     assert len(rules.shared_national_id(_ids(mine))[mine.id]["owners"]) == rules.SHARED_ID_MAX_OWNERS - 2
     make.owner(ir.clerk, ir.office, national_id="1400-2718-23981")  # 11: a placeholder, not a household
     assert rules.shared_national_id(_ids(mine)) == {}
+
+
+def test_a_household_without_an_id_registered_at_two_offices_is_flagged(app, make, world, ir):
+    """Registering refuses the same name in the same village only at the clerk's own offices, and
+    shared_national_id needs an ID: at another office of the country, «علي كريمي» of Dargaz is «علی کریمی» of
+    «dargaz»; the same office (the clerk was asked), another country, or two different IDs are not flagged."""
+    from flask import g
+
+    from claims.operations import submit_claim
+
+    office = make.jurisdiction("OF4", parent=make.jurisdiction("RG4", parent=ir.country), name="Sarakhs office")
+    clerk = make.user("clerk", office)
+    here = make.owner(ir.clerk, ir.office, name="علي كريمي", village="Dargaz", national_id=None)
+    there = make.owner(clerk, office, name="علی کریمی", village="dargaz", national_id=None)
+    twin = make.owner(ir.clerk, ir.office, name="علی کریمی", village="Dargaz", national_id=None)  # asked: another
+    make.owner(world.am.clerk, world.am.office, name="علی کریمی", village="Dargaz", national_id=None)
+    with_id = make.owner(ir.clerk, ir.office, name="Reza Ahmadi", village="Dargaz", national_id="1400-1")
+    other_id = make.owner(clerk, office, name="reza ahmadi", village="Dargaz", national_id="1400-2")
+    same_id = make.owner(clerk, office, name="Reza Ahmadi", village="Dargaz", national_id=None)
+    theirs, _ = submit_claim(make.claim_data(there, ir.programme), clerk)
+    mine, reza = claim(make, ir, here), claim(make, ir, with_id)
+    assert rules.same_name_elsewhere(_ids(mine)) == {mine.id: {"owners": [str(there.id)]}}
+    # not the twin at the same office (the clerk said it is another household); from the other office, both
+    assert rules.same_name_elsewhere(_ids(theirs)) == {theirs.id: {"owners": [str(here.id), str(twin.id)]}}
+    assert rules.same_name_elsewhere(_ids(reza)) == {reza.id: {"owners": [str(same_id.id)]}}  # not 1400-2
+    assert other_id.id not in {int(i) for d in rules.same_name_elsewhere(sa.select(Claim.id)).values()
+                               for i in d["owners"]}
+    assert "same_name_elsewhere" in flags_of(mine)
+
+    details = rules.same_name_elsewhere(_ids(mine))[mine.id]
+    with app.test_request_context():
+        assert rules.describe("same_name_elsewhere", details) == (
+            "An owner of the same name and village is also registered at another office: \u2068علی کریمی (Sarakhs "
+            "office)\u2069. If they are one household, merge the two records.")
+        g.user = ir.clerk  # sees only their own office
+        assert "1 owner outside your jurisdictions" in rules.describe("same_name_elsewhere", details)
+
+    for _ in range(rules.SHARED_ID_MAX_OWNERS - 3):  # 11 owners of one name in one village: a common name
+        make.owner(clerk, office, name="علی کریمی", village="Dargaz", national_id=None)
+    assert rules.same_name_elsewhere(_ids(mine)) == {}
