@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -232,18 +233,35 @@ def merge_owners(merged: Owner, data: dict, actor) -> Owner:
     return kept
 
 
-def move_one_per_owner(model, merged_id: int, kept_id: int) -> None:
+def move_one_per_owner(model, merged_id: int, kept_id: int, *, copied: tuple[str, ...],
+                       summary: Callable[[object], dict], action: str, actor, reason: str | None) -> None:
     """For an ``owner.merged`` subscriber: the merged record's row of ``model``, keyed by the owner's id (one per
-    owner: a payout account, a consent), becomes the kept owner's if the kept record has none, else is dropped (its
-    history stays in the merged record's audit trail)."""
+    owner: a payout account, a consent), becomes the kept owner's if the kept record has none. When both have one,
+    the one changed last is the household's latest word (a consent declined, or an account given, at the other
+    office after the older one was recorded) and stays: the kept record's row takes its ``copied`` values; the other
+    row is dropped (its history stays in the merged record's audit trail). What the kept owner's row becomes is
+    audited on the kept owner as ``action`` (``summary`` of the row: what that action's own changes show), with the
+    merge's reason."""
     theirs = db.session.get(model, merged_id)
     if theirs is None:
         return
-    if db.session.get(model, kept_id) is not None:
+    ours = db.session.get(model, kept_id)
+    if ours is not None and ours.updated_at >= theirs.updated_at:
         db.session.delete(theirs)
         return
-    db.session.expunge(theirs)  # its key changes: moved in SQL, read again under the kept owner's
-    db.session.execute(sa.update(model.__table__).where(model.owner_id == merged_id).values(owner_id=kept_id))
+    before = summary(ours) if ours is not None else {}
+    after = summary(theirs)
+    if ours is None:
+        db.session.expunge(theirs)  # its key changes: moved in SQL, read again under the kept owner's
+        db.session.execute(sa.update(model.__table__).where(model.owner_id == merged_id).values(owner_id=kept_id))
+    else:
+        for name in copied:
+            setattr(ours, name, getattr(theirs, name))
+        db.session.delete(theirs)
+    db.session.flush()
+    if changes := diff(before, after):
+        record(action, db.session.get(Owner, kept_id), actor=actor, reason=reason, changes=changes,
+               data={"merged": merged_id})
 
 
 def _lock_household(merged: Owner, kept: Owner) -> tuple[Owner, Owner]:

@@ -40,12 +40,15 @@ def consent_of(owner: Owner) -> Consent | None:
     return db.session.get(Consent, owner.id)
 
 
-def owner_merged(kept: Owner, *, data: dict, **_event) -> None:
-    """``owner.merged``: the messages sent to the merged record are the kept owner's; its consent is kept only if the
-    kept record has none (how it was given stays in the merged record's audit trail)."""
+def owner_merged(kept: Owner, *, data: dict, actor=None, reason: str | None = None, **_event) -> None:
+    """``owner.merged``: the messages sent to the merged record are the kept owner's; of two consents the one
+    recorded last is the household's word (a "no" given at the other office after an older "yes" is not overruled by
+    the merge; see :func:`claims.operations.move_one_per_owner`)."""
     merged_id = data["merged"]
     db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.owner_id == merged_id).values(owner_id=kept.id))
-    move_one_per_owner(Consent, merged_id, kept.id)
+    move_one_per_owner(Consent, merged_id, kept.id, copied=(*CONSENT_FIELDS, "recorded_by_id"),
+                       summary=lambda consent: snapshot(consent, CONSENT_FIELDS), action="owner.consent",
+                       actor=actor, reason=reason)
 
 
 def record_office_sms_consent(owner: Owner, actor) -> Consent:

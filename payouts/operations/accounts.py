@@ -59,9 +59,11 @@ def _summary(account: PayoutAccount) -> dict:
             "bank_name": account.bank_name or None, "account_number": mask(account.account_number)}
 
 
-def owner_merged(kept: Owner, *, data: dict, **_event) -> None:
-    """``owner.merged``: the merged record's awards count toward the kept household's cap; its payout account is
-    kept only if the kept record has none (the account's history stays in the merged record's audit trail)."""
+def owner_merged(kept: Owner, *, data: dict, actor=None, reason: str | None = None, **_event) -> None:
+    """``owner.merged``: the merged record's awards count toward the kept household's cap; of two payout accounts
+    the one recorded last is the household's (see :func:`claims.operations.move_one_per_owner`)."""
     merged_id = data["merged"]
     db.session.execute(sa.update(Award).where(Award.owner_id == merged_id).values(owner_id=kept.id))
-    move_one_per_owner(PayoutAccount, merged_id, kept.id)
+    move_one_per_owner(PayoutAccount, merged_id, kept.id, copied=("method", "bank_name", "account_number",
+                                                                  "updated_by_id"),
+                       summary=_summary, action="owner.payout_details_changed", actor=actor, reason=reason)

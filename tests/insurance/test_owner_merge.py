@@ -4,17 +4,22 @@ messages. Nothing that names the merged record is left behind, and what only one
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from claims.enums import ProgrammeKind
 from claims.models import Owner
 from claims.operations import merge_owners
+from conflict_service.audit.models import AuditEvent
 from conflict_service.db import Base, db
 from conflict_service.errors import ValidationError
+from conflict_service.timeutil import utcnow
 from mitigation.operations import create_measure
+from notifications.enums import ConsentChannel
 from notifications.models import Consent, OutboxMessage
 from notifications.operations import record_office_sms_consent
 from payouts.enums import PaymentMethod
@@ -22,6 +27,7 @@ from payouts.models import Award, PayoutAccount
 from payouts.operations.accounts import set_payout_account
 from performance.models import Community, Member
 from tests.mitigation.conftest import measure_data
+from tests.notifications.support import consent
 
 # Every table that names an owner, and so must be moved by a merge: a new one fails this test until it is
 # handled (its package subscribes to owner.merged) and added here.
@@ -88,12 +94,20 @@ def test_every_table_that_names_an_owner_is_moved(make, world, insurance):
     assert [m.id for m in db.session.get(Community, community.id).members] == [kept_id]
 
 
-def test_what_one_record_may_hold_once_is_the_kept_records(make, world, insurance):
+@pytest.mark.parametrize("last", ["merged", "kept"])
+def test_of_what_one_record_may_hold_once_the_one_recorded_last_stays(make, world, insurance, last):
+    """A payout account and a consent are one per owner. Of two, the one recorded last is the household's word: a
+    "no" to messages given at the other office after an older "yes" is not overruled by the merge (it was: the kept
+    record's row always stayed). The kept owner's trail says what changed, with the merge's reason."""
     am = world.am
     kept, merged = insurance.owner(), insurance.owner()
-    for owner, number in ((kept, "AM-KEPT"), (merged, "AM-MERGED")):
-        set_payout_account(owner, {"method": PaymentMethod.BANK, "account_number": number}, am.clerk)
-        record_office_sms_consent(owner, am.clerk)
+    first, then = (kept, merged) if last == "merged" else (merged, kept)
+    start = utcnow()
+    for minutes, owner in ((0, first), (10, then)):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            number = "AM-KEPT" if owner is kept else "AM-MERGED"
+            set_payout_account(owner, {"method": PaymentMethod.BANK, "account_number": number}, am.clerk)
+            consent(owner, am.clerk, "hy", ConsentChannel.SMS if owner is first else ConsentChannel.NONE)
     community = _community(make, world, kept, merged)
     db.session.commit()
     kept_id = kept.id
@@ -102,10 +116,25 @@ def test_what_one_record_may_hold_once_is_the_kept_records(make, world, insuranc
     db.session.commit()
     db.session.expire_all()
 
-    assert db.session.scalars(sa.select(PayoutAccount.account_number)).all() == ["AM-KEPT"]
-    assert db.session.scalars(sa.select(Consent.owner_id)).all() == [kept_id]
+    account, = db.session.scalars(sa.select(PayoutAccount)).all()
+    held, = db.session.scalars(sa.select(Consent)).all()
+    assert (account.owner_id, held.owner_id) == (kept_id, kept_id)
+    assert account.account_number == ("AM-MERGED" if last == "merged" else "AM-KEPT")
+    assert held.channel == ConsentChannel.NONE  # the later word, whichever record held it
     assert db.session.scalars(sa.select(Member.owner_id).where(Member.community_id == community.id)).all() \
         == [kept_id]
+    trail = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.entity_type == "owner", AuditEvent.entity_id == kept_id,
+        AuditEvent.action.in_(["owner.payout_details_changed", "owner.consent"]),
+        AuditEvent.reason == "Registered twice")).all()
+    if last == "merged":
+        assert {e.action for e in trail} == {"owner.payout_details_changed", "owner.consent"}
+        changed = next(e for e in trail if e.action == "owner.payout_details_changed")
+        assert changed.actor_name == am.manager.username and changed.data == {"merged": merged.id}
+        assert "MERGED" not in str(changed.changes)  # masked as the account's own changes are
+    else:
+        assert trail == []  # the kept record's rows stayed as they were
+
 
 
 def test_two_policies_of_one_season_are_not_merged(world, insurance):
