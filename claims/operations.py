@@ -234,21 +234,21 @@ def merge_owners(merged: Owner, data: dict, actor) -> Owner:
 
 
 def move_one_per_owner(model, merged_id: int, kept_id: int, *, copied: tuple[str, ...],
-                       summary: Callable[[object], dict], action: str, actor, reason: str | None) -> None:
+                       summary: Callable[[object], dict]) -> dict:
     """For an ``owner.merged`` subscriber: the merged record's row of ``model``, keyed by the owner's id (one per
     owner: a payout account, a consent), becomes the kept owner's if the kept record has none. When both have one,
     the one changed last is the household's latest word (a consent declined, or an account given, at the other
     office after the older one was recorded) and stays: the kept record's row takes its ``copied`` values; the other
-    row is dropped (its history stays in the merged record's audit trail). What the kept owner's row becomes is
-    audited on the kept owner as ``action`` (``summary`` of the row: what that action's own changes show), with the
-    merge's reason."""
+    row is dropped (its history stays in the merged record's audit trail). Returns what the kept owner's row became,
+    as a diff of ``summary`` (the changes its own audit action shows; empty when it stayed as it was), for the
+    subscriber to record on the kept owner."""
     theirs = db.session.get(model, merged_id)
     if theirs is None:
-        return
+        return {}
     ours = db.session.get(model, kept_id)
     if ours is not None and ours.updated_at >= theirs.updated_at:
         db.session.delete(theirs)
-        return
+        return {}
     before = summary(ours) if ours is not None else {}
     after = summary(theirs)
     if ours is None:
@@ -259,9 +259,7 @@ def move_one_per_owner(model, merged_id: int, kept_id: int, *, copied: tuple[str
             setattr(ours, name, getattr(theirs, name))
         db.session.delete(theirs)
     db.session.flush()
-    if changes := diff(before, after):
-        record(action, db.session.get(Owner, kept_id), actor=actor, reason=reason, changes=changes,
-               data={"merged": merged_id})
+    return diff(before, after)
 
 
 def _lock_household(merged: Owner, kept: Owner) -> tuple[Owner, Owner]:

@@ -46,9 +46,10 @@ def owner_merged(kept: Owner, *, data: dict, actor=None, reason: str | None = No
     the merge; see :func:`claims.operations.move_one_per_owner`)."""
     merged_id = data["merged"]
     db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.owner_id == merged_id).values(owner_id=kept.id))
-    move_one_per_owner(Consent, merged_id, kept.id, copied=(*CONSENT_FIELDS, "recorded_by_id"),
-                       summary=lambda consent: snapshot(consent, CONSENT_FIELDS), action="owner.consent",
-                       actor=actor, reason=reason)
+    changes = move_one_per_owner(Consent, merged_id, kept.id, copied=(*CONSENT_FIELDS, "recorded_by_id"),
+                                 summary=lambda consent: snapshot(consent, CONSENT_FIELDS))
+    if changes:  # the merged record's consent, recorded last, is the household's word now
+        record("owner.consent", kept, actor=actor, reason=reason, changes=changes, data={"merged": merged_id})
 
 
 def record_office_sms_consent(owner: Owner, actor) -> Consent:

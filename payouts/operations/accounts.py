@@ -64,6 +64,8 @@ def owner_merged(kept: Owner, *, data: dict, actor=None, reason: str | None = No
     the one recorded last is the household's (see :func:`claims.operations.move_one_per_owner`)."""
     merged_id = data["merged"]
     db.session.execute(sa.update(Award).where(Award.owner_id == merged_id).values(owner_id=kept.id))
-    move_one_per_owner(PayoutAccount, merged_id, kept.id, copied=("method", "bank_name", "account_number",
-                                                                  "updated_by_id"),
-                       summary=_summary, action="owner.payout_details_changed", actor=actor, reason=reason)
+    changes = move_one_per_owner(PayoutAccount, merged_id, kept.id, summary=_summary,
+                                 copied=("method", "bank_name", "account_number", "updated_by_id"))
+    if changes:  # the merged record's account, recorded last, is the household's now
+        record("owner.payout_details_changed", kept, actor=actor, reason=reason, changes=changes,
+               data={"merged": merged_id})
