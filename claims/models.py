@@ -27,6 +27,7 @@ from conflict_service.auth.models import User
 from conflict_service.db import Base, enum_column
 from conflict_service.i18n import NamedInLanguages
 from conflict_service.jurisdictions.models import Jurisdiction
+from conflict_service.textsearch import fold
 from conflict_service.timeutil import day_start, local_date, utcnow
 
 # Programme rules with the defaults of DESIGN §5–§6. Percentages are plain numbers (25 means 25 %).
@@ -219,6 +220,10 @@ class Owner(Base):
     preferred_language: Mapped[str] = mapped_column(sa.String(10), default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The name and the village as a search folds them (:func:`twin_key`), kept on every write (the mapper events
+    # below), so that households of one name in one village are found by an index (the same_name_elsewhere flag
+    # compares every claim's owner with every other owner) rather than by folding every owner again.
+    twin_key: Mapped[str | None] = mapped_column(sa.String(300), index=True)
 
     office: Mapped[Jurisdiction] = relationship(lazy="joined")
     herd_counts: Mapped[list[HerdCount]] = relationship(
@@ -264,6 +269,19 @@ def count_in_force(rows: list[HerdCount], species: Species, day: date | None) ->
     if before:
         return max(before, key=lambda h: (h.counted_on, h.id or 0))
     return min(valid, key=lambda h: (h.counted_on, h.id or 0), default=None)
+
+
+def twin_key(name: str, village: str) -> str:
+    """An owner's name and village folded as a search folds them (``conflict_service.textsearch.fold``): «علي كريمي»
+    of «Dargaz» and «علی کریمی» of «dargaz» have one key. A change to the folding needs the keys written again (as
+    the migration that added them does)."""
+    return f"{fold(name or '')}\n{fold(village or '')}"
+
+
+@sa.event.listens_for(Owner, "before_insert")
+@sa.event.listens_for(Owner, "before_update")
+def _keep_twin_key(_mapper, _connection, owner: Owner) -> None:
+    owner.twin_key = twin_key(owner.name, owner.village)
 
 
 class HerdCount(Base):

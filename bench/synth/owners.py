@@ -16,6 +16,7 @@ from bench.synth.audit import Chain
 from bench.synth.world import LANGUAGE, PER_USD, SPAN_DAYS, Office
 from bench.synth.writer import Writer
 from claims.enums import AgeClass, Species
+from claims.models import twin_key
 from insurance.models import Policy
 from mitigation.enums import DogSex, MeasureKind, MeasureStatus, VaccineKind
 from payouts.enums import PaymentMethod
@@ -101,7 +102,8 @@ class OwnerMaker:
     def _rows(self, owner: OwnerRow, created_at: datetime) -> None:
         office, rnd = owner.office, self.rnd
         self.tables["owners"].append({
-            "id": owner.id, "name": owner.name, "national_id": f"N{rnd.randint(10**8, 10**9 - 1)}",
+            "id": owner.id, "name": owner.name, "twin_key": twin_key(owner.name, owner.village),
+            "national_id": f"N{rnd.randint(10**8, 10**9 - 1)}",
             "phone": owner.phone, "village": owner.village, "office_id": office.id, "home_lat": round(owner.lat, 5),
             "home_lon": round(owner.lon, 5), "preferred_language": LANGUAGE[office.country],
             "created_at": created_at, "created_by_id": office.clerk_id})

@@ -40,7 +40,6 @@ from conflict_service.i18n import (
 )
 from conflict_service.jurisdictions.models import Jurisdiction
 from conflict_service.jurisdictions.queries import office_ids_select, tree
-from conflict_service.textsearch import folded
 from conflict_service.timeutil import day_start, local_date
 from insurance.models import Policy
 from oversight.sql import dates_apart
@@ -277,32 +276,24 @@ def shared_national_id(targets: sa.Select) -> dict[int, dict]:
 def same_name_elsewhere(targets: sa.Select) -> dict[int, dict]:
     """The household without a national ID (common where few have one) registered at two offices of a country:
     registering refuses the same name in the same village only at the clerk's own offices, and
-    ``shared_national_id`` needs an ID. Compared as a search compares names («علي» is «علی»); owners whose national
-    IDs are both known and differ are two households, and a name and village on more than ``SHARED_ID_MAX_OWNERS``
-    owners (a common name in a big village) are not compared."""
-    name, village = folded(Owner.name), folded(Owner.village)
-    mine = db.session.execute(sa.select(Claim.id, Owner.id, Owner.office_id, name, village, Owner.national_id)
-                              .join(Owner, Owner.id == Claim.owner_id).where(Claim.id.in_(targets))
-                              .order_by(Claim.id)).all()
-    if not mine:
+    ``shared_national_id`` needs an ID. Compared as a search compares names («علي» is «علی»: ``Owner.twin_key``,
+    indexed); owners whose national IDs are both known and differ are two households, and a name and village on more
+    than ``SHARED_ID_MAX_OWNERS`` owners (a common name in a big village) are not compared."""
+    mine, theirs = aliased(Owner), aliased(Owner)
+    stmt = (sa.select(Claim.id, mine.office_id, mine.national_id, mine.twin_key, theirs.id, theirs.office_id,
+                      theirs.national_id)
+            .join(mine, mine.id == Claim.owner_id)
+            .join(theirs, sa.and_(theirs.twin_key == mine.twin_key, theirs.office_id != mine.office_id))
+            .where(Claim.id.in_(targets)).order_by(Claim.id, theirs.id))
+    rows = db.session.execute(stmt).all()
+    if not rows:  # a claim's page: one look-up in the index, nothing more
         return {}
-    names = {row[3] for row in mine}
-    others = sa.select(Owner.id, Owner.office_id, name, village, Owner.national_id)
-    if len(names) <= 500:  # a claim's page, a few claims; a scan of every open claim reads every owner once
-        others = others.where(name.in_(names))
-    household: dict[tuple[str, str], list[tuple]] = defaultdict(list)
-    for owner_id, office_id, their_name, their_village, national_id in db.session.execute(others):
-        household[(their_name, their_village)].append((owner_id, office_id, national_id))
+    crowded = set(db.session.scalars(sa.select(Owner.twin_key).where(Owner.twin_key.in_({row[3] for row in rows}))
+                                     .group_by(Owner.twin_key).having(sa.func.count() > SHARED_ID_MAX_OWNERS)))
     country = _country_finder()
-    found = []
-    for claim_id, _owner, office_id, my_name, my_village, my_id in mine:
-        twins = household[(my_name, my_village)]
-        if len(twins) > SHARED_ID_MAX_OWNERS:
-            continue
-        found += [(claim_id, str(other)) for other, their_office, their_id in sorted(twins)
-                  if their_office != office_id and country(their_office) == country(office_id)
-                  and not _two_ids(my_id, their_id)]
-    return _grouped(found, "owners")
+    return _grouped(((claim_id, str(other)) for claim_id, office_id, my_id, key, other, their_office, their_id in rows
+                     if key not in crowded and country(their_office) == country(office_id)
+                     and not _two_ids(my_id, their_id)), "owners")
 
 
 def _two_ids(mine: str | None, theirs: str | None) -> bool:

@@ -247,7 +247,7 @@ def test_a_household_without_an_id_registered_at_two_offices_is_flagged(app, mak
     «dargaz»; the same office (the clerk was asked), another country, or two different IDs are not flagged."""
     from flask import g
 
-    from claims.operations import submit_claim
+    from claims.operations import submit_claim, update_owner
 
     office = make.jurisdiction("OF4", parent=make.jurisdiction("RG4", parent=ir.country), name="Sarakhs office")
     clerk = make.user("clerk", office)
@@ -267,6 +267,10 @@ def test_a_household_without_an_id_registered_at_two_offices_is_flagged(app, mak
     assert other_id.id not in {int(i) for d in rules.same_name_elsewhere(sa.select(Claim.id)).values()
                                for i in d["owners"]}
     assert "same_name_elsewhere" in flags_of(mine)
+    renamed = make.owner(clerk, office, name="Hasan", village="Dargaz", national_id=None)
+    update_owner(renamed, {"name": "علي كريمي", "another_household": True}, clerk)  # a correction keeps the key
+    assert str(renamed.id) in rules.same_name_elsewhere(_ids(mine))[mine.id]["owners"]
+    update_owner(renamed, {"name": "Hasan"}, clerk)
 
     details = rules.same_name_elsewhere(_ids(mine))[mine.id]
     with app.test_request_context():
