@@ -7,7 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -152,14 +152,11 @@ class Database:
                 or not hasattr(pool, "checkedout") or pool.checkedout() >= pool.size()):
             connection = session.connection()
             return lambda: connection.scalar(stmt, values)
-        future = _alongside_executor().submit(_scalar_on_own_connection, engine, stmt, values)
-
-        def wait():
-            if future.cancel():  # never started: every helper thread busy
-                return session.connection().scalar(stmt, values)
-            return future.result()
-
-        return wait
+        future = _alongside_helpers().try_submit(_scalar_on_own_connection, engine, stmt, values)
+        if future is None:  # every helper thread busy: in line rather than queued behind them
+            connection = session.connection()
+            return lambda: connection.scalar(stmt, values)
+        return future.result
 
 
 def _engine_options(url: str) -> dict:
@@ -174,15 +171,45 @@ PING_AFTER_IDLE_SECONDS = 10.0
 
 
 ALONGSIDE_THREADS = 4  # per process: as many as a gunicorn worker's request threads (gunicorn_conf.threads)
-_alongside: dict[int, ThreadPoolExecutor] = {}  # by process id: a forked worker makes its own threads
+
+
+class _Helpers:
+    """A process's helper threads for :meth:`Database.scalar_alongside`, handing work only to a thread that is free.
+    Whether one is free is known when the work is handed over (a count of the threads taken), not guessed later
+    from whether it has started: a free thread not yet scheduled on a busy machine looked busy, and the count ran
+    in line (CI at eb0a2846)."""
+
+    def __init__(self, threads: int):
+        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="db-alongside")
+        self._free = threading.BoundedSemaphore(threads)
+
+    def try_submit(self, fn, *args) -> Future | None:
+        """Run ``fn(*args)`` on a free helper thread; ``None`` when every one is taken."""
+        if not self._free.acquire(blocking=False):
+            return None
+
+        def run():
+            try:
+                return fn(*args)
+            finally:
+                self._free.release()
+
+        try:
+            return self._executor.submit(run)
+        except BaseException:
+            self._free.release()
+            raise
+
+
+_alongside: dict[int, _Helpers] = {}  # by process id: a forked worker makes its own threads
 _alongside_lock = threading.Lock()
 
 
-def _alongside_executor() -> ThreadPoolExecutor:
+def _alongside_helpers() -> _Helpers:
     pid = os.getpid()
     with _alongside_lock:
         if pid not in _alongside:
-            _alongside[pid] = ThreadPoolExecutor(ALONGSIDE_THREADS, thread_name_prefix="db-alongside")
+            _alongside[pid] = _Helpers(ALONGSIDE_THREADS)
         return _alongside[pid]
 
 

@@ -42,10 +42,13 @@ def test_synth_makes_every_state_with_a_valid_chain(app, runner, client):
         report = verify_chain()
         assert report.is_intact, report.problem
         if db.engine.dialect.name == "postgresql":
-            # vacuumed as autovacuum keeps a table in service: a count can read the covering index alone
-            pages, visible = db.session.execute(sa.text(
-                "SELECT relpages, relallvisible FROM pg_class WHERE oid = 'claims'::regclass")).one()
-            assert pages > 0 and visible == pages, (pages, visible)
+            # vacuumed and analysed as autovacuum keeps a table in service (a count can read the covering index
+            # alone). Asked of the statistics, not of the visibility map: how much of the map a vacuum may set
+            # depends on the transactions other connections to the database hold open (the other test worker's),
+            # and CI at eb0a2846 found none of it set beside them.
+            vacuumed, analysed = db.session.execute(sa.text(
+                "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relid = 'claims'::regclass")).one()
+            assert vacuumed is not None and analysed is not None, (vacuumed, analysed)
         assert report.checked == db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) > 300
 
     # A second run continues the numbering and the chain.

@@ -64,8 +64,9 @@ def test_the_page_counts_on_another_connection_and_shows_the_same_number(app, wo
 def test_with_every_helper_thread_busy_the_request_counts_in_line(app, world, listed, threads_of_counts):
     """The helpers are a few threads a process: when all are busy the count does not queue behind them."""
     release = threading.Event()
-    executor = database._alongside_executor()
-    busy = [executor.submit(release.wait, 30) for _ in range(database.ALONGSIDE_THREADS)]
+    helpers = database._alongside_helpers()
+    busy = [helpers.try_submit(release.wait, 30) for _ in range(database.ALONGSIDE_THREADS)]
+    assert all(busy) and helpers.try_submit(release.wait, 30) is None  # every one taken
     try:
         with app.test_request_context():
             page = queries.claim_list_page(db.session.get(type(world.ir.clerk), world.ir.clerk.id),
