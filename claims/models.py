@@ -220,9 +220,10 @@ class Owner(Base):
     preferred_language: Mapped[str] = mapped_column(sa.String(10), default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    # The name and the village as a search folds them (:func:`twin_key`), kept on every write (the mapper events
-    # below), so that households of one name in one village are found by an index (the same_name_elsewhere flag
-    # compares every claim's owner with every other owner) rather than by folding every owner again.
+    # The name and the village as a search folds them (:func:`twin_key`), kept on every write (the mapper events of
+    # :func:`keep_twin_keys`), so that households of one name in one village are found by an index (the
+    # same_name_elsewhere flag compares every claim's owner with every other owner) rather than by folding every
+    # owner again.
     twin_key: Mapped[str | None] = mapped_column(sa.String(300), index=True)
 
     office: Mapped[Jurisdiction] = relationship(lazy="joined")
@@ -278,8 +279,13 @@ def twin_key(name: str, village: str) -> str:
     return f"{fold(name or '')}\n{fold(village or '')}"
 
 
-@sa.event.listens_for(Owner, "before_insert")
-@sa.event.listens_for(Owner, "before_update")
+def keep_twin_keys() -> None:
+    """Every insert and update of an owner writes its ``twin_key`` (installed by ``create_app``, once a process)."""
+    for name in ("before_insert", "before_update"):
+        if not sa.event.contains(Owner, name, _keep_twin_key):
+            sa.event.listen(Owner, name, _keep_twin_key)
+
+
 def _keep_twin_key(_mapper, _connection, owner: Owner) -> None:
     owner.twin_key = twin_key(owner.name, owner.village)
 

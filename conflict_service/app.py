@@ -24,6 +24,7 @@ from casefiles import views as casefiles_views
 from claims import api as claims_api
 from claims import cli as claims_cli
 from claims import demo as claims_demo
+from claims import models as claims_models
 from claims import presentation as claims_presentation
 from claims import queries as claims_queries
 from claims import views as claims_views
@@ -192,6 +193,7 @@ def _wire_domain() -> None:
     """What packages used to do when imported, done here: the audit trail's session hooks, each package's words
     for its audit events, the case file's assessment and payments sections."""
     audit_operations.listen()
+    claims_models.keep_twin_keys()  # owners.twin_key on every write (the same_name_elsewhere flag's index)
     for texts in (claims_presentation, verification_operations, mitigation_presentation, payouts_presentation,
                   freezes_presentation, flags_presentation, translation_review_presentation):
         texts.register_texts()
