@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from claims.enums import Clock
-from claims.models import Claim, HerdCount, LossLine, Owner, Programme
+from claims.models import Claim, HerdCount, LossLine, Owner, Programme, twin_key
 from claims.states import ClaimState
 from conflict_service.audit.models import AuditEvent
 from conflict_service.db import db
@@ -136,14 +136,19 @@ def owners_page(user, *, q: str | None = None, office_id: int | None = None, vil
 ID_SEPARATORS = "- ./"
 
 
+def id_digits(national_id: str | None) -> str:
+    """A national ID as compared: without what separates its digits (``ID_SEPARATORS``); empty when none."""
+    return "".join(c for c in national_id or "" if c not in ID_SEPARATORS)
+
+
 def possible_duplicate_owners(user, name: str, village: str, national_id: str | None, limit: int = 5,
                               besides: int | None = None) -> list[Owner]:
     """Owners at ``user``'s offices who may be the household about to be registered: the same name in the same
     village (folded as a search folds them: «علي كريمي» is «علی کریمی»), or the same national ID (whatever separates
     its digits), other than owner ``besides`` (the one being corrected). A shared phone is not enough: families share
     one."""
-    same = [sa.and_(folded(Owner.name) == fold(name), folded(Owner.village) == fold(village))]
-    digits = "".join(c for c in national_id or "" if c not in ID_SEPARATORS)
+    same = [Owner.twin_key == twin_key(name, village)]  # indexed, written on every owner's write
+    digits = id_digits(national_id)
     if digits:
         same.append(sa.func.translate(Owner.national_id, ID_SEPARATORS, "") == digits)
     stmt = sa.select(Owner).where(Owner.office_id.in_(jq.office_ids(user)), sa.or_(*same))

@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 
 from claims.enums import Species
 from claims.models import Claim, LossLine, Owner, Programme
-from claims.queries import ID_SEPARATORS, head_count_in_force
+from claims.queries import ID_SEPARATORS, head_count_in_force, id_digits
 from claims.states import ClaimState
 from claims.years import year_bounds
 from conflict_service.auth.models import User
@@ -298,7 +298,7 @@ def same_name_elsewhere(targets: sa.Select) -> dict[int, dict]:
 
 def _two_ids(mine: str | None, theirs: str | None) -> bool:
     """Both national IDs known and different (their digits): two households of one name."""
-    digits = [("".join(c for c in i if c not in ID_SEPARATORS) if i else "") for i in (mine, theirs)]
+    digits = id_digits(mine), id_digits(theirs)
     return all(digits) and digits[0] != digits[1]
 
 
@@ -306,7 +306,7 @@ def _owners(details: dict, where: str = "village") -> str:
     """The other owners a flag names (kept as ids), as far as the reader may see them (see :func:`_numbers`), each
     with their village, or with their office where the village is the same."""
     ids = [int(plain_number(i)) for i in details.get("owners", [])]
-    stmt = (sa.select(Owner.id, Owner.name, Owner.village, Owner.office_id).where(Owner.id.in_(ids)))
+    stmt = sa.select(Owner.id, Owner.name, Owner.village, Owner.office_id).where(Owner.id.in_(ids))
     user = g.get("user") if has_request_context() else None
     if user is not None:
         stmt = stmt.where(Owner.office_id.in_(office_ids_select(user)))
